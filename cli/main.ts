@@ -1,0 +1,58 @@
+import { graphCommand } from './graph.ts';
+import { EXIT, processIo, UsageError, type CliIo } from './io.ts';
+import { validateCommand } from './validate.ts';
+
+interface Command {
+  summary: string;
+  usage: string;
+  run(args: string[], io: CliIo): Promise<number> | number;
+}
+
+const COMMANDS: Record<string, Command> = {
+  validate: {
+    summary: 'check flow files and flows.config.yaml; exit 1 on any error',
+    usage: 'flows validate [paths…] [--config FILE] [--format text|json|github]',
+    run: validateCommand,
+  },
+  graph: {
+    summary: 'draw a flow as a Mermaid (GitHub markdown) or Graphviz diagram',
+    usage: 'flows graph FILE [--format mermaid|dot] [--config FILE]',
+    run: graphCommand,
+  },
+};
+
+function help(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
+  return [
+    'flows — Flowline: marketing journeys as YAML, run on Temporal',
+    '',
+    'usage:',
+    ...Object.values(COMMANDS).map((c) => `  ${c.usage}`),
+    '',
+    'commands:',
+    ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
+    '',
+  ].join('\n');
+}
+
+export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    (name === undefined ? io.err : io.out)(help());
+    return name === undefined ? EXIT.usage : EXIT.ok;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.err(`flows: unknown command '${name}'\n\n${help()}`);
+    return EXIT.usage;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (error) {
+    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      io.err(`flows ${name}: ${(error as Error).message}\nusage: ${command.usage}\n`);
+      return EXIT.usage;
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,29 @@
+/** One finding of `flows validate`, pointing at a place in a file. Lines and columns are 1-based. */
+export interface Diagnostic {
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  severity: 'error' | 'warning';
+  rule: string;
+  message: string;
+  /** How to fix it, when there is something better to say than the message. */
+  hint?: string;
+  /** The line holds a secret: show it masked, never verbatim. */
+  sensitive?: boolean;
+}
+
+export interface Position {
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+}
+
+export const hasErrors = (diagnostics: readonly Diagnostic[]): boolean =>
+  diagnostics.some((d) => d.severity === 'error');
+
+export function byPosition(a: Diagnostic, b: Diagnostic): number {
+  return a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.rule.localeCompare(b.rule);
+}

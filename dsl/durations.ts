@@ -1,0 +1,29 @@
+/** Durations of the flow language: a whole number and one unit (30s, 15m, 2h, 3d, 1w). */
+const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 } as const;
+
+const DURATION = /^([0-9]+)(s|m|h|d|w)$/;
+
+export const DAY_MS = UNIT_MS.d;
+
+/** Milliseconds, or undefined when the text is not a duration. */
+export function parseDuration(text: string): number | undefined {
+  const match = DURATION.exec(text);
+  if (!match) return undefined;
+  return Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS];
+}
+
+/** The shortest exact spelling of a duration, for messages and graphs (90000 → "90s", 7200000 → "2h"). */
+export function formatDuration(ms: number): string {
+  for (const unit of ['w', 'd', 'h', 'm', 's'] as const) {
+    if (ms >= UNIT_MS[unit] && ms % UNIT_MS[unit] === 0) return `${ms / UNIT_MS[unit]}${unit}`;
+  }
+  return `${ms}ms`;
+}
+
+/** `100/s`, `15000/min`, `3600/h` as requests per second. */
+export function parseRateLimit(text: string): number | undefined {
+  const match = /^([1-9][0-9]*)\/(s|min|h)$/.exec(text);
+  if (!match) return undefined;
+  const per = { s: 1, min: 60, h: 3600 }[match[2] as 's' | 'min' | 'h'];
+  return Number(match[1]) / per;
+}

@@ -1,0 +1,76 @@
+import type { ConditionIR } from './conditions.ts';
+import type { TemplateIR } from './templates.ts';
+
+/**
+ * The compiled flow: plain JSON, the input of the interpreter workflow. A running run keeps
+ * the IR it started with; `version` is a hash of everything else, so any change that alters
+ * behaviour gives a new version, and comments or formatting do not.
+ */
+export const IR_VERSION = 1;
+
+export interface FlowIR {
+  irVersion: typeof IR_VERSION;
+  flow: string;
+  name: string;
+  status: 'active' | 'paused' | 'draft';
+  version: string;
+  /** The file it came from, for people; not part of the version. */
+  source: string;
+  trigger: TriggerIR;
+  entry: EntryIR;
+  exitWhen: EventMatchIR[];
+  steps: StepIR[];
+}
+
+export type TriggerIR =
+  | { kind: 'event'; event: string; where?: ConditionIR }
+  | { kind: 'attribute_change'; attributes: string[]; where?: ConditionIR }
+  | { kind: 'identity_change'; identityType?: string; where?: ConditionIR }
+  | { kind: 'audience'; audienceId?: string; audienceName?: string; on: 'added' | 'removed'; where?: ConditionIR };
+
+export interface EntryIR {
+  reentry: 'never' | 'after_exit' | 'always';
+  frequency?: { max: number; perMs: number };
+}
+
+export interface EventMatchIR {
+  event: string;
+  where?: ConditionIR;
+}
+
+/** A template value: strings are templates; maps and lists hold more of them. */
+export type TemplateValueIR = TemplateIR | number | boolean | null | TemplateValueIR[] | { [key: string]: TemplateValueIR };
+
+export type VarOperationIR =
+  | { op: 'set'; value: TemplateIR | number | boolean | null }
+  | { op: 'increment'; by: number }
+  | { op: 'delete' };
+
+export interface StepBase {
+  id: string;
+  /** Where it sits, 1-based (`#3.then.1`), and its line, for people. */
+  position: string;
+  line: number;
+  onError: 'continue' | 'exit' | 'fail';
+  retry?: { attempts?: number; backoffMs?: number };
+}
+
+export type StepIR = StepBase &
+  (
+    | { kind: 'set_var'; destination: string; vars: Record<string, VarOperationIR> }
+    | { kind: 'send_email'; destination: string; template: string; vars: Record<string, TemplateValueIR> }
+    | { kind: 'send_push'; destination: string; title?: TemplateIR; body: TemplateIR; deepLink?: TemplateIR; vars: Record<string, TemplateValueIR> }
+    | { kind: 'send_sms'; destination: string; body: TemplateIR }
+    | { kind: 'add_to_list' | 'remove_from_list'; destination: string; list: string }
+    | { kind: 'send_event'; destination: string; event: string; eventType: string; attributes: Record<string, TemplateValueIR> }
+    | { kind: 'webhook'; destination?: string; url: TemplateIR; method: string; headers: Record<string, TemplateIR>; body?: TemplateValueIR }
+    | { kind: 'wait'; durationMs: number }
+    | { kind: 'wait_until'; hour: number; minute: number; timezone?: { zone: string } | { field: string[] }; days?: number[] }
+    | { kind: 'wait_for'; event: string; where?: ConditionIR; timeoutMs: number; then: StepIR[]; else: StepIR[] }
+    | { kind: 'check'; if: ConditionIR; then: StepIR[]; else: StepIR[] }
+    | { kind: 'split'; branches: Array<{ label: string; percent: number; steps: StepIR[] }> }
+    | { kind: 'exit' }
+  );
+
+export type StepKindIR = StepIR['kind'];
+export type StepOf<K extends StepKindIR> = Extract<StepIR, { kind: K }>;

@@ -1,0 +1,69 @@
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { basename, join, relative, resolve } from 'node:path';
+import { DEFAULT_CONFIG_FILE, emptyConfig, loadConfig, type FlowsConfig } from './config.ts';
+import { byPosition, type Diagnostic } from './diagnostics.ts';
+import type { FlowIR } from './ir.ts';
+import { checkAcrossFiles, checkFlowFile } from './validate.ts';
+
+export const DEFAULT_FLOWS_DIR = 'flows';
+
+const isFlowFile = (name: string): boolean => /\.ya?ml$/.test(name) && name !== DEFAULT_CONFIG_FILE;
+
+/** Flow files under the given paths: files as given, folders searched recursively, sorted. */
+export function findFlowFiles(paths: readonly string[]): string[] {
+  const found: string[] = [];
+  const visit = (path: string) => {
+    if (statSync(path).isDirectory()) {
+      for (const entry of readdirSync(path).sort()) {
+        if (entry.startsWith('.') || entry === 'node_modules') continue;
+        const child = join(path, entry);
+        if (statSync(child).isDirectory() || isFlowFile(entry)) visit(child);
+      }
+    } else found.push(path);
+  };
+  for (const path of paths) visit(path);
+  return [...new Set(found)];
+}
+
+export interface ProjectResult {
+  config: FlowsConfig;
+  diagnostics: Diagnostic[];
+  flows: FlowIR[];
+  files: string[];
+}
+
+export interface ProjectOptions {
+  paths?: readonly string[];
+  /** Config file; when absent, flows.config.yaml in `cwd` if there is one. */
+  configFile?: string;
+  cwd?: string;
+}
+
+/** Validate and compile every flow of a repository (or the given paths) against its config. */
+export function checkProject(options: ProjectOptions = {}): ProjectResult {
+  const cwd = options.cwd ?? process.cwd();
+  const show = (file: string) => relative(cwd, file) || basename(file);
+  const configPath = resolve(cwd, options.configFile ?? DEFAULT_CONFIG_FILE);
+  const diagnostics: Diagnostic[] = [];
+  let config = emptyConfig();
+  if (existsSync(configPath)) {
+    const loaded = loadConfig(configPath);
+    config = { ...loaded.config, file: show(configPath) };
+    diagnostics.push(...loaded.diagnostics.map((d) => ({ ...d, file: show(d.file) })));
+  }
+  const paths = options.paths?.length ? options.paths : [join(cwd, DEFAULT_FLOWS_DIR)];
+  const files = findFlowFiles(paths.map((p) => resolve(cwd, p)).filter(existsSync));
+  const results = files.map((file) => {
+    const result = checkFlowFile(file, config);
+    const shown = show(file);
+    return { ...result, file: shown, diagnostics: result.diagnostics.map((d) => ({ ...d, file: shown })), ...(result.ir ? { ir: { ...result.ir, source: shown } } : {}) };
+  });
+  for (const result of results) diagnostics.push(...result.diagnostics);
+  diagnostics.push(...checkAcrossFiles(results));
+  return {
+    config,
+    diagnostics: diagnostics.sort(byPosition),
+    flows: results.flatMap((r) => (r.ir ? [r.ir] : [])),
+    files: results.map((r) => r.file),
+  };
+}

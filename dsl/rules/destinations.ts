@@ -1,0 +1,35 @@
+import { canPerform, LIMITS, typesThatCan } from '../../destinations/capabilities.ts';
+import { DESTINATION_STEPS, type DestinationStep } from '../step-kinds.ts';
+import { suggestion } from '../suggest.ts';
+import { allSteps } from '../walk.ts';
+import type { RuleContext } from './context.ts';
+
+const isDestinationStep = (kind: string | undefined): kind is DestinationStep =>
+  kind !== undefined && (DESTINATION_STEPS as readonly string[]).includes(kind);
+
+/** Every destination a step names is defined in flows.config.yaml, and its type can do that step. */
+export function destinations(ctx: RuleContext): void {
+  const defined = [...ctx.config.destinations.keys()];
+  const configFile = ctx.config.file ?? 'flows.config.yaml';
+  for (const visit of allSteps(ctx.flow.steps)) {
+    if (!isDestinationStep(visit.kind)) continue;
+    const name = (visit.body as { destination?: string }).destination;
+    if (name === undefined) continue; // only webhook steps may omit it; the schema requires it elsewhere
+    const path = [...visit.path, visit.kind, 'destination'];
+    const destination = ctx.config.destinations.get(name);
+    if (!destination) {
+      ctx.report('unknown-destination', path, `destination '${name}' is not defined in ${configFile}`, {
+        hint: suggestion(name, defined) ?? `define it under \`destinations:\` in ${configFile}${defined.length ? ` (defined: ${defined.join(', ')})` : ''}`,
+      });
+      continue;
+    }
+    if (!canPerform(destination.type, visit.kind)) {
+      const able = defined.filter((d) => canPerform(ctx.config.destinations.get(d)!.type, visit.kind as DestinationStep));
+      ctx.report('destination-capability', path, `destination '${name}' (${destination.type}) cannot ${visit.kind}: ${LIMITS[destination.type]}`, {
+        hint: able.length
+          ? `use a destination that can: ${able.join(', ')}`
+          : `types that can ${visit.kind}: ${typesThatCan(visit.kind).join(', ')}`,
+      });
+    }
+  }
+}

@@ -1,0 +1,19 @@
+import { conditions } from './conditions.ts';
+import type { Rule } from './context.ts';
+import { destinations } from './destinations.ts';
+import { durations } from './durations.ts';
+import { entry } from './entry.ts';
+import { split } from './split.ts';
+import { stepIds } from './step-ids.ts';
+import { stepKind } from './step-kind.ts';
+import { stepOptions } from './step-options.ts';
+import { templates } from './templates.ts';
+import { trigger } from './trigger.ts';
+import { unreachable } from './unreachable.ts';
+import { vars } from './vars.ts';
+import { waitUntil } from './wait-until.ts';
+
+/** The semantic rules, run in this order on a flow that passed the schema. */
+export const RULES: readonly Rule[] = [
+  trigger, stepKind, stepIds, durations, split, conditions, templates, destinations, waitUntil, unreachable, vars, stepOptions, entry,
+];

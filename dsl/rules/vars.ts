@@ -1,0 +1,29 @@
+import { conditionLeaves } from '../conditions.ts';
+import { templateVarRefs } from '../templates.ts';
+import { allSteps, conditionsOf, templatesOf } from '../walk.ts';
+import type { RuleContext } from './context.ts';
+
+/** `vars.X` reads a value set by a set_var step of this flow; a name no step sets is likely a typo. */
+export function vars(ctx: RuleContext): void {
+  const set = new Set<string>();
+  for (const visit of allSteps(ctx.flow.steps)) {
+    if (visit.kind === 'set_var') for (const name of Object.keys((visit.body as { vars: object }).vars)) set.add(name);
+  }
+  const warn = (name: string, path: readonly (string | number)[], target: 'key' | 'value') => {
+    if (set.has(name)) return;
+    ctx.report('unknown-var', path, `vars.${name} is never set by a set_var step of this flow`, {
+      severity: 'warning',
+      target,
+      hint: set.size ? `vars set here: ${[...set].join(', ')}` : 'set it with a set_var step first, or read profile.vars.' + name,
+    });
+  };
+  for (const condition of conditionsOf(ctx.flow)) {
+    for (const leaf of conditionLeaves(condition.value, condition.path)) {
+      const [root, name] = leaf.field.split('.');
+      if (root === 'vars' && name) warn(name, leaf.path, 'key');
+    }
+  }
+  for (const template of templatesOf(ctx.flow)) {
+    for (const name of templateVarRefs(template.value)) warn(name, template.path, 'value');
+  }
+}

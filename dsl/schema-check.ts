@@ -1,0 +1,275 @@
+import { readFileSync } from 'node:fs';
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { Diagnostic } from './diagnostics.ts';
+import { locate, type SourceFile } from './source.ts';
+import { suggestion } from './suggest.ts';
+import { STEP_KINDS } from './step-kinds.ts';
+
+export type SchemaName = 'flow' | 'config';
+
+interface Compiled {
+  validate: ValidateFunction;
+  /** Which `$defs` entry each schema object is: tells what kind of thing an error is about. */
+  defNames: Map<unknown, string>;
+}
+
+const compiled = new Map<SchemaName, Compiled>();
+
+export function loadSchema(name: SchemaName): Record<string, unknown> {
+  return JSON.parse(readFileSync(new URL(`../schema/${name}.schema.json`, import.meta.url), 'utf8'));
+}
+
+function validator(name: SchemaName): Compiled {
+  let found = compiled.get(name);
+  if (!found) {
+    const schema = loadSchema(name);
+    // verbose: errors carry the data and parent schema; inlineRefs off: schemaPath names the $defs entry.
+    const ajv = new Ajv2020({ strict: true, allErrors: true, allowUnionTypes: true, verbose: true, inlineRefs: false });
+    const defs = (schema.$defs ?? {}) as Record<string, unknown>;
+    found = { validate: ajv.compile(schema), defNames: new Map(Object.entries(defs).map(([def, s]) => [s, def])) };
+    compiled.set(name, found);
+  }
+  return found;
+}
+
+/**
+ * Schema pass. Raw ajv errors are many and shaped for machines; this keeps one finding per
+ * place and words it for the person who wrote the file, with a rule named after the mistake.
+ */
+export function checkSchema(name: SchemaName, source: SourceFile): Diagnostic[] {
+  const { validate, defNames } = validator(name);
+  if (validate(source.data)) return [];
+  const errors = (validate.errors ?? []).filter((e) => e.keyword !== 'if');
+  const kept = errors.filter((e) => !isShadowed(e, errors));
+  const seen = new Set<string>();
+  const out: Diagnostic[] = [];
+  for (const error of kept) {
+    const d = describe(error, defNames.get(error.parentSchema), source);
+    const key = `${d.line}:${d.column}:${d.rule}:${d.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(d);
+  }
+  return out;
+}
+
+/** A type error of one alternative is noise when a deeper or more specific error exists at the same place. */
+function isShadowed(error: ErrorObject, all: ErrorObject[]): boolean {
+  if (error.keyword !== 'type') return false;
+  return all.some((o) => o !== error && o.keyword !== 'type' && o.instancePath.startsWith(error.instancePath));
+}
+
+const pathOf = (instancePath: string): (string | number)[] =>
+  instancePath
+    .split('/')
+    .slice(1)
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+
+function describe(error: ErrorObject, def: string | undefined, source: SourceFile): Diagnostic {
+  const path = pathOf(error.instancePath);
+  const name = String(path[path.length - 1] ?? 'the file');
+  const base = { file: source.file, severity: 'error' as const };
+  const at = (p: (string | number)[], target: 'value' | 'key' = 'value') => ({ ...base, ...locate(source, p, target) });
+  const value = error.data;
+
+  switch (error.keyword) {
+    case 'additionalProperties': {
+      const extra = String(error.params.additionalProperty);
+      const allowed = allowedKeys(error);
+      const hint = suggestion(extra, allowed);
+      if (def === 'stepObject') {
+        return {
+          ...at([...path, extra], 'key'),
+          rule: 'unknown-step-kind',
+          message: `unknown step kind '${extra}'`,
+          hint: hint ?? `a step is one of: ${STEP_KINDS.join(', ')}`,
+        };
+      }
+      if (def === 'operators') {
+        const alias = OPERATOR_ALIASES[extra.toLowerCase()];
+        return {
+          ...at([...path, extra], 'key'),
+          rule: 'unknown-operator',
+          message: `unknown operator '${extra}'`,
+          hint: (alias ? `did you mean '${alias}'?` : hint) ?? `operators: ${allowed.join(', ')}`,
+        };
+      }
+      return {
+        ...at([...path, extra], 'key'),
+        rule: 'unknown-property',
+        message: `unknown key '${extra}' in ${where(path)}`,
+        hint: hint ?? (allowed.length ? `allowed here: ${allowed.join(', ')}` : undefined),
+      };
+    }
+    case 'const':
+      if (def === 'exitStep') {
+        return {
+          ...at(path),
+          rule: 'unknown-step-kind',
+          message: `unknown step '${String(value)}'; the only step written as a plain word is 'exit'`,
+          hint: suggestion(String(value), STEP_KINDS) ?? 'write other steps as a map, e.g. `- wait: 1d`',
+        };
+      }
+      return { ...at(path), rule: 'invalid-value', message: `${name} must be ${JSON.stringify(error.params.allowedValue)}` };
+    case 'enum': {
+      const allowed = (error.params.allowedValues as unknown[]).map(String);
+      const rule = def === 'reentry' ? 'entry' : def === 'status' ? 'status' : 'unknown-value';
+      return {
+        ...at(path),
+        rule,
+        message: `unknown ${name} '${String(value)}'; expected one of ${allowed.join(', ')}`,
+        hint: suggestion(String(value), allowed),
+      };
+    }
+    case 'required': {
+      const missing = String(error.params.missingProperty);
+      if (def === 'wait_for' && missing === 'timeout') {
+        return {
+          ...at(path, 'key'),
+          rule: 'wait-for-timeout',
+          message: 'wait_for needs a timeout: without one a run could wait forever',
+          hint: 'add `timeout: 2d` (or any duration) and say what happens in `else:`',
+        };
+      }
+      return {
+        ...at(path),
+        rule: 'missing-property',
+        message: `${where(path)} is missing '${missing}'`,
+        hint: requiredHint(def, missing),
+      };
+    }
+    case 'pattern':
+      return patternDiagnostic(def, name, value, at(path));
+    case 'type': {
+      if (def === 'duration') return patternDiagnostic(def, name, value, at(path));
+      const expected = String(error.params.type).split(',').map(typeWord).join(' or ');
+      return { ...at(path), rule: 'wrong-type', message: `${name} must be ${expected}, not ${typeWord(kindOf(value))}` };
+    }
+    case 'minItems':
+    case 'maxItems':
+    case 'minProperties':
+    case 'maxProperties':
+      return { ...at(path), rule: 'invalid-value', message: countMessage(def, name, error) };
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum':
+    case 'minLength':
+    case 'maxLength':
+    case 'uniqueItems':
+      return { ...at(path), rule: 'invalid-value', message: `${name} ${error.message ?? 'is out of range'}` };
+    case 'unevaluatedProperties': {
+      const extra = String(error.params.unevaluatedProperty);
+      return {
+        ...at([...path, extra], 'key'),
+        rule: 'unknown-property',
+        message: `unknown key '${extra}' for this destination type`,
+        hint: 'see docs/configuration.md for the keys each destination type accepts',
+      };
+    }
+    default:
+      return { ...at(path), rule: 'schema', message: `${name} ${error.message ?? 'is invalid'}` };
+  }
+}
+
+function patternDiagnostic(def: string | undefined, name: string, value: unknown, at: ReturnType<typeof locate> & { file: string; severity: 'error' }): Diagnostic {
+  const shown = JSON.stringify(value);
+  switch (def) {
+    case 'duration':
+      return {
+        ...at,
+        rule: 'duration',
+        message: `${shown} is not a duration`,
+        hint: 'write a whole number and one unit: 30s, 15m, 2h, 3d or 1w',
+      };
+    case 'flowId':
+      return {
+        ...at,
+        rule: 'flow-id',
+        message: `flow id ${shown} is not lowercase kebab-case`,
+        hint: `use letters, digits and single dashes, e.g. '${kebab(String(value))}'`,
+      };
+    case 'stepId':
+      return {
+        ...at,
+        rule: 'step-id',
+        message: `step id ${shown} is not lowercase kebab-case`,
+        hint: `use letters, digits and single dashes, e.g. '${kebab(String(value))}'`,
+      };
+    case 'secretRef':
+      return {
+        ...at,
+        rule: 'literal-secret',
+        message: `${name} holds a literal value; credentials must be environment references`,
+        hint: `write ${name}: \${${name.toUpperCase()}} (an env var name) and set the variable where Flowline runs`,
+        sensitive: true,
+      };
+    case 'rateLimit':
+      return { ...at, rule: 'rate-limit', message: `${shown} is not a rate limit`, hint: 'write requests per unit: 100/s, 15000/min or 3600/h' };
+    case 'wait_until':
+      return { ...at, rule: 'wait-until', message: `${shown} is not a time of day`, hint: 'write 24-hour HH:MM, e.g. "09:00"' };
+    case 'baseUrl':
+      return { ...at, rule: 'invalid-value', message: `${shown} is not an http(s) URL`, hint: 'e.g. https://api.example.com' };
+    default:
+      return { ...at, rule: 'invalid-value', message: `${name} ${shown} has the wrong form` };
+  }
+}
+
+/** Spellings from other tools and from maths that mean one of our operators. */
+const OPERATOR_ALIASES: Record<string, string> = {
+  equals: 'eq', equal: 'eq', is: 'eq', '=': 'eq', '==': 'eq', not_equals: 'ne', '!=': 'ne', neq: 'ne',
+  greater_than: 'gt', '>': 'gt', '>=': 'gte', less_than: 'lt', '<': 'lt', '<=': 'lte',
+  includes: 'contains', has: 'contains', one_of: 'in', regex: 'matches', exist: 'exists', is_set: 'exists',
+};
+
+function allowedKeys(error: ErrorObject): string[] {
+  const props = (error.parentSchema as { properties?: Record<string, unknown> } | undefined)?.properties;
+  return props ? Object.keys(props) : [];
+}
+
+function where(path: (string | number)[]): string {
+  const named = [...path].reverse().find((s) => typeof s === 'string');
+  return named === undefined ? 'the file' : `'${named}'`;
+}
+
+function requiredHint(def: string | undefined, missing: string): string | undefined {
+  if (missing === 'destination') return 'name a destination defined in flows.config.yaml';
+  if (def === undefined && missing === 'flow') return 'start the file with `flow: my-flow-id`';
+  if (missing === 'steps') return 'add `steps:` with at least one step';
+  if (missing === 'trigger') return 'add `trigger:` with `event: NAME` (or attribute_change, identity_change, audience)';
+  if (missing === 'type') return 'set `type:` to one of sailthru, customerio, clevertap, moengage, mparticle, antavo, webhook';
+  return undefined;
+}
+
+function countMessage(def: string | undefined, name: string, error: ErrorObject): string {
+  if (def === 'split' && error.keyword === 'minItems') return 'a split needs at least two branches';
+  if (def === 'topSteps' || name === 'steps') return 'a flow needs at least one step';
+  return `${name} ${error.message ?? 'has the wrong size'}`;
+}
+
+const kindOf = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
+
+function typeWord(t: string): string {
+  switch (t) {
+    case 'object':
+      return 'a map';
+    case 'array':
+      return 'a list';
+    case 'string':
+      return 'text';
+    case 'null':
+      return 'empty';
+    case 'integer':
+      return 'a whole number';
+    default:
+      return `a ${t}`;
+  }
+}
+
+const kebab = (s: string): string =>
+  s
+    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '') || 'my-flow';

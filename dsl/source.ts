@@ -1,0 +1,139 @@
+import { isMap, isNode, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node } from 'yaml';
+import type { Diagnostic, Position } from './diagnostics.ts';
+
+export type DataPath = readonly (string | number)[];
+
+/** A parsed YAML file that can still answer "where is this value?" for any path into its data. */
+export interface SourceFile {
+  file: string;
+  text: string;
+  data: unknown;
+  doc: Document;
+  lineCounter: LineCounter;
+}
+
+export interface ParseResult {
+  source?: SourceFile;
+  diagnostics: Diagnostic[];
+}
+
+const ALIAS_LIMIT = 100;
+
+export function parseSource(file: string, text: string): ParseResult {
+  const lineCounter = new LineCounter();
+  const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: true });
+  const diagnostics: Diagnostic[] = [];
+  const list = Array.isArray(docs) ? docs : [];
+  for (const doc of list) {
+    for (const error of doc.errors) diagnostics.push(syntaxDiagnostic(file, text, lineCounter, error.code, error.message, error.pos));
+  }
+  if (list.length > 1) {
+    const second = list[1]!;
+    const at = second.range?.[0] ?? 0;
+    diagnostics.push({
+      ...span(lineCounter, at, at),
+      file,
+      severity: 'error',
+      rule: 'one-flow-per-file',
+      message: 'this file holds more than one YAML document; a flow file holds exactly one flow',
+      hint: 'move the flow after the `---` into a file of its own',
+    });
+  }
+  const doc = list[0];
+  if (diagnostics.length > 0 || doc === undefined) return { diagnostics };
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: ALIAS_LIMIT });
+  } catch (error) {
+    diagnostics.push({
+      ...span(lineCounter, 0, 0),
+      file,
+      severity: 'error',
+      rule: 'yaml-syntax',
+      message: `the YAML cannot be read: ${(error as Error).message}`,
+      hint: `use fewer aliases (*name); at most ${ALIAS_LIMIT} are expanded`,
+    });
+    return { diagnostics };
+  }
+  return { source: { file, text, data, doc, lineCounter }, diagnostics };
+}
+
+function syntaxDiagnostic(
+  file: string,
+  text: string,
+  lineCounter: LineCounter,
+  code: string,
+  message: string,
+  pos: [number, number],
+): Diagnostic {
+  const where = span(lineCounter, pos[0], pos[1]);
+  if (code === 'DUPLICATE_KEY') {
+    const key = text.slice(pos[0], pos[1]).split(':')[0]?.trim() || 'this key';
+    return {
+      ...where,
+      file,
+      severity: 'error',
+      rule: 'duplicate-key',
+      message: `duplicate key '${key}': a key may appear only once in the same map`,
+      hint: 'merge the two entries or remove one; YAML would silently keep only one of them',
+    };
+  }
+  // yaml's pretty messages end with a code frame of their own; ours prints one, so keep the first line.
+  const first = message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+  return { ...where, file, severity: 'error', rule: 'yaml-syntax', message: `YAML syntax: ${first}`, hint: yamlHint(code) };
+}
+
+function yamlHint(code: string): string | undefined {
+  switch (code) {
+    case 'BAD_INDENT':
+    case 'MISSING_CHAR':
+      return 'check the indentation: items of the same list or map start in the same column, with spaces, not tabs';
+    case 'TAB_AS_INDENT':
+      return 'indent with spaces; YAML does not allow tabs';
+    case 'BLOCK_AS_IMPLICIT_KEY':
+    case 'MULTILINE_IMPLICIT_KEY':
+      return 'a `key: value` pair is missing its colon, or a value needs quotes';
+    case 'UNEXPECTED_TOKEN':
+      return 'quote values that contain `: `, `#`, `{`, `[` or start with `*`, `&`, `!`, `%`, `@`';
+    default:
+      return undefined;
+  }
+}
+
+export function span(lineCounter: LineCounter, start: number, end: number): Position {
+  const a = lineCounter.linePos(start);
+  const b = lineCounter.linePos(Math.max(start, end));
+  return { line: a.line, column: a.col, endLine: b.line, endColumn: b.col };
+}
+
+/**
+ * Where a value (or, with `key`, the key naming it) sits in the file. A path that does not
+ * resolve all the way points at its deepest existing ancestor, so every finding has a place.
+ */
+export function locate(source: SourceFile, path: DataPath, target: 'value' | 'key' = 'value'): Position {
+  let node: unknown = source.doc.contents;
+  let keyNode: Node | undefined;
+  for (const segment of path) {
+    const next = child(node, segment);
+    if (next === undefined) break;
+    node = next.value ?? next.key ?? node;
+    keyNode = next.key;
+    if (next.value === undefined) break;
+  }
+  const chosen = target === 'key' && keyNode ? keyNode : isNode(node) ? node : keyNode;
+  const range = chosen?.range ?? [0, 0, 0];
+  return span(source.lineCounter, range[0], range[1]);
+}
+
+function child(node: unknown, segment: string | number): { key?: Node; value?: Node } | undefined {
+  if (isMap(node)) {
+    const pair = node.items.find((p) => (isScalar(p.key) ? String(p.key.value) : String(p.key)) === String(segment));
+    if (!pair) return undefined;
+    return { key: isNode(pair.key) ? pair.key : undefined, value: isNode(pair.value) ? pair.value : undefined };
+  }
+  if (isSeq(node) && typeof segment === 'number') {
+    const item = node.items[segment];
+    return isNode(item) ? { value: item } : undefined;
+  }
+  return undefined;
+}

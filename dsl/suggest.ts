@@ -1,0 +1,14 @@
+import { closest, distance } from 'fastest-levenshtein';
+
+/** "did you mean" for a misspelt name: the closest candidate when it is near enough to be a typo. */
+export function didYouMean(word: string, candidates: readonly string[]): string | undefined {
+  if (candidates.length === 0) return undefined;
+  const best = closest(word, candidates as string[]);
+  const limit = Math.max(2, Math.floor(best.length / 3));
+  return distance(word, best) <= limit ? best : undefined;
+}
+
+export const suggestion = (word: string, candidates: readonly string[]): string | undefined => {
+  const best = didYouMean(word, candidates);
+  return best === undefined ? undefined : `did you mean '${best}'?`;
+};

@@ -1,0 +1,145 @@
+import type { DataPath } from './source.ts';
+import { isStepKind, type StepKind } from './step-kinds.ts';
+
+/** A flow as the schema admits it; rules read it after the schema pass. */
+export interface RawFlow {
+  flow: string;
+  name?: string;
+  status?: 'active' | 'paused' | 'draft';
+  trigger: Record<string, unknown> & { where?: unknown };
+  entry?: { reentry?: string; frequency?: { max: number; per: string } };
+  exit_when?: Array<{ event: string; where?: unknown }>;
+  steps: unknown[];
+}
+
+export type RawStep = Record<string, unknown>;
+
+export interface StepVisit {
+  /** The step's map; the plain string `exit` is seen as `{ exit: null }`. */
+  step: RawStep;
+  /** The kind keys present (one in a valid step). */
+  kinds: StepKind[];
+  kind: StepKind | undefined;
+  body: unknown;
+  path: DataPath;
+  /** Where the step sits, 1-based: `#3`, `#3.then.1`, `#5.branch2.1`. */
+  position: string;
+  /** The step's id: its own `id:`, or else its position. */
+  id: string;
+}
+
+export interface Branch {
+  label: string;
+  steps: unknown[];
+  path: DataPath;
+  /** The part of a derived id that names this branch. */
+  idPart: string;
+}
+
+export function asStep(raw: unknown): RawStep {
+  return typeof raw === 'string' ? { [raw]: null } : ((raw ?? {}) as RawStep);
+}
+
+export function visitOf(raw: unknown, path: DataPath, position: string): StepVisit {
+  const step = asStep(raw);
+  const kinds = Object.keys(step).filter(isStepKind);
+  const kind = kinds.length === 1 ? kinds[0] : undefined;
+  const id = typeof step.id === 'string' ? step.id : position;
+  return { step, kinds, kind, body: kind ? step[kind] : undefined, path, position, id };
+}
+
+/** The nested step lists of a branching step, in the order a reader sees them. */
+export function branchesOf(visit: StepVisit): Branch[] {
+  const body = visit.body as Record<string, unknown> | unknown[] | undefined;
+  if (visit.kind === 'check' || visit.kind === 'wait_for') {
+    const b = (body ?? {}) as Record<string, unknown>;
+    return (['then', 'else'] as const).map((label) => ({
+      label,
+      steps: Array.isArray(b[label]) ? (b[label] as unknown[]) : [],
+      path: [...visit.path, visit.kind!, label],
+      idPart: label,
+    }));
+  }
+  if (visit.kind === 'split' && Array.isArray(body)) {
+    return body.map((branch, i) => {
+      const b = (branch ?? {}) as { label?: string; percent?: number; steps?: unknown[] };
+      return {
+        label: b.label ?? `${b.percent ?? '?'}%`,
+        steps: Array.isArray(b.steps) ? b.steps : [],
+        path: [...visit.path, 'split', i, 'steps'],
+        idPart: `branch${i + 1}`,
+      };
+    });
+  }
+  return [];
+}
+
+/** The visits of one step list, in order, without descending into branches. */
+export function listVisits(steps: unknown[], path: DataPath, idPrefix: string): StepVisit[] {
+  return steps.map((raw, i) => visitOf(raw, [...path, i], `${idPrefix}${i + 1}`));
+}
+
+/** Every step of a flow, depth first, in reading order. */
+export function* allSteps(steps: unknown[], path: DataPath = ['steps'], idPrefix = '#'): Generator<StepVisit> {
+  for (const visit of listVisits(steps, path, idPrefix)) {
+    yield visit;
+    for (const branch of branchesOf(visit)) yield* allSteps(branch.steps, branch.path, `${visit.position}.${branch.idPart}.`);
+  }
+}
+
+export interface Located<T> {
+  value: T;
+  path: DataPath;
+}
+
+/** Every condition of a flow with where it sits. */
+export function* conditionsOf(flow: RawFlow): Generator<Located<unknown>> {
+  if (flow.trigger?.where !== undefined) yield { value: flow.trigger.where, path: ['trigger', 'where'] };
+  for (const [i, exit] of (flow.exit_when ?? []).entries()) {
+    if (exit.where !== undefined) yield { value: exit.where, path: ['exit_when', i, 'where'] };
+  }
+  for (const visit of allSteps(flow.steps)) {
+    const body = visit.body as Record<string, unknown> | undefined;
+    if (visit.kind === 'wait_for' && body?.where !== undefined) yield { value: body.where, path: [...visit.path, 'wait_for', 'where'] };
+    if (visit.kind === 'check' && body?.if !== undefined) yield { value: body.if, path: [...visit.path, 'check', 'if'] };
+  }
+}
+
+/** Fields of each step kind that hold Liquid templates (a string, or maps and lists of them). */
+const TEMPLATE_FIELDS: Partial<Record<StepKind, readonly string[]>> = {
+  set_var: ['vars'],
+  send_email: ['vars'],
+  send_push: ['title', 'body', 'deep_link', 'vars'],
+  send_sms: ['body'],
+  send_event: ['attributes'],
+  webhook: ['url', 'headers', 'body'],
+};
+
+/** Every template string of a flow with where it sits. */
+export function* templatesOf(flow: RawFlow): Generator<Located<string>> {
+  for (const visit of allSteps(flow.steps)) {
+    const fields = visit.kind ? TEMPLATE_FIELDS[visit.kind] : undefined;
+    const body = visit.body as Record<string, unknown> | undefined;
+    for (const field of fields ?? []) {
+      if (body?.[field] !== undefined) yield* stringsIn(body[field], [...visit.path, visit.kind!, field]);
+    }
+  }
+}
+
+function* stringsIn(value: unknown, path: DataPath): Generator<Located<string>> {
+  if (typeof value === 'string') yield { value, path };
+  else if (Array.isArray(value)) for (const [i, v] of value.entries()) yield* stringsIn(v, [...path, i]);
+  else if (value !== null && typeof value === 'object') for (const [k, v] of Object.entries(value)) yield* stringsIn(v, [...path, k]);
+}
+
+/** Every duration of a flow with where it sits. */
+export function* durationsOf(flow: RawFlow): Generator<Located<string>> {
+  if (flow.entry?.frequency?.per) yield { value: flow.entry.frequency.per, path: ['entry', 'frequency', 'per'] };
+  for (const visit of allSteps(flow.steps)) {
+    const body = visit.body as Record<string, unknown> | undefined;
+    if (visit.kind === 'wait') yield { value: String(visit.body), path: [...visit.path, 'wait'] };
+    if (visit.kind === 'wait_for' && typeof body?.timeout === 'string') yield { value: body.timeout, path: [...visit.path, 'wait_for', 'timeout'] };
+    const retry = visit.step.retry as { backoff?: string } | undefined;
+    if (retry?.backoff) yield { value: retry.backoff, path: [...visit.path, 'retry', 'backoff'] };
+  }
+}
