@@ -36,14 +36,14 @@ export function loadConfig(file: string, text = readFileSync(file, 'utf8')): Con
   if (!source) return { config: { ...emptyConfig(), file }, diagnostics };
   if (source.data === null || source.data === undefined) return { config: { ...emptyConfig(), file }, diagnostics };
   const schema = checkSchema('config', source);
-  if (schema.length > 0) return { config: { ...emptyConfig(), file }, diagnostics: schema };
+  if (schema.length > 0) return { config: { ...emptyConfig(), file }, diagnostics: [...diagnostics, ...schema] };
   const raw = source.data as { timezone?: string; retry?: FlowsConfig['retry']; destinations?: Record<string, Record<string, unknown>> };
   const found = semanticConfigChecks(source, raw);
   const destinations = new Map<string, DestinationConfig>();
   for (const [name, settings] of Object.entries(raw.destinations ?? {})) {
     destinations.set(name, { ...settings, name, type: settings.type as DestinationType });
   }
-  return { config: { file, timezone: raw.timezone ?? 'UTC', retry: raw.retry, destinations }, diagnostics: found };
+  return { config: { file, timezone: raw.timezone ?? 'UTC', retry: raw.retry, destinations }, diagnostics: [...diagnostics, ...found] };
 }
 
 function semanticConfigChecks(source: SourceFile, raw: { timezone?: string; destinations?: Record<string, Record<string, unknown>> }): Diagnostic[] {

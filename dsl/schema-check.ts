@@ -53,10 +53,15 @@ export function checkSchema(name: SchemaName, source: SourceFile): Diagnostic[] 
   return out;
 }
 
-/** A type error of one alternative is noise when a deeper or more specific error exists at the same place. */
+/**
+ * Noise that a more specific error at the same place explains: a type error of one alternative,
+ * and "unevaluated" keys, which are only unevaluated because their destination type's schema failed.
+ */
 function isShadowed(error: ErrorObject, all: ErrorObject[]): boolean {
-  if (error.keyword !== 'type') return false;
-  return all.some((o) => o !== error && o.keyword !== 'type' && o.instancePath.startsWith(error.instancePath));
+  if (error.keyword !== 'type' && error.keyword !== 'unevaluatedProperties') return false;
+  return all.some(
+    (o) => o !== error && o.keyword !== error.keyword && o.keyword !== 'unevaluatedProperties' && o.instancePath.startsWith(error.instancePath),
+  );
 }
 
 const pathOf = (instancePath: string): (string | number)[] =>
@@ -133,7 +138,7 @@ function describe(error: ErrorObject, def: string | undefined, source: SourceFil
         };
       }
       return {
-        ...at(path),
+        ...at(path, 'key'),
         rule: 'missing-property',
         message: `${where(path)} is missing '${missing}'`,
         hint: requiredHint(def, missing),
@@ -207,7 +212,7 @@ function patternDiagnostic(def: string | undefined, name: string, value: unknown
       };
     case 'rateLimit':
       return { ...at, rule: 'rate-limit', message: `${shown} is not a rate limit`, hint: 'write requests per unit: 100/s, 15000/min or 3600/h' };
-    case 'wait_until':
+    case 'timeOfDay':
       return { ...at, rule: 'wait-until', message: `${shown} is not a time of day`, hint: 'write 24-hour HH:MM, e.g. "09:00"' };
     case 'baseUrl':
       return { ...at, rule: 'invalid-value', message: `${shown} is not an http(s) URL`, hint: 'e.g. https://api.example.com' };

@@ -1,4 +1,4 @@
-import { isMap, isNode, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node } from 'yaml';
+import { isAlias, isCollection, isMap, isNode, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Document, type Node } from 'yaml';
 import type { Diagnostic, Position } from './diagnostics.ts';
 
 export type DataPath = readonly (string | number)[];
@@ -21,11 +21,15 @@ const ALIAS_LIMIT = 100;
 
 export function parseSource(file: string, text: string): ParseResult {
   const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: true });
+  // resolveKnownTags off: `!!binary`, `!!timestamp` and the like stay plain text, as a flow expects.
+  const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: true, resolveKnownTags: false });
   const diagnostics: Diagnostic[] = [];
   const list = Array.isArray(docs) ? docs : [];
   for (const doc of list) {
     for (const error of doc.errors) diagnostics.push(syntaxDiagnostic(file, text, lineCounter, error.code, error.message, error.pos));
+    for (const warning of doc.warnings) {
+      diagnostics.push({ ...syntaxDiagnostic(file, text, lineCounter, warning.code, warning.message, warning.pos), severity: 'warning' });
+    }
   }
   if (list.length > 1) {
     const second = list[1]!;
@@ -40,7 +44,8 @@ export function parseSource(file: string, text: string): ParseResult {
     });
   }
   const doc = list[0];
-  if (diagnostics.length > 0 || doc === undefined) return { diagnostics };
+  if (doc !== undefined) diagnostics.push(...collectionKeys(file, doc, lineCounter));
+  if (diagnostics.some((d) => d.severity === 'error') || doc === undefined) return { diagnostics };
   let data: unknown;
   try {
     data = doc.toJS({ maxAliasCount: ALIAS_LIMIT });
@@ -58,6 +63,28 @@ export function parseSource(file: string, text: string): ParseResult {
   return { source: { file, text, data, doc, lineCounter }, diagnostics };
 }
 
+/** A list or map used as a key (`? [a, b]: x`) has no meaning in a flow; YAML would stringify it. */
+function collectionKeys(file: string, doc: Document, lineCounter: LineCounter): Diagnostic[] {
+  const found: Diagnostic[] = [];
+  visit(doc, {
+    Pair(_, pair) {
+      const key = isAlias(pair.key) ? pair.key.resolve(doc) : pair.key;
+      if (isCollection(key)) {
+        const range = (pair.key as Node).range ?? [0, 0, 0];
+        found.push({
+          ...span(lineCounter, range[0], range[1]),
+          file,
+          severity: 'error',
+          rule: 'yaml-syntax',
+          message: 'YAML syntax: a key must be plain text, not a list or map',
+          hint: 'check for a stray `?`, `[` or `{` before the colon',
+        });
+      }
+    },
+  });
+  return found;
+}
+
 function syntaxDiagnostic(
   file: string,
   text: string,
@@ -66,7 +93,20 @@ function syntaxDiagnostic(
   message: string,
   pos: [number, number],
 ): Diagnostic {
-  const where = span(lineCounter, pos[0], pos[1]);
+  // An unclosed quote is only noticed at the end of the file; point at the quote that opened it.
+  const quote = code === 'MISSING_CHAR' ? /Missing closing (["'])quote/.exec(message)?.[1] : undefined;
+  const start = quote ? Math.max(0, text.lastIndexOf(quote, pos[0] - 1)) : pos[0];
+  const where = span(lineCounter, start, quote ? start + 1 : pos[1]);
+  if (quote) {
+    return {
+      ...where,
+      file,
+      severity: 'error',
+      rule: 'yaml-syntax',
+      message: `YAML syntax: this ${quote} quote is never closed`,
+      hint: `end the value with ${quote} on the same line`,
+    };
+  }
   if (code === 'DUPLICATE_KEY') {
     const key = text.slice(pos[0], pos[1]).split(':')[0]?.trim() || 'this key';
     return {

@@ -37,9 +37,9 @@ export function checkFlow(file: string, text: string, config: FlowsConfig = empt
   const data = source.data as Partial<RawFlow>;
   const flowId = typeof data === 'object' && typeof data.flow === 'string' ? { id: data.flow, ...locate(source, ['flow']) } : undefined;
   const schema = checkSchema('flow', source);
-  if (schema.length > 0) return { file, diagnostics: schema.sort(byPosition), ...(flowId ? { flowId } : {}) };
+  if (schema.length > 0) return { file, diagnostics: [...parsed.diagnostics, ...schema].sort(byPosition), ...(flowId ? { flowId } : {}) };
 
-  const diagnostics: Diagnostic[] = [];
+  const diagnostics: Diagnostic[] = [...parsed.diagnostics];
   const ctx: RuleContext = {
     source,
     flow: source.data as RawFlow,

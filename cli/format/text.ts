@@ -23,7 +23,7 @@ export function formatText(diagnostics: readonly Diagnostic[], options: FormatOp
     out.push(`${d.file}:${d.line}:${d.column} ${d.severity} ${d.message} [${d.rule}]`);
     const text = sourceLines(d.file)[d.line - 1];
     if (text !== undefined && text.trim() !== '') {
-      const shown = d.sensitive ? mask(text) : text;
+      const shown = d.sensitive || SECRET_LINE.test(text) ? mask(text) : text;
       const gutter = String(d.line).padStart(5);
       const width = d.endLine === d.line ? Math.max(1, d.endColumn - d.column) : Math.max(1, shown.length - d.column + 1);
       out.push(`${gutter} | ${shown}`);
@@ -34,6 +34,9 @@ export function formatText(diagnostics: readonly Diagnostic[], options: FormatOp
   out.push(summary(diagnostics, options.files));
   return `${out.join('\n')}\n`;
 }
+
+/** A line that names a credential is never echoed, whatever the finding on it is about. */
+const SECRET_LINE = /(secret|passcode|password|token|api_key|authorization)\w*["']?\s*:\s*(?!\$\{)/i;
 
 /** Keeps the key, hides the value: the line holds a credential. */
 const mask = (line: string): string => line.replace(/(:\s*).*$/, '$1********');

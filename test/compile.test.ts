@@ -1,0 +1,89 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../dsl/config.ts';
+import type { FlowIR, StepIR } from '../dsl/ir.ts';
+import { checkFlow } from '../dsl/validate.ts';
+
+const config = loadConfig('flows.config.yaml').config;
+
+function compile(text: string): FlowIR {
+  const result = checkFlow('flow.yaml', text, config);
+  expect(result.diagnostics).toEqual([]);
+  return result.ir!;
+}
+
+const welcome = readFileSync('flows/sailthru-welcome-series.yaml', 'utf8');
+
+describe('the compiled IR', () => {
+  it('is plain JSON', () => {
+    const ir = compile(welcome);
+    expect(JSON.parse(JSON.stringify(ir))).toEqual(ir);
+  });
+
+  it('gives every step a stable id: its own, or its position', () => {
+    const ir = compile(welcome);
+    const ids: string[] = [];
+    const collect = (steps: StepIR[]) => {
+      for (const s of steps) {
+        ids.push(s.id);
+        if (s.kind === 'check' || s.kind === 'wait_for') collect([...s.then, ...s.else]);
+        if (s.kind === 'split') s.branches.forEach((b) => collect(b.steps));
+      }
+    };
+    collect(ir.steps);
+    expect(ids).toEqual([
+      'mark-onboarding', 'welcome-email', '#3', '#4', 'wait-for-app-open', '#5.then.1', 'nudge-push',
+      'vip-check', '#6.then.1', '#6.then.2', '#6.else.1', '#7',
+    ]);
+  });
+
+  it('turns durations into milliseconds and keeps the entry rules', () => {
+    const ir = compile(readFileSync('flows/clevertap-cart-drop-off.yaml', 'utf8'));
+    expect(ir.steps[0]).toMatchObject({ kind: 'wait', durationMs: 3_600_000 });
+    expect(ir.steps[2]).toMatchObject({ kind: 'wait_for', event: 'purchase', timeoutMs: 86_400_000, then: [] });
+    expect(ir.entry).toEqual({ reentry: 'after_exit', frequency: { max: 2, perMs: 7 * 86_400_000 } });
+    expect(ir.trigger).toEqual({ kind: 'audience', audienceName: 'Cart Drop off', on: 'added' });
+    expect(ir.exitWhen).toEqual([{ event: 'purchase' }]);
+  });
+
+  it('pre-parses conditions into a tree and templates into text or Liquid with the paths they read', () => {
+    const ir = compile(welcome);
+    expect(ir.trigger).toEqual({ kind: 'event', event: 'sign_up', where: { field: ['event', 'attributes', 'plan'], op: 'in', value: ['pro', 'team'] } });
+    const check = ir.steps.find((s) => s.id === 'vip-check');
+    expect(check).toMatchObject({
+      if: { any: [{ field: ['profile', 'attributes', 'tier'], op: 'eq', value: 'gold' }, { field: ['profile', 'lists'], op: 'contains', value: 'vip' }] },
+    });
+    const email = ir.steps[1]!;
+    expect(email).toMatchObject({
+      kind: 'send_email',
+      vars: {
+        first_name: { $liquid: "{{ profile.attributes.FirstName | default: 'there' }}", refs: ['profile.attributes.FirstName'] },
+        plan: { $liquid: '{{ event.attributes.plan }}', refs: ['event.attributes.plan'] },
+      },
+    });
+    const push = (ir.steps[4] as Extract<StepIR, { kind: 'wait_for' }>).else[0]!;
+    expect(push).toMatchObject({ kind: 'send_push', title: 'We miss you', deepLink: 'myapp://home' });
+    expect(ir.steps[0]).toMatchObject({
+      vars: { onboarding_stage: { op: 'set', value: 'started' }, welcome_points: { op: 'increment', by: 10 }, legacy_flag: { op: 'delete' } },
+    });
+  });
+
+  it('compiles within_last to milliseconds, decrement to a negative increment, wait_until days to ISO weekdays', () => {
+    const ir = compile(`flow: t
+trigger: { event: a, where: { profile.attributes.seen: { within_last: 2h } } }
+steps:
+  - set_var: { destination: sailthru, vars: { credits: { decrement: 3 } } }
+  - wait_until: { time: "09:30", days: [fri, mon], timezone: profile.attributes.tz }
+`);
+    expect(ir.trigger.where).toEqual({ field: ['profile', 'attributes', 'seen'], op: 'within_last', value: 7_200_000 });
+    expect(ir.steps[0]).toMatchObject({ vars: { credits: { op: 'increment', by: -3 } } });
+    expect(ir.steps[1]).toMatchObject({ kind: 'wait_until', hour: 9, minute: 30, days: [1, 5], timezone: { field: ['profile', 'attributes', 'tz'] } });
+  });
+
+  it('versions by content: comments and layout keep the version, a changed step changes it', () => {
+    const base = compile(welcome).version;
+    expect(base).toMatch(/^[0-9a-f]{12}$/);
+    expect(compile(`# a new comment\n\n${welcome}`).version).toBe(base);
+    expect(compile(welcome.replace('wait: 3d', 'wait: 4d')).version).not.toBe(base);
+  });
+});

@@ -1,0 +1,398 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../dsl/config.ts';
+import { checkFlow } from '../dsl/validate.ts';
+import { markedFindings, reportedFindings } from './helpers/markers.ts';
+
+const config = loadConfig('flows.config.yaml').config;
+
+/** Each case is a flow with one kind of mistake; `#!` marks the line every finding must name. */
+const CASES: Record<string, string> = {
+  'yaml-syntax': `
+flow: t
+trigger:
+  event: sign_up
+steps:
+  - wait: "1d           #! yaml-syntax
+`,
+  'duplicate-key': `
+flow: t
+trigger:
+  event: sign_up
+steps:
+  - wait: 1d
+steps:                  #! duplicate-key
+  - exit
+`,
+  'one-flow-per-file': `
+flow: t
+trigger: { event: a }
+steps: [ { wait: 1d } ]
+---                     #! one-flow-per-file
+flow: u
+`,
+  'unknown-step-kind (map)': `
+flow: t
+trigger: { event: sign_up }
+steps:
+  - send_emial: { destination: sailthru, template: welcome }   #! unknown-step-kind
+`,
+  'unknown-step-kind (word)': `
+flow: t
+trigger: { event: sign_up }
+steps:
+  - wait: 1d
+  - exti                #! unknown-step-kind
+`,
+  'unknown-operator': `
+flow: t
+trigger:
+  event: sign_up
+  where:
+    event.attributes.plan: { equals: pro }   #! unknown-operator
+steps: [ exit ]
+`,
+  'unknown-property': `
+flow: t
+trigger: { event: sign_up }
+steps:
+  - wait_for:
+      event: app_open
+      timeout: 1d
+      than: [ exit ]    #! unknown-property
+`,
+  'missing-property': `
+flow: t
+trigger: { event: sign_up }
+steps:
+  - send_email: { destination: sailthru }   #! missing-property
+`,
+  'wrong-type': `
+flow: t
+trigger: { event: sign_up }
+steps: wait 1d          #! wrong-type
+`,
+  'invalid-value': `
+flow: t
+trigger: { event: sign_up }
+steps:
+  - split:
+      - { percent: 100, steps: [] }
+      - { percent: 0, steps: [] }   #! invalid-value
+`,
+  'unknown-value': `
+flow: t
+trigger: { event: sign_up }
+steps:
+  - webhook: { url: "https://example.com", method: FETCH }   #! unknown-value
+`,
+  entry: `
+flow: t
+trigger: { event: sign_up }
+entry:
+  reentry: after_exti   #! entry
+steps: [ exit ]
+`,
+  'entry (frequency with never)': `
+flow: t
+trigger: { event: sign_up }
+entry:
+  reentry: never
+  frequency: { max: 1, per: 7d }   #! entry
+steps: [ exit ]
+`,
+  status: `
+flow: t
+status: live            #! status
+trigger: { event: sign_up }
+steps: [ exit ]
+`,
+  'flow-id': `
+flow: Welcome_Series    #! flow-id
+trigger: { event: sign_up }
+steps: [ exit ]
+`,
+  'step-id': `
+flow: t
+trigger: { event: sign_up }
+steps:
+  - id: Welcome Email   #! step-id
+    send_email: { destination: sailthru, template: welcome }
+`,
+  'duration (form)': `
+flow: t
+trigger: { event: sign_up }
+steps:
+  - wait: 3 days        #! duration
+`,
+  'duration (zero)': `
+flow: t
+trigger: { event: sign_up }
+steps:
+  - wait: 0s            #! duration
+`,
+  'duration (over a year)': `
+flow: t
+trigger: { event: sign_up }
+steps:
+  - wait: 400d          #! duration
+`,
+  'duration (within_last)': `
+flow: t
+trigger:
+  event: sign_up
+  where:
+    profile.attributes.last_seen: { within_last: 7 days }   #! duration
+steps: [ exit ]
+`,
+  'wait-for-timeout': `
+flow: t
+trigger: { event: sign_up }
+steps:
+  - wait_for:           #! wait-for-timeout
+      event: app_open
+      then: [ exit ]
+`,
+  'wait-until': `
+flow: t
+trigger: { event: sign_up }
+steps:
+  - wait_until: { time: "9am" }   #! wait-until
+`,
+  'time-zone': `
+flow: t
+trigger: { event: sign_up }
+steps:
+  - wait_until:
+      time: "09:00"
+      timezone: Mars/Olympus_Mons   #! time-zone
+`,
+  'trigger-kind': `
+flow: t
+trigger:
+  event: sign_up
+  audience: { name: VIP }   #! trigger-kind
+steps: [ exit ]
+`,
+  'audience-trigger': `
+flow: t
+trigger:
+  audience: { on: added }   #! audience-trigger
+steps: [ exit ]
+`,
+  'step-kind (none)': `
+flow: t
+trigger: { event: sign_up }
+steps:
+  - id: lonely          #! step-kind
+`,
+  'step-kind (two)': `
+flow: t
+trigger: { event: sign_up }
+steps:
+  - wait: 1d
+    exit:               #! step-kind
+`,
+  'duplicate-step-id': `
+flow: t
+trigger: { event: sign_up }
+steps:
+  - id: hello
+    wait: 1d
+  - check:
+      if: { event.name: { eq: sign_up } }
+      then:
+        - id: hello     #! duplicate-step-id
+          wait: 2d
+`,
+  'split-percent': `
+flow: t
+trigger: { event: sign_up }
+steps:
+  - split:              #! split-percent
+      - { percent: 60, steps: [] }
+      - { percent: 30, steps: [] }
+`,
+  'condition-field (root)': `
+flow: t
+trigger:
+  event: sign_up
+  where:
+    attributes.plan: { eq: pro }   #! condition-field
+steps: [ exit ]
+`,
+  'condition-field (unknown field)': `
+flow: t
+trigger: { event: sign_up }
+steps:
+  - check:
+      if:
+        any:
+          - profile.attributes.tier: { eq: gold }
+          - profile.list: { contains: vip }   #! condition-field
+      then: [ exit ]
+`,
+  'condition-value': `
+flow: t
+trigger: { event: sign_up }
+exit_when:
+  - event: purchase
+    where:
+      event.attributes.sku: { matches: "(unclosed" }   #! condition-value
+steps: [ { wait: 1d } ]
+`,
+  'template-syntax': `
+flow: t
+trigger: { event: sign_up }
+steps:
+  - send_push:
+      destination: clevertap
+      body: "Hi {{ profile.attributes.FirstName "   #! template-syntax
+`,
+  'template-syntax (unknown filter)': `
+flow: t
+trigger: { event: sign_up }
+steps:
+  - send_sms:
+      destination: clevertap
+      body: "Hi {{ profile.attributes.FirstName | shout }}"   #! template-syntax
+`,
+  'template-root': `
+flow: t
+trigger: { event: sign_up }
+steps:
+  - send_email:
+      destination: sailthru
+      template: welcome
+      vars:
+        name: "{{ user.first_name }}"   #! template-root
+`,
+  'unknown-destination': `
+flow: t
+trigger: { event: sign_up }
+steps:
+  - send_email: { destination: sailthur, template: welcome }   #! unknown-destination
+`,
+  'destination-capability': `
+flow: t
+trigger: { event: sign_up }
+steps:
+  - send_email:
+      destination: moengage   #! destination-capability
+      template: welcome
+`,
+  'unreachable-step': `
+flow: t
+trigger: { event: sign_up }
+steps:
+  - wait: 1d
+  - exit
+  - send_email: { destination: sailthru, template: late }   #! unreachable-step
+  - wait: 1d
+`,
+  'unreachable-step (every branch exits)': `
+flow: t
+trigger: { event: sign_up }
+steps:
+  - check:
+      if: { profile.attributes.tier: { eq: gold } }
+      then: [ exit ]
+      else:
+        - wait: 1d
+        - exit
+        - wait: 2d      #! unreachable-step
+  - wait: 3d            #! unreachable-step
+`,
+  'unknown-var': `
+flow: t
+trigger: { event: sign_up }
+steps:
+  - set_var: { destination: sailthru, vars: { stage: started } }
+  - check:
+      if: { vars.stgae: { eq: started } }   #! unknown-var
+      then: [ exit ]
+`,
+  'option-ignored': `
+flow: t
+trigger: { event: sign_up }
+steps:
+  - wait: 1d
+    on_error: continue  #! option-ignored
+`,
+};
+
+describe('flows validate rejects each kind of mistake at its line', () => {
+  for (const [name, text] of Object.entries(CASES)) {
+    it(name, () => {
+      const { diagnostics, ir } = checkFlow('flow.yaml', text, config);
+      expect(reportedFindings(diagnostics)).toEqual(markedFindings(text));
+      const errors = diagnostics.filter((d) => d.severity === 'error');
+      expect(ir === undefined).toBe(errors.length > 0);
+      for (const d of diagnostics) expect(d.message.length).toBeGreaterThan(10);
+    });
+  }
+});
+
+describe('messages name the mistake and the fix', () => {
+  const first = (text: string) => checkFlow('flow.yaml', text, config).diagnostics[0]!;
+
+  it('suggests the step kind meant', () => {
+    const d = first(CASES['unknown-step-kind (map)']!);
+    expect(d.message).toContain("'send_emial'");
+    expect(d.hint).toBe("did you mean 'send_email'?");
+    expect([d.line, d.column]).toEqual([5, 5]);
+  });
+
+  it('suggests an operator for a spelling from another tool', () => {
+    expect(first(CASES['unknown-operator']!).hint).toBe("did you mean 'eq'?");
+  });
+
+  it('suggests the destination meant and names the config file', () => {
+    const d = first(CASES['unknown-destination']!);
+    expect(d.message).toContain("'sailthur' is not defined in flows.config.yaml");
+    expect(d.hint).toBe("did you mean 'sailthru'?");
+  });
+
+  it('says why a destination cannot do a step and which can', () => {
+    const d = first(CASES['destination-capability']!);
+    expect(d.message).toContain('moengage');
+    expect(d.message).toContain('sends no email');
+    expect(d.hint).toMatch(/sailthru, customerio/);
+  });
+
+  it('suggests the field root meant', () => {
+    expect(first(CASES['condition-field (unknown field)']!).hint).toBe("did you mean 'lists'?");
+  });
+
+  it('points at the split and says how far off the percents are', () => {
+    const d = first(CASES['split-percent']!);
+    expect(d.message).toBe('split percents add up to 90, not 100');
+    expect(d.hint).toBe('add 10 to a branch');
+  });
+
+  it('reports a zero wait as an error and a very long one only as a warning', () => {
+    expect(first(CASES['duration (zero)']!).severity).toBe('error');
+    expect(first(CASES['duration (over a year)']!).severity).toBe('warning');
+  });
+});
+
+describe('paused and draft flows', () => {
+  for (const status of ['paused', 'draft']) {
+    it(`validates a ${status} flow like any other`, () => {
+      const ok = checkFlow('flow.yaml', `flow: t\nstatus: ${status}\ntrigger: { event: a }\nsteps: [ { wait: 1d } ]\n`, config);
+      expect(ok.diagnostics).toEqual([]);
+      expect(ok.ir?.status).toBe(status);
+      const bad = checkFlow('flow.yaml', `flow: t\nstatus: ${status}\ntrigger: { event: a }\nsteps: [ { wait: 0s } ]\n`, config);
+      expect(reportedFindings(bad.diagnostics)).toEqual(['4 duration']);
+    });
+  }
+});
+
+describe('the example flows', () => {
+  it('all pass', () => {
+    for (const file of ['sailthru-welcome-series', 'antavo-points-to-mparticle', 'customerio-first-purchase', 'clevertap-cart-drop-off', 'moengage-purchase']) {
+      const path = `flows/${file}.yaml`;
+      expect(checkFlow(path, readFileSync(path, 'utf8'), config).diagnostics, path).toEqual([]);
+    }
+  });
+});
