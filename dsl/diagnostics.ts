@@ -1,3 +1,5 @@
+import type { RuleId } from './rule-catalog.ts';
+
 /** One finding of `flows validate`, pointing at a place in a file. Lines and columns are 1-based. */
 export interface Diagnostic {
   file: string;
@@ -6,7 +8,7 @@ export interface Diagnostic {
   endLine: number;
   endColumn: number;
   severity: 'error' | 'warning';
-  rule: string;
+  rule: RuleId;
   message: string;
   /** How to fix it, when there is something better to say than the message. */
   hint?: string;

@@ -10,49 +10,56 @@ export const liquid = new Liquid({ strictFilters: true });
 
 const hasMarkup = (text: string): boolean => text.includes('{{') || text.includes('{%');
 
+type Analysis = { paths: string[][] } | { error: string };
+
+// Validation, the vars rule and the compiler all ask about the same strings: parse each once.
+const analyses = new Map<string, Analysis>();
+const CACHE_LIMIT = 10_000;
+
+/** The variable paths a template reads from outside itself, or why it does not parse. */
+function analyze(text: string): Analysis {
+  let found = analyses.get(text);
+  if (!found) {
+    try {
+      const segments = liquid.globalVariableSegmentsSync(liquid.parse(text)) as Array<Array<string | number>>;
+      found = { paths: segments.map((s) => s.map(String)) };
+    } catch (error) {
+      found = { error: (error as Error).message.split('\n')[0]!.replace(/, line:\d+, col:\d+$/, '') };
+    }
+    if (analyses.size >= CACHE_LIMIT) analyses.clear();
+    analyses.set(text, found);
+  }
+  return found;
+}
+
 export interface TemplateProblem {
   kind: 'syntax' | 'root';
   message: string;
   root?: string;
 }
 
-/** Parse a template and list what is wrong with it; an empty list means it is fine. */
+/** What is wrong with a template; an empty list means it is fine. */
 export function checkTemplate(text: string): TemplateProblem[] {
   if (!hasMarkup(text)) return [];
-  let segments: Array<Array<string | number>>;
-  try {
-    segments = liquid.globalVariableSegmentsSync(liquid.parse(text)) as Array<Array<string | number>>;
-  } catch (error) {
-    return [{ kind: 'syntax', message: firstLine((error as Error).message) }];
-  }
-  const problems: TemplateProblem[] = [];
-  for (const segment of segments) {
-    const root = String(segment[0]);
-    if (!(TEMPLATE_ROOTS as readonly string[]).includes(root) && !problems.some((p) => p.root === root)) {
-      problems.push({ kind: 'root', root, message: `template reads '${root}', which is not one of event, profile, vars` });
-    }
-  }
-  return problems;
+  const analysis = analyze(text);
+  if ('error' in analysis) return [{ kind: 'syntax', message: analysis.error }];
+  const roots = [...new Set(analysis.paths.map((p) => p[0]!))];
+  return roots
+    .filter((root) => !(TEMPLATE_ROOTS as readonly string[]).includes(root))
+    .map((root) => ({ kind: 'root' as const, root, message: `template reads '${root}', which is not one of event, profile, vars` }));
 }
 
 /** Pre-parsed form: constant text stays a string; Liquid keeps its source and the paths it reads. */
 export function compileTemplate(text: string): TemplateIR {
   if (!hasMarkup(text)) return text;
-  const segments = liquid.globalVariableSegmentsSync(liquid.parse(text)) as Array<Array<string | number>>;
-  const refs = [...new Set(segments.map((s) => s.map(String).join('.')))].sort();
-  return { $liquid: text, refs };
+  const analysis = analyze(text);
+  if ('error' in analysis) throw new Error(`template does not parse: ${analysis.error}`);
+  return { $liquid: text, refs: [...new Set(analysis.paths.map((p) => p.join('.')))].sort() };
 }
 
 /** The `vars.X` names a template reads. */
 export function templateVarRefs(text: string): string[] {
   if (!hasMarkup(text)) return [];
-  try {
-    return (liquid.globalVariableSegmentsSync(liquid.parse(text)) as Array<Array<string | number>>)
-      .filter((s) => s[0] === 'vars' && s.length > 1)
-      .map((s) => String(s[1]));
-  } catch {
-    return [];
-  }
+  const analysis = analyze(text);
+  return 'error' in analysis ? [] : analysis.paths.filter((p) => p[0] === 'vars' && p.length > 1).map((p) => p[1]!);
 }
-
-const firstLine = (message: string): string => message.split('\n')[0]!.replace(/, line:\d+, col:\d+$/, '');

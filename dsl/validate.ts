@@ -3,6 +3,7 @@ import { emptyConfig, type FlowsConfig } from './config.ts';
 import { byPosition, hasErrors, type Diagnostic, type Position } from './diagnostics.ts';
 import { compileFlow } from './compile.ts';
 import type { FlowIR } from './ir.ts';
+import type { RuleId } from './rule-catalog.ts';
 import { RULES } from './rules/index.ts';
 import type { ReportOptions, RuleContext } from './rules/context.ts';
 import { checkSchema } from './schema-check.ts';
@@ -24,9 +25,9 @@ export interface FlowFileResult {
  */
 export function checkFlow(file: string, text: string, config: FlowsConfig = emptyConfig()): FlowFileResult {
   const parsed = parseSource(file, text);
-  if (!parsed.source) return { file, diagnostics: parsed.diagnostics };
   const source = parsed.source;
-  if (source.data === null || source.data === undefined) {
+  if (!source && hasErrors(parsed.diagnostics)) return { file, diagnostics: parsed.diagnostics };
+  if (!source || source.data === null || source.data === undefined) {
     return {
       file,
       diagnostics: [
@@ -44,7 +45,7 @@ export function checkFlow(file: string, text: string, config: FlowsConfig = empt
     source,
     flow: source.data as RawFlow,
     config,
-    report(rule: string, path: DataPath, message: string, options: ReportOptions = {}) {
+    report(rule: RuleId, path: DataPath, message: string, options: ReportOptions = {}) {
       diagnostics.push({
         ...locate(source, path, options.target ?? 'value'),
         file,

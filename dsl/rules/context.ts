@@ -1,4 +1,5 @@
 import type { FlowsConfig } from '../config.ts';
+import type { RuleId } from '../rule-catalog.ts';
 import type { DataPath, SourceFile } from '../source.ts';
 import type { RawFlow } from '../walk.ts';
 
@@ -14,7 +15,7 @@ export interface RuleContext {
   source: SourceFile;
   flow: RawFlow;
   config: FlowsConfig;
-  report(rule: string, path: DataPath, message: string, options?: ReportOptions): void;
+  report(rule: RuleId, path: DataPath, message: string, options?: ReportOptions): void;
 }
 
 export type Rule = (ctx: RuleContext) => void;

@@ -1,0 +1,45 @@
+/**
+ * Every rule `flows validate` reports, with what it guards. A diagnostic can only carry one of
+ * these ids (the type says so), and docs/validate-rules.md documents each one (a test says so).
+ */
+export const RULE_CATALOG = {
+  'yaml-syntax': 'the file is not well-formed YAML',
+  'duplicate-key': 'a key appears twice in the same map',
+  'one-flow-per-file': 'a file holds more than one YAML document',
+  'empty-file': 'a flow file holds nothing',
+  'unknown-step-kind': 'a step kind that does not exist',
+  'unknown-operator': 'a condition operator that does not exist',
+  'unknown-property': 'a key the schema does not know at that place',
+  'missing-property': 'a required key is missing',
+  'wrong-type': 'a value of the wrong type (a list where a map belongs, …)',
+  'invalid-value': 'a value outside its allowed range or form',
+  'unknown-value': 'a value outside its allowed set (method, region, type, …)',
+  schema: 'any other schema violation',
+  'flow-id': 'a flow id that is not lowercase kebab-case',
+  'duplicate-flow-id': 'two files use the same flow id',
+  'step-id': 'a step id that is not lowercase kebab-case',
+  'duplicate-step-id': 'two steps of a flow share an id',
+  status: 'an unknown flow status',
+  entry: 'an unknown reentry value, or a frequency cap that cannot apply',
+  'trigger-kind': 'a trigger with no kind or more than one',
+  'audience-trigger': 'an audience trigger without id or name',
+  'step-kind': 'a step with no kind or more than one',
+  duration: 'a duration that is malformed, zero, or longer than a year',
+  'wait-for-timeout': 'wait_for without a timeout',
+  'wait-until': 'a wait_until time that is not HH:MM',
+  'time-zone': 'a time zone that is neither an IANA zone nor a profile field',
+  'split-percent': 'split percents that do not add up to 100',
+  'condition-field': 'a condition field outside event., profile. and vars.',
+  'condition-value': 'an operand that does not fit its operator (bad regex, bad date)',
+  'template-syntax': 'a Liquid template that does not parse (or uses an unknown filter)',
+  'template-root': 'a template reading something other than event, profile, vars',
+  'unknown-destination': 'a step names a destination flows.config.yaml does not define',
+  'destination-capability': 'a step asks a destination type for something it cannot do',
+  'unreachable-step': 'steps after an exit on the same path',
+  'unknown-var': 'vars.X read but never set by a set_var of the flow (warning)',
+  'option-ignored': 'on_error or retry on a step that calls no destination (warning)',
+  'literal-secret': 'a credential written as a literal instead of an ${ENV} reference',
+  'rate-limit': 'a rate limit that is not N/s, N/min or N/h',
+} as const;
+
+export type RuleId = keyof typeof RULE_CATALOG;
