@@ -1,0 +1,118 @@
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import type { DestinationCall, DestinationClient, UserRef, VarChange } from '../destinations/types.ts';
+import type { Profile, ProfileStore } from '../profiles/store.ts';
+import { renderMap, renderTemplate, renderValue, type RenderScope } from './render.ts';
+import { DEFAULT_WEBHOOK_DESTINATION, type Activities, type EffectInput, type EffectOutput, type EffectStep } from './types.ts';
+
+export interface ActivityDeps {
+  profiles: ProfileStore;
+  destinations: ReadonlyMap<string, DestinationClient>;
+}
+
+const userRef = (profile: Profile): UserRef => ({
+  id: profile.id,
+  ...(profile.identities.email ? { email: profile.identities.email } : {}),
+  identities: profile.identities,
+});
+
+/** The destination call a step makes, its templates rendered for this user and run. */
+function callFor(step: EffectStep, user: UserRef, scope: RenderScope): DestinationCall {
+  switch (step.kind) {
+    case 'set_var': {
+      const vars: Record<string, VarChange> = {};
+      for (const [name, op] of Object.entries(step.vars)) {
+        vars[name] = op.op === 'increment' ? { increment: op.by } : op.op === 'delete' ? { delete: true } : { set: renderValue(op.value, scope) };
+      }
+      return { kind: 'set_var', user, vars };
+    }
+    case 'send_email':
+      return { kind: 'send_email', user, template: step.template, vars: renderMap(step.vars, scope) };
+    case 'send_push':
+      return {
+        kind: 'send_push',
+        user,
+        ...(step.title !== undefined ? { title: renderTemplate(step.title, scope) } : {}),
+        body: renderTemplate(step.body, scope),
+        ...(step.deepLink !== undefined ? { deepLink: renderTemplate(step.deepLink, scope) } : {}),
+        vars: renderMap(step.vars, scope),
+      };
+    case 'send_sms':
+      return { kind: 'send_sms', user, body: renderTemplate(step.body, scope) };
+    case 'add_to_list':
+    case 'remove_from_list':
+      return { kind: step.kind, user, list: step.list };
+    case 'send_event':
+      return { kind: 'send_event', user, event: step.event, eventType: step.eventType, attributes: renderMap(step.attributes, scope) };
+    case 'webhook':
+      return {
+        kind: 'webhook',
+        user,
+        url: renderTemplate(step.url, scope),
+        method: step.method,
+        headers: Object.fromEntries(Object.entries(step.headers).map(([k, v]) => [k, renderTemplate(v, scope)])),
+        ...(step.body !== undefined ? { body: renderValue(step.body, scope) } : {}),
+      };
+  }
+}
+
+/** What Flowline's own profile records after the destination has accepted the call. */
+function applyToProfile(step: EffectStep, profile: Profile, call: DestinationCall): Record<string, unknown> | undefined {
+  if (call.kind === 'set_var') {
+    for (const [name, change] of Object.entries(call.vars)) {
+      if ('delete' in change) delete profile.vars[name];
+      else if ('increment' in change) profile.vars[name] = (Number(profile.vars[name]) || 0) + change.increment;
+      else profile.vars[name] = change.set;
+    }
+    return Object.fromEntries(Object.keys(call.vars).map((name) => [name, profile.vars[name] ?? null]));
+  }
+  if (step.kind === 'add_to_list' && !profile.lists.includes(step.list)) profile.lists.push(step.list);
+  if (step.kind === 'remove_from_list') profile.lists = profile.lists.filter((l) => l !== step.list);
+  return undefined;
+}
+
+/** One activity per effect; each renders its step, calls the destination, and records the result. */
+export function createActivities(deps: ActivityDeps): Activities {
+  const destination = (step: EffectStep): DestinationClient => {
+    const name = step.kind === 'webhook' ? (step.destination ?? DEFAULT_WEBHOOK_DESTINATION) : step.destination;
+    const client = deps.destinations.get(name);
+    if (!client) {
+      throw ApplicationFailure.create({
+        type: 'DestinationNotConfigured',
+        message: `destination '${name}' is not configured on this worker; define it in flows.config.yaml and restart the worker`,
+        nonRetryable: true,
+      });
+    }
+    return client;
+  };
+
+  const perform = async (input: EffectInput): Promise<EffectOutput> => {
+    const client = destination(input.step);
+    const profile = await deps.profiles.get(input.userId);
+    const scope: RenderScope = { event: input.event, profile, vars: input.vars };
+    const call = callFor(input.step, userRef(profile), scope);
+    const context = Context.current();
+    const result = await client.perform(call, {
+      idempotencyKey: `${input.workflowId}/${input.runId}/${input.step.id}`,
+      signal: context.cancellationSignal,
+    });
+    let vars: Record<string, unknown> | undefined;
+    if (input.step.kind === 'set_var' || input.step.kind === 'add_to_list' || input.step.kind === 'remove_from_list') {
+      await deps.profiles.update(input.userId, (p) => {
+        vars = applyToProfile(input.step, p, call);
+      });
+    }
+    return { ...(vars ? { vars } : {}), ...(result.id ? { id: result.id } : {}) };
+  };
+
+  return {
+    setVars: perform,
+    sendEmail: perform,
+    sendPush: perform,
+    sendSms: perform,
+    addToList: perform,
+    removeFromList: perform,
+    sendEvent: perform,
+    callWebhook: perform,
+    readProfile: (userId: string) => deps.profiles.get(userId),
+  };
+}

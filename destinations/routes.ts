@@ -1,0 +1,31 @@
+import { DEFAULT_WEBHOOK_DESTINATION } from '../activities/types.ts';
+import type { FlowsConfig } from '../dsl/config.ts';
+import { parseDuration } from '../dsl/durations.ts';
+import type { DestinationRoute } from '../workflows/input.ts';
+import { destinationTaskQueue } from '../workflows/task-queues.ts';
+
+/** Defaults of the flow language: five attempts in all, 1s first backoff doubling, 10s per request. */
+export const DEFAULT_RETRY = { attempts: 5, backoffMs: 1_000 };
+export const DEFAULT_TIMEOUT_MS = 10_000;
+
+/** How runs reach each destination: its task queue, timeout and retry (destination, then config, then defaults). */
+export function routesFor(config: FlowsConfig): Record<string, DestinationRoute> {
+  const base = {
+    attempts: config.retry?.attempts ?? DEFAULT_RETRY.attempts,
+    backoffMs: parseDuration(config.retry?.backoff ?? '') ?? DEFAULT_RETRY.backoffMs,
+  };
+  const routes: Record<string, DestinationRoute> = {};
+  const names = [...config.destinations.keys(), DEFAULT_WEBHOOK_DESTINATION];
+  for (const name of names) {
+    const settings = config.destinations.get(name) as { retry?: { attempts?: number; backoff?: string }; timeout?: string } | undefined;
+    routes[name] = {
+      taskQueue: destinationTaskQueue(name),
+      timeoutMs: parseDuration(settings?.timeout ?? '') ?? DEFAULT_TIMEOUT_MS,
+      retry: {
+        attempts: settings?.retry?.attempts ?? base.attempts,
+        backoffMs: parseDuration(settings?.retry?.backoff ?? '') ?? base.backoffMs,
+      },
+    };
+  }
+  return routes;
+}

@@ -1,0 +1,75 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { temporalCli, temporalTestServer } from '../../dev/tools.ts';
+import { loadConfig, type FlowsConfig } from '../../dsl/config.ts';
+import { manualEvent, type FlowEvent } from '../../dsl/event.ts';
+import type { FlowIR } from '../../dsl/ir.ts';
+import { checkFlow } from '../../dsl/validate.ts';
+import type { RecordedCall, RecordingDestination } from '../../destinations/recording.ts';
+import { startFlowRun, type StartOutcome } from '../../ingest/start-run.ts';
+import { FileProfileStore } from '../../profiles/file-store.ts';
+import { destinationClients } from '../../worker/destination-clients.ts';
+import { startWorkers, type RunningWorkers } from '../../worker/start.ts';
+import { SEARCH_ATTRIBUTES } from '../../workflows/search-attributes.ts';
+
+// Workers log every state change at INFO; tests only want to hear about trouble.
+Runtime.install({ logger: new DefaultLogger('WARN') });
+
+export const repoConfig = (): FlowsConfig => loadConfig('flows.config.yaml').config;
+
+/** Compiles flow text, failing the test with the diagnostics when it does not validate. */
+export function compile(text: string, config = repoConfig()): FlowIR {
+  const result = checkFlow('test-flow.yaml', text, config);
+  if (!result.ir) throw new Error(`flow does not validate: ${JSON.stringify(result.diagnostics, null, 2)}`);
+  return result.ir;
+}
+
+export interface Harness {
+  env: TestWorkflowEnvironment;
+  config: FlowsConfig;
+  profiles: FileProfileStore;
+  workers: RunningWorkers;
+  destinations: Map<string, RecordingDestination>;
+  /** Every destination call so far, in order. */
+  calls(): RecordedCall[];
+  start(flow: FlowIR, user: string, event: Partial<FlowEvent> & { name: string }): Promise<StartOutcome>;
+  close(): Promise<void>;
+}
+
+let eventCounter = 0;
+
+/** A real Temporal server (time-skipping or dev), workers with recording destinations, a scratch profile store. */
+export async function harness(kind: 'time-skipping' | 'dev'): Promise<Harness> {
+  const env =
+    kind === 'time-skipping'
+      ? await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: temporalTestServer() } } })
+      : await TestWorkflowEnvironment.createLocal({
+          server: { executable: { type: 'existing-path', path: temporalCli() }, searchAttributes: [...SEARCH_ATTRIBUTES], ui: false },
+        });
+  const config = repoConfig();
+  const profiles = new FileProfileStore(mkdtempSync(join(tmpdir(), 'flowline-profiles-')));
+  const destinations = destinationClients(config, { fake: true }) as Map<string, RecordingDestination>;
+  const workers = await startWorkers({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', config, profiles, destinations });
+  return {
+    env,
+    config,
+    profiles,
+    workers,
+    destinations,
+    calls: () => [...destinations.values()].flatMap((d) => d.calls).sort((a, b) => a.at.localeCompare(b.at)),
+    start: (flow, user, event) =>
+      startFlowRun(
+        { client: env.client, profiles, config, searchAttributes: kind === 'dev' },
+        flow,
+        user,
+        manualEvent(event, `evt-${++eventCounter}`, Date.now()),
+      ),
+    async close() {
+      await workers.shutdown();
+      await env.teardown();
+    },
+  };
+}

@@ -1,0 +1,67 @@
+import { fileURLToPath } from 'node:url';
+import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { createActivities } from '../activities/index.ts';
+import type { FlowsConfig } from '../dsl/config.ts';
+import { parseRateLimit } from '../dsl/durations.ts';
+import type { DestinationClient } from '../destinations/types.ts';
+import type { ProfileStore } from '../profiles/store.ts';
+import { destinationTaskQueue, FLOW_TASK_QUEUE } from '../workflows/task-queues.ts';
+
+export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+
+let bundled: Promise<WorkflowBundleWithSourceMap> | undefined;
+
+/** The interpreter bundled once per process: every worker of the process shares it. */
+export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
+  bundled ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundlerLogger });
+  return bundled;
+}
+
+const quietBundlerLogger = { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error };
+
+export interface WorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  config: FlowsConfig;
+  profiles: ProfileStore;
+  destinations: ReadonlyMap<string, DestinationClient>;
+}
+
+export interface RunningWorkers {
+  /** Resolves when every worker has stopped. */
+  done: Promise<void>;
+  shutdown(): Promise<void>;
+  queues: string[];
+}
+
+/**
+ * The interpreter's worker on the flow queue, and one worker per destination queue with that
+ * destination's rate limit (enforced by the server across every worker of the queue) and
+ * concurrency limit.
+ */
+export async function startWorkers(options: WorkerOptions): Promise<RunningWorkers> {
+  const activities = createActivities({ profiles: options.profiles, destinations: options.destinations });
+  const common = { connection: options.connection, namespace: options.namespace, activities };
+  const workers: Worker[] = [await Worker.create({ ...common, taskQueue: FLOW_TASK_QUEUE, workflowBundle: await workflowBundle() })];
+  for (const name of options.destinations.keys()) {
+    const settings = options.config.destinations.get(name) as { rate_limit?: string; concurrency?: number } | undefined;
+    const perSecond = settings?.rate_limit ? parseRateLimit(settings.rate_limit) : undefined;
+    workers.push(
+      await Worker.create({
+        ...common,
+        taskQueue: destinationTaskQueue(name),
+        ...(perSecond ? { maxTaskQueueActivitiesPerSecond: perSecond } : {}),
+        ...(settings?.concurrency ? { maxConcurrentActivityTaskExecutions: settings.concurrency } : {}),
+      }),
+    );
+  }
+  const done = Promise.all(workers.map((w) => w.run())).then(() => undefined);
+  return {
+    done,
+    queues: workers.map((w) => w.options.taskQueue),
+    async shutdown() {
+      for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
+      await done;
+    },
+  };
+}

@@ -1,0 +1,23 @@
+import type { FlowEvent } from '../dsl/event.ts';
+import type { StepIR } from '../dsl/ir.ts';
+import type { Profile } from '../profiles/store.ts';
+import type { FlowRunInput } from './input.ts';
+import type { Waiting } from './messages.ts';
+import type { RunState } from './run-state.ts';
+
+/** What a step handler returns: go on with the next step, or leave the flow. */
+export type Outcome = 'next' | 'exit';
+
+/** What a step handler may use: the run's input and state, and the interpreter's services. */
+export interface Run {
+  input: FlowRunInput;
+  state: RunState;
+  /** Runs a branch; `event` is what its templates and conditions see as `event`. */
+  steps(steps: StepIR[], event: FlowEvent): Promise<Outcome>;
+  /** A durable timer that ends early when the run must exit; resolves true in that case. */
+  pause(ms: number, waiting: Waiting, until?: () => boolean): Promise<boolean>;
+  /** The user's profile, read fresh. */
+  readProfile(): Promise<Profile>;
+}
+
+export type StepHandler<S extends StepIR = StepIR> = (step: S, run: Run, event: FlowEvent) => Promise<Outcome>;

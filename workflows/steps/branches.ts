@@ -1,0 +1,31 @@
+import { evaluate } from '../../dsl/evaluate.ts';
+import type { ConditionIR } from '../../dsl/conditions.ts';
+import type { StepOf } from '../../dsl/ir.ts';
+import type { StepHandler } from '../run.ts';
+
+const readsProfile = (c: ConditionIR): boolean =>
+  'all' in c ? c.all.some(readsProfile) : 'any' in c ? c.any.some(readsProfile) : 'not' in c ? readsProfile(c.not) : c.field[0] === 'profile';
+
+/** `check`: a profile named in the condition is read fresh when the step runs, not at entry. */
+export const check: StepHandler<StepOf<'check'>> = async (step, run, event) => {
+  const profile = readsProfile(step.if) ? await run.readProfile() : run.state.profile;
+  const holds = evaluate(step.if, { event, profile, vars: run.state.vars }, Date.now());
+  return run.steps(holds ? step.then : step.else, event);
+};
+
+/** `split`: the workflow's seeded random, so a replay draws the same branch. */
+export const split: StepHandler<StepOf<'split'>> = async (step, run, event) => {
+  const draw = Math.random() * 100;
+  let upTo = 0;
+  for (const branch of step.branches) {
+    upTo += branch.percent;
+    if (draw < upTo) return run.steps(branch.steps, event);
+  }
+  return run.steps(step.branches[step.branches.length - 1]!.steps, event);
+};
+
+/** `exit`: leave the flow. */
+export const exit: StepHandler<StepOf<'exit'>> = async (step, run) => {
+  run.state.exitReason = `exit at ${step.id}`;
+  return 'exit';
+};

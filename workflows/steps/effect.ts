@@ -1,0 +1,70 @@
+import { ActivityFailure, ApplicationFailure, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { ACTIVITY_FOR, DEFAULT_WEBHOOK_DESTINATION, type Activities, type EffectStep } from '../../activities/types.ts';
+import type { StepHandler } from '../run.ts';
+
+const destinationOf = (step: EffectStep): string =>
+  step.kind === 'webhook' ? (step.destination ?? DEFAULT_WEBHOOK_DESTINATION) : step.destination;
+
+function describe(step: EffectStep): string {
+  switch (step.kind) {
+    case 'send_email':
+      return `send_email ${step.template}`;
+    case 'add_to_list':
+    case 'remove_from_list':
+      return `${step.kind} ${step.list}`;
+    case 'send_event':
+      return `send_event ${step.event}`;
+    case 'set_var':
+      return `set_var ${Object.keys(step.vars).join(', ')}`;
+    default:
+      return step.kind;
+  }
+}
+
+/**
+ * Every step that calls a destination: one activity on that destination's task queue, with its
+ * retry policy (the step's override first). Once retries are spent, `on_error` decides.
+ */
+export const effect: StepHandler<EffectStep> = async (step, run, event) => {
+  const name = destinationOf(step);
+  const route = run.input.destinations[name];
+  if (!route) {
+    throw ApplicationFailure.create({ type: 'UnknownDestination', message: `the run has no route to destination '${name}'`, nonRetryable: true });
+  }
+  const attempts = step.retry?.attempts ?? route.retry.attempts;
+  const backoffMs = step.retry?.backoffMs ?? route.retry.backoffMs;
+  const summary = `${describe(step)} via ${name} · user ${run.input.userId}`;
+  const activities = proxyActivities<Activities>({
+    taskQueue: route.taskQueue,
+    startToCloseTimeout: route.timeoutMs,
+    retry: { maximumAttempts: attempts, initialInterval: backoffMs, backoffCoefficient: 2, maximumInterval: Math.max(backoffMs, 5 * 60_000) },
+    summary: summary.slice(0, 200),
+  });
+  const info = workflowInfo();
+  try {
+    const out = await activities[ACTIVITY_FOR[step.kind]]({
+      workflowId: info.workflowId,
+      runId: info.runId,
+      flowId: run.input.flow.flow,
+      userId: run.input.userId,
+      step,
+      event,
+      vars: run.state.vars,
+    });
+    if (out.vars) run.state.vars = { ...run.state.vars, ...out.vars };
+    return 'next';
+  } catch (error) {
+    if (!(error instanceof ActivityFailure)) throw error;
+    if (step.onError === 'continue') return 'next';
+    if (step.onError === 'exit') {
+      run.state.exitReason = `on_error: exit after ${step.id} failed`;
+      return 'exit';
+    }
+    throw ApplicationFailure.create({
+      type: 'StepFailed',
+      message: `step ${step.id} (${describe(step)} via ${name}) failed: ${error.cause?.message ?? error.message}`,
+      nonRetryable: true,
+      cause: error,
+    });
+  }
+};

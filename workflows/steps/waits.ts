@@ -1,0 +1,46 @@
+import { log } from '@temporalio/workflow';
+import { read } from '../../dsl/evaluate.ts';
+import type { StepOf } from '../../dsl/ir.ts';
+import { isValidZone, nextWindow } from '../next-window.ts';
+import type { StepHandler } from '../run.ts';
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+/** `wait: 3d`: a durable timer. */
+export const wait: StepHandler<StepOf<'wait'>> = async (step, run) => {
+  const exited = await run.pause(step.durationMs, { kind: 'wait', until: iso(Date.now() + step.durationMs) });
+  return exited ? 'exit' : 'next';
+};
+
+/** `wait_until`: the next send window in the user's zone, else the step's, else the config's. */
+export const waitUntil: StepHandler<StepOf<'wait_until'>> = async (step, run, event) => {
+  let zone = run.input.timezone;
+  if (step.timezone && 'zone' in step.timezone) zone = step.timezone.zone;
+  else if (step.timezone) {
+    const [root] = step.timezone.field;
+    const scope = { event, vars: run.state.vars, profile: root === 'profile' ? await run.readProfile() : null };
+    const found = read(scope, step.timezone.field);
+    if (isValidZone(found)) zone = found;
+    else log.info('no usable time zone in profile; using the default', { field: step.timezone.field.join('.'), zone });
+  }
+  const target = nextWindow(Date.now(), zone, step.hour, step.minute, step.days);
+  const exited = await run.pause(target - Date.now(), { kind: 'wait_until', until: iso(target) });
+  return exited ? 'exit' : 'next';
+};
+
+/** `wait_for`: `then` when the event arrives, `else` when the timeout passes first. */
+export const waitFor: StepHandler<StepOf<'wait_for'>> = async (step, run, event) => {
+  run.state.awaiting = { event: step.event, ...(step.where ? { where: step.where } : {}) };
+  run.state.awaited = null;
+  if (step.where) run.state.profile = await run.readProfile();
+  const exited = await run.pause(
+    step.timeoutMs,
+    { kind: 'wait_for', until: iso(Date.now() + step.timeoutMs), event: step.event },
+    () => run.state.awaited !== null,
+  );
+  const arrived = run.state.awaited;
+  run.state.awaiting = null;
+  run.state.awaited = null;
+  if (exited) return 'exit';
+  return arrived ? run.steps(step.then, arrived) : run.steps(step.else, event);
+};
