@@ -1,4 +1,5 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
+import { DestinationError } from '../destinations/errors.ts';
 import type { DestinationCall, DestinationClient, UserRef, VarChange } from '../destinations/types.ts';
 import type { Profile, ProfileStore } from '../profiles/store.ts';
 import { renderMap, renderTemplate, renderValue, type RenderScope } from './render.ts';
@@ -70,6 +71,18 @@ function applyToProfile(step: EffectStep, profile: Profile, call: DestinationCal
   return undefined;
 }
 
+/** Turns a destination's refusal into what Temporal's retry policy understands. */
+function asFailure(error: unknown, destination: string): unknown {
+  if (!(error instanceof DestinationError)) return error;
+  return ApplicationFailure.create({
+    type: error.retryable ? 'DestinationUnavailable' : 'DestinationRejected',
+    message: `${destination}: ${error.message}`,
+    nonRetryable: !error.retryable,
+    ...(error.details.retryAfterMs !== undefined ? { nextRetryDelay: error.details.retryAfterMs } : {}),
+    details: [{ status: error.details.status ?? null }],
+  });
+}
+
 /** One activity per effect; each renders its step, calls the destination, and records the result. */
 export function createActivities(deps: ActivityDeps): Activities {
   const destination = (step: EffectStep): DestinationClient => {
@@ -91,10 +104,11 @@ export function createActivities(deps: ActivityDeps): Activities {
     const scope: RenderScope = { event: input.event, profile, vars: input.vars };
     const call = callFor(input.step, userRef(profile), scope);
     const context = Context.current();
-    const result = await client.perform(call, {
-      idempotencyKey: `${input.workflowId}/${input.runId}/${input.step.id}`,
-      signal: context.cancellationSignal,
-    });
+    const result = await client
+      .perform(call, { idempotencyKey: `${input.workflowId}/${input.runId}/${input.step.id}`, signal: context.cancellationSignal })
+      .catch((error: unknown) => {
+        throw asFailure(error, client.name);
+      });
     let vars: Record<string, unknown> | undefined;
     if (input.step.kind === 'set_var' || input.step.kind === 'add_to_list' || input.step.kind === 'remove_from_list') {
       await deps.profiles.update(input.userId, (p) => {

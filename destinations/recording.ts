@@ -1,6 +1,7 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { DestinationType } from './capabilities.ts';
+import type { DestinationError } from './errors.ts';
 import type { CallContext, CallResult, DestinationCall, DestinationClient } from './types.ts';
 
 export interface RecordedCall {
@@ -18,6 +19,10 @@ export interface RecordedCall {
  */
 export class RecordingDestination implements DestinationClient {
   readonly calls: RecordedCall[] = [];
+  /** Calls that were refused by an injected fault, in order. */
+  readonly refused: RecordedCall[] = [];
+  /** Faults to answer with, one per call, before recording again: for tests of retries and on_error. */
+  readonly faults: DestinationError[] = [];
 
   constructor(
     readonly name: string,
@@ -36,6 +41,11 @@ export class RecordingDestination implements DestinationClient {
       call,
       at: new Date(this.clock()).toISOString(),
     };
+    const fault = this.faults.shift();
+    if (fault) {
+      this.refused.push(recorded);
+      throw fault;
+    }
     this.calls.push(recorded);
     if (this.file) appendFileSync(this.file, `${JSON.stringify(recorded)}\n`);
     return { id: `rec-${this.calls.length}` };
