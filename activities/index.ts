@@ -105,7 +105,11 @@ export function createActivities(deps: ActivityDeps): Activities {
     const call = callFor(input.step, userRef(profile), scope);
     const context = Context.current();
     const result = await client
-      .perform(call, { idempotencyKey: `${input.workflowId}/${input.runId}/${input.step.id}`, signal: context.cancellationSignal })
+      .perform(call, {
+        idempotencyKey: `${input.workflowId}/${input.runId}/${input.step.id}`,
+        signal: context.cancellationSignal,
+        scheduledAt: context.info.currentAttemptScheduledTimestampMs,
+      })
       .catch((error: unknown) => {
         throw asFailure(error, client.name);
       });

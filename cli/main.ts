@@ -1,6 +1,10 @@
 import { graphCommand } from './graph.ts';
 import { EXIT, processIo, UsageError, type CliIo } from './io.ts';
+import { RUN_USAGE, runCommand } from './run.ts';
+import { SIMULATE_USAGE, simulateCommand } from './simulate.ts';
+import { STATUS_USAGE, statusCommand } from './status.ts';
 import { validateCommand } from './validate.ts';
+import { WORKER_USAGE, workerCommand } from './worker.ts';
 
 interface Command {
   summary: string;
@@ -18,6 +22,26 @@ const COMMANDS: Record<string, Command> = {
     summary: 'draw a flow as a Mermaid (GitHub markdown) or Graphviz diagram',
     usage: 'flows graph FILE [--format mermaid|dot] [--config FILE]',
     run: graphCommand,
+  },
+  simulate: {
+    summary: 'run a flow on the time-skipping server with recording destinations; print every call',
+    usage: SIMULATE_USAGE,
+    run: simulateCommand,
+  },
+  run: {
+    summary: 'start a run by hand on the Temporal server (TEMPORAL_ADDRESS)',
+    usage: RUN_USAGE,
+    run: runCommand,
+  },
+  status: {
+    summary: 'list runs with their current step and what they wait for',
+    usage: STATUS_USAGE,
+    run: statusCommand,
+  },
+  worker: {
+    summary: 'run the workers against an existing Temporal server',
+    usage: WORKER_USAGE,
+    run: workerCommand,
   },
 };
 

@@ -39,7 +39,7 @@ export class RecordingDestination implements DestinationClient {
       type: this.type,
       idempotencyKey: context.idempotencyKey,
       call,
-      at: new Date(this.clock()).toISOString(),
+      at: new Date(context.scheduledAt ?? this.clock()).toISOString(),
     };
     const fault = this.faults.shift();
     if (fault) {

@@ -23,6 +23,8 @@ export interface CallContext {
   /** Derived from run and step: the same step of the same run always carries the same key. */
   idempotencyKey: string;
   signal?: AbortSignal;
+  /** When Temporal scheduled this attempt (epoch ms): simulated time on the time-skipping server. */
+  scheduledAt?: number;
 }
 
 export interface CallResult {

@@ -27,3 +27,16 @@ export function parseRateLimit(text: string): number | undefined {
   const per = { s: 1, min: 60, h: 3600 }[match[2] as 's' | 'min' | 'h'];
   return Number(match[1]) / per;
 }
+
+/** A span for people, to the second: "5d 2h", "3m 20s", "0s". */
+export function humanDuration(ms: number): string {
+  let rest = Math.max(0, Math.round(ms / 1000));
+  const parts: string[] = [];
+  for (const [unit, size] of [['d', 86_400], ['h', 3_600], ['m', 60], ['s', 1]] as const) {
+    if (rest >= size) {
+      parts.push(`${Math.floor(rest / size)}${unit}`);
+      rest %= size;
+    }
+  }
+  return parts.slice(0, 2).join(' ') || '0s';
+}

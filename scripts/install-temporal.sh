@@ -46,9 +46,10 @@ install_test_server() {
   fi
   # The SDK starts "an executable" with: PORT --enable-time-skipping
   cat > "$launcher" <<'LAUNCHER'
-#!/bin/sh
+#!/usr/bin/env bash
 here="$(cd "$(dirname "$0")/.." && pwd)"
-exec java -Xss1m -cp "$here/test-server/lib/*" io.temporal.testserver.TestServer "$@"
+# The server has no SLF4J binding and says so on every start; keep the rest of stderr.
+exec java -Xss1m -cp "$here/test-server/lib/*" io.temporal.testserver.TestServer "$@" 2> >(grep -v '^SLF4J:' >&2)
 LAUNCHER
   chmod +x "$launcher"
 }

@@ -42,3 +42,10 @@ export function temporalSettings(env: NodeJS.ProcessEnv = process.env): Temporal
 export const unreachable = (settings: TemporalSettings, error: unknown): string =>
   `cannot reach Temporal at ${settings.address} (namespace ${settings.namespace}): ${(error as Error).message}. ` +
   'Start one with `npm start` (dev server) or set TEMPORAL_ADDRESS / TEMPORAL_NAMESPACE (and TEMPORAL_API_KEY or TEMPORAL_TLS_* for a secured cluster).';
+
+/** Options for `Connection.connect` and `NativeConnection.connect`. */
+export const connectionOptions = (settings: TemporalSettings) => ({
+  address: settings.address,
+  ...(settings.tls ? { tls: settings.tls } : {}),
+  ...(settings.apiKey ? { apiKey: settings.apiKey } : {}),
+});

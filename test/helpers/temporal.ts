@@ -2,7 +2,6 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { temporalCli, temporalTestServer } from '../../dev/tools.ts';
 import { loadConfig, type FlowsConfig } from '../../dsl/config.ts';
 import { manualEvent, type FlowEvent } from '../../dsl/event.ts';
@@ -12,11 +11,11 @@ import type { RecordedCall, RecordingDestination } from '../../destinations/reco
 import { startFlowRun, type StartOutcome } from '../../ingest/start-run.ts';
 import { FileProfileStore } from '../../profiles/file-store.ts';
 import { destinationClients } from '../../worker/destination-clients.ts';
+import { installRuntime } from '../../worker/runtime.ts';
 import { startWorkers, type RunningWorkers } from '../../worker/start.ts';
 import { SEARCH_ATTRIBUTES } from '../../workflows/search-attributes.ts';
 
-// Workers log every state change at INFO; tests only want to hear about trouble.
-Runtime.install({ logger: new DefaultLogger('WARN') });
+installRuntime('WARN');
 
 export const repoConfig = (): FlowsConfig => loadConfig('flows.config.yaml').config;
 

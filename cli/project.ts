@@ -1,0 +1,33 @@
+import { resolve } from 'node:path';
+import type { FlowIR } from '../dsl/ir.ts';
+import { checkProject, type ProjectResult } from '../dsl/project.ts';
+import { hasErrors } from '../dsl/diagnostics.ts';
+import { formatText } from './format/text.ts';
+import type { CliIo } from './io.ts';
+
+/** Default folder for the embedded profile store, recorded calls and the dev server's SQLite file. */
+export const dataDir = (io: CliIo, given?: string): string => resolve(io.cwd, given ?? process.env.FLOWLINE_DATA_DIR ?? '.data');
+
+/** Loads config and flows as `flows validate` does; prints the problems and returns undefined on an error. */
+export function loadProject(io: CliIo, options: { paths?: string[]; config?: string }): ProjectResult | undefined {
+  const result = checkProject({ cwd: io.cwd, ...(options.paths ? { paths: options.paths } : {}), ...(options.config ? { configFile: options.config } : {}) });
+  if (hasErrors(result.diagnostics)) {
+    io.err(formatText(result.diagnostics, { files: result.files.length, cwd: io.cwd }));
+    return undefined;
+  }
+  return result;
+}
+
+export function findFlow(result: ProjectResult, file: string, io: CliIo): FlowIR | undefined {
+  const wanted = resolve(io.cwd, file);
+  return result.flows.find((f) => resolve(io.cwd, f.source) === wanted);
+}
+
+/** Parses `--event` JSON: `{"name": "sign_up", "attributes": {...}}`, or just an event name. */
+export function parseEventArg(text: string | undefined, fallbackName: string): { name: string; [key: string]: unknown } {
+  if (text === undefined) return { name: fallbackName };
+  if (!text.trim().startsWith('{')) return { name: text.trim() };
+  const parsed = JSON.parse(text) as { name?: unknown };
+  if (typeof parsed.name !== 'string') throw new Error('--event needs a "name", e.g. {"name":"sign_up","attributes":{"plan":"pro"}}');
+  return parsed as { name: string };
+}

@@ -1,0 +1,55 @@
+import { join } from 'node:path';
+import { Connection, Client } from '@temporalio/client';
+import { manualEvent } from '../dsl/event.ts';
+import { startFlowRun } from '../ingest/start-run.ts';
+import { FileProfileStore } from '../profiles/file-store.ts';
+import { connectionOptions, temporalSettings, unreachable } from '../worker/connection.ts';
+import { EXIT, parseCommandArgs, UsageError, type CliIo } from './io.ts';
+import { dataDir, findFlow, loadProject, parseEventArg } from './project.ts';
+
+export const RUN_USAGE = 'flows run FILE --user ID [--event JSON] [--config FILE] [--data DIR]';
+
+/** Starts a run by hand, under the flow's entry rules. */
+export async function runCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommandArgs(args, {
+    user: { type: 'string' },
+    event: { type: 'string' },
+    config: { type: 'string' },
+    data: { type: 'string' },
+  });
+  if (positionals.length !== 1) throw new UsageError('give exactly one flow file');
+  if (!values.user) throw new UsageError('--user is required');
+  const project = loadProject(io, { paths: positionals, ...(values.config ? { config: values.config } : {}) });
+  if (!project) return EXIT.findings;
+  const flow = findFlow(project, positionals[0]!, io)!;
+  let event;
+  try {
+    event = manualEvent(parseEventArg(values.event, triggerName(flow.trigger)), `manual-${Date.now()}`, Date.now());
+  } catch (error) {
+    throw new UsageError(`--event: ${(error as Error).message}`);
+  }
+  const settings = temporalSettings();
+  let connection: Connection;
+  try {
+    connection = await Connection.connect(connectionOptions(settings));
+  } catch (error) {
+    io.err(`flows run: ${unreachable(settings, error)}\n`);
+    return EXIT.findings;
+  }
+  try {
+    const client = new Client({ connection, namespace: settings.namespace });
+    const profiles = new FileProfileStore(join(dataDir(io, values.data), 'profiles'));
+    const outcome = await startFlowRun({ client, profiles, config: project.config }, flow, values.user, event);
+    if (outcome.started) {
+      io.out(`started ${outcome.workflowId} (run ${outcome.runId})\n`);
+      return EXIT.ok;
+    }
+    io.out(`not started: ${outcome.reason} (${outcome.workflowId})\n`);
+    return EXIT.findings;
+  } finally {
+    await connection.close();
+  }
+}
+
+const triggerName = (trigger: import('../dsl/ir.ts').TriggerIR): string =>
+  trigger.kind === 'event' ? trigger.event : trigger.kind === 'audience' ? `audience_${trigger.on}` : `user_${trigger.kind}`;

@@ -1,0 +1,64 @@
+import { join } from 'node:path';
+import { Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import { FileProfileStore } from '../profiles/file-store.ts';
+import { connectionOptions, temporalSettings, unreachable } from '../worker/connection.ts';
+import { destinationClients, MissingCredentialError } from '../worker/destination-clients.ts';
+import { registerSearchAttributes } from '../worker/search-attributes.ts';
+import { startWorkers } from '../worker/start.ts';
+import { EXIT, parseCommandArgs, type CliIo } from './io.ts';
+import { dataDir, loadProject } from './project.ts';
+
+export const WORKER_USAGE = 'flows worker [--config FILE] [--fake-destinations] [--data DIR]';
+
+/** Runs the workers against an existing Temporal server, as a deployment runs them. Stops on SIGINT/SIGTERM. */
+export async function workerCommand(args: string[], io: CliIo): Promise<number> {
+  const { values } = parseCommandArgs(args, {
+    config: { type: 'string' },
+    'fake-destinations': { type: 'boolean' },
+    data: { type: 'string' },
+  });
+  const project = loadProject(io, { ...(values.config ? { config: values.config } : {}) });
+  if (!project) return EXIT.findings;
+  const data = dataDir(io, values.data);
+  const fake = values['fake-destinations'] ?? false;
+  let destinations;
+  try {
+    destinations = destinationClients(project.config, { fake, recordDir: join(data, 'calls') });
+  } catch (error) {
+    if (error instanceof MissingCredentialError) {
+      io.err(`flows worker: ${error.message}\n`);
+      return EXIT.findings;
+    }
+    throw error;
+  }
+  const settings = temporalSettings();
+  let connection: NativeConnection;
+  try {
+    const client = await Connection.connect(connectionOptions(settings));
+    const added = await registerSearchAttributes(client, settings.namespace).catch((error: Error) => {
+      io.err(`flows worker: could not register search attributes (${error.message}); register FlowId, FlowVersion, UserId, FlowStep as Keyword yourself\n`);
+      return [];
+    });
+    if (added.length) io.out(`registered search attributes: ${added.join(', ')}\n`);
+    await client.close();
+    connection = await NativeConnection.connect(connectionOptions(settings));
+  } catch (error) {
+    io.err(`flows worker: ${unreachable(settings, error)}\n`);
+    return EXIT.findings;
+  }
+  const workers = await startWorkers({
+    connection,
+    namespace: settings.namespace,
+    config: project.config,
+    profiles: new FileProfileStore(join(data, 'profiles')),
+    destinations,
+  });
+  if (fake) io.out(`FAKE DESTINATIONS: every destination records its calls under ${join(data, 'calls')} instead of sending them\n`);
+  io.out(`worker connected to ${settings.address} (namespace ${settings.namespace}); polling ${workers.queues.join(', ')}\n`);
+  io.out('ready\n');
+  await workers.done; // the SDK shuts workers down on SIGINT and SIGTERM, letting running activities finish
+  await connection.close();
+  io.out('worker stopped\n');
+  return EXIT.ok;
+}
