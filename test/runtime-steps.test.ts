@@ -258,3 +258,36 @@ steps:
     expect(sailthru.calls.map((c) => (c.call as { template: string }).template)).toEqual(['second']);
   });
 });
+
+describe('a flow edited while a run is waiting', () => {
+  it('the waiting run finishes on the version it started with; new entries get the new one', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const { checkProject } = await import('../dsl/project.ts');
+    const { stateQuery } = await import('../workflows/messages.ts');
+    const dir = mkdtempSync(join(tmpdir(), 'flow-edit-'));
+    const write = (template: string) =>
+      writeFileSync(join(dir, 'flows', 'drip.yaml'), `flow: drip\ntrigger: { event: sign_up }\nsteps:\n  - wait: 1d\n  - send_email: { destination: sailthru, template: ${template} }\n`);
+    (await import('node:fs')).mkdirSync(join(dir, 'flows'));
+    (await import('node:fs')).copyFileSync('flows.config.yaml', join(dir, 'flows.config.yaml'));
+    const load = () => checkProject({ cwd: dir }).flows[0]!;
+
+    write('old-copy');
+    const v1 = load();
+    const first = await h.start(v1, 'editor-1', { name: 'sign_up' });
+    const firstHandle = h.env.client.workflow.getHandle<(...a: unknown[]) => Promise<FlowRunResult>>(first.workflowId);
+    await waitForState(firstHandle, (s) => s.waiting?.kind === 'wait');
+
+    write('new-copy'); // the marketer merges an edit while editor-1 waits
+    const v2 = load();
+    expect(v2.version).not.toBe(v1.version);
+    const second = await h.start(v2, 'editor-2', { name: 'sign_up' });
+
+    expect((await firstHandle.query(stateQuery)).version).toBe(v1.version);
+    await firstHandle.result();
+    await h.env.client.workflow.getHandle(second.workflowId).result();
+    const byUser = Object.fromEntries(h.calls().map((c) => [c.call.user.id, (c.call as { template: string }).template]));
+    expect(byUser).toEqual({ 'editor-1': 'old-copy', 'editor-2': 'new-copy' });
+  });
+});
