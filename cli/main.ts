@@ -2,6 +2,7 @@ import { graphCommand } from './graph.ts';
 import { EXIT, processIo, UsageError, type CliIo } from './io.ts';
 import { RUN_USAGE, runCommand } from './run.ts';
 import { SIMULATE_USAGE, simulateCommand } from './simulate.ts';
+import { START_USAGE, startCommand } from './start.ts';
 import { STATUS_USAGE, statusCommand } from './status.ts';
 import { validateCommand } from './validate.ts';
 import { WORKER_USAGE, workerCommand } from './worker.ts';
@@ -22,6 +23,11 @@ const COMMANDS: Record<string, Command> = {
     summary: 'draw a flow as a Mermaid (GitHub markdown) or Graphviz diagram',
     usage: 'flows graph FILE [--format mermaid|dot] [--config FILE]',
     run: graphCommand,
+  },
+  start: {
+    summary: 'the local stack: Temporal dev server, Web UI, workers, fake destinations where no credentials',
+    usage: START_USAGE,
+    run: startCommand,
   },
   simulate: {
     summary: 'run a flow on the time-skipping server with recording destinations; print every call',

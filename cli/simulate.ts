@@ -49,7 +49,7 @@ export async function simulateCommand(args: string[], io: CliIo): Promise<number
   try {
     const profiles = new FileProfileStore(dir);
     await profiles.update(user, (p) => Object.assign(p, seed));
-    const destinations = destinationClients(project.config, { fake: true }) as Map<string, RecordingDestination>;
+    const destinations = destinationClients(project.config, { mode: 'fake' }).clients as Map<string, RecordingDestination>;
     const workers = await startWorkers({ connection: env.nativeConnection, namespace: 'default', config: project.config, profiles, destinations });
     const outcome = await startFlowRun(
       { client: env.client, profiles, config: project.config, searchAttributes: false },

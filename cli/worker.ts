@@ -24,7 +24,7 @@ export async function workerCommand(args: string[], io: CliIo): Promise<number> 
   const fake = values['fake-destinations'] ?? false;
   let destinations;
   try {
-    destinations = destinationClients(project.config, { fake, recordDir: join(data, 'calls') });
+    destinations = destinationClients(project.config, { mode: fake ? 'fake' : 'real', recordDir: join(data, 'calls') }).clients;
   } catch (error) {
     if (error instanceof MissingCredentialError) {
       io.err(`flows worker: ${error.message}\n`);

@@ -59,7 +59,7 @@ const workers = await startWorkers({
   namespace: 'default',
   config: project.config,
   profiles,
-  destinations: destinationClients(project.config, { fake: true }),
+  destinations: destinationClients(project.config, { mode: 'fake' }).clients,
 });
 mkdirSync('test/histories', { recursive: true });
 try {

@@ -1,0 +1,91 @@
+import { join, relative } from 'node:path';
+import { Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import { startDevServer } from '../dev/dev-server.ts';
+import { FileProfileStore } from '../profiles/file-store.ts';
+import { destinationClients } from '../worker/destination-clients.ts';
+import { installRuntime } from '../worker/runtime.ts';
+import { registerSearchAttributes } from '../worker/search-attributes.ts';
+import { startWorkers } from '../worker/start.ts';
+import { EXIT, parseCommandArgs, UsageError, type CliIo } from './io.ts';
+import { dataDir, loadProject } from './project.ts';
+
+export const START_USAGE = 'flows start [--port 7233] [--ui-port 8233] [--data DIR] [--config FILE]';
+
+/**
+ * The local stack in one command: the Temporal dev server (SQLite under the data folder, Web UI),
+ * search attributes, the workers, with fakes for destinations that have no credentials. Ctrl-C
+ * stops everything.
+ */
+export async function startCommand(args: string[], io: CliIo): Promise<number> {
+  const { values } = parseCommandArgs(args, {
+    port: { type: 'string' },
+    'ui-port': { type: 'string' },
+    data: { type: 'string' },
+    config: { type: 'string' },
+  });
+  const port = Number(values.port ?? 7233);
+  const uiPort = Number(values['ui-port'] ?? 8233);
+  if (!Number.isInteger(port) || !Number.isInteger(uiPort)) throw new UsageError('--port and --ui-port take port numbers');
+  const project = loadProject(io, { ...(values.config ? { config: values.config } : {}) });
+  if (!project) return EXIT.findings;
+  const data = dataDir(io, values.data);
+  const show = (path: string) => relative(io.cwd, path) || '.';
+  installRuntime('WARN');
+
+  io.out(`starting the Temporal dev server (state in ${show(join(data, 'temporal.sqlite'))})…\n`);
+  let server;
+  try {
+    server = await startDevServer({ dataDir: data, port, uiPort });
+  } catch (error) {
+    io.err(`flows start: ${(error as Error).message}\n`);
+    return EXIT.findings;
+  }
+  try {
+    const client = await Connection.connect({ address: server.address });
+    await registerSearchAttributes(client, 'default');
+    await client.close();
+    const { clients, faked } = destinationClients(project.config, { mode: 'fake-missing', recordDir: join(data, 'calls') });
+    const connection = await NativeConnection.connect({ address: server.address });
+    const workers = await startWorkers({ connection, namespace: 'default', config: project.config, profiles: new FileProfileStore(join(data, 'profiles')), destinations: clients });
+
+    const active = project.flows.filter((f) => f.status === 'active').length;
+    io.out(
+      [
+        '',
+        'Flowline is running',
+        `  Temporal server  ${server.address} (namespace default)`,
+        `  Temporal Web     ${server.uiUrl}`,
+        `  Worker           ${workers.queues.length} task queues: ${workers.queues.join(', ')}`,
+        `  Flows            ${project.flows.length} from flows/ (${active} active)`,
+        `  Profiles         ${show(join(data, 'profiles'))}`,
+        '  Ingest API       not part of this build yet (arrives with the event-ingestion capability)',
+        '',
+        ...fakeBanner(faked, show(join(data, 'calls'))),
+        'Start a run:  npx flows run flows/sailthru-welcome-series.yaml --user cust-1001 --event \'{"name":"sign_up","attributes":{"plan":"pro"}}\'',
+        'See runs:     npx flows status   (or Temporal Web)',
+        'Ctrl-C stops everything.',
+        '',
+      ].join('\n'),
+    );
+    await workers.done; // the SDK stops workers on SIGINT/SIGTERM, letting running activities finish
+    await connection.close();
+  } finally {
+    await server.stop();
+  }
+  io.out('Flowline stopped\n');
+  return EXIT.ok;
+}
+
+function fakeBanner(faked: Array<{ name: string; missing: string[] }>, callsDir: string): string[] {
+  if (faked.length === 0) return [];
+  const line = '!'.repeat(78);
+  return [
+    line,
+    '!! FAKE DESTINATIONS: nothing is sent to any real service.',
+    ...faked.map((f) => `!!   ${f.name.padEnd(12)} ${f.missing.length ? `no ${f.missing.join(', ')}` : 'credentials set, but real HTTP clients are not in this build yet'}`),
+    `!! Their calls are recorded, one JSON line each, in ${callsDir}/<destination>.jsonl`,
+    line,
+    '',
+  ];
+}

@@ -1,0 +1,69 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const data = mkdtempSync(join(tmpdir(), 'local-stack-'));
+const PORT = 17233;
+const env = { ...process.env, TEMPORAL_ADDRESS: `127.0.0.1:${PORT}` };
+
+/** `flows start` as `npm start` runs it, on spare ports and a scratch data folder. */
+function startStack(): Promise<{ child: ChildProcess; output: () => string }> {
+  const child = spawn(process.execPath, ['bin/flows.js', 'start', '--port', String(PORT), '--ui-port', '18233', '--data', data], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (c) => (output += c));
+  child.stderr!.on('data', (c) => (output += c));
+  return new Promise((resolve, reject) => {
+    const timer = setInterval(() => {
+      if (output.includes('Ctrl-C stops everything')) {
+        clearInterval(timer);
+        resolve({ child, output: () => output });
+      }
+    }, 100);
+    child.once('exit', (code) => {
+      clearInterval(timer);
+      reject(new Error(`flows start exited with ${code}: ${output}`));
+    });
+  });
+}
+
+async function stop(child: ChildProcess): Promise<number | null> {
+  child.kill('SIGINT');
+  return new Promise((resolve) => child.once('exit', resolve));
+}
+
+const flows = (...args: string[]) => run(process.execPath, ['bin/flows.js', ...args, ...(args[0] === 'run' ? ['--data', data] : [])], { env });
+
+it('npm start brings up the stack, says where each piece is, runs flows, and survives its own restart mid-wait', async () => {
+  const first = await startStack();
+  expect(first.output()).toContain(`Temporal server  127.0.0.1:${PORT}`);
+  expect(first.output()).toContain('Temporal Web     http://localhost:18233');
+  expect(first.output()).toContain('!! FAKE DESTINATIONS');
+  expect(first.output()).toMatch(/sailthru +no SAILTHRU_API_KEY, SAILTHRU_API_SECRET/);
+
+  const started = await flows('run', 'flows/antavo-points-to-mparticle.yaml', '--user', 'stack-user', '--event', '{"name":"point_add","id":"p-1","attributes":{"points":"150"}}');
+  expect(started.stdout).toMatch(/^started flow\/antavo-points-to-mparticle\/stack-user\/p-1 /);
+  // the same event again starts nothing (reentry: always keys runs by event id)
+  const again = await flows('run', 'flows/antavo-points-to-mparticle.yaml', '--user', 'stack-user', '--event', '{"name":"point_add","id":"p-1","attributes":{"points":"150"}}').catch((e) => e);
+  expect(again.code).toBe(1);
+  expect(again.stdout).toContain('not started: duplicate-event');
+  await expect.poll(() => readFileSync(join(data, 'calls', 'mparticle.jsonl'), 'utf8'), { timeout: 20_000 }).toContain('loyalty_points_added');
+
+  // A run waiting in the welcome series when the whole stack stops…
+  await flows('run', 'flows/sailthru-welcome-series.yaml', '--user', 'restart-user', '--event', '{"name":"sign_up","attributes":{"plan":"pro"}}');
+  await expect.poll(async () => (await flows('status', '--flow', 'sailthru-welcome-series')).stdout, { timeout: 20_000 }).toMatch(/restart-user +RUNNING +#4 +wait until/);
+  expect(await stop(first.child)).toBe(0);
+  expect(first.output()).toContain('Flowline stopped');
+
+  // …is still there, waiting at the same step, when the stack comes back on the same SQLite file.
+  const second = await startStack();
+  try {
+    const status = await flows('status', '--flow', 'sailthru-welcome-series');
+    expect(status.stdout).toMatch(/flow\/sailthru-welcome-series\/restart-user +RUNNING +#4 +wait until \d{4}-/);
+  } finally {
+    expect(await stop(second.child)).toBe(0);
+  }
+}, 180_000);
