@@ -1,11 +1,10 @@
 import { join } from 'node:path';
-import { Connection, Client } from '@temporalio/client';
 import { manualEvent } from '../dsl/event.ts';
 import { startFlowRun } from '../ingest/start-run.ts';
 import { FileProfileStore } from '../profiles/file-store.ts';
-import { connectionOptions, temporalSettings, unreachable } from '../worker/connection.ts';
 import { EXIT, parseCommandArgs, UsageError, type CliIo } from './io.ts';
 import { dataDir, findFlow, loadProject, parseEventArg } from './project.ts';
+import { withTemporalClient } from './temporal-client.ts';
 
 export const RUN_USAGE = 'flows run FILE --user ID [--event JSON] [--config FILE] [--data DIR]';
 
@@ -28,27 +27,16 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
   } catch (error) {
     throw new UsageError(`--event: ${(error as Error).message}`);
   }
-  const settings = temporalSettings();
-  let connection: Connection;
-  try {
-    connection = await Connection.connect(connectionOptions(settings));
-  } catch (error) {
-    io.err(`flows run: ${unreachable(settings, error)}\n`);
-    return EXIT.findings;
-  }
-  try {
-    const client = new Client({ connection, namespace: settings.namespace });
+  return withTemporalClient(io, 'run', async (client) => {
     const profiles = new FileProfileStore(join(dataDir(io, values.data), 'profiles'));
-    const outcome = await startFlowRun({ client, profiles, config: project.config }, flow, values.user, event);
+    const outcome = await startFlowRun({ client, profiles, config: project.config }, flow, values.user!, event);
     if (outcome.started) {
       io.out(`started ${outcome.workflowId} (run ${outcome.runId})\n`);
       return EXIT.ok;
     }
     io.out(`not started: ${outcome.reason} (${outcome.workflowId})\n`);
     return EXIT.findings;
-  } finally {
-    await connection.close();
-  }
+  });
 }
 
 const triggerName = (trigger: import('../dsl/ir.ts').TriggerIR): string =>

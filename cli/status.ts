@@ -1,8 +1,7 @@
-import { Client, Connection } from '@temporalio/client';
-import { connectionOptions, temporalSettings, unreachable } from '../worker/connection.ts';
 import { stateQuery } from '../workflows/messages.ts';
 import { FLOW_STEP } from '../workflows/search-attributes.ts';
 import { EXIT, parseCommandArgs, UsageError, type CliIo } from './io.ts';
+import { withTemporalClient } from './temporal-client.ts';
 
 export const STATUS_USAGE = 'flows status [--flow ID] [--all] [--limit N]';
 
@@ -12,16 +11,7 @@ export async function statusCommand(args: string[], io: CliIo): Promise<number> 
   const limit = Number(values.limit ?? 50);
   if (!Number.isInteger(limit) || limit < 1) throw new UsageError('--limit must be a positive whole number');
   if (values.flow !== undefined && !/^[a-z0-9-]+$/.test(values.flow)) throw new UsageError('--flow takes a flow id (lowercase kebab-case)');
-  const settings = temporalSettings();
-  let connection: Connection;
-  try {
-    connection = await Connection.connect(connectionOptions(settings));
-  } catch (error) {
-    io.err(`flows status: ${unreachable(settings, error)}\n`);
-    return EXIT.findings;
-  }
-  try {
-    const client = new Client({ connection, namespace: settings.namespace });
+  return withTemporalClient(io, 'status', async (client) => {
     const clauses = [`WorkflowType = 'flowRun'`];
     if (values.flow) clauses.push(`FlowId = '${values.flow}'`);
     if (!values.all) clauses.push(`ExecutionStatus = 'Running'`);
@@ -48,7 +38,5 @@ export async function statusCommand(args: string[], io: CliIo): Promise<number> 
     const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
     io.out(rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n') + '\n');
     return EXIT.ok;
-  } finally {
-    await connection.close();
-  }
+  });
 }
