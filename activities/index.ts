@@ -17,12 +17,17 @@ const userRef = (profile: Profile): UserRef => ({
 });
 
 /** The destination call a step makes, its templates rendered for this user and run. */
-function callFor(step: EffectStep, user: UserRef, scope: RenderScope): DestinationCall {
+function callFor(step: EffectStep, user: UserRef, scope: RenderScope, profile: Profile): DestinationCall {
   switch (step.kind) {
     case 'set_var': {
       const vars: Record<string, VarChange> = {};
       for (const [name, op] of Object.entries(step.vars)) {
-        vars[name] = op.op === 'increment' ? { increment: op.by } : op.op === 'delete' ? { delete: true } : { set: renderValue(op.value, scope) };
+        vars[name] =
+          op.op === 'increment'
+            ? { increment: op.by, result: (Number(profile.vars[name]) || 0) + op.by }
+            : op.op === 'delete'
+              ? { delete: true }
+              : { set: renderValue(op.value, scope) };
       }
       return { kind: 'set_var', user, vars };
     }
@@ -61,7 +66,7 @@ function applyToProfile(step: EffectStep, profile: Profile, call: DestinationCal
   if (call.kind === 'set_var') {
     for (const [name, change] of Object.entries(call.vars)) {
       if ('delete' in change) delete profile.vars[name];
-      else if ('increment' in change) profile.vars[name] = (Number(profile.vars[name]) || 0) + change.increment;
+      else if ('increment' in change) profile.vars[name] = change.result;
       else profile.vars[name] = change.set;
     }
     return Object.fromEntries(Object.keys(call.vars).map((name) => [name, profile.vars[name] ?? null]));
@@ -102,7 +107,7 @@ export function createActivities(deps: ActivityDeps): Activities {
     const client = destination(input.step);
     const profile = await deps.profiles.get(input.userId);
     const scope: RenderScope = { event: input.event, profile, vars: input.vars };
-    const call = callFor(input.step, userRef(profile), scope);
+    const call = callFor(input.step, userRef(profile), scope, profile);
     const context = Context.current();
     const result = await client
       .perform(call, {

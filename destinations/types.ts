@@ -7,7 +7,8 @@ export interface UserRef {
   identities: Record<string, string>;
 }
 
-export type VarChange = { set: unknown } | { increment: number } | { delete: true };
+/** A var change; an increment also carries the value it leads to, for APIs that cannot add. */
+export type VarChange = { set: unknown } | { increment: number; result: number } | { delete: true };
 
 /** One effect, rendered: templates are already text, the user is resolved. */
 export type DestinationCall =

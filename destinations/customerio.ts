@@ -1,0 +1,113 @@
+import { createHash } from 'node:crypto';
+import { DestinationError } from './errors.ts';
+import { basic, check, exchange, parseJson, type HttpResponse } from './http.ts';
+import type { ClientSettings } from './settings.ts';
+import type { CallContext, CallResult, DestinationCall, DestinationClient, VarChange } from './types.ts';
+
+const HOSTS = {
+  us: { track: 'https://track.customer.io', app: 'https://api.customer.io' },
+  eu: { track: 'https://track-eu.customer.io', app: 'https://api-eu.customer.io' },
+} as const;
+
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/**
+ * A ULID-shaped id derived from the idempotency key: the same step of the same run always sends
+ * the same event id, and Customer.io ignores an event id it has seen.
+ */
+export function eventUlid(idempotencyKey: string): string {
+  const digest = createHash('sha256').update(idempotencyKey).digest();
+  let out = CROCKFORD[digest[0]! % 8]!; // a ULID's first character is at most 7
+  for (let i = 1; i < 26; i++) out += CROCKFORD[digest[i]! % 32]!;
+  return out;
+}
+
+/**
+ * Customer.io: the Track API (Basic site id : track key) for people, events and manual
+ * segments; the App API (Bearer) for transactional email, push and SMS.
+ */
+export class CustomerioClient implements DestinationClient {
+  readonly type = 'customerio' as const;
+  readonly name: string;
+  private readonly track: string;
+  private readonly app: string;
+
+  constructor(private readonly settings: ClientSettings) {
+    this.name = settings.name;
+    const region = settings.get('region') === 'eu' ? 'eu' : 'us';
+    // base_url replaces both hosts (a proxy or a test server serves both APIs).
+    this.track = settings.baseUrl(HOSTS[region].track);
+    this.app = settings.baseUrl(HOSTS[region].app);
+  }
+
+  async perform(call: DestinationCall, context: CallContext): Promise<CallResult> {
+    const person = encodeURIComponent(call.user.id);
+    switch (call.kind) {
+      case 'set_var':
+        await this.trackApi('PUT', `/api/v1/customers/${person}`, attributes(call.vars), context);
+        return {};
+      case 'send_event':
+        await this.trackApi('POST', `/api/v1/customers/${person}/events`, { name: call.event, id: eventUlid(context.idempotencyKey), data: call.attributes }, context);
+        return {};
+      case 'add_to_list':
+      case 'remove_from_list': {
+        const action = call.kind === 'add_to_list' ? 'add_customers' : 'remove_customers';
+        await this.trackApi('POST', `/api/v1/segments/${encodeURIComponent(call.list)}/${action}?id_type=id`, { ids: [call.user.id] }, context);
+        return {};
+      }
+      case 'send_email':
+        return this.transactional('/v1/send/email', { transactional_message_id: call.template, identifiers: { id: call.user.id }, ...(call.user.email ? { to: call.user.email } : {}), message_data: call.vars }, context);
+      case 'send_push':
+        return this.transactional('/v1/send/push', {
+          transactional_message_id: this.settings.get('push_message_id') ?? 'push',
+          identifiers: { id: call.user.id },
+          ...(call.title !== undefined ? { title: call.title } : {}),
+          message: call.body,
+          ...(call.deepLink !== undefined ? { link: call.deepLink } : {}),
+          message_data: call.vars,
+        }, context);
+      case 'send_sms':
+        return this.transactional('/v1/send/sms', { transactional_message_id: this.settings.get('sms_message_id') ?? 'sms', identifiers: { id: call.user.id }, message_data: { body: call.body } }, context);
+      default:
+        throw new DestinationError(`Customer.io cannot ${call.kind}`, false);
+    }
+  }
+
+  private async trackApi(method: string, path: string, body: unknown, context: CallContext): Promise<void> {
+    const response = await exchange(this.name, {
+      method,
+      url: `${this.track}${path}`,
+      headers: { authorization: basic(this.settings.get('site_id') ?? '', this.settings.get('track_api_key') ?? ''), 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+      timeoutMs: this.settings.timeoutMs,
+      ...(context.signal ? { signal: context.signal } : {}),
+    });
+    check(this.name, response, { errorText });
+  }
+
+  private async transactional(path: string, body: unknown, context: CallContext): Promise<CallResult> {
+    const key = this.settings.get('app_api_key');
+    if (!key) throw new DestinationError(`destination '${this.name}' has no app_api_key: transactional messages need the App API key`, false);
+    const response = await exchange(this.name, {
+      method: 'POST',
+      url: `${this.app}${path}`,
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+      timeoutMs: this.settings.timeoutMs,
+      ...(context.signal ? { signal: context.signal } : {}),
+    });
+    check(this.name, response, { errorText });
+    const answer = parseJson(response.text) as { delivery_id?: string } | undefined;
+    return answer?.delivery_id ? { id: answer.delivery_id } : {};
+  }
+}
+
+/** Customer.io's two error shapes: `{meta: {errors: [...]}}` and `{meta: {error}}`. */
+const errorText = (response: HttpResponse): string | undefined => {
+  const body = parseJson(response.text) as { meta?: { errors?: string[]; error?: string }; errors?: Array<{ detail?: string }> } | undefined;
+  return body?.meta?.errors?.join('; ') ?? body?.meta?.error ?? body?.errors?.map((e) => e.detail).join('; ');
+};
+
+/** Customer.io has no increment: the resulting value is sent; null removes an attribute. */
+const attributes = (changes: Record<string, VarChange>) =>
+  Object.fromEntries(Object.entries(changes).map(([name, c]) => [name, 'set' in c ? c.set : 'increment' in c ? c.result : null]));

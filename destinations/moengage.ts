@@ -1,0 +1,65 @@
+import { DestinationError } from './errors.ts';
+import { basic, check, exchange, parseJson, type HttpResponse } from './http.ts';
+import type { ClientSettings } from './settings.ts';
+import type { CallContext, CallResult, DestinationCall, DestinationClient, VarChange } from './types.ts';
+
+/** `DC-01` → `https://api-01.moengage.com`. */
+export const moengageHost = (dataCenter: string): string => `https://api-${dataCenter.replace(/^DC-/, '')}.moengage.com`;
+
+/**
+ * MoEngage Data API: users (`/v1/customer/{app_id}`) and events (`/v1/event/{app_id}`), Basic
+ * auth with the workspace id and Data API key. It sends no messages.
+ */
+export class MoengageClient implements DestinationClient {
+  readonly type = 'moengage' as const;
+  readonly name: string;
+  private readonly base: string;
+
+  constructor(private readonly settings: ClientSettings) {
+    this.name = settings.name;
+    this.base = settings.baseUrl(moengageHost(settings.get('data_center') ?? 'DC-01'));
+  }
+
+  async perform(call: DestinationCall, context: CallContext): Promise<CallResult> {
+    const appId = encodeURIComponent(this.settings.get('app_id') ?? '');
+    switch (call.kind) {
+      case 'set_var':
+        await this.post(`/v1/customer/${appId}`, { type: 'customer', customer_id: call.user.id, attributes: attributes(call.vars) }, context);
+        return {};
+      case 'send_event':
+        await this.post(`/v1/event/${appId}`, {
+          type: 'event',
+          customer_id: call.user.id,
+          actions: [{ action: call.event, attributes: call.attributes, platform: 'unknown', current_time: Math.floor((context.scheduledAt ?? Date.now()) / 1000) }],
+        }, context);
+        return {};
+      default:
+        throw new DestinationError(`MoEngage cannot ${call.kind}`, false);
+    }
+  }
+
+  private async post(path: string, body: unknown, context: CallContext): Promise<void> {
+    const response = await exchange(this.name, {
+      method: 'POST',
+      url: `${this.base}${path}`,
+      headers: { authorization: basic(this.settings.get('app_id') ?? '', this.settings.get('api_key') ?? ''), 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+      timeoutMs: this.settings.timeoutMs,
+      ...(context.signal ? { signal: context.signal } : {}),
+    });
+    check(this.name, response, { errorText });
+    const answer = parseJson(response.text) as { status?: string } | undefined;
+    if (answer?.status === 'fail') throw new DestinationError(errorText(response) ?? 'MoEngage answered fail', false, { status: response.status });
+  }
+}
+
+/** `{"status":"fail","error":{message,type}}`, or the flat `{title, description}` of some 429/5xx. */
+const errorText = (response: HttpResponse): string | undefined => {
+  const body = parseJson(response.text) as { error?: { message?: string; type?: string }; title?: string; description?: string } | undefined;
+  if (body?.error?.message) return `${body.error.message}${body.error.type ? ` (${body.error.type})` : ''}`;
+  return body?.description ?? body?.title;
+};
+
+/** MoEngage has no increment: the resulting value is sent; null clears. */
+const attributes = (changes: Record<string, VarChange>) =>
+  Object.fromEntries(Object.entries(changes).map(([name, c]) => [name, 'set' in c ? c.set : 'increment' in c ? c.result : null]));

@@ -1,0 +1,89 @@
+import { createHash } from 'node:crypto';
+import { DestinationError } from './errors.ts';
+import { check, exchange, parseJson, type HttpResponse } from './http.ts';
+import type { ClientSettings } from './settings.ts';
+import type { CallContext, CallResult, DestinationCall, DestinationClient, UserRef, VarChange } from './types.ts';
+
+/** sig = md5(secret + the sorted parameter values, joined): Sailthru's request signature. */
+export function sailthruSignature(secret: string, values: string[]): string {
+  return createHash('md5').update(secret + [...values].sort().join(''), 'utf8').digest('hex');
+}
+
+// Error codes for a recipient Sailthru will not send to: final, never worth a retry.
+const NOT_SENDABLE = new Set([32, 33, 34, 35, 37]);
+
+/**
+ * Sailthru (Marigold Engage by Sailthru): form POSTs of one signed `json` parameter.
+ * set_var and lists via /user, email via /send, events via /event.
+ */
+export class SailthruClient implements DestinationClient {
+  readonly type = 'sailthru' as const;
+  readonly name: string;
+  private readonly base: string;
+
+  constructor(private readonly settings: ClientSettings) {
+    this.name = settings.name;
+    this.base = settings.baseUrl('https://api.sailthru.com');
+  }
+
+  async perform(call: DestinationCall, context: CallContext): Promise<CallResult> {
+    const id = key(call.user);
+    switch (call.kind) {
+      case 'set_var':
+        await this.post('/user', { ...id, vars: vars(call.vars) }, context);
+        return {};
+      case 'add_to_list':
+      case 'remove_from_list':
+        await this.post('/user', { ...id, lists: { [call.list]: call.kind === 'add_to_list' ? 1 : 0 } }, context);
+        return {};
+      case 'send_email': {
+        if (!call.user.email) throw new DestinationError(`user ${call.user.id} has no email identity; Sailthru sends to an address`, false);
+        const body = (await this.post('/send', { template: call.template, email: call.user.email, vars: call.vars }, context)) as { send_id?: string };
+        return body?.send_id ? { id: body.send_id } : {};
+      }
+      case 'send_event':
+        await this.post('/event', { ...id, event: call.event, vars: call.attributes }, context);
+        return {};
+      default:
+        throw new DestinationError(`Sailthru cannot ${call.kind}`, false);
+    }
+  }
+
+  private async post(path: string, data: unknown, context: CallContext): Promise<unknown> {
+    const apiKey = this.settings.get('api_key') ?? '';
+    const json = JSON.stringify(data);
+    const form = new URLSearchParams({ api_key: apiKey, format: 'json', json, sig: sailthruSignature(this.settings.get('api_secret') ?? '', [apiKey, 'json', json]) });
+    const response = await exchange(this.name, {
+      method: 'POST',
+      url: `${this.base}${path}`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: form.toString(),
+      timeoutMs: this.settings.timeoutMs,
+      ...(context.signal ? { signal: context.signal } : {}),
+    });
+    const body = parseJson(response.text) as { error?: number; errormsg?: string } | undefined;
+    if (response.status === 200 && body?.error === undefined) return body;
+    const code = body?.error;
+    if (code === 9) throw new DestinationError(`${response.status}: Sailthru internal error (9): ${body?.errormsg ?? ''}`, true, { status: response.status });
+    if (code !== undefined && NOT_SENDABLE.has(code)) throw new DestinationError(`recipient not sendable (${code}): ${body?.errormsg ?? ''}`, false, { status: response.status });
+    check(this.name, response, { errorText: errorText, retryAfter: resetWait });
+    throw new DestinationError(`${response.status}: ${errorText(response) ?? 'unexpected answer'}`, false, { status: response.status });
+  }
+}
+
+const errorText = (response: HttpResponse): string | undefined => {
+  const body = parseJson(response.text) as { error?: number; errormsg?: string } | undefined;
+  return body?.errormsg ? `${body.errormsg} (Sailthru error ${body.error})` : undefined;
+};
+
+/** Sailthru sends no Retry-After; X-Rate-Limit-Reset is the epoch second its window resets. */
+const resetWait = (response: HttpResponse): number | undefined => {
+  const reset = Number(response.headers.get('x-rate-limit-reset'));
+  return Number.isFinite(reset) && reset > 0 ? Math.max(0, reset * 1000 - Date.now()) : undefined;
+};
+
+const key = (user: UserRef) => (user.email ? { id: user.email, key: 'email' } : { id: user.id, key: 'extid' });
+
+/** Sailthru has no increment: the value the increment leads to is sent; an empty value deletes. */
+const vars = (changes: Record<string, VarChange>) =>
+  Object.fromEntries(Object.entries(changes).map(([name, c]) => [name, 'set' in c ? c.set : 'increment' in c ? c.result : '']));

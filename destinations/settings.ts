@@ -1,0 +1,28 @@
+import type { DestinationConfig } from '../dsl/config.ts';
+import { parseDuration } from '../dsl/durations.ts';
+import { DEFAULT_TIMEOUT_MS } from './routes.ts';
+
+/** A destination's settings with every `${VAR}` replaced by its value: only ever held in memory. */
+export interface ClientSettings {
+  name: string;
+  timeoutMs: number;
+  /** Resolved settings; secrets included. Never logged, never put in an error. */
+  get(key: string): string | undefined;
+  /** Any text with `${VAR}` references, resolved the same way (webhook headers). */
+  resolve(text: string): string;
+  baseUrl(defaultUrl: string): string;
+  raw: DestinationConfig;
+}
+
+export function resolveSettings(config: DestinationConfig, env: NodeJS.ProcessEnv = process.env): ClientSettings {
+  const resolve = (value: unknown): string | undefined =>
+    value === undefined ? undefined : String(value).replace(/\$\{([A-Z_][A-Z0-9_]*)\}/g, (_, name: string) => env[name] ?? '');
+  return {
+    name: config.name,
+    timeoutMs: parseDuration(String(config.timeout ?? '')) ?? DEFAULT_TIMEOUT_MS,
+    get: (key) => resolve(config[key]),
+    resolve: (text) => resolve(text)!,
+    baseUrl: (defaultUrl) => String(config.base_url ?? defaultUrl).replace(/\/+$/, ''),
+    raw: config,
+  };
+}

@@ -1,0 +1,32 @@
+import { FAKE_ENV } from './credentials.ts';
+import { basicAuth, json, startFake, type Fake } from './server.ts';
+
+/** Customer.io Track (Basic) and App (Bearer) APIs, with event de-duplication by id. */
+export function fakeCustomerio(options: { port?: number } = {}): Promise<Fake> {
+  const seenEvents = new Set<string>();
+  return startFake('customerio', (req) => {
+    const body = json(req);
+    if (req.path.startsWith('/v1/send/')) {
+      if (req.headers.authorization !== `Bearer ${FAKE_ENV.CUSTOMERIO_APP_API_KEY}`) return { status: 401, body: { meta: { error: 'Unauthorized request' } } };
+      if (body.transactional_message_id === undefined) return { status: 400, body: { meta: { error: 'transactional_message_id is required' } } };
+      if (!body.identifiers || Object.keys(body.identifiers).length !== 1) return { status: 400, body: { meta: { error: 'identifiers must have exactly one of id, email, cio_id' } } };
+      return { status: 200, body: { delivery_id: `dlv-${Date.now().toString(36)}`, queued_at: Math.floor(Date.now() / 1000) } };
+    }
+    const auth = basicAuth(req);
+    if (!auth || auth[0] !== FAKE_ENV.CUSTOMERIO_SITE_ID || auth[1] !== FAKE_ENV.CUSTOMERIO_TRACK_API_KEY) return { status: 401, body: { meta: { errors: ['Unauthorized request'] } } };
+    let m: RegExpExecArray | null;
+    if ((m = /^\/api\/v1\/customers\/([^/]+)$/.exec(req.path)) && req.method === 'PUT') return { status: 200, body: {} };
+    if ((m = /^\/api\/v1\/customers\/([^/]+)\/events$/.exec(req.path)) && req.method === 'POST') {
+      if (!body.name) return { status: 400, body: { meta: { errors: ['event name is required'] } } };
+      if (body.id && seenEvents.has(body.id)) return { status: 200, body: {}, headers: { 'x-fake-duplicate': 'ignored' } };
+      if (body.id) seenEvents.add(body.id);
+      return { status: 200, body: {} };
+    }
+    if ((m = /^\/api\/v1\/segments\/([^/]+)\/(add|remove)_customers$/.exec(req.path)) && req.method === 'POST') {
+      const ids = body.ids as unknown[] | undefined;
+      if (!Array.isArray(ids) || ids.length === 0 || ids.length > 1000) return { status: 400, body: { meta: { errors: ['ids must hold 1 to 1000 ids'] } } };
+      return { status: 200, body: {} };
+    }
+    return { status: 404, body: { meta: { errors: [`no route ${req.method} ${req.path}`] } } };
+  }, options.port);
+}

@@ -1,0 +1,21 @@
+import { fakeAntavo } from './antavo.ts';
+import { fakeClevertap } from './clevertap.ts';
+import { fakeCustomerio } from './customerio.ts';
+import { fakeMoengage } from './moengage.ts';
+import { fakeMparticle } from './mparticle.ts';
+import { fakeSailthru } from './sailthru.ts';
+import type { Fake } from './server.ts';
+import { fakeWebhook } from './webhook.ts';
+
+export { FAKE_ENV } from './credentials.ts';
+
+/** One fake per destination type. */
+export const FAKES = {
+  sailthru: fakeSailthru,
+  customerio: fakeCustomerio,
+  clevertap: fakeClevertap,
+  moengage: fakeMoengage,
+  mparticle: fakeMparticle,
+  antavo: fakeAntavo,
+  webhook: fakeWebhook,
+} as const satisfies Record<string, (options?: { port?: number }) => Promise<Fake>>;

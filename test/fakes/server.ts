@@ -1,0 +1,133 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** A request as the fake received it. */
+export interface Received {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  headers: Record<string, string>;
+  body: string;
+  at: string;
+}
+
+export interface Reply {
+  status: number;
+  headers?: Record<string, string>;
+  body?: unknown;
+}
+
+/** What the next requests are answered with instead of the API's own answer. */
+export type Fault =
+  | { status: number; retryAfter?: number; headers?: Record<string, string>; body?: unknown }
+  | { hang: true }
+  | { reset: true };
+
+export type Handler = (request: Received) => Reply | Promise<Reply>;
+
+export interface Fake {
+  name: string;
+  url: string;
+  /** Requests the API handled (faulted ones are in `faulted`). */
+  received: Received[];
+  faulted: Received[];
+  faults: Fault[];
+  inject(fault: Fault, times?: number): void;
+  clear(): void;
+  close(): Promise<void>;
+}
+
+/**
+ * A local HTTP server that speaks one destination's API. It records what it received, can be
+ * told to answer with faults (429 with Retry-After, 5xx, 4xx, a hang, a reset connection), and
+ * shows what it received as JSON at GET /__fake/calls (POST /__fake/faults adds faults).
+ */
+export async function startFake(name: string, handler: Handler, port = 0): Promise<Fake> {
+  const received: Received[] = [];
+  const faulted: Received[] = [];
+  const faults: Fault[] = [];
+  const hanging = new Set<ServerResponse>();
+
+  const server: Server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const url = new URL(req.url ?? '/', 'http://fake');
+    const request: Received = {
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : (v ?? '')])),
+      body: Buffer.concat(chunks).toString('utf8'),
+      at: new Date().toISOString(),
+    };
+    if (url.pathname === '/__fake/calls') return send(res, { status: 200, body: received });
+    if (url.pathname === '/__fake/faults' && req.method === 'POST') {
+      faults.push(...(JSON.parse(request.body) as Fault[]));
+      return send(res, { status: 204 });
+    }
+    const fault = faults.shift();
+    if (fault) {
+      faulted.push(request);
+      if ('hang' in fault) {
+        hanging.add(res);
+        return;
+      }
+      if ('reset' in fault) return req.socket.destroy();
+      return send(res, {
+        status: fault.status,
+        headers: { ...(fault.retryAfter !== undefined ? { 'retry-after': String(fault.retryAfter) } : {}), ...fault.headers },
+        body: fault.body,
+      });
+    }
+    try {
+      const reply = await handler(request);
+      if (reply.status < 400 || reply.status === 409) received.push(request);
+      send(res, reply);
+    } catch (error) {
+      send(res, { status: 500, body: { error: (error as Error).message } });
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const address = server.address() as AddressInfo;
+  return {
+    name,
+    url: `http://127.0.0.1:${address.port}`,
+    received,
+    faulted,
+    faults,
+    inject(fault, times = 1) {
+      for (let i = 0; i < times; i++) faults.push(fault);
+    },
+    clear() {
+      received.length = 0;
+      faulted.length = 0;
+      faults.length = 0;
+    },
+    async close() {
+      for (const res of hanging) res.destroy();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+function send(res: ServerResponse, reply: Reply): void {
+  const body = reply.body === undefined ? '' : typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
+  res.writeHead(reply.status, { ...(body && typeof reply.body !== 'string' ? { 'content-type': 'application/json' } : {}), ...reply.headers });
+  res.end(body);
+}
+
+export const json = (request: Received): Record<string, any> => {
+  try {
+    return JSON.parse(request.body) as Record<string, any>;
+  } catch {
+    return {};
+  }
+};
+
+export const basicAuth = (request: Received): [string, string] | undefined => {
+  const match = /^Basic (.+)$/.exec(request.headers.authorization ?? '');
+  if (!match) return undefined;
+  const [user, ...rest] = Buffer.from(match[1]!, 'base64').toString('utf8').split(':');
+  return [user ?? '', rest.join(':')];
+};
