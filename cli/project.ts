@@ -31,3 +31,31 @@ export function parseEventArg(text: string | undefined, fallbackName: string): {
   if (typeof parsed.name !== 'string') throw new Error('--event needs a "name", e.g. {"name":"sign_up","attributes":{"plan":"pro"}}');
   return parsed as { name: string };
 }
+
+export interface ProfileSeed {
+  attributes?: Record<string, unknown>;
+  identities?: Record<string, string>;
+  lists?: string[];
+  audiences?: string[];
+}
+
+/** Parses `--profile` JSON: `{"attributes": {...}, "identities": {"email": ...}, "lists": [...]}`. */
+export function parseProfileArg(text: string): ProfileSeed {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`--profile is not JSON: ${(error as Error).message}`);
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('--profile takes a JSON object, e.g. {"identities":{"email":"ada@example.com"}}');
+  const unknown = Object.keys(parsed).filter((k) => !['attributes', 'identities', 'lists', 'audiences'].includes(k));
+  if (unknown.length) throw new Error(`--profile has ${unknown.join(', ')}; it takes attributes, identities, lists, audiences`);
+  return parsed as ProfileSeed;
+}
+
+export function mergeProfile(profile: import('../profiles/store.ts').Profile, seed: ProfileSeed): void {
+  Object.assign(profile.attributes, seed.attributes);
+  Object.assign(profile.identities, seed.identities);
+  if (seed.lists) profile.lists = [...new Set([...profile.lists, ...seed.lists])];
+  if (seed.audiences) profile.audiences = [...new Set([...profile.audiences, ...seed.audiences])];
+}

@@ -3,16 +3,17 @@ import { manualEvent } from '../dsl/event.ts';
 import { startFlowRun } from '../ingest/start-run.ts';
 import { FileProfileStore } from '../profiles/file-store.ts';
 import { EXIT, parseCommandArgs, UsageError, type CliIo } from './io.ts';
-import { dataDir, findFlow, loadProject, parseEventArg } from './project.ts';
+import { dataDir, findFlow, loadProject, mergeProfile, parseEventArg, parseProfileArg, type ProfileSeed } from './project.ts';
 import { withTemporalClient } from './temporal-client.ts';
 
-export const RUN_USAGE = 'flows run FILE --user ID [--event JSON] [--config FILE] [--data DIR]';
+export const RUN_USAGE = 'flows run FILE --user ID [--event JSON] [--profile JSON] [--config FILE] [--data DIR]';
 
 /** Starts a run by hand, under the flow's entry rules. */
 export async function runCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, {
     user: { type: 'string' },
     event: { type: 'string' },
+    profile: { type: 'string' },
     config: { type: 'string' },
     data: { type: 'string' },
   });
@@ -22,13 +23,16 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
   if (!project) return EXIT.findings;
   const flow = findFlow(project, positionals[0]!, io)!;
   let event;
+  let seed: ProfileSeed = {};
   try {
     event = manualEvent(parseEventArg(values.event, triggerName(flow.trigger)), `manual-${Date.now()}`, Date.now());
+    if (values.profile) seed = parseProfileArg(values.profile);
   } catch (error) {
-    throw new UsageError(`--event: ${(error as Error).message}`);
+    throw new UsageError((error as Error).message);
   }
   return withTemporalClient(io, 'run', async (client) => {
     const profiles = new FileProfileStore(join(dataDir(io, values.data), 'profiles'));
+    if (values.profile) await profiles.update(values.user!, (p) => mergeProfile(p, seed));
     const outcome = await startFlowRun({ client, profiles, config: project.config }, flow, values.user!, event);
     if (outcome.started) {
       io.out(`started ${outcome.workflowId} (run ${outcome.runId})\n`);

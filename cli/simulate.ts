@@ -14,7 +14,7 @@ import { installRuntime } from '../worker/runtime.ts';
 import { startWorkers } from '../worker/start.ts';
 import type { FlowRunResult } from '../workflows/input.ts';
 import { EXIT, parseCommandArgs, UsageError, type CliIo } from './io.ts';
-import { findFlow, loadProject, parseEventArg } from './project.ts';
+import { findFlow, loadProject, mergeProfile, parseEventArg, parseProfileArg, type ProfileSeed } from './project.ts';
 
 export const SIMULATE_USAGE = 'flows simulate FILE [--event JSON] [--user ID] [--profile JSON] [--config FILE]';
 
@@ -34,10 +34,10 @@ export async function simulateCommand(args: string[], io: CliIo): Promise<number
   if (!project) return EXIT.findings;
   const flow = { ...findFlow(project, positionals[0]!, io)!, status: 'active' as const };
   let raw;
-  let seed: { attributes?: Record<string, unknown>; identities?: Record<string, string>; lists?: string[]; audiences?: string[] } = {};
+  let seed: ProfileSeed = {};
   try {
     raw = parseEventArg(values.event, flow.trigger.kind === 'event' ? flow.trigger.event : 'manual');
-    if (values.profile) seed = JSON.parse(values.profile);
+    if (values.profile) seed = parseProfileArg(values.profile);
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
@@ -48,8 +48,8 @@ export async function simulateCommand(args: string[], io: CliIo): Promise<number
   const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: temporalTestServer() } } });
   try {
     const profiles = new FileProfileStore(dir);
-    await profiles.update(user, (p) => Object.assign(p, seed));
-    const destinations = destinationClients(project.config, { mode: 'fake' }).clients as Map<string, RecordingDestination>;
+    await profiles.update(user, (p) => mergeProfile(p, seed));
+    const destinations = (await destinationClients(project.config, { mode: 'record' })).clients as Map<string, RecordingDestination>;
     const workers = await startWorkers({ connection: env.nativeConnection, namespace: 'default', config: project.config, profiles, destinations });
     const outcome = await startFlowRun(
       { client: env.client, profiles, config: project.config, searchAttributes: false },

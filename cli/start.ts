@@ -45,7 +45,8 @@ export async function startCommand(args: string[], io: CliIo): Promise<number> {
     const client = await Connection.connect({ address: server.address });
     await registerSearchAttributes(client, 'default');
     await client.close();
-    const { clients, faked } = destinationClients(project.config, { mode: 'fake-missing', recordDir: join(data, 'calls') });
+    const destinations = await destinationClients(project.config, { mode: 'fake-missing', recordDir: join(data, 'calls') });
+    const { clients, faked } = destinations;
     const connection = await NativeConnection.connect({ address: server.address });
     const workers = await startWorkers({ connection, namespace: 'default', config: project.config, profiles: new FileProfileStore(join(data, 'profiles')), destinations: clients });
 
@@ -62,7 +63,7 @@ export async function startCommand(args: string[], io: CliIo): Promise<number> {
         '  Ingest API       not part of this build yet (arrives with the event-ingestion capability)',
         '',
         ...fakeBanner(faked, show(join(data, 'calls'))),
-        'Start a run:  npx flows run flows/sailthru-welcome-series.yaml --user cust-1001 --event \'{"name":"sign_up","attributes":{"plan":"pro"}}\'',
+        'Start a run:  npx flows run flows/sailthru-welcome-series.yaml --user cust-1001 --event \'{"name":"sign_up","attributes":{"plan":"pro"}}\' --profile \'{"identities":{"email":"ada@example.com"}}\'',
         'See runs:     npx flows status   (or Temporal Web)',
         'Ctrl-C stops everything.',
         '',
@@ -70,6 +71,7 @@ export async function startCommand(args: string[], io: CliIo): Promise<number> {
     );
     await workers.done; // the SDK stops workers on SIGINT/SIGTERM, letting running activities finish
     await connection.close();
+    await destinations.close();
   } finally {
     await server.stop();
   }
@@ -77,14 +79,15 @@ export async function startCommand(args: string[], io: CliIo): Promise<number> {
   return EXIT.ok;
 }
 
-function fakeBanner(faked: Array<{ name: string; missing: string[] }>, callsDir: string): string[] {
+function fakeBanner(faked: Array<{ name: string; missing: string[]; url?: string }>, callsDir: string): string[] {
   if (faked.length === 0) return [];
   const line = '!'.repeat(78);
   return [
     line,
-    '!! FAKE DESTINATIONS: nothing is sent to any real service.',
-    ...faked.map((f) => `!!   ${f.name.padEnd(12)} ${f.missing.length ? `no ${f.missing.join(', ')}` : 'credentials set, but real HTTP clients are not in this build yet'}`),
-    `!! Their calls are recorded, one JSON line each, in ${callsDir}/<destination>.jsonl`,
+    `!! FAKE DESTINATIONS: ${faked.length} destinations talk to local fakes instead of real services:`,
+    ...faked.map((f) => `!!   ${f.name.padEnd(16)} ${f.missing.length ? `no ${f.missing.join(', ')}` : '(built-in webhook)'}  → ${f.url}/__fake/calls`),
+    `!! What each fake received is listed at its /__fake/calls and in ${callsDir}/<destination>.jsonl`,
+    '!! Set the variables to send to the real services.',
     line,
     '',
   ];

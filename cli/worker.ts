@@ -24,7 +24,7 @@ export async function workerCommand(args: string[], io: CliIo): Promise<number> 
   const fake = values['fake-destinations'] ?? false;
   let destinations;
   try {
-    destinations = destinationClients(project.config, { mode: fake ? 'fake' : 'real', recordDir: join(data, 'calls') }).clients;
+    destinations = await destinationClients(project.config, { mode: fake ? 'fake' : 'real', recordDir: join(data, 'calls') });
   } catch (error) {
     if (error instanceof MissingCredentialError) {
       io.err(`flows worker: ${error.message}\n`);
@@ -45,6 +45,7 @@ export async function workerCommand(args: string[], io: CliIo): Promise<number> 
     connection = await NativeConnection.connect(connectionOptions(settings));
   } catch (error) {
     io.err(`flows worker: ${unreachable(settings, error)}\n`);
+    await destinations.close();
     return EXIT.findings;
   }
   const workers = await startWorkers({
@@ -52,13 +53,17 @@ export async function workerCommand(args: string[], io: CliIo): Promise<number> 
     namespace: settings.namespace,
     config: project.config,
     profiles: new FileProfileStore(join(data, 'profiles')),
-    destinations,
+    destinations: destinations.clients,
   });
-  if (fake) io.out(`FAKE DESTINATIONS: every destination records its calls under ${join(data, 'calls')} instead of sending them\n`);
+  if (fake) {
+    io.out(`FAKE DESTINATIONS: every destination talks to a local fake server; what each received is in ${join(data, 'calls')}/<destination>.jsonl\n`);
+    for (const f of destinations.faked) io.out(`  ${f.name.padEnd(16)} ${f.url}/__fake/calls\n`);
+  }
   io.out(`worker connected to ${settings.address} (namespace ${settings.namespace}); polling ${workers.queues.join(', ')}\n`);
   io.out('ready\n');
   await workers.done; // the SDK shuts workers down on SIGINT and SIGTERM, letting running activities finish
   await connection.close();
+  await destinations.close();
   io.out('worker stopped\n');
   return EXIT.ok;
 }

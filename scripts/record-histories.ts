@@ -59,7 +59,7 @@ const workers = await startWorkers({
   namespace: 'default',
   config: project.config,
   profiles,
-  destinations: destinationClients(project.config, { mode: 'fake' }).clients,
+  destinations: (await destinationClients(project.config, { mode: 'record' })).clients,
 });
 mkdirSync('test/histories', { recursive: true });
 try {

@@ -3,16 +3,23 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 
 const run = promisify(execFile);
 const data = mkdtempSync(join(tmpdir(), 'local-stack-'));
 const PORT = 17233;
 const env = { ...process.env, TEMPORAL_ADDRESS: `127.0.0.1:${PORT}` };
 
+const children: ChildProcess[] = [];
+// A failed assertion must not leave a stack (and its dev server) holding the ports.
+afterAll(async () => {
+  for (const child of children) if (child.exitCode === null) await stop(child);
+});
+
 /** `flows start` as `npm start` runs it, on spare ports and a scratch data folder. */
 function startStack(): Promise<{ child: ChildProcess; output: () => string }> {
   const child = spawn(process.execPath, ['bin/flows.js', 'start', '--port', String(PORT), '--ui-port', '18233', '--data', data], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
   let output = '';
   child.stdout!.on('data', (c) => (output += c));
   child.stderr!.on('data', (c) => (output += c));
@@ -41,8 +48,8 @@ it('npm start brings up the stack, says where each piece is, runs flows, and sur
   const first = await startStack();
   expect(first.output()).toContain(`Temporal server  127.0.0.1:${PORT}`);
   expect(first.output()).toContain('Temporal Web     http://localhost:18233');
-  expect(first.output()).toContain('!! FAKE DESTINATIONS');
-  expect(first.output()).toMatch(/sailthru +no SAILTHRU_API_KEY, SAILTHRU_API_SECRET/);
+  expect(first.output()).toContain('!! FAKE DESTINATIONS: 8 destinations talk to local fakes instead of real services');
+  expect(first.output()).toMatch(/sailthru +no SAILTHRU_API_KEY, SAILTHRU_API_SECRET +→ http:\/\/127\.0\.0\.1:\d+\/__fake\/calls/);
 
   const started = await flows('run', 'flows/antavo-points-to-mparticle.yaml', '--user', 'stack-user', '--event', '{"name":"point_add","id":"p-1","attributes":{"points":"150"}}');
   expect(started.stdout).toMatch(/^started flow\/antavo-points-to-mparticle\/stack-user\/p-1 /);
@@ -53,7 +60,7 @@ it('npm start brings up the stack, says where each piece is, runs flows, and sur
   await expect.poll(() => readFileSync(join(data, 'calls', 'mparticle.jsonl'), 'utf8'), { timeout: 20_000 }).toContain('loyalty_points_added');
 
   // A run waiting in the welcome series when the whole stack stops…
-  await flows('run', 'flows/sailthru-welcome-series.yaml', '--user', 'restart-user', '--event', '{"name":"sign_up","attributes":{"plan":"pro"}}');
+  await flows('run', 'flows/sailthru-welcome-series.yaml', '--user', 'restart-user', '--event', '{"name":"sign_up","attributes":{"plan":"pro"}}', '--profile', '{"identities":{"email":"restart@example.com"}}');
   await expect.poll(async () => (await flows('status', '--flow', 'sailthru-welcome-series')).stdout, { timeout: 20_000 }).toMatch(/restart-user +RUNNING +#4 +wait until/);
   expect(await stop(first.child)).toBe(0);
   expect(first.output()).toContain('Flowline stopped');

@@ -45,7 +45,8 @@ function startWorker(): Promise<ChildProcess> {
 const sentTemplates = (): string[] => {
   const file = join(data, 'calls', 'sailthru.jsonl');
   if (!existsSync(file)) return [];
-  return readFileSync(file, 'utf8').trim().split('\n').map((line) => JSON.parse(line).call.template);
+  // What the fake Sailthru received: form posts whose `json` parameter holds the send.
+  return readFileSync(file, 'utf8').trim().split('\n').map((line) => JSON.parse(new URLSearchParams(JSON.parse(line).body).get('json')!).template);
 };
 
 it('a run waiting when its worker is killed completes on a new worker, and no step runs twice', async () => {
@@ -58,8 +59,12 @@ steps:
   - send_email: { destination: sailthru, template: after-restart }
 `);
   const first = await startWorker();
+  const profiles = new FileProfileStore(join(data, 'profiles'));
+  await profiles.update('restart-user', (p) => {
+    p.identities.email = 'restart@example.com';
+  });
   const outcome = await startFlowRun(
-    { client: env.client, profiles: new FileProfileStore(join(data, 'profiles')), config: repoConfig() },
+    { client: env.client, profiles, config: repoConfig() },
     flow,
     'restart-user',
     manualEvent({ name: 'sign_up' }, 'e1', Date.now()),

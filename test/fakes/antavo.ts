@@ -3,7 +3,7 @@ import { FAKE_ENV } from './credentials.ts';
 import { json, startFake, type Fake } from './server.ts';
 
 /** Antavo Events API: Escher-signed requests (checked with the same algorithm), the customer object on success. */
-export function fakeAntavo(options: { region?: string; port?: number } = {}): Promise<Fake> {
+export function fakeAntavo(options: { region?: string; port?: number; recordFile?: string } = {}): Promise<Fake> {
   const escher = antavoEscher(options.region ?? 'eu');
   let points = 0;
   return startFake('antavo', (req) => {
@@ -22,5 +22,5 @@ export function fakeAntavo(options: { region?: string; port?: number } = {}): Pr
     if (body.customer === 'unknown-customer') return error(404, 'NotFoundException', 160212, 'Customer not found');
     if (body.action === 'point_add') points += Number(body.data?.points ?? 0);
     return { status: 200, body: { id: body.customer, status: 'active', score: points, spent: 0, pending: 0, events: [{ id: `ev-${Date.now().toString(36)}`, action: body.action, points: body.data?.points ?? 0 }] } };
-  }, options.port);
+  }, options.port, options.recordFile);
 }

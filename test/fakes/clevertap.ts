@@ -2,7 +2,7 @@ import { FAKE_ENV } from './credentials.ts';
 import { json, startFake, type Fake } from './server.ts';
 
 /** CleverTap: header auth, /1/upload answering 200 with unprocessed[] per bad record, a concurrency limit answered with 429. */
-export function fakeClevertap(options: { concurrency?: number; delayMs?: number; port?: number } = {}): Promise<Fake> {
+export function fakeClevertap(options: { concurrency?: number; delayMs?: number; port?: number; recordFile?: string } = {}): Promise<Fake> {
   let inFlight = 0;
   const limit = options.concurrency ?? 15;
   return startFake('clevertap', async (req) => {
@@ -36,5 +36,5 @@ export function fakeClevertap(options: { concurrency?: number; delayMs?: number;
     } finally {
       inFlight--;
     }
-  }, options.port);
+  }, options.port, options.recordFile);
 }

@@ -2,7 +2,7 @@ import { FAKE_ENV } from './credentials.ts';
 import { basicAuth, json, startFake, type Fake } from './server.ts';
 
 /** Customer.io Track (Basic) and App (Bearer) APIs, with event de-duplication by id. */
-export function fakeCustomerio(options: { port?: number } = {}): Promise<Fake> {
+export function fakeCustomerio(options: { port?: number; recordFile?: string } = {}): Promise<Fake> {
   const seenEvents = new Set<string>();
   return startFake('customerio', (req) => {
     const body = json(req);
@@ -28,5 +28,5 @@ export function fakeCustomerio(options: { port?: number } = {}): Promise<Fake> {
       return { status: 200, body: {} };
     }
     return { status: 404, body: { meta: { errors: [`no route ${req.method} ${req.path}`] } } };
-  }, options.port);
+  }, options.port, options.recordFile);
 }

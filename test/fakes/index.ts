@@ -18,4 +18,4 @@ export const FAKES = {
   mparticle: fakeMparticle,
   antavo: fakeAntavo,
   webhook: fakeWebhook,
-} as const satisfies Record<string, (options?: { port?: number }) => Promise<Fake>>;
+} as const satisfies Record<string, (options?: { port?: number; recordFile?: string }) => Promise<Fake>>;

@@ -2,7 +2,7 @@ import { FAKE_ENV } from './credentials.ts';
 import { basicAuth, json, startFake, type Fake } from './server.ts';
 
 /** MoEngage Data API: Basic auth with workspace id and key; {status: success|fail} bodies. */
-export function fakeMoengage(options: { port?: number } = {}): Promise<Fake> {
+export function fakeMoengage(options: { port?: number; recordFile?: string } = {}): Promise<Fake> {
   return startFake('moengage', (req) => {
     const fail = (status: number, type: string, message: string) => ({ status, body: { status: 'fail', error: { type, message, request_id: 'fake' } } });
     const auth = basicAuth(req);
@@ -15,5 +15,5 @@ export function fakeMoengage(options: { port?: number } = {}): Promise<Fake> {
     if (m[1] === 'customer' && body.type !== 'customer') return fail(400, 'MissingAttributeError', 'type must be customer');
     if (m[1] === 'event' && (body.type !== 'event' || !Array.isArray(body.actions) || body.actions.length === 0)) return fail(400, 'MissingAttributeError', 'actions are missing');
     return { status: 200, body: { status: 'success', message: 'Your request has been accepted and will be processed soon.' } };
-  }, options.port);
+  }, options.port, options.recordFile);
 }

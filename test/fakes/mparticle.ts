@@ -2,7 +2,7 @@ import { FAKE_ENV } from './credentials.ts';
 import { basicAuth, json, startFake, type Fake } from './server.ts';
 
 /** mParticle's Events API: Basic auth with input key and secret; 202 with an empty body; 400 {errors:[...]}. */
-export function fakeMparticle(options: { port?: number } = {}): Promise<Fake> {
+export function fakeMparticle(options: { port?: number; recordFile?: string } = {}): Promise<Fake> {
   return startFake('mparticle', (req) => {
     const bad = (message: string) => ({ status: 400, body: { errors: [{ code: 'BAD_REQUEST', message }] } });
     const auth = basicAuth(req);
@@ -19,5 +19,5 @@ export function fakeMparticle(options: { port?: number } = {}): Promise<Fake> {
       }
     }
     return { status: 202 };
-  }, options.port);
+  }, options.port, options.recordFile);
 }

@@ -3,7 +3,7 @@ import { FAKE_ENV } from './credentials.ts';
 import { startFake, type Fake } from './server.ts';
 
 /** Sailthru: signed form posts; {error, errormsg} bodies; per-minute X-Rate-Limit-* headers; 429 with error 43 and no Retry-After. */
-export function fakeSailthru(options: { perMinute?: number; port?: number } = {}): Promise<Fake> {
+export function fakeSailthru(options: { perMinute?: number; port?: number; recordFile?: string } = {}): Promise<Fake> {
   const limit = options.perMinute ?? 10_000;
   const windows = new Map<string, number>();
   return startFake('sailthru', (req) => {
@@ -42,5 +42,5 @@ export function fakeSailthru(options: { perMinute?: number; port?: number } = {}
       default:
         return fail(404, 99, `Unknown endpoint ${req.path}`);
     }
-  }, options.port);
+  }, options.port, options.recordFile);
 }

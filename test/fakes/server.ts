@@ -1,5 +1,7 @@
+import { appendFileSync, mkdirSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { dirname } from 'node:path';
 
 /** A request as the fake received it. */
 export interface Received {
@@ -42,7 +44,8 @@ export interface Fake {
  * told to answer with faults (429 with Retry-After, 5xx, 4xx, a hang, a reset connection), and
  * shows what it received as JSON at GET /__fake/calls (POST /__fake/faults adds faults).
  */
-export async function startFake(name: string, handler: Handler, port = 0): Promise<Fake> {
+export async function startFake(name: string, handler: Handler, port = 0, recordFile?: string): Promise<Fake> {
+  if (recordFile) mkdirSync(dirname(recordFile), { recursive: true });
   const received: Received[] = [];
   const faulted: Received[] = [];
   const faults: Fault[] = [];
@@ -81,7 +84,10 @@ export async function startFake(name: string, handler: Handler, port = 0): Promi
     }
     try {
       const reply = await handler(request);
-      if (reply.status < 400 || reply.status === 409) received.push(request);
+      if (reply.status < 400 || reply.status === 409) {
+        received.push(request);
+        if (recordFile) appendFileSync(recordFile, `${JSON.stringify(request)}\n`);
+      }
       send(res, reply);
     } catch (error) {
       send(res, { status: 500, body: { error: (error as Error).message } });

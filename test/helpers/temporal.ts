@@ -50,7 +50,7 @@ export async function harness(kind: 'time-skipping' | 'dev'): Promise<Harness> {
         });
   const config = repoConfig();
   const profiles = new FileProfileStore(mkdtempSync(join(tmpdir(), 'flowline-profiles-')));
-  const destinations = destinationClients(config, { mode: 'fake' }).clients as Map<string, RecordingDestination>;
+  const destinations = (await destinationClients(config, { mode: 'record' })).clients as Map<string, RecordingDestination>;
   const workers = await startWorkers({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', config, profiles, destinations });
   return {
     env,
