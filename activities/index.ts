@@ -109,7 +109,10 @@ export function createActivities(deps: ActivityDeps): Activities {
     const scope: RenderScope = { event: input.event, profile, vars: input.vars };
     const call = callFor(input.step, userRef(profile), scope, profile);
     const context = Context.current();
-    const result = await client
+    // A retry after the destination already acted (the worker died, or the profile update below
+    // failed) finds the destination's answer in the heartbeat and does not call it again.
+    const done = context.info.heartbeatDetails as { performed?: true; id?: string } | undefined;
+    const result = done?.performed ? { ...(done.id ? { id: done.id } : {}) } : await client
       .perform(call, {
         idempotencyKey: `${input.workflowId}/${input.runId}/${input.step.id}`,
         signal: context.cancellationSignal,
@@ -118,6 +121,7 @@ export function createActivities(deps: ActivityDeps): Activities {
       .catch((error: unknown) => {
         throw asFailure(error, client.name);
       });
+    if (!done?.performed) context.heartbeat({ performed: true, ...(result.id ? { id: result.id } : {}) });
     let vars: Record<string, unknown> | undefined;
     if (input.step.kind === 'set_var' || input.step.kind === 'add_to_list' || input.step.kind === 'remove_from_list') {
       await deps.profiles.update(input.userId, (p) => {

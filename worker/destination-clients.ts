@@ -39,6 +39,8 @@ export interface Clients {
   clients: Map<string, DestinationClient>;
   /** Destinations served by a fake, where it listens, and the variables they lacked. */
   faked: Array<{ name: string; missing: string[]; url?: string }>;
+  /** The fake servers by destination name, for tests that inject faults. */
+  fakes: Map<string, Fake>;
   close(): Promise<void>;
 }
 
@@ -63,7 +65,7 @@ export async function destinationClients(config: FlowsConfig, options: ClientOpt
   const file = (name: string) => (options.recordDir ? join(options.recordDir, `${name}.jsonl`) : undefined);
   const clients = new Map<string, DestinationClient>();
   const faked: Clients['faked'] = [];
-  const fakes: Fake[] = [];
+  const fakes = new Map<string, Fake>();
   const all = [...config.destinations.values(), DEFAULT_WEBHOOK];
   try {
     for (const settings of all) {
@@ -84,7 +86,7 @@ export async function destinationClients(config: FlowsConfig, options: ClientOpt
       if (options.mode === 'fake' || demoFake) {
         const recordFile = file(name);
         const fake = await FAKES[settings.type]({ ...(recordFile ? { recordFile } : {}) });
-        fakes.push(fake);
+        fakes.set(name, fake);
         const client = httpClient({ ...settings, base_url: fake.url, ...(settings.type === 'webhook' ? { allow_private_addresses: true } : {}) }, { ...env, ...FAKE_ENV });
         clients.set(name, toFake(client, fake));
         faked.push({ name, missing: options.mode === 'fake' ? [] : missing, url: fake.url });
@@ -93,8 +95,8 @@ export async function destinationClients(config: FlowsConfig, options: ClientOpt
       clients.set(name, httpClient(settings, env));
     }
   } catch (error) {
-    await Promise.all(fakes.map((f) => f.close()));
+    await Promise.all([...fakes.values()].map((f) => f.close()));
     throw error;
   }
-  return { clients, faked, close: async () => void (await Promise.all(fakes.map((f) => f.close()))) };
+  return { clients, faked, fakes, close: async () => void (await Promise.all([...fakes.values()].map((f) => f.close()))) };
 }

@@ -10,6 +10,8 @@ import { checkFlow } from '../../dsl/validate.ts';
 import type { RecordedCall, RecordingDestination } from '../../destinations/recording.ts';
 import { startFlowRun, type StartOutcome } from '../../ingest/start-run.ts';
 import { FileProfileStore } from '../../profiles/file-store.ts';
+import type { ProfileStore } from '../../profiles/store.ts';
+import type { Fake } from '../fakes/server.ts';
 import { destinationClients } from '../../worker/destination-clients.ts';
 import { installRuntime } from '../../worker/runtime.ts';
 import { startWorkers, type RunningWorkers } from '../../worker/start.ts';
@@ -29,9 +31,11 @@ export function compile(text: string, config = repoConfig()): FlowIR {
 export interface Harness {
   env: TestWorkflowEnvironment;
   config: FlowsConfig;
-  profiles: FileProfileStore;
+  profiles: ProfileStore;
   workers: RunningWorkers;
   destinations: Map<string, RecordingDestination>;
+  /** With `destinations: 'fake'`: the fake server behind each destination. */
+  fakes: Map<string, Fake>;
   /** Every destination call so far, in order. */
   calls(): RecordedCall[];
   start(flow: FlowIR, user: string, event: Partial<FlowEvent> & { name: string }): Promise<StartOutcome>;
@@ -40,17 +44,25 @@ export interface Harness {
 
 let eventCounter = 0;
 
-/** A real Temporal server (time-skipping or dev), workers with recording destinations, a scratch profile store. */
-export async function harness(kind: 'time-skipping' | 'dev'): Promise<Harness> {
+export interface HarnessOptions {
+  /** `record` (default): recording destinations; `fake`: the HTTP clients against local fake servers. */
+  destinations?: 'record' | 'fake';
+  config?: FlowsConfig;
+  profiles?: ProfileStore;
+}
+
+/** A real Temporal server (time-skipping or dev), workers with recording or fake destinations, a scratch profile store. */
+export async function harness(kind: 'time-skipping' | 'dev', options: HarnessOptions = {}): Promise<Harness> {
   const env =
     kind === 'time-skipping'
       ? await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: temporalTestServer() } } })
       : await TestWorkflowEnvironment.createLocal({
           server: { executable: { type: 'existing-path', path: temporalCli() }, searchAttributes: [...SEARCH_ATTRIBUTES], ui: false },
         });
-  const config = repoConfig();
-  const profiles = new FileProfileStore(mkdtempSync(join(tmpdir(), 'flowline-profiles-')));
-  const destinations = (await destinationClients(config, { mode: 'record' })).clients as Map<string, RecordingDestination>;
+  const config = options.config ?? repoConfig();
+  const profiles = options.profiles ?? new FileProfileStore(mkdtempSync(join(tmpdir(), 'flowline-profiles-')));
+  const clients = await destinationClients(config, { mode: options.destinations ?? 'record' });
+  const destinations = clients.clients as Map<string, RecordingDestination>;
   const workers = await startWorkers({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', config, profiles, destinations });
   return {
     env,
@@ -58,6 +70,7 @@ export async function harness(kind: 'time-skipping' | 'dev'): Promise<Harness> {
     profiles,
     workers,
     destinations,
+    fakes: clients.fakes,
     calls: () => [...destinations.values()].flatMap((d) => d.calls).sort((a, b) => a.at.localeCompare(b.at)),
     start: (flow, user, event) =>
       startFlowRun(
@@ -68,6 +81,7 @@ export async function harness(kind: 'time-skipping' | 'dev'): Promise<Harness> {
       ),
     async close() {
       await workers.shutdown();
+      await clients.close();
       await env.teardown();
     },
   };
