@@ -7,6 +7,15 @@ import type { DestinationClient } from '../destinations/types.ts';
 import type { ProfileStore } from '../profiles/store.ts';
 import { destinationTaskQueue, FLOW_TASK_QUEUE } from '../workflows/task-queues.ts';
 
+/**
+ * Limits a destination type has unless its config says otherwise: MoEngage's integration page
+ * states 15,000 requests a minute (excess is dropped); CleverTap allows 15 uploads in flight.
+ */
+export const TYPE_DEFAULTS: Record<string, { rate_limit?: string; concurrency?: number }> = {
+  moengage: { rate_limit: '15000/min' },
+  clevertap: { concurrency: 15 },
+};
+
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
 let bundled: Promise<WorkflowBundleWithSourceMap> | undefined;
@@ -44,14 +53,15 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
   const common = { connection: options.connection, namespace: options.namespace, activities };
   const workers: Worker[] = [await Worker.create({ ...common, taskQueue: FLOW_TASK_QUEUE, workflowBundle: await workflowBundle() })];
   for (const name of options.destinations.keys()) {
-    const settings = options.config.destinations.get(name) as { rate_limit?: string; concurrency?: number } | undefined;
-    const perSecond = settings?.rate_limit ? parseRateLimit(settings.rate_limit) : undefined;
+    const configured = options.config.destinations.get(name) as { type?: string; rate_limit?: string; concurrency?: number } | undefined;
+    const settings = { ...TYPE_DEFAULTS[configured?.type ?? ''], ...configured };
+    const perSecond = settings.rate_limit ? parseRateLimit(settings.rate_limit) : undefined;
     workers.push(
       await Worker.create({
         ...common,
         taskQueue: destinationTaskQueue(name),
         ...(perSecond ? { maxTaskQueueActivitiesPerSecond: perSecond } : {}),
-        ...(settings?.concurrency ? { maxConcurrentActivityTaskExecutions: settings.concurrency } : {}),
+        ...(settings.concurrency ? { maxConcurrentActivityTaskExecutions: settings.concurrency } : {}),
       }),
     );
   }
