@@ -1,6 +1,6 @@
 /**
  * The rate limiter under twice its load: MoEngage's 15,000 requests/min (250/s) enforced by the
- * Temporal server on the destination's task queue, while runs are started at twice that rate.
+ * Temporal server on the destination's task queue, while calls are offered at twice that rate.
  * Counts requests per second at the fake MoEngage and checks every call is delivered in the end.
  * Usage: npm run bench:rate-limit [-- --seconds 20 --rate 15000/min]
  */
@@ -8,14 +8,16 @@ import { parseArgs } from 'node:util';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import type { EffectInput } from '../activities/types.ts';
+import { destinationTaskQueue } from '../workflows/task-queues.ts';
 import { temporalCli } from '../dev/tools.ts';
 import { loadConfig } from '../dsl/config.ts';
 import { parseRateLimit } from '../dsl/durations.ts';
 import { manualEvent } from '../dsl/event.ts';
 import { checkFlow } from '../dsl/validate.ts';
-import { startFlowRun } from '../ingest/start-run.ts';
 import { FileProfileStore } from '../profiles/file-store.ts';
 import { destinationClients } from '../worker/destination-clients.ts';
 import { installRuntime } from '../worker/runtime.ts';
@@ -41,18 +43,29 @@ const fake = clients.fakes.get('moengage')!;
 const flow = checkFlow('bench.yaml', `flow: bench-rate\ntrigger: { event: purchase }\nentry: { reentry: always }\nsteps:\n  - send_event: { destination: moengage, event: bench }\n`, config).ir!;
 
 try {
-  // Offer twice the limit: start runs at that rate (each run is one MoEngage call).
-  const t0 = performance.now();
-  const starts: Promise<unknown>[] = [];
-  for (let i = 0; i < total; i++) {
-    const due = t0 + (i / offeredPerSecond) * 1000;
-    const wait = due - performance.now();
-    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-    starts.push(startFlowRun({ client: env.client, profiles, config }, flow, `user-${i % 1000}`, manualEvent({ name: 'purchase' }, `e-${i}`, Date.now())));
-    if (starts.length >= 200) await Promise.all(starts.splice(0));
-  }
-  await Promise.all(starts);
-  const offeredSeconds = (performance.now() - t0) / 1000;
+  // Offer twice the limit as activity tasks on the MoEngage queue: several workflows, each
+  // scheduling its share every second, calling the same sendEvent activity a flow step calls.
+  const offerer = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue: 'bench-offer',
+    workflowsPath: fileURLToPath(new URL('./fanout-workflow.ts', import.meta.url)),
+  });
+  const offering = offerer.run();
+  const step = flow.steps[0]! as EffectInput['step'];
+  const call: EffectInput = { workflowId: 'bench', runId: 'bench', flowId: flow.flow, userId: 'bench-user', step, event: manualEvent({ name: 'purchase' }, 'bench', Date.now()), vars: {} };
+  const shards = 5;
+  await Promise.all(
+    Array.from({ length: shards }, (_, k) =>
+      env.client.workflow.execute('offerLoad', {
+        taskQueue: 'bench-offer',
+        workflowId: `bench-offer-${k}`,
+        args: [{ call, taskQueue: destinationTaskQueue('moengage'), perSecond: offeredPerSecond / shards, seconds, first: k * 1_000_000 }],
+      }),
+    ),
+  );
+  const offeredSeconds = seconds;
+  offerer.shutdown();
+  await offering;
 
   const deadline = Date.now() + (total / limitPerSecond) * 1000 * 3 + 60_000;
   while (fake.received.length < total && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
@@ -65,7 +78,7 @@ try {
   const span = (times.at(-1)! - times[0]!) / 1000;
   const rows: Array<[string, string]> = [
     ['limit', `${values.rate} (${limitPerSecond.toFixed(1)}/s)`],
-    ['offered', `${total} runs in ${offeredSeconds.toFixed(1)} s = ${(total / offeredSeconds).toFixed(1)}/s (${((total / offeredSeconds) / limitPerSecond).toFixed(2)}x the limit)`],
+    ['offered', `${total} calls scheduled over ${offeredSeconds} s = ${(total / offeredSeconds).toFixed(1)}/s (${((total / offeredSeconds) / limitPerSecond).toFixed(2)}x the limit)`],
     ['delivered', `${fake.received.length} of ${total} calls${fake.received.length === total ? ' (all)' : ''}`],
     ['delivery rate', `${(times.length / span).toFixed(1)}/s over ${span.toFixed(1)} s = ${((times.length / span) * 60).toFixed(0)}/min`],
     ['busiest second', `${Math.max(...steady)} calls (limit ${limitPerSecond.toFixed(0)})`],

@@ -1,7 +1,9 @@
 import { WorkflowFailedError } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { FlowsConfig } from '../dsl/config.ts';
 import { FileProfileStore } from '../profiles/file-store.ts';
+import { FAKE_ENV } from './fakes/index.ts';
 import { compile, harness, repoConfig, type Harness } from './helpers/temporal.ts';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -94,6 +96,16 @@ describe('destination faults on a real Temporal server, counted at the fake', ()
     expect(moengage().faulted).toHaveLength(5);
     expect(events()).toEqual(['second']);
   }, 60_000);
+
+  it('no credential appears in Temporal history, even when calls fail', async () => {
+    moengage().inject({ status: 401, body: { status: 'fail', error: { type: 'Authentication required', message: 'App Secret key mismatch' } } });
+    const handle = await run('continue');
+    await handle.result();
+    const history = historyToJSON(await handle.fetchHistory());
+    const decoded = history.replace(/"data":"([A-Za-z0-9+/=]+)"/g, (_, b64: string) => Buffer.from(b64, 'base64').toString('utf8'));
+    expect(decoded).toContain('App Secret key mismatch');
+    for (const secret of Object.values(FAKE_ENV)) expect(decoded).not.toContain(secret);
+  });
 
   it('a retry after the destination accepted the call does not call it again', async () => {
     profiles.failNextUpdate = true;
