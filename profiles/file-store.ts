@@ -39,6 +39,15 @@ export class FileProfileStore implements ProfileStore {
     });
   }
 
+  async seen(key: string): Promise<boolean> {
+    return (await this.read<number>(this.path('seen', key))) !== undefined;
+  }
+
+  async markSeen(keys: readonly string[]): Promise<void> {
+    const now = Date.now();
+    await Promise.all(keys.map((key) => this.write(this.path('seen', key), now)));
+  }
+
   private path(kind: string, userId: string): string {
     return join(this.dir, kind, `${encode(userId)}.json`);
   }

@@ -22,4 +22,7 @@ export interface ProfileStore {
   /** When the user entered this flow (epoch ms), oldest first. */
   entries(flowId: string, userId: string): Promise<number[]>;
   recordEntry(flowId: string, userId: string, at: number): Promise<void>;
+  /** Delivery ids already handled (batches, events), for de-duplicating redelivery. */
+  seen(key: string): Promise<boolean>;
+  markSeen(keys: readonly string[]): Promise<void>;
 }

@@ -47,6 +47,7 @@ const SCENARIOS: Scenario[] = [
     trigger: { name: 'audience_added', audience_name: 'Cart Drop off' },
     during: { waiting: 'wait', event: { name: 'purchase' } },
   },
+  { name: 'long-session', flow: 'session-recap', trigger: { name: 'mp_session_end', attributes: { session_duration_ms: 125000 } } },
   { name: 'big-spender', flow: 'moengage-purchase', trigger: { name: 'purchase', revenue: 250, currency: 'USD', transaction_id: 't-2' } },
 ];
 

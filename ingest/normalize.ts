@@ -1,0 +1,107 @@
+import { createHash } from 'node:crypto';
+import type { FlowEvent } from '../dsl/event.ts';
+
+/** An mParticle batch as sent to `/v2/events` (the Events API or the outbound JSON shape). */
+export interface MparticleBatch {
+  environment?: string;
+  events?: Array<{ event_type?: string; data?: Record<string, any> }>;
+  user_identities?: Record<string, unknown> | Array<{ identity_type?: string; identity?: unknown }>;
+  user_attributes?: Record<string, unknown>;
+  deleted_user_attributes?: string[];
+  mpid?: string | number;
+  source_request_id?: string;
+  timestamp_unixtime_ms?: number;
+  [other: string]: unknown;
+}
+
+export interface NormalizedBatch {
+  /** Identities by type, `customerid` spelt `customer_id`, values as text. */
+  identities: Record<string, string>;
+  /** User attributes with `$` removed from reserved names (`$FirstName` → `FirstName`). */
+  attributes: Record<string, unknown>;
+  deletedAttributes: string[];
+  events: FlowEvent[];
+  /** Event types accepted but not acted on, counted. */
+  ignored: number;
+  /** A stable id for the batch: the sender's source_request_id, else a hash of its content. */
+  batchId: string;
+}
+
+const plain = (name: string): string => name.replace(/^\$/, '');
+
+const SESSION: Record<string, string> = { session_start: 'mp_session_start', session_end: 'mp_session_end' };
+
+function identitiesOf(batch: MparticleBatch): Record<string, string> {
+  const out: Record<string, string> = {};
+  const put = (type: string, value: unknown) => {
+    if (value === undefined || value === null || value === '') return;
+    out[type === 'customerid' ? 'customer_id' : type] = String(value);
+  };
+  if (Array.isArray(batch.user_identities)) for (const i of batch.user_identities) put(String(i.identity_type ?? ''), i.identity);
+  else for (const [type, value] of Object.entries(batch.user_identities ?? {})) put(type, value);
+  // mpid may exceed 2^53 as a JSON number; the raw text keeps it exact (see batchMpid).
+  if (batch.mpid !== undefined) put('mpid', batch.mpid);
+  return out;
+}
+
+/** One mParticle event as a FlowEvent, or undefined for types flows do not act on. */
+function eventOf(raw: { event_type?: string; data?: Record<string, any> }, id: string, fallbackTime: number): FlowEvent | undefined {
+  const data = raw.data ?? {};
+  const base = {
+    id: String(data.source_message_id ?? id),
+    type: String(raw.event_type),
+    timestamp: Number(data.timestamp_unixtime_ms ?? fallbackTime),
+    attributes: Object.fromEntries(Object.entries((data.custom_attributes ?? {}) as Record<string, unknown>).map(([k, v]) => [plain(k), v])),
+  };
+  switch (raw.event_type) {
+    case 'custom_event':
+      return { ...base, name: String(data.event_name) };
+    case 'session_start':
+    case 'session_end':
+      return { ...base, name: SESSION[raw.event_type]!, attributes: { ...base.attributes, session_uuid: data.session_uuid, ...(data.session_duration_ms !== undefined ? { session_duration_ms: data.session_duration_ms } : {}) } };
+    case 'screen_view':
+      return { ...base, name: 'screen_view', attributes: { ...base.attributes, screen_name: data.screen_name } };
+    case 'commerce_event': {
+      const action = data.product_action ?? {};
+      if (!action.action) return undefined;
+      return {
+        ...base,
+        name: String(action.action),
+        ...(action.transaction_id !== undefined ? { transaction_id: String(action.transaction_id) } : {}),
+        ...(action.total_amount !== undefined ? { revenue: Number(action.total_amount) } : {}),
+        ...(data.currency_code !== undefined ? { currency: String(data.currency_code) } : {}),
+        products: (action.products ?? []) as Array<Record<string, unknown>>,
+        attributes: { ...base.attributes, ...(action.coupon_code ? { coupon_code: action.coupon_code } : {}), ...(action.tax_amount !== undefined ? { tax_amount: action.tax_amount } : {}) },
+      };
+    }
+    case 'user_attribute_change':
+      return { ...base, name: 'user_attribute_change', attribute_name: plain(String(data.user_attribute_name)), new: data.new, old: data.old };
+    case 'user_identity_change': {
+      const identity = data.new ?? data.old ?? {};
+      return { ...base, name: 'user_identity_change', identity_type: String(identity.identity_type ?? ''), identity: identity.identity === undefined ? undefined : String(identity.identity) };
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** Every event type we act on becomes one FlowEvent; the rest are counted. */
+export function normalizeBatch(batch: MparticleBatch, now: number): NormalizedBatch {
+  const batchId = batch.source_request_id ?? createHash('sha256').update(JSON.stringify(batch)).digest('hex').slice(0, 24);
+  const time = Number(batch.timestamp_unixtime_ms ?? now);
+  const events: FlowEvent[] = [];
+  let ignored = 0;
+  (batch.events ?? []).forEach((raw, i) => {
+    const event = eventOf(raw, `${batchId}:${i}`, time);
+    if (event) events.push(event);
+    else ignored++;
+  });
+  return {
+    identities: identitiesOf(batch),
+    attributes: Object.fromEntries(Object.entries(batch.user_attributes ?? {}).map(([k, v]) => [plain(k), v])),
+    deletedAttributes: (batch.deleted_user_attributes ?? []).map(plain),
+    events,
+    ignored,
+    batchId,
+  };
+}
