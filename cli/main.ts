@@ -1,6 +1,8 @@
 import { graphCommand } from './graph.ts';
 import { EXIT, processIo, UsageError, type CliIo } from './io.ts';
+import { INGEST_USAGE, ingestCommand } from './ingest.ts';
 import { RUN_USAGE, runCommand } from './run.ts';
+import { SEND_USAGE, sendCommand } from './send.ts';
 import { SIMULATE_USAGE, simulateCommand } from './simulate.ts';
 import { START_USAGE, startCommand } from './start.ts';
 import { STATUS_USAGE, statusCommand } from './status.ts';
@@ -33,6 +35,16 @@ const COMMANDS: Record<string, Command> = {
     summary: 'run a flow on the time-skipping server with recording destinations; print every call',
     usage: SIMULATE_USAGE,
     run: simulateCommand,
+  },
+  ingest: {
+    summary: 'the ingest API (mParticle Events API) against an existing Temporal server',
+    usage: INGEST_USAGE,
+    run: ingestCommand,
+  },
+  send: {
+    summary: 'post a batch (a file, or a generated event) to a running ingest',
+    usage: SEND_USAGE,
+    run: sendCommand,
   },
   run: {
     summary: 'start a run by hand on the Temporal server (TEMPORAL_ADDRESS)',

@@ -8,9 +8,10 @@ import { installRuntime } from '../worker/runtime.ts';
 import { registerSearchAttributes } from '../worker/search-attributes.ts';
 import { startWorkers } from '../worker/start.ts';
 import { EXIT, parseCommandArgs, UsageError, type CliIo } from './io.ts';
+import { serveIngest } from './ingest.ts';
 import { dataDir, loadProject } from './project.ts';
 
-export const START_USAGE = 'flows start [--port 7233] [--ui-port 8233] [--data DIR] [--config FILE]';
+export const START_USAGE = 'flows start [--port 7233] [--ui-port 8233] [--ingest-port 8080] [--data DIR] [--config FILE]';
 
 /**
  * The local stack in one command: the Temporal dev server (SQLite under the data folder, Web UI),
@@ -23,9 +24,11 @@ export async function startCommand(args: string[], io: CliIo): Promise<number> {
     'ui-port': { type: 'string' },
     data: { type: 'string' },
     config: { type: 'string' },
+    'ingest-port': { type: 'string' },
   });
   const port = Number(values.port ?? 7233);
   const uiPort = Number(values['ui-port'] ?? 8233);
+  const ingestPort = Number(values['ingest-port'] ?? 8080);
   if (!Number.isInteger(port) || !Number.isInteger(uiPort)) throw new UsageError('--port and --ui-port take port numbers');
   const project = loadProject(io, { ...(values.config ? { config: values.config } : {}) });
   if (!project) return EXIT.findings;
@@ -50,6 +53,12 @@ export async function startCommand(args: string[], io: CliIo): Promise<number> {
     const connection = await NativeConnection.connect({ address: server.address });
     const workers = await startWorkers({ connection, namespace: 'default', config: project.config, profiles: new FileProfileStore(join(data, 'profiles')), destinations: clients });
 
+    // The demo stack accepts a well-known key when none is set, and says so.
+    const key = process.env.FLOWLINE_INGEST_KEY || 'flowline-dev';
+    const secret = process.env.FLOWLINE_INGEST_SECRET || 'flowline-dev';
+    process.env.TEMPORAL_ADDRESS = server.address;
+    const ingest = await serveIngest(io, { port: ingestPort, host: '127.0.0.1', data, key, secret, ...(values.config ? { config: values.config } : {}) });
+    if (!ingest) return EXIT.findings;
     const active = project.flows.filter((f) => f.status === 'active').length;
     io.out(
       [
@@ -60,9 +69,10 @@ export async function startCommand(args: string[], io: CliIo): Promise<number> {
         `  Worker           ${workers.queues.length} task queues: ${workers.queues.join(', ')}`,
         `  Flows            ${project.flows.length} from flows/ (${active} active)`,
         `  Profiles         ${show(join(data, 'profiles'))}`,
-        '  Ingest API       not part of this build yet (arrives with the event-ingestion capability)',
+        `  Ingest API       ${ingest.url}/v2/events (mParticle Events API; Basic auth ${process.env.FLOWLINE_INGEST_KEY ? 'from FLOWLINE_INGEST_KEY/SECRET' : 'flowline-dev:flowline-dev — set FLOWLINE_INGEST_KEY/SECRET for your own'})`,
         '',
         ...fakeBanner(faked, show(join(data, 'calls'))),
+        `Send an event: npx flows send --event point_add --user cust-1001 --attributes '{"points":"150"}' --url ${ingest.url}`,
         'Start a run:  npx flows run flows/sailthru-welcome-series.yaml --user cust-1001 --event \'{"name":"sign_up","attributes":{"plan":"pro"}}\' --profile \'{"identities":{"email":"ada@example.com"}}\'',
         'See runs:     npx flows status   (or Temporal Web)',
         'Ctrl-C stops everything.',
@@ -70,6 +80,7 @@ export async function startCommand(args: string[], io: CliIo): Promise<number> {
       ].join('\n'),
     );
     await workers.done; // the SDK stops workers on SIGINT/SIGTERM, letting running activities finish
+    await ingest.close();
     await connection.close();
     await destinations.close();
   } finally {

@@ -18,7 +18,7 @@ afterAll(async () => {
 
 /** `flows start` as `npm start` runs it, on spare ports and a scratch data folder. */
 function startStack(): Promise<{ child: ChildProcess; output: () => string }> {
-  const child = spawn(process.execPath, ['bin/flows.js', 'start', '--port', String(PORT), '--ui-port', '18233', '--data', data], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['bin/flows.js', 'start', '--port', String(PORT), '--ui-port', '18233', '--ingest-port', '18080', '--data', data], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   let output = '';
   child.stdout!.on('data', (c) => (output += c));
@@ -58,6 +58,12 @@ it('npm start brings up the stack, says where each piece is, runs flows, and sur
   expect(again.code).toBe(1);
   expect(again.stdout).toContain('not started: duplicate-event');
   await expect.poll(() => readFileSync(join(data, 'calls', 'mparticle.jsonl'), 'utf8'), { timeout: 20_000 }).toContain('loyalty_points_added');
+
+  // The ingest API of the stack takes mParticle batches: `flows send` posts one.
+  expect(first.output()).toContain('Ingest API       http://127.0.0.1:18080/v2/events');
+  const sent = await flows('send', '--event', 'point_add', '--user', 'ingest-user', '--attributes', '{"points":"300"}', '--url', 'http://127.0.0.1:18080');
+  expect(sent.stdout).toMatch(/^202 Accepted/);
+  await expect.poll(() => readFileSync(join(data, 'calls', 'mparticle.jsonl'), 'utf8'), { timeout: 20_000 }).toContain('ingest-user');
 
   // A run waiting in the welcome series when the whole stack stops…
   await flows('run', 'flows/sailthru-welcome-series.yaml', '--user', 'restart-user', '--event', '{"name":"sign_up","attributes":{"plan":"pro"}}', '--profile', '{"identities":{"email":"restart@example.com"}}');

@@ -1,0 +1,73 @@
+import { join } from 'node:path';
+import { Client } from '@temporalio/client';
+import { ingestConnection } from '../ingest/connection.ts';
+import { watchFlows } from '../ingest/flow-registry.ts';
+import { buildIngest } from '../ingest/server.ts';
+import { FileProfileStore } from '../profiles/file-store.ts';
+import { temporalSettings } from '../worker/connection.ts';
+import { formatText } from './format/text.ts';
+import { EXIT, parseCommandArgs, UsageError, type CliIo } from './io.ts';
+import { dataDir, loadProject } from './project.ts';
+
+export const INGEST_USAGE = 'flows ingest [--port 8080] [--host 127.0.0.1] [--config FILE] [--data DIR]';
+
+export interface RunningIngest {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Starts the ingest API on a Temporal connection; used by `flows ingest` and `flows start`. */
+export async function serveIngest(io: CliIo, options: { port: number; host: string; data: string; config?: string; key: string; secret: string }): Promise<RunningIngest | undefined> {
+  const project = loadProject(io, { ...(options.config ? { config: options.config } : {}) });
+  if (!project) return undefined;
+  const settings = temporalSettings();
+  const connection = ingestConnection(settings);
+  const flows = watchFlows({
+    cwd: io.cwd,
+    ...(options.config ? { configFile: options.config } : {}),
+    onReload: (f) => io.out(`flows reloaded: ${f.length} flows (running runs keep their version)\n`),
+    onInvalid: (d) => io.err(`flows changed but do not validate; the previous flows stay in force:\n${formatText(d, { files: 0, cwd: io.cwd })}`),
+  });
+  const identityPriority = (project.config as { ingest?: { identity_priority?: string[] } }).ingest?.identity_priority;
+  const { app } = buildIngest({
+    client: new Client({ connection, namespace: settings.namespace }),
+    profiles: new FileProfileStore(join(options.data, 'profiles')),
+    config: project.config,
+    flows: flows.current,
+    key: options.key,
+    secret: options.secret,
+    ...(identityPriority ? { identityPriority } : {}),
+  });
+  await app.listen({ port: options.port, host: options.host });
+  return {
+    url: `http://${options.host === '0.0.0.0' ? 'localhost' : options.host}:${options.port}`,
+    async close() {
+      flows.close();
+      await app.close();
+      await connection.close();
+    },
+  };
+}
+
+/** `flows ingest`: the ingest API alone against an existing Temporal server, as a deployment runs it. */
+export async function ingestCommand(args: string[], io: CliIo): Promise<number> {
+  const { values } = parseCommandArgs(args, { port: { type: 'string' }, host: { type: 'string' }, config: { type: 'string' }, data: { type: 'string' } });
+  const port = Number(values.port ?? 8080);
+  if (!Number.isInteger(port)) throw new UsageError('--port takes a port number');
+  const key = process.env.FLOWLINE_INGEST_KEY;
+  const secret = process.env.FLOWLINE_INGEST_SECRET;
+  if (!key || !secret) {
+    io.err('flows ingest: set FLOWLINE_INGEST_KEY and FLOWLINE_INGEST_SECRET: senders authenticate with them (HTTP Basic, as with mParticle)\n');
+    return EXIT.findings;
+  }
+  const running = await serveIngest(io, { port, host: values.host ?? '127.0.0.1', data: dataDir(io, values.data), key, secret, ...(values.config ? { config: values.config } : {}) });
+  if (!running) return EXIT.findings;
+  io.out(`ingest listening on ${running.url} (POST /v2/events, /v2/bulkevents, /v2/audiences; GET /healthz, /readyz, /stats)\n`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await running.close();
+  io.out('ingest stopped\n');
+  return EXIT.ok;
+}

@@ -1,0 +1,50 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { EXIT, parseCommandArgs, UsageError, type CliIo } from './io.ts';
+
+export const SEND_USAGE = 'flows send [FILE.json] [--event NAME --user ID [--attributes JSON]] [--url http://localhost:8080]';
+
+/** Posts a batch (from a file, or generated for a named event and user) to a running ingest. */
+export async function sendCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommandArgs(args, { url: { type: 'string' }, event: { type: 'string' }, user: { type: 'string' }, attributes: { type: 'string' } });
+  let body: unknown;
+  if (positionals.length === 1) {
+    try {
+      body = JSON.parse(readFileSync(resolve(io.cwd, positionals[0]!), 'utf8'));
+    } catch (error) {
+      throw new UsageError(`${positionals[0]}: ${(error as Error).message}`);
+    }
+  } else if (values.event && values.user) {
+    let attributes = {};
+    try {
+      attributes = values.attributes ? JSON.parse(values.attributes) : {};
+    } catch (error) {
+      throw new UsageError(`--attributes: ${(error as Error).message}`);
+    }
+    body = {
+      environment: 'development',
+      user_identities: { customerid: values.user },
+      events: [{ event_type: 'custom_event', data: { event_name: values.event, custom_event_type: 'other', source_message_id: `cli-${Date.now()}`, timestamp_unixtime_ms: Date.now(), custom_attributes: attributes } }],
+    };
+  } else {
+    throw new UsageError('give a batch file, or --event NAME and --user ID');
+  }
+  const url = values.url ?? process.env.FLOWLINE_INGEST_URL ?? 'http://localhost:8080';
+  const key = process.env.FLOWLINE_INGEST_KEY ?? 'flowline-dev';
+  const secret = process.env.FLOWLINE_INGEST_SECRET ?? 'flowline-dev';
+  const path = Array.isArray(body) ? '/v2/bulkevents' : '/v2/events';
+  let response: Response;
+  try {
+    response = await fetch(`${url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${key}:${secret}`).toString('base64')}` },
+      body: JSON.stringify(body),
+    });
+  } catch (error) {
+    io.err(`flows send: cannot reach ${url}: ${(error as { cause?: Error }).cause?.message ?? (error as Error).message}; is \`npm start\` or \`flows ingest\` running?\n`);
+    return EXIT.findings;
+  }
+  const text = await response.text();
+  io.out(`${response.status} ${response.statusText}${text ? `\n${text}` : ''}\n`);
+  return response.status === 202 ? EXIT.ok : EXIT.findings;
+}
