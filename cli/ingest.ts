@@ -1,9 +1,9 @@
-import { join } from 'node:path';
 import { Client } from '@temporalio/client';
 import { ingestConnection } from '../ingest/connection.ts';
 import { watchFlows } from '../ingest/flow-registry.ts';
 import { buildIngest } from '../ingest/server.ts';
-import { FileProfileStore } from '../profiles/file-store.ts';
+import { openProfileStore } from '../profiles/open.ts';
+import type { ProfileStore } from '../profiles/store.ts';
 import { temporalSettings } from '../worker/connection.ts';
 import { formatText } from './format/text.ts';
 import { EXIT, parseCommandArgs, UsageError, type CliIo } from './io.ts';
@@ -17,7 +17,7 @@ export interface RunningIngest {
 }
 
 /** Starts the ingest API on a Temporal connection; used by `flows ingest` and `flows start`. */
-export async function serveIngest(io: CliIo, options: { port: number; host: string; data: string; config?: string; key: string; secret: string }): Promise<RunningIngest | undefined> {
+export async function serveIngest(io: CliIo, options: { port: number; host: string; profiles: ProfileStore; config?: string; key: string; secret: string }): Promise<RunningIngest | undefined> {
   const project = loadProject(io, { ...(options.config ? { config: options.config } : {}) });
   if (!project) return undefined;
   const settings = temporalSettings();
@@ -31,7 +31,7 @@ export async function serveIngest(io: CliIo, options: { port: number; host: stri
   const identityPriority = (project.config as { ingest?: { identity_priority?: string[] } }).ingest?.identity_priority;
   const { app } = buildIngest({
     client: new Client({ connection, namespace: settings.namespace }),
-    profiles: new FileProfileStore(join(options.data, 'profiles')),
+    profiles: options.profiles,
     config: project.config,
     flows: flows.current,
     key: options.key,
@@ -60,7 +60,8 @@ export async function ingestCommand(args: string[], io: CliIo): Promise<number> 
     io.err('flows ingest: set FLOWLINE_INGEST_KEY and FLOWLINE_INGEST_SECRET: senders authenticate with them (HTTP Basic, as with mParticle)\n');
     return EXIT.findings;
   }
-  const running = await serveIngest(io, { port, host: values.host ?? '127.0.0.1', data: dataDir(io, values.data), key, secret, ...(values.config ? { config: values.config } : {}) });
+  const profiles = await openProfileStore(dataDir(io, values.data));
+  const running = await serveIngest(io, { port, host: values.host ?? '127.0.0.1', profiles, key, secret, ...(values.config ? { config: values.config } : {}) });
   if (!running) return EXIT.findings;
   io.out(`ingest listening on ${running.url} (POST /v2/events, /v2/bulkevents, /v2/audiences; GET /healthz, /readyz, /stats)\n`);
   await new Promise<void>((resolve) => {

@@ -1,7 +1,6 @@
-import { join } from 'node:path';
 import { manualEvent } from '../dsl/event.ts';
 import { startFlowRun } from '../ingest/start-run.ts';
-import { FileProfileStore } from '../profiles/file-store.ts';
+import { openProfileStore } from '../profiles/open.ts';
 import { EXIT, parseCommandArgs, UsageError, type CliIo } from './io.ts';
 import { dataDir, findFlow, loadProject, mergeProfile, parseEventArg, parseProfileArg, type ProfileSeed } from './project.ts';
 import { withTemporalClient } from './temporal-client.ts';
@@ -31,7 +30,7 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
     throw new UsageError((error as Error).message);
   }
   return withTemporalClient(io, 'run', async (client) => {
-    const profiles = new FileProfileStore(join(dataDir(io, values.data), 'profiles'));
+    const profiles = await openProfileStore(dataDir(io, values.data));
     if (values.profile) await profiles.update(values.user!, (p) => mergeProfile(p, seed));
     const outcome = await startFlowRun({ client, profiles, config: project.config }, flow, values.user!, event);
     if (outcome.started) {

@@ -2,7 +2,7 @@ import { join, relative } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { startDevServer } from '../dev/dev-server.ts';
-import { FileProfileStore } from '../profiles/file-store.ts';
+import { openProfileStore } from '../profiles/open.ts';
 import { destinationClients } from '../worker/destination-clients.ts';
 import { installRuntime } from '../worker/runtime.ts';
 import { registerSearchAttributes } from '../worker/search-attributes.ts';
@@ -51,13 +51,14 @@ export async function startCommand(args: string[], io: CliIo): Promise<number> {
     const destinations = await destinationClients(project.config, { mode: 'fake-missing', recordDir: join(data, 'calls') });
     const { clients, faked } = destinations;
     const connection = await NativeConnection.connect({ address: server.address });
-    const workers = await startWorkers({ connection, namespace: 'default', config: project.config, profiles: new FileProfileStore(join(data, 'profiles')), destinations: clients });
+    const profiles = await openProfileStore(data);
+    const workers = await startWorkers({ connection, namespace: 'default', config: project.config, profiles, destinations: clients });
 
     // The demo stack accepts a well-known key when none is set, and says so.
     const key = process.env.FLOWLINE_INGEST_KEY || 'flowline-dev';
     const secret = process.env.FLOWLINE_INGEST_SECRET || 'flowline-dev';
     process.env.TEMPORAL_ADDRESS = server.address;
-    const ingest = await serveIngest(io, { port: ingestPort, host: '127.0.0.1', data, key, secret, ...(values.config ? { config: values.config } : {}) });
+    const ingest = await serveIngest(io, { port: ingestPort, host: '127.0.0.1', profiles, key, secret, ...(values.config ? { config: values.config } : {}) });
     if (!ingest) return EXIT.findings;
     const active = project.flows.filter((f) => f.status === 'active').length;
     io.out(
@@ -68,7 +69,7 @@ export async function startCommand(args: string[], io: CliIo): Promise<number> {
         `  Temporal Web     ${server.uiUrl}`,
         `  Worker           ${workers.queues.length} task queues: ${workers.queues.join(', ')}`,
         `  Flows            ${project.flows.length} from flows/ (${active} active)`,
-        `  Profiles         ${show(join(data, 'profiles'))}`,
+        `  Profiles         ${process.env.FLOWLINE_DATABASE_URL ? 'PostgreSQL (FLOWLINE_DATABASE_URL)' : show(join(data, 'profiles'))}`,
         `  Ingest API       ${ingest.url}/v2/events (mParticle Events API; Basic auth ${process.env.FLOWLINE_INGEST_KEY ? 'from FLOWLINE_INGEST_KEY/SECRET' : 'flowline-dev:flowline-dev — set FLOWLINE_INGEST_KEY/SECRET for your own'})`,
         '',
         ...fakeBanner(faked, show(join(data, 'calls'))),

@@ -2,6 +2,9 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { emptyProfile, type Profile, type ProfileStore } from './store.ts';
 
+// Temp files must be unique per write: two writes of one file can start in the same millisecond.
+let tempCounter = 0;
+
 /** Entries older than this are dropped when a new one is written; no frequency cap looks further back. */
 const ENTRY_HISTORY = 200;
 
@@ -45,7 +48,7 @@ export class FileProfileStore implements ProfileStore {
 
   async markSeen(keys: readonly string[]): Promise<void> {
     const now = Date.now();
-    await Promise.all(keys.map((key) => this.write(this.path('seen', key), now)));
+    await Promise.all([...new Set(keys)].map((key) => this.write(this.path('seen', key), now)));
   }
 
   private path(kind: string, userId: string): string {
@@ -63,7 +66,7 @@ export class FileProfileStore implements ProfileStore {
 
   private async write(file: string, value: unknown): Promise<void> {
     await mkdir(join(file, '..'), { recursive: true });
-    const temp = `${file}.${process.pid}.${Date.now()}.tmp`;
+    const temp = `${file}.${process.pid}.${++tempCounter}.tmp`;
     await writeFile(temp, JSON.stringify(value));
     await rename(temp, file);
   }

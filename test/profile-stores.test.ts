@@ -1,0 +1,67 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FileProfileStore } from '../profiles/file-store.ts';
+import { openProfileStore } from '../profiles/open.ts';
+import { PostgresProfileStore } from '../profiles/postgres-store.ts';
+import type { ProfileStore } from '../profiles/store.ts';
+import { startPostgres } from './helpers/postgres.ts';
+
+let postgres: ReturnType<typeof startPostgres>;
+let pgStore: PostgresProfileStore;
+beforeAll(async () => {
+  postgres = startPostgres(15499);
+  pgStore = await PostgresProfileStore.open(postgres.url);
+}, 60_000);
+afterAll(async () => {
+  await pgStore?.close();
+  postgres?.stop();
+});
+
+const stores: Array<[string, () => ProfileStore]> = [
+  ['embedded file store', () => new FileProfileStore(mkdtempSync(join(tmpdir(), 'store-')))],
+  ['PostgreSQL store', () => pgStore],
+];
+
+describe.each(stores)('%s', (_name, make) => {
+  it('returns an empty profile for an unknown user, and keeps what updates write', async () => {
+    const store = make();
+    const user = `u-${Math.random()}`;
+    expect(await store.get(user)).toEqual({ id: user, attributes: {}, identities: {}, lists: [], audiences: [], vars: {} });
+    await store.update(user, (p) => {
+      p.attributes.tier = 'gold';
+      p.identities.email = 'a@example.com';
+      p.lists.push('vip');
+    });
+    expect(await store.get(user)).toMatchObject({ attributes: { tier: 'gold' }, identities: { email: 'a@example.com' }, lists: ['vip'] });
+  });
+
+  it('serialises concurrent updates to one user: no increment is lost', async () => {
+    const store = make();
+    const user = `c-${Math.random()}`;
+    await Promise.all(Array.from({ length: 25 }, () => store.update(user, (p) => void (p.vars.n = (Number(p.vars.n) || 0) + 1))));
+    expect((await store.get(user)).vars.n).toBe(25);
+  });
+
+  it('records entries per flow and user, and delivery ids once seen', async () => {
+    const store = make();
+    const user = `e-${Math.random()}`;
+    await store.recordEntry('welcome', user, 1000);
+    await store.recordEntry('welcome', user, 2000);
+    await store.recordEntry('other', user, 3000);
+    expect(await store.entries('welcome', user)).toEqual([1000, 2000]);
+    const key = `batch:${Math.random()}`;
+    expect(await store.seen(key)).toBe(false);
+    await store.markSeen([key, key]);
+    expect(await store.seen(key)).toBe(true);
+  });
+});
+
+it('FLOWLINE_DATABASE_URL selects PostgreSQL, and a bad one is reported with the variable name', async () => {
+  const store = await openProfileStore('/unused', { FLOWLINE_DATABASE_URL: postgres.url });
+  expect(store).toBeInstanceOf(PostgresProfileStore);
+  await (store as PostgresProfileStore).close();
+  expect(await openProfileStore(mkdtempSync(join(tmpdir(), 'd-')), {})).toBeInstanceOf(FileProfileStore);
+  await expect(openProfileStore('/unused', { FLOWLINE_DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' })).rejects.toThrow(/FLOWLINE_DATABASE_URL/);
+});
