@@ -2,7 +2,8 @@ import Escher from 'escher-auth';
 import { DestinationError } from './errors.ts';
 import { check, exchange, parseJson, type HttpResponse } from './http.ts';
 import type { ClientSettings } from './settings.ts';
-import type { CallContext, CallResult, DestinationCall, DestinationClient, VarChange } from './types.ts';
+import { resultingValues } from './var-values.ts';
+import type { CallContext, CallResult, DestinationCall, DestinationClient } from './types.ts';
 
 /** Antavo's Escher settings (its PHP SDK's): ANTAVO-HMAC-SHA256 over host and date. */
 export const antavoEscher = (region: string, apiKey?: string, apiSecret?: string) =>
@@ -38,7 +39,7 @@ export class AntavoClient implements DestinationClient {
       case 'send_event':
         return this.event({ customer: call.user.id, action: call.event, data: call.attributes }, context);
       case 'set_var':
-        return this.event({ customer: call.user.id, action: 'profile', data: fields(call.vars) }, context);
+        return this.event({ customer: call.user.id, action: 'profile', data: resultingValues(call.vars, null) }, context);
       default:
         throw new DestinationError(`Antavo cannot ${call.kind}`, false);
     }
@@ -74,5 +75,3 @@ const errorText = (response: HttpResponse): string | undefined => {
   return error?.message ? `${error.message}${error.type ? ` (${error.type})` : ''}` : undefined;
 };
 
-const fields = (changes: Record<string, VarChange>) =>
-  Object.fromEntries(Object.entries(changes).map(([name, c]) => [name, 'set' in c ? c.set : 'increment' in c ? c.result : null]));

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { DestinationError } from './errors.ts';
 import { basic, check, exchange, parseJson, type HttpResponse } from './http.ts';
 import type { ClientSettings } from './settings.ts';
-import type { CallContext, CallResult, DestinationCall, DestinationClient, VarChange } from './types.ts';
+import { resultingValues } from './var-values.ts';
+import type { CallContext, CallResult, DestinationCall, DestinationClient } from './types.ts';
 
 const HOSTS = {
   us: { track: 'https://track.customer.io', app: 'https://api.customer.io' },
@@ -44,7 +45,7 @@ export class CustomerioClient implements DestinationClient {
     const person = encodeURIComponent(call.user.id);
     switch (call.kind) {
       case 'set_var':
-        await this.trackApi('PUT', `/api/v1/customers/${person}`, attributes(call.vars), context);
+        await this.trackApi('PUT', `/api/v1/customers/${person}`, resultingValues(call.vars, null), context);
         return {};
       case 'send_event':
         await this.trackApi('POST', `/api/v1/customers/${person}/events`, { name: call.event, id: eventUlid(context.idempotencyKey), data: call.attributes }, context);
@@ -108,6 +109,3 @@ const errorText = (response: HttpResponse): string | undefined => {
   return body?.meta?.errors?.join('; ') ?? body?.meta?.error ?? body?.errors?.map((e) => e.detail).join('; ');
 };
 
-/** Customer.io has no increment: the resulting value is sent; null removes an attribute. */
-const attributes = (changes: Record<string, VarChange>) =>
-  Object.fromEntries(Object.entries(changes).map(([name, c]) => [name, 'set' in c ? c.set : 'increment' in c ? c.result : null]));

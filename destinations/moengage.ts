@@ -1,7 +1,8 @@
 import { DestinationError } from './errors.ts';
 import { basic, check, exchange, parseJson, type HttpResponse } from './http.ts';
 import type { ClientSettings } from './settings.ts';
-import type { CallContext, CallResult, DestinationCall, DestinationClient, VarChange } from './types.ts';
+import { resultingValues } from './var-values.ts';
+import type { CallContext, CallResult, DestinationCall, DestinationClient } from './types.ts';
 
 /** `DC-01` → `https://api-01.moengage.com`. */
 export const moengageHost = (dataCenter: string): string => `https://api-${dataCenter.replace(/^DC-/, '')}.moengage.com`;
@@ -24,7 +25,7 @@ export class MoengageClient implements DestinationClient {
     const appId = encodeURIComponent(this.settings.get('app_id') ?? '');
     switch (call.kind) {
       case 'set_var':
-        await this.post(`/v1/customer/${appId}`, { type: 'customer', customer_id: call.user.id, attributes: attributes(call.vars) }, context);
+        await this.post(`/v1/customer/${appId}`, { type: 'customer', customer_id: call.user.id, attributes: resultingValues(call.vars, null) }, context);
         return {};
       case 'send_event':
         await this.post(`/v1/event/${appId}`, {
@@ -60,6 +61,3 @@ const errorText = (response: HttpResponse): string | undefined => {
   return body?.description ?? body?.title;
 };
 
-/** MoEngage has no increment: the resulting value is sent; null clears. */
-const attributes = (changes: Record<string, VarChange>) =>
-  Object.fromEntries(Object.entries(changes).map(([name, c]) => [name, 'set' in c ? c.set : 'increment' in c ? c.result : null]));

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { DestinationError } from './errors.ts';
 import { check, exchange, parseJson, type HttpResponse } from './http.ts';
 import type { ClientSettings } from './settings.ts';
-import type { CallContext, CallResult, DestinationCall, DestinationClient, UserRef, VarChange } from './types.ts';
+import { resultingValues } from './var-values.ts';
+import type { CallContext, CallResult, DestinationCall, DestinationClient, UserRef } from './types.ts';
 
 /** sig = md5(secret + the sorted parameter values, joined): Sailthru's request signature. */
 export function sailthruSignature(secret: string, values: string[]): string {
@@ -30,7 +31,7 @@ export class SailthruClient implements DestinationClient {
     const id = key(call.user);
     switch (call.kind) {
       case 'set_var':
-        await this.post('/user', { ...id, vars: vars(call.vars) }, context);
+        await this.post('/user', { ...id, vars: resultingValues(call.vars, '') }, context);
         return {};
       case 'add_to_list':
       case 'remove_from_list':
@@ -84,6 +85,3 @@ const resetWait = (response: HttpResponse): number | undefined => {
 
 const key = (user: UserRef) => (user.email ? { id: user.email, key: 'email' } : { id: user.id, key: 'extid' });
 
-/** Sailthru has no increment: the value the increment leads to is sent; an empty value deletes. */
-const vars = (changes: Record<string, VarChange>) =>
-  Object.fromEntries(Object.entries(changes).map(([name, c]) => [name, 'set' in c ? c.set : 'increment' in c ? c.result : '']));
