@@ -1,4 +1,5 @@
 import { Client } from '@temporalio/client';
+import { dataConverter } from '../codec/aes-gcm-codec.ts';
 import { ingestConnection } from '../ingest/connection.ts';
 import { watchFlows } from '../ingest/flow-registry.ts';
 import { buildIngest } from '../ingest/server.ts';
@@ -30,7 +31,7 @@ export async function serveIngest(io: CliIo, options: { port: number; host: stri
   });
   const identityPriority = (project.config as { ingest?: { identity_priority?: string[] } }).ingest?.identity_priority;
   const { app } = buildIngest({
-    client: new Client({ connection, namespace: settings.namespace }),
+    client: new Client({ connection, namespace: settings.namespace, ...(dataConverter() ? { dataConverter: dataConverter()! } : {}) }),
     profiles: options.profiles,
     config: project.config,
     flows: flows.current,

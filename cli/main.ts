@@ -1,5 +1,6 @@
 import { graphCommand } from './graph.ts';
 import { EXIT, processIo, UsageError, type CliIo } from './io.ts';
+import { CODEC_SERVER_USAGE, codecServerCommand } from './codec-server.ts';
 import { INGEST_USAGE, ingestCommand } from './ingest.ts';
 import { RUN_USAGE, runCommand } from './run.ts';
 import { SEND_USAGE, sendCommand } from './send.ts';
@@ -45,6 +46,11 @@ const COMMANDS: Record<string, Command> = {
     summary: 'post a batch (a file, or a generated event) to a running ingest',
     usage: SEND_USAGE,
     run: sendCommand,
+  },
+  'codec-server': {
+    summary: 'decrypt payloads for Temporal Web, with FLOWLINE_PAYLOAD_KEY',
+    usage: CODEC_SERVER_USAGE,
+    run: codecServerCommand,
   },
   run: {
     summary: 'start a run by hand on the Temporal server (TEMPORAL_ADDRESS)',

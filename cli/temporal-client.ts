@@ -1,4 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
+import { dataConverter } from '../codec/aes-gcm-codec.ts';
 import { connectionOptions, temporalSettings, unreachable } from '../worker/connection.ts';
 import { EXIT, type CliIo } from './io.ts';
 
@@ -16,7 +17,8 @@ export async function withTemporalClient(io: CliIo, command: string, work: (clie
     return EXIT.findings;
   }
   try {
-    return await work(new Client({ connection, namespace: settings.namespace }));
+    const converter = dataConverter();
+    return await work(new Client({ connection, namespace: settings.namespace, ...(converter ? { dataConverter: converter } : {}) }));
   } finally {
     await connection.close();
   }

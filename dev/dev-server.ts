@@ -26,7 +26,7 @@ const portInUse = (port: number): Promise<boolean> =>
  * The Temporal CLI dev server with its state in a SQLite file under the data folder, so runs
  * survive a restart of `npm start`. Resolves once it accepts connections.
  */
-export async function startDevServer(options: { dataDir: string; port: number; uiPort: number }): Promise<DevServer> {
+export async function startDevServer(options: { dataDir: string; port: number; uiPort: number; codecEndpoint?: string }): Promise<DevServer> {
   for (const port of [options.port, options.uiPort]) {
     if (await portInUse(port)) {
       throw new Error(`port ${port} is already in use (another Temporal dev server?); stop it, or pick other ports with --port and --ui-port`);
@@ -36,7 +36,7 @@ export async function startDevServer(options: { dataDir: string; port: number; u
   const dbFile = join(options.dataDir, 'temporal.sqlite');
   const child = spawn(
     temporalCli(),
-    ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(options.port), '--ui-port', String(options.uiPort), '--db-filename', dbFile, '--log-level', 'error', '--namespace', 'default'],
+    ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(options.port), '--ui-port', String(options.uiPort), '--db-filename', dbFile, '--log-level', 'error', '--namespace', 'default', ...(options.codecEndpoint ? ['--ui-codec-endpoint', options.codecEndpoint] : [])],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let stderr = '';

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createActivities } from '../activities/index.ts';
+import { dataConverter } from '../codec/aes-gcm-codec.ts';
 import type { FlowsConfig } from '../dsl/config.ts';
 import { parseRateLimit } from '../dsl/durations.ts';
 import type { DestinationClient } from '../destinations/types.ts';
@@ -34,6 +35,8 @@ export interface WorkerOptions {
   config: FlowsConfig;
   profiles: ProfileStore;
   destinations: ReadonlyMap<string, DestinationClient>;
+  /** Payload encryption; by default from FLOWLINE_PAYLOAD_KEY. */
+  dataConverter?: ReturnType<typeof dataConverter>;
 }
 
 export interface RunningWorkers {
@@ -50,7 +53,8 @@ export interface RunningWorkers {
  */
 export async function startWorkers(options: WorkerOptions): Promise<RunningWorkers> {
   const activities = createActivities({ profiles: options.profiles, destinations: options.destinations });
-  const common = { connection: options.connection, namespace: options.namespace, activities };
+  const converter = options.dataConverter ?? dataConverter();
+  const common = { connection: options.connection, namespace: options.namespace, activities, ...(converter ? { dataConverter: converter } : {}) };
   const workers: Worker[] = [await Worker.create({ ...common, taskQueue: FLOW_TASK_QUEUE, workflowBundle: await workflowBundle() })];
   for (const name of options.destinations.keys()) {
     const configured = options.config.destinations.get(name) as { type?: string; rate_limit?: string; concurrency?: number } | undefined;
