@@ -39,7 +39,16 @@ export async function serveIngest(io: CliIo, options: { port: number; host: stri
     secret: options.secret,
     ...(identityPriority ? { identityPriority } : {}),
   });
-  await app.listen({ port: options.port, host: options.host });
+  try {
+    await app.listen({ port: options.port, host: options.host });
+  } catch (error) {
+    flows.close();
+    await app.close();
+    await connection.close();
+    const inUse = (error as { code?: string }).code === 'EADDRINUSE';
+    io.err(`flows: the ingest API cannot listen on ${options.host}:${options.port}: ${inUse ? 'the port is in use; pick another with --ingest-port (flows start) or --port (flows ingest)' : (error as Error).message}\n`);
+    return undefined;
+  }
   return {
     url: `http://${options.host === '0.0.0.0' ? 'localhost' : options.host}:${options.port}`,
     async close() {

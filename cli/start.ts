@@ -65,7 +65,12 @@ export async function startCommand(args: string[], io: CliIo): Promise<number> {
     const secret = process.env.FLOWLINE_INGEST_SECRET || 'flowline-dev';
     process.env.TEMPORAL_ADDRESS = server.address;
     const ingest = await serveIngest(io, { port: ingestPort, host: '127.0.0.1', profiles, key, secret, ...(values.config ? { config: values.config } : {}) });
-    if (!ingest) return EXIT.findings;
+    if (!ingest) {
+      await workers.shutdown();
+      await connection.close();
+      await destinations.close();
+      return EXIT.findings;
+    }
     const active = project.flows.filter((f) => f.status === 'active').length;
     io.out(
       [

@@ -57,7 +57,7 @@ export function buildIngest(options: IngestOptions): { app: FastifyInstance; sta
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: options.bodyLimit ?? 256 * 1024,
-    ajv: { customOptions: { allErrors: true, coerceTypes: false, removeAdditional: false, useDefaults: false } },
+    ajv: { customOptions: { allErrors: true, coerceTypes: false, removeAdditional: false, useDefaults: false, allowUnionTypes: true } },
   });
 
   app.removeContentTypeParser('application/json');
