@@ -1,0 +1,103 @@
+/**
+ * Interpreter overhead: one flow (set var → email → wait 1s → check → push) run N times as a
+ * Flowline flow and N times as a hand-written Temporal workflow calling the same activities, on
+ * the same dev server in one process. Prints CPU time per run (this process: client, workers,
+ * activities, fake destinations) and history events per run, and their ratios.
+ * Usage: npm run bench:interpreter [-- --runs 100]
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import type { EffectStep } from '../activities/types.ts';
+import { createActivities } from '../activities/index.ts';
+import { temporalCli } from '../dev/tools.ts';
+import { loadConfig } from '../dsl/config.ts';
+import { manualEvent } from '../dsl/event.ts';
+import { checkFlow } from '../dsl/validate.ts';
+import { startFlowRun } from '../ingest/start-run.ts';
+import { FileProfileStore } from '../profiles/file-store.ts';
+import { destinationClients } from '../worker/destination-clients.ts';
+import { installRuntime } from '../worker/runtime.ts';
+import { startWorkers } from '../worker/start.ts';
+import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes.ts';
+
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '100' } } });
+const runs = Number(values.runs);
+
+installRuntime('ERROR');
+const env = await TestWorkflowEnvironment.createLocal({ server: { executable: { type: 'existing-path', path: temporalCli() }, searchAttributes: [...SEARCH_ATTRIBUTES], ui: false } });
+const config = loadConfig('flows.config.yaml').config;
+const profiles = new FileProfileStore(mkdtempSync(join(tmpdir(), 'bench-interp-')));
+const clients = await destinationClients(config, { mode: 'fake' });
+const workers = await startWorkers({ connection: env.nativeConnection, namespace: 'default', config, profiles, destinations: clients.clients });
+const handWrittenWorker = await Worker.create({
+  connection: env.nativeConnection,
+  taskQueue: 'bench-handwritten',
+  workflowsPath: fileURLToPath(new URL('./handwritten-workflow.ts', import.meta.url)),
+  activities: createActivities({ profiles, destinations: clients.clients }),
+});
+const handWrittenRunning = handWrittenWorker.run();
+
+const flow = checkFlow('bench.yaml', `flow: bench-overhead
+trigger: { event: sign_up }
+entry: { reentry: always }
+steps:
+  - set_var: { destination: sailthru, vars: { stage: started } }
+  - send_email: { destination: sailthru, template: welcome, vars: { name: "{{ profile.attributes.FirstName }}" } }
+  - wait: 1s
+  - check:
+      if: { profile.attributes.tier: { eq: gold } }
+      then: [ { send_push: { destination: clevertap, body: "Hi {{ profile.attributes.FirstName }}" } } ]
+`, config).ir!;
+const [setVar, email, , check] = flow.steps as [EffectStep, EffectStep, unknown, { then: EffectStep[] }];
+const steps = { setVar, email, push: check.then[0]! };
+
+for (let i = 0; i < runs; i++) {
+  await profiles.update(`user-${i}`, (p) => {
+    p.attributes.FirstName = 'Ada';
+    p.attributes.tier = 'gold';
+    p.identities.email = `user-${i}@example.com`;
+  });
+}
+
+async function measure(name: string, start: (i: number) => Promise<string>) {
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const ids = await Promise.all(Array.from({ length: runs }, (_, i) => start(i)));
+  await Promise.all(ids.map((id) => env.client.workflow.getHandle(id).result()));
+  const wall = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  const events = (await env.client.workflow.getHandle(ids[0]!).fetchHistory()).events?.length ?? 0;
+  return { name, cpuMsPerRun: (cpu.user + cpu.system) / 1000 / runs, events, wallMs: wall };
+}
+
+try {
+  // Warm both paths (bundles, connections) before measuring.
+  await startFlowRun({ client: env.client, profiles, config }, flow, 'user-0', manualEvent({ name: 'sign_up' }, 'warm', Date.now())).then((o) => env.client.workflow.getHandle(o.workflowId).result());
+  await env.client.workflow.execute('handWritten', { taskQueue: 'bench-handwritten', workflowId: 'warm-hand', args: [{ userId: 'user-0', event: manualEvent({ name: 'sign_up' }, 'warm', Date.now()), steps }] });
+
+  const flowline = await measure('Flowline flow', async (i) => {
+    const o = await startFlowRun({ client: env.client, profiles, config }, flow, `user-${i}`, manualEvent({ name: 'sign_up' }, `e-${i}`, Date.now()));
+    if (!o.started) throw new Error(o.reason);
+    return o.workflowId;
+  });
+  const hand = await measure('hand-written workflow', async (i) => {
+    const handle = await env.client.workflow.start('handWritten', { taskQueue: 'bench-handwritten', workflowId: `hand-${i}`, args: [{ userId: `user-${i}`, event: manualEvent({ name: 'sign_up' }, `e-${i}`, Date.now()), steps }] });
+    return handle.workflowId;
+  });
+  console.log(`interpreter overhead, ${runs} runs each, dev server, ${new Date().toISOString()}`);
+  console.log('| variant | CPU ms per run | history events per run | wall s for all runs |');
+  console.log('| --- | ---: | ---: | ---: |');
+  for (const r of [flowline, hand]) console.log(`| ${r.name} | ${r.cpuMsPerRun.toFixed(2)} | ${r.events} | ${(r.wallMs / 1000).toFixed(1)} |`);
+  console.log(`| ratio Flowline / hand-written | ${(flowline.cpuMsPerRun / hand.cpuMsPerRun).toFixed(2)}x | ${(flowline.events / hand.events).toFixed(2)}x | ${(flowline.wallMs / hand.wallMs).toFixed(2)}x |`);
+} finally {
+  handWrittenWorker.shutdown();
+  await handWrittenRunning;
+  await workers.shutdown();
+  await clients.close();
+  await env.teardown();
+}
