@@ -1,0 +1,24 @@
+/**
+ * Every benchmark, one after another, each printing its table: `npm run bench` (full) or
+ * `npm run bench -- --quick` (a few minutes).
+ */
+import { spawnSync } from 'node:child_process';
+
+const quick = process.argv.includes('--quick');
+const benches: Array<[string, string[], string[]]> = [
+  ['bench/validate.ts', [], ['--runs', '3']],
+  ['bench/interpreter-overhead.ts', [], ['--runs', '30']],
+  ['bench/rate-limit.ts', [], ['--seconds', '5', '--rate', '6000/min']],
+  ['bench/ingest.ts', [], ['--seconds', '3', '--rates', '25,100,200']],
+  ['bench/waiting-runs.ts', [], ['--counts', '200,1000', '--wait', '20']],
+];
+let failed = 0;
+for (const [script, full, short] of benches) {
+  console.log(`\n=== ${script}${quick ? ' (quick)' : ''}`);
+  const result = spawnSync(process.execPath, ['--import', 'tsx', script, ...(quick ? short : full)], { stdio: 'inherit' });
+  if (result.status !== 0) {
+    failed++;
+    console.log(`${script} failed with exit code ${result.status}`);
+  }
+}
+process.exitCode = failed ? 1 : 0;
