@@ -11,8 +11,6 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Client } from '@temporalio/client';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { temporalCli } from '../dev/tools.ts';
 import { checkProject } from '../dsl/project.ts';
 import { ingestConnection } from '../ingest/connection.ts';
 import { buildIngest } from '../ingest/server.ts';
@@ -20,14 +18,14 @@ import { FileProfileStore } from '../profiles/file-store.ts';
 import { destinationClients } from '../worker/destination-clients.ts';
 import { installRuntime } from '../worker/runtime.ts';
 import { startWorkers } from '../worker/start.ts';
-import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes.ts';
+import { devServerEnvironment } from '../dev/test-environments.ts';
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, rates: { type: 'string', default: '25,50,100,200,400' } } });
 const seconds = Number(values.seconds);
 const rates = values.rates!.split(',').map(Number);
 
 installRuntime('ERROR');
-const env = await TestWorkflowEnvironment.createLocal({ server: { executable: { type: 'existing-path', path: temporalCli() }, searchAttributes: [...SEARCH_ATTRIBUTES], ui: false } });
+const env = await devServerEnvironment();
 const project = checkProject({});
 const profiles = new FileProfileStore(mkdtempSync(join(tmpdir(), 'bench-ingest-')));
 const clients = await destinationClients(project.config, { mode: 'fake' });

@@ -10,11 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import type { EffectStep } from '../activities/types.ts';
 import { createActivities } from '../activities/index.ts';
-import { temporalCli } from '../dev/tools.ts';
 import { loadConfig } from '../dsl/config.ts';
 import { manualEvent } from '../dsl/event.ts';
 import { checkFlow } from '../dsl/validate.ts';
@@ -23,13 +21,13 @@ import { FileProfileStore } from '../profiles/file-store.ts';
 import { destinationClients } from '../worker/destination-clients.ts';
 import { installRuntime } from '../worker/runtime.ts';
 import { startWorkers } from '../worker/start.ts';
-import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes.ts';
+import { devServerEnvironment } from '../dev/test-environments.ts';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '100' } } });
 const runs = Number(values.runs);
 
 installRuntime('ERROR');
-const env = await TestWorkflowEnvironment.createLocal({ server: { executable: { type: 'existing-path', path: temporalCli() }, searchAttributes: [...SEARCH_ATTRIBUTES], ui: false } });
+const env = await devServerEnvironment();
 const config = loadConfig('flows.config.yaml').config;
 const profiles = new FileProfileStore(mkdtempSync(join(tmpdir(), 'bench-interp-')));
 const clients = await destinationClients(config, { mode: 'fake' });

@@ -9,11 +9,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import type { EffectInput } from '../activities/types.ts';
 import { destinationTaskQueue } from '../workflows/task-queues.ts';
-import { temporalCli } from '../dev/tools.ts';
 import { loadConfig } from '../dsl/config.ts';
 import { parseRateLimit } from '../dsl/durations.ts';
 import { manualEvent } from '../dsl/event.ts';
@@ -22,7 +20,7 @@ import { FileProfileStore } from '../profiles/file-store.ts';
 import { destinationClients } from '../worker/destination-clients.ts';
 import { installRuntime } from '../worker/runtime.ts';
 import { startWorkers } from '../worker/start.ts';
-import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes.ts';
+import { devServerEnvironment } from '../dev/test-environments.ts';
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '20' }, rate: { type: 'string', default: '15000/min' } } });
 const seconds = Number(values.seconds);
@@ -31,9 +29,7 @@ const offeredPerSecond = 2 * limitPerSecond;
 const total = Math.round(offeredPerSecond * seconds);
 
 installRuntime('ERROR');
-const env = await TestWorkflowEnvironment.createLocal({
-  server: { executable: { type: 'existing-path', path: temporalCli() }, searchAttributes: [...SEARCH_ATTRIBUTES], ui: false, extraArgs: ['--dynamic-config-value', 'frontend.rps=100000', '--dynamic-config-value', 'frontend.namespaceRPS=100000'] },
-});
+const env = await devServerEnvironment(['--dynamic-config-value', 'frontend.rps=100000', '--dynamic-config-value', 'frontend.namespaceRPS=100000']);
 const config = loadConfig('flows.config.yaml').config;
 config.destinations.set('moengage', { ...config.destinations.get('moengage')!, rate_limit: values.rate! });
 const profiles = new FileProfileStore(mkdtempSync(join(tmpdir(), 'bench-rate-')));

@@ -8,7 +8,6 @@ import { readFileSync, readdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { temporalCli } from '../dev/tools.ts';
 import { loadConfig } from '../dsl/config.ts';
 import { manualEvent } from '../dsl/event.ts';
@@ -18,7 +17,7 @@ import { FileProfileStore } from '../profiles/file-store.ts';
 import { destinationClients } from '../worker/destination-clients.ts';
 import { installRuntime } from '../worker/runtime.ts';
 import { startWorkers } from '../worker/start.ts';
-import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes.ts';
+import { devServerEnvironment } from '../dev/test-environments.ts';
 
 const { values } = parseArgs({ options: { counts: { type: 'string', default: '1000,5000' }, wait: { type: 'string', default: '60' } } });
 const counts = values.counts!.split(',').map(Number);
@@ -41,7 +40,7 @@ function serverRssMb(): number {
 }
 
 installRuntime('ERROR');
-const env = await TestWorkflowEnvironment.createLocal({ server: { executable: { type: 'existing-path', path: temporalCli() }, searchAttributes: [...SEARCH_ATTRIBUTES], ui: false } });
+const env = await devServerEnvironment();
 const config = loadConfig('flows.config.yaml').config;
 const profiles = new FileProfileStore(mkdtempSync(join(tmpdir(), 'bench-wait-')));
 const clients = await destinationClients(config, { mode: 'fake' });

@@ -29,9 +29,10 @@ export async function serveIngest(io: CliIo, options: { port: number; host: stri
     onReload: (f) => io.out(`flows reloaded: ${f.length} flows (running runs keep their version)\n`),
     onInvalid: (d) => io.err(`flows changed but do not validate; the previous flows stay in force:\n${formatText(d, { files: 0, cwd: io.cwd })}`),
   });
+  const converter = dataConverter();
   const identityPriority = (project.config as { ingest?: { identity_priority?: string[] } }).ingest?.identity_priority;
   const { app } = buildIngest({
-    client: new Client({ connection, namespace: settings.namespace, ...(dataConverter() ? { dataConverter: dataConverter()! } : {}) }),
+    client: new Client({ connection, namespace: settings.namespace, ...(converter ? { dataConverter: converter } : {}) }),
     profiles: options.profiles,
     config: project.config,
     flows: flows.current,

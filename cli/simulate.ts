@@ -1,8 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { temporalTestServer } from '../dev/tools.ts';
 import { humanDuration } from '../dsl/durations.ts';
 import { manualEvent } from '../dsl/event.ts';
 import type { RecordingDestination } from '../destinations/recording.ts';
@@ -15,6 +13,7 @@ import { startWorkers } from '../worker/start.ts';
 import type { FlowRunResult } from '../workflows/input.ts';
 import { EXIT, parseCommandArgs, UsageError, type CliIo } from './io.ts';
 import { findFlow, loadProject, mergeProfile, parseEventArg, parseProfileArg, type ProfileSeed } from './project.ts';
+import { timeSkippingEnvironment } from '../dev/test-environments.ts';
 
 export const SIMULATE_USAGE = 'flows simulate FILE [--event JSON] [--user ID] [--profile JSON] [--config FILE]';
 
@@ -45,7 +44,7 @@ export async function simulateCommand(args: string[], io: CliIo): Promise<number
 
   installRuntime('ERROR');
   const dir = mkdtempSync(join(tmpdir(), 'flows-simulate-'));
-  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: temporalTestServer() } } });
+  const env = await timeSkippingEnvironment();
   try {
     const profiles = new FileProfileStore(dir);
     await profiles.update(user, (p) => mergeProfile(p, seed));

@@ -8,8 +8,20 @@ import { destinationTaskQueue } from '../workflows/task-queues.ts';
 export const DEFAULT_RETRY = { attempts: 5, backoffMs: 1_000 };
 export const DEFAULT_TIMEOUT_MS = 10_000;
 
+// Every start puts the routes in the run's input; a config's routes never change, so compute them once.
+const computed = new WeakMap<FlowsConfig, Record<string, DestinationRoute>>();
+
 /** How runs reach each destination: its task queue, timeout and retry (destination, then config, then defaults). */
 export function routesFor(config: FlowsConfig): Record<string, DestinationRoute> {
+  let routes = computed.get(config);
+  if (!routes) {
+    routes = computeRoutes(config);
+    computed.set(config, routes);
+  }
+  return routes;
+}
+
+function computeRoutes(config: FlowsConfig): Record<string, DestinationRoute> {
   const base = {
     attempts: config.retry?.attempts ?? DEFAULT_RETRY.attempts,
     backoffMs: parseDuration(config.retry?.backoff ?? '') ?? DEFAULT_RETRY.backoffMs,

@@ -1,5 +1,6 @@
 import type { DestinationConfig } from '../dsl/config.ts';
 import { parseDuration } from '../dsl/durations.ts';
+import { resolveEnvReferences } from '../dsl/env-references.ts';
 import { DEFAULT_TIMEOUT_MS } from './routes.ts';
 
 /** A destination's settings with every `${VAR}` replaced by its value: only ever held in memory. */
@@ -16,7 +17,7 @@ export interface ClientSettings {
 
 export function resolveSettings(config: DestinationConfig, env: NodeJS.ProcessEnv = process.env): ClientSettings {
   const resolve = (value: unknown): string | undefined =>
-    value === undefined ? undefined : String(value).replace(/\$\{([A-Z_][A-Z0-9_]*)\}/g, (_, name: string) => env[name] ?? '');
+    value === undefined ? undefined : resolveEnvReferences(String(value), env);
   return {
     name: config.name,
     timeoutMs: parseDuration(String(config.timeout ?? '')) ?? DEFAULT_TIMEOUT_MS,

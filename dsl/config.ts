@@ -3,6 +3,7 @@ import type { DestinationType } from '../destinations/capabilities.ts';
 import type { Diagnostic } from './diagnostics.ts';
 import { checkSchema } from './schema-check.ts';
 import { locate, parseSource, type SourceFile } from './source.ts';
+import { envReferences } from './env-references.ts';
 import { isTimeZone } from './time-zones.ts';
 
 export const DEFAULT_CONFIG_FILE = 'flows.config.yaml';
@@ -61,7 +62,7 @@ function semanticConfigChecks(source: SourceFile, raw: { timezone?: string; dest
   for (const [name, settings] of Object.entries(raw.destinations ?? {})) {
     const headers = (settings.headers ?? {}) as Record<string, string>;
     for (const [header, value] of Object.entries(headers)) {
-      if (SECRET_HEADER.test(header) && !/\$\{[A-Z_][A-Z0-9_]*\}/.test(value)) {
+      if (SECRET_HEADER.test(header) && envReferences(value).length === 0) {
         out.push({
           ...locate(source, ['destinations', name, 'headers', header]),
           file: source.file,

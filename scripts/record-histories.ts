@@ -9,8 +9,6 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { temporalTestServer } from '../dev/tools.ts';
 import { manualEvent, type FlowEvent } from '../dsl/event.ts';
 import { checkProject } from '../dsl/project.ts';
 import { startFlowRun } from '../ingest/start-run.ts';
@@ -19,6 +17,7 @@ import { destinationClients } from '../worker/destination-clients.ts';
 import { installRuntime } from '../worker/runtime.ts';
 import { startWorkers } from '../worker/start.ts';
 import { eventSignal, stateQuery } from '../workflows/messages.ts';
+import { timeSkippingEnvironment } from '../dev/test-environments.ts';
 
 interface Scenario {
   name: string;
@@ -53,7 +52,7 @@ const SCENARIOS: Scenario[] = [
 
 installRuntime('ERROR');
 const project = checkProject({});
-const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: temporalTestServer() } } });
+const env = await timeSkippingEnvironment();
 const profiles = new FileProfileStore(mkdtempSync(join(tmpdir(), 'record-')));
 const workers = await startWorkers({
   connection: env.nativeConnection,

@@ -7,15 +7,14 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { AesGcmCodec, ENCRYPTED_ENCODING } from '../codec/aes-gcm-codec.ts';
 import { buildCodecServer } from '../codec/codec-server.ts';
-import { temporalCli } from '../dev/tools.ts';
 import { manualEvent } from '../dsl/event.ts';
 import { startFlowRun } from '../ingest/start-run.ts';
 import { FileProfileStore } from '../profiles/file-store.ts';
 import { destinationClients } from '../worker/destination-clients.ts';
 import { installRuntime } from '../worker/runtime.ts';
 import { startWorkers, type RunningWorkers } from '../worker/start.ts';
-import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes.ts';
 import { compile, repoConfig } from './helpers/temporal.ts';
+import { devServerEnvironment } from '../dev/test-environments.ts';
 
 installRuntime('WARN');
 const EMAIL = 'ada.lovelace@analytical-engine.example';
@@ -24,7 +23,7 @@ let env: TestWorkflowEnvironment;
 let workers: RunningWorkers;
 
 beforeAll(async () => {
-  env = await TestWorkflowEnvironment.createLocal({ server: { executable: { type: 'existing-path', path: temporalCli() }, searchAttributes: [...SEARCH_ATTRIBUTES], ui: false } });
+  env = await devServerEnvironment();
 }, 180_000);
 afterAll(async () => {
   await workers?.shutdown();

@@ -4,23 +4,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { temporalCli } from '../dev/tools.ts';
 import { manualEvent } from '../dsl/event.ts';
 import { startFlowRun } from '../ingest/start-run.ts';
 import { FileProfileStore } from '../profiles/file-store.ts';
 import { installRuntime } from '../worker/runtime.ts';
-import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes.ts';
 import { compile, repoConfig } from './helpers/temporal.ts';
 import { waitForState } from './helpers/wait-state.ts';
+import { devServerEnvironment } from '../dev/test-environments.ts';
 
 installRuntime('WARN');
 let env: TestWorkflowEnvironment;
 const data = mkdtempSync(join(tmpdir(), 'worker-restart-'));
 
 beforeAll(async () => {
-  env = await TestWorkflowEnvironment.createLocal({
-    server: { executable: { type: 'existing-path', path: temporalCli() }, searchAttributes: [...SEARCH_ATTRIBUTES], ui: false },
-  });
+  env = await devServerEnvironment();
 }, 180_000);
 afterAll(async () => env?.teardown());
 

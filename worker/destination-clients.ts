@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { DEFAULT_WEBHOOK_DESTINATION } from '../activities/types.ts';
 import type { DestinationConfig, FlowsConfig } from '../dsl/config.ts';
+import { envReferences } from '../dsl/env-references.ts';
 import { httpClient } from '../destinations/clients.ts';
 import { RecordingDestination } from '../destinations/recording.ts';
 import type { DestinationClient } from '../destinations/types.ts';
@@ -11,7 +12,7 @@ import type { Fake } from '../test/fakes/server.ts';
 export function credentialVariables(settings: Record<string, unknown>): string[] {
   const found = new Set<string>();
   const visit = (value: unknown) => {
-    if (typeof value === 'string') for (const m of value.matchAll(/\$\{([A-Z_][A-Z0-9_]*)\}/g)) found.add(m[1]!);
+    if (typeof value === 'string') for (const name of envReferences(value)) found.add(name);
     else if (value && typeof value === 'object') Object.values(value).forEach(visit);
   };
   visit(settings);

@@ -2,7 +2,6 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { temporalCli, temporalTestServer } from '../../dev/tools.ts';
 import { loadConfig, type FlowsConfig } from '../../dsl/config.ts';
 import { manualEvent, type FlowEvent } from '../../dsl/event.ts';
 import type { FlowIR } from '../../dsl/ir.ts';
@@ -15,7 +14,7 @@ import type { Fake } from '../fakes/server.ts';
 import { destinationClients } from '../../worker/destination-clients.ts';
 import { installRuntime } from '../../worker/runtime.ts';
 import { startWorkers, type RunningWorkers } from '../../worker/start.ts';
-import { SEARCH_ATTRIBUTES } from '../../workflows/search-attributes.ts';
+import { devServerEnvironment, timeSkippingEnvironment } from '../../dev/test-environments.ts';
 
 installRuntime('WARN');
 
@@ -55,10 +54,8 @@ export interface HarnessOptions {
 export async function harness(kind: 'time-skipping' | 'dev', options: HarnessOptions = {}): Promise<Harness> {
   const env =
     kind === 'time-skipping'
-      ? await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: temporalTestServer() } } })
-      : await TestWorkflowEnvironment.createLocal({
-          server: { executable: { type: 'existing-path', path: temporalCli() }, searchAttributes: [...SEARCH_ATTRIBUTES], ui: false },
-        });
+      ? await timeSkippingEnvironment()
+      : await devServerEnvironment();
   const config = options.config ?? repoConfig();
   const profiles = options.profiles ?? new FileProfileStore(mkdtempSync(join(tmpdir(), 'flowline-profiles-')));
   const clients = await destinationClients(config, { mode: options.destinations ?? 'record' });
