@@ -15,5 +15,3 @@ export const temporalCli = (): string => tool(process.env.TEMPORAL_CLI, 'tempora
 
 /** The time-skipping test server launcher. */
 export const temporalTestServer = (): string => tool(process.env.TEMPORAL_TEST_SERVER, 'temporal-test-server', 'the Temporal time-skipping test server');
-
-export const projectRoot = (): string => ROOT;
