@@ -22,8 +22,11 @@ export interface Reply {
 /** What the next requests are answered with instead of the API's own answer. */
 export type Fault =
   | { status: number; retryAfter?: number; headers?: Record<string, string>; body?: unknown }
+  /** Never answers, and does not act: a timeout before the destination did anything. */
   | { hang: true }
-  | { reset: true };
+  | { reset: true }
+  /** Acts (the request counts as received) and answers only after `delay` ms: a slow destination, or with a delay beyond the client's timeout, one that timed out after acting. */
+  | { delay: number };
 
 export type Handler = (request: Received) => Reply | Promise<Reply>;
 
@@ -33,6 +36,8 @@ export interface Fake {
   /** Requests the API handled (faulted ones are in `faulted`). */
   received: Received[];
   faulted: Received[];
+  /** Handled requests whose answer never reached the caller (it went away first): the at-least-once window. */
+  unanswered: Received[];
   faults: Fault[];
   inject(fault: Fault, times?: number): void;
   clear(): void;
@@ -48,6 +53,7 @@ export async function startFake(name: string, handler: Handler, port = 0, record
   if (recordFile) mkdirSync(dirname(recordFile), { recursive: true });
   const received: Received[] = [];
   const faulted: Received[] = [];
+  const unanswered: Received[] = [];
   const faults: Fault[] = [];
   const hanging = new Set<ServerResponse>();
 
@@ -68,7 +74,12 @@ export async function startFake(name: string, handler: Handler, port = 0, record
       faults.push(...(JSON.parse(request.body) as Fault[]));
       return send(res, { status: 204 });
     }
-    const fault = faults.shift();
+    let fault = faults.shift();
+    let delay = 0;
+    if (fault && 'delay' in fault) {
+      delay = fault.delay;
+      fault = undefined;
+    }
     if (fault) {
       faulted.push(request);
       if ('hang' in fault) {
@@ -87,6 +98,15 @@ export async function startFake(name: string, handler: Handler, port = 0, record
       if (reply.status < 400 || reply.status === 409) {
         received.push(request);
         if (recordFile) appendFileSync(recordFile, `${JSON.stringify(request)}\n`);
+        res.once('close', () => {
+          if (!res.writableFinished) unanswered.push(request);
+        });
+      }
+      if (delay > 0) {
+        hanging.add(res);
+        await new Promise((resolve) => setTimeout(resolve, delay));
+        hanging.delete(res);
+        if (res.destroyed) return;
       }
       send(res, reply);
     } catch (error) {
@@ -100,6 +120,7 @@ export async function startFake(name: string, handler: Handler, port = 0, record
     url: `http://127.0.0.1:${address.port}`,
     received,
     faulted,
+    unanswered,
     faults,
     inject(fault, times = 1) {
       for (let i = 0; i < times; i++) faults.push(fault);
@@ -107,6 +128,7 @@ export async function startFake(name: string, handler: Handler, port = 0, record
     clear() {
       received.length = 0;
       faulted.length = 0;
+      unanswered.length = 0;
       faults.length = 0;
     },
     async close() {

@@ -1,0 +1,129 @@
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { devServerEnvironment } from '../../dev/test-environments.ts';
+import { manualEvent } from '../../dsl/event.ts';
+import { startFlowRun } from '../../ingest/start-run.ts';
+import { FileProfileStore } from '../../profiles/file-store.ts';
+import { FAKES } from '../fakes/index.ts';
+import { json, type Fake } from '../fakes/server.ts';
+import { report, retriedAfterTimeout, size, sleep, tally, until } from '../helpers/fault-matrix.ts';
+import { compile } from '../helpers/temporal.ts';
+import { scratchProject, startWorkerProcess, type ScratchProject, type WorkerProcess } from '../helpers/worker-process.ts';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+let env: TestWorkflowEnvironment;
+let moengage: Fake;
+let project: ScratchProject;
+const workers: WorkerProcess[] = [];
+const profiles = new FileProfileStore(mkdtempSync(join(tmpdir(), 'worker-killed-')));
+
+beforeAll(async () => {
+  env = await devServerEnvironment();
+  moengage = await FAKES.moengage();
+  project = scratchProject(`  moengage:
+    type: moengage
+    data_center: DC-01
+    app_id: \${MOENGAGE_APP_ID}
+    api_key: \${MOENGAGE_API_KEY}
+    base_url: ${moengage.url}
+    timeout: 2s
+    retry: { attempts: 20, backoff: 1s }
+`);
+}, 180_000);
+afterAll(async () => {
+  for (const w of workers) await w.kill();
+  await moengage?.close();
+  await env?.teardown();
+});
+beforeEach(() => moengage.clear());
+
+const worker = async () => {
+  const w = await startWorkerProcess(project, env.address);
+  workers.push(w);
+  return w;
+};
+/** What MoEngage received, as `<user>/<event>`. */
+const arrived = () => moengage.received.map((r) => `${json(r).customer_id}/${json(r).actions[0].action}`);
+
+async function startRuns(flowText: string, prefix: string, n: number) {
+  const flow = compile(flowText, project.config);
+  const users = Array.from({ length: n }, (_, i) => `${prefix}-${i}`);
+  const handles = await Promise.all(
+    users.map(async (user) => {
+      const started = await startFlowRun({ client: env.client, profiles, config: project.config }, flow, user, manualEvent({ name: 'go' }, `${user}-e`, Date.now()));
+      return env.client.workflow.getHandle(started.workflowId);
+    }),
+  );
+  return { users, handles };
+}
+
+it('worker killed mid-step: every call arrives; a second arrival only where the destination acted and the attempt then timed out', async () => {
+  const n = size(10, 100);
+  const kills = size(1, 3);
+  // A slow destination (1.5 s per answer), so calls are in flight when the worker dies.
+  moengage.inject({ delay: 1_500 }, n * 2);
+  let w = await worker();
+  const { users, handles } = await startRuns(`flow: killed-mid-step
+trigger: { event: go }
+steps:
+  - send_event: { destination: moengage, event: first }
+  - send_event: { destination: moengage, event: second }
+`, 'mid-step', n);
+  let inFlightAtKill = 0;
+  for (let k = 1; k <= kills; k++) {
+    // Kill once part of the calls has reached the destination, while answers are pending.
+    expect(await until(() => moengage.received.length >= Math.ceil((k * n * 2) / (kills + 2)), 60_000, 20)).toBe(true);
+    const before = moengage.unanswered.length;
+    await w.kill();
+    await sleep(300); // the fake sees the connections close
+    inFlightAtKill += moengage.unanswered.length - before;
+    w = await worker();
+  }
+  await Promise.all(handles.map((h) => h.result()));
+
+  const expected = users.flatMap((u) => [`${u}/first`, `${u}/second`]);
+  const result = tally(expected, arrived());
+  const window = new Set<string>();
+  for (const [i, h] of handles.entries()) for (const step of await retriedAfterTimeout(h)) window.add(`${users[i]}/${step === 0 ? 'first' : 'second'}`);
+  expect(result.lost).toEqual([]);
+  expect(result.unexpected).toEqual([]);
+  expect(inFlightAtKill).toBeGreaterThan(0); // the kill did land mid-call
+  for (const key of result.duplicated) expect(window).toContain(key);
+  report({
+    case: `worker SIGKILLed mid-step (${kills}x, destination answering in 1.5 s)`,
+    runs: n,
+    expected: expected.length,
+    delivered: result.delivered,
+    lost: result.lost.length,
+    duplicated: result.duplicated.length,
+    window: window.size,
+    notes: `${inFlightAtKill} calls acted on but unanswered when the worker died; ${window.size} retried after their attempt timed out, ${result.duplicated.length} of those reached MoEngage twice (no idempotency key there)`,
+  });
+}, 300_000);
+
+it('worker killed mid-wait: every run resumes on a new worker and nothing arrives twice', async () => {
+  const n = size(10, 200);
+  const w = await worker();
+  const { users, handles } = await startRuns(`flow: killed-mid-wait
+trigger: { event: go }
+steps:
+  - send_event: { destination: moengage, event: before }
+  - wait: 5s
+  - send_event: { destination: moengage, event: after }
+`, 'mid-wait', n);
+  expect(await until(() => moengage.received.length >= n, 60_000)).toBe(true);
+  await sleep(500); // the answers reach the worker and the runs enter their wait
+  await w.kill();
+  await sleep(6_000); // the timers fire while no worker is alive
+  await worker();
+  await Promise.all(handles.map((h) => h.result()));
+
+  const expected = users.flatMap((u) => [`${u}/before`, `${u}/after`]);
+  const result = tally(expected, arrived());
+  const retried = (await Promise.all(handles.map(retriedAfterTimeout))).flat();
+  expect(result).toEqual({ delivered: expected.length, lost: [], duplicated: [], unexpected: [] });
+  expect(retried).toEqual([]);
+  report({ case: 'worker SIGKILLed mid-wait, timers fire with no worker', runs: n, expected: expected.length, delivered: result.delivered, lost: 0, duplicated: 0, window: 0, notes: 'every run resumed on the new worker' });
+}, 300_000);

@@ -1,0 +1,85 @@
+import { appendFileSync } from 'node:fs';
+import type { WorkflowHandle } from '@temporalio/client';
+
+/**
+ * The fault matrix runs quick in `npm test` and full with `npm run faults`
+ * (FLOWLINE_FAULTS=full), which also collects every row in FLOWLINE_FAULTS_REPORT.
+ */
+export const FULL = process.env.FLOWLINE_FAULTS === 'full';
+export const size = (quick: number, full: number): number => (FULL ? full : quick);
+
+export interface MatrixRow {
+  case: string;
+  /** Runs (or events, for ingest) the case drove through the fault. */
+  runs: number;
+  /** Calls the fakes should have received exactly once. */
+  expected: number;
+  /** Distinct expected calls that arrived at least once. */
+  delivered: number;
+  lost: number;
+  /** Calls that arrived more than once. */
+  duplicated: number;
+  /** Calls inside the at-least-once window: the destination acted, then the attempt timed out. */
+  window: number;
+  notes: string;
+}
+
+/** Prints the row (it shows in the test output) and appends it to the report file when one is set. */
+export function report(row: MatrixRow): void {
+  console.log(`fault matrix | ${row.case} | runs ${row.runs} | expected ${row.expected} | delivered ${row.delivered} | lost ${row.lost} | duplicated ${row.duplicated} | window ${row.window} | ${row.notes}`);
+  const file = process.env.FLOWLINE_FAULTS_REPORT;
+  if (file) appendFileSync(file, `${JSON.stringify(row)}\n`);
+}
+
+export interface Tally {
+  delivered: number;
+  lost: string[];
+  /** Keys that arrived more than once. */
+  duplicated: string[];
+  /** Keys that arrived but were never expected. */
+  unexpected: string[];
+}
+
+/** What the fakes received, by key, against what should have arrived once each. */
+export function tally(expected: string[], arrived: string[]): Tally {
+  const counts = new Map<string, number>();
+  for (const key of arrived) counts.set(key, (counts.get(key) ?? 0) + 1);
+  const wanted = new Set(expected);
+  return {
+    delivered: expected.filter((k) => counts.has(k)).length,
+    lost: expected.filter((k) => !counts.has(k)),
+    duplicated: [...counts].filter(([, n]) => n > 1).map(([k]) => k),
+    unexpected: [...counts.keys()].filter((k) => !wanted.has(k)),
+  };
+}
+
+const timedOut = (failure: { message?: string | null; timeoutFailureInfo?: unknown } | null | undefined): boolean =>
+  !!failure && (!!failure.timeoutFailureInfo || /no answer from .* within/.test(failure.message ?? ''));
+
+/**
+ * The activities of a run (in the order they were scheduled) whose successful attempt came
+ * after an attempt that timed out: the calls that may have reached the destination twice.
+ * Temporal records the last failure on the attempt that finally ran.
+ */
+export async function retriedAfterTimeout(handle: WorkflowHandle): Promise<number[]> {
+  const events = (await handle.fetchHistory()).events ?? [];
+  const scheduled = events.filter((e) => e.activityTaskScheduledEventAttributes).map((e) => Number(e.eventId));
+  const found: number[] = [];
+  for (const e of events) {
+    const started = e.activityTaskStartedEventAttributes;
+    if (started && (started.attempt ?? 1) > 1 && timedOut(started.lastFailure)) found.push(scheduled.indexOf(Number(started.scheduledEventId)));
+  }
+  return found;
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls until `done` holds or the time runs out (then returns false, for the caller's assertion to report). */
+export async function until(done: () => boolean | Promise<boolean>, timeoutMs: number, everyMs = 250): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await done()) return true;
+    await sleep(everyMs);
+  }
+  return done();
+}

@@ -1,0 +1,65 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { loadConfig, type FlowsConfig } from '../../dsl/config.ts';
+import { FAKE_ENV } from '../fakes/index.ts';
+
+const FLOWS_BIN = resolve('bin/flows.js');
+
+export interface ScratchProject {
+  dir: string;
+  config: FlowsConfig;
+}
+
+/**
+ * A project folder of its own: `flows.config.yaml` with the given destinations section (pointed
+ * at fakes the test owns, through `base_url`), no flows. Workers started in it call those fakes,
+ * so the fakes outlive a killed worker and count everything it sent.
+ */
+export function scratchProject(destinationsYaml: string, extra = ''): ScratchProject {
+  const dir = mkdtempSync(join(tmpdir(), 'flowline-project-'));
+  mkdirSync(join(dir, 'flows'));
+  writeFileSync(join(dir, 'flows.config.yaml'), `timezone: UTC\n${extra}destinations:\n${destinationsYaml}`);
+  const loaded = loadConfig(join(dir, 'flows.config.yaml'));
+  if (loaded.diagnostics.some((d) => d.severity === 'error')) throw new Error(`scratch config does not load: ${JSON.stringify(loaded.diagnostics)}`);
+  return { dir, config: loaded.config };
+}
+
+export interface WorkerProcess {
+  child: ChildProcess;
+  output(): string;
+  /** SIGKILL: no graceful shutdown, in-flight activities are abandoned. */
+  kill(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** `flows worker` in its own process, as a deployment runs it, against the project's destinations. */
+export function startWorkerProcess(project: ScratchProject, temporalAddress: string): Promise<WorkerProcess> {
+  const child = spawn(process.execPath, [FLOWS_BIN, 'worker', '--data', join(project.dir, '.data')], {
+    cwd: project.dir,
+    env: { ...process.env, ...FAKE_ENV, TEMPORAL_ADDRESS: temporalAddress, TEMPORAL_NAMESPACE: 'default' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  const ending = async (signal: NodeJS.Signals) => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    await exited;
+  };
+  const handle: WorkerProcess = { child, output: () => output, kill: () => ending('SIGKILL'), stop: () => ending('SIGTERM') };
+  return new Promise((ready, fail) => {
+    const timer = setInterval(() => {
+      if (output.includes('ready')) {
+        clearInterval(timer);
+        ready(handle);
+      }
+    }, 50);
+    child.once('exit', (code) => {
+      clearInterval(timer);
+      fail(new Error(`flows worker exited with ${code}: ${output}`));
+    });
+  });
+}
