@@ -107,6 +107,20 @@ function syntaxDiagnostic(
       hint: `end the value with ${quote} on the same line`,
     };
   }
+  // An unclosed `{` or `[` is also noticed only where the text goes on without it; point at the opener.
+  const closer = code === 'BAD_INDENT' ? /Flow (?:map|sequence) in block collection must be sufficiently indented and end with a ([}\]])/.exec(message)?.[1] : undefined;
+  const opener = closer ? unclosedOpener(text, pos[0], closer === '}' ? '{' : '[', closer) : -1;
+  if (closer && opener >= 0) {
+    const kind = closer === '}' ? 'map' : 'list';
+    return {
+      ...span(lineCounter, opener, opener + 1),
+      file,
+      severity: 'error',
+      rule: 'yaml-syntax',
+      message: `YAML syntax: this ${closer === '}' ? '{' : '['} is never closed`,
+      hint: `end the ${kind} with ${closer} on the same line, or write it as indented lines`,
+    };
+  }
   if (code === 'DUPLICATE_KEY') {
     const key = text.slice(pos[0], pos[1]).split(':')[0]?.trim() || 'this key';
     return {
@@ -121,6 +135,16 @@ function syntaxDiagnostic(
   // yaml's pretty messages end with a code frame of their own; ours prints one, so keep the first line.
   const first = message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
   return { ...where, file, severity: 'error', rule: 'yaml-syntax', message: `YAML syntax: ${first}`, hint: yamlHint(code) };
+}
+
+/** The last `open` before `end` that no `close` matches. */
+function unclosedOpener(text: string, end: number, open: string, close: string): number {
+  let depth = 0;
+  for (let i = Math.min(end, text.length) - 1; i >= 0; i--) {
+    if (text[i] === close) depth++;
+    else if (text[i] === open && depth-- === 0) return i;
+  }
+  return -1;
 }
 
 function yamlHint(code: string): string | undefined {

@@ -8,7 +8,7 @@ import { FAKES } from '../fakes/index.ts';
 import { json, type Fake } from '../fakes/server.ts';
 import { report, retriedAfterTimeout, size, sleep, tally, until } from '../helpers/fault-matrix.ts';
 import { compile } from '../helpers/temporal.ts';
-import { scratchProject, startWorkerProcess, type ScratchProject, type WorkerProcess } from '../helpers/worker-process.ts';
+import { scratchProject, startWorkerProcess, type ScratchProject, type FlowsProcess } from '../helpers/flows-process.ts';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +16,7 @@ import { join } from 'node:path';
 let env: TestWorkflowEnvironment;
 let moengage: Fake;
 let project: ScratchProject;
-const workers: WorkerProcess[] = [];
+const workers: FlowsProcess[] = [];
 const profiles = new FileProfileStore(mkdtempSync(join(tmpdir(), 'worker-killed-')));
 
 beforeAll(async () => {

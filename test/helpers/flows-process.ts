@@ -26,21 +26,17 @@ export function scratchProject(destinationsYaml: string, extra = ''): ScratchPro
   return { dir, config: loaded.config };
 }
 
-export interface WorkerProcess {
+export interface FlowsProcess {
   child: ChildProcess;
   output(): string;
-  /** SIGKILL: no graceful shutdown, in-flight activities are abandoned. */
+  /** SIGKILL: no graceful shutdown, whatever was in flight is abandoned. */
   kill(): Promise<void>;
   stop(): Promise<void>;
 }
 
-/** `flows worker` in its own process, as a deployment runs it, against the project's destinations. */
-export function startWorkerProcess(project: ScratchProject, temporalAddress: string): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, [FLOWS_BIN, 'worker', '--data', join(project.dir, '.data')], {
-    cwd: project.dir,
-    env: { ...process.env, ...FAKE_ENV, TEMPORAL_ADDRESS: temporalAddress, TEMPORAL_NAMESPACE: 'default' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+/** A `flows` command in its own process, as a deployment runs it; resolves once it prints `ready`. */
+export function startFlowsProcess(args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; ready: string }): Promise<FlowsProcess> {
+  const child = spawn(process.execPath, [FLOWS_BIN, ...args], { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
@@ -49,17 +45,25 @@ export function startWorkerProcess(project: ScratchProject, temporalAddress: str
     if (child.exitCode === null && child.signalCode === null) child.kill(signal);
     await exited;
   };
-  const handle: WorkerProcess = { child, output: () => output, kill: () => ending('SIGKILL'), stop: () => ending('SIGTERM') };
+  const handle: FlowsProcess = { child, output: () => output, kill: () => ending('SIGKILL'), stop: () => ending('SIGTERM') };
   return new Promise((ready, fail) => {
     const timer = setInterval(() => {
-      if (output.includes('ready')) {
+      if (output.includes(options.ready)) {
         clearInterval(timer);
         ready(handle);
       }
     }, 50);
     child.once('exit', (code) => {
       clearInterval(timer);
-      fail(new Error(`flows worker exited with ${code}: ${output}`));
+      fail(new Error(`flows ${args[0]} exited with ${code}: ${output}`));
     });
   });
 }
+
+/** `flows worker` against the scratch project's destinations. */
+export const startWorkerProcess = (project: ScratchProject, temporalAddress: string): Promise<FlowsProcess> =>
+  startFlowsProcess(['worker', '--data', join(project.dir, '.data')], {
+    cwd: project.dir,
+    env: { ...FAKE_ENV, TEMPORAL_ADDRESS: temporalAddress, TEMPORAL_NAMESPACE: 'default' },
+    ready: 'ready',
+  });
