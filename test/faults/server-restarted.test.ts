@@ -1,27 +1,49 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
-import { afterAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import { startDevServer, type DevServer } from '../../dev/dev-server.ts';
+import type { FlowsConfig } from '../../dsl/config.ts';
 import { manualEvent } from '../../dsl/event.ts';
 import { startFlowRun } from '../../ingest/start-run.ts';
 import { FileProfileStore } from '../../profiles/file-store.ts';
 import { destinationClients, type Clients } from '../../worker/destination-clients.ts';
 import { registerSearchAttributes } from '../../worker/search-attributes.ts';
 import { startWorkers, type RunningWorkers } from '../../worker/start.ts';
-import { json } from '../fakes/server.ts';
+import { json, type Fake } from '../fakes/server.ts';
 import { report, retriedAfterTimeout, size, sleep, tally, until } from '../helpers/fault-matrix.ts';
 import { compile, repoConfig } from '../helpers/temporal.ts';
+import { waitForState } from '../helpers/wait-state.ts';
 
 const data = mkdtempSync(join(tmpdir(), 'server-restarted-'));
 const PORT = 17633;
+const profiles = new FileProfileStore(join(data, 'profiles'));
+let config: FlowsConfig;
 let server: DevServer | undefined;
 let connection: Connection | undefined;
+let client: Client;
 let workerConnection: NativeConnection | undefined;
 let workers: RunningWorkers | undefined;
 let clients: Clients | undefined;
+let moengage: Fake;
+
+const startServer = () => startDevServer({ dataDir: data, port: PORT, uiPort: PORT + 1000 });
+
+/** Our dev server on a fixed port and a SQLite file (so it can come back on both), one worker process: this one. */
+beforeAll(async () => {
+  config = repoConfig();
+  config.destinations.set('moengage', { ...config.destinations.get('moengage')!, timeout: '3s', retry: { attempts: 20, backoff: '1s' } });
+  server = await startServer();
+  connection = await Connection.connect({ address: server.address });
+  await registerSearchAttributes(connection, 'default');
+  client = new Client({ connection });
+  clients = await destinationClients(config, { mode: 'fake' });
+  workerConnection = await NativeConnection.connect({ address: server.address });
+  workers = await startWorkers({ connection: workerConnection, namespace: 'default', config, profiles, destinations: clients.clients });
+  moengage = clients.fakes.get('moengage')!;
+}, 180_000);
 afterAll(async () => {
   await workers?.shutdown();
   await clients?.close();
@@ -29,47 +51,52 @@ afterAll(async () => {
   await connection?.close();
   await server?.stop();
 });
+beforeEach(() => moengage.clear());
 
-const startServer = () => startDevServer({ dataDir: data, port: PORT, uiPort: PORT + 1000 });
+async function startRuns(flowText: string, prefix: string, n: number) {
+  const flow = compile(flowText, config);
+  const users = Array.from({ length: n }, (_, i) => `${prefix}-${i}`);
+  const ids = await Promise.all(users.map(async (u) => (await startFlowRun({ client, profiles, config }, flow, u, manualEvent({ name: 'go' }, `${u}-e`, Date.now()))).workflowId));
+  return { users, handles: ids.map((id) => client.workflow.getHandle(id)) };
+}
 
-it('Temporal dev server stopped and restarted on its SQLite file mid-wait: every run resumes, nothing arrives twice', async () => {
-  const n = size(10, 200);
-  const config = repoConfig();
-  const profiles = new FileProfileStore(join(data, 'profiles'));
+/** Stops the server (SIGTERM, as an operator does), keeps it down, brings it back on the same file; returns the seconds it was down. */
+async function restartServer(downMs: number): Promise<number> {
+  await server!.stop();
+  const stoppedAt = Date.now();
+  await sleep(downMs);
   server = await startServer();
-  connection = await Connection.connect({ address: server.address });
-  await registerSearchAttributes(connection, 'default');
-  const client = new Client({ connection });
-  clients = await destinationClients(config, { mode: 'fake' });
-  workerConnection = await NativeConnection.connect({ address: server.address });
-  workers = await startWorkers({ connection: workerConnection, namespace: 'default', config, profiles, destinations: clients.clients });
-  const moengage = clients.fakes.get('moengage')!;
+  return (Date.now() - stoppedAt) / 1000;
+}
 
-  const flow = compile(`flow: server-restarted
+async function count(users: string[], handles: WorkflowHandle[], steps: [string, string]) {
+  await Promise.all(handles.map((h) => h.result()));
+  const expected = users.flatMap((u) => steps.map((s) => `${u}/${s}`));
+  const result = tally(expected, moengage.received.map((r) => `${json(r).customer_id}/${json(r).actions[0].action}`));
+  const window = new Set<string>();
+  for (const [i, h] of handles.entries()) for (const step of await retriedAfterTimeout(h)) window.add(`${users[i]}/${steps[step]}`);
+  expect(result).toMatchObject({ delivered: expected.length, lost: [], unexpected: [] });
+  for (const key of result.duplicated) expect(window).toContain(key);
+  return { expected, result, window };
+}
+
+it('Temporal dev server stopped mid-wait and restarted on its SQLite file: every run resumes, nothing arrives twice', async () => {
+  const n = size(10, 200);
+  const waitSeconds = size(8, 30); // long enough for every run to be waiting before the server stops
+  const { users, handles } = await startRuns(`flow: server-restarted
 trigger: { event: go }
 steps:
   - send_event: { destination: moengage, event: before }
-  - wait: 8s
+  - wait: ${waitSeconds}s
   - send_event: { destination: moengage, event: after }
-`, config);
-  const users = Array.from({ length: n }, (_, i) => `restart-${i}`);
-  const ids = await Promise.all(users.map(async (u) => (await startFlowRun({ client, profiles, config }, flow, u, manualEvent({ name: 'go' }, `${u}-e`, Date.now()))).workflowId));
-  expect(await until(() => moengage.received.length >= n, 60_000)).toBe(true);
-  await sleep(500); // the runs enter their wait
-
-  await server.stop(); // SIGTERM, as an operator stops it
-  const stoppedAt = Date.now();
-  await sleep(10_000); // every timer comes due while the server is down
-  server = await startServer();
-  const downFor = (Date.now() - stoppedAt) / 1000;
-
-  const handles = ids.map((id) => client.workflow.getHandle(id));
-  await Promise.all(handles.map((h) => h.result()));
-  const expected = users.flatMap((u) => [`${u}/before`, `${u}/after`]);
-  const result = tally(expected, moengage.received.map((r) => `${json(r).customer_id}/${json(r).actions[0].action}`));
-  const retried = (await Promise.all(handles.map(retriedAfterTimeout))).flat();
-  expect(result).toEqual({ delivered: expected.length, lost: [], duplicated: [], unexpected: [] });
-  expect(retried).toEqual([]);
+`, 'mid-wait', n);
+  for (const handle of handles) await waitForState(handle, (s) => s.waiting !== null); // every run is in its wait
+  const allWaiting = Date.now();
+  // Down until every timer has come due.
+  const downFor = await restartServer(Math.max(3_000, allWaiting + waitSeconds * 1000 + 1_000 - Date.now()));
+  const { expected, result, window } = await count(users, handles, ['before', 'after']);
+  expect(result.duplicated).toEqual([]);
+  expect(window.size).toBe(0);
   report({
     case: 'Temporal dev server stopped mid-wait, restarted on its SQLite file',
     runs: n,
@@ -79,5 +106,29 @@ steps:
     duplicated: 0,
     window: 0,
     notes: `server down ${downFor.toFixed(0)} s while every timer came due; the same worker process reconnected and all runs resumed`,
+  });
+}, 300_000);
+
+it('Temporal dev server stopped mid-step: calls whose answer could not be reported are retried, counted in the window', async () => {
+  const n = size(10, 100);
+  moengage.inject({ delay: 1_000 }, n); // a slow destination: the first calls are in flight when the server stops
+  const { users, handles } = await startRuns(`flow: server-stopped-mid-step
+trigger: { event: go }
+steps:
+  - send_event: { destination: moengage, event: first }
+  - send_event: { destination: moengage, event: second }
+`, 'mid-step', n);
+  expect(await until(() => moengage.received.length >= Math.ceil(n / 2), 60_000, 20)).toBe(true);
+  const downFor = await restartServer(3_000);
+  const { expected, result, window } = await count(users, handles, ['first', 'second']);
+  report({
+    case: 'Temporal dev server stopped mid-step, restarted on its SQLite file',
+    runs: n,
+    expected: expected.length,
+    delivered: result.delivered,
+    lost: 0,
+    duplicated: result.duplicated.length,
+    window: window.size,
+    notes: `server down ${downFor.toFixed(0)} s with calls in flight; ${window.size} calls were retried after their attempt timed out (the worker could not report their result), ${result.duplicated.length} of them reached MoEngage twice`,
   });
 }, 300_000);

@@ -8,6 +8,7 @@ import { FAKES } from '../fakes/index.ts';
 import { json, type Fake } from '../fakes/server.ts';
 import { report, retriedAfterTimeout, size, sleep, tally, until } from '../helpers/fault-matrix.ts';
 import { compile } from '../helpers/temporal.ts';
+import { waitForState } from '../helpers/wait-state.ts';
 import { scratchProject, startWorkerProcess, type ScratchProject, type FlowsProcess } from '../helpers/flows-process.ts';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -105,18 +106,19 @@ steps:
 
 it('worker killed mid-wait: every run resumes on a new worker and nothing arrives twice', async () => {
   const n = size(10, 200);
+  const waitSeconds = size(5, 30); // long enough for every run to be waiting before the kill
   const w = await worker();
   const { users, handles } = await startRuns(`flow: killed-mid-wait
 trigger: { event: go }
 steps:
   - send_event: { destination: moengage, event: before }
-  - wait: 5s
+  - wait: ${waitSeconds}s
   - send_event: { destination: moengage, event: after }
 `, 'mid-wait', n);
-  expect(await until(() => moengage.received.length >= n, 60_000)).toBe(true);
-  await sleep(500); // the answers reach the worker and the runs enter their wait
+  for (const handle of handles) await waitForState(handle, (s) => s.waiting !== null); // every run is in its wait
+  const allWaiting = Date.now();
   await w.kill();
-  await sleep(6_000); // the timers fire while no worker is alive
+  await sleep(allWaiting + waitSeconds * 1000 + 1_000 - Date.now()); // the timers fire while no worker is alive
   await worker();
   await Promise.all(handles.map((h) => h.result()));
 
