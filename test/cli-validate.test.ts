@@ -1,10 +1,11 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { main } from '../cli/main.ts';
+import { scratchRepo } from './helpers/scratch-repo.ts';
 
 /** Runs `flows …` in-process in a folder and captures what it prints. */
 async function flows(cwd: string, ...args: string[]) {
@@ -14,14 +15,8 @@ async function flows(cwd: string, ...args: string[]) {
   return { code, out, err };
 }
 
-/** A scratch repository: a config and the given flow files under flows/. */
-function repo(files: Record<string, string>, config = 'destinations:\n  sailthru: { type: sailthru, api_key: "${K}", api_secret: "${S}" }\n'): string {
-  const dir = mkdtempSync(join(tmpdir(), 'flows-cli-'));
-  writeFileSync(join(dir, 'flows.config.yaml'), config);
-  mkdirSync(join(dir, 'flows'));
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, 'flows', name), text);
-  return dir;
-}
+/** A scratch repository with a Sailthru config, unless given another. */
+const repo = (files: Record<string, string>, config = 'destinations:\n  sailthru: { type: sailthru, api_key: "${K}", api_secret: "${S}" }\n'): string => scratchRepo(config, files);
 
 const GOOD = 'flow: good\ntrigger: { event: a }\nsteps:\n  - send_email: { destination: sailthru, template: hi }\n';
 const BAD = 'flow: bad\ntrigger: { event: a }\nsteps:\n  - send_emial: { destination: sailthru, template: hi }\n';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import type { FlowsConfig } from '../../dsl/config.ts';
 import { json, type Fault, type Received } from '../fakes/server.ts';
-import { report, retriedAfterTimeout, size, tally } from '../helpers/fault-matrix.ts';
+import { moengageCall, report, retriedAfterTimeout, size, startRuns, tally, windowKeys } from '../helpers/fault-matrix.ts';
 import { compile, harness, repoConfig, type Harness } from '../helpers/temporal.ts';
 
 /** The repository's config with 1 s request timeouts and quick retries, so faults resolve fast. */
@@ -19,15 +19,12 @@ afterAll(async () => h?.close());
 beforeEach(() => h.fakes.forEach((f) => f.clear()));
 
 const fake = (name: string) => h.fakes.get(name)!;
-const moengageKey = (r: Received) => `${json(r).customer_id}/${json(r).actions[0].action}`;
 const customerioKey = (r: Received) => `${decodeURIComponent(/customers\/([^/]+)\/events/.exec(r.path)![1]!)}/${json(r).name}`;
 
 async function runAll(flowText: string, prefix: string, n: number) {
-  const flow = compile(flowText, h.config);
-  const users = Array.from({ length: n }, (_, i) => `${prefix}-${i}`);
-  const handles = await Promise.all(users.map(async (u) => h.env.client.workflow.getHandle((await h.start(flow, u, { name: 'go' })).workflowId)));
-  await Promise.all(handles.map((handle) => handle.result()));
-  return { users, handles };
+  const started = await startRuns({ client: h.env.client, profiles: h.profiles, config: h.config, searchAttributes: true }, compile(flowText, h.config), prefix, n);
+  await Promise.all(started.handles.map((handle) => handle.result()));
+  return started;
 }
 
 it('429 (Retry-After), 500, 503, connection resets and timeouts before acting: every call arrives exactly once', async () => {
@@ -48,7 +45,7 @@ steps:
   - send_event: { destination: moengage, event: second }
 `, 'errors', n);
   const expected = users.flatMap((u) => [`${u}/first`, `${u}/second`]);
-  const result = tally(expected, fake('moengage').received.map(moengageKey));
+  const result = tally(expected, fake('moengage').received.map(moengageCall));
   expect(fake('moengage').faulted).toHaveLength(n);
   expect(result).toEqual({ delivered: expected.length, lost: [], duplicated: [], unexpected: [] });
   expect(fake('moengage').unanswered).toEqual([]);
@@ -77,10 +74,9 @@ steps:
   - send_event: { destination: moengage, event: first }
   - send_event: { destination: customerio, event: second }
 `, 'late', n);
-  const moengage = tally(users.map((u) => `${u}/first`), fake('moengage').received.map(moengageKey));
+  const moengage = tally(users.map((u) => `${u}/first`), fake('moengage').received.map(moengageCall));
   const customerio = tally(users.map((u) => `${u}/second`), fake('customerio').received.map(customerioKey));
-  const window = new Set<string>();
-  for (const [i, handle] of handles.entries()) for (const step of await retriedAfterTimeout(handle)) window.add(`${users[i]}/${step === 0 ? 'first' : 'second'}`);
+  const window = await windowKeys(users, handles, ['first', 'second']);
   // Customer.io de-duplicates events by their `id`; a retry carries the same one.
   const ids = fake('customerio').received.map((r) => json(r).id as string);
   const distinctIds = new Set(ids).size;

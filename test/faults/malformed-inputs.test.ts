@@ -1,12 +1,10 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { main } from '../../cli/main.ts';
 import { checkProject } from '../../dsl/project.ts';
 import { buildIngest } from '../../ingest/server.ts';
 import { json } from '../fakes/server.ts';
 import { report, size, sleep, tally, until } from '../helpers/fault-matrix.ts';
+import { scratchRepo } from '../helpers/scratch-repo.ts';
 import { harness, type Harness } from '../helpers/temporal.ts';
 
 let h: Harness;
@@ -41,17 +39,10 @@ const BAD_CONFIGS: Record<string, [string, number]> = {
   'syntax': ['destinations:\n  moengage: [type: moengage\n', 2],
 };
 
-function project(config: string, files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'malformed-'));
-  writeFileSync(join(dir, 'flows.config.yaml'), config);
-  mkdirSync(join(dir, 'flows'));
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, 'flows', name), text);
-  return dir;
-}
 
 it('malformed flows, configs and event batches: each refused with its place, nothing from them runs, every valid event runs once', async () => {
   // Flows: validate names every bad file at its line; the ingest API refuses to start on them.
-  const flowsDir = project(GOOD_CONFIG, { 'good.yaml': GOOD_FLOW, ...Object.fromEntries(Object.entries(BAD_FLOWS).map(([f, [text]]) => [f, text])) });
+  const flowsDir = scratchRepo(GOOD_CONFIG, { 'good.yaml': GOOD_FLOW, ...Object.fromEntries(Object.entries(BAD_FLOWS).map(([f, [text]]) => [f, text])) });
   const validated = await flows(flowsDir, 'validate');
   expect(validated.code).toBe(1);
   for (const [file, [, line]] of Object.entries(BAD_FLOWS)) expect(validated.out).toMatch(new RegExp(`flows/${file}:${line}:\\d+`));
@@ -65,7 +56,7 @@ it('malformed flows, configs and event batches: each refused with its place, not
 
   // Configs: validate and the worker name the place; the worker does not start.
   for (const [name, [text, line]] of Object.entries(BAD_CONFIGS)) {
-    const dir = project(text, { 'good.yaml': GOOD_FLOW });
+    const dir = scratchRepo(text, { 'good.yaml': GOOD_FLOW });
     const checked = await flows(dir, 'validate');
     expect(checked.code, name).toBe(1);
     expect(checked.out, name).toMatch(new RegExp(`flows\\.config\\.yaml:${line}:\\d+`));

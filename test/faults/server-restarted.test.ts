@@ -6,14 +6,12 @@ import { NativeConnection } from '@temporalio/worker';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import { startDevServer, type DevServer } from '../../dev/dev-server.ts';
 import type { FlowsConfig } from '../../dsl/config.ts';
-import { manualEvent } from '../../dsl/event.ts';
-import { startFlowRun } from '../../ingest/start-run.ts';
 import { FileProfileStore } from '../../profiles/file-store.ts';
 import { destinationClients, type Clients } from '../../worker/destination-clients.ts';
 import { registerSearchAttributes } from '../../worker/search-attributes.ts';
 import { startWorkers, type RunningWorkers } from '../../worker/start.ts';
-import { json, type Fake } from '../fakes/server.ts';
-import { report, retriedAfterTimeout, size, sleep, tally, until } from '../helpers/fault-matrix.ts';
+import type { Fake } from '../fakes/server.ts';
+import { moengageCall, report, size, sleep, startRuns, tally, until, windowKeys } from '../helpers/fault-matrix.ts';
 import { compile, repoConfig } from '../helpers/temporal.ts';
 import { waitForState } from '../helpers/wait-state.ts';
 
@@ -53,12 +51,7 @@ afterAll(async () => {
 });
 beforeEach(() => moengage.clear());
 
-async function startRuns(flowText: string, prefix: string, n: number) {
-  const flow = compile(flowText, config);
-  const users = Array.from({ length: n }, (_, i) => `${prefix}-${i}`);
-  const ids = await Promise.all(users.map(async (u) => (await startFlowRun({ client, profiles, config }, flow, u, manualEvent({ name: 'go' }, `${u}-e`, Date.now()))).workflowId));
-  return { users, handles: ids.map((id) => client.workflow.getHandle(id)) };
-}
+const runs = (flowText: string, prefix: string, n: number) => startRuns({ client, profiles, config }, compile(flowText, config), prefix, n);
 
 /** Stops the server (SIGTERM, as an operator does), keeps it down, brings it back on the same file; returns the seconds it was down. */
 async function restartServer(downMs: number): Promise<number> {
@@ -72,9 +65,8 @@ async function restartServer(downMs: number): Promise<number> {
 async function count(users: string[], handles: WorkflowHandle[], steps: [string, string]) {
   await Promise.all(handles.map((h) => h.result()));
   const expected = users.flatMap((u) => steps.map((s) => `${u}/${s}`));
-  const result = tally(expected, moengage.received.map((r) => `${json(r).customer_id}/${json(r).actions[0].action}`));
-  const window = new Set<string>();
-  for (const [i, h] of handles.entries()) for (const step of await retriedAfterTimeout(h)) window.add(`${users[i]}/${steps[step]}`);
+  const result = tally(expected, moengage.received.map(moengageCall));
+  const window = await windowKeys(users, handles, steps);
   expect(result).toMatchObject({ delivered: expected.length, lost: [], unexpected: [] });
   for (const key of result.duplicated) expect(window).toContain(key);
   return { expected, result, window };
@@ -83,7 +75,7 @@ async function count(users: string[], handles: WorkflowHandle[], steps: [string,
 it('Temporal dev server stopped mid-wait and restarted on its SQLite file: every run resumes, nothing arrives twice', async () => {
   const n = size(10, 200);
   const waitSeconds = size(8, 30); // long enough for every run to be waiting before the server stops
-  const { users, handles } = await startRuns(`flow: server-restarted
+  const { users, handles } = await runs(`flow: server-restarted
 trigger: { event: go }
 steps:
   - send_event: { destination: moengage, event: before }
@@ -112,7 +104,7 @@ steps:
 it('Temporal dev server stopped mid-step: calls whose answer could not be reported are retried, counted in the window', async () => {
   const n = size(10, 100);
   moengage.inject({ delay: 1_000 }, n); // a slow destination: the first calls are in flight when the server stops
-  const { users, handles } = await startRuns(`flow: server-stopped-mid-step
+  const { users, handles } = await runs(`flow: server-stopped-mid-step
 trigger: { event: go }
 steps:
   - send_event: { destination: moengage, event: first }

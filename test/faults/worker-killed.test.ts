@@ -1,12 +1,10 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import { devServerEnvironment } from '../../dev/test-environments.ts';
-import { manualEvent } from '../../dsl/event.ts';
-import { startFlowRun } from '../../ingest/start-run.ts';
 import { FileProfileStore } from '../../profiles/file-store.ts';
 import { FAKES } from '../fakes/index.ts';
-import { json, type Fake } from '../fakes/server.ts';
-import { report, retriedAfterTimeout, size, sleep, tally, until } from '../helpers/fault-matrix.ts';
+import type { Fake } from '../fakes/server.ts';
+import { moengageCall, report, retriedAfterTimeout, size, sleep, startRuns, tally, until, windowKeys } from '../helpers/fault-matrix.ts';
 import { compile } from '../helpers/temporal.ts';
 import { waitForState } from '../helpers/wait-state.ts';
 import { scratchProject, startWorkerProcess, type ScratchProject, type FlowsProcess } from '../helpers/flows-process.ts';
@@ -46,19 +44,10 @@ const worker = async () => {
   return w;
 };
 /** What MoEngage received, as `<user>/<event>`. */
-const arrived = () => moengage.received.map((r) => `${json(r).customer_id}/${json(r).actions[0].action}`);
+const arrived = () => moengage.received.map(moengageCall);
 
-async function startRuns(flowText: string, prefix: string, n: number) {
-  const flow = compile(flowText, project.config);
-  const users = Array.from({ length: n }, (_, i) => `${prefix}-${i}`);
-  const handles = await Promise.all(
-    users.map(async (user) => {
-      const started = await startFlowRun({ client: env.client, profiles, config: project.config }, flow, user, manualEvent({ name: 'go' }, `${user}-e`, Date.now()));
-      return env.client.workflow.getHandle(started.workflowId);
-    }),
-  );
-  return { users, handles };
-}
+const runs = (flowText: string, prefix: string, n: number) =>
+  startRuns({ client: env.client, profiles, config: project.config }, compile(flowText, project.config), prefix, n);
 
 it('worker killed mid-step: every call arrives; a second arrival only where the destination acted and the attempt then timed out', async () => {
   const n = size(10, 100);
@@ -66,7 +55,7 @@ it('worker killed mid-step: every call arrives; a second arrival only where the 
   // A slow destination (1.5 s per answer), so calls are in flight when the worker dies.
   moengage.inject({ delay: 1_500 }, n * 2);
   let w = await worker();
-  const { users, handles } = await startRuns(`flow: killed-mid-step
+  const { users, handles } = await runs(`flow: killed-mid-step
 trigger: { event: go }
 steps:
   - send_event: { destination: moengage, event: first }
@@ -86,8 +75,7 @@ steps:
 
   const expected = users.flatMap((u) => [`${u}/first`, `${u}/second`]);
   const result = tally(expected, arrived());
-  const window = new Set<string>();
-  for (const [i, h] of handles.entries()) for (const step of await retriedAfterTimeout(h)) window.add(`${users[i]}/${step === 0 ? 'first' : 'second'}`);
+  const window = await windowKeys(users, handles, ['first', 'second']);
   expect(result.lost).toEqual([]);
   expect(result.unexpected).toEqual([]);
   expect(inFlightAtKill).toBeGreaterThan(0); // the kill did land mid-call
@@ -109,7 +97,7 @@ it('worker killed mid-wait: every run resumes on a new worker and nothing arrive
   const n = size(10, 200);
   const waitSeconds = size(5, 30); // long enough for every run to be waiting before the kill
   const w = await worker();
-  const { users, handles } = await startRuns(`flow: killed-mid-wait
+  const { users, handles } = await runs(`flow: killed-mid-wait
 trigger: { event: go }
 steps:
   - send_event: { destination: moengage, event: before }

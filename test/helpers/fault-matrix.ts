@@ -1,5 +1,9 @@
 import { appendFileSync } from 'node:fs';
 import type { WorkflowHandle } from '@temporalio/client';
+import { manualEvent } from '../../dsl/event.ts';
+import type { FlowIR } from '../../dsl/ir.ts';
+import { startFlowRun, type StartDeps } from '../../ingest/start-run.ts';
+import { json, type Received } from '../fakes/server.ts';
 
 /**
  * The fault matrix runs quick in `npm test` and full with `npm run faults`
@@ -71,6 +75,25 @@ export async function retriedAfterTimeout(handle: WorkflowHandle): Promise<numbe
   }
   return found;
 }
+
+/** The calls of each run (`<user>/<event of step i>`) whose activity was retried after a timeout: the window. */
+export async function windowKeys(users: string[], handles: WorkflowHandle[], stepEvents: string[]): Promise<Set<string>> {
+  const keys = new Set<string>();
+  for (const [i, handle] of handles.entries()) for (const step of await retriedAfterTimeout(handle)) keys.add(`${users[i]}/${stepEvents[step]}`);
+  return keys;
+}
+
+/** One run of the flow per user `<prefix>-<i>`, each started by its own `go` event. */
+export async function startRuns(deps: StartDeps, flow: FlowIR, prefix: string, n: number): Promise<{ users: string[]; handles: WorkflowHandle[] }> {
+  const users = Array.from({ length: n }, (_, i) => `${prefix}-${i}`);
+  const handles = await Promise.all(
+    users.map(async (user) => deps.client.workflow.getHandle((await startFlowRun(deps, flow, user, manualEvent({ name: 'go' }, `${user}-e`, Date.now()))).workflowId)),
+  );
+  return { users, handles };
+}
+
+/** A MoEngage event call as `<user>/<event>`. */
+export const moengageCall = (r: Received): string => `${json(r).customer_id}/${json(r).actions[0].action}`;
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -1,9 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadConfig, type FlowsConfig } from '../../dsl/config.ts';
 import { FAKE_ENV } from '../fakes/index.ts';
+import { scratchRepo } from './scratch-repo.ts';
 
 const FLOWS_BIN = resolve('bin/flows.js');
 
@@ -18,9 +17,7 @@ export interface ScratchProject {
  * so the fakes outlive a killed worker and count everything it sent.
  */
 export function scratchProject(destinationsYaml: string, extra = ''): ScratchProject {
-  const dir = mkdtempSync(join(tmpdir(), 'flowline-project-'));
-  mkdirSync(join(dir, 'flows'));
-  writeFileSync(join(dir, 'flows.config.yaml'), `timezone: UTC\n${extra}destinations:\n${destinationsYaml}`);
+  const dir = scratchRepo(`timezone: UTC\n${extra}destinations:\n${destinationsYaml}`);
   const loaded = loadConfig(join(dir, 'flows.config.yaml'));
   if (loaded.diagnostics.some((d) => d.severity === 'error')) throw new Error(`scratch config does not load: ${JSON.stringify(loaded.diagnostics)}`);
   return { dir, config: loaded.config };
