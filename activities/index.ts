@@ -3,6 +3,7 @@ import { DestinationError } from '../destinations/errors.ts';
 import type { DestinationCall, DestinationClient, UserRef, VarChange } from '../destinations/types.ts';
 import type { Profile, ProfileStore } from '../profiles/store.ts';
 import { renderMap, renderTemplate, renderValue, type RenderScope } from './render.ts';
+import { renderUrl } from './render-url.ts';
 import { DEFAULT_WEBHOOK_DESTINATION, type Activities, type EffectInput, type EffectOutput, type EffectStep } from './types.ts';
 
 export interface ActivityDeps {
@@ -53,7 +54,7 @@ function callFor(step: EffectStep, user: UserRef, scope: RenderScope, profile: P
       return {
         kind: 'webhook',
         user,
-        url: renderTemplate(step.url, scope),
+        url: renderUrl(step.url, scope),
         method: step.method,
         headers: Object.fromEntries(Object.entries(step.headers).map(([k, v]) => [k, renderTemplate(v, scope)])),
         ...(step.body !== undefined ? { body: renderValue(step.body, scope) } : {}),

@@ -1,5 +1,7 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import type { Liquid } from 'liquidjs';
 import type { TemplateValueIR } from '../dsl/ir.ts';
-import { liquid, type TemplateIR } from '../dsl/templates.ts';
+import { exceededLimit, liquid, type TemplateIR } from '../dsl/templates.ts';
 
 export interface RenderScope {
   event: unknown;
@@ -7,10 +9,28 @@ export interface RenderScope {
   vars: unknown;
 }
 
-/** Text of a template for this user, event and run. Templates were checked by `flows validate`. */
-export function renderTemplate(template: TemplateIR, scope: RenderScope): string {
-  return typeof template === 'string' ? template : String(liquid.parseAndRenderSync(template.$liquid, scope));
+/**
+ * Text of a template for this user, event and run. Templates were checked by `flows validate`;
+ * one that goes past a render limit (a huge loop, or data that makes it one) fails the step at
+ * once: a retry would render the same thing again.
+ */
+export function renderTemplate(template: TemplateIR, scope: RenderScope, engine: Liquid = liquid): string {
+  if (typeof template === 'string') return template;
+  try {
+    return String(engine.parseAndRenderSync(template.$liquid, scope));
+  } catch (error) {
+    const limit = exceededLimit(error);
+    if (!limit) throw error;
+    throw ApplicationFailure.create({
+      type: 'TemplateLimitExceeded',
+      message: `template ${shortQuote(template.$liquid)} ${limit}; render less (a smaller loop or range) or move it to the destination`,
+      nonRetryable: true,
+    });
+  }
 }
+
+/** Enough of a template's source to recognise it in the flow file. */
+const shortQuote = (text: string): string => JSON.stringify(text.length > 60 ? `${text.slice(0, 60)}…` : text);
 
 export function renderValue(value: TemplateValueIR, scope: RenderScope): unknown {
   if (typeof value === 'string' || (value !== null && typeof value === 'object' && '$liquid' in value && typeof value.$liquid === 'string')) {

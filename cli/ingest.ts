@@ -1,9 +1,10 @@
 import { Client } from '@temporalio/client';
-import { dataConverter } from '../codec/aes-gcm-codec.ts';
+import { dataConverter } from '../codec/data-converter.ts';
 import { ingestConnection } from '../ingest/connection.ts';
 import { watchFlows } from '../ingest/flow-registry.ts';
 import { buildIngest } from '../ingest/server.ts';
 import { openProfileStore } from '../profiles/open.ts';
+import { seenRetention, startSweeper } from '../profiles/retention.ts';
 import type { ProfileStore } from '../profiles/store.ts';
 import { temporalSettings } from '../worker/connection.ts';
 import { formatText } from './format/text.ts';
@@ -21,6 +22,13 @@ export interface RunningIngest {
 export async function serveIngest(io: CliIo, options: { port: number; host: string; profiles: ProfileStore; config?: string; key: string; secret: string }): Promise<RunningIngest | undefined> {
   const project = loadProject(io, { ...(options.config ? { config: options.config } : {}) });
   if (!project) return undefined;
+  let retentionMs: number;
+  try {
+    retentionMs = seenRetention();
+  } catch (error) {
+    io.err(`flows: ${(error as Error).message}\n`);
+    return undefined;
+  }
   const settings = temporalSettings();
   const connection = ingestConnection(settings);
   const flows = watchFlows({
@@ -50,9 +58,12 @@ export async function serveIngest(io: CliIo, options: { port: number; host: stri
     io.err(`flows: the ingest API cannot listen on ${options.host}:${options.port}: ${inUse ? 'the port is in use; pick another with --ingest-port (flows start) or --port (flows ingest)' : (error as Error).message}\n`);
     return undefined;
   }
+  // Ingest writes the de-duplication and entry records, so it also deletes them past retention.
+  const sweeper = startSweeper(options.profiles, { retentionMs, log: (line) => io.out(`${line}\n`) });
   return {
     url: `http://${options.host === '0.0.0.0' ? 'localhost' : options.host}:${options.port}`,
     async close() {
+      await sweeper.stop();
       flows.close();
       await app.close();
       await connection.close();

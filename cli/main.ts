@@ -69,6 +69,9 @@ const COMMANDS: Record<string, Command> = {
   },
 };
 
+/** Every command's name, for help and for tests that try each one. */
+export const COMMAND_NAMES = Object.keys(COMMANDS);
+
 function help(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
   return [
@@ -93,6 +96,11 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   if (!command) {
     io.err(`flows: unknown command '${name}'\n\n${help()}`);
     return EXIT.usage;
+  }
+  // Every command answers --help the same way, before its own argument parser sees the flag.
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.out(`flows ${name} — ${command.summary}\n\nusage: ${command.usage}\n`);
+    return EXIT.ok;
   }
   try {
     return await command.run(rest, io);

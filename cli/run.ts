@@ -1,13 +1,18 @@
 import { manualEvent } from '../dsl/event.ts';
+import type { TriggerIR } from '../dsl/ir.ts';
 import { startFlowRun } from '../ingest/start-run.ts';
 import { openProfileStore } from '../profiles/open.ts';
+import { FORCE_NOTE, whyNotStarted } from './entry-check.ts';
 import { EXIT, parseCommandArgs, UsageError, type CliIo } from './io.ts';
 import { dataDir, findFlow, loadProject, mergeProfile, parseEventArg, parseProfileArg, type ProfileSeed } from './project.ts';
 import { withTemporalClient } from './temporal-client.ts';
 
-export const RUN_USAGE = 'flows run FILE --user ID [--event JSON] [--profile JSON] [--config FILE] [--data DIR]';
+export const RUN_USAGE = 'flows run FILE --user ID [--event JSON] [--profile JSON] [--force] [--config FILE] [--data DIR]';
 
-/** Starts a run by hand, under the flow's entry rules. */
+/**
+ * Starts a run by hand, as ingest would: under the trigger's filter and the flow's entry rules.
+ * `--force` skips the filter (and a paused or draft status), and says so.
+ */
 export async function runCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, {
     user: { type: 'string' },
@@ -15,6 +20,7 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
     profile: { type: 'string' },
     config: { type: 'string' },
     data: { type: 'string' },
+    force: { type: 'boolean' },
   });
   if (positionals.length !== 1) throw new UsageError('give exactly one flow file');
   if (!values.user) throw new UsageError('--user is required');
@@ -31,8 +37,15 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
   }
   return withTemporalClient(io, 'run', async (client) => {
     const profiles = await openProfileStore(dataDir(io, values.data));
-    if (values.profile) await profiles.update(values.user!, (p) => mergeProfile(p, seed));
-    const outcome = await startFlowRun({ client, profiles, config: project.config }, flow, values.user!, event);
+    const profile = values.profile ? await profiles.update(values.user!, (p) => mergeProfile(p, seed)) : await profiles.get(values.user!);
+    const refused = whyNotStarted(flow, event, profile, Date.now());
+    if (refused && !values.force) {
+      io.out(`not started: ${refused}\n(--force starts it anyway)\n`);
+      return EXIT.findings;
+    }
+    if (refused) io.out(`${FORCE_NOTE}: ${refused}\n`);
+    const forced = refused ? { ...flow, status: 'active' as const } : flow;
+    const outcome = await startFlowRun({ client, profiles, config: project.config }, forced, values.user!, event);
     if (outcome.started) {
       io.out(`started ${outcome.workflowId} (run ${outcome.runId})\n`);
       return EXIT.ok;
@@ -42,5 +55,5 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
   });
 }
 
-const triggerName = (trigger: import('../dsl/ir.ts').TriggerIR): string =>
+const triggerName = (trigger: TriggerIR): string =>
   trigger.kind === 'event' ? trigger.event : trigger.kind === 'audience' ? `audience_${trigger.on}` : `user_${trigger.kind}`;

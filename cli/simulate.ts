@@ -1,25 +1,55 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { stepLabel } from '../dsl/describe.ts';
 import { humanDuration } from '../dsl/durations.ts';
 import { manualEvent } from '../dsl/event.ts';
-import type { RecordingDestination } from '../destinations/recording.ts';
-import type { DestinationCall } from '../destinations/types.ts';
+import { stepsById } from '../dsl/ir.ts';
+import type { CallContext, DestinationCall, DestinationClient } from '../destinations/types.ts';
 import { startFlowRun } from '../ingest/start-run.ts';
 import { FileProfileStore } from '../profiles/file-store.ts';
 import { destinationClients } from '../worker/destination-clients.ts';
 import { installRuntime } from '../worker/runtime.ts';
 import { startWorkers } from '../worker/start.ts';
 import type { FlowRunResult } from '../workflows/input.ts';
+import { FORCE_NOTE, whyNotStarted } from './entry-check.ts';
 import { EXIT, parseCommandArgs, UsageError, type CliIo } from './io.ts';
 import { findFlow, loadProject, mergeProfile, parseEventArg, parseProfileArg, type ProfileSeed } from './project.ts';
 import { timeSkippingEnvironment } from '../dev/test-environments.ts';
 
-export const SIMULATE_USAGE = 'flows simulate FILE [--event JSON] [--user ID] [--profile JSON] [--config FILE]';
+export const SIMULATE_USAGE = 'flows simulate FILE [--event JSON] [--user ID] [--profile JSON] [--force] [--config FILE]';
+
+interface Attempt {
+  destination: string;
+  call: DestinationCall;
+  at: number;
+  error?: string;
+}
+
+/** Keeps every call a client is asked to make, and how it ended, then lets the real client make it. */
+function observed(client: DestinationClient, attempts: Attempt[], clock: () => number): DestinationClient {
+  return {
+    name: client.name,
+    type: client.type,
+    async perform(call: DestinationCall, context: CallContext) {
+      const attempt: Attempt = { destination: client.name, call, at: context.scheduledAt ?? clock() };
+      attempts.push(attempt);
+      try {
+        return await client.perform(call, context);
+      } catch (error) {
+        attempt.error = (error as Error).message;
+        throw error;
+      }
+    },
+  };
+}
 
 /**
- * Runs a flow on the time-skipping test server with recording destinations: days of waiting
- * pass in seconds, nothing leaves the machine, and every call is printed with its simulated time.
+ * Runs a flow as production would, on the time-skipping test server: days of waiting pass in
+ * seconds. First it says whether ingest would start the run at all (trigger, filter, status);
+ * then the real destination clients run against the local fake servers, so a step fails exactly
+ * where it would for real (no email identity, a missing template variable), and nothing leaves
+ * the machine.
  */
 export async function simulateCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, {
@@ -27,15 +57,16 @@ export async function simulateCommand(args: string[], io: CliIo): Promise<number
     user: { type: 'string' },
     profile: { type: 'string' },
     config: { type: 'string' },
+    force: { type: 'boolean' },
   });
   if (positionals.length !== 1) throw new UsageError('give exactly one flow file');
   const project = loadProject(io, { paths: positionals, ...(values.config ? { config: values.config } : {}) });
   if (!project) return EXIT.findings;
-  const flow = { ...findFlow(project, positionals[0]!, io)!, status: 'active' as const };
+  const found = findFlow(project, positionals[0]!, io)!;
   let raw;
   let seed: ProfileSeed = {};
   try {
-    raw = parseEventArg(values.event, flow.trigger.kind === 'event' ? flow.trigger.event : 'manual');
+    raw = parseEventArg(values.event, found.trigger.kind === 'event' ? found.trigger.event : 'manual');
     if (values.profile) seed = parseProfileArg(values.profile);
   } catch (error) {
     throw new UsageError((error as Error).message);
@@ -47,39 +78,54 @@ export async function simulateCommand(args: string[], io: CliIo): Promise<number
   const env = await timeSkippingEnvironment();
   try {
     const profiles = new FileProfileStore(dir);
-    await profiles.update(user, (p) => mergeProfile(p, seed));
-    const destinations = (await destinationClients(project.config, { mode: 'record' })).clients as Map<string, RecordingDestination>;
+    const profile = await profiles.update(user, (p) => mergeProfile(p, seed));
+    const event = manualEvent(raw, 'simulated-event', await env.currentTimeMs());
+    io.out(`simulating ${found.flow} (version ${found.version}) for user ${user} on ${raw.name}\n`);
+    const refused = whyNotStarted(found, event, profile, event.timestamp);
+    if (refused && !values.force) {
+      io.out(`\nwould not start: ${refused}\n(--force simulates it anyway)\n`);
+      return EXIT.findings;
+    }
+    io.out(refused ? `${FORCE_NOTE}: ${refused}\n` : `would start: the trigger matches; entry rule reentry ${found.entry.reentry} (a first entry)\n`);
+    const flow = { ...found, status: 'active' as const };
+
+    const clients = await destinationClients(project.config, { mode: 'fake' });
+    const attempts: Attempt[] = [];
+    const destinations = new Map([...clients.clients].map(([name, client]) => [name, observed(client, attempts, Date.now)]));
     const workers = await startWorkers({ connection: env.nativeConnection, namespace: 'default', config: project.config, profiles, destinations });
-    const outcome = await startFlowRun(
-      { client: env.client, profiles, config: project.config, searchAttributes: false },
-      flow,
-      user,
-      manualEvent(raw, 'simulated-event', await env.currentTimeMs()),
-    );
-    if (!outcome.started) throw new Error(`not started: ${outcome.reason}`);
-    const handle = env.client.workflow.getHandle(outcome.workflowId);
     let result: FlowRunResult | undefined;
     let failure: string | undefined;
+    let startedAt = event.timestamp;
+    let endedAt = startedAt;
     try {
-      result = await handle.result();
-    } catch (error) {
-      failure = (error as { cause?: Error }).cause?.message ?? (error as Error).message;
+      const outcome = await startFlowRun({ client: env.client, profiles, config: project.config, searchAttributes: false }, flow, user, event);
+      if (!outcome.started) throw new Error(`not started: ${outcome.reason}`);
+      const handle = env.client.workflow.getHandle(outcome.workflowId);
+      try {
+        result = await handle.result();
+      } catch (error) {
+        failure = (error as { cause?: Error }).cause?.message ?? (error as Error).message;
+      }
+      // The run's own start and close times are simulated time; the server's clock may run on past them.
+      const described = await handle.describe();
+      startedAt = described.startTime.getTime();
+      endedAt = described.closeTime?.getTime() ?? startedAt;
+    } finally {
+      await workers.shutdown();
+      await clients.close();
     }
-    // The run's own start and close times are simulated time; the server's clock may run on past them.
-    const described = await handle.describe();
-    const startedAt = described.startTime.getTime();
-    const endedAt = described.closeTime?.getTime() ?? startedAt;
-    await workers.shutdown();
 
-    io.out(`simulated ${flow.flow} (version ${flow.version}) for user ${user} on ${raw.name}\n\ncalls that would have been made:\n`);
-    const calls = [...destinations.values()].flatMap((d) => d.calls).sort((a, b) => a.at.localeCompare(b.at));
-    if (calls.length === 0) io.out('  (none)\n');
-    for (const c of calls) {
-      io.out(`  ${`+${humanDuration(Date.parse(c.at) - startedAt)}`.padEnd(12)} ${c.at}  ${c.call.kind} → ${c.destination}  ${summary(c.call)}\n`);
+    io.out(`\ncalls the run made (real clients, fake servers):\n`);
+    if (attempts.length === 0) io.out('  (none)\n');
+    for (const a of attempts) {
+      const when = `+${humanDuration(a.at - startedAt)}`.padEnd(12);
+      io.out(`  ${when} ${new Date(a.at).toISOString()}  ${a.call.kind} → ${a.destination}  ${a.error ? `FAILED: ${a.error}` : summary(a.call)}\n`);
     }
     const elapsed = humanDuration(endedAt - startedAt);
+    const steps = stepsById(flow);
+    const name = (id: string) => (steps.get(id) ? stepLabel(steps.get(id)!) : id);
     if (result) {
-      io.out(`\npath: ${result.path.join(' → ')}\n`);
+      io.out(`\npath: ${result.path.map(name).join(' → ')}\n`);
       io.out(`outcome: ${result.outcome}${result.exitReason ? ` (${result.exitReason})` : ''} after ${elapsed} of simulated time\n`);
       return EXIT.ok;
     }

@@ -1,14 +1,13 @@
 import { join, relative } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
-import { AesGcmCodec } from '../codec/aes-gcm-codec.ts';
-import { buildCodecServer } from '../codec/codec-server.ts';
 import { startDevServer } from '../dev/dev-server.ts';
 import { openProfileStore } from '../profiles/open.ts';
 import { destinationClients } from '../worker/destination-clients.ts';
 import { installRuntime } from '../worker/runtime.ts';
 import { registerSearchAttributes } from '../worker/search-attributes.ts';
 import { startWorkers } from '../worker/start.ts';
+import { listenCodecServer } from './codec-server.ts';
 import { EXIT, parseCommandArgs, UsageError, type CliIo } from './io.ts';
 import { serveIngest } from './ingest.ts';
 import { dataDir, loadProject } from './project.ts';
@@ -39,12 +38,13 @@ export async function startCommand(args: string[], io: CliIo): Promise<number> {
   installRuntime('WARN');
 
   io.out(`starting the Temporal dev server (state in ${show(join(data, 'temporal.sqlite'))})…\n`);
-  // With a payload key, Temporal Web decrypts through a codec server on :8888 (only this machine's browser reaches it).
-  const codec = process.env.FLOWLINE_PAYLOAD_KEY ? buildCodecServer(AesGcmCodec.fromSecret(process.env.FLOWLINE_PAYLOAD_KEY), { allowOrigin: `http://localhost:${uiPort}` }) : undefined;
-  if (codec) await codec.listen({ port: 8888, host: '127.0.0.1' });
+  // With a payload key, Temporal Web decrypts through a codec server on :8888. It wants a token, which
+  // Temporal Web sends as the first path segment of its codec endpoint (its dev server has no header setting).
   let server;
+  let codec;
   try {
-    server = await startDevServer({ dataDir: data, port, uiPort, ...(codec ? { codecEndpoint: 'http://127.0.0.1:8888' } : {}) });
+    codec = await listenCodecServer({ port: 8888, host: '127.0.0.1', allowOrigins: [`http://localhost:${uiPort}`, `http://127.0.0.1:${uiPort}`] });
+    server = await startDevServer({ dataDir: data, port, uiPort, ...(codec ? { codecEndpoint: codec.endpoint } : {}) });
   } catch (error) {
     io.err(`flows start: ${(error as Error).message}\n`);
     await codec?.close();
@@ -80,7 +80,7 @@ export async function startCommand(args: string[], io: CliIo): Promise<number> {
         `  Temporal Web     ${server.uiUrl}`,
         `  Worker           ${workers.queues.length} task queues: ${workers.queues.join(', ')}`,
         `  Flows            ${project.flows.length} from flows/ (${active} active)`,
-        `  Payloads         ${codec ? 'encrypted in Temporal (FLOWLINE_PAYLOAD_KEY); Temporal Web decrypts through http://127.0.0.1:8888' : 'not encrypted (set FLOWLINE_PAYLOAD_KEY to encrypt them in Temporal)'}`,
+        `  Payloads         ${codec ? `encrypted in Temporal (FLOWLINE_PAYLOAD_KEY); Temporal Web decrypts through ${codec.url} (token-protected)` : 'not encrypted (set FLOWLINE_PAYLOAD_KEY to encrypt them in Temporal)'}`,
         `  Profiles         ${process.env.FLOWLINE_DATABASE_URL ? 'PostgreSQL (FLOWLINE_DATABASE_URL)' : show(join(data, 'profiles'))}`,
         `  Ingest API       ${ingest.url}/v2/events (mParticle Events API; Basic auth ${process.env.FLOWLINE_INGEST_KEY ? 'from FLOWLINE_INGEST_KEY/SECRET' : 'flowline-dev:flowline-dev — set FLOWLINE_INGEST_KEY/SECRET for your own'})`,
         '',

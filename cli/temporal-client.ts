@@ -1,5 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
-import { dataConverter } from '../codec/aes-gcm-codec.ts';
+import { dataConverter } from '../codec/data-converter.ts';
 import { connectionOptions, temporalSettings, unreachable } from '../worker/connection.ts';
 import { EXIT, type CliIo } from './io.ts';
 

@@ -1,4 +1,5 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 
 interface JsonPayload {
@@ -16,23 +17,74 @@ const toJson = (p: Payload): JsonPayload => ({
   data: Buffer.from(p.data ?? new Uint8Array()).toString('base64'),
 });
 
+export interface CodecServerOptions {
+  /** Required on every /encode and /decode: as the first path segment (`/<token>/decode`) or `Authorization: Bearer <token>`. */
+  token: string;
+  /** Browser origins allowed to call (Temporal Web's); default http://localhost:8233 and http://127.0.0.1:8233. */
+  allowOrigins?: string[];
+  /** Host names accepted in the Host header besides loopback (localhost, 127.0.0.1, ::1). */
+  allowHosts?: string[];
+}
+
+const LOOPBACK = ['localhost', '127.0.0.1', '::1'];
+export const DEFAULT_ORIGINS = ['http://localhost:8233', 'http://127.0.0.1:8233'];
+
+/** A random token for when FLOWLINE_CODEC_TOKEN is not set; URL-safe so it can sit in the endpoint path. */
+export const newCodecToken = (): string => randomBytes(24).toString('base64url');
+
+/** The Host header's name without port or IPv6 brackets, lower-cased. */
+function hostName(host: string | undefined): string {
+  const h = (host ?? '').trim().toLowerCase();
+  if (h.startsWith('[')) return h.slice(1, h.indexOf(']'));
+  return h.replace(/:\d*$/, '');
+}
+
+/** Compares over fixed-length digests so neither the content nor the length of the token leaks through timing. */
+const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
+
 /**
- * Temporal's codec server protocol: POST /encode and /decode with `{payloads: [...]}`. Point
- * Temporal Web at it ("Codec Server" in settings, or `temporal server start-dev --ui-codec-endpoint`)
- * and whoever runs it with the key sees decrypted payloads; the history itself stays encrypted.
+ * Temporal's codec server protocol: POST /encode and /decode with `{payloads: [...]}`, so Temporal
+ * Web can show decrypted payloads. It decrypts for whoever passes its checks, so it is not open:
+ * - a token on every call, because anything on this machine (or the network) can reach the port;
+ * - the Host header must name loopback or a configured host, so a web page whose own host name a
+ *   DNS rebinding attack points at this machine is refused;
+ * - only Temporal Web's origin gets CORS headers, and calls from other browser origins are refused.
  */
-export function buildCodecServer(codec: PayloadCodec, options: { allowOrigin?: string } = {}): FastifyInstance {
-  const app = Fastify();
-  const origin = options.allowOrigin ?? 'http://localhost:8233';
-  app.addHook('onRequest', async (_request, reply) => {
-    reply.header('access-control-allow-origin', origin);
-    reply.header('access-control-allow-methods', 'POST, OPTIONS');
-    reply.header('access-control-allow-headers', 'content-type, x-namespace, authorization');
-    reply.header('access-control-allow-credentials', 'true');
+export function buildCodecServer(codec: PayloadCodec, options: CodecServerOptions): FastifyInstance {
+  if (!options.token) throw new Error('the codec server needs a token (FLOWLINE_CODEC_TOKEN)');
+  const app = Fastify({ bodyLimit: 16 * 1024 * 1024 });
+  const origins = new Set(options.allowOrigins ?? DEFAULT_ORIGINS);
+  const hosts = new Set([...LOOPBACK, ...(options.allowHosts ?? []).map((h) => hostName(h))]);
+  const expected = digest(options.token);
+
+  app.addHook('onRequest', async (request, reply) => {
+    if (!hosts.has(hostName(request.headers.host))) {
+      return reply.code(403).send({ error: 'Host header not allowed; start the codec server with --allow-host NAME to serve that name' });
+    }
+    const origin = request.headers.origin;
+    if (origin !== undefined) {
+      if (!origins.has(origin)) return reply.code(403).send({ error: 'origin not allowed; start the codec server with --allow-origin for Temporal Web' });
+      reply.header('access-control-allow-origin', origin);
+      reply.header('vary', 'origin');
+      reply.header('access-control-allow-methods', 'POST, OPTIONS');
+      reply.header('access-control-allow-headers', 'content-type, x-namespace, authorization');
+      reply.header('access-control-allow-credentials', 'true');
+    }
+    if (request.method === 'OPTIONS') return reply.code(204).send(); // preflights carry no credentials
+    return undefined;
   });
-  app.options('/*', async (_request, reply) => reply.code(204).send());
+
+  const authorized = (request: FastifyRequest<{ Params: { token?: string } }>): boolean => {
+    const bearer = /^bearer\s+(.+)$/i.exec(request.headers.authorization ?? '')?.[1]?.trim();
+    const given = request.params.token ?? bearer;
+    return given !== undefined && timingSafeEqual(digest(given), expected);
+  };
+
   for (const direction of ['encode', 'decode'] as const) {
-    app.post(`/${direction}`, async (request, reply) => {
+    const handler = async (request: FastifyRequest<{ Params: { token?: string } }>, reply: FastifyReply) => {
+      if (!authorized(request)) {
+        return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'codec server token missing or wrong: use the endpoint URL it printed' });
+      }
       const body = request.body as { payloads?: JsonPayload[] } | undefined;
       if (!Array.isArray(body?.payloads)) return reply.code(400).send({ error: 'expected {"payloads": [...]}' });
       try {
@@ -41,7 +93,9 @@ export function buildCodecServer(codec: PayloadCodec, options: { allowOrigin?: s
       } catch (error) {
         return reply.code(400).send({ error: (error as Error).message });
       }
-    });
+    };
+    app.post(`/${direction}`, handler);
+    app.post(`/:token/${direction}`, handler);
   }
   return app;
 }

@@ -1,5 +1,5 @@
 import { DestinationError } from './errors.ts';
-import { check, exchange, parseJson, type HttpResponse } from './http.ts';
+import { check, exchange, parseJson, refusal, type HttpResponse } from './http.ts';
 import type { ClientSettings } from './settings.ts';
 import type { CallContext, CallResult, DestinationCall, DestinationClient, VarChange } from './types.ts';
 
@@ -65,14 +65,15 @@ export class ClevertapClient implements DestinationClient {
     if (failed.length > 0) {
       // 555 is CleverTap's only per-record code worth retrying (a server error).
       const retryable = failed.every((f) => f.code === 555);
-      throw new DestinationError(`record not processed: ${failed.map((f) => `${f.error ?? 'unknown'} (code ${f.code})`).join('; ')}`, retryable, { status: response.status });
+      const text = `record not processed: ${failed.slice(0, 5).map((f) => `${f.error ?? 'unknown'} (code ${f.code})`).join('; ')}`;
+      throw new DestinationError(refusal(response, text), retryable, { status: response.status });
     }
   }
 
   private async send(path: string, body: unknown, context: CallContext): Promise<CallResult> {
     const response = await this.post(path, body, context);
     const answer = parseJson(response.text) as { status?: string; message_id?: string | number; error?: string } | undefined;
-    if (answer?.status === 'fail') throw new DestinationError(`${answer.error ?? 'send failed'}`, false, { status: response.status });
+    if (answer?.status === 'fail') throw new DestinationError(refusal(response, answer.error ?? 'send failed'), false, { status: response.status });
     return answer?.message_id !== undefined ? { id: String(answer.message_id) } : {};
   }
 

@@ -1,3 +1,5 @@
+import { fetch, type Dispatcher } from 'undici';
+import { clip, knownErrorText } from './error-text.ts';
 import { DestinationError } from './errors.ts';
 
 export interface HttpRequest {
@@ -7,12 +9,18 @@ export interface HttpRequest {
   body?: string;
   timeoutMs: number;
   signal?: AbortSignal;
+  /** The connection pool to use (a webhook's, pinned to the addresses it checked). */
+  dispatcher?: Dispatcher;
+  /** How errors name the request; default method and path (never the query, which may carry tokens). */
+  endpoint?: string;
 }
 
 export interface HttpResponse {
   status: number;
-  headers: Headers;
+  headers: { get(name: string): string | null };
   text: string;
+  /** What was asked, for error messages: `POST /v2/events`. */
+  endpoint: string;
 }
 
 /**
@@ -23,16 +31,16 @@ export interface HttpResponse {
 export async function exchange(destination: string, request: HttpRequest): Promise<HttpResponse> {
   const timeout = AbortSignal.timeout(request.timeoutMs);
   const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
-  let response: Response;
   try {
-    response = await fetch(request.url, {
+    const response = await fetch(request.url, {
       method: request.method,
       headers: request.headers ?? {},
       ...(request.body !== undefined ? { body: request.body } : {}),
+      ...(request.dispatcher ? { dispatcher: request.dispatcher } : {}),
       signal,
       redirect: 'manual',
     });
-    return { status: response.status, headers: response.headers, text: await response.text() };
+    return { status: response.status, headers: response.headers, text: await response.text(), endpoint: request.endpoint ?? endpointOf(request) };
   } catch (error) {
     const host = safeHost(request.url);
     if (timeout.aborted) throw new DestinationError(`no answer from ${host} within ${request.timeoutMs} ms`, true, { destination });
@@ -40,6 +48,14 @@ export async function exchange(destination: string, request: HttpRequest): Promi
     throw new DestinationError(`cannot reach ${host}: ${cause?.code ?? cause?.message ?? (error as Error).message}`, true, { destination });
   }
 }
+
+const endpointOf = (request: HttpRequest): string => {
+  try {
+    return `${request.method} ${new URL(request.url).pathname}`;
+  } catch {
+    return request.method;
+  }
+};
 
 /** Host only: URLs may carry tokens, and errors end up in Temporal history. */
 export function safeHost(url: string): string {
@@ -51,7 +67,7 @@ export function safeHost(url: string): string {
 }
 
 /** Retry-After in seconds or as an HTTP date, in milliseconds from now. */
-export function retryAfterMs(headers: Headers, now = Date.now()): number | undefined {
+export function retryAfterMs(headers: HttpResponse['headers'], now = Date.now()): number | undefined {
   const value = headers.get('retry-after');
   if (!value) return undefined;
   if (/^\d+$/.test(value.trim())) return Number(value) * 1000;
@@ -59,21 +75,33 @@ export function retryAfterMs(headers: Headers, now = Date.now()): number | undef
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
+export interface CheckOptions {
+  /** The destination's own error text, from the fields its API documents. */
+  errorText?: (response: HttpResponse) => string | undefined;
+  /** What a status means at this destination when its answer has no text (mParticle's bare 401/403). */
+  statusText?: (status: number) => string | undefined;
+  retryAfter?: (response: HttpResponse) => number | undefined;
+}
+
+/**
+ * What a refusal says: the status, the destination's error text and the endpoint refused.
+ * Only known error fields are read, never the raw body (it may echo the request's credentials).
+ */
+export function refusal(response: Pick<HttpResponse, 'status' | 'endpoint' | 'text'>, text?: string, statusText?: CheckOptions['statusText']): string {
+  const said = text ?? knownErrorText(parseJson(response.text)) ?? statusText?.(response.status) ?? 'the answer has no error text';
+  return `${response.status}: ${clip(said, 300)} [${response.endpoint}]`;
+}
+
 /**
  * The shared classification of an answer: 2xx passes; 408, 429 and 5xx are retryable (after
  * Retry-After, or what the destination gives instead); any other status is not, and carries
  * the destination's own error text.
  */
-export function check(
-  destination: string,
-  response: HttpResponse,
-  options: { errorText?: (response: HttpResponse) => string | undefined; retryAfter?: (response: HttpResponse) => number | undefined } = {},
-): void {
+export function check(destination: string, response: HttpResponse, options: CheckOptions = {}): void {
   if (response.status >= 200 && response.status < 300) return;
-  const text = options.errorText?.(response) ?? (response.text.slice(0, 300) || 'no details');
   const retryable = response.status === 408 || response.status === 429 || response.status >= 500;
   const wait = retryable ? (retryAfterMs(response.headers) ?? options.retryAfter?.(response)) : undefined;
-  throw new DestinationError(`${response.status}: ${text}`, retryable, {
+  throw new DestinationError(refusal(response, options.errorText?.(response), options.statusText), retryable, {
     destination,
     status: response.status,
     ...(wait !== undefined ? { retryAfterMs: wait } : {}),

@@ -1,5 +1,5 @@
 import { DestinationError } from './errors.ts';
-import { basic, check, exchange, parseJson, type HttpResponse } from './http.ts';
+import { basic, check, exchange, parseJson, refusal, type HttpResponse } from './http.ts';
 import type { ClientSettings } from './settings.ts';
 import { resultingValues } from './var-values.ts';
 import type { CallContext, CallResult, DestinationCall, DestinationClient } from './types.ts';
@@ -50,7 +50,7 @@ export class MoengageClient implements DestinationClient {
     });
     check(this.name, response, { errorText });
     const answer = parseJson(response.text) as { status?: string } | undefined;
-    if (answer?.status === 'fail') throw new DestinationError(errorText(response) ?? 'MoEngage answered fail', false, { status: response.status });
+    if (answer?.status === 'fail') throw new DestinationError(refusal(response, errorText(response) ?? 'MoEngage answered fail'), false, { status: response.status });
   }
 }
 

@@ -65,7 +65,7 @@ export class MparticleClient implements DestinationClient {
       timeoutMs: this.settings.timeoutMs,
       ...(context.signal ? { signal: context.signal } : {}),
     });
-    check(this.name, response, { errorText });
+    check(this.name, response, { errorText, statusText });
     return { id: batch.source_request_id as string };
   }
 }
@@ -73,6 +73,14 @@ export class MparticleClient implements DestinationClient {
 /** `{"errors":[{code, message}]}`. */
 const errorText = (response: HttpResponse): string | undefined =>
   (parseJson(response.text) as { errors?: Array<{ code?: string; message?: string }> } | undefined)?.errors?.map((e) => `${e.message} (${e.code})`).join('; ');
+
+/** mParticle answers 401 and 403 with no body: say what each means and which settings to check. */
+const statusText = (status: number): string | undefined =>
+  status === 401
+    ? 'no credentials were received (mParticle sends no details; check api_key and api_secret)'
+    : status === 403
+      ? 'the API key or secret is not valid for this input (mParticle sends no details; check api_key and api_secret)'
+      : undefined;
 
 /** mParticle attribute values are strings. */
 const stringify = (values: Record<string, unknown>) =>

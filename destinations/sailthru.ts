@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { DestinationError } from './errors.ts';
-import { check, exchange, parseJson, type HttpResponse } from './http.ts';
+import { check, exchange, parseJson, refusal, type HttpResponse } from './http.ts';
 import type { ClientSettings } from './settings.ts';
 import { resultingValues } from './var-values.ts';
 import type { CallContext, CallResult, DestinationCall, DestinationClient, UserRef } from './types.ts';
@@ -65,10 +65,11 @@ export class SailthruClient implements DestinationClient {
     const body = parseJson(response.text) as { error?: number; errormsg?: string } | undefined;
     if (response.status === 200 && body?.error === undefined) return body;
     const code = body?.error;
-    if (code === 9) throw new DestinationError(`${response.status}: Sailthru internal error (9): ${body?.errormsg ?? ''}`, true, { status: response.status });
-    if (code !== undefined && NOT_SENDABLE.has(code)) throw new DestinationError(`recipient not sendable (${code}): ${body?.errormsg ?? ''}`, false, { status: response.status });
+    const said = (what: string) => refusal(response, `${what} (${code}): ${body?.errormsg ?? ''}`);
+    if (code === 9) throw new DestinationError(said('Sailthru internal error'), true, { status: response.status });
+    if (code !== undefined && NOT_SENDABLE.has(code)) throw new DestinationError(said('recipient not sendable'), false, { status: response.status });
     check(this.name, response, { errorText: errorText, retryAfter: resetWait });
-    throw new DestinationError(`${response.status}: ${errorText(response) ?? 'unexpected answer'}`, false, { status: response.status });
+    throw new DestinationError(refusal(response, errorText(response) ?? 'unexpected answer'), false, { status: response.status });
   }
 }
 

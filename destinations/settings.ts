@@ -1,6 +1,7 @@
 import type { DestinationConfig } from '../dsl/config.ts';
 import { parseDuration } from '../dsl/durations.ts';
 import { resolveEnvReferences } from '../dsl/env-references.ts';
+import { secretValues } from './credentials.ts';
 import { DEFAULT_TIMEOUT_MS } from './routes.ts';
 
 /** A destination's settings with every `${VAR}` replaced by its value: only ever held in memory. */
@@ -12,6 +13,8 @@ export interface ClientSettings {
   /** Any text with `${VAR}` references, resolved the same way (webhook headers). */
   resolve(text: string): string;
   baseUrl(defaultUrl: string): string;
+  /** The resolved secrets: what errors are scrubbed of. */
+  secrets: string[];
   raw: DestinationConfig;
 }
 
@@ -24,6 +27,7 @@ export function resolveSettings(config: DestinationConfig, env: NodeJS.ProcessEn
     get: (key) => resolve(config[key]),
     resolve: (text) => resolve(text)!,
     baseUrl: (defaultUrl) => String(config.base_url ?? defaultUrl).replace(/\/+$/, ''),
+    secrets: secretValues(config, env),
     raw: config,
   };
 }

@@ -1,13 +1,22 @@
+import type { DataConverter } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { dataConverter } from '../codec/data-converter.ts';
 import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes.ts';
 import { temporalCli, temporalTestServer } from './tools.ts';
 
+// The environment's client encrypts as the workers do (FLOWLINE_PAYLOAD_KEY), so it reads their results.
+const clientOptions = (converter: DataConverter | undefined) => (converter ? { client: { dataConverter: converter } } : {});
+
 /** A Temporal CLI dev server of its own (no Web UI) with Flowline's search attributes: for tests and benchmarks. */
-export const devServerEnvironment = (extraArgs: string[] = []): Promise<TestWorkflowEnvironment> =>
+export const devServerEnvironment = (extraArgs: string[] = [], converter = dataConverter()): Promise<TestWorkflowEnvironment> =>
   TestWorkflowEnvironment.createLocal({
     server: { executable: { type: 'existing-path', path: temporalCli() }, searchAttributes: [...SEARCH_ATTRIBUTES], ui: false, extraArgs },
+    ...clientOptions(converter),
   });
 
 /** The time-skipping test server (it has no search attributes): for `flows simulate` and tests with long waits. */
-export const timeSkippingEnvironment = (): Promise<TestWorkflowEnvironment> =>
-  TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: temporalTestServer() } } });
+export const timeSkippingEnvironment = (converter = dataConverter()): Promise<TestWorkflowEnvironment> =>
+  TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: temporalTestServer() } },
+    ...clientOptions(converter),
+  });

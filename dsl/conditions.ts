@@ -1,4 +1,5 @@
 import { parseDuration } from './durations.ts';
+import { patternProblem } from './patterns.ts';
 import type { DataPath } from './source.ts';
 import { suggestion } from './suggest.ts';
 
@@ -81,24 +82,21 @@ const suggestedRoot = (root: string): string => {
 };
 
 /** Why an operand does not fit its operator, or undefined when it does. */
-export function operandProblem(op: string, value: unknown): string | undefined {
+export function operandProblem(op: string, value: unknown): { message: string; hint?: string } | undefined {
   switch (op) {
     case 'matches':
-      try {
-        new RegExp(String(value));
-        return undefined;
-      } catch (error) {
-        return `'${String(value)}' is not a regular expression: ${(error as Error).message}`;
-      }
+      return patternProblem(String(value));
     case 'before':
     case 'after':
-      return Number.isNaN(Date.parse(String(value))) ? `'${String(value)}' is not a date; write ISO 8601, e.g. 2026-01-31` : undefined;
+      return Number.isNaN(Date.parse(String(value)))
+        ? { message: `'${String(value)}' is not a date; write ISO 8601, e.g. 2026-01-31` }
+        : undefined;
     case 'gt':
     case 'gte':
     case 'lt':
     case 'lte':
       return typeof value === 'string' && Number.isNaN(Number(value)) && Number.isNaN(Date.parse(value))
-        ? `'${value}' is neither a number nor a date, so '${op}' cannot compare with it`
+        ? { message: `'${value}' is neither a number nor a date, so '${op}' cannot compare with it` }
         : undefined;
     default:
       return undefined;

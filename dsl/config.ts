@@ -3,7 +3,7 @@ import type { DestinationType } from '../destinations/capabilities.ts';
 import type { Diagnostic } from './diagnostics.ts';
 import { checkSchema } from './schema-check.ts';
 import { locate, parseSource, type SourceFile } from './source.ts';
-import { envReferences } from './env-references.ts';
+import { envName, hasUserInfo, isLiteralCredential } from './secrets.ts';
 import { isTimeZone } from './time-zones.ts';
 
 export const DEFAULT_CONFIG_FILE = 'flows.config.yaml';
@@ -28,9 +28,6 @@ export interface ConfigResult {
   config: FlowsConfig;
   diagnostics: Diagnostic[];
 }
-
-/** Header names whose values are credentials, so a literal value is a leaked secret. */
-const SECRET_HEADER = /authorization|token|secret|password|api[-_]?key|passcode|signature/i;
 
 export function loadConfig(file: string, text = readFileSync(file, 'utf8')): ConfigResult {
   const { source, diagnostics } = parseSource(file, text);
@@ -62,14 +59,28 @@ function semanticConfigChecks(source: SourceFile, raw: { timezone?: string; dest
   for (const [name, settings] of Object.entries(raw.destinations ?? {})) {
     const headers = (settings.headers ?? {}) as Record<string, string>;
     for (const [header, value] of Object.entries(headers)) {
-      if (SECRET_HEADER.test(header) && envReferences(value).length === 0) {
+      if (isLiteralCredential(header, value, false)) {
         out.push({
           ...locate(source, ['destinations', name, 'headers', header]),
           file: source.file,
           severity: 'error',
           rule: 'literal-secret',
           message: `header '${header}' of destination '${name}' holds a literal credential`,
-          hint: `put the secret in an environment variable and write it as \${VAR}, e.g. "Bearer \${${name.toUpperCase().replace(/-/g, '_')}_TOKEN}"`,
+          hint: `put the secret in an environment variable and write it as \${VAR}, e.g. "Bearer \${${envName(name, 'token')}}"`,
+          sensitive: true,
+        });
+      }
+    }
+    // base_url, and any other URL setting: a password before the host is a secret in the file.
+    for (const [key, value] of Object.entries(settings)) {
+      if (typeof value === 'string' && hasUserInfo(value)) {
+        out.push({
+          ...locate(source, ['destinations', name, key]),
+          file: source.file,
+          severity: 'error',
+          rule: 'literal-secret',
+          message: `${key} of destination '${name}' carries a user name or password before its host`,
+          hint: `remove the user:password@ part; credentials go in the destination's \${ENV_VAR} settings or headers`,
           sensitive: true,
         });
       }

@@ -1,4 +1,5 @@
 import type { ConditionIR } from './conditions.ts';
+import { patternMatches } from './patterns.ts';
 
 /** What a condition can read: the trigger or awaited event, the profile, and this run's vars. */
 export interface Scope {
@@ -52,7 +53,7 @@ function test(op: string, actual: unknown, expected: unknown, now: number): bool
       if (Array.isArray(actual)) return actual.some((a) => equal(a, expected));
       return typeof actual === 'string' && actual.includes(String(expected));
     case 'matches':
-      return actual !== undefined && actual !== null && new RegExp(String(expected)).test(String(actual));
+      return actual !== undefined && actual !== null && patternMatches(String(expected), String(actual));
     case 'gt':
     case 'gte':
     case 'lt':
@@ -77,11 +78,14 @@ function test(op: string, actual: unknown, expected: unknown, now: number): bool
   }
 }
 
-const NUMBER = /^\s*-?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?\s*$/i;
+// `12`, `-3.5`, `.5`, `7.`, `1e3`, with spaces around. Attribute values come from senders, so each
+// part has one way to match (no `\d+\.?\d*`, which backtracks quadratically on 40,000 digits
+// and an `x`), and the spaces are trimmed first: trim() drops exactly what `\s` matches.
+const NUMBER = /^-?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?$/i;
 
 function asNumber(v: unknown): number | undefined {
   if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
-  if (typeof v === 'string' && NUMBER.test(v)) return Number(v);
+  if (typeof v === 'string' && NUMBER.test(v.trim())) return Number(v);
   return undefined;
 }
 

@@ -74,3 +74,21 @@ export type StepIR = StepBase &
 
 export type StepKindIR = StepIR['kind'];
 export type StepOf<K extends StepKindIR> = Extract<StepIR, { kind: K }>;
+
+/** The branches below a step, each a list of steps: the one place that knows where steps nest. */
+export function childLists(step: StepIR): StepIR[][] {
+  if (step.kind === 'check' || step.kind === 'wait_for') return [step.then, step.else];
+  if (step.kind === 'split') return step.branches.map((b) => b.steps);
+  return [];
+}
+
+/** Every step of a tree, depth first in document order. */
+export function* irSteps(steps: readonly StepIR[]): Generator<StepIR> {
+  for (const step of steps) {
+    yield step;
+    for (const list of childLists(step)) yield* irSteps(list);
+  }
+}
+
+/** The steps of a flow by id. */
+export const stepsById = (flow: Pick<FlowIR, 'steps'>): Map<string, StepIR> => new Map([...irSteps(flow.steps)].map((s) => [s.id, s]));

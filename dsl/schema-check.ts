@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import type { Diagnostic } from './diagnostics.ts';
 import { locate, type SourceFile } from './source.ts';
+import { withoutUserInfo } from './secrets.ts';
 import { suggestion } from './suggest.ts';
 import { STEP_KINDS } from './step-kinds.ts';
 
@@ -214,8 +215,11 @@ function patternDiagnostic(def: string | undefined, name: string, value: unknown
       return { ...at, rule: 'rate-limit', message: `${shown} is not a rate limit`, hint: 'write requests per unit: 100/s, 15000/min or 3600/h' };
     case 'timeOfDay':
       return { ...at, rule: 'wait-until', message: `${shown} is not a time of day`, hint: 'write 24-hour HH:MM, e.g. "09:00"' };
-    case 'baseUrl':
-      return { ...at, rule: 'invalid-value', message: `${shown} is not an http(s) URL`, hint: 'e.g. https://api.example.com' };
+    case 'baseUrl': {
+      // A password before the host stays out of the message; the literal-secret check says why.
+      const url = JSON.stringify(withoutUserInfo(String(value)));
+      return { ...at, rule: 'invalid-value', message: `${url} is not an http(s) URL`, hint: 'e.g. https://api.example.com', sensitive: url !== shown };
+    }
     default:
       return { ...at, rule: 'invalid-value', message: `${name} ${shown} has the wrong form` };
   }

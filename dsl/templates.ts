@@ -5,12 +5,37 @@ export type TemplateIR = string | { $liquid: string; refs: string[] };
 
 export const TEMPLATE_ROOTS = ['event', 'profile', 'vars'] as const;
 
+/**
+ * Bounds on one template, so data or a careless loop (`{% for i in (1..100000000) %}`) cannot stall
+ * a worker: a message template is a few KB and renders in microseconds, far inside all three.
+ */
+export const TEMPLATE_LIMITS = {
+  /** Characters of template source. */
+  parseLimit: 100_000,
+  /** Milliseconds of rendering (checked between tags, so one filter can overrun it a little). */
+  renderLimit: 250,
+  /** Characters and list items created while rendering (ranges, joins, appends …). */
+  memoryLimit: 10_000_000,
+} as const;
+
 // strictFilters makes an unknown filter a parse error, so `flows validate` reports it.
-export const liquid = new Liquid({ strictFilters: true });
+export const liquid = new Liquid({ strictFilters: true, ...TEMPLATE_LIMITS });
+
+/** What a liquidjs "… limit exceeded" error says the template did, naming the limit; undefined for other errors. */
+export function exceededLimit(error: unknown): string | undefined {
+  const text = String((error as { originalError?: Error })?.originalError?.message ?? (error as Error)?.message ?? '');
+  const n = (limit: number): string => limit.toLocaleString('en');
+  if (text.startsWith('parse length limit exceeded')) return `is longer than ${n(TEMPLATE_LIMITS.parseLimit)} characters (parseLimit)`;
+  if (text.startsWith('template render limit exceeded')) return `rendered for more than ${TEMPLATE_LIMITS.renderLimit} ms (renderLimit)`;
+  if (text.startsWith('memory alloc limit exceeded')) {
+    return `created more than ${n(TEMPLATE_LIMITS.memoryLimit)} characters or list items while rendering (memoryLimit)`;
+  }
+  return undefined;
+}
 
 const hasMarkup = (text: string): boolean => text.includes('{{') || text.includes('{%');
 
-type Analysis = { paths: string[][] } | { error: string };
+type Analysis = { paths: string[][] } | { error: string; tooLong?: true };
 
 // Validation, the vars rule and the compiler all ask about the same strings: parse each once.
 const analyses = new Map<string, Analysis>();
@@ -24,7 +49,9 @@ function analyze(text: string): Analysis {
       const segments = liquid.globalVariableSegmentsSync(liquid.parse(text)) as Array<Array<string | number>>;
       found = { paths: segments.map((s) => s.map(String)) };
     } catch (error) {
-      found = { error: (error as Error).message.split('\n')[0]!.replace(/, line:\d+, col:\d+$/, '') };
+      const limit = exceededLimit(error);
+      const first = (error as Error).message.split('\n')[0]!.replace(/, line:\d+, col:\d+$/, '');
+      found = limit ? { error: `template ${limit}`, tooLong: true } : { error: first };
     }
     if (analyses.size >= CACHE_LIMIT) analyses.clear();
     analyses.set(text, found);
@@ -33,7 +60,7 @@ function analyze(text: string): Analysis {
 }
 
 export interface TemplateProblem {
-  kind: 'syntax' | 'root';
+  kind: 'syntax' | 'length' | 'root';
   message: string;
   root?: string;
 }
@@ -42,7 +69,7 @@ export interface TemplateProblem {
 export function checkTemplate(text: string): TemplateProblem[] {
   if (!hasMarkup(text)) return [];
   const analysis = analyze(text);
-  if ('error' in analysis) return [{ kind: 'syntax', message: analysis.error }];
+  if ('error' in analysis) return [{ kind: analysis.tooLong ? 'length' : 'syntax', message: analysis.error }];
   const roots = [...new Set(analysis.paths.map((p) => p[0]!))];
   return roots
     .filter((root) => !(TEMPLATE_ROOTS as readonly string[]).includes(root))

@@ -53,6 +53,7 @@ export function checkFlow(file: string, text: string, config: FlowsConfig = empt
         rule,
         message,
         ...(options.hint ? { hint: options.hint } : {}),
+        ...(options.sensitive ? { sensitive: true } : {}),
       });
     },
   };

@@ -29,13 +29,25 @@ export interface NormalizedBatch {
 
 const plain = (name: string): string => name.replace(/^\$/, '');
 
+/**
+ * An identity type as profiles key it. mParticle spells the customer id three ways: `customer_id`
+ * (outbound JSON), `customerid` (the Events API) and `customer` (the audience partner format, from
+ * the Firehose SDK's `UserIdentity.Type`); the rest are the same lower-case name in every format.
+ */
+export const identityType = (type: string): string => {
+  const lower = type.toLowerCase();
+  return lower === 'customerid' || lower === 'customer' ? 'customer_id' : lower;
+};
+
+const digest = (value: unknown): string => createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 24);
+
 const SESSION: Record<string, string> = { session_start: 'mp_session_start', session_end: 'mp_session_end' };
 
 function identitiesOf(batch: MparticleBatch): Record<string, string> {
   const out: Record<string, string> = {};
   const put = (type: string, value: unknown) => {
     if (value === undefined || value === null || value === '') return;
-    out[type === 'customerid' ? 'customer_id' : type] = String(value);
+    out[identityType(type)] = String(value);
   };
   if (Array.isArray(batch.user_identities)) for (const i of batch.user_identities) put(String(i.identity_type ?? ''), i.identity);
   else for (const [type, value] of Object.entries(batch.user_identities ?? {})) put(type, value);
@@ -87,7 +99,7 @@ function eventOf(raw: { event_type?: string; data?: Record<string, any> }, id: s
 
 /** Every event type we act on becomes one FlowEvent; the rest are counted. */
 export function normalizeBatch(batch: MparticleBatch, now: number): NormalizedBatch {
-  const batchId = batch.source_request_id ?? createHash('sha256').update(JSON.stringify(batch)).digest('hex').slice(0, 24);
+  const batchId = batch.source_request_id ?? digest(batch);
   const time = Number(batch.timestamp_unixtime_ms ?? now);
   const events: FlowEvent[] = [];
   let ignored = 0;
@@ -104,4 +116,44 @@ export function normalizeBatch(batch: MparticleBatch, now: number): NormalizedBa
     ignored,
     batchId,
   };
+}
+
+/** mParticle's `audience_membership_change_request`, as its audience outputs send it to `/v2/audiences`. */
+export interface AudienceRequest {
+  type?: string;
+  timestamp_ms?: number;
+  user_profiles?: Array<{
+    mpid?: string | number;
+    user_identities?: Array<{ type: string; encoding?: string; value: string }>;
+    audiences: Array<{ audience_id: string | number; audience_name?: string; action: string }>;
+  }>;
+}
+
+/**
+ * One batch per user profile of an audience request. Ids come from the content (the user, the
+ * audiences and actions, and mParticle's timestamp), so a redelivery is recognised and ids never
+ * depend on the process that received them. Without a timestamp, the same change sent again is
+ * taken for a redelivery. Hashed identities (`md5`, `sha1`, `sha256`) cannot key a profile: skipped.
+ */
+export function audienceBatches(request: AudienceRequest, now: number): NormalizedBatch[] {
+  const sent = request.timestamp_ms;
+  return (request.user_profiles ?? []).map((profile) => {
+    const identities: Record<string, string> = {};
+    for (const id of profile.user_identities ?? []) if ((id.encoding ?? 'raw').toLowerCase() === 'raw') identities[identityType(id.type)] = id.value;
+    if (profile.mpid !== undefined) identities.mpid = String(profile.mpid);
+    const user = Object.entries(identities).sort(([a], [b]) => a.localeCompare(b));
+    const events: FlowEvent[] = profile.audiences
+      .filter((a) => a.action !== 'attribute_update')
+      .map((a) => ({
+        id: `audience:${a.audience_id}:${a.action}:${digest({ user, audience: String(a.audience_id), action: a.action, sent })}`,
+        name: a.action === 'add' ? 'audience_added' : 'audience_removed',
+        type: 'audience_membership_change',
+        timestamp: sent ?? now,
+        attributes: {},
+        audience_id: String(a.audience_id),
+        ...(a.audience_name ? { audience_name: a.audience_name } : {}),
+      }));
+    const changes = profile.audiences.map((a) => [String(a.audience_id), a.action]);
+    return { identities, attributes: {}, deletedAttributes: [], events, ignored: 0, batchId: `audience:${digest({ user, changes, sent })}` };
+  });
 }

@@ -5,6 +5,7 @@ import type { FlowIR, StepIR } from '../dsl/ir.ts';
 import type { Profile, ProfileStore } from '../profiles/store.ts';
 import { workflowId } from '../workflows/input.ts';
 import { eventSignal } from '../workflows/messages.ts';
+import { FLOW_ID, USER_ID } from '../workflows/search-attributes.ts';
 import { resolveUser } from './identity.ts';
 import type { NormalizedBatch } from './normalize.ts';
 import { startFlowRun, type NotStarted } from './start-run.ts';
@@ -63,7 +64,9 @@ function attributeChanges(before: Profile, batch: NormalizedBatch, now: number):
 /**
  * One batch: update the profile, signal the runs that wait for its events, start the flows its
  * events trigger. Throws when Temporal does not accept a start or signal, so the caller can
- * answer "retry": nothing is marked as handled until everything was accepted.
+ * answer "retry". Each event is marked as handled as soon as its starts and signals were
+ * accepted, so a retry after a failure on a later event never starts or signals it twice; the
+ * batch is marked once all its events are.
  */
 export async function routeBatch(deps: RouteDeps, batch: NormalizedBatch): Promise<BatchOutcome> {
   const outcome: BatchOutcome = { anonymous: false, duplicate: false, started: 0, signalled: 0, notStarted: {}, ignored: batch.ignored };
@@ -87,7 +90,6 @@ export async function routeBatch(deps: RouteDeps, batch: NormalizedBatch): Promi
   });
   const events = [...batch.events, ...attributeChanges(before!, batch, now)];
   const flows = deps.flows();
-  const handled: string[] = [];
   for (const event of events) {
     const eventKey = `event:${user}:${event.id}`;
     if (await deps.profiles.seen(eventKey)) continue;
@@ -98,22 +100,32 @@ export async function routeBatch(deps: RouteDeps, batch: NormalizedBatch): Promi
       if (started.started) outcome.started++;
       else outcome.notStarted[started.reason] = (outcome.notStarted[started.reason] ?? 0) + 1;
     }
-    handled.push(eventKey);
+    await deps.profiles.markSeen([eventKey]);
   }
-  await deps.profiles.markSeen([...handled, batchKey]);
+  await deps.profiles.markSeen([batchKey]);
   return outcome;
 }
 
-/** Signals the user's running runs of a flow; a run that has ended is not an error. */
+/** A string literal in a visibility query: every backslash and quote escaped, so data never becomes query. */
+export const queryString = (value: string): string => `'${value.replace(/[\\']/g, (c) => `\\${c}`)}'`;
+
+/**
+ * Signals the user's running runs of a flow; a run that has ended is not an error. The runs
+ * found by the visibility query are checked against the user again, and the signal names the
+ * user, so the run itself ignores an event for anyone else.
+ */
 async function signalRuns(deps: RouteDeps, flow: FlowIR, user: string, event: FlowEvent): Promise<number> {
   const ids: string[] = [];
   if (flow.entry.reentry === 'always') {
-    for await (const run of deps.client.workflow.list({ query: `FlowId = '${flow.flow}' AND UserId = '${user.replace(/'/g, "\\'")}' AND ExecutionStatus = 'Running'` })) ids.push(run.workflowId);
+    const query = `FlowId = ${queryString(flow.flow)} AND UserId = ${queryString(user)} AND ExecutionStatus = 'Running'`;
+    for await (const run of deps.client.workflow.list({ query })) {
+      if (run.typedSearchAttributes.get(USER_ID) === user && run.typedSearchAttributes.get(FLOW_ID) === flow.flow) ids.push(run.workflowId);
+    }
   } else ids.push(workflowId(flow.flow, user));
   let signalled = 0;
   for (const id of ids) {
     try {
-      await deps.client.workflow.getHandle(id).signal(eventSignal, event);
+      await deps.client.workflow.getHandle(id).signal(eventSignal, event, user);
       signalled++;
     } catch (error) {
       if (!(error instanceof WorkflowNotFoundError)) throw error;

@@ -3,7 +3,7 @@ import type { FlowsConfig } from '../dsl/config.ts';
 import type { FlowEvent } from '../dsl/event.ts';
 import type { FlowIR } from '../dsl/ir.ts';
 import { routesFor } from '../destinations/routes.ts';
-import type { ProfileStore } from '../profiles/store.ts';
+import type { ProfileStore, Reservation } from '../profiles/store.ts';
 import { workflowId, type FlowRunInput } from '../workflows/input.ts';
 import { FLOW_ID, FLOW_STEP, FLOW_VERSION, USER_ID } from '../workflows/search-attributes.ts';
 import { FLOW_TASK_QUEUE } from '../workflows/task-queues.ts';
@@ -28,6 +28,8 @@ export type StartOutcome = { started: true; workflowId: string; runId: string } 
  * - `after_exit`: one run at a time; a trigger while one runs starts nothing.
  * - `always`: one run per event; the event id in the workflow id makes a redelivery a no-op.
  * - `frequency`: at most `max` entries per user within `per`, from the store's entry record.
+ * `never` and `frequency` entries are reserved in the profile store before the start (atomic
+ * per flow and user, across processes), confirmed after it, released when no run started.
  * Paused and draft flows start nothing.
  */
 export async function startFlowRun(deps: StartDeps, flow: FlowIR, userId: string, event: FlowEvent): Promise<StartOutcome> {
@@ -37,15 +39,20 @@ export async function startFlowRun(deps: StartDeps, flow: FlowIR, userId: string
   if (flow.status !== 'active') return skip(flow.status);
 
   const now = (deps.now ?? Date.now)();
-  if (reentry === 'never' || frequency) {
-    const entries = await deps.profiles.entries(flow.flow, userId);
-    if (reentry === 'never' && entries.length > 0) return skip('already-entered');
-    if (frequency && entries.filter((t) => t > now - frequency.perMs).length >= frequency.max) return skip('frequency-cap');
+  // never and frequency are checked and recorded in one atomic step before the start, so two
+  // simultaneous triggers cannot both pass; the reservation is given back if no run started.
+  const guarded = reentry === 'never' || frequency !== undefined;
+  let reservation: Reservation | undefined;
+  if (guarded) {
+    reservation = await deps.profiles.reserveEntry(flow.flow, userId, { at: now, eventId: event.id }, flow.entry);
+    if (reservation === 'already-entered' || reservation === 'frequency-cap') return skip(reservation);
+    if (reservation === 'entered') return skip(reentry === 'never' ? 'already-entered' : 'duplicate-event');
   }
 
   const input: FlowRunInput = { flow, userId, event, destinations: routesFor(deps.config), timezone: deps.config.timezone };
+  let handle;
   try {
-    const handle = await deps.client.workflow.start('flowRun', {
+    handle = await deps.client.workflow.start('flowRun', {
       taskQueue: FLOW_TASK_QUEUE,
       workflowId: id,
       args: [input],
@@ -68,10 +75,22 @@ export async function startFlowRun(deps: StartDeps, flow: FlowIR, userId: string
             ],
           }),
     });
-    if (reentry === 'never' || frequency) await deps.profiles.recordEntry(flow.flow, userId, now);
-    return { started: true, workflowId: id, runId: handle.firstExecutionRunId };
   } catch (error) {
-    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+    const duplicate = error instanceof WorkflowExecutionAlreadyStartedError;
+    if (!duplicate) {
+      // Temporal did not take the start (unavailable, overloaded): the batch is answered "retry",
+      // so give the reservation back. A release that fails leaves it pending, and the retry of
+      // this event finds it `held` and goes on.
+      if (guarded) await deps.profiles.releaseEntry(flow.flow, userId, event.id).catch((e: Error) => console.warn(`entry reservation not released: ${e.message}`));
+      throw error;
+    }
+    // Refused as a duplicate, the existing run is this user's entry (never) or this event's run
+    // (always): keep it recorded. Under after_exit another event's run is running: a fresh
+    // reservation goes back.
+    if (guarded && reentry === 'after_exit' && reservation === 'reserved') await deps.profiles.releaseEntry(flow.flow, userId, event.id);
+    else if (guarded) await deps.profiles.confirmEntry(flow.flow, userId, event.id);
     return skip(reentry === 'never' ? 'already-entered' : reentry === 'always' ? 'duplicate-event' : 'already-running');
   }
+  if (guarded) await deps.profiles.confirmEntry(flow.flow, userId, event.id);
+  return { started: true, workflowId: id, runId: handle.firstExecutionRunId };
 }

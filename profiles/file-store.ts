@@ -1,86 +1,209 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { emptyProfile, type Profile, type ProfileStore } from './store.ts';
+import { createHash } from 'node:crypto';
+import { readdir, readFile, rename, unlink } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
+import { makeFolders, syncFolder, withFileLock, writeDurably } from './durable-file.ts';
+import { decideEntry, reservationRecord, type EntryRecord } from './entry-records.ts';
+import { applyWithinLimits } from './limits.ts';
+import { SeenLog } from './seen-log.ts';
+import { emptyProfile, type EntryRule, type Profile, type ProfileStore, type Reservation, type SweepCutoffs, type SweepResult } from './store.ts';
 
-// Temp files must be unique per write: two writes of one file can start in the same millisecond.
-let tempCounter = 0;
-
-/** Entries older than this are dropped when a new one is written; no frequency cap looks further back. */
+/** The newest entries kept per user and flow, beyond what the rules need (a frequency cap's max may be more). */
 const ENTRY_HISTORY = 200;
 
+export interface FileStoreOptions {
+  /** The clock for de-duplication records (tests move it). */
+  now?: () => number;
+}
+
+type Loaded<T> = { value: T | undefined; corrupt?: true };
+
 /**
- * The embedded store: one JSON file per user under a folder, written atomically (temp file and
- * rename). Needs no server; meant for one machine. Several processes on one folder may race on
- * the same user; deployments with several processes use a database-backed store instead.
+ * The embedded store: one JSON file per user under a folder. Each write is durable (temp file,
+ * fsync, rename, fsync of the folder); each read-modify-write of a user holds a lock that other
+ * processes on the folder respect, so `flows ingest` and `flows worker` may share it. A file
+ * that cannot be parsed (a crash on a filesystem that lost the data, a hand edit) is moved to
+ * `quarantine/` with a log line, and the store goes on as if it were missing.
  */
 export class FileProfileStore implements ProfileStore {
   private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly seenLog: SeenLog;
 
-  constructor(private readonly dir: string) {}
+  constructor(
+    private readonly dir: string,
+    options: FileStoreOptions = {},
+  ) {
+    this.seenLog = new SeenLog(join(dir, 'seen'), options.now ?? Date.now, (key) => `${encode(key)}.json`);
+  }
 
   async get(userId: string): Promise<Profile> {
-    return (await this.read<Profile>(this.path('profiles', userId))) ?? emptyProfile(userId);
+    const file = this.path('profiles', userId);
+    const loaded = await this.load(file, asProfile(userId));
+    const value = loaded.corrupt ? await this.locked(file, () => this.loadOrQuarantine(file, asProfile(userId))) : loaded.value;
+    return value ?? emptyProfile(userId);
   }
 
   update(userId: string, change: (profile: Profile) => void): Promise<Profile> {
-    return this.serial(`p:${userId}`, async () => {
-      const profile = await this.get(userId);
-      change(profile);
-      await this.write(this.path('profiles', userId), profile);
+    const file = this.path('profiles', userId);
+    return this.locked(file, async () => {
+      const profile = (await this.loadOrQuarantine(file, asProfile(userId))) ?? emptyProfile(userId);
+      await writeDurably(file, applyWithinLimits(profile, change));
       return profile;
     });
   }
 
   async entries(flowId: string, userId: string): Promise<number[]> {
-    return (await this.read<number[]>(this.path(join('entries', encode(flowId)), userId))) ?? [];
+    const file = this.entryPath(flowId, userId);
+    const loaded = await this.load(file, asEntries);
+    const records = loaded.corrupt ? await this.locked(file, () => this.loadOrQuarantine(file, asEntries)) : loaded.value;
+    return (records ?? []).map((r) => r.at).sort((a, b) => a - b);
   }
 
-  recordEntry(flowId: string, userId: string, at: number): Promise<void> {
-    return this.serial(`e:${flowId}:${userId}`, async () => {
-      const entries = [...(await this.entries(flowId, userId)), at].slice(-ENTRY_HISTORY);
-      await this.write(this.path(join('entries', encode(flowId)), userId), entries);
+  async recordEntry(flowId: string, userId: string, at: number): Promise<void> {
+    await this.changeEntries(flowId, userId, (records) => [...records, { at }]);
+  }
+
+  async reserveEntry(flowId: string, userId: string, entry: { at: number; eventId: string }, rule: EntryRule): Promise<Reservation> {
+    let verdict: Reservation = 'reserved';
+    await this.changeEntries(flowId, userId, (records) => {
+      const live = records.filter((r) => r.until === undefined || r.until >= entry.at);
+      verdict = decideEntry(live, rule, entry.at, entry.eventId);
+      if (verdict !== 'reserved') return undefined;
+      return [...live, reservationRecord(rule, entry.at, entry.eventId)].slice(-Math.max(ENTRY_HISTORY, rule.frequency?.max ?? 0));
     });
+    return verdict;
   }
 
-  async seen(key: string): Promise<boolean> {
-    return (await this.read<number>(this.path('seen', key))) !== undefined;
+  async confirmEntry(flowId: string, userId: string, eventId: string): Promise<void> {
+    await this.changeEntries(flowId, userId, (records) =>
+      records.some((r) => r.event === eventId && r.pending) ? records.map((r) => (r.event === eventId ? withoutPending(r) : r)) : undefined,
+    );
   }
 
-  async markSeen(keys: readonly string[]): Promise<void> {
-    const now = Date.now();
-    await Promise.all([...new Set(keys)].map((key) => this.write(this.path('seen', key), now)));
+  async releaseEntry(flowId: string, userId: string, eventId: string): Promise<void> {
+    await this.changeEntries(flowId, userId, (records) =>
+      records.some((r) => r.event === eventId && r.pending) ? records.filter((r) => !(r.event === eventId && r.pending)) : undefined,
+    );
+  }
+
+  seen(key: string): Promise<boolean> {
+    return this.seenLog.has(key);
+  }
+
+  markSeen(keys: readonly string[]): Promise<void> {
+    return this.seenLog.add(keys);
+  }
+
+  async sweep(cutoffs: SweepCutoffs): Promise<SweepResult> {
+    const seen = await this.seenLog.sweep(cutoffs.seenBefore);
+    let entries = 0;
+    const root = join(this.dir, 'entries');
+    for (const flow of await readdir(root).catch(() => [] as string[])) {
+      for (const name of await readdir(join(root, flow)).catch(() => [] as string[])) {
+        if (!name.endsWith('.json')) continue;
+        const file = join(root, flow, name);
+        const expired = (r: EntryRecord) => r.until !== undefined && r.until < cutoffs.now;
+        const peek = await this.load(file, asEntries);
+        if (peek.corrupt || !(peek.value ?? []).some(expired)) continue;
+        await this.locked(file, async () => {
+          const records = (await this.loadOrQuarantine(file, asEntries)) ?? [];
+          const kept = records.filter((r) => !expired(r));
+          entries += records.length - kept.length;
+          if (kept.length > 0) await writeDurably(file, JSON.stringify(kept));
+          else {
+            await unlink(file);
+            await syncFolder(dirname(file));
+          }
+        });
+      }
+    }
+    return { seen, entries };
+  }
+
+  /** Read-modify-write of one user's entries into one flow; `change` returns undefined for "no change". */
+  private changeEntries(flowId: string, userId: string, change: (records: EntryRecord[]) => EntryRecord[] | undefined): Promise<void> {
+    const file = this.entryPath(flowId, userId);
+    return this.locked(file, async () => {
+      const next = change((await this.loadOrQuarantine(file, asEntries)) ?? []);
+      if (next) await writeDurably(file, JSON.stringify(next));
+    });
   }
 
   private path(kind: string, userId: string): string {
     return join(this.dir, kind, `${encode(userId)}.json`);
   }
 
-  private async read<T>(file: string): Promise<T | undefined> {
+  private entryPath(flowId: string, userId: string): string {
+    return this.path(join('entries', encode(flowId)), userId);
+  }
+
+  private async load<T>(file: string, parse: (raw: unknown) => T | undefined): Promise<Loaded<T>> {
+    let text: string;
     try {
-      return JSON.parse(await readFile(file, 'utf8')) as T;
+      text = await readFile(file, 'utf8');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw error;
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { value: undefined };
+      throw new Error(`profile store: cannot read ${file}: ${(error as Error).message}`);
     }
+    try {
+      const value = parse(JSON.parse(text));
+      if (value !== undefined) return { value };
+    } catch {
+      // not JSON: corrupt, handled below
+    }
+    return { value: undefined, corrupt: true };
   }
 
-  private async write(file: string, value: unknown): Promise<void> {
-    await mkdir(join(file, '..'), { recursive: true });
-    const temp = `${file}.${process.pid}.${++tempCounter}.tmp`;
-    await writeFile(temp, JSON.stringify(value));
-    await rename(temp, file);
+  /** Reads a file under its lock; an unreadable one is moved aside and reads as missing. */
+  private async loadOrQuarantine<T>(file: string, parse: (raw: unknown) => T | undefined): Promise<T | undefined> {
+    const loaded = await this.load(file, parse);
+    if (!loaded.corrupt) return loaded.value;
+    const target = join(this.dir, 'quarantine', `${relative(this.dir, file)}.${new Date().toISOString().replace(/:/g, '-')}`);
+    await makeFolders(dirname(target));
+    await rename(file, target);
+    await syncFolder(dirname(file));
+    console.warn(`profile store: ${file} was unreadable (empty, or not a valid record); moved it to ${target} and went on as if it were missing`);
+    return undefined;
   }
 
-  /** Runs changes to one key one after another, so read-modify-write never loses an update. */
-  private serial<T>(key: string, work: () => Promise<T>): Promise<T> {
-    const previous = this.queues.get(key) ?? Promise.resolve();
-    const next = previous.then(work, work);
+  /** One read-modify-write of a file at a time: in this process by a queue, across processes by a lock file. */
+  private locked<T>(file: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.queues.get(file) ?? Promise.resolve();
+    const next = previous.then(
+      () => withFileLock(file, work),
+      () => withFileLock(file, work),
+    );
     const settled = next.catch(() => undefined);
-    this.queues.set(key, settled);
-    void settled.then(() => this.queues.get(key) === settled && this.queues.delete(key));
+    this.queues.set(file, settled);
+    void settled.then(() => this.queues.get(file) === settled && this.queues.delete(file));
     return next;
   }
 }
 
-// User ids are arbitrary text (emails, ids with slashes); file names are not.
-const encode = (id: string): string => encodeURIComponent(id).replace(/\./g, '%2E').replace(/\*/g, '%2A');
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** A stored profile, completed with fields added since it was written; undefined when it is not one. */
+const asProfile =
+  (userId: string) =>
+  (raw: unknown): Profile | undefined => {
+    if (!isRecord(raw)) return undefined;
+    const ok = ['attributes', 'identities', 'vars'].every((k) => raw[k] === undefined || isRecord(raw[k])) && ['lists', 'audiences'].every((k) => raw[k] === undefined || Array.isArray(raw[k]));
+    return ok ? { ...emptyProfile(userId), ...(raw as Partial<Profile>) } : undefined;
+  };
+
+/** Stored entries: records, or bare timestamps (the earlier layout: kept forever). */
+function asEntries(raw: unknown): EntryRecord[] | undefined {
+  if (!Array.isArray(raw)) return undefined;
+  const records = raw.map((r): EntryRecord | undefined => (typeof r === 'number' ? { at: r } : isRecord(r) && typeof r.at === 'number' ? (r as unknown as EntryRecord) : undefined));
+  return records.every((r) => r !== undefined) ? (records as EntryRecord[]) : undefined;
+}
+
+const withoutPending = ({ pending: _pending, ...rest }: EntryRecord): EntryRecord => rest;
+
+// User ids are arbitrary text (emails, ids with slashes); file names are not, and stop at 255
+// bytes: a long id keeps a readable start and gets a hash of the whole id, after a `+` (which
+// encodeURIComponent never leaves bare, so no short id can name the same file).
+const MAX_NAME = 200;
+const encode = (id: string): string => {
+  const name = encodeURIComponent(id).replace(/\./g, '%2E').replace(/\*/g, '%2A');
+  return name.length <= MAX_NAME ? name : `${name.slice(0, 120).replace(/%[0-9A-F]?$/, '')}+${createHash('sha256').update(id).digest('hex')}`;
+};

@@ -1,22 +1,49 @@
+import { createHash } from 'node:crypto';
 import pg from 'pg';
-import { emptyProfile, type Profile, type ProfileStore } from './store.ts';
+import { decideEntry, reservationRecord, type EntryRecord } from './entry-records.ts';
+import { applyWithinLimits } from './limits.ts';
+import { emptyProfile, type EntryRule, type Profile, type ProfileStore, type Reservation, type SweepCutoffs, type SweepResult } from './store.ts';
 
+// Processes starting together (ingest and worker) create the tables one at a time: concurrent
+// `create ... if not exists` can fail on PostgreSQL's catalog.
 const SCHEMA = `
+begin;
+select pg_advisory_xact_lock(7461094);
 create table if not exists flowline_profiles (user_id text primary key, profile jsonb not null, updated_at timestamptz not null default now());
 create table if not exists flowline_entries (flow_id text not null, user_id text not null, entered_at bigint not null);
+alter table flowline_entries add column if not exists event_id text, add column if not exists pending boolean not null default false,
+  add column if not exists keep_until bigint;
 create index if not exists flowline_entries_by_user on flowline_entries (flow_id, user_id, entered_at);
+create index if not exists flowline_entries_by_expiry on flowline_entries (keep_until) where keep_until is not null;
 create table if not exists flowline_seen (key text primary key, seen_at timestamptz not null default now());
+create index if not exists flowline_seen_by_time on flowline_seen (seen_at);
+commit;
 `;
+
+// A b-tree entry holds at most ~2.7 KB: a longer key is stored as its hash.
+const seenKey = (key: string): string => (key.length <= 512 ? key : `sha256:${createHash('sha256').update(key).digest('hex')}`);
+
+/** Rows deleted per statement by the sweeper, so it never holds long locks on a big table. */
+const SWEEP_BATCH = 5_000;
+
+export interface PostgresStoreOptions {
+  /** The clock for de-duplication records (tests move it). */
+  now?: () => number;
+}
 
 /**
  * The profile store for deployments with several ingest and worker processes: PostgreSQL.
- * Changes to one user are serialised by a row lock, across processes.
+ * Changes to one user are serialised by a row lock, entry reservations by an advisory lock on
+ * flow and user, across processes.
  */
 export class PostgresProfileStore implements ProfileStore {
-  private constructor(private readonly pool: pg.Pool) {}
+  private constructor(
+    private readonly pool: pg.Pool,
+    private readonly now: () => number,
+  ) {}
 
   /** Connects and creates the tables when missing. */
-  static async open(connectionString: string): Promise<PostgresProfileStore> {
+  static async open(connectionString: string, options: PostgresStoreOptions = {}): Promise<PostgresProfileStore> {
     const pool = new pg.Pool({ connectionString, max: 10 });
     // An idle connection the server closes (restart, failover) is dropped and replaced; pg
     // requires a listener, or the process dies on it.
@@ -27,7 +54,7 @@ export class PostgresProfileStore implements ProfileStore {
       await pool.end().catch(() => undefined);
       throw error;
     }
-    return new PostgresProfileStore(pool);
+    return new PostgresProfileStore(pool, options.now ?? Date.now);
   }
 
   async get(userId: string): Promise<Profile> {
@@ -35,24 +62,16 @@ export class PostgresProfileStore implements ProfileStore {
     return rows[0]?.profile ?? emptyProfile(userId);
   }
 
-  async update(userId: string, change: (profile: Profile) => void): Promise<Profile> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('begin');
+  update(userId: string, change: (profile: Profile) => void): Promise<Profile> {
+    return this.transaction(async (client) => {
       // Make sure a row exists to lock, then lock it: concurrent updates to one user queue here.
       await client.query('insert into flowline_profiles (user_id, profile) values ($1, $2) on conflict (user_id) do nothing', [userId, emptyProfile(userId)]);
       const { rows } = await client.query<{ profile: Profile }>('select profile from flowline_profiles where user_id = $1 for update', [userId]);
       const profile = rows[0]!.profile;
-      change(profile);
-      await client.query('update flowline_profiles set profile = $2, updated_at = now() where user_id = $1', [userId, profile]);
-      await client.query('commit');
+      const text = applyWithinLimits(profile, change);
+      await client.query('update flowline_profiles set profile = $2::jsonb, updated_at = now() where user_id = $1', [userId, text]);
       return profile;
-    } catch (error) {
-      await client.query('rollback').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   async entries(flowId: string, userId: string): Promise<number[]> {
@@ -64,17 +83,83 @@ export class PostgresProfileStore implements ProfileStore {
     await this.pool.query('insert into flowline_entries (flow_id, user_id, entered_at) values ($1, $2, $3)', [flowId, userId, at]);
   }
 
+  reserveEntry(flowId: string, userId: string, entry: { at: number; eventId: string }, rule: EntryRule): Promise<Reservation> {
+    return this.transaction(async (client) => {
+      // One reservation per flow and user at a time, in every process; held until commit.
+      await client.query('select pg_advisory_xact_lock(hashtext($1), hashtext($2))', [flowId, userId]);
+      const { rows } = await client.query<{ entered_at: string; event_id: string | null; pending: boolean }>(
+        'select entered_at, event_id, pending from flowline_entries where flow_id = $1 and user_id = $2 and (keep_until is null or keep_until >= $3)',
+        [flowId, userId, entry.at],
+      );
+      const records: EntryRecord[] = rows.map((r) => ({ at: Number(r.entered_at), ...(r.event_id ? { event: r.event_id } : {}), ...(r.pending ? { pending: true } : {}) }));
+      const verdict = decideEntry(records, rule, entry.at, entry.eventId);
+      if (verdict === 'reserved') {
+        const record = reservationRecord(rule, entry.at, entry.eventId);
+        await client.query('insert into flowline_entries (flow_id, user_id, entered_at, event_id, pending, keep_until) values ($1, $2, $3, $4, true, $5)', [
+          flowId,
+          userId,
+          record.at,
+          record.event,
+          record.until ?? null,
+        ]);
+      }
+      return verdict;
+    });
+  }
+
+  async confirmEntry(flowId: string, userId: string, eventId: string): Promise<void> {
+    await this.pool.query('update flowline_entries set pending = false where flow_id = $1 and user_id = $2 and event_id = $3 and pending', [flowId, userId, eventId]);
+  }
+
+  async releaseEntry(flowId: string, userId: string, eventId: string): Promise<void> {
+    await this.pool.query('delete from flowline_entries where flow_id = $1 and user_id = $2 and event_id = $3 and pending', [flowId, userId, eventId]);
+  }
+
   async seen(key: string): Promise<boolean> {
-    const { rowCount } = await this.pool.query('select 1 from flowline_seen where key = $1', [key]);
+    const { rowCount } = await this.pool.query('select 1 from flowline_seen where key = $1', [seenKey(key)]);
     return (rowCount ?? 0) > 0;
   }
 
   async markSeen(keys: readonly string[]): Promise<void> {
     if (keys.length === 0) return;
-    await this.pool.query('insert into flowline_seen (key) select unnest($1::text[]) on conflict do nothing', [keys]);
+    // Marking again restarts the key's retention: a sender still retrying keeps being recognised.
+    await this.pool.query(
+      'insert into flowline_seen (key, seen_at) select unnest($1::text[]), to_timestamp($2 / 1000.0) on conflict (key) do update set seen_at = excluded.seen_at',
+      [[...new Set(keys.map(seenKey))], this.now()],
+    );
+  }
+
+  async sweep(cutoffs: SweepCutoffs): Promise<SweepResult> {
+    const seen = await this.deleteInBatches('flowline_seen', 'seen_at < to_timestamp($1 / 1000.0)', cutoffs.seenBefore);
+    const entries = await this.deleteInBatches('flowline_entries', 'keep_until < $1', cutoffs.now);
+    return { seen, entries };
   }
 
   close(): Promise<void> {
     return this.pool.end();
+  }
+
+  private async deleteInBatches(table: string, condition: string, cutoff: number): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const { rowCount } = await this.pool.query(`delete from ${table} where ctid in (select ctid from ${table} where ${condition} limit ${SWEEP_BATCH})`, [cutoff]);
+      total += rowCount ?? 0;
+      if ((rowCount ?? 0) < SWEEP_BATCH) return total;
+    }
+  }
+
+  private async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('begin');
+      const result = await work(client);
+      await client.query('commit');
+      return result;
+    } catch (error) {
+      await client.query('rollback').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
   }
 }

@@ -1,3 +1,5 @@
+import type { EntryIR } from '../dsl/ir.ts';
+
 /** What Flowline knows about a user: read by `check` and templates, written by ingest and steps. */
 export interface Profile {
   id: string;
@@ -11,18 +13,58 @@ export interface Profile {
 export const emptyProfile = (id: string): Profile => ({ id, attributes: {}, identities: {}, lists: [], audiences: [], vars: {} });
 
 /**
+ * What a reservation of an entry found:
+ * - `reserved`: the entry is this event's now (pending until confirmed or released);
+ * - `held`: this event already holds a pending reservation (a redelivery after a crash): go on;
+ * - `entered`: this event already entered the flow;
+ * - `already-entered` / `frequency-cap`: the rule refuses the entry.
+ */
+export type Reservation = 'reserved' | 'held' | 'entered' | 'already-entered' | 'frequency-cap';
+
+/** The entry rule a reservation enforces: the flow's `entry` block. */
+export type EntryRule = Pick<EntryIR, 'reentry' | 'frequency'>;
+
+/** What the sweeper removes: de-duplication records marked before `seenBefore`, entry records no rule needs at `now`. */
+export interface SweepCutoffs {
+  seenBefore: number;
+  now: number;
+}
+
+export interface SweepResult {
+  seen: number;
+  entries: number;
+}
+
+/**
  * The profile store behind a small interface: an embedded default (files, no server) and, for
  * deployments with several processes, a database. It also keeps entries into flows, durably,
  * because Temporal forgets closed runs after its retention period.
  */
 export interface ProfileStore {
   get(userId: string): Promise<Profile>;
-  /** Applies a change and returns the profile after it. Changes to one user are serialised. */
+  /**
+   * Applies a change and returns the profile after it. Changes to one user are serialised, across
+   * processes. A change that takes the profile over PROFILE_LIMITS throws a ProfileLimitError
+   * (statusCode 413) and writes nothing.
+   */
   update(userId: string, change: (profile: Profile) => void): Promise<Profile>;
   /** When the user entered this flow (epoch ms), oldest first. */
   entries(flowId: string, userId: string): Promise<number[]>;
+  /** Records an entry kept forever (no event, not pending). */
   recordEntry(flowId: string, userId: string, at: number): Promise<void>;
+  /**
+   * Checks the entry rule and, when it allows the entry, records it as pending for this event, in
+   * one step per flow and user (atomic across processes): two simultaneous triggers cannot both
+   * pass a cap of one.
+   */
+  reserveEntry(flowId: string, userId: string, entry: { at: number; eventId: string }, rule: EntryRule): Promise<Reservation>;
+  /** The run started: the event's pending reservation becomes an entry. */
+  confirmEntry(flowId: string, userId: string, eventId: string): Promise<void>;
+  /** No run started: the event's pending reservation is removed. */
+  releaseEntry(flowId: string, userId: string, eventId: string): Promise<void>;
   /** Delivery ids already handled (batches, events), for de-duplicating redelivery. */
   seen(key: string): Promise<boolean>;
   markSeen(keys: readonly string[]): Promise<void>;
+  /** Deletes de-duplication and entry records past their retention (see profiles/retention.ts). */
+  sweep(cutoffs: SweepCutoffs): Promise<SweepResult>;
 }

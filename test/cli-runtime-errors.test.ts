@@ -1,18 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { main } from '../cli/main.ts';
-
-async function flows(env: Record<string, string>, ...args: string[]) {
-  const saved = { ...process.env };
-  Object.assign(process.env, env);
-  let out = '';
-  let err = '';
-  try {
-    const code = await main(args, { cwd: process.cwd(), out: (t) => (out += t), err: (t) => (err += t) });
-    return { code, out, err };
-  } finally {
-    process.env = saved;
-  }
-}
+import { flows } from './helpers/cli.ts';
 
 // Port 1 on loopback: nothing listens there, so the connection is refused at once.
 const DOWN = { TEMPORAL_ADDRESS: '127.0.0.1:1', TEMPORAL_NAMESPACE: 'marketing' };

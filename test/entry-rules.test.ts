@@ -97,7 +97,8 @@ steps:
     expect(await described.staticDetails()).toContain('**Console view**');
 
     const metadata = (await handle.query('__temporal_workflow_metadata')) as { currentDetails?: string };
-    expect(metadata.currentDetails).toContain('Step `long-nap` (wait, line 6)');
+    expect(metadata.currentDetails).toContain('Step: long-nap — wait ');
+    expect(metadata.currentDetails).toContain('(line 6)');
     expect(metadata.currentDetails).toMatch(/Waiting \(wait\) until \d{4}-\d\d-\d\dT/);
 
     const found = [];

@@ -21,7 +21,23 @@ describe('flows graph', () => {
     // both branches of the check join again at the step after it
     expect(out).toContain('n10 --> n12');
     expect(out).toContain('n11 --> n12');
-    expect(out.match(/^ {2}n\d+[[({/]/gm)).toHaveLength(14);
+    expect(out.match(/^ {2}n\d+[[({/]/gm)).toHaveLength(15);
+  });
+
+  it('shows the ways out of a run: exit_when from any step, and a failed step with on_error: exit', async () => {
+    const { out } = await graph('flows/sailthru-welcome-series.yaml');
+    expect(out).toContain('n14(("exit when purchase"))');
+    expect(out).toContain('n0 -->|"at any step"| n14');
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'graph-'));
+    const file = join(dir, 'exits.yaml');
+    writeFileSync(file, 'flow: exits\ntrigger: { event: a }\nexit_when:\n  - event: b\n    where: { event.attributes.x: { eq: 1 } }\nsteps:\n  - webhook: { url: "https://example.com/x" }\n    on_error: exit\n');
+    const exits = await graph(file);
+    expect(exits.out).toContain('exit when b<br/>where event.attributes.x eq 1');
+    expect(exits.out).toContain('n1 -->|"on error"| n4');
+    expect(exits.out).toContain('n4(("exit (step failed)"))');
   });
 
   it('labels split branches with their names and percents, and ends exits in an exit node', async () => {

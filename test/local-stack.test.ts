@@ -67,7 +67,7 @@ it('npm start brings up the stack, says where each piece is, runs flows, and sur
 
   // A run waiting in the welcome series when the whole stack stops…
   await flows('run', 'flows/sailthru-welcome-series.yaml', '--user', 'restart-user', '--event', '{"name":"sign_up","attributes":{"plan":"pro"}}', '--profile', '{"identities":{"email":"restart@example.com"}}');
-  await expect.poll(async () => (await flows('status', '--flow', 'sailthru-welcome-series')).stdout, { timeout: 20_000 }).toMatch(/restart-user +RUNNING +#4 +wait until/);
+  await expect.poll(async () => (await flows('status', '--flow', 'sailthru-welcome-series')).stdout, { timeout: 20_000 }).toMatch(/sailthru-welcome-series +restart-user +RUNNING +wait 3d \(line \d+\) +wait until/);
   expect(await stop(first.child)).toBe(0);
   expect(first.output()).toContain('Flowline stopped');
 
@@ -75,7 +75,8 @@ it('npm start brings up the stack, says where each piece is, runs flows, and sur
   const second = await startStack();
   try {
     const status = await flows('status', '--flow', 'sailthru-welcome-series');
-    expect(status.stdout).toMatch(/flow\/sailthru-welcome-series\/restart-user +RUNNING +#4 +wait until \d{4}-/);
+    expect(status.stdout).toMatch(/sailthru-welcome-series +restart-user +RUNNING +wait 3d \(line \d+\) +wait until \d{4}-/);
+    expect(status.stdout).not.toMatch(/#\d/);
   } finally {
     expect(await stop(second.child)).toBe(0);
   }

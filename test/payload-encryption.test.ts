@@ -6,6 +6,7 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { AesGcmCodec, ENCRYPTED_ENCODING } from '../codec/aes-gcm-codec.ts';
+import { dataConverter as encryptingConverter } from '../codec/data-converter.ts';
 import { buildCodecServer } from '../codec/codec-server.ts';
 import { manualEvent } from '../dsl/event.ts';
 import { startFlowRun } from '../ingest/start-run.ts';
@@ -18,7 +19,9 @@ import { devServerEnvironment } from '../dev/test-environments.ts';
 
 installRuntime('WARN');
 const EMAIL = 'ada.lovelace@analytical-engine.example';
-const codec = AesGcmCodec.fromSecret('a passphrase only the operators know');
+const SECRET = 'a passphrase only the operators know';
+const codec = AesGcmCodec.fromSecret(SECRET);
+const TOKEN = 'codec-token-for-tests-0123456789';
 let env: TestWorkflowEnvironment;
 let workers: RunningWorkers;
 
@@ -38,7 +41,7 @@ it('with a key set, stored history holds no plaintext email, and the codec (and 
   await profiles.update('enc-user', (p) => {
     p.identities.email = EMAIL;
   });
-  const dataConverter = { payloadCodecs: [codec] };
+  const dataConverter = encryptingConverter({ FLOWLINE_PAYLOAD_KEY: SECRET });
   const clients = await destinationClients(config, { mode: 'record' });
   workers = await startWorkers({ connection: env.nativeConnection, namespace: 'default', config, profiles, destinations: clients.clients, dataConverter });
   const client = new Client({ connection: env.connection, dataConverter });
@@ -64,12 +67,13 @@ steps:
   // The codec server decrypts the same payloads for Temporal Web.
   const history = JSON.parse(raw) as { events: Array<{ workflowExecutionStartedEventAttributes?: { input: { payloads: unknown[] } } }> };
   const input = history.events.find((e) => e.workflowExecutionStartedEventAttributes)!.workflowExecutionStartedEventAttributes!.input.payloads;
-  const server = buildCodecServer(codec);
-  const response = await server.inject({ method: 'POST', url: '/decode', payload: { payloads: input } });
+  const server = buildCodecServer(codec, { token: TOKEN });
+  const response = await server.inject({ method: 'POST', url: `/${TOKEN}/decode`, headers: { origin: 'http://localhost:8233' }, payload: { payloads: input } });
   expect(response.statusCode).toBe(200);
   expect(response.headers['access-control-allow-origin']).toBe('http://localhost:8233');
   const plain = Buffer.from(response.json().payloads[0].data, 'base64').toString('utf8');
   expect(plain).toContain(EMAIL);
-  const wrongKey = buildCodecServer(AesGcmCodec.fromSecret('another key'));
-  expect((await wrongKey.inject({ method: 'POST', url: '/decode', payload: { payloads: input } })).json().error).toMatch(/encrypted with key \w+, but FLOWLINE_PAYLOAD_KEY is key \w+/);
+  const wrongKey = buildCodecServer(AesGcmCodec.fromSecret('another key'), { token: TOKEN });
+  const refused = await wrongKey.inject({ method: 'POST', url: `/${TOKEN}/decode`, payload: { payloads: input } });
+  expect(refused.json().error).toMatch(/encrypted with key \w+, which is not in the key ring: FLOWLINE_PAYLOAD_KEY is key \w+/);
 });

@@ -56,6 +56,39 @@ describe.each(stores)('%s', (_name, make) => {
     await store.markSeen([key, key]);
     expect(await store.seen(key)).toBe(true);
   });
+
+  it('reserves entries under the rule: a cap holds, a redelivered event keeps its own reservation, a release frees it', async () => {
+    const store = make();
+    const user = `r-${Math.random()}`;
+    const rule = { reentry: 'always' as const, frequency: { max: 1, perMs: 60_000 } };
+    expect(await store.reserveEntry('capped', user, { at: 1_000, eventId: 'a' }, rule)).toBe('reserved');
+    expect(await store.reserveEntry('capped', user, { at: 1_001, eventId: 'b' }, rule)).toBe('frequency-cap');
+    expect(await store.reserveEntry('capped', user, { at: 1_002, eventId: 'a' }, rule)).toBe('held'); // retried after a crash
+    await store.releaseEntry('capped', user, 'a'); // Temporal did not take the start
+    expect(await store.entries('capped', user)).toEqual([]);
+    expect(await store.reserveEntry('capped', user, { at: 1_003, eventId: 'b' }, rule)).toBe('reserved');
+    await store.confirmEntry('capped', user, 'b');
+    await store.releaseEntry('capped', user, 'b'); // a confirmed entry is not released
+    expect(await store.reserveEntry('capped', user, { at: 1_004, eventId: 'b' }, rule)).toBe('entered');
+    expect(await store.reserveEntry('capped', user, { at: 70_000, eventId: 'c' }, rule)).toBe('reserved'); // the window has passed
+    expect(await store.reserveEntry('once', user, { at: 1_000, eventId: 'a' }, { reentry: 'never' })).toBe('reserved');
+    expect(await store.reserveEntry('once', user, { at: 9_000, eventId: 'z' }, { reentry: 'never' })).toBe('already-entered');
+  });
+
+  it('refuses a change that takes a profile over the attribute limits with a 413 naming the limit, and writes nothing', async () => {
+    const store = make();
+    const user = `l-${Math.random()}`;
+    await store.update(user, (p) => void (p.attributes.kept = 'yes'));
+    const many = store.update(user, (p) => {
+      for (let i = 0; i < 1_001; i++) p.attributes[`a${i}`] = 'x';
+    });
+    await expect(many).rejects.toMatchObject({ statusCode: 413, message: expect.stringMatching(/1002 attributes; the limit is 1000 per user: .*delete unused/) });
+    const huge = store.update(user, (p) => void (p.attributes.essay = 'x'.repeat(300_000)));
+    await expect(huge).rejects.toMatchObject({ statusCode: 413, message: expect.stringMatching(/the limit is 262144 bytes per user/) });
+    expect((await store.get(user)).attributes).toEqual({ kept: 'yes' });
+    await store.update(user, (p) => void (p.attributes.also = 'fine')); // the user is not stuck
+    expect((await store.get(user)).attributes).toEqual({ kept: 'yes', also: 'fine' });
+  });
 });
 
 it('FLOWLINE_DATABASE_URL selects PostgreSQL, and a bad one is reported with the variable name', async () => {

@@ -246,7 +246,8 @@ steps:
     const error = await handle.result().catch((e) => e);
     expect(error).toBeInstanceOf(WorkflowFailedError);
     expect(error.cause.message).toContain('template first does not exist (400)');
-    expect(error.cause.message).toContain('step #1 (send_email first via sailthru) failed');
+    expect(error.cause.message).toContain('step send_email · sailthru: template first (line ');
+    expect(error.cause.message).not.toContain('#1');
   });
 
   it('retries a retryable failure, five attempts in all by default, then applies on_error', async () => {

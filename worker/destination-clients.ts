@@ -3,9 +3,11 @@ import { DEFAULT_WEBHOOK_DESTINATION } from '../activities/types.ts';
 import type { DestinationConfig, FlowsConfig } from '../dsl/config.ts';
 import { envReferences } from '../dsl/env-references.ts';
 import { httpClient } from '../destinations/clients.ts';
+import { credentialEnvNames } from '../destinations/credentials.ts';
 import { RecordingDestination } from '../destinations/recording.ts';
+import { resolveSettings } from '../destinations/settings.ts';
 import type { DestinationClient } from '../destinations/types.ts';
-import { FAKE_ENV, FAKES } from '../test/fakes/index.ts';
+import { FAKE_ENV, FAKES, type FakeCredentials } from '../test/fakes/index.ts';
 import type { Fake } from '../test/fakes/server.ts';
 
 /** The `${VAR}` references of one destination's settings. */
@@ -61,6 +63,27 @@ function toFake(client: DestinationClient, fake: Fake): DestinationClient {
   };
 }
 
+/**
+ * The environment a faked destination's client resolves its settings from: every variable its
+ * credentials read gets a placeholder (the conventional one for the example config's names,
+ * `fake-<name>` for any other), so real secrets never reach a fake or its record file, and a
+ * config may name its variables as it likes.
+ */
+function fakeEnv(settings: DestinationConfig, env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const placeholder = (name: string) => (FAKE_ENV as Record<string, string>)[name] ?? `fake-${name.toLowerCase().replace(/_/g, '-')}`;
+  return { ...env, ...Object.fromEntries(credentialEnvNames(settings).map((name) => [name, placeholder(name)])) };
+}
+
+/** What the fake checks requests against: the settings its client resolved, exactly. */
+function fakeCredentials(settings: DestinationConfig, env: NodeJS.ProcessEnv): FakeCredentials {
+  const resolved = resolveSettings(settings, env);
+  const credentials: FakeCredentials = {};
+  for (const [key, value] of Object.entries(settings)) if (typeof value === 'string' || typeof value === 'number') credentials[key] = resolved.get(key);
+  const headers = (settings.headers ?? {}) as Record<string, string>;
+  credentials.headers = Object.fromEntries(Object.entries(headers).map(([h, v]) => [h, resolved.resolve(v)]));
+  return credentials;
+}
+
 export async function destinationClients(config: FlowsConfig, options: ClientOptions): Promise<Clients> {
   const env = options.env ?? process.env;
   const file = (name: string) => (options.recordDir ? join(options.recordDir, `${name}.jsonl`) : undefined);
@@ -86,9 +109,12 @@ export async function destinationClients(config: FlowsConfig, options: ClientOpt
       const demoFake = options.mode === 'fake-missing' && (missing.length > 0 || settings === DEFAULT_WEBHOOK);
       if (options.mode === 'fake' || demoFake) {
         const recordFile = file(name);
-        const fake = await FAKES[settings.type]({ ...(recordFile ? { recordFile } : {}) });
+        const clientEnv = fakeEnv(settings, env);
+        const fake = await FAKES[settings.type]({ ...(recordFile ? { recordFile } : {}), credentials: fakeCredentials(settings, clientEnv) });
         fakes.set(name, fake);
-        const client = httpClient({ ...settings, base_url: fake.url, ...(settings.type === 'webhook' ? { allow_private_addresses: true } : {}) }, { ...env, ...FAKE_ENV });
+        // A faked webhook calls only its fake (on loopback), with the destination's headers.
+        const webhook = { allow_private_addresses: true, allowed_hosts: [new URL(fake.url).hostname] };
+        const client = httpClient({ ...settings, base_url: fake.url, ...(settings.type === 'webhook' ? webhook : {}) }, clientEnv);
         clients.set(name, toFake(client, fake));
         faked.push({ name, missing: options.mode === 'fake' ? [] : missing, url: fake.url });
         continue;

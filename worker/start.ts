@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createActivities } from '../activities/index.ts';
-import { dataConverter } from '../codec/aes-gcm-codec.ts';
+import { dataConverter } from '../codec/data-converter.ts';
 import type { FlowsConfig } from '../dsl/config.ts';
 import { parseRateLimit } from '../dsl/durations.ts';
 import type { DestinationClient } from '../destinations/types.ts';
@@ -19,12 +19,19 @@ export const TYPE_DEFAULTS: Record<string, { rate_limit?: string; concurrency?: 
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
-let bundled: Promise<WorkflowBundleWithSourceMap> | undefined;
+const bundled = new Map<string, Promise<WorkflowBundleWithSourceMap>>();
 
-/** The interpreter bundled once per process: every worker of the process shares it. */
-export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundled ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundlerLogger });
-  return bundled;
+/**
+ * The interpreter bundled once per process (and failure converter: an encrypting one must run in
+ * the workflow sandbox too): every worker of the process shares it.
+ */
+export function workflowBundle(failureConverterPath?: string): Promise<WorkflowBundleWithSourceMap> {
+  let bundle = bundled.get(failureConverterPath ?? '');
+  if (!bundle) {
+    bundle = bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundlerLogger, ...(failureConverterPath ? { failureConverterPath } : {}) });
+    bundled.set(failureConverterPath ?? '', bundle);
+  }
+  return bundle;
 }
 
 const quietBundlerLogger = { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error };
@@ -55,7 +62,7 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
   const activities = createActivities({ profiles: options.profiles, destinations: options.destinations });
   const converter = options.dataConverter ?? dataConverter();
   const common = { connection: options.connection, namespace: options.namespace, activities, ...(converter ? { dataConverter: converter } : {}) };
-  const workers: Worker[] = [await Worker.create({ ...common, taskQueue: FLOW_TASK_QUEUE, workflowBundle: await workflowBundle() })];
+  const workers: Worker[] = [await Worker.create({ ...common, taskQueue: FLOW_TASK_QUEUE, workflowBundle: await workflowBundle(converter?.failureConverterPath) })];
   for (const name of options.destinations.keys()) {
     const configured = options.config.destinations.get(name) as { type?: string; rate_limit?: string; concurrency?: number } | undefined;
     const settings = { ...TYPE_DEFAULTS[configured?.type ?? ''], ...configured };

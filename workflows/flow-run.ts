@@ -1,5 +1,6 @@
 import { condition, proxyActivities, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/types.ts';
+import { stepLabel, stepTitle } from '../dsl/describe.ts';
 import { matchesEvent, type FlowEvent } from '../dsl/event.ts';
 import type { StepIR } from '../dsl/ir.ts';
 import type { FlowRunInput, FlowRunResult } from './input.ts';
@@ -29,13 +30,15 @@ export async function flowRun(input: FlowRunInput): Promise<FlowRunResult> {
     version: flow.version,
     user: userId,
     step: state.step,
+    stepLabel: state.step !== null && current ? stepLabel(current) : null,
     path: [...state.path],
     vars: state.vars,
     waiting: state.waiting,
     exitRequested: state.exitReason,
   }), { description: 'where the run is: step, vars, and what it waits for' });
 
-  setHandler(eventSignal, (event: FlowEvent) => {
+  setHandler(eventSignal, (event: FlowEvent, forUser?: string) => {
+    if (forUser !== undefined && forUser !== userId) return;
     if (!state.firstDelivery(event.id)) return;
     const scope = { profile: state.profile, vars: state.vars };
     const now = Date.now();
@@ -47,7 +50,7 @@ export async function flowRun(input: FlowRunInput): Promise<FlowRunResult> {
   const show = (step: StepIR | null, waiting: Waiting | null) => {
     state.waiting = waiting;
     const lines = [`**${flow.name}** · user \`${userId}\` · version \`${flow.version}\``];
-    if (step) lines.push(`Step \`${step.id}\` (${step.kind}, line ${step.line})`);
+    if (step) lines.push(`Step: ${stepTitle(step)}`);
     if (waiting?.kind === 'wait_for') lines.push(`Waiting for \`${waiting.event}\` until ${waiting.until}, then timing out`);
     else if (waiting) lines.push(`Waiting (${waiting.kind}) until ${waiting.until}`);
     setCurrentDetails(lines.join('\n\n'));

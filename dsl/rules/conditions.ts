@@ -9,7 +9,7 @@ export function conditions(ctx: RuleContext): void {
       const field = fieldProblem(leaf.field);
       if (field) ctx.report('condition-field', leaf.path, field.message, { target: 'key', hint: field.hint });
       const operand = operandProblem(leaf.op, leaf.value);
-      if (operand) ctx.report('condition-value', [...leaf.path, leaf.op], operand);
+      if (operand) ctx.report('condition-value', [...leaf.path, leaf.op], operand.message, { hint: operand.hint });
     }
   }
 }

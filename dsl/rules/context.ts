@@ -8,6 +8,8 @@ export interface ReportOptions {
   severity?: 'error' | 'warning';
   /** Point at the key naming the value rather than the value itself. */
   target?: 'key' | 'value';
+  /** The line holds a secret: never print it (the message must not quote it either). */
+  sensitive?: boolean;
 }
 
 /** What a semantic rule sees: a schema-valid flow, the config, and a way to report at a path. */

@@ -3,6 +3,7 @@ import type { Rule } from './context.ts';
 import { destinations } from './destinations.ts';
 import { durations } from './durations.ts';
 import { entry } from './entry.ts';
+import { secrets } from './secrets.ts';
 import { split } from './split.ts';
 import { stepIds } from './step-ids.ts';
 import { stepKind } from './step-kind.ts';
@@ -15,5 +16,6 @@ import { waitUntil } from './wait-until.ts';
 
 /** The semantic rules, run in this order on a flow that passed the schema. */
 export const RULES: readonly Rule[] = [
-  trigger, stepKind, stepIds, durations, split, conditions, templates, destinations, waitUntil, unreachable, vars, stepOptions, entry,
+  trigger, stepKind, stepIds, durations, split, conditions, templates, secrets, destinations, waitUntil, unreachable, vars, stepOptions,
+  entry,
 ];

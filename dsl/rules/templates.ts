@@ -10,6 +10,10 @@ export function templates(ctx: RuleContext): void {
         ctx.report('template-syntax', path, `template does not parse: ${problem.message}`, {
           hint: 'close every {{ with }} and every {% tag %} with its end tag; filters are written `| name: arg`',
         });
+      } else if (problem.kind === 'length') {
+        ctx.report('template-syntax', path, problem.message, {
+          hint: 'keep long content in the destination (its email template) and pass it values',
+        });
       } else {
         ctx.report('template-root', path, problem.message, {
           hint: `write event.${problem.root}, profile.attributes.${problem.root} or vars.${problem.root}`,

@@ -1,17 +1,18 @@
 import { antavoEscher } from '../../destinations/antavo.ts';
-import { FAKE_ENV } from './credentials.ts';
+import { expected, type FakeOptions } from './credentials.ts';
 import { json, startFake, type Fake } from './server.ts';
 
 /** Antavo Events API: Escher-signed requests (checked with the same algorithm), the customer object on success. */
-export function fakeAntavo(options: { region?: string; port?: number; recordFile?: string } = {}): Promise<Fake> {
-  const escher = antavoEscher(options.region ?? 'eu');
+export function fakeAntavo(options: FakeOptions & { region?: string } = {}): Promise<Fake> {
+  const setting = expected('antavo', options.credentials);
+  const escher = antavoEscher(options.region ?? options.credentials?.region?.toString() ?? 'eu');
   let points = 0;
   return startFake('antavo', (req) => {
     const error = (status: number, type: string, code: number, message: string) => ({ status, body: { error: { type, code, message } } });
     try {
       escher.authenticate(
         { method: req.method, url: req.path, headers: Object.entries(req.headers) as Array<[string, string]>, body: req.body },
-        (key) => (key === FAKE_ENV.ANTAVO_API_KEY ? FAKE_ENV.ANTAVO_API_SECRET : undefined),
+        (key) => (key === setting('api_key') ? setting('api_secret') : undefined),
       );
     } catch (e) {
       return error(401, 'UnauthorizedException', 401, `Invalid signature: ${(e as Error).message}`);

@@ -1,12 +1,13 @@
-import { FAKE_ENV } from './credentials.ts';
+import { expected, type FakeOptions } from './credentials.ts';
 import { json, startFake, type Fake } from './server.ts';
 
 /** CleverTap: header auth, /1/upload answering 200 with unprocessed[] per bad record, a concurrency limit answered with 429. */
-export function fakeClevertap(options: { concurrency?: number; delayMs?: number; port?: number; recordFile?: string } = {}): Promise<Fake> {
+export function fakeClevertap(options: FakeOptions & { concurrency?: number; delayMs?: number } = {}): Promise<Fake> {
+  const setting = expected('clevertap', options.credentials);
   let inFlight = 0;
   const limit = options.concurrency ?? 15;
   return startFake('clevertap', async (req) => {
-    if (req.headers['x-clevertap-account-id'] !== FAKE_ENV.CLEVERTAP_ACCOUNT_ID || req.headers['x-clevertap-passcode'] !== FAKE_ENV.CLEVERTAP_PASSCODE) {
+    if (req.headers['x-clevertap-account-id'] !== setting('account_id') || req.headers['x-clevertap-passcode'] !== setting('passcode')) {
       return { status: 401, body: { status: 'fail', error: 'Account ID is not valid', code: 401 } };
     }
     if (inFlight >= limit) return { status: 429, body: { status: 'fail', error: 'Too many concurrent requests', code: 429 } };

@@ -1,19 +1,20 @@
-import { FAKE_ENV } from './credentials.ts';
+import { expected, type FakeOptions } from './credentials.ts';
 import { basicAuth, json, startFake, type Fake } from './server.ts';
 
 /** Customer.io Track (Basic) and App (Bearer) APIs, with event de-duplication by id. */
-export function fakeCustomerio(options: { port?: number; recordFile?: string } = {}): Promise<Fake> {
+export function fakeCustomerio(options: FakeOptions = {}): Promise<Fake> {
+  const setting = expected('customerio', options.credentials);
   const seenEvents = new Set<string>();
   return startFake('customerio', (req) => {
     const body = json(req);
     if (req.path.startsWith('/v1/send/')) {
-      if (req.headers.authorization !== `Bearer ${FAKE_ENV.CUSTOMERIO_APP_API_KEY}`) return { status: 401, body: { meta: { error: 'Unauthorized request' } } };
+      if (req.headers.authorization !== `Bearer ${setting('app_api_key')}`) return { status: 401, body: { meta: { error: 'Unauthorized request' } } };
       if (body.transactional_message_id === undefined) return { status: 400, body: { meta: { error: 'transactional_message_id is required' } } };
       if (!body.identifiers || Object.keys(body.identifiers).length !== 1) return { status: 400, body: { meta: { error: 'identifiers must have exactly one of id, email, cio_id' } } };
       return { status: 200, body: { delivery_id: `dlv-${Date.now().toString(36)}`, queued_at: Math.floor(Date.now() / 1000) } };
     }
     const auth = basicAuth(req);
-    if (!auth || auth[0] !== FAKE_ENV.CUSTOMERIO_SITE_ID || auth[1] !== FAKE_ENV.CUSTOMERIO_TRACK_API_KEY) return { status: 401, body: { meta: { errors: ['Unauthorized request'] } } };
+    if (!auth || auth[0] !== setting('site_id') || auth[1] !== setting('track_api_key')) return { status: 401, body: { meta: { errors: ['Unauthorized request'] } } };
     let m: RegExpExecArray | null;
     if ((m = /^\/api\/v1\/customers\/([^/]+)$/.exec(req.path)) && req.method === 'PUT') return { status: 200, body: {} };
     if ((m = /^\/api\/v1\/customers\/([^/]+)\/events$/.exec(req.path)) && req.method === 'POST') {

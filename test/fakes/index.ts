@@ -4,10 +4,11 @@ import { fakeCustomerio } from './customerio.ts';
 import { fakeMoengage } from './moengage.ts';
 import { fakeMparticle } from './mparticle.ts';
 import { fakeSailthru } from './sailthru.ts';
+import type { FakeOptions } from './credentials.ts';
 import type { Fake } from './server.ts';
 import { fakeWebhook } from './webhook.ts';
 
-export { FAKE_ENV } from './credentials.ts';
+export { FAKE_ENV, type FakeCredentials, type FakeOptions } from './credentials.ts';
 
 /** One fake per destination type. */
 export const FAKES = {
@@ -18,4 +19,4 @@ export const FAKES = {
   mparticle: fakeMparticle,
   antavo: fakeAntavo,
   webhook: fakeWebhook,
-} as const satisfies Record<string, (options?: { port?: number; recordFile?: string }) => Promise<Fake>>;
+} as const satisfies Record<string, (options?: FakeOptions) => Promise<Fake>>;

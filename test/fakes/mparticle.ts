@@ -1,13 +1,14 @@
-import { FAKE_ENV } from './credentials.ts';
+import { expected, type FakeOptions } from './credentials.ts';
 import { basicAuth, json, startFake, type Fake } from './server.ts';
 
 /** mParticle's Events API: Basic auth with input key and secret; 202 with an empty body; 400 {errors:[...]}. */
-export function fakeMparticle(options: { port?: number; recordFile?: string } = {}): Promise<Fake> {
+export function fakeMparticle(options: FakeOptions = {}): Promise<Fake> {
+  const setting = expected('mparticle', options.credentials);
   return startFake('mparticle', (req) => {
     const bad = (message: string) => ({ status: 400, body: { errors: [{ code: 'BAD_REQUEST', message }] } });
     const auth = basicAuth(req);
     if (!auth) return { status: 401 };
-    if (auth[0] !== FAKE_ENV.MPARTICLE_API_KEY || auth[1] !== FAKE_ENV.MPARTICLE_API_SECRET) return { status: 403 };
+    if (auth[0] !== setting('api_key') || auth[1] !== setting('api_secret')) return { status: 403 };
     if (req.method !== 'POST' || (req.path !== '/v2/events' && req.path !== '/v2/bulkevents')) return { status: 404 };
     const batches = req.path === '/v2/bulkevents' ? (JSON.parse(req.body || '[]') as Array<Record<string, any>>) : [json(req)];
     if (batches.length > 100) return bad('at most 100 batches per request');

@@ -1,9 +1,10 @@
 import { sailthruSignature } from '../../destinations/sailthru.ts';
-import { FAKE_ENV } from './credentials.ts';
+import { expected, type FakeOptions } from './credentials.ts';
 import { startFake, type Fake } from './server.ts';
 
 /** Sailthru: signed form posts; {error, errormsg} bodies; per-minute X-Rate-Limit-* headers; 429 with error 43 and no Retry-After. */
-export function fakeSailthru(options: { perMinute?: number; port?: number; recordFile?: string } = {}): Promise<Fake> {
+export function fakeSailthru(options: FakeOptions & { perMinute?: number } = {}): Promise<Fake> {
+  const setting = expected('sailthru', options.credentials);
   const limit = options.perMinute ?? 10_000;
   const windows = new Map<string, number>();
   return startFake('sailthru', (req) => {
@@ -13,8 +14,8 @@ export function fakeSailthru(options: { perMinute?: number; port?: number; recor
     const fail = (status: number, error: number, errormsg: string, headers?: Record<string, string>) => ({ status, headers, body: { error, errormsg } });
     if (req.method !== 'POST') return fail(405, 1, 'Unsupported method');
     if (!apiKey || !form.get('sig')) return fail(400, 2, 'Missing required parameter: api_key');
-    if (apiKey !== FAKE_ENV.SAILTHRU_API_KEY) return fail(401, 3, 'Invalid API key');
-    if (form.get('sig') !== sailthruSignature(FAKE_ENV.SAILTHRU_API_SECRET, [apiKey, form.get('format') ?? '', json])) return fail(401, 5, 'Authentication failed');
+    if (apiKey !== setting('api_key')) return fail(401, 3, 'Invalid API key');
+    if (form.get('sig') !== sailthruSignature(setting('api_secret') ?? '', [apiKey, form.get('format') ?? '', json])) return fail(401, 5, 'Authentication failed');
     const minute = Math.floor(Date.now() / 60_000);
     const windowKey = `${req.path}:${minute}`;
     const used = (windows.get(windowKey) ?? 0) + 1;

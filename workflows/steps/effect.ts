@@ -1,25 +1,10 @@
 import { ActivityFailure, ApplicationFailure, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import { ACTIVITY_FOR, DEFAULT_WEBHOOK_DESTINATION, type Activities, type EffectStep } from '../../activities/types.ts';
+import { describeStep, stepLabel } from '../../dsl/describe.ts';
 import type { StepHandler } from '../run.ts';
 
 const destinationOf = (step: EffectStep): string =>
   step.kind === 'webhook' ? (step.destination ?? DEFAULT_WEBHOOK_DESTINATION) : step.destination;
-
-function describe(step: EffectStep): string {
-  switch (step.kind) {
-    case 'send_email':
-      return `send_email ${step.template}`;
-    case 'add_to_list':
-    case 'remove_from_list':
-      return `${step.kind} ${step.list}`;
-    case 'send_event':
-      return `send_event ${step.event}`;
-    case 'set_var':
-      return `set_var ${Object.keys(step.vars).join(', ')}`;
-    default:
-      return step.kind;
-  }
-}
 
 /**
  * Every step that calls a destination: one activity on that destination's task queue, with its
@@ -33,7 +18,7 @@ export const effect: StepHandler<EffectStep> = async (step, run, event) => {
   }
   const attempts = step.retry?.attempts ?? route.retry.attempts;
   const backoffMs = step.retry?.backoffMs ?? route.retry.backoffMs;
-  const summary = `${describe(step)} via ${name} · user ${run.input.userId}`;
+  const summary = `${describeStep(step).lines.join(' ')} · user ${run.input.userId}`;
   const activities = proxyActivities<Activities>({
     taskQueue: route.taskQueue,
     startToCloseTimeout: route.timeoutMs,
@@ -57,12 +42,12 @@ export const effect: StepHandler<EffectStep> = async (step, run, event) => {
     if (!(error instanceof ActivityFailure)) throw error;
     if (step.onError === 'continue') return 'next';
     if (step.onError === 'exit') {
-      run.state.exitReason = `on_error: exit after ${step.id} failed`;
+      run.state.exitReason = `on_error: exit after ${stepLabel(step)} failed`;
       return 'exit';
     }
     throw ApplicationFailure.create({
       type: 'StepFailed',
-      message: `step ${step.id} (${describe(step)} via ${name}) failed: ${error.cause?.message ?? error.message}`,
+      message: `step ${stepLabel(step)} failed: ${error.cause?.message ?? error.message}`,
       nonRetryable: true,
       cause: error,
     });

@@ -1,0 +1,70 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { IngestStats } from './stats.ts';
+
+/** One field a sender must fix: a JSON pointer into the body and what is wrong there. */
+export interface FieldProblem {
+  path: string;
+  message: string;
+}
+
+/** A 400 naming each field that is wrong. */
+export const badRequest = (fields: FieldProblem[]): Error & { statusCode: 400; fields: FieldProblem[] } =>
+  Object.assign(new Error(fields.map((f) => `${f.path} ${f.message}`).join('; ')), { statusCode: 400 as const, fields });
+
+export const RETRY_AFTER_SECONDS = 5;
+
+/** Is this a failure a later retry can get past (Temporal down, overloaded, timing out)? */
+function temporalUnavailable(error: unknown): 'unavailable' | 'overloaded' | undefined {
+  const code = (error as { code?: number }).code ?? (error as { cause?: { code?: number } }).cause?.code;
+  if (code === 8) return 'overloaded'; // RESOURCE_EXHAUSTED
+  if (code === 14 || code === 4 || code === 1) return 'unavailable'; // UNAVAILABLE, DEADLINE_EXCEEDED, CANCELLED
+  const name = (error as Error).name;
+  if (name === 'ServiceError' || name === 'TransportError' || name === 'ConnectionError') return 'unavailable';
+  return undefined;
+}
+
+type AjvError = NonNullable<FastifyError['validation']>[number] & { parentSchema?: { description?: string } };
+
+/** An ajv error as the sender should read it: the field's path and the problem, with the schema's description of the value. */
+function fieldProblem(v: AjvError): FieldProblem {
+  if (v.keyword === 'required') return { path: `${v.instancePath}/${(v.params as { missingProperty: string }).missingProperty}`, message: 'is required' };
+  const allowed = v.keyword === 'enum' ? `: one of ${(v.params as { allowedValues: unknown[] }).allowedValues.join(', ')}` : '';
+  const described = v.parentSchema?.description ? ` (${v.parentSchema.description})` : '';
+  return { path: v.instancePath || '/', message: `${v.message ?? 'is invalid'}${allowed}${described}` };
+}
+
+// Combinator keywords only say that a branch failed; the branch's own errors say what is wrong.
+const NOISE = new Set(['if', 'anyOf', 'oneOf', 'allOf']);
+
+/**
+ * The one error handler: 400 per field for bad input, the status of a 4xx any layer raised
+ * (the profile store refusing a profile too big), 503/429 with Retry-After while Temporal cannot
+ * take the batch, and otherwise 500. Every 5xx is logged with its cause; no answer carries
+ * internal error text.
+ */
+export function errorHandler(stats: IngestStats, log: (message: string, error: unknown) => void, bodyLimit: number) {
+  return (error: FastifyError & { fields?: FieldProblem[] }, request: FastifyRequest, reply: FastifyReply) => {
+    if (error.validation) {
+      const errors = error.validation.filter((v) => !NOISE.has(v.keyword)).map((v) => ({ code: 'BAD_REQUEST', ...fieldProblem(v) }));
+      return reply.code(400).send({ errors });
+    }
+    if (error.fields) return reply.code(400).send({ errors: error.fields.map((f) => ({ code: 'BAD_REQUEST', ...f })) });
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      return reply.code(413).send({ errors: [{ code: 'PAYLOAD_TOO_LARGE', message: `a request may carry at most ${bodyLimit} bytes; split the batches` }] });
+    }
+    const status = typeof error.statusCode === 'number' ? error.statusCode : 500;
+    if (status >= 400 && status < 500) {
+      return reply.code(status).send({ errors: [{ code: status === 400 ? 'BAD_REQUEST' : (error.code ?? `HTTP_${status}`), message: error.message }] });
+    }
+    const kind = temporalUnavailable(error);
+    log(`${request.method} ${request.routeOptions.url ?? request.url} answered ${kind === 'overloaded' ? 429 : kind ? 503 : 500}`, error);
+    if (kind) {
+      stats.unavailable++;
+      return reply
+        .code(kind === 'overloaded' ? 429 : 503)
+        .header('retry-after', String(RETRY_AFTER_SECONDS))
+        .send({ errors: [{ code: kind === 'overloaded' ? 'TOO_MANY_REQUESTS' : 'UNAVAILABLE', message: `Temporal ${kind === 'overloaded' ? 'is overloaded' : 'cannot be reached'}; nothing from this request was lost; retry after ${RETRY_AFTER_SECONDS}s` }] });
+    }
+    return reply.code(500).send({ errors: [{ code: 'INTERNAL', message: 'an unexpected error; retry later' }] });
+  };
+}

@@ -1,0 +1,28 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from '@temporalio/client';
+import { ingestConnection } from '../../ingest/connection.ts';
+import { checkProject } from '../../dsl/project.ts';
+import { buildIngest, type IngestOptions } from '../../ingest/server.ts';
+import { FileProfileStore } from '../../profiles/file-store.ts';
+import type { ProfileStore } from '../../profiles/store.ts';
+
+export const KEY = 'ingest-key';
+export const SECRET = 'ingest-secret';
+export const basic = (credentials = `${KEY}:${SECRET}`, scheme = 'Basic') => `${scheme} ${Buffer.from(credentials).toString('base64')}`;
+
+/**
+ * The ingest API over the repository's flows and a scratch file store, for answers that are
+ * decided before Temporal is asked: its client points at a port nothing listens on, so Temporal
+ * is "down" (a real client, never a mock).
+ */
+export function offlineIngest(extra: Partial<IngestOptions> & { profiles?: ProfileStore } = {}) {
+  const project = checkProject({});
+  const profiles = extra.profiles ?? new FileProfileStore(mkdtempSync(join(tmpdir(), 'ingest-offline-')));
+  const client = new Client({ connection: ingestConnection({ address: '127.0.0.1:1', namespace: 'default' }) });
+  const built = buildIngest({ client, profiles, config: project.config, flows: () => project.flows, key: KEY, secret: SECRET, ...extra });
+  const post = (url: string, payload: unknown, authorization: string | null = basic()) =>
+    built.app.inject({ method: 'POST', url, headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) }, payload: typeof payload === 'string' ? payload : JSON.stringify(payload) });
+  return { ...built, profiles, client, post };
+}
