@@ -1,4 +1,5 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
+import { ProfileLimitError } from '../profiles/limits.ts';
 import { DestinationError } from '../destinations/errors.ts';
 import type { DestinationCall, DestinationClient, UserRef, VarChange } from '../destinations/types.ts';
 import type { Profile, ProfileStore } from '../profiles/store.ts';
@@ -125,9 +126,15 @@ export function createActivities(deps: ActivityDeps): Activities {
     if (!done?.performed) context.heartbeat({ performed: true, ...(result.id ? { id: result.id } : {}) });
     let vars: Record<string, unknown> | undefined;
     if (input.step.kind === 'set_var' || input.step.kind === 'add_to_list' || input.step.kind === 'remove_from_list') {
-      await deps.profiles.update(input.userId, (p) => {
-        vars = applyToProfile(input.step, p, call);
-      });
+      await deps.profiles
+        .update(input.userId, (p) => {
+          vars = applyToProfile(input.step, p, call);
+        })
+        .catch((error: unknown) => {
+          // A profile over its size limits stays over them: retrying cannot help.
+          if (!(error instanceof ProfileLimitError)) throw error;
+          throw ApplicationFailure.create({ type: 'ProfileTooLarge', message: error.message, nonRetryable: true });
+        });
     }
     return { ...(vars ? { vars } : {}), ...(result.id ? { id: result.id } : {}) };
   };

@@ -1,3 +1,4 @@
+import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { buildCodecServer, DEFAULT_ORIGINS, newCodecToken } from '../codec/codec-server.ts';
 import { payloadCodec } from '../codec/data-converter.ts';
@@ -37,7 +38,8 @@ export async function listenCodecServer(options: {
     allowHosts: [options.host, ...(options.allowHosts ?? [])],
   });
   await app.listen({ port: options.port, host: options.host });
-  const url = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${options.port}`;
+  const { port } = app.server.address() as AddressInfo; // the one chosen when asked for port 0
+  const url = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`;
   return { endpoint: `${url}/${token}`, url, close: () => app.close() };
 }
 

@@ -8,6 +8,7 @@ import { stepsById } from '../dsl/ir.ts';
 import type { CallContext, DestinationCall, DestinationClient } from '../destinations/types.ts';
 import { startFlowRun } from '../ingest/start-run.ts';
 import { FileProfileStore } from '../profiles/file-store.ts';
+import { emptyProfile } from '../profiles/store.ts';
 import { destinationClients } from '../worker/destination-clients.ts';
 import { installRuntime } from '../worker/runtime.ts';
 import { startWorkers } from '../worker/start.ts';
@@ -73,22 +74,26 @@ export async function simulateCommand(args: string[], io: CliIo): Promise<number
   }
   const user = values.user ?? 'simulated-user';
 
+  // Whether ingest would start the run is answered before any server starts.
+  const seeded = emptyProfile(user);
+  mergeProfile(seeded, seed);
+  const checked = manualEvent(raw, 'simulated-event', Date.now());
+  io.out(`simulating ${found.flow} (version ${found.version}) for user ${user} on ${raw.name}\n`);
+  const refused = whyNotStarted(found, checked, seeded, checked.timestamp);
+  if (refused && !values.force) {
+    io.out(`\nwould not start: ${refused}\n(--force simulates it anyway)\n`);
+    return EXIT.findings;
+  }
+  io.out(refused ? `${FORCE_NOTE}: ${refused}\n` : `would start: the trigger matches; entry rule reentry ${found.entry.reentry} (a first entry)\n`);
+  const flow = { ...found, status: 'active' as const };
+
   installRuntime('ERROR');
   const dir = mkdtempSync(join(tmpdir(), 'flows-simulate-'));
   const env = await timeSkippingEnvironment();
   try {
     const profiles = new FileProfileStore(dir);
-    const profile = await profiles.update(user, (p) => mergeProfile(p, seed));
+    await profiles.update(user, (p) => mergeProfile(p, seed));
     const event = manualEvent(raw, 'simulated-event', await env.currentTimeMs());
-    io.out(`simulating ${found.flow} (version ${found.version}) for user ${user} on ${raw.name}\n`);
-    const refused = whyNotStarted(found, event, profile, event.timestamp);
-    if (refused && !values.force) {
-      io.out(`\nwould not start: ${refused}\n(--force simulates it anyway)\n`);
-      return EXIT.findings;
-    }
-    io.out(refused ? `${FORCE_NOTE}: ${refused}\n` : `would start: the trigger matches; entry rule reentry ${found.entry.reentry} (a first entry)\n`);
-    const flow = { ...found, status: 'active' as const };
-
     const clients = await destinationClients(project.config, { mode: 'fake' });
     const attempts: Attempt[] = [];
     const destinations = new Map([...clients.clients].map(([name, client]) => [name, observed(client, attempts, Date.now)]));
@@ -124,6 +129,8 @@ export async function simulateCommand(args: string[], io: CliIo): Promise<number
     const elapsed = humanDuration(endedAt - startedAt);
     const steps = stepsById(flow);
     const name = (id: string) => (steps.get(id) ? stepLabel(steps.get(id)!) : id);
+    const drawn = (result?.path ?? []).some((id) => steps.get(id)?.kind === 'split');
+    if (drawn) io.out(`\nnote: a split draws its branch at random per run; a real run may take another branch\n`);
     if (result) {
       io.out(`\npath: ${result.path.map(name).join(' → ')}\n`);
       io.out(`outcome: ${result.outcome}${result.exitReason ? ` (${result.exitReason})` : ''} after ${elapsed} of simulated time\n`);

@@ -78,6 +78,8 @@ export async function startCommand(args: string[], io: CliIo): Promise<number> {
         'Flowline is running',
         `  Temporal server  ${server.address} (namespace default)`,
         `  Temporal Web     ${server.uiUrl}`,
+        `  Flowline runs    ${server.uiUrl}/namespaces/default/workflows?query=${encodeURIComponent('WorkflowType="flowRun"')}`,
+        `                   (add the columns FlowId, UserId, FlowStep once: "Configure Workflows Table"; see docs/runtime.md)`,
         `  Worker           ${workers.queues.length} task queues: ${workers.queues.join(', ')}`,
         `  Flows            ${project.flows.length} from flows/ (${active} active)`,
         `  Payloads         ${codec ? `encrypted in Temporal (FLOWLINE_PAYLOAD_KEY); Temporal Web decrypts through ${codec.url} (token-protected)` : 'not encrypted (set FLOWLINE_PAYLOAD_KEY to encrypt them in Temporal)'}`,

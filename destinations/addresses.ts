@@ -40,10 +40,13 @@ const NOT_GLOBAL: ReadonlyArray<readonly [cidr: string, why: string]> = [
   ['8000::/1', 'not global unicast'],
 ];
 
-const BLOCKED = new BlockList();
+// One list per family: a BlockList also matches IPv4 addresses against IPv6 rules (as ::ffff:a.b.c.d),
+// and IPv6's "outside 2000::/3" rows would then refuse every IPv4 address.
+const BLOCKED = { 4: new BlockList(), 6: new BlockList() };
 for (const [cidr] of NOT_GLOBAL) {
   const [net, bits] = cidr.split('/') as [string, string];
-  BLOCKED.addSubnet(net, Number(bits), isIP(net) === 6 ? 'ipv6' : 'ipv4');
+  const family = isIP(net) as 4 | 6;
+  BLOCKED[family].addSubnet(net, Number(bits), family === 6 ? 'ipv6' : 'ipv4');
 }
 
 /** True only for a global unicast address; anything unparsable is not. */
@@ -53,5 +56,5 @@ export function isGlobalUnicast(address: string): boolean {
   if (mapped) return isGlobalUnicast(mapped);
   const family = isIP(bare);
   if (family === 0) return false;
-  return !BLOCKED.check(bare, family === 6 ? 'ipv6' : 'ipv4');
+  return !BLOCKED[family as 4 | 6].check(bare, family === 6 ? 'ipv6' : 'ipv4');
 }

@@ -22,13 +22,12 @@ export class MoengageClient implements DestinationClient {
   }
 
   async perform(call: DestinationCall, context: CallContext): Promise<CallResult> {
-    const appId = encodeURIComponent(this.settings.get('app_id') ?? '');
     switch (call.kind) {
       case 'set_var':
-        await this.post(`/v1/customer/${appId}`, { type: 'customer', customer_id: call.user.id, attributes: resultingValues(call.vars, null) }, context);
+        await this.post('customer', { type: 'customer', customer_id: call.user.id, attributes: resultingValues(call.vars, null) }, context);
         return {};
       case 'send_event':
-        await this.post(`/v1/event/${appId}`, {
+        await this.post('event', {
           type: 'event',
           customer_id: call.user.id,
           actions: [{ action: call.event, attributes: call.attributes, platform: 'unknown', current_time: Math.floor((context.scheduledAt ?? Date.now()) / 1000) }],
@@ -39,10 +38,13 @@ export class MoengageClient implements DestinationClient {
     }
   }
 
-  private async post(path: string, body: unknown, context: CallContext): Promise<void> {
+  private async post(resource: 'customer' | 'event', body: unknown, context: CallContext): Promise<void> {
+    const appId = encodeURIComponent(this.settings.get('app_id') ?? '');
     const response = await exchange(this.name, {
       method: 'POST',
-      url: `${this.base}${path}`,
+      url: `${this.base}/v1/${resource}/${appId}`,
+      // The workspace id stays out of error messages (and so out of Temporal history).
+      endpoint: `POST /v1/${resource}/{app_id}`,
       headers: { authorization: basic(this.settings.get('app_id') ?? '', this.settings.get('api_key') ?? ''), 'content-type': 'application/json' },
       body: JSON.stringify(body),
       timeoutMs: this.settings.timeoutMs,

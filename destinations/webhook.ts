@@ -78,10 +78,12 @@ export class WebhookClient implements DestinationClient {
     }
     if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new DestinationError(`webhooks use http or https, not ${url.protocol}`, false);
     if (url.username || url.password) {
-      throw new DestinationError(`the webhook URL for ${url.host} carries a user name or password; put credentials in the headers of destination '${this.name}'`, false);
+      const fix = `put credentials in the headers of destination '${this.name}'`;
+      throw new DestinationError(`the webhook URL for ${url.host} carries a user name or password; ${fix}`, false);
     }
     if (DOT_SEGMENT.test(PATH.exec(raw)?.[1] ?? '')) {
-      throw new DestinationError(`the webhook URL for ${url.host} has a '.' or '..' path segment, which would rewrite its path; nothing was sent`, false);
+      const what = `has a '.' or '..' path segment, which would rewrite its path; nothing was sent`;
+      throw new DestinationError(`the webhook URL for ${url.host} ${what}`, false);
     }
     return url;
   }
@@ -94,8 +96,10 @@ export class WebhookClient implements DestinationClient {
     if (allowed?.some((pattern) => hostMatches(host, pattern))) return;
     throw new DestinationError(
       allowed
-        ? `destination '${this.name}' calls only ${allowed.join(', ')} (allowed_hosts), not ${host}; add it there if its headers may go to it`
-        : `destination '${this.name}' has headers but no allowed_hosts: its headers go to no host until it lists them (add allowed_hosts: [${host}] if they may go to ${host})`,
+        ? `destination '${this.name}' calls only ${allowed.join(', ')} (allowed_hosts), not ${host}; ` +
+            'add it there if its headers may go to it'
+        : `destination '${this.name}' has headers but no allowed_hosts: its headers go to no host until it lists them ` +
+            `(add allowed_hosts: [${host}] if they may go to ${host})`,
       false,
     );
   }
@@ -108,7 +112,8 @@ export class WebhookClient implements DestinationClient {
     const refused = addresses.find((a) => !isGlobalUnicast(a));
     if (refused !== undefined && this.settings.raw.allow_private_addresses !== true) {
       throw new DestinationError(
-        `${host} is not a public address (${refused} is loopback, private or reserved); set allow_private_addresses: true on destination '${this.name}' to allow it`,
+        `${host} is not a public address (${refused} is loopback, private or reserved); ` +
+          `set allow_private_addresses: true on destination '${this.name}' to allow it`,
         false,
       );
     }
@@ -119,8 +124,12 @@ export class WebhookClient implements DestinationClient {
 /** Header names and values go on the wire as they are: a line break would start a new header. */
 function refuseBadHeaders(headers: Record<string, string>): void {
   for (const [name, value] of Object.entries(headers)) {
-    if (!HEADER_NAME.test(name)) throw new DestinationError(`webhook header name '${name.replace(/[^\x21-\x7e]/g, '?')}' is not a valid header name`, false);
+    if (!HEADER_NAME.test(name)) {
+      throw new DestinationError(`webhook header name '${name.replace(/[^\x21-\x7e]/g, '?')}' is not a valid header name`, false);
+    }
     // The value is not repeated: it came from data and may be anything, a secret included.
-    if (/[\r\n\0]/.test(String(value))) throw new DestinationError(`webhook header '${name}' has a line break or NUL in its value (from the step's data?); nothing was sent`, false);
+    if (/[\r\n\0]/.test(String(value))) {
+      throw new DestinationError(`webhook header '${name}' has a line break or NUL in its value (from the step's data?); nothing was sent`, false);
+    }
   }
 }

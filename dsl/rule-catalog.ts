@@ -38,7 +38,7 @@ export const RULE_CATALOG = {
   'unreachable-step': 'steps after an exit on the same path',
   'unknown-var': 'vars.X read but never set by a set_var of the flow (warning)',
   'option-ignored': 'on_error or retry on a step that calls no destination (warning)',
-  'literal-secret': 'a credential written as a literal instead of an ${ENV} reference',
+  'literal-secret': 'a credential written as a literal (a header value, user:password@ in a URL) instead of an ${ENV} reference',
   'rate-limit': 'a rate limit that is not N/s, N/min or N/h',
 } as const;
 

@@ -30,13 +30,17 @@ export interface NormalizedBatch {
 const plain = (name: string): string => name.replace(/^\$/, '');
 
 /**
- * An identity type as profiles key it. mParticle spells the customer id three ways: `customer_id`
- * (outbound JSON), `customerid` (the Events API) and `customer` (the audience partner format, from
- * the Firehose SDK's `UserIdentity.Type`); the rest are the same lower-case name in every format.
+ * An identity type as profiles key it: the Events API's names (`customer_id`, `other_id_2`, …).
+ * mParticle's formats spell some differently: the Events API docs `customerid`; the audience
+ * partner format uses the Firehose SDK's `UserIdentity.Type` in lower case, `customer` for the
+ * customer id and `other2` … `other10` for `other_id_2` … `other_id_10`. Other names
+ * (`email`, `other`, `mobile_number`, `phone_number_2`, `facebook`, …) are the same everywhere.
  */
 export const identityType = (type: string): string => {
   const lower = type.toLowerCase();
-  return lower === 'customerid' || lower === 'customer' ? 'customer_id' : lower;
+  if (lower === 'customerid' || lower === 'customer') return 'customer_id';
+  const other = /^other(\d+)$/.exec(lower);
+  return other ? `other_id_${other[1]}` : lower;
 };
 
 const digest = (value: unknown): string => createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 24);
@@ -121,6 +125,8 @@ export function normalizeBatch(batch: MparticleBatch, now: number): NormalizedBa
 /** mParticle's `audience_membership_change_request`, as its audience outputs send it to `/v2/audiences`. */
 export interface AudienceRequest {
   type?: string;
+  /** The message's UUID and time, both required in mParticle's format. */
+  id?: string;
   timestamp_ms?: number;
   user_profiles?: Array<{
     mpid?: string | number;
@@ -131,12 +137,13 @@ export interface AudienceRequest {
 
 /**
  * One batch per user profile of an audience request. Ids come from the content (the user, the
- * audiences and actions, and mParticle's timestamp), so a redelivery is recognised and ids never
- * depend on the process that received them. Without a timestamp, the same change sent again is
- * taken for a redelivery. Hashed identities (`md5`, `sha1`, `sha256`) cannot key a profile: skipped.
+ * audiences and actions, and mParticle's timestamp, else its message id), so a redelivery is
+ * recognised and ids never depend on the process that received them. With neither, the same
+ * change sent again is taken for a redelivery. Hashed identities (`md5`, `sha1`, `sha256`)
+ * cannot key a profile: skipped.
  */
 export function audienceBatches(request: AudienceRequest, now: number): NormalizedBatch[] {
-  const sent = request.timestamp_ms;
+  const sent = request.timestamp_ms ?? request.id;
   return (request.user_profiles ?? []).map((profile) => {
     const identities: Record<string, string> = {};
     for (const id of profile.user_identities ?? []) if ((id.encoding ?? 'raw').toLowerCase() === 'raw') identities[identityType(id.type)] = id.value;
@@ -148,7 +155,7 @@ export function audienceBatches(request: AudienceRequest, now: number): Normaliz
         id: `audience:${a.audience_id}:${a.action}:${digest({ user, audience: String(a.audience_id), action: a.action, sent })}`,
         name: a.action === 'add' ? 'audience_added' : 'audience_removed',
         type: 'audience_membership_change',
-        timestamp: sent ?? now,
+        timestamp: request.timestamp_ms ?? now,
         attributes: {},
         audience_id: String(a.audience_id),
         ...(a.audience_name ? { audience_name: a.audience_name } : {}),

@@ -8,6 +8,7 @@ import { eventSignal } from '../workflows/messages.ts';
 import { FLOW_ID, USER_ID } from '../workflows/search-attributes.ts';
 import { resolveUser } from './identity.ts';
 import type { NormalizedBatch } from './normalize.ts';
+import { runningRunsQuery } from './visibility.ts';
 import { startFlowRun, type NotStarted } from './start-run.ts';
 
 export interface RouteDeps {
@@ -106,9 +107,6 @@ export async function routeBatch(deps: RouteDeps, batch: NormalizedBatch): Promi
   return outcome;
 }
 
-/** A string literal in a visibility query: every backslash and quote escaped, so data never becomes query. */
-export const queryString = (value: string): string => `'${value.replace(/[\\']/g, (c) => `\\${c}`)}'`;
-
 /**
  * Signals the user's running runs of a flow; a run that has ended is not an error. The runs
  * found by the visibility query are checked against the user again, and the signal names the
@@ -117,8 +115,7 @@ export const queryString = (value: string): string => `'${value.replace(/[\\']/g
 async function signalRuns(deps: RouteDeps, flow: FlowIR, user: string, event: FlowEvent): Promise<number> {
   const ids: string[] = [];
   if (flow.entry.reentry === 'always') {
-    const query = `FlowId = ${queryString(flow.flow)} AND UserId = ${queryString(user)} AND ExecutionStatus = 'Running'`;
-    for await (const run of deps.client.workflow.list({ query })) {
+    for await (const run of deps.client.workflow.list({ query: runningRunsQuery(flow.flow, user) })) {
       if (run.typedSearchAttributes.get(USER_ID) === user && run.typedSearchAttributes.get(FLOW_ID) === flow.flow) ids.push(run.workflowId);
     }
   } else ids.push(workflowId(flow.flow, user));

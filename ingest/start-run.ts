@@ -81,7 +81,8 @@ export async function startFlowRun(deps: StartDeps, flow: FlowIR, userId: string
       // Temporal did not take the start (unavailable, overloaded): the batch is answered "retry",
       // so give the reservation back. A release that fails leaves it pending, and the retry of
       // this event finds it `held` and goes on.
-      if (guarded) await deps.profiles.releaseEntry(flow.flow, userId, event.id).catch((e: Error) => console.warn(`entry reservation not released: ${e.message}`));
+      const warn = (e: Error) => console.warn(`entry reservation of ${flow.flow} not released: ${e.message}`);
+      if (guarded) await deps.profiles.releaseEntry(flow.flow, userId, event.id).catch(warn);
       throw error;
     }
     // Refused as a duplicate, the existing run is this user's entry (never) or this event's run

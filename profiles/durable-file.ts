@@ -81,11 +81,14 @@ export async function withFileLock<T>(file: string, work: () => Promise<T>): Pro
       realpath: false,
       stale: STALE_MS,
       retries: { retries: 700, factor: 1.2, minTimeout: 2, maxTimeout: 100, randomize: true },
-      onCompromised: (error) => console.warn(`profile store: the lock on ${file} was lost while held (${error.message}); another process may have written it`),
+      onCompromised: (error) =>
+        console.warn(`profile store: the lock on ${file} was lost while held (${error.message}); another process may have written it`),
     });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw error;
-    throw new Error(`profile store: ${file} stayed locked by another process for over a minute; if no Flowline process is running, delete ${file}.lock`);
+    throw new Error(
+      `profile store: ${file} stayed locked by another process for over a minute; if no Flowline process is running, delete ${file}.lock`,
+    );
   }
   try {
     return await work();

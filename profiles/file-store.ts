@@ -186,14 +186,18 @@ const asProfile =
   (userId: string) =>
   (raw: unknown): Profile | undefined => {
     if (!isRecord(raw)) return undefined;
-    const ok = ['attributes', 'identities', 'vars'].every((k) => raw[k] === undefined || isRecord(raw[k])) && ['lists', 'audiences'].every((k) => raw[k] === undefined || Array.isArray(raw[k]));
+    const ok =
+      ['attributes', 'identities', 'vars'].every((k) => raw[k] === undefined || isRecord(raw[k])) &&
+      ['lists', 'audiences'].every((k) => raw[k] === undefined || Array.isArray(raw[k]));
     return ok ? { ...emptyProfile(userId), ...(raw as Partial<Profile>) } : undefined;
   };
 
 /** Stored entries: records, or bare timestamps (the earlier layout: kept forever). */
 function asEntries(raw: unknown): EntryRecord[] | undefined {
   if (!Array.isArray(raw)) return undefined;
-  const records = raw.map((r): EntryRecord | undefined => (typeof r === 'number' ? { at: r } : isRecord(r) && typeof r.at === 'number' ? (r as unknown as EntryRecord) : undefined));
+  const records = raw.map((r): EntryRecord | undefined =>
+    typeof r === 'number' ? { at: r } : isRecord(r) && typeof r.at === 'number' ? (r as unknown as EntryRecord) : undefined,
+  );
   return records.every((r) => r !== undefined) ? (records as EntryRecord[]) : undefined;
 }
 

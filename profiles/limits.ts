@@ -9,6 +9,7 @@ export const PROFILE_LIMITS = { attributes: 1_000, bytes: 256 * 1024 } as const;
 
 /** A change refused because the profile would grow past PROFILE_LIMITS; ingest answers it with a 413. */
 export class ProfileLimitError extends Error {
+  override readonly name = 'ProfileLimitError';
   readonly statusCode = 413;
   readonly code = 'PROFILE_TOO_LARGE';
 }

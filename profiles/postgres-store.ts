@@ -91,28 +91,31 @@ export class PostgresProfileStore implements ProfileStore {
         'select entered_at, event_id, pending from flowline_entries where flow_id = $1 and user_id = $2 and (keep_until is null or keep_until >= $3)',
         [flowId, userId, entry.at],
       );
-      const records: EntryRecord[] = rows.map((r) => ({ at: Number(r.entered_at), ...(r.event_id ? { event: r.event_id } : {}), ...(r.pending ? { pending: true } : {}) }));
+      const records: EntryRecord[] = rows.map((r) => ({
+        at: Number(r.entered_at),
+        ...(r.event_id ? { event: r.event_id } : {}),
+        ...(r.pending ? { pending: true } : {}),
+      }));
       const verdict = decideEntry(records, rule, entry.at, entry.eventId);
       if (verdict === 'reserved') {
         const record = reservationRecord(rule, entry.at, entry.eventId);
-        await client.query('insert into flowline_entries (flow_id, user_id, entered_at, event_id, pending, keep_until) values ($1, $2, $3, $4, true, $5)', [
-          flowId,
-          userId,
-          record.at,
-          record.event,
-          record.until ?? null,
-        ]);
+        await client.query(
+          'insert into flowline_entries (flow_id, user_id, entered_at, event_id, pending, keep_until) values ($1, $2, $3, $4, true, $5)',
+          [flowId, userId, record.at, record.event, record.until ?? null],
+        );
       }
       return verdict;
     });
   }
 
   async confirmEntry(flowId: string, userId: string, eventId: string): Promise<void> {
-    await this.pool.query('update flowline_entries set pending = false where flow_id = $1 and user_id = $2 and event_id = $3 and pending', [flowId, userId, eventId]);
+    const sql = 'update flowline_entries set pending = false where flow_id = $1 and user_id = $2 and event_id = $3 and pending';
+    await this.pool.query(sql, [flowId, userId, eventId]);
   }
 
   async releaseEntry(flowId: string, userId: string, eventId: string): Promise<void> {
-    await this.pool.query('delete from flowline_entries where flow_id = $1 and user_id = $2 and event_id = $3 and pending', [flowId, userId, eventId]);
+    const sql = 'delete from flowline_entries where flow_id = $1 and user_id = $2 and event_id = $3 and pending';
+    await this.pool.query(sql, [flowId, userId, eventId]);
   }
 
   async seen(key: string): Promise<boolean> {
@@ -124,7 +127,8 @@ export class PostgresProfileStore implements ProfileStore {
     if (keys.length === 0) return;
     // Marking again restarts the key's retention: a sender still retrying keeps being recognised.
     await this.pool.query(
-      'insert into flowline_seen (key, seen_at) select unnest($1::text[]), to_timestamp($2 / 1000.0) on conflict (key) do update set seen_at = excluded.seen_at',
+      'insert into flowline_seen (key, seen_at) select unnest($1::text[]), to_timestamp($2 / 1000.0) ' +
+        'on conflict (key) do update set seen_at = excluded.seen_at',
       [[...new Set(keys.map(seenKey))], this.now()],
     );
   }
@@ -142,7 +146,8 @@ export class PostgresProfileStore implements ProfileStore {
   private async deleteInBatches(table: string, condition: string, cutoff: number): Promise<number> {
     let total = 0;
     for (;;) {
-      const { rowCount } = await this.pool.query(`delete from ${table} where ctid in (select ctid from ${table} where ${condition} limit ${SWEEP_BATCH})`, [cutoff]);
+      const sql = `delete from ${table} where ctid in (select ctid from ${table} where ${condition} limit ${SWEEP_BATCH})`;
+      const { rowCount } = await this.pool.query(sql, [cutoff]);
       total += rowCount ?? 0;
       if ((rowCount ?? 0) < SWEEP_BATCH) return total;
     }

@@ -16,7 +16,10 @@ export function seenRetention(env: NodeJS.ProcessEnv = process.env): number {
   if (text === undefined || text === '') return DEFAULT_SEEN_RETENTION_MS;
   const ms = parseDuration(text.trim());
   if (ms === undefined || ms < MIN_SEEN_RETENTION_MS) {
-    throw new Error(`FLOWLINE_SEEN_RETENTION=${JSON.stringify(text)} is not a duration of at least ${formatDuration(MIN_SEEN_RETENTION_MS)}: use a whole number and a unit, such as 7d or 2w`);
+    throw new Error(
+      `FLOWLINE_SEEN_RETENTION=${JSON.stringify(text)} is not a duration of at least ${formatDuration(MIN_SEEN_RETENTION_MS)}: ` +
+        'use a whole number and a unit, such as 7d or 2w',
+    );
   }
   return ms;
 }
@@ -37,14 +40,17 @@ export function startSweeper(
   store: ProfileStore,
   options: { retentionMs?: number; intervalMs?: number; now?: () => number; log?: (line: string) => void } = {},
 ): Sweeper {
-  const { retentionMs = DEFAULT_SEEN_RETENTION_MS, intervalMs = SWEEP_INTERVAL_MS, now = Date.now, log = (line: string) => console.log(line) } = options;
+  const { retentionMs = DEFAULT_SEEN_RETENTION_MS, intervalMs = SWEEP_INTERVAL_MS, now = Date.now } = options;
+  const log = options.log ?? ((line: string) => console.log(line));
   let running: Promise<void> = Promise.resolve();
   const sweep = (): Promise<void> =>
     (running = running.then(async () => {
       const at = now();
       try {
         const removed = await store.sweep({ seenBefore: at - retentionMs, now: at });
-        if (removed.seen + removed.entries > 0) log(`profile store: swept ${removed.seen} de-duplication records older than ${formatDuration(retentionMs)} and ${removed.entries} expired entry records`);
+        if (removed.seen + removed.entries > 0) {
+          log(`profile store: swept ${removed.seen} de-duplication records older than ${formatDuration(retentionMs)} and ${removed.entries} expired entry records`);
+        }
       } catch (error) {
         log(`profile store: the sweep failed and will be tried again in ${formatDuration(intervalMs)}: ${(error as Error).message}`);
       }

@@ -21,13 +21,13 @@ describe('flows simulate says first whether ingest would start the run', () => {
     expect(r.code).toBe(1);
     expect(r.out).toContain('would not start: the trigger\'s filter does not hold: where event.attributes.plan in ["pro","team"]');
     expect(r.out).not.toContain('calls the run made');
-  });
+  }, 30_000);
 
   it('refuses an event that is not the trigger', async () => {
     const r = await flows({}, 'simulate', 'flows/sailthru-welcome-series.yaml', '--event', 'app_open');
     expect(r.code).toBe(1);
     expect(r.out).toContain("would not start: the event 'app_open' does not trigger this flow (trigger: event: sign_up)");
-  });
+  }, 30_000);
 
   it('--force simulates anyway and says so', async () => {
     const r = await flows({}, 'simulate', 'flows/sailthru-welcome-series.yaml', '--force', '--event', '{"name":"sign_up","attributes":{"plan":"free"}}', '--profile', '{"identities":{"email":"ada@example.com"}}');
@@ -40,7 +40,7 @@ describe('flows simulate says first whether ingest would start the run', () => {
     const r = await flows({}, 'simulate', 'flows/sailthru-welcome-series.yaml', '--event', '{"name":"sign_up","attributes":{"plan":"pro"}}');
     expect(r.out).toContain('would start: the trigger matches');
     expect(r.out).toMatch(/FAILED: .*has no email identity/);
-    expect(r.out).toMatch(/outcome: failed after .*: step mark-onboarding failed: .*has no email identity/);
+    expect(r.out).toMatch(/outcome: failed after .*: step welcome-email failed: .*has no email identity/);
     expect(r.code).toBe(1);
   }, 60_000);
 });
@@ -70,9 +70,9 @@ describe('flows run and flows status against a real Temporal server', () => {
     expect(started.code).toBe(0);
     await expect
       .poll(async () => (await flows(env, 'status', '--all', '--flow', 'sailthru-welcome-series')).out, { timeout: 30_000 })
-      .toMatch(/sailthru-welcome-series +no-email +FAILED +mark-onboarding/);
+      .toMatch(/sailthru-welcome-series +no-email +FAILED +welcome-email/);
     const status = await flows(env, 'status', '--all', '--flow', 'sailthru-welcome-series');
     expect(status.out).toContain('why runs failed:');
-    expect(status.out).toMatch(/flow\/sailthru-welcome-series\/no-email: step mark-onboarding failed: .*no email identity/);
+    expect(status.out).toMatch(/flow\/sailthru-welcome-series\/no-email: step welcome-email failed: .*no email identity/);
   }, 60_000);
 });

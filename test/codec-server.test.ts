@@ -1,10 +1,12 @@
 import { mkdtempSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AesGcmCodec } from '../codec/aes-gcm-codec.ts';
 import { buildCodecServer } from '../codec/codec-server.ts';
+import { listenCodecServer, type RunningCodecServer } from '../cli/codec-server.ts';
 import { startDevServer } from '../dev/dev-server.ts';
 
 const TOKEN = 'codec-token-for-tests-0123456789';
@@ -62,16 +64,42 @@ describe('the codec server decrypts only for Temporal Web with the token', () =>
 
 describe('Temporal Web is handed the token', () => {
   let dev: Awaited<ReturnType<typeof startDevServer>> | undefined;
-  afterAll(async () => dev?.stop());
+  let running: RunningCodecServer | undefined;
+  const saved = process.env.FLOWLINE_PAYLOAD_KEY;
+  afterAll(async () => {
+    await dev?.stop();
+    await running?.close();
+    if (saved === undefined) delete process.env.FLOWLINE_PAYLOAD_KEY;
+    else process.env.FLOWLINE_PAYLOAD_KEY = saved;
+  });
 
-  it('the dev server serves the token-bearing codec endpoint to Temporal Web, which calls <endpoint>/decode', async () => {
-    const endpoint = `http://127.0.0.1:8888/${TOKEN}`;
-    dev = await startDevServer({ dataDir: mkdtempSync(join(tmpdir(), 'codec-ui-')), port: 17_633, uiPort: 18_633, codecEndpoint: endpoint });
+  it('as `flows start` wires it: the dev server hands Temporal Web an endpoint whose <endpoint>/decode decrypts', async () => {
+    process.env.FLOWLINE_PAYLOAD_KEY = 'a passphrase only the operators know';
+    const [port, uiPort] = [await freePort(), await freePort()];
+    const web = `http://localhost:${uiPort}`;
+    running = (await listenCodecServer({ port: 0, host: '127.0.0.1', allowOrigins: [web] }))!;
+    dev = await startDevServer({ dataDir: mkdtempSync(join(tmpdir(), 'codec-ui-')), port, uiPort, codecEndpoint: running.endpoint });
     let settings: { Codec?: { Endpoint?: string } } | undefined;
-    for (let i = 0; i < 100 && !settings; i++) {
+    for (let i = 0; i < 150 && !settings; i++) {
       settings = await fetch(`${dev.uiUrl}/api/v1/settings`).then((r) => (r.ok ? r.json() : undefined), () => undefined);
       if (!settings) await new Promise((r) => setTimeout(r, 200));
     }
-    expect(settings?.Codec?.Endpoint).toBe(endpoint);
+    const endpoint = settings?.Codec?.Endpoint;
+    expect(endpoint).toBe(running.endpoint);
+    // What Temporal Web's browser code does: POST `${endpoint}/decode` with its own origin, no other credentials.
+    const call = (url: string) =>
+      fetch(`${url}/decode`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-namespace': 'default', origin: web }, body: JSON.stringify({ payloads: encrypted }) });
+    const decoded = await call(endpoint!);
+    expect(decoded.status).toBe(200);
+    expect(plain((await decoded.json()) as { payloads: Array<{ data: string }> })).toContain('ada@example.com');
+    expect((await call(running.url)).status).toBe(401);
   }, 90_000);
 });
+
+const freePort = (): Promise<number> =>
+  new Promise((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });

@@ -107,6 +107,18 @@ describe('destination faults on a real Temporal server, counted at the fake', ()
     for (const secret of Object.values(FAKE_ENV)) expect(decoded).not.toContain(secret);
   });
 
+  it('a destination that echoes the request in its error puts no credential into history', async () => {
+    const basic = Buffer.from(`${FAKE_ENV.MOENGAGE_APP_ID}:${FAKE_ENV.MOENGAGE_API_KEY}`).toString('base64');
+    const echoed = `bad request; you sent Authorization: Basic ${basic} and key ${FAKE_ENV.MOENGAGE_API_KEY}`;
+    moengage().inject({ status: 400, body: { status: 'fail', error: { type: 'Echo', message: echoed }, request: { headers: { authorization: `Basic ${basic}` } } } });
+    const handle = await run('continue');
+    await handle.result();
+    const history = historyToJSON(await handle.fetchHistory());
+    const decoded = history.replace(/"data":"([A-Za-z0-9+/=]+)"/g, (_, b64: string) => Buffer.from(b64, 'base64').toString('utf8'));
+    expect(decoded).toContain('bad request; you sent Authorization: Basic [redacted]');
+    for (const secret of [basic, FAKE_ENV.MOENGAGE_API_KEY]) expect(decoded).not.toContain(secret);
+  });
+
   it('a retry after the destination accepted the call does not call it again', async () => {
     profiles.failNextUpdate = true;
     const sailthru = h.fakes.get('sailthru')!;

@@ -23,7 +23,7 @@ const CONFIGS: Record<keyof typeof FAKES, Record<string, unknown>> = {
   moengage: { app_id: '${MOENGAGE_APP_ID}', api_key: '${MOENGAGE_API_KEY}', data_center: 'DC-01' },
   mparticle: { api_key: '${MPARTICLE_API_KEY}', api_secret: '${MPARTICLE_API_SECRET}', environment: 'development' },
   antavo: { region: 'eu', api_key: '${ANTAVO_API_KEY}', api_secret: '${ANTAVO_API_SECRET}' },
-  webhook: { allow_private_addresses: true, headers: { Authorization: 'Bearer ${WEBHOOK_TOKEN}' } },
+  webhook: { allow_private_addresses: true, allowed_hosts: ['127.0.0.1'], headers: { Authorization: 'Bearer ${WEBHOOK_TOKEN}' } },
 };
 
 function client(type: keyof typeof FAKES, extra: Record<string, unknown> = {}, env: Record<string, string> = FAKE_ENV): DestinationClient {
@@ -60,9 +60,9 @@ describe('sailthru', () => {
 
   it('reports its errors: a wrong secret and an unknown template fail at once, with Sailthru’s own text', async () => {
     const denied = await failure(client('sailthru', {}, { ...FAKE_ENV, SAILTHRU_API_SECRET: 'wrong' }).perform({ kind: 'add_to_list', user, list: 'x' }, ctx));
-    expect(denied).toMatchObject({ retryable: false, message: '401: Authentication failed (Sailthru error 5)' });
+    expect(denied).toMatchObject({ retryable: false, message: '401: Authentication failed (Sailthru error 5) [POST /user]' });
     const unknown = await failure(client('sailthru').perform({ kind: 'send_email', user, template: 'missing-template', vars: {} }, ctx));
-    expect(unknown).toMatchObject({ retryable: false, message: '400: Unknown template: missing-template (Sailthru error 14)' });
+    expect(unknown).toMatchObject({ retryable: false, message: '400: Unknown template: missing-template (Sailthru error 14) [POST /send]' });
   });
 
   it('turns a 429 without Retry-After into a retry at X-Rate-Limit-Reset', async () => {
@@ -103,9 +103,9 @@ describe('customerio', () => {
 
   it('reads both error shapes', async () => {
     const bad = await failure(client('customerio').perform({ kind: 'send_event', user, event: '', eventType: 'other', attributes: {} }, ctx));
-    expect(bad).toMatchObject({ retryable: false, message: '400: event name is required' });
+    expect(bad).toMatchObject({ retryable: false, message: '400: event name is required [POST /api/v1/customers/cust-1001/events]' });
     const denied = await failure(client('customerio', {}, { ...FAKE_ENV, CUSTOMERIO_APP_API_KEY: 'nope' }).perform({ kind: 'send_sms', user, body: 'hi' }, ctx));
-    expect(denied).toMatchObject({ retryable: false, message: '401: Unauthorized request' });
+    expect(denied).toMatchObject({ retryable: false, message: '401: Unauthorized request [POST /v1/send/sms]' });
   });
 });
 
@@ -130,7 +130,7 @@ describe('clevertap', () => {
     expect(sent.id).toBeDefined();
     expect(body('clevertap')).toMatchObject({ to: { Identity: ['cust-1001'] }, content: { title: 'Hi', body: 'Come back', platform_specific: { android: { deep_link: 'app://home' } } } });
     const denied = await failure(client('clevertap', {}, { ...FAKE_ENV, CLEVERTAP_PASSCODE: 'x' }).perform({ kind: 'send_sms', user, body: 'x' }, ctx));
-    expect(denied).toMatchObject({ retryable: false, message: '401: Account ID is not valid' });
+    expect(denied).toMatchObject({ retryable: false, message: '401: Account ID is not valid [POST /1/send/sms.json]' });
   });
 });
 
@@ -147,7 +147,7 @@ describe('moengage', () => {
 
   it('reports MoEngage’s error type', async () => {
     const denied = await failure(client('moengage', {}, { ...FAKE_ENV, MOENGAGE_API_KEY: 'x' }).perform({ kind: 'set_var', user, vars: {} }, ctx));
-    expect(denied).toMatchObject({ retryable: false, message: '401: App Secret key mismatch (Authentication required)' });
+    expect(denied).toMatchObject({ retryable: false, message: '401: App Secret key mismatch (Authentication required) [POST /v1/customer/{app_id}]' });
   });
 });
 
@@ -171,7 +171,7 @@ describe('mparticle', () => {
     expect(body('mparticle')).toMatchObject({ user_attributes: { tier: 'gold' }, deleted_user_attributes: ['old'], events: [] });
     fakes.mparticle.inject({ status: 400, body: { errors: [{ code: 'BAD_REQUEST', message: 'Required event field "event_type" is missing or empty.' }] } });
     const bad = await failure(client('mparticle').perform({ kind: 'set_var', user, vars: {} }, ctx));
-    expect(bad).toMatchObject({ retryable: false, message: '400: Required event field "event_type" is missing or empty. (BAD_REQUEST)' });
+    expect(bad).toMatchObject({ retryable: false, message: '400: Required event field "event_type" is missing or empty. (BAD_REQUEST) [POST /v2/events]' });
   });
 });
 
@@ -189,7 +189,7 @@ describe('antavo', () => {
     expect(denied).toMatchObject({ retryable: false });
     expect(denied!.message).toMatch(/^401: Invalid signature/);
     const missing = await failure(client('antavo').perform({ kind: 'send_event', user: { ...user, id: 'unknown-customer' }, event: 'x', eventType: 'other', attributes: {} }, ctx));
-    expect(missing).toMatchObject({ retryable: false, message: '404: Customer not found (NotFoundException)' });
+    expect(missing).toMatchObject({ retryable: false, message: '404: Customer not found (NotFoundException) [POST /events]' });
     expect(antavoEscher('eu')).toBeDefined();
   });
 });
@@ -206,7 +206,7 @@ describe('webhook', () => {
 
   it('refuses loopback and private addresses unless the destination allows them', async () => {
     for (const url of [`${fakes.webhook.url}/x`, 'http://10.1.2.3/x', 'http://[::1]:9/x', 'http://169.254.169.254/latest/meta-data']) {
-      const refused = await failure(client('webhook', { allow_private_addresses: false }).perform(call(url), ctx));
+      const refused = await failure(client('webhook', { allow_private_addresses: false, allowed_hosts: ['127.0.0.1', '10.1.2.3', '::1', '169.254.169.254'] }).perform(call(url), ctx));
       expect(refused, url).toMatchObject({ retryable: false });
       expect(refused!.message).toContain('allow_private_addresses: true');
     }
@@ -219,7 +219,7 @@ describe('the shared classification of outcomes', () => {
 
   it('429 with Retry-After is retryable after that long', async () => {
     fakes.moengage.inject({ status: 429, retryAfter: 7, body: { status: 'fail', error: { type: 'RateLimitError', message: 'Rate Limits Exceeded' } } });
-    expect(await failure(send())).toMatchObject({ retryable: true, details: { status: 429, retryAfterMs: 7000 }, message: '429: Rate Limits Exceeded (RateLimitError)' });
+    expect(await failure(send())).toMatchObject({ retryable: true, details: { status: 429, retryAfterMs: 7000 }, message: '429: Rate Limits Exceeded (RateLimitError) [POST /v1/event/{app_id}]' });
   });
 
   it('500 and 503 are retryable; other 4xx are not', async () => {
@@ -228,7 +228,7 @@ describe('the shared classification of outcomes', () => {
     fakes.moengage.inject({ status: 503 });
     expect(await failure(send())).toMatchObject({ retryable: true, details: { status: 503 } });
     fakes.moengage.inject({ status: 403, body: { status: 'fail', error: { type: 'BlockedClient', message: 'Account Suspended' } } });
-    expect(await failure(send())).toMatchObject({ retryable: false, message: '403: Account Suspended (BlockedClient)' });
+    expect(await failure(send())).toMatchObject({ retryable: false, message: '403: Account Suspended (BlockedClient) [POST /v1/event/{app_id}]' });
   });
 
   it('a hang past the timeout and a reset connection are retryable', async () => {

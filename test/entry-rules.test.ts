@@ -1,14 +1,29 @@
+import { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { manualEvent } from '../dsl/event.ts';
 import type { FlowIR } from '../dsl/ir.ts';
+import { ingestConnection } from '../ingest/connection.ts';
+import { startFlowRun } from '../ingest/start-run.ts';
+import { PostgresProfileStore } from '../profiles/postgres-store.ts';
+import type { ProfileStore } from '../profiles/store.ts';
 import { FLOW_ID, FLOW_STEP, FLOW_VERSION, USER_ID } from '../workflows/search-attributes.ts';
 import { compile, harness, type Harness } from './helpers/temporal.ts';
+import { startPostgres } from './helpers/postgres.ts';
 import { waitForState } from './helpers/wait-state.ts';
 
 let h: Harness;
+let postgres: ReturnType<typeof startPostgres>;
+let pgStore: PostgresProfileStore;
 beforeAll(async () => {
+  postgres = startPostgres(15498);
+  pgStore = await PostgresProfileStore.open(postgres.url);
   h = await harness('dev');
 }, 180_000);
-afterAll(async () => h?.close());
+afterAll(async () => {
+  await h?.close();
+  await pgStore?.close();
+  postgres?.stop();
+});
 
 const flow = (id: string, entry: string, steps = '  - send_email: { destination: sailthru, template: hello }', status = 'active'): FlowIR =>
   compile(`flow: ${id}
@@ -69,6 +84,45 @@ describe('entry rules, enforced where a run starts, on the dev server', () => {
     const listed = [];
     for await (const r of h.env.client.workflow.list({ query: `FlowId IN ('entry-paused', 'entry-draft')` })) listed.push(r);
     expect(listed).toEqual([]);
+  });
+});
+
+describe.each<[string, () => ProfileStore]>([
+  ['embedded file store', () => h.profiles],
+  ['PostgreSQL store', () => pgStore],
+])('entry rules under concurrency, with the %s', (name, profiles) => {
+  const tag = name.startsWith('P') ? 'pg' : 'file';
+  const startWith = (store: ProfileStore, f: FlowIR, user: string, id: string, client = h.env.client) =>
+    startFlowRun({ client, profiles: store, config: h.config }, f, user, manualEvent({ name: 'sign_up', id }, id, Date.now()));
+  const runsOf = async (flowId: string) => {
+    const ids: string[] = [];
+    for await (const r of h.env.client.workflow.list({ query: `FlowId = '${flowId}'` })) ids.push(r.workflowId);
+    return ids;
+  };
+
+  it('10 simultaneous triggers under a cap of 1 start exactly one run; under never, one', async () => {
+    const capped = flow(`entry-race-cap-${tag}`, '{ reentry: always, frequency: { max: 1, per: 1d } }');
+    await Promise.all(Array.from({ length: 10 }, () => profiles().entries('warm-up', 'racer'))); // open the pool's connections first
+    const outcomes = await Promise.all(Array.from({ length: 10 }, (_, i) => startWith(profiles(), capped, 'racer', `race-${i}`)));
+    expect(outcomes.filter((o) => o.started)).toHaveLength(1);
+    expect(outcomes.filter((o) => !o.started && o.reason === 'frequency-cap')).toHaveLength(9);
+    await expect.poll(() => runsOf(capped.flow), { timeout: 10_000 }).toHaveLength(1);
+    expect(await profiles().entries(capped.flow, 'racer')).toHaveLength(1);
+
+    const once = flow(`entry-race-never-${tag}`, '{ reentry: never }');
+    const onceOutcomes = await Promise.all(Array.from({ length: 10 }, (_, i) => startWith(profiles(), once, 'racer', `once-${i}`)));
+    expect(onceOutcomes.filter((o) => o.started)).toHaveLength(1);
+    expect(await profiles().entries(once.flow, 'racer')).toHaveLength(1);
+  });
+
+  it('a start Temporal did not take gives the reservation back, so the retried trigger enters', async () => {
+    const once = flow(`entry-release-${tag}`, '{ reentry: never }');
+    const down = new Client({ connection: ingestConnection({ address: '127.0.0.1:1', namespace: 'default' }) });
+    await expect(startWith(profiles(), once, 'retrier', 'first-try', down)).rejects.toThrow();
+    await down.connection.close();
+    expect(await profiles().entries(once.flow, 'retrier')).toEqual([]);
+    expect(await startWith(profiles(), once, 'retrier', 'first-try')).toMatchObject({ started: true });
+    expect(await startWith(profiles(), once, 'retrier', 'later')).toMatchObject({ started: false, reason: 'already-entered' });
   });
 });
 

@@ -1,20 +1,28 @@
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterEach, expect, it, vi } from 'vitest';
 import { FileProfileStore } from '../profiles/file-store.ts';
 
-const run = promisify(execFile);
 const scratch = () => mkdtempSync(join(tmpdir(), 'durable-'));
 afterEach(() => vi.restoreAllMocks());
 
-/** Two processes on one folder, as `flows ingest` and `flows worker` are; returns what each printed. */
+/** Two processes on one folder, as `flows ingest` and `flows worker` are, started together; returns what each printed last. */
 async function twoProcesses(mode: 'update' | 'reserve', dir: string, user: string, each: number): Promise<string[]> {
-  const startAt = Date.now() + 2_500; // both have loaded by then
-  const child = () => run(process.execPath, ['--import', 'tsx', 'test/helpers/store-child.ts', mode, dir, user, String(each), String(startAt)]);
-  return (await Promise.all([child(), child()])).map((r) => r.stdout.trim());
+  const children = [0, 1].map(() => {
+    const args = ['--import', 'tsx', 'test/helpers/store-child.ts', mode, dir, user, String(each)];
+    const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'inherit'] });
+    let out = '';
+    const ready = new Promise<void>((resolve) => child.stdout.on('data', (chunk) => (out += chunk).includes('ready') && resolve()));
+    const exited = new Promise<string>((resolve, reject) =>
+      child.once('exit', (code) => (code === 0 ? resolve(out.trim().split('\n').at(-1)!) : reject(new Error(`child exited ${code}: ${out}`)))),
+    );
+    return { child, ready, exited };
+  });
+  await Promise.all(children.map((c) => c.ready));
+  for (const c of children) c.child.stdin.write('go\n');
+  return Promise.all(children.map((c) => c.exited));
 }
 
 it('two processes on one folder lose none of 100 concurrent updates to one user', async () => {
@@ -23,11 +31,12 @@ it('two processes on one folder lose none of 100 concurrent updates to one user'
   expect((await new FileProfileStore(dir).get('shared-user')).vars.n).toBe(100);
 }, 60_000);
 
-it('two processes on one folder reserve a cap-1 entry once between them', async () => {
+it('two processes on one folder reserve a cap-1 entry once per user between them', async () => {
   const dir = scratch();
-  const printed = await twoProcesses('reserve', dir, 'capped-user', 10);
-  expect(printed.map((p) => Number(p.split(' ')[1])).reduce((a, b) => a + b)).toBe(1);
-  expect(await new FileProfileStore(dir).entries('capped', 'capped-user')).toHaveLength(1);
+  const printed = await twoProcesses('reserve', dir, 'capped-user', 20);
+  expect(printed.map((p) => Number(p.split(' ')[1])).reduce((a, b) => a + b)).toBe(20);
+  const store = new FileProfileStore(dir);
+  for (let i = 0; i < 20; i++) expect(await store.entries('capped', `capped-user-${i}`)).toHaveLength(1);
 }, 60_000);
 
 it('an empty or corrupt profile file is moved to quarantine with one log line, and the user works again', async () => {

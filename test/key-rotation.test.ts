@@ -113,5 +113,5 @@ steps:
       expect(keyIds.find(([type]) => type === 'workflowExecutionCompletedEventAttributes')?.[1]).toBe(b);
       expect(new Set(keyIds.map(([, id]) => id))).toEqual(new Set([a, b]));
     }
-  }, 120_000);
+  }, 60_000);
 });

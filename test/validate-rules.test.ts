@@ -241,6 +241,44 @@ exit_when:
       event.attributes.sku: { matches: "(unclosed" }   #! condition-value
 steps: [ { wait: 1d } ]
 `,
+  'condition-value (backreference, which RE2 cannot run)': `
+flow: t
+trigger:
+  event: sign_up
+  where:
+    event.attributes.code: { matches: '^(\\w)\\1$' }   #! condition-value
+steps: [ exit ]
+`,
+  'condition-value (lookahead, which RE2 cannot run)': `
+flow: t
+trigger:
+  event: sign_up
+  where:
+    event.attributes.code:
+      matches: '^(?=.*[0-9]).+$'   #! condition-value
+steps: [ exit ]
+`,
+  'literal-secret (webhook header)': `
+flow: t
+trigger: { event: sign_up }
+steps:
+  - webhook:
+      url: https://hooks.example.com/signed-up
+      headers:
+        Authorization: Bearer sk_live_abc123   #! literal-secret
+        X-Api-Key: 9f86d081884c7d   #! literal-secret
+        X-Signed: "Basic dXNlcjpwYXNz"   #! literal-secret
+        X-User-Token: "{{ profile.attributes.token }}"
+        X-Request-Source: flowline
+`,
+  'literal-secret (URL user-info)': `
+flow: t
+trigger: { event: sign_up }
+steps:
+  - webhook:
+      url: "https://svc:pa55word@hooks.example.com/u/{{ profile.id }}"   #! literal-secret
+  - webhook: { url: "https://hooks.example.com/u?email={{ profile.identities.email }}&at=a@b" }
+`,
   'template-syntax': `
 flow: t
 trigger: { event: sign_up }
@@ -368,6 +406,23 @@ describe('messages name the mistake and the fix', () => {
     const d = first(CASES['split-percent']!);
     expect(d.message).toBe('split percents add up to 90, not 100');
     expect(d.hint).toBe('add 10 to a branch');
+  });
+
+  it('says why matches refuses a pattern RE2 cannot run, and what to write instead', () => {
+    const d = first(CASES['condition-value (backreference, which RE2 cannot run)']!);
+    expect(d.message).toContain("'^(\\w)\\1$'");
+    expect(d.hint).toContain('backreferences');
+    expect([d.line, d.column]).toEqual([6, 39]);
+    expect(first(CASES['condition-value (lookahead, which RE2 cannot run)']!).hint).toContain('lookaround');
+  });
+
+  it('never repeats a literal secret, and marks the finding so the line is not printed', () => {
+    const cases = ['literal-secret (webhook header)', 'literal-secret (URL user-info)'];
+    const findings = cases.flatMap((c) => checkFlow('flow.yaml', CASES[c]!, config).diagnostics);
+    expect(findings.map((d) => d.rule)).toEqual(['literal-secret', 'literal-secret', 'literal-secret', 'literal-secret']);
+    for (const d of findings) expect(d.sensitive).toBe(true);
+    expect(JSON.stringify(findings)).not.toMatch(/sk_live|9f86d0|dXNlcjpwYXNz|pa55word|svc:/);
+    expect(findings[0]!.hint).toContain('flows.config.yaml');
   });
 
   it('reports a zero wait as an error and a very long one only as a warning', () => {

@@ -15,14 +15,15 @@ export function secrets(ctx: RuleContext): void {
       const example = `${header}: "\${${envName('webhook', header)}}"`;
       const path = [...visit.path, 'webhook', 'headers', header];
       ctx.report('literal-secret', path, `header '${header}' of step ${visit.id} holds a literal credential`, {
-        hint: `move it to the headers of a webhook destination in flows.config.yaml (${example}) and name that destination in the step`,
+        hint: `move it to a webhook destination's headers in flows.config.yaml as ${example}, and name that destination in the step`,
         sensitive: true,
       });
     }
   }
   for (const { value, path } of templatesOf(ctx.flow)) {
     if (!hasUserInfo(value)) continue;
-    ctx.report('literal-secret', path, 'this URL carries a user name or password before its host', {
+    const field = [...path].reverse().find((p) => typeof p === 'string');
+    ctx.report('literal-secret', path, `the URL in '${String(field)}' carries a user name or password before its host`, {
       hint: 'remove the user:password@ part; send credentials as headers of a webhook destination in flows.config.yaml, as ${ENV_VAR}',
       sensitive: true,
     });

@@ -8,6 +8,7 @@ export const audienceSchema = {
   type: 'object',
   properties: {
     type: { type: 'string' },
+    id: idString,
     timestamp_ms: epochMs,
     user_profiles: {
       type: 'array',
