@@ -2,6 +2,7 @@ import { Client } from '@temporalio/client';
 import { dataConverter } from '../codec/data-converter.ts';
 import { ingestConnection } from '../ingest/connection.ts';
 import { watchFlows } from '../ingest/flow-registry.ts';
+import { reportLine } from '../ingest/report.ts';
 import { buildIngest } from '../ingest/server.ts';
 import { openProfileStore } from '../profiles/open.ts';
 import { seenRetention, startSweeper } from '../profiles/retention.ts';
@@ -46,6 +47,7 @@ export async function serveIngest(io: CliIo, options: { port: number; host: stri
     flows: flows.current,
     key: options.key,
     secret: options.secret,
+    onBatch: (report) => io.out(`${reportLine(report)}\n`),
     ...(identityPriority ? { identityPriority } : {}),
   });
   try {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { reportLine, type BatchReport } from '../ingest/report.ts';
 import { EXIT, parseCommandArgs, UsageError, type CliIo } from './io.ts';
 
 export const SEND_USAGE = 'flows send [FILE.json] [--event NAME --user ID [--attributes JSON]] [--url http://localhost:8080]';
@@ -37,7 +38,8 @@ export async function sendCommand(args: string[], io: CliIo): Promise<number> {
   try {
     response = await fetch(`${url}${path}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${key}:${secret}`).toString('base64')}` },
+      // Asks ingest to say what the batch did (mParticle's SDKs get an empty 202).
+      headers: { 'content-type': 'application/json', 'x-flowline-report': '1', authorization: `Basic ${Buffer.from(`${key}:${secret}`).toString('base64')}` },
       body: JSON.stringify(body),
     });
   } catch (error) {
@@ -45,6 +47,17 @@ export async function sendCommand(args: string[], io: CliIo): Promise<number> {
     return EXIT.findings;
   }
   const text = await response.text();
-  io.out(`${response.status} ${response.statusText}${text ? `\n${text}` : ''}\n`);
+  io.out(`${response.status} ${response.statusText}\n${response.status === 202 ? describeReport(text) : text ? `${text}\n` : ''}`);
   return response.status === 202 ? EXIT.ok : EXIT.findings;
+}
+
+/** The batch report of a 202, one line per batch; an ingest that sends none gets no lines. */
+function describeReport(text: string): string {
+  let report: { batches?: BatchReport[] };
+  try {
+    report = JSON.parse(text) as { batches?: BatchReport[] };
+  } catch {
+    return '';
+  }
+  return (report.batches ?? []).map((b) => `${reportLine(b)}\n`).join('');
 }

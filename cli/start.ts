@@ -12,7 +12,7 @@ import { EXIT, parseCommandArgs, UsageError, type CliIo } from './io.ts';
 import { serveIngest } from './ingest.ts';
 import { dataDir, loadProject } from './project.ts';
 
-export const START_USAGE = 'flows start [--port 7233] [--ui-port 8233] [--ingest-port 8080] [--data DIR] [--config FILE]';
+export const START_USAGE = 'flows start [--port 7233] [--ui-port 8233] [--ingest-port 8080] [--fakes-port 8100] [--data DIR] [--config FILE]';
 
 /**
  * The local stack in one command: the Temporal dev server (SQLite under the data folder, Web UI),
@@ -26,10 +26,14 @@ export async function startCommand(args: string[], io: CliIo): Promise<number> {
     data: { type: 'string' },
     config: { type: 'string' },
     'ingest-port': { type: 'string' },
+    'fakes-port': { type: 'string' },
   });
   const port = Number(values.port ?? 7233);
   const uiPort = Number(values['ui-port'] ?? 8233);
   const ingestPort = Number(values['ingest-port'] ?? 8080);
+  // Fakes on fixed ports (one per destination from here up), so the banner's URLs outlive a restart.
+  const fakesPort = Number(values['fakes-port'] ?? process.env.FLOWLINE_FAKES_PORT ?? 8100);
+  if (!Number.isInteger(fakesPort) || fakesPort < 1 || fakesPort > 65000) throw new UsageError('--fakes-port takes a port number');
   if (!Number.isInteger(port) || !Number.isInteger(uiPort)) throw new UsageError('--port and --ui-port take port numbers');
   const project = loadProject(io, { ...(values.config ? { config: values.config } : {}) });
   if (!project) return EXIT.findings;
@@ -54,7 +58,13 @@ export async function startCommand(args: string[], io: CliIo): Promise<number> {
     const client = await Connection.connect({ address: server.address });
     await registerSearchAttributes(client, 'default');
     await client.close();
-    const destinations = await destinationClients(project.config, { mode: 'fake-missing', recordDir: join(data, 'calls') });
+    let destinations;
+    try {
+      destinations = await destinationClients(project.config, { mode: 'fake-missing', recordDir: join(data, 'calls'), fakesPort });
+    } catch (error) {
+      io.err(`flows start: ${(error as Error).message}\n`);
+      return EXIT.findings;
+    }
     const { clients, faked } = destinations;
     const connection = await NativeConnection.connect({ address: server.address });
     const profiles = await openProfileStore(data);

@@ -8,6 +8,7 @@ import { audienceRoutes } from './routes/audiences.ts';
 import type { IngestDeps } from './routes/deps.ts';
 import { eventRoutes } from './routes/events.ts';
 import { healthRoutes } from './routes/health.ts';
+import { batchReport, type BatchReport } from './report.ts';
 import { count, emptyStats, type IngestStats } from './stats.ts';
 
 export type { IngestStats } from './stats.ts';
@@ -18,6 +19,8 @@ export interface IngestOptions extends RouteDeps {
   /** Bytes per request (mParticle documents 256 KB). */
   bodyLimit?: number;
   logger?: boolean;
+  /** Called with what each batch did (the stack logs one line per batch). */
+  onBatch?: (report: BatchReport) => void;
   /** Bounds on slow senders (ingest/limits.ts has the defaults). */
   timeouts?: Partial<IngestTimeouts>;
 }
@@ -49,7 +52,7 @@ export function buildIngest(options: IngestOptions): { app: FastifyInstance; sta
     requestTimeout: timeouts.requestMs,
     keepAliveTimeout: timeouts.keepAliveMs,
     // Node checks the header and request deadlines on this interval (30 s by default).
-    http: { headersTimeout: timeouts.headersMs, connectionsCheckingInterval: Math.min(1_000, timeouts.headersMs) },
+    http: { headersTimeout: Math.min(timeouts.headersMs, timeouts.requestMs), connectionsCheckingInterval: Math.min(1_000, timeouts.headersMs) },
     ajv: { customOptions: { allErrors: true, verbose: true, coerceTypes: false, removeAdditional: false, useDefaults: false, allowUnionTypes: true } },
   });
   const log = serverLog(app, options.logger ?? false);
@@ -69,7 +72,11 @@ export function buildIngest(options: IngestOptions): { app: FastifyInstance; sta
     client: options.client,
     log,
     async accept(batch) {
-      count(stats, await routeBatch(options, batch), batch);
+      const outcome = await routeBatch(options, batch);
+      count(stats, outcome, batch);
+      const report = batchReport(outcome, batch);
+      options.onBatch?.(report);
+      return report;
     },
   };
   app.register(async (v2) => {

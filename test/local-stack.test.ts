@@ -16,9 +16,17 @@ afterAll(async () => {
   for (const child of children) if (child.exitCode === null) await stop(child);
 });
 
-/** `flows start` as `npm start` runs it, on spare ports and a scratch data folder. */
-function startStack(): Promise<{ child: ChildProcess; output: () => string }> {
-  const child = spawn(process.execPath, ['bin/flows.js', 'start', '--port', String(PORT), '--ui-port', '18233', '--ingest-port', '18080', '--data', data], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+const STACK_ARGS = ['start', '--port', String(PORT), '--ui-port', '18233', '--ingest-port', '18080', '--fakes-port', '18100', '--data', data];
+
+/**
+ * `flows start` on spare ports and a scratch data folder, directly or through `npm start` itself
+ * (as a process supervisor runs it: no TTY, signals sent to npm's own pid).
+ */
+function startStack(via: 'node' | 'npm' = 'node'): Promise<{ child: ChildProcess; output: () => string }> {
+  const child =
+    via === 'npm'
+      ? spawn('npm', ['start', '--', ...STACK_ARGS.slice(1)], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+      : spawn(process.execPath, ['bin/flows.js', ...STACK_ARGS], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   let output = '';
   child.stdout!.on('data', (c) => (output += c));
@@ -37,8 +45,9 @@ function startStack(): Promise<{ child: ChildProcess; output: () => string }> {
   });
 }
 
-async function stop(child: ChildProcess): Promise<number | null> {
-  child.kill('SIGINT');
+async function stop(child: ChildProcess, signal: NodeJS.Signals = 'SIGINT'): Promise<number | null> {
+  if (child.exitCode !== null) return child.exitCode;
+  child.kill(signal);
   return new Promise((resolve) => child.once('exit', resolve));
 }
 
@@ -63,7 +72,15 @@ it('npm start brings up the stack, says where each piece is, runs flows, and sur
   expect(first.output()).toContain('Ingest API       http://127.0.0.1:18080/v2/events');
   const sent = await flows('send', '--event', 'point_add', '--user', 'ingest-user', '--attributes', '{"points":"300"}', '--url', 'http://127.0.0.1:18080');
   expect(sent.stdout).toMatch(/^202 Accepted/);
+  // flows send says what the batch did, and the stack logs one line per batch.
+  expect(sent.stdout).toContain('batch user ingest-user: 1 event, 1 started, 0 signalled');
+  expect(first.output()).toContain('batch user ingest-user: 1 event, 1 started, 0 signalled');
   await expect.poll(() => readFileSync(join(data, 'calls', 'mparticle.jsonl'), 'utf8'), { timeout: 20_000 }).toContain('ingest-user');
+
+  // A run that fails (no email identity for Sailthru) is one log line with its reason, no stack trace.
+  await flows('run', 'flows/sailthru-welcome-series.yaml', '--user', 'no-email-user', '--event', '{"name":"sign_up","attributes":{"plan":"pro"}}');
+  await expect.poll(() => first.output(), { timeout: 20_000 }).toMatch(/Workflow failed: step welcome-email failed: sailthru: user no-email-user has no email identity/);
+  expect(first.output()).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
 
   // A run waiting in the welcome series when the whole stack stops…
   await flows('run', 'flows/sailthru-welcome-series.yaml', '--user', 'restart-user', '--event', '{"name":"sign_up","attributes":{"plan":"pro"}}', '--profile', '{"identities":{"email":"restart@example.com"}}');
@@ -71,13 +88,22 @@ it('npm start brings up the stack, says where each piece is, runs flows, and sur
   expect(await stop(first.child)).toBe(0);
   expect(first.output()).toContain('Flowline stopped');
 
-  // …is still there, waiting at the same step, when the stack comes back on the same SQLite file.
-  const second = await startStack();
+  // …is still there, waiting at the same step, when the stack comes back on the same SQLite file,
+  // this time through `npm start`, stopped by SIGTERM to npm's own pid.
+  const second = await startStack('npm');
+  // The fakes keep their ports, so the banner's /__fake/calls URLs stay valid across restarts.
+  const fakeUrls = (text: string) => [...text.matchAll(/→ (http:\/\/127\.0\.0\.1:\d+)\/__fake\/calls/g)].map((m) => m[1]);
+  expect(fakeUrls(first.output())).toContain('http://127.0.0.1:18100');
+  expect(fakeUrls(second.output())).toEqual(fakeUrls(first.output()));
   try {
     const status = await flows('status', '--flow', 'sailthru-welcome-series');
     expect(status.stdout).toMatch(/sailthru-welcome-series +restart-user +RUNNING +wait 3d \(line \d+\) +wait until \d{4}-/);
     expect(status.stdout).not.toMatch(/#\d/);
   } finally {
-    expect(await stop(second.child)).toBe(0);
+    expect(await stop(second.child, 'SIGTERM')).toBe(0);
   }
+  expect(second.output()).toContain('Flowline stopped');
+  // Nothing of the stack is left listening: a third start gets the same ports.
+  const third = await startStack();
+  expect(await stop(third.child)).toBe(0);
 }, 180_000);

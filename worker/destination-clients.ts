@@ -36,6 +36,11 @@ export interface ClientOptions {
   /** Where fakes and recorders append what they received, one JSON line each, per destination. */
   recordDir?: string;
   env?: NodeJS.ProcessEnv;
+  /**
+   * The first port of the fakes: destination i of the config (in config order) listens on
+   * `fakesPort + i`, so the `/__fake/calls` URLs stay the same across restarts. Unset: any free port.
+   */
+  fakesPort?: number;
 }
 
 export interface Clients {
@@ -92,7 +97,7 @@ export async function destinationClients(config: FlowsConfig, options: ClientOpt
   const fakes = new Map<string, Fake>();
   const all = [...config.destinations.values(), DEFAULT_WEBHOOK];
   try {
-    for (const settings of all) {
+    for (const [index, settings] of all.entries()) {
       const { name } = settings;
       const missing = credentialVariables(settings).filter((v) => !env[v]);
       if (options.mode === 'record') {
@@ -110,7 +115,11 @@ export async function destinationClients(config: FlowsConfig, options: ClientOpt
       if (options.mode === 'fake' || demoFake) {
         const recordFile = file(name);
         const clientEnv = fakeEnv(settings, env);
-        const fake = await FAKES[settings.type]({ ...(recordFile ? { recordFile } : {}), credentials: fakeCredentials(settings, clientEnv) });
+        const port = options.fakesPort === undefined ? 0 : options.fakesPort + index;
+        const fake = await FAKES[settings.type]({ port, ...(recordFile ? { recordFile } : {}), credentials: fakeCredentials(settings, clientEnv) }).catch((error: NodeJS.ErrnoException) => {
+          if (error.code !== 'EADDRINUSE') throw error;
+          throw new Error(`the fake for destination '${name}' cannot listen on port ${port}: it is in use; pick other ports with --fakes-port (or FLOWLINE_FAKES_PORT)`);
+        });
         fakes.set(name, fake);
         // A faked webhook calls only its fake (on loopback), with the destination's headers.
         const webhook = { allow_private_addresses: true, allowed_hosts: [new URL(fake.url).hostname] };

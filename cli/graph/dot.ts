@@ -1,4 +1,4 @@
-import type { FlowGraph, GraphNode } from './model.ts';
+import type { FlowGraph, GraphNode } from '../../studio/graph/model.ts';
 
 const quote = (s: string): string => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 

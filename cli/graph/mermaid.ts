@@ -1,4 +1,4 @@
-import type { FlowGraph, GraphNode } from './model.ts';
+import type { FlowGraph, GraphNode } from '../../studio/graph/model.ts';
 
 // Mermaid reads entity codes (#quot;) inside quoted labels; <br/> breaks lines.
 const escape = (s: string): string =>

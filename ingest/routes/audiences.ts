@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { epochMs, idString, LIMITS } from '../limits.ts';
 import { audienceBatches, type AudienceRequest } from '../normalize.ts';
+import { accepted } from '../report.ts';
 import type { IngestDeps } from './deps.ts';
 
 /** mParticle's `audience_membership_change_request`; ids and names capped as in event batches. */
@@ -44,7 +45,8 @@ export const audienceRoutes: FastifyPluginAsync<IngestDeps> = async (app, deps) 
   app.post('/audiences', { schema: { body: audienceSchema } }, async (request, reply) => {
     const body = request.body as AudienceRequest;
     if (!body.user_profiles?.length) return reply.code(200).send({ type: 'audience_membership_change_response', timestamp_ms: Date.now() });
-    for (const batch of audienceBatches(body, Date.now())) await deps.accept(batch);
-    return reply.code(202).send();
+    const reports = [];
+    for (const batch of audienceBatches(body, Date.now())) reports.push(await deps.accept(batch));
+    return accepted(request, reply, reports);
   });
 };

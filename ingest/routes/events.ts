@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { epochMs, idString, LIMITS } from '../limits.ts';
 import { normalizeBatch, type MparticleBatch } from '../normalize.ts';
+import { accepted } from '../report.ts';
 import type { IngestDeps } from './deps.ts';
 
 const EVENT_TYPES = [
@@ -65,11 +66,11 @@ export const bulkSchema = { type: 'array', maxItems: 100, items: batchSchema } a
 /** POST /events (one batch) and POST /bulkevents (up to 100): 202 once Temporal accepted all they caused. */
 export const eventRoutes: FastifyPluginAsync<IngestDeps> = async (app, deps) => {
   app.post('/events', { schema: { body: batchSchema } }, async (request, reply) => {
-    await deps.accept(normalizeBatch(request.body as MparticleBatch, Date.now()));
-    return reply.code(202).send();
+    return accepted(request, reply, [await deps.accept(normalizeBatch(request.body as MparticleBatch, Date.now()))]);
   });
   app.post('/bulkevents', { schema: { body: bulkSchema } }, async (request, reply) => {
-    for (const batch of request.body as MparticleBatch[]) await deps.accept(normalizeBatch(batch, Date.now()));
-    return reply.code(202).send();
+    const reports = [];
+    for (const batch of request.body as MparticleBatch[]) reports.push(await deps.accept(normalizeBatch(batch, Date.now())));
+    return accepted(request, reply, reports);
   });
 };

@@ -1,0 +1,85 @@
+import type { FlowIR } from '../dsl/ir.ts';
+
+/**
+ * The durable step-event log: what runs did, one record per run, step and outcome, under a
+ * deterministic id, so retries, replays and worker crashes never count twice or lose a count.
+ * The studio's cumulative numbers (entered, sent, failed, branch taken, exited) come from here;
+ * "at this step now" comes from Temporal visibility. It lives in the same backend as the
+ * profile store (files by default, PostgreSQL with FLOWLINE_DATABASE_URL).
+ *
+ * (Interface agreed between the log and the studio; implementations live beside the stores.)
+ */
+export type StepOutcome =
+  /** the run reached the step (for the flow as a whole: `step` is FLOW_STEP and this is "entered the flow") */
+  | 'entered'
+  /** a destination step's call was answered with success */
+  | 'sent'
+  /** a destination step's call failed for good (retries spent or not retryable); `message` says why */
+  | 'failed'
+  /** a destination step needed more than one attempt */
+  | 'retried'
+  /** a check / split / wait_for took a branch; `branch` names it (then/else, the split label, event/timeout) */
+  | 'branch'
+  /** the run left the flow at this step (exit step, exit_when, on_error: exit) */
+  | 'exited'
+  /** the run finished the flow (only with `step` = FLOW_STEP) */
+  | 'completed';
+
+/** The pseudo step id of events about the run as a whole (entered, completed, exited, failed). */
+export const FLOW_STEP = '$flow';
+
+export interface StepEvent {
+  /** Deterministic: `${workflowId}/${runId}/${step}/${outcome}` (plus `/${branch}` for branches). */
+  id: string;
+  flowId: string;
+  version: string;
+  workflowId: string;
+  runId: string;
+  userId: string;
+  step: string;
+  outcome: StepOutcome;
+  branch?: string;
+  /** For `failed`: the failure text (already free of secrets). */
+  message?: string;
+  /** Epoch ms (workflow time: simulated on the time-skipping server). */
+  at: number;
+}
+
+export interface StepNumbers {
+  entered: number;
+  sent: number;
+  failed: number;
+  retried: number;
+  exited: number;
+  /** Per branch name, for check / split / wait_for. */
+  branches: Record<string, number>;
+}
+
+export interface FlowNumbers {
+  /** Runs, not unique users (a user may run a flow several times). */
+  entered: number;
+  completed: number;
+  exited: number;
+  failed: number;
+  /** Per step id (FLOW_STEP excluded). */
+  steps: Record<string, StepNumbers>;
+  /** Runs entered per UTC day within the window, oldest first (for a small trend line). */
+  trend: Array<{ day: string; entered: number }>;
+}
+
+export interface StepLog {
+  /** Idempotent by id: recording the same event twice counts it once. */
+  record(events: readonly StepEvent[]): Promise<void>;
+  /** Whether an event is recorded (a retried destination attempt skips a call already `sent`). */
+  has(id: string): Promise<boolean>;
+  /** Numbers for one flow, all versions or one, since a time (undefined: all time). */
+  numbers(flowId: string, options?: { version?: string; since?: number }): Promise<FlowNumbers>;
+  /** The latest events of one outcome at one step, newest first (the panel's "latest failures"). */
+  latest(flowId: string, step: string, outcome: StepOutcome, options?: { version?: string; limit?: number }): Promise<StepEvent[]>;
+  /** Every event of one run, in order: the run page's path. */
+  run(workflowId: string, runId?: string): Promise<StepEvent[]>;
+  /** Remembers a version's IR the first time a run of it starts, so old versions can be drawn. */
+  recordVersion(ir: FlowIR, at: number): Promise<void>;
+  /** The versions of a flow that have had runs, newest first, each with its IR. */
+  versions(flowId: string): Promise<Array<{ version: string; firstSeen: number; ir: FlowIR }>>;
+}

@@ -1,0 +1,27 @@
+import { describeStep } from '../../dsl/describe.ts';
+import type { StepIR } from '../../dsl/ir.ts';
+import { DESTINATION_STEPS } from '../../dsl/step-kinds.ts';
+import type { FlowGraph, GraphNode } from './model.ts';
+
+/** One number on a box: `key` names it in the numbers the server sends (`branch:<name>` for a branch). */
+export interface Stat {
+  key: string;
+  label: string;
+}
+
+/** A step a run can stay at for a while (waits), where "runs here now" means something. */
+export const canHoldRuns = (step: StepIR): boolean => step.kind === 'wait_for' || describeStep(step).shape === 'wait';
+
+const callsDestination = (step: StepIR): boolean => (DESTINATION_STEPS as readonly string[]).includes(step.kind);
+
+/** The rows of numbers a box shows, derived from what the step does. */
+export function statRows(graph: FlowGraph, node: GraphNode, step: StepIR | undefined): Stat[][] {
+  const s = (key: string, label = key): Stat => ({ key, label });
+  if (node.role === 'trigger') return [[s('entered'), s('completed')], [s('exited'), s('failed'), s('now', 'running now')]];
+  if (!step) return [];
+  const rows: Stat[][] = [[s('entered'), s('exited'), ...(canHoldRuns(step) ? [s('now', 'here now')] : [])]];
+  if (callsDestination(step)) rows.push([s('sent'), s('failed'), s('retried')]);
+  const branches = graph.edges.filter((e) => e.from === node.id && e.branch !== undefined).map((e) => e.branch!);
+  if (branches.length > 0) rows.push([...new Set(branches)].map((b) => s(`branch:${b}`, b)));
+  return rows;
+}
