@@ -4,9 +4,6 @@ import { buildCodecServer, DEFAULT_ORIGINS, newCodecToken } from '../codec/codec
 import { payloadCodec } from '../codec/data-converter.ts';
 import { EXIT, parseCommandArgs, UsageError, type CliIo } from './io.ts';
 
-export const CODEC_SERVER_USAGE =
-  'flows codec-server [--port 8888] [--host 127.0.0.1] [--allow-origin http://localhost:8233,…] [--allow-host NAME,…]';
-
 export interface RunningCodecServer {
   /** What Temporal Web's codec endpoint is set to: it carries the token as its first path segment. */
   endpoint: string;

@@ -12,7 +12,6 @@ import { formatText } from './format/text.ts';
 import { EXIT, parseCommandArgs, UsageError, type CliIo } from './io.ts';
 import { dataDir, loadProject } from './project.ts';
 
-export const INGEST_USAGE = 'flows ingest [--port 8080] [--host 127.0.0.1] [--config FILE] [--data DIR]';
 
 export interface RunningIngest {
   url: string;

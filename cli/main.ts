@@ -1,71 +1,64 @@
-import { graphCommand } from './graph.ts';
 import { EXIT, processIo, UsageError, type CliIo } from './io.ts';
-import { CODEC_SERVER_USAGE, codecServerCommand } from './codec-server.ts';
-import { INGEST_USAGE, ingestCommand } from './ingest.ts';
-import { RUN_USAGE, runCommand } from './run.ts';
-import { SEND_USAGE, sendCommand } from './send.ts';
-import { SIMULATE_USAGE, simulateCommand } from './simulate.ts';
-import { START_USAGE, startCommand } from './start.ts';
-import { STATUS_USAGE, statusCommand } from './status.ts';
-import { validateCommand } from './validate.ts';
-import { WORKER_USAGE, workerCommand } from './worker.ts';
+
+type Run = (args: string[], io: CliIo) => Promise<number> | number;
 
 interface Command {
   summary: string;
   usage: string;
-  run(args: string[], io: CliIo): Promise<number> | number;
+  /** Imported only when the command runs: `flows validate` need not load the Temporal worker. */
+  load(): Promise<Run>;
 }
 
 const COMMANDS: Record<string, Command> = {
   validate: {
     summary: 'check flow files and flows.config.yaml; exit 1 on any error',
     usage: 'flows validate [paths…] [--config FILE] [--format text|json|github]',
-    run: validateCommand,
+    load: async () => (await import('./validate.ts')).validateCommand,
   },
   graph: {
     summary: 'draw a flow as a Mermaid (GitHub markdown) or Graphviz diagram',
     usage: 'flows graph FILE [--format mermaid|dot] [--config FILE]',
-    run: graphCommand,
+    load: async () => (await import('./graph.ts')).graphCommand,
   },
   start: {
     summary: 'the local stack: Temporal dev server, Web UI, workers, fake destinations where no credentials',
-    usage: START_USAGE,
-    run: startCommand,
+    usage: 'flows start [--port 7233] [--ui-port 8233] [--ingest-port 8080] [--fakes-port 8100] [--data DIR] [--config FILE]',
+    load: async () => (await import('./start.ts')).startCommand,
   },
   simulate: {
     summary: 'run a flow on the time-skipping server with recording destinations; print every call',
-    usage: SIMULATE_USAGE,
-    run: simulateCommand,
+    usage: 'flows simulate FILE [--event JSON] [--user ID] [--profile JSON] [--force] [--config FILE]',
+    load: async () => (await import('./simulate.ts')).simulateCommand,
   },
   ingest: {
     summary: 'the ingest API (mParticle Events API) against an existing Temporal server',
-    usage: INGEST_USAGE,
-    run: ingestCommand,
+    usage: 'flows ingest [--port 8080] [--host 127.0.0.1] [--config FILE] [--data DIR]',
+    load: async () => (await import('./ingest.ts')).ingestCommand,
   },
   send: {
     summary: 'post a batch (a file, or a generated event) to a running ingest',
-    usage: SEND_USAGE,
-    run: sendCommand,
+    usage: 'flows send [FILE.json] [--event NAME --user ID [--attributes JSON]] [--url http://localhost:8080]',
+    load: async () => (await import('./send.ts')).sendCommand,
   },
   'codec-server': {
     summary: 'decrypt payloads for Temporal Web, with FLOWLINE_PAYLOAD_KEY',
-    usage: CODEC_SERVER_USAGE,
-    run: codecServerCommand,
+    usage: 'flows codec-server [--port 8888] [--host 127.0.0.1] [--allow-origin http://localhost:8233,…] [--allow-host NAME,…]',
+    load: async () => (await import('./codec-server.ts')).codecServerCommand,
   },
   run: {
     summary: 'start a run by hand on the Temporal server (TEMPORAL_ADDRESS)',
-    usage: RUN_USAGE,
-    run: runCommand,
+    usage: 'flows run FILE --user ID [--event JSON] [--profile JSON] [--force] [--config FILE] [--data DIR]',
+    load: async () => (await import('./run.ts')).runCommand,
   },
   status: {
     summary: 'list runs with their current step and what they wait for',
-    usage: STATUS_USAGE,
-    run: statusCommand,
+    usage: 'flows status [--flow ID] [--all] [--limit N]',
+    load: async () => (await import('./status.ts')).statusCommand,
   },
   worker: {
     summary: 'run the workers against an existing Temporal server',
-    usage: WORKER_USAGE,
-    run: workerCommand,
+    usage: 'flows worker [--config FILE] [--fake-destinations] [--data DIR]',
+    load: async () => (await import('./worker.ts')).workerCommand,
   },
 };
 
@@ -103,7 +96,8 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     return EXIT.ok;
   }
   try {
-    return await command.run(rest, io);
+    const run = await command.load();
+    return await run(rest, io);
   } catch (error) {
     if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       io.err(`flows ${name}: ${(error as Error).message}\nusage: ${command.usage}\n`);

@@ -7,7 +7,6 @@ import { EXIT, parseCommandArgs, UsageError, type CliIo } from './io.ts';
 import { dataDir, findFlow, loadProject, mergeProfile, parseEventArg, parseProfileArg, type ProfileSeed } from './project.ts';
 import { withTemporalClient } from './temporal-client.ts';
 
-export const RUN_USAGE = 'flows run FILE --user ID [--event JSON] [--profile JSON] [--force] [--config FILE] [--data DIR]';
 
 /**
  * Starts a run by hand, as ingest would: under the trigger's filter and the flow's entry rules.

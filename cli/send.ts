@@ -3,7 +3,6 @@ import { resolve } from 'node:path';
 import { reportLine, type BatchReport } from '../ingest/report.ts';
 import { EXIT, parseCommandArgs, UsageError, type CliIo } from './io.ts';
 
-export const SEND_USAGE = 'flows send [FILE.json] [--event NAME --user ID [--attributes JSON]] [--url http://localhost:8080]';
 
 /** Posts a batch (from a file, or generated for a named event and user) to a running ingest. */
 export async function sendCommand(args: string[], io: CliIo): Promise<number> {

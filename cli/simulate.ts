@@ -18,7 +18,6 @@ import { EXIT, parseCommandArgs, UsageError, type CliIo } from './io.ts';
 import { findFlow, loadProject, mergeProfile, parseEventArg, parseProfileArg, type ProfileSeed } from './project.ts';
 import { timeSkippingEnvironment } from '../dev/test-environments.ts';
 
-export const SIMULATE_USAGE = 'flows simulate FILE [--event JSON] [--user ID] [--profile JSON] [--force] [--config FILE]';
 
 interface Attempt {
   destination: string;

@@ -12,7 +12,6 @@ import { EXIT, parseCommandArgs, UsageError, type CliIo } from './io.ts';
 import { serveIngest } from './ingest.ts';
 import { dataDir, loadProject } from './project.ts';
 
-export const START_USAGE = 'flows start [--port 7233] [--ui-port 8233] [--ingest-port 8080] [--fakes-port 8100] [--data DIR] [--config FILE]';
 
 /**
  * The local stack in one command: the Temporal dev server (SQLite under the data folder, Web UI),

@@ -4,7 +4,6 @@ import { FLOW_ID, FLOW_STEP, USER_ID } from '../workflows/search-attributes.ts';
 import { EXIT, parseCommandArgs, UsageError, type CliIo } from './io.ts';
 import { withTemporalClient } from './temporal-client.ts';
 
-export const STATUS_USAGE = 'flows status [--flow ID] [--all] [--limit N]';
 
 /**
  * Lists runs with the step they are at, by a name a person can read, what running ones wait

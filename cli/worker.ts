@@ -9,7 +9,6 @@ import { startWorkers } from '../worker/start.ts';
 import { EXIT, parseCommandArgs, type CliIo } from './io.ts';
 import { dataDir, loadProject } from './project.ts';
 
-export const WORKER_USAGE = 'flows worker [--config FILE] [--fake-destinations] [--data DIR]';
 
 /** Runs the workers against an existing Temporal server, as a deployment runs them. Stops on SIGINT/SIGTERM. */
 export async function workerCommand(args: string[], io: CliIo): Promise<number> {
