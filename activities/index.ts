@@ -2,6 +2,8 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import { ProfileLimitError } from '../profiles/limits.ts';
 import { DestinationError } from '../destinations/errors.ts';
 import type { DestinationCall, DestinationClient, UserRef, VarChange } from '../destinations/types.ts';
+import type { StepEvent, StepLog, StepOutcome } from '../profiles/step-log.ts';
+import { stepEventId } from '../profiles/step-rollup.ts';
 import type { Profile, ProfileStore } from '../profiles/store.ts';
 import { renderMap, renderTemplate, renderValue, type RenderScope } from './render.ts';
 import { renderUrl } from './render-url.ts';
@@ -10,6 +12,8 @@ import { DEFAULT_WEBHOOK_DESTINATION, type Activities, type EffectInput, type Ef
 export interface ActivityDeps {
   profiles: ProfileStore;
   destinations: ReadonlyMap<string, DestinationClient>;
+  /** Where runs record step events; without it nothing is recorded and a retry relies on the heartbeat alone. */
+  stepLog?: StepLog;
 }
 
 const userRef = (profile: Profile): UserRef => ({
@@ -106,15 +110,31 @@ export function createActivities(deps: ActivityDeps): Activities {
   };
 
   const perform = async (input: EffectInput): Promise<EffectOutput> => {
+    const context = Context.current();
+    const steps = stepRecorder(deps.stepLog, input);
+    const { attempt } = context.info;
+    await steps.record([...(input.stepEvents?.pending ?? []), ...(attempt > 1 ? [steps.event('retried')] : [])]);
+    try {
+      const output = await performOnce(input, context, await steps.sentBefore(attempt), () => steps.record([steps.event('sent')]));
+      return { ...output, ...(steps.unrecorded.length > 0 ? { unrecorded: steps.unrecorded } : {}) };
+    } catch (error) {
+      const final = (error instanceof ApplicationFailure && error.nonRetryable) || attempt >= (input.stepEvents?.attempts ?? Infinity);
+      if (final) await steps.record([steps.event('failed', (error as Error).message)]);
+      throw error;
+    }
+  };
+
+  const performOnce = async (input: EffectInput, context: Context, sentBefore: boolean, onSent: () => Promise<void>): Promise<EffectOutput> => {
     const client = destination(input.step);
     const profile = await deps.profiles.get(input.userId);
     const scope: RenderScope = { event: input.event, profile, vars: input.vars };
     const call = callFor(input.step, userRef(profile), scope, profile);
-    const context = Context.current();
-    // A retry after the destination already acted (the worker died, or the profile update below
-    // failed) finds the destination's answer in the heartbeat and does not call it again.
+    // A retry after the destination already acted (the worker died, the server could not take the
+    // result, or the profile update below failed) finds the destination's answer in the heartbeat
+    // or its `sent` record in the step log, and does not call it again.
     const done = context.info.heartbeatDetails as { performed?: true; id?: string } | undefined;
-    const result = done?.performed ? { ...(done.id ? { id: done.id } : {}) } : await client
+    const skip = done?.performed || sentBefore;
+    const result = skip ? { ...(done?.id ? { id: done.id } : {}) } : await client
       .perform(call, {
         idempotencyKey: `${input.workflowId}/${input.runId}/${input.step.id}`,
         signal: context.cancellationSignal,
@@ -123,7 +143,10 @@ export function createActivities(deps: ActivityDeps): Activities {
       .catch((error: unknown) => {
         throw asFailure(error, client.name);
       });
-    if (!done?.performed) context.heartbeat({ performed: true, ...(result.id ? { id: result.id } : {}) });
+    if (!skip) {
+      await onSent(); // the moment the answer arrives: from here on a retry skips the call
+      context.heartbeat({ performed: true, ...(result.id ? { id: result.id } : {}) });
+    }
     let vars: Record<string, unknown> | undefined;
     if (input.step.kind === 'set_var' || input.step.kind === 'add_to_list' || input.step.kind === 'remove_from_list') {
       await deps.profiles
@@ -149,5 +172,43 @@ export function createActivities(deps: ActivityDeps): Activities {
     sendEvent: perform,
     callWebhook: perform,
     readProfile: (userId: string) => deps.profiles.get(userId),
+    async recordSteps(events: StepEvent[]) {
+      const steps = stepRecorder(deps.stepLog);
+      await steps.record(events);
+      return steps.unrecorded;
+    },
+  };
+}
+
+/**
+ * Records step events for one activity. A log that is unreachable does not fail the step: the
+ * events go back to the run (`unrecorded`), which records them with its next activity.
+ */
+function stepRecorder(log: StepLog | undefined, input?: EffectInput) {
+  const unrecorded: StepEvent[] = [];
+  const on = log !== undefined && (input === undefined || input.stepEvents !== undefined);
+  const event = (outcome: StepOutcome, message?: string): StepEvent => {
+    const { workflowId, runId, flowId, userId, step, stepEvents } = input!;
+    const e = { flowId, version: stepEvents!.version, workflowId, runId, userId, step: step.id, outcome, ...(message ? { message } : {}), at: stepEvents!.at };
+    return { id: stepEventId(e), ...e };
+  };
+  return {
+    unrecorded,
+    event,
+    async record(events: StepEvent[]): Promise<void> {
+      if (!on || events.length === 0) return;
+      try {
+        await log!.record(events);
+      } catch (error) {
+        console.warn(`step log: ${events.length} step events not recorded yet (${(error as Error).message}); the run keeps them`);
+        unrecorded.push(...events);
+      }
+    },
+    /** Whether an earlier attempt recorded the call as sent (only asked on a retry). */
+    async sentBefore(attempt: number): Promise<boolean> {
+      if (!on || attempt === 1) return false;
+      const sent = event('sent');
+      return log!.has(sent.id, sent.at).catch(() => false);
+    },
   };
 }

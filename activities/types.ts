@@ -1,5 +1,6 @@
 import type { FlowEvent } from '../dsl/event.ts';
 import type { StepOf } from '../dsl/ir.ts';
+import type { StepEvent } from '../profiles/step-log.ts';
 
 /** Steps that call a destination: each is one activity. */
 export type EffectStep = StepOf<'set_var' | 'send_email' | 'send_push' | 'send_sms' | 'add_to_list' | 'remove_from_list' | 'send_event' | 'webhook'>;
@@ -13,13 +14,27 @@ export interface EffectInput {
   /** The event templates see as `event`: the trigger, or inside a wait_for's `then`, the awaited one. */
   event: FlowEvent;
   vars: Record<string, unknown>;
+  /** Absent for runs started before step events were recorded. */
+  stepEvents?: StepEventsIn;
+}
+
+/** What an effect activity records in the step log. */
+export interface StepEventsIn {
+  version: string;
+  /** The time the run reached the step: every event of this step has it, so each retry writes the same event. */
+  at: number;
+  /** The step's maximum attempts: the last one's failure is recorded as `failed`. */
+  attempts: number;
+  /** The run's events since its last record: recorded first. */
+  pending: StepEvent[];
 }
 
 export interface EffectOutput {
   /** For set_var: the values now held, which the run reads as `vars.X`. */
   vars?: Record<string, unknown>;
   /** The destination's id for what it did. */
-  id?: string;
+  id?: string;  /** Step events the log could not take (it was unreachable): the run keeps them and records them later. */
+  unrecorded?: StepEvent[];
 }
 
 export interface Activities {
@@ -32,6 +47,8 @@ export interface Activities {
   sendEvent(input: EffectInput): Promise<EffectOutput>;
   callWebhook(input: EffectInput): Promise<EffectOutput>;
   readProfile(userId: string): Promise<import('../profiles/store.ts').Profile>;
+  /** Records step events; returns those the log could not take. A local activity. */
+  recordSteps(events: StepEvent[]): Promise<StepEvent[]>;
 }
 
 /** Which activity performs each effect step. */

@@ -2,7 +2,7 @@
  * Interpreter overhead: one flow (set var → email → wait 1s → check → push) run N times as a
  * Flowline flow and N times as a hand-written Temporal workflow calling the same activities, on
  * the same dev server in one process. Prints CPU time per run (this process: client, workers,
- * activities, fake destinations) and history events per run, and their ratios.
+ * activities, fake destinations, the step log) and history events per run, and their ratios.
  * Usage: npm run bench:interpreter [-- --runs 100]
  */
 import { mkdtempSync } from 'node:fs';
@@ -17,6 +17,7 @@ import { loadConfig } from '../dsl/config.ts';
 import { manualEvent } from '../dsl/event.ts';
 import { checkFlow } from '../dsl/validate.ts';
 import { startFlowRun } from '../ingest/start-run.ts';
+import { FileStepLog } from '../profiles/file-step-log.ts';
 import { FileProfileStore } from '../profiles/file-store.ts';
 import { destinationClients } from '../worker/destination-clients.ts';
 import { installRuntime } from '../worker/runtime.ts';
@@ -29,9 +30,12 @@ const runs = Number(values.runs);
 installRuntime('ERROR');
 const env = await devServerEnvironment();
 const config = loadConfig('flows.config.yaml').config;
-const profiles = new FileProfileStore(mkdtempSync(join(tmpdir(), 'bench-interp-')));
+const data = mkdtempSync(join(tmpdir(), 'bench-interp-'));
+const profiles = new FileProfileStore(join(data, 'profiles'));
+// The runs record their step events, as under `flows start` (the file log, synced on every record).
+const stepLog = new FileStepLog(join(data, 'step-log'));
 const clients = await destinationClients(config, { mode: 'fake' });
-const workers = await startWorkers({ connection: env.nativeConnection, namespace: 'default', config, profiles, destinations: clients.clients });
+const workers = await startWorkers({ connection: env.nativeConnection, namespace: 'default', config, profiles, destinations: clients.clients, stepLog });
 const handWrittenWorker = await Worker.create({
   connection: env.nativeConnection,
   taskQueue: 'bench-handwritten',
@@ -75,11 +79,11 @@ async function measure(name: string, start: (i: number) => Promise<string>) {
 
 try {
   // Warm both paths (bundles, connections) before measuring.
-  await startFlowRun({ client: env.client, profiles, config }, flow, 'user-0', manualEvent({ name: 'sign_up' }, 'warm', Date.now())).then((o) => env.client.workflow.getHandle(o.workflowId).result());
+  await startFlowRun({ client: env.client, profiles, config, stepLog }, flow, 'user-0', manualEvent({ name: 'sign_up' }, 'warm', Date.now())).then((o) => env.client.workflow.getHandle(o.workflowId).result());
   await env.client.workflow.execute('handWritten', { taskQueue: 'bench-handwritten', workflowId: 'warm-hand', args: [{ userId: 'user-0', event: manualEvent({ name: 'sign_up' }, 'warm', Date.now()), steps }] });
 
   const flowline = await measure('Flowline flow', async (i) => {
-    const o = await startFlowRun({ client: env.client, profiles, config }, flow, `user-${i}`, manualEvent({ name: 'sign_up' }, `e-${i}`, Date.now()));
+    const o = await startFlowRun({ client: env.client, profiles, config, stepLog }, flow, `user-${i}`, manualEvent({ name: 'sign_up' }, `e-${i}`, Date.now()));
     if (!o.started) throw new Error(o.reason);
     return o.workflowId;
   });

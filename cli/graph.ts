@@ -1,31 +1,68 @@
 import { existsSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { DEFAULT_CONFIG_FILE, emptyConfig, loadConfig } from '../dsl/config.ts';
-import { checkFlowFile } from '../dsl/validate.ts';
+import { checkFlow, checkFlowFile } from '../dsl/validate.ts';
+import { layoutFlow } from '../studio/graph/layout.ts';
+import { flowGraph, type FlowGraph } from '../studio/graph/model.ts';
+import { renderSvg } from '../studio/graph/svg.ts';
 import { formatText } from './format/text.ts';
+import { compareFlows, fileAtRef, markGraph, type FlowChange } from './graph/compare.ts';
 import { toDot } from './graph/dot.ts';
+import { toMarkdown } from './graph/markdown.ts';
 import { toMermaid } from './graph/mermaid.ts';
-import { flowGraph } from './graph/model.ts';
 import { EXIT, parseCommandArgs, UsageError, type CliIo } from './io.ts';
 
-const RENDERERS = { mermaid: toMermaid, dot: toDot } as const;
+const FORMATS = ['mermaid', 'dot', 'svg', 'markdown'] as const;
 
 export function graphCommand(args: string[], io: CliIo): number {
-  const { values, positionals } = parseCommandArgs(args, { format: { type: 'string' }, config: { type: 'string' } });
+  const { values, positionals } = parseCommandArgs(args, { format: { type: 'string' }, config: { type: 'string' }, compare: { type: 'string' } });
   const format = values.format ?? 'mermaid';
-  if (!(format in RENDERERS)) throw new UsageError(`unknown format '${format}'; use mermaid or dot`);
+  if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`unknown format '${format}'; use ${FORMATS.join(', ')}`);
   if (positionals.length !== 1) throw new UsageError('give exactly one flow file');
   const file = resolve(io.cwd, positionals[0]!);
   if (!existsSync(file)) throw new UsageError(`no such file: ${positionals[0]}`);
   const configFile = resolve(io.cwd, values.config ?? DEFAULT_CONFIG_FILE);
   if (values.config !== undefined && !existsSync(configFile)) throw new UsageError(`no such config file: ${values.config}`);
   const config = existsSync(configFile) ? loadConfig(configFile).config : emptyConfig();
+  const shown = relative(io.cwd, file);
   const result = checkFlowFile(file, config);
   if (!result.ir) {
-    const shown = relative(io.cwd, file);
     io.err(formatText(result.diagnostics.map((d) => ({ ...d, file: shown })), { files: 1, cwd: io.cwd }));
     return EXIT.findings;
   }
-  io.out(RENDERERS[format as keyof typeof RENDERERS](flowGraph(result.ir)));
+  const ir = { ...result.ir, source: shown };
+  let graph: FlowGraph = flowGraph(ir);
+  let changes: { ref: string; list: FlowChange[] } | undefined;
+  if (values.compare !== undefined) {
+    let text: string;
+    try {
+      text = fileAtRef(file, values.compare);
+    } catch (error) {
+      io.err(`flows graph: ${(error as Error).message} (is it a git ref, and was the file there? a new file has nothing to compare with)\n`);
+      return EXIT.findings;
+    }
+    const before = checkFlow(`${shown}@${values.compare}`, text, config);
+    if (!before.ir) {
+      io.err(`flows graph: ${shown} at ${values.compare} does not validate, so it cannot be compared:\n`);
+      io.err(formatText(before.diagnostics, { files: 1, cwd: io.cwd }));
+      return EXIT.findings;
+    }
+    changes = { ref: values.compare, list: compareFlows(before.ir, ir) };
+    graph = markGraph(graph, ir, changes.list);
+  }
+  switch (format as (typeof FORMATS)[number]) {
+    case 'mermaid':
+      io.out(toMermaid(graph));
+      break;
+    case 'dot':
+      io.out(toDot(graph));
+      break;
+    case 'svg':
+      io.out(renderSvg(layoutFlow(ir, { graph })));
+      break;
+    case 'markdown':
+      io.out(toMarkdown(graph, shown, changes));
+      break;
+  }
   return EXIT.ok;
 }

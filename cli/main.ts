@@ -16,13 +16,18 @@ const COMMANDS: Record<string, Command> = {
     load: async () => (await import('./validate.ts')).validateCommand,
   },
   graph: {
-    summary: 'draw a flow as a Mermaid (GitHub markdown) or Graphviz diagram',
-    usage: 'flows graph FILE [--format mermaid|dot] [--config FILE]',
+    summary: 'draw a flow as Mermaid, Graphviz, SVG or a PR comment; --compare marks what changed since a git ref',
+    usage: 'flows graph FILE [--format mermaid|dot|svg|markdown] [--compare REF] [--config FILE]',
     load: async () => (await import('./graph.ts')).graphCommand,
+  },
+  studio: {
+    summary: 'the Flow Studio web app: every flow as a picture with live per-step numbers (read-only)',
+    usage: 'flows studio [--port 8090] [--host 127.0.0.1] [--temporal ADDRESS] [--temporal-web URL] [--data DIR] [--config FILE]',
+    load: async () => (await import('./studio.ts')).studioCommand,
   },
   start: {
     summary: 'the local stack: Temporal dev server, Web UI, workers, fake destinations where no credentials',
-    usage: 'flows start [--port 7233] [--ui-port 8233] [--ingest-port 8080] [--fakes-port 8100] [--data DIR] [--config FILE]',
+    usage: 'flows start [--port 7233] [--ui-port 8233] [--ingest-port 8080] [--studio-port 8090] [--fakes-port 8100] [--data DIR] [--config FILE]',
     load: async () => (await import('./start.ts')).startCommand,
   },
   simulate: {

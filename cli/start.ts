@@ -1,8 +1,8 @@
 import { join, relative } from 'node:path';
-import { Connection } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { startDevServer } from '../dev/dev-server.ts';
-import { openProfileStore } from '../profiles/open.ts';
+import { openProfileStore, openStepLog } from '../profiles/open.ts';
 import { destinationClients } from '../worker/destination-clients.ts';
 import { installRuntime } from '../worker/runtime.ts';
 import { registerSearchAttributes } from '../worker/search-attributes.ts';
@@ -10,6 +10,8 @@ import { startWorkers } from '../worker/start.ts';
 import { listenCodecServer } from './codec-server.ts';
 import { EXIT, parseCommandArgs, UsageError, type CliIo } from './io.ts';
 import { serveIngest } from './ingest.ts';
+import { serveStudio } from './studio.ts';
+import { dataConverter } from '../codec/data-converter.ts';
 import { dataDir, loadProject } from './project.ts';
 
 
@@ -26,10 +28,13 @@ export async function startCommand(args: string[], io: CliIo): Promise<number> {
     config: { type: 'string' },
     'ingest-port': { type: 'string' },
     'fakes-port': { type: 'string' },
+    'studio-port': { type: 'string' },
   });
   const port = Number(values.port ?? 7233);
   const uiPort = Number(values['ui-port'] ?? 8233);
   const ingestPort = Number(values['ingest-port'] ?? 8080);
+  const studioPort = Number(values['studio-port'] ?? 8090);
+  if (!Number.isInteger(studioPort) || studioPort < 0 || studioPort > 65535) throw new UsageError('--studio-port takes a port number');
   // Fakes on fixed ports (one per destination from here up), so the banner's URLs outlive a restart.
   const fakesPort = Number(values['fakes-port'] ?? process.env.FLOWLINE_FAKES_PORT ?? 8100);
   if (!Number.isInteger(fakesPort) || fakesPort < 1 || fakesPort > 65000) throw new UsageError('--fakes-port takes a port number');
@@ -67,7 +72,8 @@ export async function startCommand(args: string[], io: CliIo): Promise<number> {
     const { clients, faked } = destinations;
     const connection = await NativeConnection.connect({ address: server.address });
     const profiles = await openProfileStore(data);
-    const workers = await startWorkers({ connection, namespace: 'default', config: project.config, profiles, destinations: clients });
+    const stepLog = await openStepLog(data);
+    const workers = await startWorkers({ connection, namespace: 'default', config: project.config, profiles, destinations: clients, stepLog });
 
     // The demo stack accepts a well-known key when none is set, and says so.
     const key = process.env.FLOWLINE_INGEST_KEY || 'flowline-dev';
@@ -80,12 +86,29 @@ export async function startCommand(args: string[], io: CliIo): Promise<number> {
       await destinations.close();
       return EXIT.findings;
     }
+    // The studio reads the step-event log the runs write, and Temporal visibility; it never writes.
+    const studioConnection = await Connection.connect({ address: server.address });
+    const converter = dataConverter();
+    const studioClient = new Client({ connection: studioConnection, namespace: 'default', ...(converter ? { dataConverter: converter } : {}) });
+    const studio = await serveStudio({
+      client: studioClient,
+      namespace: 'default',
+      log: stepLog,
+      cwd: io.cwd,
+      port: studioPort,
+      temporalWeb: server.uiUrl,
+      ...(values.config ? { config: values.config } : {}),
+    }).catch((error: Error) => {
+      io.err(`flows start: the Flow Studio cannot listen on port ${studioPort} (${error.message}); give another with --studio-port\n`);
+      return undefined;
+    });
     const active = project.flows.filter((f) => f.status === 'active').length;
     io.out(
       [
         '',
         'Flowline is running',
         `  Temporal server  ${server.address} (namespace default)`,
+        `  Flow Studio      ${studio ? `${studio.url}  (every flow as a picture, live numbers per step)` : 'not running (see above)'}`,
         `  Temporal Web     ${server.uiUrl}`,
         `  Flowline runs    ${server.uiUrl}/namespaces/default/workflows?query=${encodeURIComponent('WorkflowType="flowRun"')}`,
         `                   (add the columns FlowId, UserId, FlowStep once: "Configure Workflows Table"; see docs/runtime.md)`,
@@ -104,6 +127,8 @@ export async function startCommand(args: string[], io: CliIo): Promise<number> {
       ].join('\n'),
     );
     await workers.done; // the SDK stops workers on SIGINT/SIGTERM, letting running activities finish
+    await studio?.close();
+    await studioConnection.close();
     await ingest.close();
     await connection.close();
     await destinations.close();

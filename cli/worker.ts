@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
-import { openProfileStore } from '../profiles/open.ts';
+import { openProfileStore, openStepLog } from '../profiles/open.ts';
 import { connectionOptions, temporalSettings, unreachable } from '../worker/connection.ts';
 import { destinationClients, MissingCredentialError } from '../worker/destination-clients.ts';
 import { registerSearchAttributes } from '../worker/search-attributes.ts';
@@ -52,6 +52,7 @@ export async function workerCommand(args: string[], io: CliIo): Promise<number> 
     namespace: settings.namespace,
     config: project.config,
     profiles: await openProfileStore(data),
+    stepLog: await openStepLog(data),
     destinations: destinations.clients,
   });
   if (fake) {

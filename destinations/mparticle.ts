@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { DestinationError } from './errors.ts';
 import { basic, check, exchange, parseJson, type HttpResponse } from './http.ts';
 import type { ClientSettings } from './settings.ts';
-import type { CallContext, CallResult, DestinationCall, DestinationClient, VarChange } from './types.ts';
+import type { CallContext, CallResult, DestinationCall, DestinationClient, UserRef, VarChange } from './types.ts';
 
 /** A stable id from the idempotency key, as mParticle's source_request_id / source_message_id. */
 const stableId = (key: string, salt: string): string => {
@@ -29,7 +29,7 @@ export class MparticleClient implements DestinationClient {
     const batch: Record<string, unknown> = {
       environment: this.settings.get('environment') ?? 'production',
       source_request_id: stableId(context.idempotencyKey, 'batch'),
-      user_identities: { customerid: call.user.id, ...(call.user.email ? { email: call.user.email } : {}) },
+      user_identities: userIdentities(call.user),
       timestamp_unixtime_ms: context.scheduledAt ?? Date.now(),
     };
     switch (call.kind) {
@@ -61,13 +61,45 @@ export class MparticleClient implements DestinationClient {
       method: 'POST',
       url: `${this.base}/v2/events`,
       headers: { authorization: basic(this.settings.get('api_key') ?? '', this.settings.get('api_secret') ?? ''), 'content-type': 'application/json' },
-      body: JSON.stringify(batch),
+      body: withMpid(batch, call.user),
       timeoutMs: this.settings.timeoutMs,
       ...(context.signal ? { signal: context.signal } : {}),
     });
     check(this.name, response, { errorText, statusText });
     return { id: batch.source_request_id as string };
   }
+}
+
+/** The identity types mParticle's Events API takes in `user_identities` (its spelling; profiles say `customer_id`). */
+const EVENTS_API_IDENTITIES = new Set([
+  'customerid', 'email', 'other', 'other_id_2', 'other_id_3', 'other_id_4', 'other_id_5', 'other_id_6', 'other_id_7', 'other_id_8',
+  'other_id_9', 'other_id_10', 'mobile_number', 'phone_number_2', 'phone_number_3', 'facebook', 'google', 'microsoft', 'yahoo',
+  'twitter', 'alias', 'facebook_custom_audience_id',
+]);
+
+/**
+ * Each of the user's identities under its own type, as the profile holds them (the one the user
+ * was resolved from among them); mpid goes in the batch's own `mpid` field (see withMpid). A user
+ * whose id is none of those sent (started by hand with `flows run --user`, or known by a type the
+ * Events API does not take) goes out under its id as the customer id.
+ */
+export function userIdentities(user: UserRef): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [type, value] of Object.entries(user.identities)) {
+    const name = type === 'customer_id' ? 'customerid' : type;
+    if (EVENTS_API_IDENTITIES.has(name)) out[name] = value;
+  }
+  if (user.email && !out.email) out.email = user.email;
+  const sent = Object.values(out).includes(user.id) || user.identities.mpid === user.id;
+  if (!sent && !out.customerid) out.customerid = user.id;
+  return out;
+}
+
+/** The batch's JSON, with the user's mpid as a number written from its digits (it may exceed 2^53). */
+function withMpid(batch: Record<string, unknown>, user: UserRef): string {
+  const mpid = user.identities.mpid;
+  const text = JSON.stringify(batch);
+  return mpid !== undefined && /^-?\d{1,20}$/.test(mpid) ? `{"mpid":${mpid},${text.slice(1)}` : text;
 }
 
 /** `{"errors":[{code, message}]}`. */

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
-import type { DestinationType } from '../destinations/capabilities.ts';
-import type { Diagnostic } from './diagnostics.ts';
-import { checkSchema } from './schema-check.ts';
-import { locate, parseSource, type SourceFile } from './source.ts';
+import { DESTINATION_TYPES, type DestinationType } from '../destinations/capabilities.ts';
+import type { Diagnostic, Position } from './diagnostics.ts';
+import { schemaFindings } from './schema-check.ts';
+import { locate, parseSource, type DataPath, type SourceFile } from './source.ts';
 import { envName, hasUserInfo, isLiteralCredential } from './secrets.ts';
 import { isTimeZone } from './time-zones.ts';
 
@@ -20,6 +20,11 @@ export interface FlowsConfig {
   timezone: string;
   retry?: { attempts?: number; backoff?: string };
   destinations: Map<string, DestinationConfig>;
+  /**
+   * Destinations the file names with no known type (only when it has errors): flows naming
+   * them are not told they are undefined, since the config's own finding says what is wrong.
+   */
+  unusable?: ReadonlySet<string>;
 }
 
 export const emptyConfig = (): FlowsConfig => ({ timezone: 'UTC', destinations: new Map() });
@@ -29,41 +34,56 @@ export interface ConfigResult {
   diagnostics: Diagnostic[];
 }
 
+/**
+ * Reads and checks flows.config.yaml. Past a schema error the other checks still run (at places
+ * the schema did not refuse) and the destinations with a known type are still read, so one run
+ * reports everything and flows are not all told their destination is undefined. A config with
+ * an error is for reporting only: every command that runs flows refuses it.
+ */
 export function loadConfig(file: string, text = readFileSync(file, 'utf8')): ConfigResult {
   const { source, diagnostics } = parseSource(file, text);
   if (!source) return { config: { ...emptyConfig(), file }, diagnostics };
   if (source.data === null || source.data === undefined) return { config: { ...emptyConfig(), file }, diagnostics };
-  const schema = checkSchema('config', source);
-  if (schema.length > 0) return { config: { ...emptyConfig(), file }, diagnostics: [...diagnostics, ...schema] };
-  const raw = source.data as { timezone?: string; retry?: FlowsConfig['retry']; destinations?: Record<string, Record<string, unknown>> };
-  const found = semanticConfigChecks(source, raw);
+  const schema = schemaFindings('config', source.data, { file, locate: (path, target) => locate(source, path, target) });
+  const refused = (path: DataPath) => schema.some((f) => f.path.length <= path.length && f.path.every((s, i) => s === path[i]));
+  const raw = isRecord(source.data) ? source.data : {};
+  const found = semanticConfigChecks(source, raw).filter((d) => !refused(d.path));
   const destinations = new Map<string, DestinationConfig>();
-  for (const [name, settings] of Object.entries(raw.destinations ?? {})) {
-    destinations.set(name, { ...settings, name, type: settings.type as DestinationType });
+  const unusable = new Set<string>();
+  for (const [name, settings] of Object.entries(isRecord(raw.destinations) ? raw.destinations : {})) {
+    const type = isRecord(settings) ? settings.type : undefined;
+    if (isRecord(settings) && typeof type === 'string' && (DESTINATION_TYPES as string[]).includes(type)) {
+      destinations.set(name, { ...settings, name, type: type as DestinationType });
+    } else unusable.add(name);
   }
-  return { config: { file, timezone: raw.timezone ?? 'UTC', retry: raw.retry, destinations }, diagnostics: [...diagnostics, ...found] };
+  const timezone = typeof raw.timezone === 'string' && isTimeZone(raw.timezone) ? raw.timezone : 'UTC';
+  const retry = isRecord(raw.retry) ? (raw.retry as FlowsConfig['retry']) : undefined;
+  return {
+    config: { file, timezone, retry, destinations, ...(unusable.size ? { unusable } : {}) },
+    diagnostics: [...diagnostics, ...schema.map((f) => f.diagnostic), ...found.map((f) => f.diagnostic)],
+  };
 }
 
-function semanticConfigChecks(source: SourceFile, raw: { timezone?: string; destinations?: Record<string, Record<string, unknown>> }): Diagnostic[] {
-  const out: Diagnostic[] = [];
-  if (raw.timezone !== undefined && !isTimeZone(raw.timezone)) {
-    out.push({
-      ...locate(source, ['timezone']),
-      file: source.file,
-      severity: 'error',
-      rule: 'time-zone',
-      message: `'${raw.timezone}' is not an IANA time zone`,
-      hint: 'e.g. America/New_York, Europe/London, UTC',
-    });
+interface Found {
+  diagnostic: Diagnostic;
+  path: DataPath;
+}
+
+function semanticConfigChecks(source: SourceFile, raw: Record<string, unknown>): Found[] {
+  const out: Found[] = [];
+  type Said = Omit<Diagnostic, 'file' | 'severity' | keyof Position>;
+  const report = (path: DataPath, d: Said, target?: 'key') =>
+    out.push({ path, diagnostic: { ...locate(source, path, target), file: source.file, severity: 'error', ...d } });
+  if (typeof raw.timezone === 'string' && !isTimeZone(raw.timezone)) {
+    const message = `'${raw.timezone}' is not an IANA time zone`;
+    report(['timezone'], { rule: 'time-zone', message, hint: 'e.g. America/New_York, Europe/London, UTC' });
   }
-  for (const [name, settings] of Object.entries(raw.destinations ?? {})) {
-    const headers = (settings.headers ?? {}) as Record<string, string>;
+  for (const [name, settings] of Object.entries(isRecord(raw.destinations) ? raw.destinations : {})) {
+    if (!isRecord(settings)) continue;
+    const headers = isRecord(settings.headers) ? settings.headers : {};
     for (const [header, value] of Object.entries(headers)) {
-      if (isLiteralCredential(header, value, false)) {
-        out.push({
-          ...locate(source, ['destinations', name, 'headers', header]),
-          file: source.file,
-          severity: 'error',
+      if (typeof value === 'string' && isLiteralCredential(header, value, false)) {
+        report(['destinations', name, 'headers', header], {
           rule: 'literal-secret',
           message: `header '${header}' of destination '${name}' holds a literal credential`,
           hint: `put the secret in an environment variable and write it as \${VAR}, e.g. "Bearer \${${envName(name, 'token')}}"`,
@@ -74,10 +94,7 @@ function semanticConfigChecks(source: SourceFile, raw: { timezone?: string; dest
     // base_url, and any other URL setting: a password before the host is a secret in the file.
     for (const [key, value] of Object.entries(settings)) {
       if (typeof value === 'string' && hasUserInfo(value)) {
-        out.push({
-          ...locate(source, ['destinations', name, key]),
-          file: source.file,
-          severity: 'error',
+        report(['destinations', name, key], {
           rule: 'literal-secret',
           message: `${key} of destination '${name}' carries a user name or password before its host`,
           hint: `remove the user:password@ part; credentials go in the destination's \${ENV_VAR} settings or headers`,
@@ -85,6 +102,18 @@ function semanticConfigChecks(source: SourceFile, raw: { timezone?: string; dest
         });
       }
     }
+    // destinations/webhook.ts sends a destination's headers only to its allowed_hosts: without them, it calls nothing.
+    if (settings.type === 'webhook' && Object.keys(headers).length > 0 && settings.allowed_hosts === undefined) {
+      report(['destinations', name, 'headers'], {
+        rule: 'webhook-allowed-hosts',
+        message: `webhook destination '${name}' has headers but no allowed_hosts, so it calls no host: every step through it would fail`,
+        hint:
+          'list the hosts its headers may go to, e.g. `allowed_hosts: [hooks.example.com]` (or *.example.com); ' +
+          'see docs/destinations.md#webhooks',
+      }, 'key');
+    }
   }
   return out;
 }
+
+const isRecord = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);

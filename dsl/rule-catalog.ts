@@ -40,6 +40,7 @@ export const RULE_CATALOG = {
   'option-ignored': 'on_error or retry on a step that calls no destination (warning)',
   'literal-secret': 'a credential written as a literal (a header value, user:password@ in a URL) instead of an ${ENV} reference',
   'rate-limit': 'a rate limit that is not N/s, N/min or N/h',
+  'webhook-allowed-hosts': 'a webhook destination with headers but no allowed_hosts, which calls no host',
 } as const;
 
 export type RuleId = keyof typeof RULE_CATALOG;

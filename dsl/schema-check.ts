@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import type { Diagnostic } from './diagnostics.ts';
-import { locate, type SourceFile } from './source.ts';
+import type { Diagnostic, Position } from './diagnostics.ts';
+import { locate, type DataPath, type SourceFile } from './source.ts';
 import { withoutUserInfo } from './secrets.ts';
-import { suggestion } from './suggest.ts';
-import { STEP_KINDS } from './step-kinds.ts';
+import { suggestion, uniqueMatch } from './suggest.ts';
+import { isStepKind, STEP_KINDS } from './step-kinds.ts';
 
 export type SchemaName = 'flow' | 'config';
 
@@ -12,6 +12,7 @@ interface Compiled {
   validate: ValidateFunction;
   /** Which `$defs` entry each schema object is: tells what kind of thing an error is about. */
   defNames: Map<unknown, string>;
+  defs: Record<string, { properties?: Record<string, unknown> }>;
 }
 
 const compiled = new Map<SchemaName, Compiled>();
@@ -27,10 +28,25 @@ function validator(name: SchemaName): Compiled {
     // verbose: errors carry the data and parent schema; inlineRefs off: schemaPath names the $defs entry.
     const ajv = new Ajv2020({ strict: true, allErrors: true, allowUnionTypes: true, verbose: true, inlineRefs: false });
     const defs = (schema.$defs ?? {}) as Record<string, unknown>;
-    found = { validate: ajv.compile(schema), defNames: new Map(Object.entries(defs).map(([def, s]) => [s, def])) };
+    const defNames = new Map(Object.entries(defs).map(([def, s]) => [s, def]));
+    found = { validate: ajv.compile(schema), defNames, defs: defs as Compiled['defs'] };
     compiled.set(name, found);
   }
   return found;
+}
+
+/** Where findings go: the file, and the place in it of a path into the data that was checked. */
+export interface Placement {
+  file: string;
+  locate(path: DataPath, target?: 'value' | 'key'): Position;
+}
+
+export interface SchemaFinding {
+  diagnostic: Diagnostic;
+  /** What the finding is about, in the checked data: a value, an unknown key, or where a missing key belongs. */
+  path: DataPath;
+  /** An unknown key that surely means another one (a typo with one close match absent from its map). */
+  meant?: { parent: DataPath; key: string; to: string };
 }
 
 /**
@@ -38,28 +54,62 @@ function validator(name: SchemaName): Compiled {
  * place and words it for the person who wrote the file, with a rule named after the mistake.
  */
 export function checkSchema(name: SchemaName, source: SourceFile): Diagnostic[] {
-  const { validate, defNames } = validator(name);
-  if (validate(source.data)) return [];
+  const place = { file: source.file, locate: (path: DataPath, target?: 'value' | 'key') => locate(source, path, target) };
+  return schemaFindings(name, source.data, place).map((f) => f.diagnostic);
+}
+
+/** The schema pass over any data (the file's, or a copy with typos read as meant), placed by `place`. */
+export function schemaFindings(name: SchemaName, data: unknown, place: Placement): SchemaFinding[] {
+  const { validate, defNames, defs } = validator(name);
+  if (validate(data)) return [];
   const errors = (validate.errors ?? []).filter((e) => e.keyword !== 'if');
-  const kept = errors.filter((e) => !isShadowed(e, errors));
+  const kept = errors.filter((e) => !isShadowed(e, errors, defs));
   const seen = new Set<string>();
-  const out: Diagnostic[] = [];
+  const out: SchemaFinding[] = [];
   for (const error of kept) {
-    const d = describe(error, defNames.get(error.parentSchema), source);
+    const def = defNames.get(error.parentSchema);
+    const d = describe(error, def, place);
     const key = `${d.line}:${d.column}:${d.rule}:${d.message}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    out.push(d);
+    const meant = meantKey(error, def);
+    out.push({ diagnostic: d, path: findingPath(error), ...(meant ? { meant } : {}) });
   }
   return out;
 }
 
+function findingPath(error: ErrorObject): DataPath {
+  const path = pathOf(error.instancePath);
+  const key = error.params.additionalProperty ?? error.params.unevaluatedProperty ?? error.params.missingProperty;
+  return key === undefined ? path : [...path, String(key)];
+}
+
+/** The key an unknown key surely means, when exactly one allowed key is that close and its map lacks it. */
+function meantKey(error: ErrorObject, def: string | undefined): SchemaFinding['meant'] {
+  if (error.keyword !== 'additionalProperties') return undefined;
+  const data = error.data as Record<string, unknown>;
+  const key = String(error.params.additionalProperty);
+  const to = (def === 'operators' ? operatorAlias(key) : undefined) ?? uniqueMatch(key, allowedKeys(error));
+  if (to === undefined || Object.hasOwn(data, to)) return undefined;
+  // A step is one kind: a typo is read as its kind only when it has none, as an option only beside one.
+  if (def === 'stepObject' && isStepKind(to) === Object.keys(data).some(isStepKind)) return undefined;
+  return { parent: pathOf(error.instancePath), key, to };
+}
+
 /**
  * Noise that a more specific error at the same place explains: a type error of one alternative,
- * and "unevaluated" keys, which are only unevaluated because their destination type's schema failed.
+ * and "unevaluated" keys, which are only unevaluated because their destination type's schema failed
+ * (a key that type does not have at all is a mistake of its own, and stays).
  */
-function isShadowed(error: ErrorObject, all: ErrorObject[]): boolean {
+function isShadowed(error: ErrorObject, all: ErrorObject[], defs: Compiled['defs']): boolean {
   if (error.keyword !== 'type' && error.keyword !== 'unevaluatedProperties') return false;
+  if (error.keyword === 'unevaluatedProperties') {
+    const type = (error.data as { type?: unknown }).type;
+    const own = typeof type === 'string' && Object.hasOwn(defs, type) ? defs[type]!.properties : undefined;
+    const base = (error.parentSchema as { properties?: Record<string, unknown> }).properties ?? {};
+    const key = String(error.params.unevaluatedProperty);
+    if (own && !Object.hasOwn(own, key) && !Object.hasOwn(base, key)) return false;
+  }
   return all.some(
     (o) => o !== error && o.keyword !== error.keyword && o.keyword !== 'unevaluatedProperties' && o.instancePath.startsWith(error.instancePath),
   );
@@ -72,11 +122,11 @@ const pathOf = (instancePath: string): (string | number)[] =>
     .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
     .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
 
-function describe(error: ErrorObject, def: string | undefined, source: SourceFile): Diagnostic {
+function describe(error: ErrorObject, def: string | undefined, place: Placement): Diagnostic {
   const path = pathOf(error.instancePath);
   const name = String(path[path.length - 1] ?? 'the file');
-  const base = { file: source.file, severity: 'error' as const };
-  const at = (p: (string | number)[], target: 'value' | 'key' = 'value') => ({ ...base, ...locate(source, p, target) });
+  const base = { file: place.file, severity: 'error' as const };
+  const at = (p: (string | number)[], target: 'value' | 'key' = 'value') => ({ ...base, ...place.locate(p, target) });
   const value = error.data;
 
   switch (error.keyword) {
@@ -93,7 +143,7 @@ function describe(error: ErrorObject, def: string | undefined, source: SourceFil
         };
       }
       if (def === 'operators') {
-        const alias = OPERATOR_ALIASES[extra.toLowerCase()];
+        const alias = operatorAlias(extra);
         return {
           ...at([...path, extra], 'key'),
           rule: 'unknown-operator',
@@ -124,7 +174,7 @@ function describe(error: ErrorObject, def: string | undefined, source: SourceFil
       return {
         ...at(path),
         rule,
-        message: `unknown ${name} '${String(value)}'; expected one of ${allowed.join(', ')}`,
+        message: `unknown ${name} ${shownValue(value)}; expected one of ${allowed.join(', ')}`,
         hint: suggestion(String(value), allowed),
       };
     }
@@ -179,7 +229,7 @@ function describe(error: ErrorObject, def: string | undefined, source: SourceFil
   }
 }
 
-function patternDiagnostic(def: string | undefined, name: string, value: unknown, at: ReturnType<typeof locate> & { file: string; severity: 'error' }): Diagnostic {
+function patternDiagnostic(def: string | undefined, name: string, value: unknown, at: Position & { file: string; severity: 'error' }): Diagnostic {
   const shown = JSON.stringify(value);
   switch (def) {
     case 'duration':
@@ -232,6 +282,9 @@ const OPERATOR_ALIASES: Record<string, string> = {
   includes: 'contains', has: 'contains', one_of: 'in', regex: 'matches', exist: 'exists', is_set: 'exists',
 };
 
+const operatorAlias = (word: string): string | undefined =>
+  Object.hasOwn(OPERATOR_ALIASES, word.toLowerCase()) ? OPERATOR_ALIASES[word.toLowerCase()] : undefined;
+
 function allowedKeys(error: ErrorObject): string[] {
   const props = (error.parentSchema as { properties?: Record<string, unknown> } | undefined)?.properties;
   return props ? Object.keys(props) : [];
@@ -256,6 +309,9 @@ function countMessage(def: string | undefined, name: string, error: ErrorObject)
   if (def === 'topSteps' || name === 'steps') return 'a flow needs at least one step';
   return `${name} ${error.message ?? 'has the wrong size'}`;
 }
+
+/** A value as the file has it: text quoted as written, anything else as JSON (never `[object Object]`). */
+const shownValue = (v: unknown): string => (typeof v === 'string' ? `'${v}'` : JSON.stringify(v));
 
 const kindOf = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
 

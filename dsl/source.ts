@@ -45,7 +45,7 @@ export function parseSource(file: string, text: string): ParseResult {
   }
   const doc = list[0];
   if (doc !== undefined) diagnostics.push(...collectionKeys(file, doc, lineCounter));
-  if (diagnostics.some((d) => d.severity === 'error') || doc === undefined) return { diagnostics };
+  if (diagnostics.some((d) => d.severity === 'error') || doc === undefined) return { diagnostics: onePerPlace(diagnostics) };
   let data: unknown;
   try {
     data = doc.toJS({ maxAliasCount: ALIAS_LIMIT });
@@ -134,7 +134,27 @@ function syntaxDiagnostic(
   }
   // yaml's pretty messages end with a code frame of their own; ours prints one, so keep the first line.
   const first = message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
-  return { ...where, file, severity: 'error', rule: 'yaml-syntax', message: `YAML syntax: ${first}`, hint: yamlHint(code) };
+  const generic: Diagnostic = { ...where, file, severity: 'error', rule: 'yaml-syntax', message: `YAML syntax: ${first}`, hint: yamlHint(code) };
+  parserWording.add(generic);
+  return generic;
+}
+
+/** Findings that repeat the parser's own words, rather than say what the mistake is. */
+const parserWording = new WeakSet<Diagnostic>();
+
+/**
+ * One mistake often trips several parser errors at the same place ("Implicit keys need to be on
+ * a single line", "… followed by map values", a collection key): show one, ours before the parser's.
+ */
+function onePerPlace(diagnostics: Diagnostic[]): Diagnostic[] {
+  const best = new Map<string, Diagnostic>();
+  for (const d of diagnostics) {
+    const place = `${d.line}:${d.column}:${d.severity}`;
+    const kept = best.get(place);
+    if (!kept || (parserWording.has(kept) && !parserWording.has(d))) best.set(place, d);
+  }
+  const shown = new Set(best.values());
+  return diagnostics.filter((d) => shown.has(d));
 }
 
 /** The last `open` before `end` that no `close` matches. */

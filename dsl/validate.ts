@@ -6,8 +6,8 @@ import type { FlowIR } from './ir.ts';
 import type { RuleId } from './rule-catalog.ts';
 import { RULES } from './rules/index.ts';
 import type { ReportOptions, RuleContext } from './rules/context.ts';
-import { checkSchema } from './schema-check.ts';
-import { locate, parseSource, type DataPath } from './source.ts';
+import { readAsMeant, type AsMeant } from './read-as-meant.ts';
+import { locate, parseSource, type DataPath, type SourceFile } from './source.ts';
 import type { RawFlow } from './walk.ts';
 
 export interface FlowFileResult {
@@ -21,7 +21,10 @@ export interface FlowFileResult {
 
 /**
  * One flow file through every pass: YAML with positions, schema, semantic rules, compile.
- * Each pass runs only when the one before found no error, so later rules can trust the shape.
+ * A YAML error stops there (there is no data to check). Otherwise the schema and every rule
+ * run, so one run reports every mistake: typos are read as they surely mean (read-as-meant.ts),
+ * and a rule says nothing at or under a value the schema refused, which it would only misjudge.
+ * The IR is compiled only when nothing is an error.
  */
 export function checkFlow(file: string, text: string, config: FlowsConfig = emptyConfig()): FlowFileResult {
   const parsed = parseSource(file, text);
@@ -37,32 +40,55 @@ export function checkFlow(file: string, text: string, config: FlowsConfig = empt
   }
   const data = source.data as Partial<RawFlow>;
   const flowId = typeof data === 'object' && typeof data.flow === 'string' ? { id: data.flow, ...locate(source, ['flow']) } : undefined;
-  const schema = checkSchema('flow', source);
-  if (schema.length > 0) return { file, diagnostics: [...parsed.diagnostics, ...schema].sort(byPosition), ...(flowId ? { flowId } : {}) };
-
-  const diagnostics: Diagnostic[] = [...parsed.diagnostics];
-  const ctx: RuleContext = {
-    source,
-    flow: source.data as RawFlow,
-    config,
-    report(rule: RuleId, path: DataPath, message: string, options: ReportOptions = {}) {
-      diagnostics.push({
-        ...locate(source, path, options.target ?? 'value'),
-        file,
-        severity: options.severity ?? 'error',
-        rule,
-        message,
-        ...(options.hint ? { hint: options.hint } : {}),
-        ...(options.sensitive ? { sensitive: true } : {}),
-      });
-    },
-  };
-  for (const rule of RULES) rule(ctx);
-  diagnostics.sort(byPosition);
-  const result: FlowFileResult = { file, diagnostics, ...(flowId ? { flowId } : {}) };
+  const schema = readAsMeant('flow', source);
+  const diagnostics: Diagnostic[] = [...parsed.diagnostics, ...schema.diagnostics];
+  if (isMap(schema.data)) diagnostics.push(...ruleFindings(source, schema, config));
+  const result: FlowFileResult = { file, diagnostics: diagnostics.sort(byPosition), ...(flowId ? { flowId } : {}) };
   if (!hasErrors(diagnostics)) result.ir = compileFlow(source, file);
   return result;
 }
+
+/**
+ * Every semantic rule over the data as meant. Each runs on its own: on a file the schema refused,
+ * a rule that stumbles on a shape it does not expect loses only its own findings. On a file the
+ * schema accepted, a rule that throws is a bug, and the error goes up.
+ */
+function ruleFindings(source: SourceFile, schema: AsMeant, config: FlowsConfig): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const refusedBySchema = (path: DataPath) => schema.refused.some((r) => r.length <= path.length && r.every((s, i) => s === path[i]));
+  for (const rule of RULES) {
+    const found: Diagnostic[] = [];
+    const ctx: RuleContext = {
+      source,
+      flow: schema.data as RawFlow,
+      config,
+      locate: (path, target) => locate(source, schema.toFile(path), target),
+      report(id: RuleId, path: DataPath, message: string, options: ReportOptions = {}) {
+        const inFile = schema.toFile(path);
+        if (refusedBySchema(inFile)) return;
+        found.push({
+          ...locate(source, inFile, options.target ?? 'value'),
+          file: source.file,
+          severity: options.severity ?? 'error',
+          rule: id,
+          message,
+          ...(options.hint ? { hint: options.hint } : {}),
+          ...(options.sensitive ? { sensitive: true } : {}),
+        });
+      },
+    };
+    try {
+      rule(ctx);
+    } catch (error) {
+      if (schema.refused.length === 0) throw error;
+      continue;
+    }
+    out.push(...found);
+  }
+  return out;
+}
+
+const isMap = (v: unknown): boolean => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 export function checkFlowFile(file: string, config?: FlowsConfig): FlowFileResult {
   return checkFlow(file, readFileSync(file, 'utf8'), config);

@@ -1,7 +1,10 @@
 import type { DataPath } from './source.ts';
 import { isStepKind, type StepKind } from './step-kinds.ts';
 
-/** A flow as the schema admits it; rules read it after the schema pass. */
+/**
+ * A flow as the schema admits it. Rules also read flows the schema refused (to report every
+ * mistake in one run), so the walks below check the type of each part before reading it.
+ */
 export interface RawFlow {
   flow: string;
   name?: string;
@@ -37,8 +40,14 @@ export interface Branch {
 }
 
 export function asStep(raw: unknown): RawStep {
-  return typeof raw === 'string' ? { [raw]: null } : ((raw ?? {}) as RawStep);
+  return typeof raw === 'string' ? { [raw]: null } : isRecord(raw) ? raw : {};
 }
+
+export const isRecord = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/** A list the schema may have refused: anything else reads as empty. */
+export const listOf = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
 
 export function visitOf(raw: unknown, path: DataPath, position: string): StepVisit {
   const step = asStep(raw);
@@ -52,7 +61,7 @@ export function visitOf(raw: unknown, path: DataPath, position: string): StepVis
 export function branchesOf(visit: StepVisit): Branch[] {
   const body = visit.body as Record<string, unknown> | unknown[] | undefined;
   if (visit.kind === 'check' || visit.kind === 'wait_for') {
-    const b = (body ?? {}) as Record<string, unknown>;
+    const b = isRecord(body) ? body : {};
     return (['then', 'else'] as const).map((label) => ({
       label,
       steps: Array.isArray(b[label]) ? (b[label] as unknown[]) : [],
@@ -62,7 +71,7 @@ export function branchesOf(visit: StepVisit): Branch[] {
   }
   if (visit.kind === 'split' && Array.isArray(body)) {
     return body.map((branch, i) => {
-      const b = (branch ?? {}) as { label?: string; percent?: number; steps?: unknown[] };
+      const b = (isRecord(branch) ? branch : {}) as { label?: string; percent?: number; steps?: unknown[] };
       return {
         label: b.label ?? `${b.percent ?? '?'}%`,
         steps: Array.isArray(b.steps) ? b.steps : [],
@@ -75,12 +84,12 @@ export function branchesOf(visit: StepVisit): Branch[] {
 }
 
 /** The visits of one step list, in order, without descending into branches. */
-export function listVisits(steps: unknown[], path: DataPath, idPrefix: string): StepVisit[] {
-  return steps.map((raw, i) => visitOf(raw, [...path, i], `${idPrefix}${i + 1}`));
+export function listVisits(steps: unknown, path: DataPath, idPrefix: string): StepVisit[] {
+  return listOf(steps).map((raw, i) => visitOf(raw, [...path, i], `${idPrefix}${i + 1}`));
 }
 
 /** Every step of a flow, depth first, in reading order. */
-export function* allSteps(steps: unknown[], path: DataPath = ['steps'], idPrefix = '#'): Generator<StepVisit> {
+export function* allSteps(steps: unknown, path: DataPath = ['steps'], idPrefix = '#'): Generator<StepVisit> {
   for (const visit of listVisits(steps, path, idPrefix)) {
     yield visit;
     for (const branch of branchesOf(visit)) yield* allSteps(branch.steps, branch.path, `${visit.position}.${branch.idPart}.`);
@@ -94,12 +103,12 @@ export interface Located<T> {
 
 /** Every condition of a flow with where it sits. */
 export function* conditionsOf(flow: RawFlow): Generator<Located<unknown>> {
-  if (flow.trigger?.where !== undefined) yield { value: flow.trigger.where, path: ['trigger', 'where'] };
-  for (const [i, exit] of (flow.exit_when ?? []).entries()) {
-    if (exit.where !== undefined) yield { value: exit.where, path: ['exit_when', i, 'where'] };
+  if (isRecord(flow.trigger) && flow.trigger.where !== undefined) yield { value: flow.trigger.where, path: ['trigger', 'where'] };
+  for (const [i, exit] of listOf(flow.exit_when).entries()) {
+    if (isRecord(exit) && exit.where !== undefined) yield { value: exit.where, path: ['exit_when', i, 'where'] };
   }
   for (const visit of allSteps(flow.steps)) {
-    const body = visit.body as Record<string, unknown> | undefined;
+    const body = isRecord(visit.body) ? visit.body : undefined;
     if (visit.kind === 'wait_for' && body?.where !== undefined) yield { value: body.where, path: [...visit.path, 'wait_for', 'where'] };
     if (visit.kind === 'check' && body?.if !== undefined) yield { value: body.if, path: [...visit.path, 'check', 'if'] };
   }
@@ -119,7 +128,7 @@ const TEMPLATE_FIELDS: Partial<Record<StepKind, readonly string[]>> = {
 export function* templatesOf(flow: RawFlow): Generator<Located<string>> {
   for (const visit of allSteps(flow.steps)) {
     const fields = visit.kind ? TEMPLATE_FIELDS[visit.kind] : undefined;
-    const body = visit.body as Record<string, unknown> | undefined;
+    const body = isRecord(visit.body) ? visit.body : undefined;
     for (const field of fields ?? []) {
       if (body?.[field] !== undefined) yield* stringsIn(body[field], [...visit.path, visit.kind!, field]);
     }
@@ -134,12 +143,13 @@ function* stringsIn(value: unknown, path: DataPath): Generator<Located<string>> 
 
 /** Every duration of a flow with where it sits. */
 export function* durationsOf(flow: RawFlow): Generator<Located<string>> {
-  if (flow.entry?.frequency?.per) yield { value: flow.entry.frequency.per, path: ['entry', 'frequency', 'per'] };
+  const frequency = isRecord(flow.entry) && isRecord(flow.entry.frequency) ? flow.entry.frequency : undefined;
+  if (typeof frequency?.per === 'string') yield { value: frequency.per, path: ['entry', 'frequency', 'per'] };
   for (const visit of allSteps(flow.steps)) {
-    const body = visit.body as Record<string, unknown> | undefined;
-    if (visit.kind === 'wait') yield { value: String(visit.body), path: [...visit.path, 'wait'] };
+    const body = isRecord(visit.body) ? visit.body : undefined;
+    if (visit.kind === 'wait' && typeof visit.body === 'string') yield { value: visit.body, path: [...visit.path, 'wait'] };
     if (visit.kind === 'wait_for' && typeof body?.timeout === 'string') yield { value: body.timeout, path: [...visit.path, 'wait_for', 'timeout'] };
-    const retry = visit.step.retry as { backoff?: string } | undefined;
-    if (retry?.backoff) yield { value: retry.backoff, path: [...visit.path, 'retry', 'backoff'] };
+    const retry = visit.step.retry;
+    if (isRecord(retry) && typeof retry.backoff === 'string') yield { value: retry.backoff, path: [...visit.path, 'retry', 'backoff'] };
   }
 }

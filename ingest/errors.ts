@@ -1,3 +1,4 @@
+import type { ErrorObject } from 'ajv';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { IngestStats } from './stats.ts';
 
@@ -23,18 +24,22 @@ function temporalUnavailable(error: unknown): 'unavailable' | 'overloaded' | und
   return undefined;
 }
 
-type AjvError = NonNullable<FastifyError['validation']>[number] & { parentSchema?: { description?: string } };
+type AjvError = Pick<ErrorObject, 'keyword' | 'instancePath' | 'params' | 'message'> & { parentSchema?: object };
 
 /** An ajv error as the sender should read it: the field's path and the problem, with the schema's description of the value. */
 function fieldProblem(v: AjvError): FieldProblem {
   if (v.keyword === 'required') return { path: `${v.instancePath}/${(v.params as { missingProperty: string }).missingProperty}`, message: 'is required' };
   const allowed = v.keyword === 'enum' ? `: one of ${(v.params as { allowedValues: unknown[] }).allowedValues.join(', ')}` : '';
-  const described = v.parentSchema?.description ? ` (${v.parentSchema.description})` : '';
+  const description = (v.parentSchema as { description?: string } | undefined)?.description;
+  const described = description ? ` (${description})` : '';
   return { path: v.instancePath || '/', message: `${v.message ?? 'is invalid'}${allowed}${described}` };
 }
 
 // Combinator keywords only say that a branch failed; the branch's own errors say what is wrong.
 const NOISE = new Set(['if', 'anyOf', 'oneOf', 'allOf']);
+
+/** What a schema validation found, one problem per field, without the combinators' noise. */
+export const validationProblems = (validation: readonly AjvError[]): FieldProblem[] => validation.filter((v) => !NOISE.has(v.keyword)).map(fieldProblem);
 
 /**
  * The one error handler: 400 per field for bad input, the status of a 4xx any layer raised
@@ -45,7 +50,7 @@ const NOISE = new Set(['if', 'anyOf', 'oneOf', 'allOf']);
 export function errorHandler(stats: IngestStats, log: (message: string, error: unknown) => void, bodyLimit: number) {
   return (error: FastifyError & { fields?: FieldProblem[] }, request: FastifyRequest, reply: FastifyReply) => {
     if (error.validation) {
-      const errors = error.validation.filter((v) => !NOISE.has(v.keyword)).map((v) => ({ code: 'BAD_REQUEST', ...fieldProblem(v) }));
+      const errors = validationProblems(error.validation).map((p) => ({ code: 'BAD_REQUEST', ...p }));
       return reply.code(400).send({ errors });
     }
     if (error.fields) return reply.code(400).send({ errors: error.fields.map((f) => ({ code: 'BAD_REQUEST', ...f })) });

@@ -17,6 +17,9 @@ export const LIMITS = {
   maxTimestampMs: Date.UTC(2100, 0, 1),
 } as const;
 
+/** How bodies are checked against the schemas: every error reported, nothing coerced, added or removed. */
+export const AJV_OPTIONS = { allErrors: true, verbose: true, coerceTypes: false, removeAdditional: false, useDefaults: false, allowUnionTypes: true } as const;
+
 /** A capped id or name in a JSON Schema. */
 export const idString = { type: 'string', maxLength: LIMITS.idChars } as const;
 

@@ -9,13 +9,21 @@ export interface BatchReport extends BatchOutcome {
 
 export const batchReport = (outcome: BatchOutcome, batch: NormalizedBatch): BatchReport => ({ ...outcome, events: batch.events.length });
 
+/** A batch of a bulk request refused as invalid while the others were handled: its position and what is wrong. */
+export interface RefusedBatch {
+  index: number;
+  errors: Array<{ code: string; path: string; message: string }>;
+}
+
 /**
  * mParticle's SDKs expect an empty 202; a sender that asks with `X-Flowline-Report: 1` gets what
- * its batches did instead (runs started, signalled, not started and why, duplicates).
+ * its batches did instead (runs started, signalled, not started and why, duplicates). Refused
+ * batches of a bulk request are always named (`{"refused":[{"index":2,"errors":[…]}]}`).
  */
-export function accepted(request: FastifyRequest, reply: FastifyReply, reports: BatchReport[]) {
-  if (request.headers['x-flowline-report'] !== '1') return reply.code(202).send();
-  return reply.code(202).send({ batches: reports });
+export function accepted(request: FastifyRequest, reply: FastifyReply, reports: BatchReport[], refused: RefusedBatch[] = []) {
+  const report = request.headers['x-flowline-report'] === '1';
+  if (!report && refused.length === 0) return reply.code(202).send();
+  return reply.code(202).send({ ...(report ? { batches: reports } : {}), ...(refused.length ? { refused } : {}) });
 }
 
 /** One line per batch for the operator's log, e.g. `batch user cust-1001: 1 event, 1 started, 0 signalled`. */

@@ -1,14 +1,13 @@
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import type { FlowsConfig } from '../dsl/config.ts';
 import { matchesTrigger, type FlowEvent } from '../dsl/event.ts';
-import type { FlowIR, StepIR } from '../dsl/ir.ts';
-import type { Profile, ProfileStore } from '../profiles/store.ts';
-import { workflowId } from '../workflows/input.ts';
-import { eventSignal } from '../workflows/messages.ts';
-import { FLOW_ID, USER_ID } from '../workflows/search-attributes.ts';
+import type { FlowIR } from '../dsl/ir.ts';
+import type { ProfileStore } from '../profiles/store.ts';
 import { resolveUser } from './identity.ts';
+import { attributeChangeMatters, listensTo } from './listens.ts';
 import type { NormalizedBatch } from './normalize.ts';
-import { runningRunsQuery } from './visibility.ts';
+import { updateProfile } from './profile-update.ts';
+import { signalRuns } from './running-runs.ts';
 import { startFlowRun, type NotStarted } from './start-run.ts';
 
 export interface RouteDeps {
@@ -32,42 +31,43 @@ export interface BatchOutcome {
   ignored: number;
 }
 
-/** Event names a flow's running runs listen to: its exit_when entries and its wait_for steps. */
-const listened = new WeakMap<FlowIR, Set<string>>();
-function listensTo(flow: FlowIR): Set<string> {
-  let names = listened.get(flow);
-  if (!names) {
-    names = new Set(flow.exitWhen.map((e) => e.event));
-    const visit = (steps: StepIR[]) => {
-      for (const s of steps) {
-        if (s.kind === 'wait_for') names!.add(s.event);
-        if (s.kind === 'check' || s.kind === 'wait_for') visit([...s.then, ...s.else]);
-        if (s.kind === 'split') s.branches.forEach((b) => visit(b.steps));
-      }
-    };
-    visit(flow.steps);
-    listened.set(flow, names);
-  }
-  return names;
+/** One Temporal call a batch causes: a signal to a flow's runs, or a start of it. */
+interface Call {
+  kind: 'signal' | 'start';
+  event: FlowEvent;
 }
 
-/** Attribute changes seen by comparing a batch's user_attributes with the profile before it. */
-function attributeChanges(before: Profile, batch: NormalizedBatch, now: number): FlowEvent[] {
-  const explicit = new Set(batch.events.filter((e) => e.name === 'user_attribute_change').map((e) => e.attribute_name));
-  const changes: FlowEvent[] = [];
-  for (const [name, value] of Object.entries(batch.attributes)) {
-    if (explicit.has(name) || JSON.stringify(before.attributes[name]) === JSON.stringify(value)) continue;
-    changes.push({ id: `${batch.batchId}:attr:${name}`, name: 'user_attribute_change', type: 'user_attribute_change', timestamp: now, attributes: {}, attribute_name: name, new: value, old: before.attributes[name] });
+/**
+ * A flow's calls in event order, as groups of one kind that may go out together: starts do not
+ * depend on one another, nor signals, but a signal must follow the starts before it (it must
+ * reach their runs) and precede those after it.
+ */
+function groups(calls: Call[]): Call[][] {
+  const out: Call[][] = [];
+  for (const call of calls) {
+    const last = out.at(-1);
+    if (last && last[0]!.kind === call.kind) last.push(call);
+    else out.push([call]);
   }
-  return changes;
+  return out;
 }
+
+/** The key that remembers an `after_exit` start was made: the one entry rule Temporal ids and entry records do not make idempotent. */
+const startKey = (flow: string, user: string, event: FlowEvent) => `start:${flow}:${user}:${event.id}`;
+const rememberedStart = (flow: FlowIR) => flow.entry.reentry === 'after_exit' && flow.entry.frequency === undefined;
 
 /**
  * One batch: update the profile, signal the runs that wait for its events, start the flows its
  * events trigger. Throws when Temporal does not accept a start or signal, so the caller can
- * answer "retry". Each event is marked as handled as soon as its starts and signals were
- * accepted, so a retry after a failure on a later event never starts or signals it twice; the
- * batch is marked once all its events are.
+ * answer "retry"; a retry does nothing twice:
+ * - starts are idempotent per event: `always` runs by workflow id, `never` and `frequency` by
+ *   their entry record, `after_exit` by a `start:` record written once Temporal took the start;
+ * - signals are de-duplicated by the run (event ids);
+ * - attribute changes found by comparing with the profile are kept with the batch's pending
+ *   record (ingest/profile-update.ts), so the retry sees them again.
+ * Events that start and signal nothing cost no store write of their own: the store is read for
+ * the batch record and the profile, written only when the profile changes, and once at the end.
+ * Different flows' calls go out together; one flow's in event order (see groups).
  */
 export async function routeBatch(deps: RouteDeps, batch: NormalizedBatch): Promise<BatchOutcome> {
   const outcome: BatchOutcome = { anonymous: false, duplicate: false, started: 0, signalled: 0, notStarted: {}, ignored: batch.ignored };
@@ -78,55 +78,54 @@ export async function routeBatch(deps: RouteDeps, batch: NormalizedBatch): Promi
   if (await deps.profiles.seen(batchKey)) return { ...outcome, duplicate: true };
 
   const now = (deps.now ?? Date.now)();
-  let before: Profile | undefined;
-  const profile = await deps.profiles.update(user, (p) => {
-    before = structuredClone(p);
-    Object.assign(p.identities, batch.identities);
-    Object.assign(p.attributes, batch.attributes);
-    for (const name of batch.deletedAttributes) delete p.attributes[name];
-    for (const e of batch.events) {
-      if (e.name === 'audience_added' && e.audience_name && !p.audiences.includes(e.audience_name)) p.audiences.push(e.audience_name);
-      if (e.name === 'audience_removed') p.audiences = p.audiences.filter((a) => a !== e.audience_name);
-    }
-  });
-  const events = [...batch.events, ...attributeChanges(before!, batch, now)];
   const flows = deps.flows();
-  for (const event of events) {
-    const eventKey = `event:${user}:${event.id}`;
-    if (await deps.profiles.seen(eventKey)) continue;
-    for (const flow of flows) {
-      if (listensTo(flow).has(event.name)) outcome.signalled += await signalRuns(deps, flow, user, event);
-      if (!matchesTrigger(flow.trigger, event, { profile, vars: {} }, now)) continue;
-      const started = await startFlowRun({ client: deps.client, profiles: deps.profiles, config: deps.config, ...(deps.searchAttributes === false ? { searchAttributes: false } : {}), now: () => now }, flow, user, event);
-      if (started.started) outcome.started++;
-      else outcome.notStarted[started.reason] = (outcome.notStarted[started.reason] ?? 0) + 1;
-    }
-    await deps.profiles.markSeen([eventKey]);
-  }
-  await deps.profiles.markSeen([batchKey]);
-  return outcome;
-}
+  const matters = (name: string) => attributeChangeMatters(flows, name);
+  const { profile, changes } = await updateProfile(deps.profiles, user, batch, batchKey, now, matters);
+  const events = [...batch.events, ...changes];
 
-/**
- * Signals the user's running runs of a flow; a run that has ended is not an error. The runs
- * found by the visibility query are checked against the user again, and the signal names the
- * user, so the run itself ignores an event for anyone else.
- */
-async function signalRuns(deps: RouteDeps, flow: FlowIR, user: string, event: FlowEvent): Promise<number> {
-  const ids: string[] = [];
-  if (flow.entry.reentry === 'always') {
-    for await (const run of deps.client.workflow.list({ query: runningRunsQuery(flow.flow, user) })) {
-      if (run.typedSearchAttributes.get(USER_ID) === user && run.typedSearchAttributes.get(FLOW_ID) === flow.flow) ids.push(run.workflowId);
-    }
-  } else ids.push(workflowId(flow.flow, user));
-  let signalled = 0;
-  for (const id of ids) {
-    try {
-      await deps.client.workflow.getHandle(id).signal(eventSignal, event, user);
-      signalled++;
-    } catch (error) {
-      if (!(error instanceof WorkflowNotFoundError)) throw error;
+  const calls = new Map<FlowIR, Call[]>();
+  for (const event of events) {
+    for (const flow of flows) {
+      const planned: Call[] = [];
+      if (listensTo(flow).has(event.name)) planned.push({ kind: 'signal', event });
+      if (matchesTrigger(flow.trigger, event, { profile, vars: {} }, now)) planned.push({ kind: 'start', event });
+      if (planned.length) calls.set(flow, [...(calls.get(flow) ?? []), ...planned]);
     }
   }
-  return signalled;
+  // after_exit starts a first attempt already made (the run may have ended since).
+  const remembered = [...calls].flatMap(([flow, list]) => (rememberedStart(flow) ? list.filter((c) => c.kind === 'start').map((c) => startKey(flow.flow, user, c.event)) : []));
+  const made = new Set((await Promise.all(remembered.map(async (k) => ((await deps.profiles.seen(k)) ? k : undefined)))).filter(Boolean));
+
+  const startDeps = { client: deps.client, profiles: deps.profiles, config: deps.config, ...(deps.searchAttributes === false ? { searchAttributes: false } : {}), now: () => now };
+  const newlyMade: string[] = [];
+  const call = async (flow: FlowIR, c: Call): Promise<void> => {
+    if (c.kind === 'signal') {
+      outcome.signalled += await signalRuns(deps.client, deps.profiles, flow, user, c.event);
+      return;
+    }
+    const key = startKey(flow.flow, user, c.event);
+    if (made.has(key)) return;
+    const started = await startFlowRun(startDeps, flow, user, c.event);
+    if (rememberedStart(flow)) newlyMade.push(key);
+    if (started.started) outcome.started++;
+    else outcome.notStarted[started.reason] = (outcome.notStarted[started.reason] ?? 0) + 1;
+  };
+  const results = await Promise.allSettled(
+    [...calls].map(async ([flow, list]) => {
+      for (const group of groups(list)) {
+        const settled = await Promise.allSettled(group.map((c) => call(flow, c)));
+        const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+        if (failed) throw failed.reason; // the later groups of this flow wait for the retry
+      }
+    }),
+  );
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) {
+    // Remember what was made before answering "retry", so the retry does not make it again.
+    if (newlyMade.length) await deps.profiles.markSeen(newlyMade);
+    throw failed.reason;
+  }
+  await deps.profiles.markSeen([batchKey, ...newlyMade]);
+  if (changes.length) await deps.profiles.savePendingBatch(batchKey, undefined);
+  return outcome;
 }

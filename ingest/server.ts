@@ -2,7 +2,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { basicAuth } from './auth.ts';
 import { errorHandler } from './errors.ts';
 import { parseJsonBody } from './json-body.ts';
-import { DEFAULT_TIMEOUTS, type IngestTimeouts } from './limits.ts';
+import { AJV_OPTIONS, DEFAULT_TIMEOUTS, type IngestTimeouts } from './limits.ts';
 import { routeBatch, type RouteDeps } from './route.ts';
 import { audienceRoutes } from './routes/audiences.ts';
 import type { IngestDeps } from './routes/deps.ts';
@@ -53,7 +53,7 @@ export function buildIngest(options: IngestOptions): { app: FastifyInstance; sta
     keepAliveTimeout: timeouts.keepAliveMs,
     // Node checks the header and request deadlines on this interval (30 s by default).
     http: { headersTimeout: Math.min(timeouts.headersMs, timeouts.requestMs), connectionsCheckingInterval: Math.min(1_000, timeouts.headersMs) },
-    ajv: { customOptions: { allErrors: true, verbose: true, coerceTypes: false, removeAdditional: false, useDefaults: false, allowUnionTypes: true } },
+    ajv: { customOptions: AJV_OPTIONS },
   });
   const log = serverLog(app, options.logger ?? false);
 
@@ -71,6 +71,13 @@ export function buildIngest(options: IngestOptions): { app: FastifyInstance; sta
     stats,
     client: options.client,
     log,
+    refused(route, refused, total) {
+      stats.refusedBatches += refused.length;
+      const detail = refused.map((r) => `batch ${r.index}: ${r.errors.map((e) => `${e.path} ${e.message}`).join('; ')}`).join(' | ');
+      const line = `${route}: ${refused.length} of ${total} batches refused as invalid, the others handled: ${detail}`;
+      if (options.logger) app.log.warn(line);
+      else process.stderr.write(`ingest: ${line.slice(0, 2_000)}\n`);
+    },
     async accept(batch) {
       const outcome = await routeBatch(options, batch);
       count(stats, outcome, batch);

@@ -3,10 +3,12 @@ import type { FlowsConfig } from '../dsl/config.ts';
 import type { FlowEvent } from '../dsl/event.ts';
 import type { FlowIR } from '../dsl/ir.ts';
 import { routesFor } from '../destinations/routes.ts';
+import type { StepLog } from '../profiles/step-log.ts';
 import type { ProfileStore, Reservation } from '../profiles/store.ts';
 import { workflowId, type FlowRunInput } from '../workflows/input.ts';
 import { FLOW_ID, FLOW_STEP, FLOW_VERSION, USER_ID } from '../workflows/search-attributes.ts';
 import { FLOW_TASK_QUEUE } from '../workflows/task-queues.ts';
+import { indexed, indexRun } from './running-runs.ts';
 
 export interface StartDeps {
   client: Client;
@@ -15,6 +17,8 @@ export interface StartDeps {
   /** Off on servers without Flowline's search attributes (the time-skipping test server). */
   searchAttributes?: boolean;
   now?: () => number;
+  /** Remembers each version's IR when its first run starts (the studio draws old versions from it). */
+  stepLog?: StepLog;
 }
 
 export type NotStarted = 'paused' | 'draft' | 'already-entered' | 'already-running' | 'duplicate-event' | 'frequency-cap';
@@ -30,7 +34,8 @@ export type StartOutcome = { started: true; workflowId: string; runId: string } 
  * - `frequency`: at most `max` entries per user within `per`, from the store's entry record.
  * `never` and `frequency` entries are reserved in the profile store before the start (atomic
  * per flow and user, across processes), confirmed after it, released when no run started.
- * Paused and draft flows start nothing.
+ * Paused and draft flows start nothing. Runs of `reentry: always` flows that listen to events go
+ * into the user's index of running runs first (ingest/running-runs.ts).
  */
 export async function startFlowRun(deps: StartDeps, flow: FlowIR, userId: string, event: FlowEvent): Promise<StartOutcome> {
   const { reentry, frequency } = flow.entry;
@@ -49,6 +54,9 @@ export async function startFlowRun(deps: StartDeps, flow: FlowIR, userId: string
     if (reservation === 'entered') return skip(reentry === 'never' ? 'already-entered' : 'duplicate-event');
   }
 
+  // Written before the start, so an event that arrives right after it finds the run (a start that
+  // then fails leaves an id that signals skip, and its retry starts that very run).
+  if (indexed(flow)) await indexRun(deps.client, deps.profiles, flow, userId, id);
   const input: FlowRunInput = { flow, userId, event, destinations: routesFor(deps.config), timezone: deps.config.timezone };
   let handle;
   try {
@@ -93,5 +101,7 @@ export async function startFlowRun(deps: StartDeps, flow: FlowIR, userId: string
     return skip(reentry === 'never' ? 'already-entered' : reentry === 'always' ? 'duplicate-event' : 'already-running');
   }
   if (guarded) await deps.profiles.confirmEntry(flow.flow, userId, event.id);
+  // The log remembers versions it has seen (a Set lookup after the first): cheap on every start.
+  await deps.stepLog?.recordVersion(flow, now).catch((e: Error) => console.warn(`flow version ${flow.version} of ${flow.flow} not recorded: ${e.message}`));
   return { started: true, workflowId: id, runId: handle.firstExecutionRunId };
 }

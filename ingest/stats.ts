@@ -4,7 +4,11 @@ import type { BatchOutcome } from './route.ts';
 /** Counters served on GET /stats: numbers only, never error text. */
 export interface IngestStats {
   batches: number;
+  /** Events of batches handled (duplicate batches' events are counted in duplicateEvents instead). */
   events: number;
+  duplicateEvents: number;
+  /** Batches of a /v2/bulkevents request refused as invalid while the others were handled. */
+  refusedBatches: number;
   ignoredEvents: number;
   anonymousBatches: number;
   duplicateBatches: number;
@@ -14,14 +18,18 @@ export interface IngestStats {
   unavailable: number;
 }
 
-export const emptyStats = (): IngestStats => ({ batches: 0, events: 0, ignoredEvents: 0, anonymousBatches: 0, duplicateBatches: 0, started: 0, signalled: 0, notStarted: {}, unavailable: 0 });
+export const emptyStats = (): IngestStats => ({ batches: 0, events: 0, duplicateEvents: 0, refusedBatches: 0, ignoredEvents: 0, anonymousBatches: 0, duplicateBatches: 0, started: 0, signalled: 0, notStarted: {}, unavailable: 0 });
 
 export function count(stats: IngestStats, outcome: BatchOutcome, batch: NormalizedBatch): void {
   stats.batches++;
+  if (outcome.duplicate) {
+    stats.duplicateBatches++;
+    stats.duplicateEvents += batch.events.length + outcome.ignored;
+    return;
+  }
   stats.events += batch.events.length;
   stats.ignoredEvents += outcome.ignored;
   if (outcome.anonymous) stats.anonymousBatches++;
-  if (outcome.duplicate) stats.duplicateBatches++;
   stats.started += outcome.started;
   stats.signalled += outcome.signalled;
   for (const [reason, n] of Object.entries(outcome.notStarted)) stats.notStarted[reason] = (stats.notStarted[reason] ?? 0) + n;

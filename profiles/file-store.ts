@@ -1,11 +1,20 @@
 import { createHash } from 'node:crypto';
-import { readdir, readFile, rename, unlink } from 'node:fs/promises';
+import { readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { makeFolders, syncFolder, withFileLock, writeDurably } from './durable-file.ts';
 import { decideEntry, reservationRecord, type EntryRecord } from './entry-records.ts';
 import { applyWithinLimits } from './limits.ts';
 import { SeenLog } from './seen-log.ts';
-import { emptyProfile, type EntryRule, type Profile, type ProfileStore, type Reservation, type SweepCutoffs, type SweepResult } from './store.ts';
+import {
+  emptyProfile,
+  type EntryRule,
+  type PendingBatch,
+  type Profile,
+  type ProfileStore,
+  type Reservation,
+  type SweepCutoffs,
+  type SweepResult,
+} from './store.ts';
 
 /** The newest entries kept per user and flow, beyond what the rules need (a frequency cap's max may be more). */
 const ENTRY_HISTORY = 200;
@@ -46,7 +55,8 @@ export class FileProfileStore implements ProfileStore {
     const file = this.path('profiles', userId);
     return this.locked(file, async () => {
       const profile = (await this.loadOrQuarantine(file, asProfile(userId))) ?? emptyProfile(userId);
-      await writeDurably(file, applyWithinLimits(profile, change));
+      const text = applyWithinLimits(profile, change);
+      if (text !== undefined) await writeDurably(file, text);
       return profile;
     });
   }
@@ -93,8 +103,41 @@ export class FileProfileStore implements ProfileStore {
     return this.seenLog.add(keys);
   }
 
+  async pendingBatch(key: string): Promise<PendingBatch | undefined> {
+    const loaded = await this.load(this.pendingPath(key), asPending);
+    return loaded.value; // a torn record (a crash while writing it) reads as none: the batch is redone from the profile
+  }
+
+  async savePendingBatch(key: string, pending: PendingBatch | undefined): Promise<void> {
+    const file = this.pendingPath(key);
+    if (pending) return writeDurably(file, JSON.stringify(pending));
+    // Not synced: a removal lost in a crash leaves a record only a batch already marked seen names.
+    await unlink(file).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw error;
+    });
+  }
+
+  async runningRuns(flowId: string, userId: string): Promise<string[]> {
+    const file = this.runningPath(flowId, userId);
+    const loaded = await this.load(file, asIds);
+    return (loaded.corrupt ? await this.locked(file, () => this.loadOrQuarantine(file, asIds)) : loaded.value) ?? [];
+  }
+
+  changeRunningRuns(flowId: string, userId: string, change: { add?: readonly string[]; remove?: readonly string[] }): Promise<string[]> {
+    const file = this.runningPath(flowId, userId);
+    return this.locked(file, async () => {
+      const before = (await this.loadOrQuarantine(file, asIds)) ?? [];
+      const removed = new Set(change.remove ?? []);
+      const after = [...new Set([...before, ...(change.add ?? [])])].filter((id) => !removed.has(id));
+      if (after.length === before.length && after.every((id, i) => id === before[i])) return after;
+      if (after.length > 0) await writeDurably(file, JSON.stringify(after));
+      else await unlink(file);
+      return after;
+    });
+  }
+
   async sweep(cutoffs: SweepCutoffs): Promise<SweepResult> {
-    const seen = await this.seenLog.sweep(cutoffs.seenBefore);
+    const seen = (await this.seenLog.sweep(cutoffs.seenBefore)) + (await this.sweepPending(cutoffs.seenBefore));
     let entries = 0;
     const root = join(this.dir, 'entries');
     for (const flow of await readdir(root).catch(() => [] as string[])) {
@@ -119,6 +162,17 @@ export class FileProfileStore implements ProfileStore {
     return { seen, entries };
   }
 
+  /** Deletes pending-batch records older than the de-duplication retention: their senders stopped retrying. */
+  private async sweepPending(before: number): Promise<number> {
+    const root = join(this.dir, 'pending');
+    let removed = 0;
+    for (const name of await readdir(root).catch(() => [] as string[])) {
+      const info = await stat(join(root, name)).catch(() => undefined);
+      if (info && info.mtimeMs < before) removed += await unlink(join(root, name)).then(() => 1, () => 0);
+    }
+    return removed;
+  }
+
   /** Read-modify-write of one user's entries into one flow; `change` returns undefined for "no change". */
   private changeEntries(flowId: string, userId: string, change: (records: EntryRecord[]) => EntryRecord[] | undefined): Promise<void> {
     const file = this.entryPath(flowId, userId);
@@ -134,6 +188,14 @@ export class FileProfileStore implements ProfileStore {
 
   private entryPath(flowId: string, userId: string): string {
     return this.path(join('entries', encode(flowId)), userId);
+  }
+
+  private runningPath(flowId: string, userId: string): string {
+    return this.path(join('running', encode(flowId)), userId);
+  }
+
+  private pendingPath(key: string): string {
+    return join(this.dir, 'pending', `${encode(key)}.json`);
   }
 
   private async load<T>(file: string, parse: (raw: unknown) => T | undefined): Promise<Loaded<T>> {
@@ -200,6 +262,10 @@ function asEntries(raw: unknown): EntryRecord[] | undefined {
   );
   return records.every((r) => r !== undefined) ? (records as EntryRecord[]) : undefined;
 }
+
+const asIds = (raw: unknown): string[] | undefined => (Array.isArray(raw) && raw.every((id) => typeof id === 'string') ? raw : undefined);
+
+const asPending = (raw: unknown): PendingBatch | undefined => (isRecord(raw) && Array.isArray(raw.changes) ? (raw as unknown as PendingBatch) : undefined);
 
 const withoutPending = ({ pending: _pending, ...rest }: EntryRecord): EntryRecord => rest;
 

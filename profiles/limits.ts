@@ -20,14 +20,16 @@ const sizeOf = (profile: Profile): { attributes: number; bytes: number; text: st
 };
 
 /**
- * Applies a change and returns the profile's JSON text after it. Throws a ProfileLimitError when
- * the change takes the profile over a limit; a profile already over one (written before the
- * limits existed) may still shrink, so its user is never stuck.
+ * Applies a change and returns the profile's JSON text after it, or undefined when the change
+ * changed nothing (the store then writes nothing). Throws a ProfileLimitError when the change
+ * takes the profile over a limit; a profile already over one (written before the limits
+ * existed) may still shrink, so its user is never stuck.
  */
-export function applyWithinLimits(profile: Profile, change: (profile: Profile) => void): string {
+export function applyWithinLimits(profile: Profile, change: (profile: Profile) => void): string | undefined {
   const before = sizeOf(profile);
   change(profile);
   const after = sizeOf(profile);
+  if (after.text === before.text) return undefined;
   if (after.attributes > PROFILE_LIMITS.attributes && after.attributes > before.attributes) {
     throw new ProfileLimitError(
       `the profile would have ${after.attributes} attributes; the limit is ${PROFILE_LIMITS.attributes} per user: ` +

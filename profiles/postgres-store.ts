@@ -2,7 +2,16 @@ import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { decideEntry, reservationRecord, type EntryRecord } from './entry-records.ts';
 import { applyWithinLimits } from './limits.ts';
-import { emptyProfile, type EntryRule, type Profile, type ProfileStore, type Reservation, type SweepCutoffs, type SweepResult } from './store.ts';
+import {
+  emptyProfile,
+  type EntryRule,
+  type PendingBatch,
+  type Profile,
+  type ProfileStore,
+  type Reservation,
+  type SweepCutoffs,
+  type SweepResult,
+} from './store.ts';
 
 // Processes starting together (ingest and worker) create the tables one at a time: concurrent
 // `create ... if not exists` can fail on PostgreSQL's catalog.
@@ -17,6 +26,9 @@ create index if not exists flowline_entries_by_user on flowline_entries (flow_id
 create index if not exists flowline_entries_by_expiry on flowline_entries (keep_until) where keep_until is not null;
 create table if not exists flowline_seen (key text primary key, seen_at timestamptz not null default now());
 create index if not exists flowline_seen_by_time on flowline_seen (seen_at);
+create table if not exists flowline_pending_batches (key text primary key, pending jsonb not null, saved_at timestamptz not null default now());
+create table if not exists flowline_running_runs (flow_id text not null, user_id text not null, workflow_id text not null,
+  primary key (flow_id, user_id, workflow_id));
 commit;
 `;
 
@@ -69,6 +81,7 @@ export class PostgresProfileStore implements ProfileStore {
       const { rows } = await client.query<{ profile: Profile }>('select profile from flowline_profiles where user_id = $1 for update', [userId]);
       const profile = rows[0]!.profile;
       const text = applyWithinLimits(profile, change);
+      if (text === undefined) return profile;
       await client.query('update flowline_profiles set profile = $2::jsonb, updated_at = now() where user_id = $1', [userId, text]);
       return profile;
     });
@@ -133,8 +146,49 @@ export class PostgresProfileStore implements ProfileStore {
     );
   }
 
+  async pendingBatch(key: string): Promise<PendingBatch | undefined> {
+    const { rows } = await this.pool.query<{ pending: PendingBatch }>('select pending from flowline_pending_batches where key = $1', [seenKey(key)]);
+    return rows[0]?.pending;
+  }
+
+  async savePendingBatch(key: string, pending: PendingBatch | undefined): Promise<void> {
+    if (!pending) {
+      await this.pool.query('delete from flowline_pending_batches where key = $1', [seenKey(key)]);
+      return;
+    }
+    await this.pool.query(
+      'insert into flowline_pending_batches (key, pending, saved_at) values ($1, $2, to_timestamp($3 / 1000.0)) ' +
+        'on conflict (key) do update set pending = excluded.pending, saved_at = excluded.saved_at',
+      [seenKey(key), JSON.stringify(pending), this.now()],
+    );
+  }
+
+  async runningRuns(flowId: string, userId: string): Promise<string[]> {
+    const sql = 'select workflow_id from flowline_running_runs where flow_id = $1 and user_id = $2 order by workflow_id';
+    return (await this.pool.query<{ workflow_id: string }>(sql, [flowId, userId])).rows.map((r) => r.workflow_id);
+  }
+
+  changeRunningRuns(flowId: string, userId: string, change: { add?: readonly string[]; remove?: readonly string[] }): Promise<string[]> {
+    return this.transaction(async (client) => {
+      const removed = change.remove ?? [];
+      if (change.add?.length) {
+        await client.query(
+          'insert into flowline_running_runs (flow_id, user_id, workflow_id) select $1, $2, unnest($3::text[]) on conflict do nothing',
+          [flowId, userId, [...new Set(change.add)]],
+        );
+      }
+      if (removed.length) {
+        await client.query('delete from flowline_running_runs where flow_id = $1 and user_id = $2 and workflow_id = any($3::text[])', [flowId, userId, [...removed]]);
+      }
+      const sql = 'select workflow_id from flowline_running_runs where flow_id = $1 and user_id = $2 order by workflow_id';
+      return (await client.query<{ workflow_id: string }>(sql, [flowId, userId])).rows.map((r) => r.workflow_id);
+    });
+  }
+
   async sweep(cutoffs: SweepCutoffs): Promise<SweepResult> {
-    const seen = await this.deleteInBatches('flowline_seen', 'seen_at < to_timestamp($1 / 1000.0)', cutoffs.seenBefore);
+    const seen =
+      (await this.deleteInBatches('flowline_seen', 'seen_at < to_timestamp($1 / 1000.0)', cutoffs.seenBefore)) +
+      (await this.deleteInBatches('flowline_pending_batches', 'saved_at < to_timestamp($1 / 1000.0)', cutoffs.seenBefore));
     const entries = await this.deleteInBatches('flowline_entries', 'keep_until < $1', cutoffs.now);
     return { seen, entries };
   }

@@ -70,8 +70,11 @@ export interface FlowNumbers {
 export interface StepLog {
   /** Idempotent by id: recording the same event twice counts it once. */
   record(events: readonly StepEvent[]): Promise<void>;
-  /** Whether an event is recorded (a retried destination attempt skips a call already `sent`). */
-  has(id: string): Promise<boolean>;
+  /**
+   * Whether an event is recorded (a retried destination attempt skips a call already `sent`).
+   * `at`, the event's time when known, lets the file-backed log look in that day's file only.
+   */
+  has(id: string, at?: number): Promise<boolean>;
   /** Numbers for one flow, all versions or one, since a time (undefined: all time). */
   numbers(flowId: string, options?: { version?: string; since?: number }): Promise<FlowNumbers>;
   /** The latest events of one outcome at one step, newest first (the panel's "latest failures"). */

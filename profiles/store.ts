@@ -1,3 +1,4 @@
+import type { FlowEvent } from '../dsl/event.ts';
 import type { EntryIR } from '../dsl/ir.ts';
 
 /** What Flowline knows about a user: read by `check` and templates, written by ingest and steps. */
@@ -23,6 +24,15 @@ export type Reservation = 'reserved' | 'held' | 'entered' | 'already-entered' | 
 
 /** The entry rule a reservation enforces: the flow's `entry` block. */
 export type EntryRule = Pick<EntryIR, 'reentry' | 'frequency'>;
+
+/**
+ * What the first attempt at a batch leaves for its retry: the attribute changes it found by
+ * comparing the batch with the profile before it. The retry finds the profile already written,
+ * so it takes the changes from here. Removed once the batch is handled.
+ */
+export interface PendingBatch {
+  changes: FlowEvent[];
+}
 
 /** What the sweeper removes: de-duplication records marked before `seenBefore`, entry records no rule needs at `now`. */
 export interface SweepCutoffs {
@@ -65,6 +75,18 @@ export interface ProfileStore {
   /** Delivery ids already handled (batches, events), for de-duplicating redelivery. */
   seen(key: string): Promise<boolean>;
   markSeen(keys: readonly string[]): Promise<void>;
-  /** Deletes de-duplication and entry records past their retention (see profiles/retention.ts). */
+  /** The record a batch's earlier attempt left (see PendingBatch), if any. */
+  pendingBatch(key: string): Promise<PendingBatch | undefined>;
+  /** Writes a batch's pending record durably; undefined removes it. */
+  savePendingBatch(key: string, pending: PendingBatch | undefined): Promise<void>;
+  /**
+   * The ids of a user's runs of a `reentry: always` flow that may still be running: ingest adds a
+   * run's id before starting it and removes ids whose run it finds closed, so the list is
+   * consistent with the starts (Temporal's visibility is not) and may hold closed runs.
+   */
+  runningRuns(flowId: string, userId: string): Promise<string[]>;
+  /** Adds and removes ids in that list, in one step per flow and user; returns the ids after. */
+  changeRunningRuns(flowId: string, userId: string, change: { add?: readonly string[]; remove?: readonly string[] }): Promise<string[]>;
+  /** Deletes de-duplication, pending-batch and entry records past their retention (see profiles/retention.ts). */
   sweep(cutoffs: SweepCutoffs): Promise<SweepResult>;
 }

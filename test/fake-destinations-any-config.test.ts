@@ -40,6 +40,7 @@ destinations:
     api_secret: \${LOYALTY_SECRET}
   hooks:
     type: webhook
+    allowed_hosts: [hooks.example.com]
     headers:
       Authorization: Bearer \${HOOKS_TOKEN}
 `;

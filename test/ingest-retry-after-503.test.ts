@@ -30,15 +30,21 @@ afterAll(async () => {
 });
 const startServer = () => startDevServer({ dataDir: data, port: PORT, uiPort: PORT + 1000 });
 
-/** Stops Temporal when ingest is about to handle the batch's second event, as an outage in mid-batch would. */
-class OutageOnSecondEvent extends FileProfileStore {
+/**
+ * Stops Temporal once the batch's first start was accepted and before its second one goes out,
+ * as an outage in mid-batch would: the second flow's entry reservation is the moment (the two
+ * starts go out together, so it waits until the first run exists).
+ */
+class OutageOnSecondStart extends FileProfileStore {
   armed = true;
-  override async seen(key: string): Promise<boolean> {
-    if (this.armed && key === `event:${USER}:second`) {
+  client?: Client;
+  override async reserveEntry(...args: Parameters<FileProfileStore['reserveEntry']>) {
+    if (this.armed && args[0] === 'other') {
       this.armed = false;
+      await expect.poll(() => this.client!.workflow.getHandle(`flow/quick-once/${USER}`).describe().then(() => true, () => false), { timeout: 10_000 }).toBe(true);
       await server!.stop();
     }
-    return super.seen(key);
+    return super.reserveEntry(...args);
   }
 }
 
@@ -48,15 +54,17 @@ it('a batch refused with 503 after its first event started an after_exit run: th
   const admin = await Connection.connect({ address: server.address });
   await registerSearchAttributes(admin, 'default');
   await admin.close();
-  const profiles = new OutageOnSecondEvent(join(data, 'profiles'));
+  const profiles = new OutageOnSecondStart(join(data, 'profiles'));
   clients = await destinationClients(config, { mode: 'record' });
   workerConnection = await NativeConnection.connect({ address: server.address });
   workers = await startWorkers({ connection: workerConnection, namespace: 'default', config, profiles, destinations: clients.clients });
   connection = ingestConnection({ address: server.address, namespace: 'default' });
   const client = new Client({ connection });
+  profiles.client = client;
   // A quick after_exit flow: by the time the sender retries, its first run has ended, so only "seen" stops a second start.
   const quick = compile('flow: quick-once\ntrigger: { event: go }\nentry: { reentry: after_exit }\nsteps:\n  - send_event: { destination: mparticle, event: hello }\n', config);
-  const other = compile('flow: other\ntrigger: { event: go_on }\nentry: { reentry: always }\nsteps:\n  - send_event: { destination: mparticle, event: hi }\n', config);
+  // A frequency cap gives `other` an entry reservation, where the outage is staged.
+  const other = compile('flow: other\ntrigger: { event: go_on }\nentry: { reentry: always, frequency: { max: 10, per: 1d } }\nsteps:\n  - send_event: { destination: mparticle, event: hi }\n', config);
   const { app } = buildIngest({ client, profiles, config, flows: () => [quick, other], key: 'k', secret: 's' });
   const send = () =>
     app.inject({

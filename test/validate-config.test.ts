@@ -16,6 +16,20 @@ destinations:
     type: webhook
     headers:
       Authorization: Bearer abc123secret   #! literal-secret
+    allowed_hosts: [hooks.example.com]
+`,
+  'webhook-allowed-hosts': `
+destinations:
+  hooks:
+    type: webhook
+    headers:            #! webhook-allowed-hosts
+      Authorization: Bearer \${HOOKS_TOKEN}
+  open:
+    type: webhook
+    allowed_hosts: [hooks.example.com]
+  plain:
+    type: webhook
+    headers: {}
 `,
   'rate-limit': `
 destinations:
@@ -72,6 +86,20 @@ describe('flows.config.yaml mistakes are reported at their line', () => {
     expect(d!.hint).toContain('${API_SECRET}');
     expect(JSON.stringify(d)).not.toContain('9f86d081884c7d659a2f');
     expect(d!.sensitive).toBe(true);
+  });
+
+  it('says a webhook destination with headers calls no host until it lists allowed_hosts', () => {
+    const [d] = loadConfig('flows.config.yaml', CASES['webhook-allowed-hosts']!).diagnostics;
+    expect(d).toMatchObject({ severity: 'error', line: 5, column: 5 });
+    expect(d!.message).toBe(
+      "webhook destination 'hooks' has headers but no allowed_hosts, so it calls no host: every step through it would fail",
+    );
+    expect(d!.hint).toContain('allowed_hosts: [hooks.example.com]');
+  });
+
+  it('reports every mistake of one destination, beside a literal secret', () => {
+    const text = 'destinations:\n  st:\n    type: sailthru\n    api_key: ${K}\n    api_secret: hunter2\n    regoin: eu\n';
+    expect(reportedFindings(loadConfig('flows.config.yaml', text).diagnostics)).toEqual(['5 literal-secret', '6 unknown-property']);
   });
 
   it('suggests the destination type meant', () => {

@@ -16,6 +16,7 @@ const CONFIG = `destinations:
     headers:
       Authorization: Bearer cfgSecretValue1
       X-Team: growth
+    allowed_hosts: [hooks.example.com]
 `;
 
 const FLOW = `flow: leaky

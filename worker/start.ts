@@ -5,6 +5,7 @@ import { dataConverter } from '../codec/data-converter.ts';
 import type { FlowsConfig } from '../dsl/config.ts';
 import { parseRateLimit } from '../dsl/durations.ts';
 import type { DestinationClient } from '../destinations/types.ts';
+import type { StepLog } from '../profiles/step-log.ts';
 import type { ProfileStore } from '../profiles/store.ts';
 import { destinationTaskQueue, FLOW_TASK_QUEUE } from '../workflows/task-queues.ts';
 
@@ -42,6 +43,8 @@ export interface WorkerOptions {
   config: FlowsConfig;
   profiles: ProfileStore;
   destinations: ReadonlyMap<string, DestinationClient>;
+  /** Where runs record step events (the studio's numbers); without it, runs record none. */
+  stepLog?: StepLog;
   /** Payload encryption; by default from FLOWLINE_PAYLOAD_KEY. */
   dataConverter?: ReturnType<typeof dataConverter>;
 }
@@ -59,7 +62,11 @@ export interface RunningWorkers {
  * concurrency limit.
  */
 export async function startWorkers(options: WorkerOptions): Promise<RunningWorkers> {
-  const activities = createActivities({ profiles: options.profiles, destinations: options.destinations });
+  const activities = createActivities({
+    profiles: options.profiles,
+    destinations: options.destinations,
+    ...(options.stepLog ? { stepLog: options.stepLog } : {}),
+  });
   const converter = options.dataConverter ?? dataConverter();
   const common = { connection: options.connection, namespace: options.namespace, activities, ...(converter ? { dataConverter: converter } : {}) };
   const workers: Worker[] = [await Worker.create({ ...common, taskQueue: FLOW_TASK_QUEUE, workflowBundle: await workflowBundle(converter?.failureConverterPath) })];

@@ -1,4 +1,15 @@
-import { condition, proxyActivities, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  CancellationScope,
+  condition,
+  patched,
+  proxyActivities,
+  proxyLocalActivities,
+  setCurrentDetails,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { Activities } from '../activities/types.ts';
 import { stepLabel, stepTitle } from '../dsl/describe.ts';
 import { matchesEvent, type FlowEvent } from '../dsl/event.ts';
@@ -8,6 +19,7 @@ import { eventSignal, stateQuery, type RunStateView, type Waiting } from './mess
 import type { Outcome, Run } from './run.ts';
 import { RunState } from './run-state.ts';
 import { FLOW_ID, FLOW_STEP } from './search-attributes.ts';
+import { FLOW, StepEvents } from './step-events.ts';
 import { HANDLERS } from './steps/index.ts';
 import { FLOW_TASK_QUEUE } from './task-queues.ts';
 
@@ -18,12 +30,19 @@ const { readProfile } = proxyActivities<Activities>({
   summary: 'read profile',
 });
 
+// Step events are recorded by the next destination activity; when none is coming (before a wait,
+// at the end) by this local activity: a marker in history, no task round trip.
+const { recordSteps } = proxyLocalActivities<Activities>({ startToCloseTimeout: '10s', retry: { maximumAttempts: 3 } });
+
 /** The one workflow type: it interprets a compiled flow for one user. */
 export async function flowRun(input: FlowRunInput): Promise<FlowRunResult> {
   const state = new RunState();
   const { flow, userId } = input;
   // Runs started by Flowline carry its search attributes; the time-skipping server has none.
-  const searchable = workflowInfo().typedSearchAttributes.get(FLOW_ID) !== undefined;
+  const info = workflowInfo();
+  const searchable = info.typedSearchAttributes.get(FLOW_ID) !== undefined;
+  const base = { flowId: flow.flow, version: flow.version, workflowId: info.workflowId, runId: info.runId, userId };
+  const events = new StepEvents(base, patched('step-events'));
 
   setHandler(stateQuery, (): RunStateView => ({
     flow: flow.flow,
@@ -67,6 +86,7 @@ export async function flowRun(input: FlowRunInput): Promise<FlowRunResult> {
         current = step;
         state.step = step.id;
         state.path.push(step.id);
+        events.add(step.id, 'entered');
         if (searchable) upsertSearchAttributes([{ key: FLOW_STEP, value: step.id }]);
         show(step, null);
         const handler = HANDLERS[step.kind] as (s: StepIR, r: Run, e: FlowEvent) => Promise<Outcome>;
@@ -75,6 +95,7 @@ export async function flowRun(input: FlowRunInput): Promise<FlowRunResult> {
       return state.exitReason === null ? 'next' : 'exit';
     },
     async pause(ms, waiting, until) {
+      await run.flush();
       show(current, waiting);
       const summary = waiting.kind === 'wait_for' ? `wait for ${waiting.event}` : `${waiting.kind} until ${waiting.until}`;
       await condition(() => state.exitReason !== null || (until?.() ?? false), Math.max(1, ms), { summary });
@@ -85,9 +106,32 @@ export async function flowRun(input: FlowRunInput): Promise<FlowRunResult> {
       state.profile = await readProfile(userId);
       return state.profile;
     },
+    events,
+    async flush() {
+      if (events.size === 0) return;
+      const batch = events.take();
+      try {
+        events.giveBack(await recordSteps(batch));
+      } catch (error) {
+        if (!(error instanceof ActivityFailure)) throw error;
+        events.giveBack(batch); // the log is unreachable: the next flush tries again
+      }
+    },
   };
 
-  const outcome = await run.steps(flow.steps, input.event);
+  events.add(FLOW, 'entered');
+  let outcome: Outcome;
+  try {
+    outcome = await run.steps(flow.steps, input.event);
+  } catch (error) {
+    events.add(FLOW, 'failed', { message: (error as Error).message });
+    await CancellationScope.nonCancellable(() => run.flush());
+    throw error;
+  }
+  const last = current as StepIR | null; // set by run.steps
+  if (outcome === 'exit' && last) events.add(last.id, 'exited');
+  events.add(FLOW, outcome === 'exit' ? 'exited' : 'completed');
+  await run.flush();
   state.step = null;
   show(null, null);
   if (searchable) upsertSearchAttributes([{ key: FLOW_STEP, value: outcome === 'exit' ? 'exited' : 'completed' }]);

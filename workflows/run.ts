@@ -4,6 +4,7 @@ import type { Profile } from '../profiles/store.ts';
 import type { FlowRunInput } from './input.ts';
 import type { Waiting } from './messages.ts';
 import type { RunState } from './run-state.ts';
+import type { StepEvents } from './step-events.ts';
 
 /** What a step handler returns: go on with the next step, or leave the flow. */
 export type Outcome = 'next' | 'exit';
@@ -18,6 +19,10 @@ export interface Run {
   pause(ms: number, waiting: Waiting, until?: () => boolean): Promise<boolean>;
   /** The user's profile, read fresh. */
   readProfile(): Promise<Profile>;
+  /** The run's step events not yet recorded (entered, branch, exited…). */
+  events: StepEvents;
+  /** Records pending step events now (a local activity): before a wait, and at the end. */
+  flush(): Promise<void>;
 }
 
 export type StepHandler<S extends StepIR = StepIR> = (step: S, run: Run, event: FlowEvent) => Promise<Outcome>;

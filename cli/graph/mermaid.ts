@@ -12,6 +12,12 @@ const SHAPES: Record<GraphNode['shape'], [string, string]> = {
   end: ['((', '))'],
 };
 
+const MARKS: Record<NonNullable<GraphNode['mark']>, string> = {
+  added: 'fill:#e6ffec,stroke:#1a7f37,stroke-width:2px',
+  changed: 'fill:#fff8c5,stroke:#9a6700,stroke-width:2px',
+  removed: 'fill:#ffebe9,stroke:#cf222e,stroke-width:2px,stroke-dasharray:5 3',
+};
+
 /** A Mermaid flowchart, which GitHub renders inside a ```mermaid block. */
 export function toMermaid(graph: FlowGraph): string {
   const out = ['---', `title: ${JSON.stringify(graph.title)}`, '---', 'flowchart TD'];
@@ -21,6 +27,11 @@ export function toMermaid(graph: FlowGraph): string {
   }
   for (const edge of graph.edges) {
     out.push(edge.label ? `  ${edge.from} -->|"${escape(edge.label)}"| ${edge.to}` : `  ${edge.from} --> ${edge.to}`);
+  }
+  // Marks from `--compare`: one class per kind of change.
+  for (const [mark, style] of Object.entries(MARKS)) {
+    const ids = graph.nodes.filter((n) => n.mark === mark).map((n) => n.id);
+    if (ids.length) out.push(`  classDef ${mark} ${style}`, `  class ${ids.join(',')} ${mark}`);
   }
   return `${out.join('\n')}\n`;
 }

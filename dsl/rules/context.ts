@@ -1,5 +1,6 @@
 import type { FlowsConfig } from '../config.ts';
 import type { RuleId } from '../rule-catalog.ts';
+import type { Position } from '../diagnostics.ts';
 import type { DataPath, SourceFile } from '../source.ts';
 import type { RawFlow } from '../walk.ts';
 
@@ -12,11 +13,16 @@ export interface ReportOptions {
   sensitive?: boolean;
 }
 
-/** What a semantic rule sees: a schema-valid flow, the config, and a way to report at a path. */
+/**
+ * What a semantic rule sees: the flow (with typos read as meant), the config, and a way to report
+ * at a path. The flow may have failed the schema: a rule checks the type of what it reads.
+ */
 export interface RuleContext {
   source: SourceFile;
   flow: RawFlow;
   config: FlowsConfig;
+  /** Where a path of `flow` is in the file. */
+  locate(path: DataPath, target?: 'value' | 'key'): Position;
   report(rule: RuleId, path: DataPath, message: string, options?: ReportOptions): void;
 }
 

@@ -1,7 +1,7 @@
 import { canPerform, LIMITS, typesThatCan } from '../../destinations/capabilities.ts';
 import { DESTINATION_STEPS, type DestinationStep } from '../step-kinds.ts';
 import { suggestion } from '../suggest.ts';
-import { allSteps } from '../walk.ts';
+import { allSteps, isRecord } from '../walk.ts';
 import type { RuleContext } from './context.ts';
 
 const isDestinationStep = (kind: string | undefined): kind is DestinationStep =>
@@ -13,10 +13,11 @@ export function destinations(ctx: RuleContext): void {
   const configFile = ctx.config.file ?? 'flows.config.yaml';
   for (const visit of allSteps(ctx.flow.steps)) {
     if (!isDestinationStep(visit.kind)) continue;
-    const name = (visit.body as { destination?: string }).destination;
-    if (name === undefined) continue; // only webhook steps may omit it; the schema requires it elsewhere
+    const name = isRecord(visit.body) ? visit.body.destination : undefined;
+    if (typeof name !== 'string') continue; // only webhook steps may omit it; the schema requires it elsewhere
     const path = [...visit.path, visit.kind, 'destination'];
     const destination = ctx.config.destinations.get(name);
+    if (!destination && ctx.config.unusable?.has(name)) continue; // flows.config.yaml's own findings say why
     if (!destination) {
       ctx.report('unknown-destination', path, `destination '${name}' is not defined in ${configFile}`, {
         hint: suggestion(name, defined) ?? `define it under \`destinations:\` in ${configFile}${defined.length ? ` (defined: ${defined.join(', ')})` : ''}`,

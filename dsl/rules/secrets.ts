@@ -1,5 +1,5 @@
 import { envName, hasUserInfo, isLiteralCredential } from '../secrets.ts';
-import { allSteps, templatesOf } from '../walk.ts';
+import { allSteps, isRecord, templatesOf } from '../walk.ts';
 import type { RuleContext } from './context.ts';
 
 /**
@@ -9,7 +9,7 @@ import type { RuleContext } from './context.ts';
 export function secrets(ctx: RuleContext): void {
   for (const visit of allSteps(ctx.flow.steps)) {
     if (visit.kind !== 'webhook') continue;
-    const headers = (visit.body as { headers?: Record<string, unknown> } | undefined)?.headers ?? {};
+    const headers = isRecord(visit.body) && isRecord(visit.body.headers) ? visit.body.headers : {};
     for (const [header, value] of Object.entries(headers)) {
       if (typeof value !== 'string' || !isLiteralCredential(header, value, true)) continue;
       const example = `${header}: "\${${envName('webhook', header)}}"`;

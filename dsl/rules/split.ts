@@ -1,12 +1,14 @@
-import { allSteps } from '../walk.ts';
+import { allSteps, isRecord } from '../walk.ts';
 import type { RuleContext } from './context.ts';
 
 /** The branches of a split share every entry between them: their percents add up to 100. */
 export function split(ctx: RuleContext): void {
   for (const visit of allSteps(ctx.flow.steps)) {
-    if (visit.kind !== 'split') continue;
-    const branches = visit.body as Array<{ percent: number }>;
-    const total = branches.reduce((sum, b) => sum + b.percent, 0);
+    if (visit.kind !== 'split' || !Array.isArray(visit.body)) continue;
+    const percents = visit.body.map((b) => (isRecord(b) ? b.percent : undefined));
+    // A branch without a number has its own schema finding; a total without it would mislead.
+    if (!percents.every((p): p is number => typeof p === 'number' && Number.isFinite(p))) continue;
+    const total = percents.reduce((sum, p) => sum + p, 0);
     if (Math.abs(total - 100) > 1e-9) {
       ctx.report('split-percent', [...visit.path, 'split'], `split percents add up to ${round(total)}, not 100`, {
         target: 'key',

@@ -1,4 +1,3 @@
-import { locate } from '../source.ts';
 import { allSteps } from '../walk.ts';
 import type { RuleContext } from './context.ts';
 
@@ -9,7 +8,7 @@ export function stepIds(ctx: RuleContext): void {
     if (typeof visit.step.id !== 'string') continue;
     const path = [...visit.path, 'id'];
     const earlier = firstLine.get(visit.id);
-    if (earlier === undefined) firstLine.set(visit.id, locate(ctx.source, path).line);
+    if (earlier === undefined) firstLine.set(visit.id, ctx.locate(path).line);
     else ctx.report('duplicate-step-id', path, `step id '${visit.id}' is already used on line ${earlier}`, { hint: 'give each step its own id' });
   }
 }

@@ -1,11 +1,15 @@
+import { isRecord } from '../walk.ts';
 import type { RuleContext } from './context.ts';
 
 const TRIGGER_KINDS = ['event', 'attribute_change', 'identity_change', 'audience'] as const;
 
 /** A trigger is exactly one of event, attribute_change, identity_change, audience. */
 export function trigger(ctx: RuleContext): void {
-  const present = TRIGGER_KINDS.filter((k) => k in ctx.flow.trigger);
-  if (present.length === 0) {
+  const trigger = ctx.flow.trigger;
+  if (!isRecord(trigger)) return; // the schema says what it should be
+  const present = TRIGGER_KINDS.filter((k) => k in trigger);
+  // Only `where`, or unknown keys too: those have the schema's finding, naming the kinds.
+  if (present.length === 0 && Object.keys(trigger).every((k) => k === 'where')) {
     ctx.report('trigger-kind', ['trigger'], 'the trigger says nothing about what starts the flow', {
       target: 'key',
       hint: 'add `event: NAME`, `attribute_change: ATTR`, `identity_change: TYPE` or `audience: { name: NAME }`',
@@ -16,8 +20,8 @@ export function trigger(ctx: RuleContext): void {
       hint: 'make a second flow for the other trigger, or move the extra test into `where:`',
     });
   }
-  const audience = ctx.flow.trigger.audience as { id?: unknown; name?: unknown } | undefined;
-  if (audience && audience.id === undefined && audience.name === undefined) {
+  const audience = trigger.audience;
+  if (isRecord(audience) && audience.id === undefined && audience.name === undefined) {
     ctx.report('audience-trigger', ['trigger', 'audience'], 'an audience trigger needs the audience id or name', {
       hint: 'e.g. `audience: { name: Cart Drop off, on: added }`',
     });

@@ -1,13 +1,17 @@
 import { conditionLeaves } from '../conditions.ts';
 import { templateVarRefs } from '../templates.ts';
-import { allSteps, conditionsOf, templatesOf } from '../walk.ts';
+import { allSteps, conditionsOf, isRecord, templatesOf } from '../walk.ts';
 import type { RuleContext } from './context.ts';
 
 /** `vars.X` reads a value set by a set_var step of this flow; a name no step sets is likely a typo. */
 export function vars(ctx: RuleContext): void {
   const set = new Set<string>();
   for (const visit of allSteps(ctx.flow.steps)) {
-    if (visit.kind === 'set_var') for (const name of Object.keys((visit.body as { vars: object }).vars)) set.add(name);
+    if (visit.kind !== 'set_var') continue;
+    const vars = isRecord(visit.body) ? visit.body.vars : undefined;
+    // What a broken set_var sets is unknown: warning about every read would be noise.
+    if (!isRecord(vars)) return;
+    for (const name of Object.keys(vars)) set.add(name);
   }
   const warn = (name: string, path: readonly (string | number)[], target: 'key' | 'value') => {
     if (set.has(name)) return;

@@ -1,14 +1,14 @@
 import { fieldProblem } from '../conditions.ts';
 import { isTimeZone } from '../time-zones.ts';
-import { allSteps } from '../walk.ts';
+import { allSteps, isRecord } from '../walk.ts';
 import type { RuleContext } from './context.ts';
 
 /** wait_until's timezone is an IANA zone or a profile field that holds one. */
 export function waitUntil(ctx: RuleContext): void {
   for (const visit of allSteps(ctx.flow.steps)) {
     if (visit.kind !== 'wait_until') continue;
-    const zone = (visit.body as { timezone?: string }).timezone;
-    if (zone === undefined) continue;
+    const zone = isRecord(visit.body) ? visit.body.timezone : undefined;
+    if (typeof zone !== 'string') continue;
     const path = [...visit.path, 'wait_until', 'timezone'];
     if (zone.startsWith('profile.') || zone.startsWith('event.') || zone.startsWith('vars.')) {
       const problem = fieldProblem(zone);

@@ -1,7 +1,9 @@
+import { Ajv } from 'ajv';
 import type { FastifyPluginAsync } from 'fastify';
-import { epochMs, idString, LIMITS } from '../limits.ts';
-import { normalizeBatch, type MparticleBatch } from '../normalize.ts';
-import { accepted } from '../report.ts';
+import { badRequest, validationProblems } from '../errors.ts';
+import { AJV_OPTIONS, epochMs, idString, LIMITS } from '../limits.ts';
+import { normalizeBatch, type MparticleBatch, type NormalizedBatch } from '../normalize.ts';
+import { accepted, type BatchReport, type RefusedBatch } from '../report.ts';
 import type { IngestDeps } from './deps.ts';
 
 const EVENT_TYPES = [
@@ -16,10 +18,11 @@ const identityValue = { type: ['string', 'number', 'null'], maxLength: LIMITS.id
 /**
  * One batch, as mParticle's Events API takes it. Besides the shape, it checks what would fail
  * later: ids and names are capped, timestamps are epoch milliseconds (ingest/limits.ts).
+ * `environment` may be left out (mParticle's schema defaults it to production; its Python SDK
+ * leaves it out unless set); Flowline treats every environment alike.
  */
 export const batchSchema = {
   type: 'object',
-  required: ['environment'],
   properties: {
     environment: { type: 'string', enum: ['development', 'production', 'unknown'] },
     events: {
@@ -61,16 +64,50 @@ export const batchSchema = {
   },
 } as const;
 
-export const bulkSchema = { type: 'array', maxItems: 100, items: batchSchema } as const;
+/** Up to 100 batches; each is checked on its own, so one bad batch does not lose the others. */
+export const bulkSchema = { type: 'array', maxItems: 100 } as const;
 
-/** POST /events (one batch) and POST /bulkevents (up to 100): 202 once Temporal accepted all they caused. */
+const checkBatch = new Ajv(AJV_OPTIONS).compile(batchSchema);
+
+/**
+ * Routes the valid batches of a bulk request: batches that share no identity at once, those of
+ * one user in the order sent (each waits for the earlier ones naming any of its identities).
+ */
+async function acceptAll(deps: IngestDeps, batches: NormalizedBatch[]): Promise<BatchReport[]> {
+  const last = new Map<string, Promise<unknown>>();
+  const work = batches.map((batch) => {
+    const names = Object.entries(batch.identities).map(([type, value]) => `${type}:${value}`);
+    const done = Promise.allSettled(names.map((n) => last.get(n))).then(() => deps.accept(batch));
+    for (const n of names) last.set(n, done);
+    return done;
+  });
+  const settled = await Promise.allSettled(work);
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.map((r) => (r as PromiseFulfilledResult<BatchReport>).value);
+}
+
+/**
+ * POST /events (one batch) and POST /bulkevents (up to 100): 202 once Temporal accepted all they
+ * caused. As mParticle does, a bulk request with some invalid batches handles the valid ones and
+ * answers 202 naming the refused ones; only when every batch is invalid is it a 400.
+ */
 export const eventRoutes: FastifyPluginAsync<IngestDeps> = async (app, deps) => {
   app.post('/events', { schema: { body: batchSchema } }, async (request, reply) => {
     return accepted(request, reply, [await deps.accept(normalizeBatch(request.body as MparticleBatch, Date.now()))]);
   });
   app.post('/bulkevents', { schema: { body: bulkSchema } }, async (request, reply) => {
-    const reports = [];
-    for (const batch of request.body as MparticleBatch[]) reports.push(await deps.accept(normalizeBatch(batch, Date.now())));
-    return accepted(request, reply, reports);
+    const body = request.body as unknown[];
+    const valid: NormalizedBatch[] = [];
+    const refused: RefusedBatch[] = [];
+    body.forEach((batch, index) => {
+      if (checkBatch(batch)) valid.push(normalizeBatch(batch as MparticleBatch, Date.now()));
+      else refused.push({ index, errors: validationProblems(checkBatch.errors ?? []).map((p) => ({ code: 'BAD_REQUEST', ...p })) });
+    });
+    if (refused.length > 0 && valid.length === 0) {
+      throw badRequest(refused.flatMap((r) => r.errors.map((e) => ({ path: `/${r.index}${e.path === '/' ? '' : e.path}`, message: e.message }))));
+    }
+    if (refused.length > 0) deps.refused(`${request.method} ${request.url}`, refused, body.length);
+    return accepted(request, reply, await acceptAll(deps, valid), refused);
   });
 };

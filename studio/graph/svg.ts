@@ -33,7 +33,7 @@ export function renderSvg(picture: Picture, values: NodeValues = {}): string {
   const out = [
     `<svg xmlns="http://www.w3.org/2000/svg" class="fl" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`,
     `<style>${STYLE}</style>`,
-    '<defs><marker id="fl-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">',
+    '<defs><marker id="fl-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="8" markerHeight="8" markerUnits="userSpaceOnUse" orient="auto-start-reverse">',
     '<path d="M 0 0 L 10 5 L 0 10 z" fill="#6e7781"/></marker></defs>',
     `<text class="title" x="16" y="20">${esc(picture.title)}</text>`,
     `<g transform="translate(0 ${top})">`,

@@ -9,6 +9,7 @@ import { checkFlow } from '../../dsl/validate.ts';
 import type { RecordedCall, RecordingDestination } from '../../destinations/recording.ts';
 import { startFlowRun, type StartOutcome } from '../../ingest/start-run.ts';
 import { FileProfileStore } from '../../profiles/file-store.ts';
+import type { StepLog } from '../../profiles/step-log.ts';
 import type { ProfileStore } from '../../profiles/store.ts';
 import type { Fake } from '../fakes/server.ts';
 import { destinationClients } from '../../worker/destination-clients.ts';
@@ -48,6 +49,8 @@ export interface HarnessOptions {
   destinations?: 'record' | 'fake';
   config?: FlowsConfig;
   profiles?: ProfileStore;
+  /** Where the runs record step events (none by default). */
+  stepLog?: StepLog;
 }
 
 /** A real Temporal server (time-skipping or dev), workers with recording or fake destinations, a scratch profile store. */
@@ -60,7 +63,8 @@ export async function harness(kind: 'time-skipping' | 'dev', options: HarnessOpt
   const profiles = options.profiles ?? new FileProfileStore(mkdtempSync(join(tmpdir(), 'flowline-profiles-')));
   const clients = await destinationClients(config, { mode: options.destinations ?? 'record' });
   const destinations = clients.clients as Map<string, RecordingDestination>;
-  const workers = await startWorkers({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', config, profiles, destinations });
+  const stepLog = options.stepLog ? { stepLog: options.stepLog } : {};
+  const workers = await startWorkers({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', config, profiles, destinations, ...stepLog });
   return {
     env,
     config,
@@ -71,7 +75,7 @@ export async function harness(kind: 'time-skipping' | 'dev', options: HarnessOpt
     calls: () => [...destinations.values()].flatMap((d) => d.calls).sort((a, b) => a.at.localeCompare(b.at)),
     start: (flow, user, event) =>
       startFlowRun(
-        { client: env.client, profiles, config, searchAttributes: kind === 'dev' },
+        { client: env.client, profiles, config, searchAttributes: kind === 'dev', ...stepLog },
         flow,
         user,
         manualEvent(event, `evt-${++eventCounter}`, Date.now()),

@@ -10,6 +10,7 @@ const readsProfile = (c: ConditionIR): boolean =>
 export const check: StepHandler<StepOf<'check'>> = async (step, run, event) => {
   const profile = readsProfile(step.if) ? await run.readProfile() : run.state.profile;
   const holds = evaluate(step.if, { event, profile, vars: run.state.vars }, Date.now());
+  run.events.add(step.id, 'branch', { branch: holds ? 'then' : 'else' });
   return run.steps(holds ? step.then : step.else, event);
 };
 
@@ -17,11 +18,9 @@ export const check: StepHandler<StepOf<'check'>> = async (step, run, event) => {
 export const split: StepHandler<StepOf<'split'>> = async (step, run, event) => {
   const draw = Math.random() * 100;
   let upTo = 0;
-  for (const branch of step.branches) {
-    upTo += branch.percent;
-    if (draw < upTo) return run.steps(branch.steps, event);
-  }
-  return run.steps(step.branches[step.branches.length - 1]!.steps, event);
+  const taken = step.branches.find((b) => draw < (upTo += b.percent)) ?? step.branches[step.branches.length - 1]!;
+  run.events.add(step.id, 'branch', { branch: taken.label });
+  return run.steps(taken.steps, event);
 };
 
 /** `exit`: leave the flow. */

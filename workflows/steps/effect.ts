@@ -26,6 +26,9 @@ export const effect: StepHandler<EffectStep> = async (step, run, event) => {
     summary: summary.slice(0, 200),
   });
   const info = workflowInfo();
+  // The run's pending step events ride along with the call; the activity records them and the step's own.
+  const at = Date.now();
+  const pending = run.events.take();
   try {
     const out = await activities[ACTIVITY_FOR[step.kind]]({
       workflowId: info.workflowId,
@@ -35,11 +38,16 @@ export const effect: StepHandler<EffectStep> = async (step, run, event) => {
       step,
       event,
       vars: run.state.vars,
+      ...(run.events.on ? { stepEvents: { version: run.input.flow.version, at, attempts, pending } } : {}),
     });
     if (out.vars) run.state.vars = { ...run.state.vars, ...out.vars };
+    if (out.unrecorded) run.events.giveBack(out.unrecorded);
     return 'next';
   } catch (error) {
     if (!(error instanceof ActivityFailure)) throw error;
+    // Recorded or not by the failed attempts, they are recorded again (the log counts an id once).
+    run.events.giveBack(pending);
+    run.events.add(step.id, 'failed', { message: error.cause?.message ?? error.message, at });
     if (step.onError === 'continue') return 'next';
     if (step.onError === 'exit') {
       run.state.exitReason = `on_error: exit after ${stepLabel(step)} failed`;

@@ -42,5 +42,6 @@ export const waitFor: StepHandler<StepOf<'wait_for'>> = async (step, run, event)
   run.state.awaiting = null;
   run.state.awaited = null;
   if (exited) return 'exit';
+  run.events.add(step.id, 'branch', { branch: arrived ? 'event' : 'timeout' });
   return arrived ? run.steps(step.then, arrived) : run.steps(step.else, event);
 };

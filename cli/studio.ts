@@ -1,0 +1,85 @@
+import { Client, Connection } from '@temporalio/client';
+import { dataConverter } from '../codec/data-converter.ts';
+import { openStepLog } from '../profiles/open.ts';
+import type { StepLog } from '../profiles/step-log.ts';
+import { StudioProject } from '../studio/project.ts';
+import { listenStudio } from '../studio/server.ts';
+import { connectionOptions, temporalSettings, unreachable } from '../worker/connection.ts';
+import { EXIT, parseCommandArgs, UsageError, type CliIo } from './io.ts';
+import { dataDir } from './project.ts';
+
+export interface StudioServeOptions {
+  client: Client;
+  namespace: string;
+  log: StepLog;
+  cwd: string;
+  config?: string;
+  port?: number;
+  host?: string;
+  temporalWeb?: string;
+}
+
+/** Serves the studio (for `flows studio` and `npm start`); bound beyond loopback it takes FLOWLINE_STUDIO_TOKEN. */
+export function serveStudio(options: StudioServeOptions) {
+  const token = process.env.FLOWLINE_STUDIO_TOKEN;
+  return listenStudio(
+    {
+      project: new StudioProject(options.cwd, options.config),
+      log: options.log,
+      client: options.client,
+      namespace: options.namespace,
+      temporalWeb: options.temporalWeb ?? process.env.FLOWLINE_TEMPORAL_WEB ?? 'http://localhost:8233',
+    },
+    { port: options.port ?? 8090, ...(options.host ? { host: options.host } : {}), ...(token ? { token } : {}) },
+  );
+}
+
+/** The Flow Studio against any Temporal address and store: every flow as a picture with live numbers. */
+export async function studioCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommandArgs(args, {
+    port: { type: 'string' },
+    host: { type: 'string' },
+    temporal: { type: 'string' },
+    'temporal-web': { type: 'string' },
+    data: { type: 'string' },
+    config: { type: 'string' },
+  });
+  if (positionals.length) throw new UsageError(`flows studio takes no files (it shows every flow under flows/); got ${positionals.join(' ')}`);
+  const port = Number(values.port ?? 8090);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port takes a port number');
+  const settings = temporalSettings(values.temporal ? { ...process.env, TEMPORAL_ADDRESS: values.temporal } : process.env);
+  let connection: Connection;
+  try {
+    connection = await Connection.connect({ ...connectionOptions(settings), connectTimeout: '3s' });
+  } catch (error) {
+    io.err(`flows studio: ${unreachable(settings, error)}\n`);
+    return EXIT.findings;
+  }
+  try {
+    const converter = dataConverter();
+    const client = new Client({ connection, namespace: settings.namespace, ...(converter ? { dataConverter: converter } : {}) });
+    const log = await openStepLog(dataDir(io, values.data));
+    const studio = await serveStudio({
+      client,
+      namespace: settings.namespace,
+      log,
+      cwd: io.cwd,
+      port,
+      ...(values.config ? { config: values.config } : {}),
+      ...(values.host ? { host: values.host } : {}),
+      ...(values['temporal-web'] ? { temporalWeb: values['temporal-web'] } : {}),
+    });
+    io.out(`Flow Studio on ${studio.url} (Temporal ${settings.address}, namespace ${settings.namespace}); Ctrl-C stops it\n`);
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+    await studio.close();
+    return EXIT.ok;
+  } catch (error) {
+    io.err(`flows studio: ${(error as Error).message}\n`);
+    return EXIT.findings;
+  } finally {
+    await connection.close();
+  }
+}

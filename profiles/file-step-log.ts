@@ -1,0 +1,312 @@
+import { open, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { FlowIR } from '../dsl/ir.ts';
+import { appendDurably, makeFolders, withFileLock, writeDurably } from './durable-file.ts';
+import type { FlowNumbers, StepEvent, StepLog, StepOutcome } from './step-log.ts';
+import { byTime, checkEvents, dayOf, flowOfWorkflow, foldNumbers, hourOf, type RollupRow } from './step-rollup.ts';
+
+/** Events of one step and outcome kept in memory per day, version, step and outcome for `latest()`. */
+const LATEST_KEEP = 100;
+/** Days whose event ids a process keeps in memory for de-duplication (the days it writes). */
+const ID_DAYS = 4;
+/** A day's counters are saved beside its log after this many newly read bytes, so a restart reads little. */
+const SNAPSHOT_BYTES = 1 << 20;
+const DAY_FILE = /^(\d{4}-\d\d-\d\d)\.log$/;
+
+/** What the process knows about one day file of one flow: everything up to `offset` is folded in. */
+interface Day {
+  file: string;
+  offset: number;
+  snapshotAt: number;
+  /** `${version}\t${step}\t${outcome}\t${branch}\t${hour}` → count. */
+  rollup: Map<string, number>;
+  /** `${version}\t${step}\t${outcome}` → newest last. */
+  latest: Map<string, StepEvent[]>;
+  /** Workflow ids with events in this day (for `run()`). */
+  runs: Set<string>;
+  /** Every event id in the day; only while this process writes the day. */
+  ids?: Set<string>;
+}
+
+interface Snapshot {
+  offset: number;
+  rollup: Array<[string, number]>;
+  latest: Array<[string, StepEvent[]]>;
+  runs: string[];
+}
+
+/**
+ * The embedded step log: per flow a folder, in it one append-only file per UTC day of the events'
+ * time (`<day>.log`, one JSON event per line, each append synced before `record` returns).
+ * An event's time is fixed by the run, so a retry of the same event lands in the same day file,
+ * and de-duplication only needs that day's ids. A writer holds the day's lock (other processes
+ * respect it), reads what others appended, and appends only ids the file does not hold: a day
+ * file never holds an id twice, so readers count lines without remembering ids.
+ *
+ * Readers (the studio, another process) re-read what was appended since their last call on
+ * every call: cheap (a stat per day, then only new bytes), and never stale. Counters per day are
+ * saved beside the log (`<day>.sum.json`, a cache: a missing or unreadable one is rebuilt), so a
+ * restarted process reads only what was appended after the save.
+ */
+export class FileStepLog implements StepLog {
+  private readonly days = new Map<string, Day>();
+  private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly pending = new Map<string, { events: StepEvent[]; waiters: Array<{ resolve(): void; reject(e: unknown): void }> }>();
+  private readonly idDays: string[] = [];
+  private readonly knownVersions = new Set<string>();
+
+  constructor(
+    private readonly dir: string,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async record(events: readonly StepEvent[]): Promise<void> {
+    checkEvents(events);
+    const groups = new Map<string, StepEvent[]>();
+    for (const e of events) {
+      const file = this.dayFile(e.flowId, dayOf(e.at));
+      groups.set(file, [...(groups.get(file) ?? []), e]);
+    }
+    await Promise.all([...groups].map(([file, batch]) => this.commit(file, batch)));
+  }
+
+  async has(id: string, at?: number): Promise<boolean> {
+    const flow = flowOfWorkflow(id);
+    if (!flow) return false;
+    const days = at !== undefined ? [dayOf(at)] : (await this.dayNames(flow)).reverse();
+    for (const day of days) {
+      const file = this.dayFile(flow, day);
+      if (await this.serial(file, async () => (await this.catchUp(file, true)).ids!.has(id))) return true;
+    }
+    return false;
+  }
+
+  async numbers(flowId: string, options: { version?: string; since?: number } = {}): Promise<FlowNumbers> {
+    const { version, since } = options;
+    const from = since === undefined ? undefined : hourOf(since);
+    const rows: RollupRow[] = [];
+    for (const day of await this.loadDays(flowId, since)) {
+      for (const [key, n] of day.rollup) {
+        const [v, step, outcome, branch, hour] = key.split('\t') as [string, string, string, string, string];
+        if ((version === undefined || v === version) && (from === undefined || Number(hour) >= from)) rows.push({ step, outcome, branch, at: Number(hour), n });
+      }
+    }
+    return foldNumbers(rows, since, this.now());
+  }
+
+  async latest(flowId: string, step: string, outcome: StepOutcome, options: { version?: string; limit?: number } = {}): Promise<StepEvent[]> {
+    const limit = Math.min(options.limit ?? 20, LATEST_KEEP);
+    const found: StepEvent[] = [];
+    for (const day of (await this.loadDays(flowId)).reverse()) {
+      for (const [key, events] of day.latest) {
+        const [v, s, o] = key.split('\t');
+        if (s === step && o === outcome && (options.version === undefined || v === options.version)) found.push(...events);
+      }
+      if (found.length >= limit) break;
+    }
+    return found.sort((a, b) => b.at - a.at).slice(0, limit);
+  }
+
+  async run(workflowId: string, runId?: string): Promise<StepEvent[]> {
+    const flow = flowOfWorkflow(workflowId);
+    if (!flow) return [];
+    const events: StepEvent[] = [];
+    for (const day of await this.loadDays(flow)) {
+      if (!day.runs.has(workflowId)) continue;
+      const needle = JSON.stringify(workflowId);
+      const { events: found } = await readNew(day.file, 0, day.offset, (line) => line.includes(needle));
+      events.push(...found.filter((e) => e.workflowId === workflowId && (runId === undefined || e.runId === runId)));
+    }
+    if (runId !== undefined || events.length === 0) return byTime(events);
+    // Without a run id: the newest run of the workflow id (a flow with reentry after_exit has several).
+    const newest = events.reduce((a, b) => (b.at > a.at ? b : a)).runId;
+    return byTime(events.filter((e) => e.runId === newest));
+  }
+
+  async recordVersion(ir: FlowIR, at: number): Promise<void> {
+    const key = `${ir.flow}\t${ir.version}`;
+    if (this.knownVersions.has(key)) return;
+    const file = join(this.dir, 'versions', ir.flow, `${encodeURIComponent(ir.version)}.json`);
+    const exists = await stat(file).then(() => true, () => false);
+    if (!exists) await writeDurably(file, JSON.stringify({ version: ir.version, firstSeen: at, ir }));
+    this.knownVersions.add(key);
+  }
+
+  async versions(flowId: string): Promise<Array<{ version: string; firstSeen: number; ir: FlowIR }>> {
+    const folder = join(this.dir, 'versions', flowId);
+    const found: Array<{ version: string; firstSeen: number; ir: FlowIR }> = [];
+    for (const name of await readdir(folder).catch(() => [] as string[])) {
+      if (!name.endsWith('.json')) continue;
+      try {
+        found.push(JSON.parse(await readFile(join(folder, name), 'utf8')) as { version: string; firstSeen: number; ir: FlowIR });
+      } catch {
+        // a torn write of a version file (only possible without fsync support): the next start of that version writes it again
+      }
+    }
+    return found.sort((a, b) => b.firstSeen - a.firstSeen);
+  }
+
+  /** Group commit: events for one day file wait while an append is under way, then go in one append. */
+  private commit(file: string, events: StepEvent[]): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const queued = this.pending.get(file);
+      if (queued) {
+        queued.events.push(...events);
+        queued.waiters.push({ resolve, reject });
+        return;
+      }
+      this.pending.set(file, { events: [...events], waiters: [{ resolve, reject }] });
+      void this.serial(file, async () => {
+        const batch = this.pending.get(file)!;
+        this.pending.delete(file);
+        try {
+          await withFileLock(file, async () => {
+            const day = await this.catchUp(file, true);
+            const fresh = new Map<string, StepEvent>();
+            for (const e of batch.events) if (!day.ids!.has(e.id) && !fresh.has(e.id)) fresh.set(e.id, e);
+            if (fresh.size === 0) return;
+            await appendDurably(file, [...fresh.values()].map((e) => `\n${JSON.stringify(e)}\n`).join(''));
+            await this.catchUp(file, true);
+          });
+          for (const w of batch.waiters) w.resolve();
+        } catch (error) {
+          for (const w of batch.waiters) w.reject(error);
+        }
+      });
+    });
+  }
+
+  /** Reads every day of a flow (from `since`'s day on) up to its end. */
+  private async loadDays(flowId: string, since?: number): Promise<Day[]> {
+    const first = since === undefined ? '' : dayOf(since);
+    const names = (await this.dayNames(flowId)).filter((d) => d >= first);
+    return Promise.all(names.map((d) => this.dayFile(flowId, d)).map((file) => this.serial(file, () => this.catchUp(file, false))));
+  }
+
+  private async dayNames(flowId: string): Promise<string[]> {
+    const names = await readdir(join(this.dir, 'flows', flowId)).catch(() => [] as string[]);
+    return names.flatMap((n) => DAY_FILE.exec(n)?.[1] ?? []).sort();
+  }
+
+  private dayFile(flowId: string, day: string): string {
+    return join(this.dir, 'flows', flowId, `${day}.log`);
+  }
+
+  /**
+   * Folds whatever was appended to a day file since the last call (by any process) into the
+   * day's counters; with `ids`, also makes sure every id in the file is known. Call under `serial`.
+   */
+  private async catchUp(file: string, ids: boolean): Promise<Day> {
+    let day = this.days.get(file);
+    if (!day) {
+      day = (await this.loadSnapshot(file)) ?? { file, offset: 0, snapshotAt: 0, rollup: new Map(), latest: new Map(), runs: new Set() };
+      this.days.set(file, day);
+    }
+    if (ids && !day.ids) {
+      day.ids = new Set();
+      if (day.offset > 0) for (const e of await readLines(file, 0, day.offset)) day.ids.add(e.id);
+      this.rememberIds(file);
+    }
+    const size = await stat(file).then((s) => s.size, () => 0);
+    if (size <= day.offset) return day;
+    const { events, end } = await readNew(file, day.offset, size);
+    for (const e of events) fold(day, e);
+    day.offset = end;
+    if (day.offset - day.snapshotAt >= SNAPSHOT_BYTES) await this.saveSnapshot(day);
+    return day;
+  }
+
+  /** Keeps ids in memory for the last ID_DAYS days written; an older day's ids are read again if it is written again. */
+  private rememberIds(file: string): void {
+    this.idDays.push(file);
+    while (this.idDays.length > ID_DAYS) {
+      const old = this.days.get(this.idDays.shift()!);
+      if (old) delete old.ids;
+    }
+  }
+
+  private async loadSnapshot(file: string): Promise<Day | undefined> {
+    try {
+      const saved = JSON.parse(await readFile(`${file.slice(0, -4)}.sum.json`, 'utf8')) as Snapshot;
+      const size = await stat(file).then((s) => s.size, () => 0);
+      if (saved.offset > size) return undefined; // the log lost data the save had seen: rebuild
+      return { file, offset: saved.offset, snapshotAt: saved.offset, rollup: new Map(saved.rollup), latest: new Map(saved.latest), runs: new Set(saved.runs) };
+    } catch {
+      return undefined;
+    }
+  }
+
+  private async saveSnapshot(day: Day): Promise<void> {
+    const target = `${day.file.slice(0, -4)}.sum.json`;
+    const temp = `${target}.${process.pid}.tmp`;
+    const snapshot: Snapshot = { offset: day.offset, rollup: [...day.rollup], latest: [...day.latest], runs: [...day.runs] };
+    // A cache, not synced: after a crash it is older than the log (then the rest is read) or missing (then rebuilt).
+    await makeFolders(join(day.file, '..'));
+    await writeFile(temp, JSON.stringify(snapshot));
+    await rename(temp, target);
+    day.snapshotAt = day.offset;
+  }
+
+  /** One operation on a day at a time in this process (reads and folds interleave otherwise). */
+  private serial<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.queues.get(key) ?? Promise.resolve();
+    const next = previous.then(work, work);
+    const settled = next.catch(() => undefined);
+    this.queues.set(key, settled);
+    void settled.then(() => this.queues.get(key) === settled && this.queues.delete(key));
+    return next;
+  }
+}
+
+function fold(day: Day, e: StepEvent): void {
+  const key = `${e.version}\t${e.step}\t${e.outcome}\t${e.branch ?? ''}\t${hourOf(e.at)}`;
+  day.rollup.set(key, (day.rollup.get(key) ?? 0) + 1);
+  const latestKey = `${e.version}\t${e.step}\t${e.outcome}`;
+  const list = day.latest.get(latestKey) ?? [];
+  list.push(e);
+  if (list.length > LATEST_KEEP) list.shift();
+  day.latest.set(latestKey, list);
+  day.runs.add(e.workflowId);
+  day.ids?.add(e.id);
+}
+
+function parseEvent(line: string): StepEvent | undefined {
+  if (line === '') return undefined;
+  try {
+    const e = JSON.parse(line) as StepEvent;
+    return typeof e?.id === 'string' ? e : undefined;
+  } catch {
+    return undefined; // a line torn by a crash mid-append: the record never returned, so its run records it again
+  }
+}
+
+/** Read at most this much at once: a day file may be larger than a string can be. */
+const CHUNK = 16 << 20;
+
+/** Complete lines from `from` up to `size`: a line still being appended (no newline yet) is left for the next read. */
+async function readNew(file: string, from: number, size: number, keep?: (line: string) => boolean): Promise<{ events: StepEvent[]; end: number }> {
+  const handle = await open(file, 'r');
+  const events: StepEvent[] = [];
+  let end = from;
+  try {
+    while (end < size) {
+      const buffer = Buffer.alloc(Math.min(CHUNK, size - end));
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, end);
+      const last = buffer.subarray(0, bytesRead).lastIndexOf(0x0a);
+      if (last < 0) {
+        if (bytesRead < CHUNK) break;
+        throw new Error(`step log: ${file} has a line longer than ${CHUNK} bytes at byte ${end}; it is not a step log`);
+      }
+      for (const line of buffer.toString('utf8', 0, last).split('\n')) {
+        const e = keep && !keep(line) ? undefined : parseEvent(line);
+        if (e) events.push(e);
+      }
+      end += last + 1;
+    }
+    return { events, end };
+  } finally {
+    await handle.close();
+  }
+}
+
+const readLines = async (file: string, from: number, to: number): Promise<StepEvent[]> => (await readNew(file, from, to)).events;

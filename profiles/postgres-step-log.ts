@@ -1,0 +1,158 @@
+import pg from 'pg';
+import type { FlowIR } from '../dsl/ir.ts';
+import type { FlowNumbers, StepEvent, StepLog, StepOutcome } from './step-log.ts';
+import { byTime, checkEvents, foldNumbers, hourOf, HOUR_MS } from './step-rollup.ts';
+
+// Created one process at a time (ingest, worker and studio may start together), as the profile tables are.
+const SCHEMA = `
+begin;
+select pg_advisory_xact_lock(7461095);
+create table if not exists flowline_step_events (id text primary key, flow_id text not null, version text not null,
+  workflow_id text not null, run_id text not null, user_id text not null, step text not null, outcome text not null,
+  branch text, message text, at bigint not null, ord int not null);
+create index if not exists flowline_step_events_by_run on flowline_step_events (workflow_id, at);
+create index if not exists flowline_step_events_latest on flowline_step_events (flow_id, step, outcome, at desc);
+create table if not exists flowline_step_rollup (flow_id text not null, version text not null, step text not null,
+  outcome text not null, branch text not null, hour bigint not null, n bigint not null,
+  primary key (flow_id, version, step, outcome, branch, hour));
+create table if not exists flowline_flow_versions (flow_id text not null, version text not null, first_seen bigint not null,
+  ir jsonb not null, primary key (flow_id, version));
+commit;
+`;
+
+// One statement: the events not yet stored go in, and only those rows add to the counters, so a
+// retry, a replay or two workers recording the same event count it once. Rows are sorted so
+// concurrent statements lock ids and counters in the same order (no deadlock); `ord`, the
+// event's place in its batch, orders a run's events of one millisecond as the run made them.
+const RECORD = `
+with input as (
+  select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
+    $10::text[], $11::bigint[]) with ordinality as t(id, flow_id, version, workflow_id, run_id, user_id, step, outcome, branch, message, at, ord)
+), inserted as (
+  insert into flowline_step_events (id, flow_id, version, workflow_id, run_id, user_id, step, outcome, branch, message, at, ord)
+  select * from input order by id on conflict (id) do nothing
+  returning flow_id, version, step, outcome, coalesce(branch, '') as branch, (at / ${HOUR_MS}) * ${HOUR_MS} as hour
+)
+insert into flowline_step_rollup (flow_id, version, step, outcome, branch, hour, n)
+select flow_id, version, step, outcome, branch, hour, count(*) from inserted
+group by flow_id, version, step, outcome, branch, hour order by flow_id, version, step, outcome, branch, hour
+on conflict (flow_id, version, step, outcome, branch, hour) do update set n = flowline_step_rollup.n + excluded.n
+`;
+
+interface EventRow {
+  id: string;
+  flow_id: string;
+  version: string;
+  workflow_id: string;
+  run_id: string;
+  user_id: string;
+  step: string;
+  outcome: StepOutcome;
+  branch: string | null;
+  message: string | null;
+  at: string;
+}
+
+const asEvent = (r: EventRow): StepEvent => ({
+  id: r.id,
+  flowId: r.flow_id,
+  version: r.version,
+  workflowId: r.workflow_id,
+  runId: r.run_id,
+  userId: r.user_id,
+  step: r.step,
+  outcome: r.outcome,
+  ...(r.branch !== null ? { branch: r.branch } : {}),
+  ...(r.message !== null ? { message: r.message } : {}),
+  at: Number(r.at),
+});
+
+/** The step log in PostgreSQL, beside the profile tables: events keyed by id, counters per hour. */
+export class PostgresStepLog implements StepLog {
+  private readonly knownVersions = new Set<string>();
+
+  private constructor(
+    private readonly pool: pg.Pool,
+    private readonly now: () => number,
+  ) {}
+
+  /** Connects and creates the tables when missing. */
+  static async open(connectionString: string, options: { now?: () => number } = {}): Promise<PostgresStepLog> {
+    const pool = new pg.Pool({ connectionString, max: 10 });
+    pool.on('error', (error) => console.warn(`step log: an idle PostgreSQL connection closed: ${error.message}`));
+    try {
+      await pool.query(SCHEMA);
+    } catch (error) {
+      await pool.end().catch(() => undefined);
+      throw error;
+    }
+    return new PostgresStepLog(pool, options.now ?? Date.now);
+  }
+
+  async record(events: readonly StepEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    checkEvents(events);
+    const column = <K extends keyof StepEvent>(k: K) => events.map((e) => e[k] ?? null);
+    await this.pool.query(RECORD, [
+      column('id'), column('flowId'), column('version'), column('workflowId'), column('runId'), column('userId'),
+      column('step'), column('outcome'), column('branch'), column('message'), column('at'),
+    ]);
+  }
+
+  async has(id: string): Promise<boolean> {
+    const { rowCount } = await this.pool.query('select 1 from flowline_step_events where id = $1', [id]);
+    return (rowCount ?? 0) > 0;
+  }
+
+  async numbers(flowId: string, options: { version?: string; since?: number } = {}): Promise<FlowNumbers> {
+    // Grouped per day: the trend needs no finer, and the answer stays a few hundred rows.
+    const { rows } = await this.pool.query<{ step: string; outcome: string; branch: string; day: string; n: string }>(
+      `select step, outcome, branch, (hour / 86400000) * 86400000 as day, sum(n) as n from flowline_step_rollup
+       where flow_id = $1 and ($2::text is null or version = $2) and ($3::bigint is null or hour >= $3)
+       group by step, outcome, branch, day`,
+      [flowId, options.version ?? null, options.since === undefined ? null : hourOf(options.since)],
+    );
+    return foldNumbers(rows.map((r) => ({ step: r.step, outcome: r.outcome, branch: r.branch, at: Number(r.day), n: Number(r.n) })), options.since, this.now());
+  }
+
+  async latest(flowId: string, step: string, outcome: StepOutcome, options: { version?: string; limit?: number } = {}): Promise<StepEvent[]> {
+    const { rows } = await this.pool.query<EventRow>(
+      `select * from flowline_step_events where flow_id = $1 and step = $2 and outcome = $3 and ($4::text is null or version = $4)
+       order by at desc limit $5`,
+      [flowId, step, outcome, options.version ?? null, options.limit ?? 20],
+    );
+    return rows.map(asEvent);
+  }
+
+  async run(workflowId: string, runId?: string): Promise<StepEvent[]> {
+    const { rows } = await this.pool.query<EventRow>(
+      `select * from flowline_step_events where workflow_id = $1 and run_id = coalesce($2, (
+         select run_id from flowline_step_events where workflow_id = $1 order by at desc limit 1))
+       order by at, ord`,
+      [workflowId, runId ?? null],
+    );
+    return byTime(rows.map(asEvent));
+  }
+
+  async recordVersion(ir: FlowIR, at: number): Promise<void> {
+    const key = `${ir.flow}\t${ir.version}`;
+    if (this.knownVersions.has(key)) return;
+    await this.pool.query(
+      'insert into flowline_flow_versions (flow_id, version, first_seen, ir) values ($1, $2, $3, $4) on conflict do nothing',
+      [ir.flow, ir.version, at, JSON.stringify(ir)],
+    );
+    this.knownVersions.add(key);
+  }
+
+  async versions(flowId: string): Promise<Array<{ version: string; firstSeen: number; ir: FlowIR }>> {
+    const { rows } = await this.pool.query<{ version: string; first_seen: string; ir: FlowIR }>(
+      'select version, first_seen, ir from flowline_flow_versions where flow_id = $1 order by first_seen desc',
+      [flowId],
+    );
+    return rows.map((r) => ({ version: r.version, firstSeen: Number(r.first_seen), ir: r.ir }));
+  }
+
+  close(): Promise<void> {
+    return this.pool.end();
+  }
+}

@@ -1,0 +1,34 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { triggerText } from '../../dsl/describe.ts';
+import type { StudioDeps } from '../deps.ts';
+import { countRuns } from '../visibility.ts';
+import { windowSince } from '../windows.ts';
+
+/** The flows page's data: every flow of the repository, with numbers over all its versions. */
+export const flowsRoutes: FastifyPluginAsync<StudioDeps> = async (app, deps) => {
+  app.get<{ Querystring: { window?: string } }>('/api/flows', async (req) => {
+    const { window, since } = windowSince(req.query.window);
+    const project = deps.project.current();
+    const flows = await Promise.all(
+      project.flows.map(async (ir) => {
+        const [numbers, now] = await Promise.all([deps.log.numbers(ir.flow, since !== undefined ? { since } : {}), countRuns(deps.client, { flow: ir.flow })]);
+        return {
+          id: ir.flow,
+          name: ir.name,
+          status: ir.status,
+          trigger: triggerText(ir.trigger).join(' '),
+          version: ir.version,
+          source: ir.source,
+          now,
+          entered: numbers.entered,
+          completed: numbers.completed,
+          exited: numbers.exited,
+          failed: numbers.failed,
+          trend: numbers.trend,
+        };
+      }),
+    );
+    const problems = project.diagnostics.filter((d) => d.severity === 'error').length;
+    return { window, flows, problems };
+  });
+};

@@ -1,0 +1,55 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { FLOW_STEP as LOG_FLOW_STEP } from '../../profiles/step-log.ts';
+import { FLOW_ID, FLOW_STEP, FLOW_VERSION } from '../../workflows/search-attributes.ts';
+import type { StudioDeps } from '../deps.ts';
+import { layoutFlow } from '../graph/layout.ts';
+import { renderSvg } from '../graph/svg.ts';
+import { flowVersion } from '../project.ts';
+import { temporalWebLink, userQuery } from '../visibility.ts';
+
+/** The run page: find a user's runs, then one run's path through its version's picture. */
+export const runRoutes: FastifyPluginAsync<StudioDeps> = async (app, deps) => {
+  app.get<{ Querystring: { user?: string } }>('/api/runs', async (req, reply) => {
+    if (!req.query.user) return reply.code(400).send({ error: 'give ?user=<user id>' });
+    const runs = [];
+    for await (const run of deps.client.workflow.list({ query: userQuery(req.query.user), pageSize: 50 })) {
+      runs.push({
+        workflowId: run.workflowId,
+        runId: run.runId,
+        flow: String(run.typedSearchAttributes.get(FLOW_ID) ?? ''),
+        status: run.status.name,
+        started: run.startTime.toISOString(),
+      });
+      if (runs.length >= 50) break;
+    }
+    return { user: req.query.user, runs };
+  });
+
+  app.get<{ Querystring: { workflowId?: string; runId?: string } }>('/api/run', async (req, reply) => {
+    const { workflowId, runId } = req.query;
+    if (!workflowId) return reply.code(400).send({ error: 'give ?workflowId=… (and &runId=…), or a Temporal Web link on the run page' });
+    const handle = deps.client.workflow.getHandle(workflowId, runId);
+    const described = await handle.describe().catch(() => undefined);
+    const resolvedRun = runId ?? described?.runId;
+    const events = await deps.log.run(workflowId, resolvedRun);
+    const flowId = events[0]?.flowId ?? (described ? String(described.typedSearchAttributes.get(FLOW_ID) ?? '') : '');
+    const version = events[0]?.version ?? (described ? String(described.typedSearchAttributes.get(FLOW_VERSION) ?? '') : undefined);
+    const found = flowId ? await flowVersion(deps.project, deps.log, flowId, version) : undefined;
+    if (!found) return reply.code(404).send({ error: `no run '${workflowId}' in Temporal or the step-event log` });
+    const status = described?.status.name ?? null;
+    const at = status === 'RUNNING' ? String(described?.typedSearchAttributes.get(FLOW_STEP) ?? '') : null;
+    return {
+      workflowId,
+      runId: resolvedRun ?? events[0]?.runId ?? null,
+      flow: found.ir.flow,
+      name: found.ir.name,
+      version: found.ir.version,
+      user: events[0]?.userId ?? null,
+      status,
+      at,
+      link: resolvedRun ? temporalWebLink(deps.temporalWeb, deps.namespace, workflowId, resolvedRun) : null,
+      events: events.map((e) => ({ step: e.step === LOG_FLOW_STEP ? null : e.step, outcome: e.outcome, branch: e.branch ?? null, message: e.message ?? null, at: new Date(e.at).toISOString() })),
+      svg: renderSvg(layoutFlow(found.ir)),
+    };
+  });
+};

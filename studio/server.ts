@@ -1,0 +1,46 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import { isLoopback, tokenHook } from './auth.ts';
+import type { StudioDeps } from './deps.ts';
+import { flowRoutes } from './routes/flow.ts';
+import { flowsRoutes } from './routes/flows.ts';
+import { pageRoutes } from './routes/pages.ts';
+import { runRoutes } from './routes/runs.ts';
+import { stepRoutes } from './routes/step.ts';
+
+export interface StudioOptions {
+  host?: string;
+  /** Required when `host` is not loopback. */
+  token?: string;
+}
+
+/** The Flow Studio: read-only (GET only), on loopback by default, token-protected anywhere else. */
+export function buildStudio(deps: StudioDeps, options: StudioOptions = {}): FastifyInstance {
+  const host = options.host ?? '127.0.0.1';
+  if (!isLoopback(host) && !options.token) {
+    throw new Error(`the studio binds to ${host}, beyond this machine: set FLOWLINE_STUDIO_TOKEN to a secret (or bind 127.0.0.1)`);
+  }
+  // Live pages hold a connection open (server-sent events): closing the studio ends them.
+  const app = Fastify({ logger: false, forceCloseConnections: true });
+  if (options.token) app.addHook('onRequest', tokenHook(options.token));
+  app.setErrorHandler((error: Error & { statusCode?: number }, _req, reply) => {
+    // Client errors keep their code; anything else here is Temporal or the log not answering.
+    reply.code(error.statusCode && error.statusCode < 500 ? error.statusCode : 502).send({ error: error.message });
+  });
+  app.register(pageRoutes);
+  app.register(flowsRoutes, deps);
+  app.register(flowRoutes, deps);
+  app.register(stepRoutes, deps);
+  app.register(runRoutes, deps);
+  return app;
+}
+
+/** Builds and listens; returns the URL and a close function. */
+export async function listenStudio(deps: StudioDeps, options: StudioOptions & { port?: number } = {}): Promise<{ url: string; close(): Promise<void> }> {
+  const host = options.host ?? '127.0.0.1';
+  const app = buildStudio(deps, options);
+  await app.listen({ port: options.port ?? 8090, host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  const shown = host.includes(':') ? `[${host}]` : host;
+  return { url: `http://${shown}:${port}`, close: () => app.close() };
+}
