@@ -3,6 +3,7 @@ import { dataConverter } from '../codec/data-converter.ts';
 import { openStepLog } from '../profiles/open.ts';
 import type { StepLog } from '../profiles/step-log.ts';
 import { StudioProject } from '../studio/project.ts';
+import { isLoopback } from '../studio/auth.ts';
 import { listenStudio } from '../studio/server.ts';
 import { connectionOptions, temporalSettings, unreachable } from '../worker/connection.ts';
 import { EXIT, parseCommandArgs, UsageError, type CliIo } from './io.ts';
@@ -47,6 +48,10 @@ export async function studioCommand(args: string[], io: CliIo): Promise<number> 
   if (positionals.length) throw new UsageError(`flows studio takes no files (it shows every flow under flows/); got ${positionals.join(' ')}`);
   const port = Number(values.port ?? 8090);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port takes a port number');
+  if (values.host && !isLoopback(values.host) && !process.env.FLOWLINE_STUDIO_TOKEN) {
+    io.err(`flows studio: --host ${values.host} serves the studio beyond this machine: set FLOWLINE_STUDIO_TOKEN to a secret first (or leave --host out for 127.0.0.1)\n`);
+    return EXIT.findings;
+  }
   const settings = temporalSettings(values.temporal ? { ...process.env, TEMPORAL_ADDRESS: values.temporal } : process.env);
   let connection: Connection;
   try {

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import { DEFAULT_CONFIG_FILE, emptyConfig, loadConfig, type FlowsConfig } from './config.ts';
-import { byPosition, type Diagnostic } from './diagnostics.ts';
+import { byPosition, hasErrors, type Diagnostic } from './diagnostics.ts';
 import type { FlowIR } from './ir.ts';
 import { checkAcrossFiles, checkFlowFile } from './validate.ts';
 
@@ -28,6 +28,7 @@ export function findFlowFiles(paths: readonly string[]): string[] {
 export interface ProjectResult {
   config: FlowsConfig;
   diagnostics: Diagnostic[];
+  /** The compiled flows: those whose file has no error, and none when the config has one. */
   flows: FlowIR[];
   files: string[];
 }
@@ -46,10 +47,13 @@ export function checkProject(options: ProjectOptions = {}): ProjectResult {
   const configPath = resolve(cwd, options.configFile ?? DEFAULT_CONFIG_FILE);
   const diagnostics: Diagnostic[] = [];
   let config = emptyConfig();
+  let configBroken = false;
   if (existsSync(configPath)) {
     const loaded = loadConfig(configPath);
     config = { ...loaded.config, file: show(configPath) };
     diagnostics.push(...loaded.diagnostics.map((d) => ({ ...d, file: show(d.file) })));
+    // A config with an error is read only to check flows against it: nothing compiled from it runs.
+    configBroken = hasErrors(loaded.diagnostics);
   }
   const paths = options.paths?.length ? options.paths : [join(cwd, DEFAULT_FLOWS_DIR)];
   const files = findFlowFiles(paths.map((p) => resolve(cwd, p)).filter(existsSync));
@@ -63,7 +67,7 @@ export function checkProject(options: ProjectOptions = {}): ProjectResult {
   return {
     config,
     diagnostics: diagnostics.sort(byPosition),
-    flows: results.flatMap((r) => (r.ir ? [r.ir] : [])),
+    flows: configBroken ? [] : results.flatMap((r) => (r.ir ? [r.ir] : [])),
     files: results.map((r) => r.file),
   };
 }

@@ -5,10 +5,10 @@ import { appendDurably, makeFolders, withFileLock, writeDurably } from './durabl
 import type { FlowNumbers, StepEvent, StepLog, StepOutcome } from './step-log.ts';
 import { byTime, checkEvents, dayOf, flowOfWorkflow, foldNumbers, hourOf, type RollupRow } from './step-rollup.ts';
 
-/** Events of one step and outcome kept in memory per day, version, step and outcome for `latest()`. */
-const LATEST_KEEP = 100;
+/** Events kept in memory per day, version, step and outcome for `latest()`; a larger limit reads the day files. */
+const LATEST_KEEP = 20;
 /** Days whose event ids a process keeps in memory for de-duplication (the days it writes). */
-const ID_DAYS = 4;
+const ID_DAYS = 3;
 /** A day's counters are saved beside its log after this many newly read bytes, so a restart reads little. */
 const SNAPSHOT_BYTES = 1 << 20;
 const DAY_FILE = /^(\d{4}-\d\d-\d\d)\.log$/;
@@ -22,8 +22,8 @@ interface Day {
   rollup: Map<string, number>;
   /** `${version}\t${step}\t${outcome}` → newest last. */
   latest: Map<string, StepEvent[]>;
-  /** Workflow ids with events in this day (for `run()`). */
-  runs: Set<string>;
+  /** Hashes of the workflow ids with events in this day (for `run()`; a collision only costs a needless read). */
+  runs: Set<number>;
   /** Every event id in the day; only while this process writes the day. */
   ids?: Set<string>;
 }
@@ -32,7 +32,7 @@ interface Snapshot {
   offset: number;
   rollup: Array<[string, number]>;
   latest: Array<[string, StepEvent[]]>;
-  runs: string[];
+  runs: number[];
 }
 
 /**
@@ -95,13 +95,13 @@ export class FileStepLog implements StepLog {
   }
 
   async latest(flowId: string, step: string, outcome: StepOutcome, options: { version?: string; limit?: number } = {}): Promise<StepEvent[]> {
-    const limit = Math.min(options.limit ?? 20, LATEST_KEEP);
+    const limit = options.limit ?? 20;
+    const wanted = (e: StepEvent) => e.step === step && e.outcome === outcome && (options.version === undefined || e.version === options.version);
+    const needle = `"step":${JSON.stringify(step)},"outcome":${JSON.stringify(outcome)}`;
     const found: StepEvent[] = [];
     for (const day of (await this.loadDays(flowId)).reverse()) {
-      for (const [key, events] of day.latest) {
-        const [v, s, o] = key.split('\t');
-        if (s === step && o === outcome && (options.version === undefined || v === options.version)) found.push(...events);
-      }
+      if (limit <= LATEST_KEEP) for (const events of day.latest.values()) found.push(...events.filter(wanted));
+      else found.push(...(await readNew(day.file, 0, day.offset, (line) => line.includes(needle))).events.filter(wanted));
       if (found.length >= limit) break;
     }
     return found.sort((a, b) => b.at - a.at).slice(0, limit);
@@ -112,7 +112,7 @@ export class FileStepLog implements StepLog {
     if (!flow) return [];
     const events: StepEvent[] = [];
     for (const day of await this.loadDays(flow)) {
-      if (!day.runs.has(workflowId)) continue;
+      if (!day.runs.has(runHash(workflowId))) continue;
       const needle = JSON.stringify(workflowId);
       const { events: found } = await readNew(day.file, 0, day.offset, (line) => line.includes(needle));
       events.push(...found.filter((e) => e.workflowId === workflowId && (runId === undefined || e.runId === runId)));
@@ -165,7 +165,7 @@ export class FileStepLog implements StepLog {
             const fresh = new Map<string, StepEvent>();
             for (const e of batch.events) if (!day.ids!.has(e.id) && !fresh.has(e.id)) fresh.set(e.id, e);
             if (fresh.size === 0) return;
-            await appendDurably(file, [...fresh.values()].map((e) => `\n${JSON.stringify(e)}\n`).join(''));
+            await appendDurably(file, [...fresh.values()].map((e) => `\n${JSON.stringify(canonical(e))}\n`).join(''));
             await this.catchUp(file, true);
           });
           for (const w of batch.waiters) w.resolve();
@@ -266,8 +266,23 @@ function fold(day: Day, e: StepEvent): void {
   list.push(e);
   if (list.length > LATEST_KEEP) list.shift();
   day.latest.set(latestKey, list);
-  day.runs.add(e.workflowId);
+  day.runs.add(runHash(e.workflowId));
   day.ids?.add(e.id);
+}
+
+/** One key order for every line, whoever built the event: `latest()` finds a step and outcome by their text. */
+const canonical = (e: StepEvent): StepEvent => ({
+  id: e.id, flowId: e.flowId, version: e.version, workflowId: e.workflowId, runId: e.runId, userId: e.userId, step: e.step, outcome: e.outcome,
+  ...(e.branch !== undefined ? { branch: e.branch } : {}),
+  ...(e.message !== undefined ? { message: e.message } : {}),
+  at: e.at,
+});
+
+/** FNV-1a, cut to 30 bits: small integers, which a Set holds without boxing. */
+function runHash(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h & 0x3fffffff;
 }
 
 function parseEvent(line: string): StepEvent | undefined {

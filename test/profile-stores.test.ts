@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -55,6 +55,55 @@ describe.each(stores)('%s', (_name, make) => {
     expect(await store.seen(key)).toBe(false);
     await store.markSeen([key, key]);
     expect(await store.seen(key)).toBe(true);
+  });
+
+  it('writes nothing for an update that changes nothing', async () => {
+    const store = make();
+    const user = `n-${Math.random()}`;
+    await store.update(user, (p) => void (p.attributes.tier = 'gold'));
+    let calls = 0;
+    const seenBy = await store.update(user, (p) => {
+      calls++;
+      p.attributes.tier = 'gold';
+    });
+    expect(calls).toBe(1);
+    expect(seenBy.attributes).toEqual({ tier: 'gold' });
+    // An unchanged profile is not rewritten: a concurrent reader never waits on it, and the file's time stays.
+    if (store instanceof FileProfileStore) {
+      const dir = (store as unknown as { dir: string }).dir;
+      const file = join(dir, 'profiles', `${user.replace(/\./g, '%2E')}.json`);
+      const before = statSync(file).mtimeMs;
+      await new Promise((r) => setTimeout(r, 20));
+      await store.update(user, (p) => void (p.attributes.tier = 'gold'));
+      expect(statSync(file).mtimeMs).toBe(before);
+    }
+  });
+
+  it('keeps a batch\'s pending record until it is removed', async () => {
+    const store = make();
+    const key = `batch:p-${Math.random()}`;
+    expect(await store.pendingBatch(key)).toBeUndefined();
+    const change = { id: 'b:attr:tier', name: 'user_attribute_change', type: 'user_attribute_change', timestamp: 1, attributes: {}, attribute_name: 'tier', new: 'gold' };
+    await store.savePendingBatch(key, { changes: [change] });
+    expect(await store.pendingBatch(key)).toEqual({ changes: [change] });
+    await store.savePendingBatch(key, undefined);
+    expect(await store.pendingBatch(key)).toBeUndefined();
+    await store.savePendingBatch(key, undefined); // removing twice is fine
+  });
+
+  it('indexes a user\'s running runs per flow: ids added and removed, other users and flows apart', async () => {
+    const store = make();
+    const user = `r-${Math.random()}`;
+    expect(await store.runningRuns('f', user)).toEqual([]);
+    expect(await store.changeRunningRuns('f', user, { add: ['flow/f/u/1', 'flow/f/u/2'] })).toEqual(['flow/f/u/1', 'flow/f/u/2']);
+    await store.changeRunningRuns('g', user, { add: ['flow/g/u/1'] });
+    await store.changeRunningRuns('f', `${user}-other`, { add: ['flow/f/x/1'] });
+    expect(await store.changeRunningRuns('f', user, { add: ['flow/f/u/2'], remove: ['flow/f/u/1'] })).toEqual(['flow/f/u/2']);
+    await Promise.all(['3', '4', '5'].map((i) => store.changeRunningRuns('f', user, { add: [`flow/f/u/${i}`] })));
+    expect((await store.runningRuns('f', user)).sort()).toEqual(['flow/f/u/2', 'flow/f/u/3', 'flow/f/u/4', 'flow/f/u/5']);
+    expect(await store.runningRuns('g', user)).toEqual(['flow/g/u/1']);
+    await store.changeRunningRuns('g', user, { remove: ['flow/g/u/1'] });
+    expect(await store.runningRuns('g', user)).toEqual([]);
   });
 
   it('reserves entries under the rule: a cap holds, a redelivered event keeps its own reservation, a release frees it', async () => {

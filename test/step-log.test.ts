@@ -108,6 +108,15 @@ describe.each(logs)('%s', (_name, make) => {
     expect((await log.versions(flow)).map((v) => [v.version, v.firstSeen, v.ir.version])).toEqual([['v2', T0, 'v2'], ['v1', T0 - 3 * DAY, 'v1']]);
   });
 
+  it('lists the latest events of a step newest first, beyond what it keeps in memory', async () => {
+    const log = make();
+    const flow = `latest-${Math.random().toString(36).slice(2, 8)}`;
+    const failures = Array.from({ length: 30 }, (_, i) => ev(flow, `u${i}`, 'welcome', 'failed', T0 - i * 3_600_000, { message: `no ${i}` }));
+    await log.record([...failures].reverse());
+    expect((await log.latest(flow, 'welcome', 'failed')).map((e) => e.message)).toEqual(failures.slice(0, 20).map((e) => e.message));
+    expect((await log.latest(flow, 'welcome', 'failed', { limit: 25 })).map((e) => e.message)).toEqual(failures.slice(0, 25).map((e) => e.message));
+  });
+
   it('refuses an event whose id is not the deterministic one', async () => {
     const log = make();
     const e = ev('bad-id', 'ada', 'welcome', 'sent', T0);

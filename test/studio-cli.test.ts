@@ -1,0 +1,56 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { devServerEnvironment } from '../dev/test-environments.ts';
+import { checkProject } from '../dsl/project.ts';
+import { flows } from './helpers/cli.ts';
+import { startFlowsProcess } from './helpers/flows-process.ts';
+
+let env: TestWorkflowEnvironment;
+beforeAll(async () => {
+  env = await devServerEnvironment();
+}, 60_000);
+afterAll(async () => {
+  await env?.teardown();
+});
+
+describe('flows studio', () => {
+  it('serves every flow of the repository against the Temporal address given, and stops on Ctrl-C', async () => {
+    const data = mkdtempSync(join(tmpdir(), 'studio-cli-'));
+    const studio = await startFlowsProcess(['studio', '--port', '0', '--temporal', env.address, '--data', data], {
+      cwd: process.cwd(),
+      env: { FLOWLINE_STUDIO_TOKEN: '' },
+      ready: 'Flow Studio on',
+    });
+    try {
+      const url = /Flow Studio on (http:\/\/127\.0\.0\.1:\d+)/.exec(studio.output())![1]!;
+      expect(studio.output()).toContain(`(Temporal ${env.address}, namespace default)`);
+      const page = await fetch(`${url}/`);
+      expect(page.status).toBe(200);
+      expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
+      const body = (await (await fetch(`${url}/api/flows?window=all`)).json()) as { flows: Array<{ id: string; version: string; now: number; entered: number }> };
+      const repo = checkProject().flows;
+      expect(body.flows.map((f) => f.id)).toEqual(repo.map((f) => f.flow));
+      expect(body.flows.map((f) => f.version)).toEqual(repo.map((f) => f.version));
+      expect(body.flows.every((f) => f.now === 0 && f.entered === 0)).toBe(true);
+      expect((await fetch(`${url}/api/flows/no-such-flow/numbers`)).status).toBe(404);
+    } finally {
+      await studio.stop();
+    }
+    expect(studio.child.exitCode).toBe(0);
+  }, 60_000);
+
+  it('says where it looked when Temporal cannot be reached', async () => {
+    const r = await flows({}, 'studio', '--temporal', '127.0.0.1:1', '--port', '0');
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('flows studio: cannot reach Temporal at 127.0.0.1:1');
+  }, 30_000);
+
+  it('refuses to serve beyond loopback without FLOWLINE_STUDIO_TOKEN', async () => {
+    const r = await flows({ FLOWLINE_STUDIO_TOKEN: '' }, 'studio', '--host', '0.0.0.0', '--temporal', env.address);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('set FLOWLINE_STUDIO_TOKEN to a secret first');
+  });
+});
