@@ -113,13 +113,13 @@ export function createActivities(deps: ActivityDeps): Activities {
     const context = Context.current();
     const steps = stepRecorder(deps.stepLog, input);
     const { attempt } = context.info;
-    await steps.record([...(input.stepEvents?.pending ?? []), ...(attempt > 1 ? [steps.event('retried')] : [])]);
+    await steps.record([...(input.stepEvents?.pending ?? []), ...(attempt > 1 ? steps.own('retried') : [])]);
     try {
-      const output = await performOnce(input, context, await steps.sentBefore(attempt), () => steps.record([steps.event('sent')]));
+      const output = await performOnce(input, context, await steps.sentBefore(attempt), () => steps.record(steps.own('sent')));
       return { ...output, ...(steps.unrecorded.length > 0 ? { unrecorded: steps.unrecorded } : {}) };
     } catch (error) {
       const final = (error instanceof ApplicationFailure && error.nonRetryable) || attempt >= (input.stepEvents?.attempts ?? Infinity);
-      if (final) await steps.record([steps.event('failed', (error as Error).message)]);
+      if (final) await steps.record(steps.own('failed', (error as Error).message));
       throw error;
     }
   };
@@ -187,14 +187,16 @@ export function createActivities(deps: ActivityDeps): Activities {
 function stepRecorder(log: StepLog | undefined, input?: EffectInput) {
   const unrecorded: StepEvent[] = [];
   const on = log !== undefined && (input === undefined || input.stepEvents !== undefined);
-  const event = (outcome: StepOutcome, message?: string): StepEvent => {
-    const { workflowId, runId, flowId, userId, step, stepEvents } = input!;
-    const e = { flowId, version: stepEvents!.version, workflowId, runId, userId, step: step.id, outcome, ...(message ? { message } : {}), at: stepEvents!.at };
-    return { id: stepEventId(e), ...e };
+  /** The step's own event (none when the run records no events). */
+  const own = (outcome: StepOutcome, message?: string): StepEvent[] => {
+    if (!on || !input?.stepEvents) return [];
+    const { workflowId, runId, flowId, userId, step, stepEvents } = input;
+    const e = { flowId, version: stepEvents.version, workflowId, runId, userId, step: step.id, outcome, ...(message ? { message } : {}), at: stepEvents.at };
+    return [{ id: stepEventId(e), ...e }];
   };
   return {
     unrecorded,
-    event,
+    own,
     async record(events: StepEvent[]): Promise<void> {
       if (!on || events.length === 0) return;
       try {
@@ -206,9 +208,8 @@ function stepRecorder(log: StepLog | undefined, input?: EffectInput) {
     },
     /** Whether an earlier attempt recorded the call as sent (only asked on a retry). */
     async sentBefore(attempt: number): Promise<boolean> {
-      if (!on || attempt === 1) return false;
-      const sent = event('sent');
-      return log!.has(sent.id, sent.at).catch(() => false);
+      const [sent] = attempt > 1 ? own('sent') : [];
+      return sent ? log!.has(sent.id, sent.at).catch(() => false) : false;
     },
   };
 }

@@ -19,7 +19,9 @@ import { buildStudio } from '../studio/server.ts';
 import { installRuntime } from '../worker/runtime.ts';
 import { scratchRepo } from '../test/helpers/scratch-repo.ts';
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '100000' }, days: { type: 'string', default: '30' }, repeat: { type: 'string', default: '20' } } });
+const { values } = parseArgs({
+  options: { runs: { type: 'string', default: '100000' }, days: { type: 'string', default: '30' }, repeat: { type: 'string', default: '20' } },
+});
 const runs = Number(values.runs);
 const days = Number(values.days);
 const repeat = Number(values.repeat);
@@ -95,8 +97,9 @@ try {
   await fill(await openStepLog(dataDir));
   const url = `/api/flows/bench-studio/numbers?window=`;
   const rows: string[] = [];
-  const time = async (label: string, log: StepLog, window: string) => {
-    const app = buildStudio({ project: new StudioProject(repo), log, client: env.client, namespace: 'default', temporalWeb: 'http://localhost:8233' });
+  const time = async (log: StepLog, window: string) => {
+    const deps = { project: new StudioProject(repo), log, client: env.client, namespace: 'default', temporalWeb: 'http://localhost:8233' };
+    const app = buildStudio(deps);
     const first = performance.now();
     const answer = await app.inject({ url: `${url}${window}` });
     const cold = performance.now() - first;
@@ -110,14 +113,15 @@ try {
     }
     times.sort((a, b) => a - b);
     const p = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))]!.toFixed(0);
-    rows.push(`| ${label} | ${window} | ${body.flow.entered.toLocaleString()} | ${cold.toFixed(0)} | ${p(0.5)} | ${p(0.95)} |`);
+    rows.push(`| ${window} | ${body.flow.entered.toLocaleString()} | ${cold.toFixed(0)} | ${p(0.5)} | ${p(0.95)} |`);
     await app.close();
   };
   // A fresh log object reads what is on disk, as a restarted studio would; then the same one again, warm.
-  for (const window of ['all', '7d', '24h']) await time('after a restart', await openStepLog(dataDir), window);
-  console.log(`\nflow page numbers, ${runs.toLocaleString()} recorded runs over ${days} days (${process.env.FLOWLINE_DATABASE_URL ? 'PostgreSQL' : 'file'} step log), ${repeat} requests each`);
-  console.log('| log | window | entered | first request ms | median ms | p95 ms |');
-  console.log('| --- | --- | --- | --- | --- | --- |');
+  for (const window of ['all', '7d', '24h']) await time(await openStepLog(dataDir), window);
+  const backend = process.env.FLOWLINE_DATABASE_URL ? 'PostgreSQL' : 'file';
+  console.log(`\nflow page numbers, ${runs.toLocaleString()} recorded runs over ${days} days (${backend} step log), ${repeat} requests each`);
+  console.log('| window | entered | first request ms | median ms | p95 ms |');
+  console.log('| --- | --- | --- | --- | --- |');
   for (const row of rows) console.log(row);
 } finally {
   await env.teardown();

@@ -49,7 +49,10 @@ export async function studioCommand(args: string[], io: CliIo): Promise<number> 
   const port = Number(values.port ?? 8090);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port takes a port number');
   if (values.host && !isLoopback(values.host) && !process.env.FLOWLINE_STUDIO_TOKEN) {
-    io.err(`flows studio: --host ${values.host} serves the studio beyond this machine: set FLOWLINE_STUDIO_TOKEN to a secret first (or leave --host out for 127.0.0.1)\n`);
+    io.err(
+      `flows studio: --host ${values.host} serves the studio beyond this machine: ` +
+        'set FLOWLINE_STUDIO_TOKEN to a secret first (or leave --host out for 127.0.0.1)\n',
+    );
     return EXIT.findings;
   }
   const settings = temporalSettings(values.temporal ? { ...process.env, TEMPORAL_ADDRESS: values.temporal } : process.env);

@@ -57,7 +57,7 @@ export async function startFlowRun(deps: StartDeps, flow: FlowIR, userId: string
   // Written before the start, so an event that arrives right after it finds the run (a start that
   // then fails leaves an id that signals skip, and its retry starts that very run).
   if (indexed(flow)) await indexRun(deps.client, deps.profiles, flow, userId, id);
-  const input: FlowRunInput = { flow, userId, event, destinations: routesFor(deps.config), timezone: deps.config.timezone };
+  const input: FlowRunInput = { flow, userId, event, destinations: routesFor(deps.config), timezone: deps.config.timezone, stepEvents: true };
   let handle;
   try {
     handle = await deps.client.workflow.start('flowRun', {

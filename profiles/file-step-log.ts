@@ -1,5 +1,5 @@
 import { open, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { FlowIR } from '../dsl/ir.ts';
 import { appendDurably, makeFolders, withFileLock, writeDurably } from './durable-file.ts';
 import type { FlowNumbers, StepEvent, StepLog, StepOutcome } from './step-log.ts';
@@ -165,8 +165,13 @@ export class FileStepLog implements StepLog {
             const fresh = new Map<string, StepEvent>();
             for (const e of batch.events) if (!day.ids!.has(e.id) && !fresh.has(e.id)) fresh.set(e.id, e);
             if (fresh.size === 0) return;
-            await appendDurably(file, [...fresh.values()].map((e) => `\n${JSON.stringify(canonical(e))}\n`).join(''));
-            await this.catchUp(file, true);
+            const text = [...fresh.values()].map((e) => `\n${JSON.stringify(canonical(e))}\n`).join('');
+            await appendDurably(file, text);
+            // Under the lock nobody else appended: fold what was written without reading it back. The
+            // file ends with it; anything between the old offset and it is a line torn by a crash.
+            for (const e of fresh.values()) fold(day, e);
+            day.offset = (await stat(file)).size;
+            if (this.worthSaving(day)) await this.saveSnapshot(day);
           });
           for (const w of batch.waiters) w.resolve();
         } catch (error) {
@@ -212,7 +217,7 @@ export class FileStepLog implements StepLog {
     const { events, end } = await readNew(file, day.offset, size);
     for (const e of events) fold(day, e);
     day.offset = end;
-    if (day.offset - day.snapshotAt >= SNAPSHOT_BYTES) await this.saveSnapshot(day);
+    if (this.worthSaving(day)) await this.saveSnapshot(day);
     return day;
   }
 
@@ -223,6 +228,13 @@ export class FileStepLog implements StepLog {
       const old = this.days.get(this.idDays.shift()!);
       if (old) delete old.ids;
     }
+  }
+
+  /** After enough new bytes, or once a day is over (events of days before yesterday are rare: retries, late runs). */
+  private worthSaving(day: Day): boolean {
+    if (day.offset === day.snapshotAt) return false;
+    const closed = basename(day.file, '.log') < dayOf(this.now() - 86_400_000);
+    return closed || day.offset - day.snapshotAt >= SNAPSHOT_BYTES;
   }
 
   private async loadSnapshot(file: string): Promise<Day | undefined> {

@@ -25,6 +25,9 @@ export function tokenHook(token: string) {
       if (typeof query === 'string') reply.header('set-cookie', `${COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`);
       return;
     }
-    return reply.code(401).type('text/plain').send('the studio wants its token: open it with ?token=… (FLOWLINE_STUDIO_TOKEN) or send Authorization: Bearer …\n');
+    return reply
+      .code(401)
+      .type('text/plain')
+      .send('the studio wants its token: open it with ?token=… (FLOWLINE_STUDIO_TOKEN) or send Authorization: Bearer …\n');
   };
 }

@@ -12,6 +12,8 @@ export interface PictureNumbers {
   window: string;
   flow: Record<string, number>;
   steps: Record<string, Record<string, number>>;
+  /** Why some numbers are missing (Temporal unreachable: the "now" counts are left out, the log's still shown). */
+  problem?: string;
 }
 
 /**
@@ -21,20 +23,29 @@ export interface PictureNumbers {
 export async function pictureNumbers(log: StepLog, client: Client, ir: FlowIR, windowName?: string): Promise<PictureNumbers> {
   const { window, since } = windowSince(windowName);
   const holding = [...irSteps(ir.steps)].filter(canHoldRuns);
+  let problem: string | undefined;
+  const visible = (count: Promise<number>) =>
+    count.catch((error: Error) => {
+      problem = `Temporal visibility did not answer (${error.message}): runs "now" are not shown`;
+      return undefined;
+    });
   const [numbers, running, ...now] = await Promise.all([
     log.numbers(ir.flow, { version: ir.version, ...(since !== undefined ? { since } : {}) }),
-    countRuns(client, { flow: ir.flow, version: ir.version }),
-    ...holding.map((s) => countRuns(client, { flow: ir.flow, version: ir.version, step: s.id })),
+    visible(countRuns(client, { flow: ir.flow, version: ir.version })),
+    ...holding.map((s) => visible(countRuns(client, { flow: ir.flow, version: ir.version, step: s.id }))),
   ]);
-  const nowAt = new Map(holding.map((s, i) => [s.id, now[i]!]));
+  const nowAt = new Map(holding.map((s, i) => [s.id, now[i]]));
   const steps: PictureNumbers['steps'] = {};
   for (const step of irSteps(ir.steps)) {
     const n = numbers.steps[step.id];
-    const values: Record<string, number> = { entered: n?.entered ?? 0, exited: n?.exited ?? 0, sent: n?.sent ?? 0, failed: n?.failed ?? 0, retried: n?.retried ?? 0 };
+    const values: Record<string, number> = {};
+    for (const key of ['entered', 'exited', 'sent', 'failed', 'retried'] as const) values[key] = n?.[key] ?? 0;
     for (const [branch, count] of Object.entries(n?.branches ?? {})) values[`branch:${branch}`] = count;
-    if (nowAt.has(step.id)) values.now = nowAt.get(step.id)!;
+    const here = nowAt.get(step.id);
+    if (here !== undefined) values.now = here;
     steps[step.id] = values;
   }
-  const flow = { entered: numbers.entered, completed: numbers.completed, exited: numbers.exited, failed: numbers.failed, now: running };
-  return { at: Date.now(), version: ir.version, window, flow, steps };
+  const flow: Record<string, number> = { entered: numbers.entered, completed: numbers.completed, exited: numbers.exited, failed: numbers.failed };
+  if (running !== undefined) flow.now = running;
+  return { at: Date.now(), version: ir.version, window, flow, steps, ...(problem ? { problem } : {}) };
 }

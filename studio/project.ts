@@ -49,7 +49,12 @@ export interface VersionChoice {
 }
 
 /** The IR of one version: the repository's for the current one, else the one the log remembered when its runs started. */
-export async function flowVersion(project: StudioProject, log: StepLog, flowId: string, version?: string): Promise<{ ir: FlowIR; versions: VersionChoice[] } | undefined> {
+export async function flowVersion(
+  project: StudioProject,
+  log: StepLog,
+  flowId: string,
+  version?: string,
+): Promise<{ ir: FlowIR; versions: VersionChoice[] } | undefined> {
   const head = project.flow(flowId);
   const seen = await log.versions(flowId);
   const versions: VersionChoice[] = head ? [{ version: head.version, current: true }] : [];

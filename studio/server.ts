@@ -35,10 +35,15 @@ export function buildStudio(deps: StudioDeps, options: StudioOptions = {}): Fast
 }
 
 /** Builds and listens; returns the URL and a close function. */
-export async function listenStudio(deps: StudioDeps, options: StudioOptions & { port?: number } = {}): Promise<{ url: string; close(): Promise<void> }> {
+export async function listenStudio(
+  deps: StudioDeps,
+  options: StudioOptions & { port?: number } = {},
+): Promise<{ url: string; close(): Promise<void> }> {
   const host = options.host ?? '127.0.0.1';
   const app = buildStudio(deps, options);
   await app.listen({ port: options.port ?? 8090, host });
+  // Read the step-event log once now, in the background, so the first page is as quick as the next.
+  void Promise.allSettled(deps.project.current().flows.map((f) => deps.log.numbers(f.flow)));
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   const shown = host.includes(':') ? `[${host}]` : host;

@@ -22,11 +22,16 @@ export function runQuery(filter: RunFilter): string {
 
 /** Runs matching now; visibility cannot GROUP BY a custom attribute, so callers count per step. */
 export async function countRuns(client: Client, filter: RunFilter): Promise<number> {
-  return (await client.workflow.count(runQuery(filter))).count;
+  // A page must not hang on a Temporal that does not answer: give up after a few seconds.
+  return (await client.withDeadline(Date.now() + COUNT_DEADLINE_MS, () => client.workflow.count(runQuery(filter)))).count;
 }
+
+const COUNT_DEADLINE_MS = 5000;
 
 export const userQuery = (user: string): string => `WorkflowType = 'flowRun' AND UserId = ${quote(user)}`;
 
 /** A run's page in Temporal Web. */
-export const temporalWebLink = (web: string, namespace: string, workflowId: string, runId: string): string =>
-  `${web.replace(/\/$/, '')}/namespaces/${encodeURIComponent(namespace)}/workflows/${encodeURIComponent(workflowId)}/${encodeURIComponent(runId)}/history`;
+export const temporalWebLink = (web: string, namespace: string, workflowId: string, runId: string): string => {
+  const [ns, id, run] = [namespace, workflowId, runId].map(encodeURIComponent);
+  return `${web.replace(/\/$/, '')}/namespaces/${ns}/workflows/${id}/${run}/history`;
+};

@@ -1,7 +1,10 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createActivities } from '../activities/index.ts';
+import type { EffectStep } from '../activities/types.ts';
 import { manualEvent } from '../dsl/event.ts';
 import { FileStepLog } from '../profiles/file-step-log.ts';
 import { FLOW_STEP, type StepEvent, type StepLog } from '../profiles/step-log.ts';
@@ -130,3 +133,17 @@ steps:
   expect(numbers.steps['report-late']).toMatchObject({ entered: 1, sent: 1, retried: 1, failed: 0 });
   expect(numbers).toMatchObject({ entered: 1, completed: 1 });
 }, 60_000);
+
+it('an activity scheduled by a run that records no events (started before the interpreter did) still performs, and records nothing', async () => {
+  const log = new FileStepLog(mkdtempSync(join(tmpdir(), 'no-events-')));
+  const activities = createActivities({ profiles: h.profiles, destinations: h.destinations, stepLog: log });
+  const step = compile(`flow: old-run
+trigger: { event: go }
+steps:
+  - send_event: { destination: moengage, event: old-run-call }
+`, h.config).steps[0] as EffectStep;
+  const input = { workflowId: 'flow/old-run/u1', runId: 'r1', flowId: 'old-run', userId: 'u1', step, event: manualEvent({ name: 'go' }, 'e1', Date.now()), vars: {} };
+  await new MockActivityEnvironment({ attempt: 2 }).run(activities.sendEvent, input);
+  expect(calls('old-run-call')).toHaveLength(1);
+  expect((await log.numbers('old-run')).entered).toBe(0);
+});

@@ -81,6 +81,8 @@ beforeAll(async () => {
   browser = await launchChromium();
 
   await startUsers(old, ['old-1']);
+  // The old run's send is done before the faults are armed, so both failures land on this version.
+  await until('the old run waiting', async () => (await count(waitingQuery(old.version))) === 1);
   h.fakes.get('sailthru')!.inject({ status: 400, body: { error: 99, errormsg: 'template not found' } }, 2);
   const first = Array.from({ length: 7 }, (_, i) => `u${i + 1}`);
   await startUsers(current, first);

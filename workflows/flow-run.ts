@@ -2,7 +2,6 @@ import {
   ActivityFailure,
   CancellationScope,
   condition,
-  patched,
   proxyActivities,
   proxyLocalActivities,
   setCurrentDetails,
@@ -42,7 +41,7 @@ export async function flowRun(input: FlowRunInput): Promise<FlowRunResult> {
   const info = workflowInfo();
   const searchable = info.typedSearchAttributes.get(FLOW_ID) !== undefined;
   const base = { flowId: flow.flow, version: flow.version, workflowId: info.workflowId, runId: info.runId, userId };
-  const events = new StepEvents(base, patched('step-events'));
+  const events = new StepEvents(base, input.stepEvents === true);
 
   setHandler(stateQuery, (): RunStateView => ({
     flow: flow.flow,

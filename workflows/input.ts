@@ -21,6 +21,12 @@ export interface FlowRunInput {
   destinations: Record<string, DestinationRoute>;
   /** wait_until's zone when the step names none and the profile has none. */
   timezone: string;
+  /**
+   * The run records step events (set by every start since the interpreter records them). Older
+   * runs' inputs lack it, so their histories replay with no new command; a flag in the input
+   * where `patched()` would cost a marker and a search-attribute upsert in every run's history.
+   */
+  stepEvents?: true;
 }
 
 export interface FlowRunResult {

@@ -8,8 +8,8 @@ type Base = Pick<StepEvent, 'flowId' | 'version' | 'workflowId' | 'runId' | 'use
 /**
  * The step events a run has produced and not yet handed to an activity to record. Ids and times
  * come from the run (workflow time), so a replay produces the same events and the log counts each
- * once. Off for runs that started before the interpreter recorded events (their histories have no
- * `step-events` patch marker).
+ * once. Off for runs that started before the interpreter recorded events (their input has no
+ * `stepEvents` flag), so their histories replay unchanged.
  */
 export class StepEvents {
   private pending: StepEvent[] = [];

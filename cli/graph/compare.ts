@@ -32,10 +32,14 @@ export function compareFlows(before: FlowIR, after: FlowIR): FlowChange[] {
   const now = new Map([...irSteps(after.steps)].map((s) => [keyOf(s), s]));
   const changes: FlowChange[] = [];
   const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
-  if (!same(before.trigger, after.trigger)) changes.push({ mark: 'changed', key: '$trigger', what: `trigger: ${triggerText(before.trigger).join(' ')} → ${triggerText(after.trigger).join(' ')}` });
-  if (!same(before.entry, after.entry)) changes.push({ mark: 'changed', key: '$entry', what: `entry: ${JSON.stringify(before.entry)} → ${JSON.stringify(after.entry)}` });
-  if (!same(before.exitWhen, after.exitWhen)) changes.push({ mark: 'changed', key: '$exit', what: `exit_when: ${before.exitWhen.map((e) => e.event).join(', ') || 'none'} → ${after.exitWhen.map((e) => e.event).join(', ') || 'none'}` });
-  if (before.status !== after.status) changes.push({ mark: 'changed', key: '$status', what: `status: ${before.status} → ${after.status}` });
+  const flowPart = <T>(key: string, name: string, pick: (f: FlowIR) => T, show: (v: T) => string) => {
+    const [was, is] = [pick(before), pick(after)];
+    if (!same(was, is)) changes.push({ mark: 'changed', key, what: `${name}: ${show(was)} → ${show(is)}` });
+  };
+  flowPart('$trigger', 'trigger', (f) => f.trigger, (t) => triggerText(t).join(' '));
+  flowPart('$entry', 'entry', (f) => f.entry, (e) => JSON.stringify(e));
+  flowPart('$exit', 'exit_when', (f) => f.exitWhen, (x) => x.map((e) => e.event).join(', ') || 'none');
+  flowPart('$status', 'status', (f) => f.status, (s) => s);
   for (const [key, step] of now) {
     const was = old.get(key);
     if (!was) changes.push({ mark: 'added', key, what: `added ${stepLabel(step)}`, step });
@@ -51,7 +55,8 @@ export function markGraph(graph: FlowGraph, after: FlowIR, changes: FlowChange[]
   const marks = new Map(changes.filter((c) => c.mark !== 'removed').map((c) => [c.key, c.mark]));
   const triggerChanged = changes.some((c) => c.key === '$trigger' || c.key === '$exit');
   const nodes = graph.nodes.map((node) => {
-    const mark = node.role === 'trigger' ? (triggerChanged ? 'changed' : undefined) : node.step !== undefined ? marks.get(byKey.get(node.step)!) : undefined;
+    const stepMark = node.step !== undefined ? marks.get(byKey.get(node.step)!) : undefined;
+    const mark = node.role === 'trigger' ? (triggerChanged ? 'changed' : undefined) : stepMark;
     return mark ? { ...node, mark } : node;
   });
   for (const change of changes.filter((c) => c.mark === 'removed')) {

@@ -9,7 +9,8 @@ export function toMarkdown(graph: FlowGraph, file: string, changes?: { ref: stri
     if (changes.list.length === 0) out.push(`No step changed since \`${changes.ref}\`.`, '');
     else {
       const count = (mark: FlowChange['mark']) => changes.list.filter((c) => c.mark === mark).length;
-      out.push(`**${count('added')} added, ${count('changed')} changed, ${count('removed')} removed** (green added, yellow changed, red dashed removed):`, '');
+      const counts = `**${count('added')} added, ${count('changed')} changed, ${count('removed')} removed**`;
+      out.push(`${counts} (green added, yellow changed, red dashed removed):`, '');
       for (const change of changes.list) out.push(`- ${change.what.replace(/^(added|changed|removed) /, (m) => `**${m.trim()}** `)}`);
       out.push('');
     }

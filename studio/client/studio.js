@@ -27,7 +27,12 @@ const present = (kids) => kids.flat().filter((k) => k !== null && k !== undefine
 const put = (el, ...kids) => el.replaceChildren(...present(kids));
 const add = (el, ...kids) => el.append(...present(kids));
 const fail = (error) => put(app, h('p', { class: 'error' }, String(error.message ?? error)));
-const when = (iso) => (iso ? new Date(iso).toLocaleString() : '—');
+// Today's times without the date, older ones with it.
+const when = (iso) => {
+  if (!iso) return '—';
+  const at = new Date(iso);
+  return at.toDateString() === new Date().toDateString() ? at.toLocaleTimeString() : at.toLocaleString();
+};
 const setQuery = (changes) => {
   for (const [k, v] of Object.entries(changes)) (v ? params.set(k, v) : params.delete(k));
   history.replaceState(null, '', `${location.pathname}?${params}`);
@@ -62,15 +67,14 @@ async function flowsPage() {
     const rows = data.flows.map((f) => h('tr', { 'data-flow': f.id },
       h('td', {}, h('a', { href: `/flows/${encodeURIComponent(f.id)}` }, f.name), h('div', { class: 'muted' }, h('code', {}, f.id))),
       h('td', { class: `status-${f.status}` }, f.status), h('td', {}, f.trigger), h('td', {}, h('code', {}, f.version)),
-      ...['now', 'entered', 'completed', 'exited', 'failed'].map((k) => h('td', { class: 'n', 'data-stat': k }, f[k])),
+      ...['now', 'entered', 'completed', 'exited', 'failed'].map((k) => h('td', { class: 'n', 'data-stat': k }, f[k] ?? '?')),
       h('td', {}, sparkline(f.trend))));
     put(app, 
       h('h1', {}, 'Flows'),
       h('div', { class: 'bar' }, windowPicker((v) => { setQuery({ window: v }); render().catch(fail); }),
         h('span', { class: 'muted' }, 'running now is all versions right now; the other numbers count runs in the window')),
       data.problems ? h('p', { class: 'error' }, `${data.problems} problems in the flow files: run flows validate`) : null,
-      h('table', { id: 'flows' }, h('thead', {}, h('tr', {}, ['Flow', 'Status', 'Trigger', 'Version', 'Running now', 'Entered', 'Completed', 'Exited', 'Failed', 'Trend'].map((t) => h('th', {}, t)))),
-        h('tbody', {}, rows)));
+      table('flows', ['Flow', 'Status', 'Trigger', 'Version', 'Running now', 'Entered', 'Completed', 'Exited', 'Failed', 'Trend'], rows));
     live.textContent = `updated ${new Date().toLocaleTimeString()}`;
     timer = setTimeout(() => render().catch(fail), 5000);
   };
@@ -82,7 +86,8 @@ function fillNumbers(root, numbers) {
   for (const node of root.querySelectorAll('g.node')) {
     const values = node.dataset.role === 'trigger' ? numbers.flow : numbers.steps[node.dataset.step] ?? {};
     for (const span of node.querySelectorAll('tspan[data-stat]')) {
-      const value = values[span.dataset.stat] ?? 0;
+      // "now" missing means visibility did not answer (say so); a missing count is a zero.
+      const value = values[span.dataset.stat] ?? (span.dataset.stat === 'now' ? '?' : 0);
       span.dataset.value = value;
       span.textContent = `${span.dataset.label} ${value}`;
     }
@@ -96,9 +101,13 @@ async function flowPage(id) {
   holder.innerHTML = picture.svg; // made by the server from escaped text
   const panel = h('aside', { class: 'panel', id: 'panel', hidden: true });
   const current = picture.versions.find((v) => v.current);
-  const picker = h('select', { id: 'version', 'aria-label': 'version', onchange: () => { setQuery({ version: picker.value === current?.version ? '' : picker.value }); location.reload(); } },
-    picture.versions.map((v) => h('option', { value: v.version, selected: v.version === picture.version },
-      `${v.version}${v.current ? ' (in the repository now)' : ''}${v.firstSeen ? ` · first run ${new Date(v.firstSeen).toLocaleDateString()}` : ''}`)));
+  const pick = () => {
+    setQuery({ version: picker.value === current?.version ? '' : picker.value });
+    location.reload();
+  };
+  const choice = (v) => `${v.version}${v.current ? ' (in the repository now)' : ''}${v.firstSeen ? ` · first run ${new Date(v.firstSeen).toLocaleDateString()}` : ''}`;
+  const picker = h('select', { id: 'version', 'aria-label': 'version', onchange: pick },
+    picture.versions.map((v) => h('option', { value: v.version, selected: v.version === picture.version }, choice(v))));
   const isOld = current?.version !== picture.version;
   put(app, 
     h('h1', {}, picture.name), h('div', { class: 'muted' }, h('code', {}, picture.flow), ' · ', h('code', {}, picture.source)),
@@ -122,7 +131,7 @@ async function flowPage(id) {
       const numbers = JSON.parse(e.data);
       fillNumbers(holder, numbers);
       holder.dataset.updated = String(numbers.at);
-      live.textContent = `live · ${numbers.window} · updated ${new Date(numbers.at).toLocaleTimeString()}`;
+      live.textContent = `live · ${numbers.window} · updated ${new Date(numbers.at).toLocaleTimeString()}${numbers.problem ? ` · ${numbers.problem}` : ''}`;
     });
     source.addEventListener('problem', (e) => { live.textContent = `numbers unavailable: ${JSON.parse(e.data).error}`; });
   };
@@ -130,22 +139,27 @@ async function flowPage(id) {
   addEventListener('pagehide', () => source?.close());
 }
 
+const runHref = (r) => `/runs?${new URLSearchParams({ workflowId: r.workflowId, runId: r.runId })}`;
+const external = (href, text, cls) => h('a', { href, target: '_blank', rel: 'noopener', class: cls }, text);
+const table = (id, heads, rows) => h('table', { id }, h('thead', {}, h('tr', {}, heads.map((t) => h('th', {}, t)))), h('tbody', {}, rows));
+
 async function showPanel(panel, flow, version, step) {
   panel.hidden = false;
   put(panel, h('p', { class: 'muted' }, 'loading…'));
   const d = await getJson(`/api/flows/${encodeURIComponent(flow)}/steps/${encodeURIComponent(step)}?version=${encodeURIComponent(version)}`);
-  put(panel, 
-    h('h2', {}, d.title), h('div', { class: 'muted' }, h('code', { id: 'step-place' }, `${d.file}:${d.line}`)),
-    d.yaml !== null ? h('pre', { id: 'step-yaml' }, d.yaml) : h('div', {}, h('p', { class: 'muted' }, 'this version as compiled (its YAML may have changed since):'), h('pre', { id: 'step-yaml' }, d.compiled)),
+  const yaml = d.yaml !== null
+    ? h('pre', { id: 'step-yaml' }, d.yaml)
+    : h('div', {}, h('p', { class: 'muted' }, 'this version as compiled (its YAML may have changed since):'), h('pre', { id: 'step-yaml' }, d.compiled));
+  const runs = d.now.map((r) => h('tr', {}, h('td', {}, h('a', { href: runHref(r) }, r.user)), h('td', {}, when(r.since)), h('td', {}, when(r.until)),
+    h('td', {}, external(r.link, 'Temporal Web', 'temporal-link'))));
+  const failures = d.failures.map((f) => h('li', {}, h('code', {}, when(f.at)), ' ', f.user, ': ', f.message, ' ', external(f.link, 'run')));
+  put(panel,
+    h('h2', {}, d.title), h('div', { class: 'muted' }, h('code', { id: 'step-place' }, `${d.file}:${d.line}`)), yaml,
     h('h2', {}, `Runs here now: ${d.total}`),
-    d.now.length ? h('table', { id: 'runs-here' }, h('thead', {}, h('tr', {}, ['User', 'Since', 'Until', ''].map((t) => h('th', {}, t)))),
-      h('tbody', {}, d.now.map((r) => h('tr', {}, h('td', {}, h('a', { href: `/runs?workflowId=${encodeURIComponent(r.workflowId)}&runId=${encodeURIComponent(r.runId)}` }, r.user)),
-        h('td', {}, when(r.since)), h('td', {}, when(r.until)), h('td', {}, h('a', { href: r.link, target: '_blank', rel: 'noopener', class: 'temporal-link' }, 'Temporal Web')))))) :
-      h('p', { class: 'muted' }, 'none (visibility lags a moment behind the runs)'),
+    runs.length ? table('runs-here', ['User', 'Since', 'Until', ''], runs) : h('p', { class: 'muted' }, 'none (visibility lags a moment behind the runs)'),
     d.total > d.now.length ? h('p', { class: 'muted' }, `showing ${d.now.length} of ${d.total}`) : null,
     h('h2', {}, 'Latest failures'),
-    d.failures.length ? h('ul', { id: 'failures' }, d.failures.map((f) => h('li', {}, h('code', {}, when(f.at)), ' ', f.user, ': ', f.message, ' ', h('a', { href: f.link, target: '_blank', rel: 'noopener' }, 'run')))) :
-      h('p', { class: 'muted' }, 'none'));
+    failures.length ? h('ul', { id: 'failures' }, failures) : h('p', { class: 'muted' }, 'none'));
 }
 
 // ——— run page ———
@@ -157,7 +171,8 @@ function parseRunInput(text) {
 }
 
 async function runPage() {
-  const input = h('input', { id: 'run-input', size: 60, placeholder: 'a user id, a workflow id or a Temporal Web link', value: params.get('user') ?? '' });
+  const placeholder = 'a user id, a workflow id or a Temporal Web link';
+  const input = h('input', { id: 'run-input', size: 60, placeholder, value: params.get('user') ?? '' });
   const form = h('form', { class: 'bar', onsubmit: (e) => {
     e.preventDefault();
     const found = parseRunInput(input.value.trim());
@@ -168,9 +183,11 @@ async function runPage() {
   if (!params.get('user')) return;
   const d = await getJson(`/api/runs?user=${encodeURIComponent(params.get('user'))}`);
   add(app, d.runs.length ? h('table', { id: 'user-runs' }, h('tbody', {}, d.runs.map((r) => h('tr', {},
-    h('td', {}, h('a', { href: `/runs?workflowId=${encodeURIComponent(r.workflowId)}&runId=${encodeURIComponent(r.runId)}` }, r.flow)),
+    h('td', {}, h('a', { href: runHref(r) }, r.flow)),
     h('td', {}, r.status.toLowerCase()), h('td', {}, when(r.started)))))) : h('p', { class: 'muted' }, `no runs for ${d.user}`));
 }
+
+const outcome = (e) => `${e.outcome}${e.branch ? `: ${e.branch}` : ''}${e.message ? ` — ${e.message}` : ''}`;
 
 async function showRun(workflowId, runId) {
   const d = await getJson(`/api/run?${new URLSearchParams(runId ? { workflowId, runId } : { workflowId })}`);
@@ -198,13 +215,14 @@ async function showRun(workflowId, runId) {
     if (onPath.has(edge.dataset.from) && onPath.has(edge.dataset.to) && branchOk) edge.classList.add('taken');
   }
   // A step by its own id, else by what the box says (steps without an id are named by position only).
-  const title = (step) => (step.startsWith('#') ? holder.querySelector(`g.node[data-step="${CSS.escape(step)}"] text.head`)?.textContent ?? step : step);
+  const head = (step) => holder.querySelector(`g.node[data-step="${CSS.escape(step)}"] text.head`)?.textContent ?? step;
+  const title = (step) => (step.startsWith('#') ? head(step) : step);
   add(app, 
     h('h2', {}, `${d.name} · `, h('code', {}, d.user ?? d.workflowId), ` · ${d.status ? d.status.toLowerCase() : 'closed (gone from Temporal)'}`),
-    h('div', { class: 'muted' }, `version ${d.version}`, d.link ? h('span', {}, ' · ', h('a', { href: d.link, target: '_blank', rel: 'noopener' }, 'open in Temporal Web')) : null),
+    h('div', { class: 'muted' }, `version ${d.version}`, d.link ? h('span', {}, ' · ', external(d.link, 'open in Temporal Web')) : null),
     h('div', { class: 'layout' }, holder, h('aside', { class: 'panel' }, h('h2', {}, 'Path'),
       h('table', { id: 'run-path' }, h('tbody', {}, d.events.map((e) => h('tr', {}, h('td', {}, h('code', {}, new Date(e.at).toLocaleTimeString())),
-        h('td', {}, e.step ? title(e.step) : 'flow'), h('td', {}, `${e.outcome}${e.branch ? `: ${e.branch}` : ''}${e.message ? ` — ${e.message}` : ''}`))))),
+        h('td', {}, e.step ? title(e.step) : 'flow'), h('td', {}, outcome(e)))))),
       d.at ? h('p', {}, 'here now: ', h('strong', {}, title(d.at))) : null)));
 }
 

@@ -61,7 +61,8 @@ export function layoutFlow(flow: FlowIR, options: { numbers?: boolean; graph?: F
   dagre.layout(g);
   const nodes = graph.nodes.map((node): PlacedNode => {
     const placed = g.node(node.id);
-    return { ...node, x: placed.x - placed.width / 2, y: placed.y - placed.height / 2, width: placed.width, height: placed.height, stats: stats.get(node.id)! };
+    const { x, y, width, height } = placed; // dagre gives centres
+    return { ...node, x: x - width / 2, y: y - height / 2, width, height, stats: stats.get(node.id)! };
   });
   const edges = graph.edges.map((edge, i): PlacedEdge => {
     const placed = g.edge(edge.from, edge.to, `e${i}`);

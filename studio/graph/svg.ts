@@ -5,6 +5,12 @@ export type NodeValues = Record<string, Record<string, number>>;
 
 const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
+/** One SVG element; numbers are rounded to a tenth, text is escaped. */
+const el = (tag: string, attrs: Record<string, string | number | undefined>, body?: string): string => {
+  const list = Object.entries(attrs).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}="${typeof v === 'number' ? v.toFixed(1) : esc(v!)}"`);
+  return body === undefined ? `<${tag} ${list.join(' ')}/>` : `<${tag} ${list.join(' ')}>${body}</${tag}>`;
+};
+
 // Colours by shape; marks from --compare override the border.
 const FILL: Record<PlacedNode['shape'], string> = { start: '#eef4ff', action: '#ffffff', wait: '#fff8e6', decision: '#f3efff', end: '#f2f2f2' };
 const MARK: Record<NonNullable<PlacedNode['mark']>, { stroke: string; fill: string; word: string }> = {
@@ -33,7 +39,8 @@ export function renderSvg(picture: Picture, values: NodeValues = {}): string {
   const out = [
     `<svg xmlns="http://www.w3.org/2000/svg" class="fl" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`,
     `<style>${STYLE}</style>`,
-    '<defs><marker id="fl-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="8" markerHeight="8" markerUnits="userSpaceOnUse" orient="auto-start-reverse">',
+    '<defs><marker id="fl-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="8" markerHeight="8"',
+    ' markerUnits="userSpaceOnUse" orient="auto-start-reverse">',
     '<path d="M 0 0 L 10 5 L 0 10 z" fill="#6e7781"/></marker></defs>',
     `<text class="title" x="16" y="20">${esc(picture.title)}</text>`,
     `<g transform="translate(0 ${top})">`,
@@ -45,8 +52,9 @@ export function renderSvg(picture: Picture, values: NodeValues = {}): string {
     out.push(`<path class="edge" d="${d}" marker-end="url(#fl-arrow)"/>`);
     if (edge.label && edge.labelAt) {
       const w = edge.label.length * CHAR_WIDTH + 8;
-      out.push(`<rect x="${(edge.labelAt.x - w / 2).toFixed(1)}" y="${(edge.labelAt.y - 9).toFixed(1)}" width="${w.toFixed(1)}" height="16" fill="#ffffff" opacity="0.9"/>`);
-      out.push(`<text class="edge-label" x="${edge.labelAt.x.toFixed(1)}" y="${(edge.labelAt.y + 4).toFixed(1)}" text-anchor="middle">${esc(edge.label)}</text>`);
+      const { x, y } = edge.labelAt;
+      out.push(el('rect', { x: x - w / 2, y: y - 9, width: w, height: 16, fill: '#ffffff', opacity: '0.9' }));
+      out.push(el('text', { class: 'edge-label', x, y: y + 4, 'text-anchor': 'middle' }, esc(edge.label)));
     }
     out.push('</g>');
   });
@@ -61,24 +69,26 @@ function renderNode(node: PlacedNode, values: Record<string, number>): string {
   const attrs = [`class="node node-${node.role}${node.mark ? ` mark-${node.mark}` : ''}"`, `data-node="${node.id}"`, `data-role="${node.role}"`];
   if (node.step !== undefined) attrs.push(`data-step="${esc(node.step)}"`);
   const out = [`<g ${attrs.join(' ')}>`];
-  const style = mark ? ` style="stroke:${mark.stroke};stroke-width:2.2${node.mark === 'removed' ? ';stroke-dasharray:5 3' : ''}"` : '';
-  out.push(`<rect x="${node.x.toFixed(1)}" y="${node.y.toFixed(1)}" width="${node.width.toFixed(1)}" height="${node.height.toFixed(1)}" rx="${rx}" fill="${mark?.fill ?? FILL[node.shape]}"${style}/>`);
+  const style = mark ? `stroke:${mark.stroke};stroke-width:2.2${node.mark === 'removed' ? ';stroke-dasharray:5 3' : ''}` : undefined;
+  const { x: left, y: top, width, height } = node;
+  out.push(el('rect', { x: left, y: top, width, height, rx: String(rx), fill: mark?.fill ?? FILL[node.shape], style }));
   let y = node.y + 10 + 12;
   const x = node.x + 14;
   node.lines.forEach((line, i) => {
-    out.push(`<text class="${i === 0 ? 'head' : 'line'}" x="${x.toFixed(1)}" y="${y.toFixed(1)}">${esc(line)}</text>`);
+    out.push(el('text', { class: i === 0 ? 'head' : 'line', x, y }, esc(line)));
     y += LINE_HEIGHT;
   });
   if (node.stats.length) y += 6;
   for (const row of node.stats) {
     const spans = row.map((s) => {
       const value = values[s.key];
-      return `<tspan data-stat="${esc(s.key)}" data-label="${esc(s.label)}"${value !== undefined ? ` data-value="${value}"` : ''}>${esc(s.label)} ${value ?? '–'}</tspan>`;
+      const attrs = { 'data-stat': s.key, 'data-label': s.label, 'data-value': value !== undefined ? String(value) : undefined };
+      return el('tspan', attrs, `${esc(s.label)} ${value ?? '–'}`);
     });
-    out.push(`<text class="num" x="${x.toFixed(1)}" y="${y.toFixed(1)}">${spans.join('<tspan> · </tspan>')}</text>`);
+    out.push(el('text', { class: 'num', x, y }, spans.join('<tspan> · </tspan>')));
     y += LINE_HEIGHT;
   }
-  if (mark) out.push(`<text class="mark" x="${(node.x + node.width - 6).toFixed(1)}" y="${(node.y - 4).toFixed(1)}" text-anchor="end" style="fill:${mark.stroke}">${mark.word}</text>`);
+  if (mark) out.push(el('text', { class: 'mark', x: left + width - 6, y: top - 4, 'text-anchor': 'end', style: `fill:${mark.stroke}` }, mark.word));
   out.push('</g>');
   return out.join('');
 }

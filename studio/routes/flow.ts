@@ -20,7 +20,8 @@ export const flowRoutes: FastifyPluginAsync<StudioDeps> = async (app, deps) => {
     if (!found) return missing(reply, req.params.id, req.query.version);
     const picture = layoutFlow(found.ir, { numbers: true });
     const nodes = picture.nodes.map((n) => ({ id: n.id, step: n.step, role: n.role, x: n.x, y: n.y, width: n.width, height: n.height }));
-    return { flow: found.ir.flow, name: found.ir.name, version: found.ir.version, source: found.ir.source, versions: found.versions, nodes, svg: renderSvg(picture) };
+    const { flow, name, version, source } = found.ir;
+    return { flow, name, version, source, versions: found.versions, nodes, svg: renderSvg(picture) };
   });
 
   app.get<FlowParams>('/api/flows/:id/numbers', async (req, reply) => {

@@ -48,7 +48,13 @@ export const runRoutes: FastifyPluginAsync<StudioDeps> = async (app, deps) => {
       status,
       at,
       link: resolvedRun ? temporalWebLink(deps.temporalWeb, deps.namespace, workflowId, resolvedRun) : null,
-      events: events.map((e) => ({ step: e.step === LOG_FLOW_STEP ? null : e.step, outcome: e.outcome, branch: e.branch ?? null, message: e.message ?? null, at: new Date(e.at).toISOString() })),
+      events: events.map((e) => ({
+        step: e.step === LOG_FLOW_STEP ? null : e.step,
+        outcome: e.outcome,
+        branch: e.branch ?? null,
+        message: e.message ?? null,
+        at: new Date(e.at).toISOString(),
+      })),
       svg: renderSvg(layoutFlow(found.ir)),
     };
   });

@@ -38,7 +38,12 @@ export const stepRoutes: FastifyPluginAsync<StudioDeps> = async (app, deps) => {
       compiled: current ? null : stringify(step),
       total,
       now,
-      failures: failures.map((f) => ({ user: f.userId, at: new Date(f.at).toISOString(), message: f.message ?? '', link: link(f.workflowId, f.runId) })),
+      failures: failures.map((f) => ({
+        user: f.userId,
+        at: new Date(f.at).toISOString(),
+        message: f.message ?? '',
+        link: link(f.workflowId, f.runId),
+      })),
     };
   });
 };

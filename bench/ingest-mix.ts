@@ -1,0 +1,210 @@
+/**
+ * Ingest on a realistic mix, with the ceiling measured in the same run on the same server.
+ *
+ * One dev server, the workers, and for each profile store (the embedded file store, PostgreSQL)
+ * the ingest API over HTTP. 10,000 users, seeded first, send batches of 5 events:
+ * - `idle`: every event matches no flow (screen views, sessions, custom events nothing listens to),
+ *   user attributes as already stored — the common case;
+ * - `mix`: 10% of events start a run (`order_placed`, reentry always) or signal one (`order_shipped`);
+ * - `starts`: each batch starts one run, to compare ingest's starts/s with the ceiling.
+ * The ceiling is a plain Temporal client starting the same workflow with the same input, on the
+ * same server with the same workers, at 8 and 32 in flight: the best starts/s is the ceiling.
+ * Each mix runs at rising batch rates until requests fail or the rate cannot be kept.
+ * Usage: npm run bench:ingest-mix [-- --seconds 5 --rates 50,100,200,400,800 --stores file,postgres --server sqlite]
+ */
+import { mkdtempSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { Client } from '@temporalio/client';
+import { loadConfig } from '../dsl/config.ts';
+import { manualEvent } from '../dsl/event.ts';
+import type { FlowIR } from '../dsl/ir.ts';
+import { checkFlow } from '../dsl/validate.ts';
+import { routesFor } from '../destinations/routes.ts';
+import { ingestConnection } from '../ingest/connection.ts';
+import { buildIngest } from '../ingest/server.ts';
+import { FileProfileStore } from '../profiles/file-store.ts';
+import { PostgresProfileStore } from '../profiles/postgres-store.ts';
+import type { ProfileStore } from '../profiles/store.ts';
+import { startPostgres } from '../test/helpers/postgres.ts';
+import { destinationClients } from '../worker/destination-clients.ts';
+import { installRuntime } from '../worker/runtime.ts';
+import { startWorkers } from '../worker/start.ts';
+import { devServerEnvironment } from '../dev/test-environments.ts';
+import type { FlowRunInput } from '../workflows/input.ts';
+import { FLOW_TASK_QUEUE } from '../workflows/task-queues.ts';
+
+const { values } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '5' },
+    rates: { type: 'string', default: '50,100,200,400,800' },
+    stores: { type: 'string', default: 'file,postgres' },
+    mixes: { type: 'string', default: 'idle,mix,starts' },
+    server: { type: 'string', default: 'sqlite' },
+    users: { type: 'string', default: '10000' },
+  },
+});
+const seconds = Number(values.seconds);
+const rates = values.rates!.split(',').map(Number);
+const USERS = Number(values.users);
+const EVENTS_PER_BATCH = 5;
+
+installRuntime('ERROR');
+const config = loadConfig('flows.config.yaml').config;
+const compile = (text: string): FlowIR => {
+  const { ir, diagnostics } = checkFlow('bench.yaml', text, config);
+  if (!ir) throw new Error(JSON.stringify(diagnostics));
+  return ir;
+};
+// A run per order that waits for its shipment: what the mix starts and signals.
+const ORDER = compile(`flow: bench-order
+trigger: { event: order_placed }
+entry: { reentry: always }
+steps:
+  - wait_for:
+      event: order_shipped
+      timeout: 30m
+      then:
+        - set_var: { shipped: true }
+`);
+const flows = [ORDER];
+
+const serverArgs = values.server === 'sqlite' ? ['--db-filename', join(mkdtempSync(join(tmpdir(), 'bench-mix-temporal-')), 'temporal.sqlite')] : [];
+const env = await devServerEnvironment(serverArgs);
+const clients = await destinationClients(config, { mode: 'fake' });
+const connection = ingestConnection({ address: env.address, namespace: 'default' });
+const client = new Client({ connection });
+const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? NaN;
+
+let seq = 0;
+const attributes = (u: number) => ({ tier: ['member', 'silver', 'gold'][u % 3], city: 'Oslo', app_version: '5.2' });
+const idleEvents = (i: number) => [
+  { event_type: 'screen_view', data: { screen_name: `screen-${i % 7}` } },
+  { event_type: 'custom_event', data: { event_name: 'item_viewed', custom_event_type: 'navigation', custom_attributes: { sku: `sku-${i % 50}` } } },
+  { event_type: 'session_start', data: { session_uuid: `s-${i}` } },
+  { event_type: 'custom_event', data: { event_name: 'search', custom_event_type: 'search', custom_attributes: { q: 'shoes' } } },
+  { event_type: 'screen_view', data: { screen_name: 'cart' } },
+];
+/** One batch of the given mix for a random user; the batch ids are unique per run. */
+function batch(mix: string): string {
+  const i = ++seq;
+  const u = Math.floor(Math.random() * USERS);
+  const events: Array<Record<string, unknown>> = idleEvents(i);
+  const routed = (name: string) => ({ event_type: 'custom_event', data: { event_name: name, source_message_id: `m-${i}` } });
+  if (mix === 'starts') events[0] = routed('order_placed');
+  // 10% of events: half of the batches carry one routed event (0.5 of 5 per batch on average).
+  if (mix === 'mix' && i % 2 === 0) events[0] = routed(i % 4 === 0 ? 'order_placed' : 'order_shipped');
+  return JSON.stringify({ environment: 'production', source_request_id: `bench-${process.pid}-${i}`, user_identities: { customerid: `user-${u}` }, user_attributes: attributes(u), events });
+}
+
+/** A plain client's starts/s of the same workflow and input as ingest starts, at `inFlight` concurrent starts. */
+async function ceiling(inFlight: number): Promise<{ perSecond: number; p50: number }> {
+  const latencies: number[] = [];
+  const until = performance.now() + seconds * 1000;
+  let n = 0;
+  const lane = async () => {
+    while (performance.now() < until) {
+      const i = ++n;
+      const user = `ceiling-${i % USERS}`;
+      const input: FlowRunInput = { flow: ORDER, userId: user, event: manualEvent({ name: 'order_placed' }, `c-${process.pid}-${inFlight}-${i}`, Date.now()), destinations: routesFor(config), timezone: config.timezone };
+      const t = performance.now();
+      await client.workflow.start('flowRun', { taskQueue: FLOW_TASK_QUEUE, workflowId: `flow/bench-order/${user}/c-${inFlight}-${i}`, args: [input] });
+      latencies.push(performance.now() - t);
+    }
+  };
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: inFlight }, lane));
+  return { perSecond: latencies.length / ((performance.now() - t0) / 1000), p50: pct(latencies, 50) };
+}
+
+async function openStore(kind: string): Promise<{ store: ProfileStore; close(): Promise<void> }> {
+  if (kind === 'file') return { store: new FileProfileStore(mkdtempSync(join(tmpdir(), 'bench-mix-profiles-'))), close: async () => undefined };
+  const postgres = startPostgres(15_700 + (process.pid % 200));
+  const store = await PostgresProfileStore.open(postgres.url);
+  return { store, close: async () => (await store.close(), postgres.stop()) };
+}
+
+/** The users' profiles as their batches will find them, so the mix measures the steady state. */
+async function seed(store: ProfileStore): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    for (let u = next++; u < USERS; u = next++) {
+      await store.update(`user-${u}`, (p) => {
+        p.identities.customer_id = `user-${u}`;
+        Object.assign(p.attributes, attributes(u));
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: 16 }, lane));
+}
+
+const out: string[] = [];
+const print = (line: string) => {
+  out.push(line);
+  console.log(line);
+};
+try {
+  const workersForCeiling = await startWorkers({ connection: env.nativeConnection, namespace: 'default', config, profiles: new FileProfileStore(mkdtempSync(join(tmpdir(), 'bench-mix-c-'))), destinations: clients.clients });
+  const ceilings = [await ceiling(8), await ceiling(32)];
+  await workersForCeiling.shutdown();
+  const best = Math.max(...ceilings.map((c) => c.perSecond));
+  print(`ingest on a realistic mix, ${new Date().toISOString()}, dev server (${values.server}), ${seconds}s per rate, ${USERS} users, ${EVENTS_PER_BATCH} events per batch`);
+  print(`ceiling (plain client, same server, workers running): ${ceilings.map((c, i) => `${[8, 32][i]} in flight ${c.perSecond.toFixed(0)} starts/s (p50 ${c.p50.toFixed(1)} ms)`).join('; ')}`);
+  print('');
+  print('| store | mix | offered batches/s | accepted batches/s | events/s | p50 ms | p99 ms | starts/s | × ceiling | signals/s | errors |');
+  print('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const kind of values.stores!.split(',')) {
+    const { store, close } = await openStore(kind);
+    const seeded = performance.now();
+    await seed(store);
+    console.error(`seeded ${USERS} profiles in the ${kind} store in ${((performance.now() - seeded) / 1000).toFixed(1)} s`);
+    const workers = await startWorkers({ connection: env.nativeConnection, namespace: 'default', config, profiles: store, destinations: clients.clients });
+    const { app, stats } = buildIngest({ client, profiles: store, config, flows: () => flows, key: 'k', secret: 's' });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/v2/events`;
+    const auth = `Basic ${Buffer.from('k:s').toString('base64')}`;
+    for (const mix of values.mixes!.split(',')) {
+      for (const rate of rates) {
+        const latencies: number[] = [];
+        let errors = 0;
+        const before = { started: stats.started, signalled: stats.signalled };
+        const t0 = performance.now();
+        const inflight: Promise<void>[] = [];
+        for (let i = 0; i < rate * seconds; i++) {
+          const wait = t0 + (i / rate) * 1000 - performance.now();
+          if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+          const sent = performance.now();
+          inflight.push(
+            fetch(url, { method: 'POST', headers: { authorization: auth, 'content-type': 'application/json' }, body: batch(mix) }).then(
+              async (r) => {
+                await r.arrayBuffer();
+                if (r.status === 202) latencies.push(performance.now() - sent);
+                else errors++;
+              },
+              () => void errors++,
+            ),
+          );
+        }
+        await Promise.all(inflight);
+        const elapsed = (performance.now() - t0) / 1000;
+        const accepted = latencies.length / elapsed;
+        const starts = (stats.started - before.started) / elapsed;
+        print(
+          `| ${kind} | ${mix} | ${rate} | ${accepted.toFixed(0)} | ${(accepted * EVENTS_PER_BATCH).toFixed(0)} | ${pct(latencies, 50).toFixed(1)} | ${pct(latencies, 99).toFixed(1)} | ` +
+            `${starts.toFixed(0)} | ${(starts / best).toFixed(2)} | ${((stats.signalled - before.signalled) / elapsed).toFixed(0)} | ${errors} |`,
+        );
+        if (errors > 0 || elapsed > seconds * 1.5) break; // saturated: the offered rate could not be kept
+      }
+    }
+    await app.close();
+    await workers.shutdown();
+    await close();
+  }
+} finally {
+  await clients.close();
+  await connection.close();
+  await env.teardown();
+}
