@@ -68,7 +68,7 @@ steps:
       event: order_shipped
       timeout: 30m
       then:
-        - set_var: { shipped: true }
+        - send_event: { destination: mparticle, event: order_shipped_seen }
 `);
 const flows = [ORDER];
 

@@ -11,6 +11,7 @@ const benches: Array<[string, string[], string[]]> = [
   ['bench/rate-limit.ts', [], ['--seconds', '5', '--rate', '6000/min']],
   ['bench/ingest.ts', [], ['--seconds', '3', '--rates', '25,100,200']],
   ['bench/waiting-runs.ts', [], ['--counts', '200,1000', '--wait', '20']],
+  ['bench/step-log.ts', [], ['--runs', '10000']],
 ];
 let failed = 0;
 for (const [script, full, short] of benches) {

@@ -28,9 +28,12 @@ export async function writeDurably(file: string, text: string): Promise<void> {
   await syncFolder(dirname(file));
 }
 
-/** Appends text and syncs it; a new file's folder is synced too. Appends from several processes do not interleave. */
-export async function appendDurably(file: string, text: string): Promise<void> {
-  await makeFolders(dirname(file));
+/**
+ * Appends text and syncs it; a new file's folder is synced too. Appends from several processes do
+ * not interleave. `folderExists`: the caller made sure of the folder (saves a call per append).
+ */
+export async function appendDurably(file: string, text: string, options: { folderExists?: boolean } = {}): Promise<void> {
+  if (!options.folderExists) await makeFolders(dirname(file));
   const handle = await open(file, 'a');
   let created: boolean;
   try {

@@ -65,7 +65,9 @@ export class FileStepLog implements StepLog {
     const groups = new Map<string, StepEvent[]>();
     for (const e of events) {
       const file = this.dayFile(e.flowId, dayOf(e.at));
-      groups.set(file, [...(groups.get(file) ?? []), e]);
+      const group = groups.get(file);
+      if (group) group.push(e);
+      else groups.set(file, [e]);
     }
     await Promise.all([...groups].map(([file, batch]) => this.commit(file, batch)));
   }
@@ -126,14 +128,14 @@ export class FileStepLog implements StepLog {
   async recordVersion(ir: FlowIR, at: number): Promise<void> {
     const key = `${ir.flow}\t${ir.version}`;
     if (this.knownVersions.has(key)) return;
-    const file = join(this.dir, 'versions', ir.flow, `${encodeURIComponent(ir.version)}.json`);
+    const file = join(this.dir, 'versions', safeFlow(ir.flow), `${encodeURIComponent(ir.version)}.json`);
     const exists = await stat(file).then(() => true, () => false);
     if (!exists) await writeDurably(file, JSON.stringify({ version: ir.version, firstSeen: at, ir }));
     this.knownVersions.add(key);
   }
 
   async versions(flowId: string): Promise<Array<{ version: string; firstSeen: number; ir: FlowIR }>> {
-    const folder = join(this.dir, 'versions', flowId);
+    const folder = join(this.dir, 'versions', safeFlow(flowId));
     const found: Array<{ version: string; firstSeen: number; ir: FlowIR }> = [];
     for (const name of await readdir(folder).catch(() => [] as string[])) {
       if (!name.endsWith('.json')) continue;
@@ -189,12 +191,12 @@ export class FileStepLog implements StepLog {
   }
 
   private async dayNames(flowId: string): Promise<string[]> {
-    const names = await readdir(join(this.dir, 'flows', flowId)).catch(() => [] as string[]);
+    const names = await readdir(join(this.dir, 'flows', safeFlow(flowId))).catch(() => [] as string[]);
     return names.flatMap((n) => DAY_FILE.exec(n)?.[1] ?? []).sort();
   }
 
   private dayFile(flowId: string, day: string): string {
-    return join(this.dir, 'flows', flowId, `${day}.log`);
+    return join(this.dir, 'flows', safeFlow(flowId), `${day}.log`);
   }
 
   /**
@@ -280,6 +282,12 @@ function fold(day: Day, e: StepEvent): void {
   day.latest.set(latestKey, list);
   day.runs.add(runHash(e.workflowId));
   day.ids?.add(e.id);
+}
+
+/** Flow ids name folders: only the ids the flow schema allows (no separators, no `..`). */
+function safeFlow(flowId: string): string {
+  if (!/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(flowId)) throw new Error(`step log: '${flowId}' is not a flow id (letters, digits, - and _)`);
+  return flowId;
 }
 
 /** One key order for every line, whoever built the event: `latest()` finds a step and outcome by their text. */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { access, readdir, readFile, rm, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { appendDurably, syncFolder } from './durable-file.ts';
+import { appendDurably, makeFolders, syncFolder } from './durable-file.ts';
 
 /** Keys are spread over this many files per day, so a lookup reads a small share of a day's keys. */
 const BUCKETS = 256;
@@ -20,6 +20,13 @@ const line = (key: string): string => `\n${JSON.stringify(key)}\n`;
  * `<key>.json` directly in the folder are the earlier one-file-per-key layout, still honoured.
  */
 export class SeenLog {
+  /** Earlier days' folders, listed at most once a minute: only today's folder gains keys (see days). */
+  private earlier?: { at: number; days: string[] };
+  /** Whether the folder holds earlier-layout files at all: none are written any more, so once none, never. */
+  private legacy?: Promise<boolean>;
+  /** Day folders this process made sure exist. */
+  private readonly made = new Set<string>();
+
   constructor(
     private readonly dir: string,
     private readonly now: () => number,
@@ -33,6 +40,7 @@ export class SeenLog {
       const text = await readFile(join(this.dir, day, bucket), 'utf8').catch(ifMissing(''));
       if (text.includes(wanted)) return true;
     }
+    if (!(await (this.legacy ??= this.hasLegacyFiles()))) return false;
     return access(join(this.dir, this.legacyName(key))).then(
       () => true,
       ifMissing(false),
@@ -43,7 +51,11 @@ export class SeenLog {
     const day = join(this.dir, dayOf(this.now()));
     const byBucket = new Map<string, string[]>();
     for (const key of new Set(keys)) byBucket.set(bucketOf(key), [...(byBucket.get(bucketOf(key)) ?? []), line(key)]);
-    await Promise.all([...byBucket].map(([bucket, lines]) => appendDurably(join(day, `${bucket}.log`), lines.join(''))));
+    if (!this.made.has(day)) {
+      await makeFolders(day);
+      this.made.add(day);
+    }
+    await Promise.all([...byBucket].map(([bucket, lines]) => appendDurably(join(day, `${bucket}.log`), lines.join(''), { folderExists: true })));
   }
 
   /** Deletes the days wholly before `before` (and earlier-layout files older than it); returns the keys removed. */
@@ -65,11 +77,23 @@ export class SeenLog {
       if (info && info.mtimeMs < before) removed += await unlink(file).then(() => 1, ifMissing(0));
     }
     if (removed > 0) await syncFolder(this.dir);
+    this.earlier = undefined;
+    this.made.clear();
     return removed;
   }
 
+  /** The day folders to look in, oldest first: today's always (another process may have just made it), the earlier ones as listed. */
   private async days(): Promise<string[]> {
-    return (await readdir(this.dir).catch(ifMissing([] as string[]))).filter((d) => DAY_FOLDER.test(d)).sort();
+    const today = dayOf(this.now());
+    if (!this.earlier || this.earlier.at < this.now() - 60_000 || this.earlier.days.some((d) => d >= today)) {
+      const all = (await readdir(this.dir).catch(ifMissing([] as string[]))).filter((d) => DAY_FOLDER.test(d)).sort();
+      this.earlier = { at: this.now(), days: all.filter((d) => d < today) };
+    }
+    return [...this.earlier.days, today];
+  }
+
+  private async hasLegacyFiles(): Promise<boolean> {
+    return (await readdir(this.dir).catch(ifMissing([] as string[]))).some((name) => name.endsWith('.json'));
   }
 }
 

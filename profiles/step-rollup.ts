@@ -71,5 +71,5 @@ export const byTime = (events: StepEvent[]): StepEvent[] => events.map((e, i) =>
 /** The flow id in a workflow id (`flow/<flow>/<user>…`), or undefined for a workflow Flowline did not start. */
 export const flowOfWorkflow = (workflowId: string): string | undefined => {
   const [prefix, flow] = workflowId.split('/');
-  return prefix === 'flow' && flow ? flow : undefined;
+  return prefix === 'flow' && flow && /^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(flow) ? flow : undefined;
 };

@@ -16,7 +16,7 @@ afterAll(async () => {
   for (const child of children) if (child.exitCode === null) await stop(child);
 });
 
-const STACK_ARGS = ['start', '--port', String(PORT), '--ui-port', '18233', '--ingest-port', '18080', '--fakes-port', '18100', '--data', data];
+const STACK_ARGS = ['start', '--port', String(PORT), '--ui-port', '18233', '--ingest-port', '18080', '--fakes-port', '18100', '--studio-port', '18090', '--data', data];
 
 /**
  * `flows start` on spare ports and a scratch data folder, directly or through `npm start` itself
@@ -57,6 +57,8 @@ it('npm start brings up the stack, says where each piece is, runs flows, and sur
   const first = await startStack();
   expect(first.output()).toContain(`Temporal server  127.0.0.1:${PORT}`);
   expect(first.output()).toContain('Temporal Web     http://localhost:18233');
+  expect(first.output()).toMatch(/Flow Studio      http:\/\/127\.0\.0\.1:18090/);
+  expect(first.output()).toContain('Flowline runs    http://localhost:18233/namespaces/default/workflows?query=WorkflowType%3D%22flowRun%22');
   expect(first.output()).toContain('!! FAKE DESTINATIONS: 8 destinations talk to local fakes instead of real services');
   expect(first.output()).toMatch(/sailthru +no SAILTHRU_API_KEY, SAILTHRU_API_SECRET +→ http:\/\/127\.0\.0\.1:\d+\/__fake\/calls/);
 

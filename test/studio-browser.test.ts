@@ -9,13 +9,18 @@ import type { StepLog } from '../profiles/step-log.ts';
 import { StudioProject } from '../studio/project.ts';
 import { buildStudio, listenStudio } from '../studio/server.ts';
 import { eventSignal } from '../workflows/messages.ts';
+import { temporalWebLink } from '../studio/visibility.ts';
+import { temporalCli } from '../dev/tools.ts';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { createServer } from 'node:net';
 import { launchChromium, watchedPage } from './helpers/browser.ts';
 import { scratchRepo } from './helpers/scratch-repo.ts';
 import { compile, harness, type Harness } from './helpers/temporal.ts';
 
 // Known traffic on the real stack: 12 runs of the current version; 2 of their sends fail; 3 get
 // the event, 4 time out, 5 are still waiting. One run of an older version with another picture.
-const TIMEOUT_S = 30;
+// Long enough that the 5 waiting runs still wait through every check below on a busy machine.
+const TIMEOUT_S = 40;
 const flowText = (extra = '') => `flow: studio-demo
 name: Studio demo
 trigger: { event: sign_up }
@@ -238,4 +243,25 @@ describe('Flow Studio in a real browser, on a real Temporal server with real run
     expect((await guarded.inject({ url: '/', headers: { authorization: 'Bearer wrong' } })).statusCode).toBe(401);
     await guarded.close();
   });
+
+  it('links runs the way Temporal Web routes them: the link opens the run in a real Temporal Web', async () => {
+    // The harness's server has no Web UI: a dev server with one, and a run with a Flowline-shaped id (slashes).
+    const uiPort = await new Promise<number>((done) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as { port: number };
+        probe.close(() => done(port));
+      });
+    });
+    const web = await TestWorkflowEnvironment.createLocal({ server: { executable: { type: 'existing-path', path: temporalCli() }, ui: true, uiPort } });
+    try {
+      const run = await web.client.workflow.start('flowRun', { taskQueue: 'nobody-listens', workflowId: 'flow/studio-demo/u8', args: [] });
+      const { page, errors } = await watchedPage(browser);
+      await page.goto(temporalWebLink(`http://localhost:${uiPort}`, 'default', run.workflowId, run.firstExecutionRunId));
+      await poll(() => page.locator('body').innerText()).toContain(run.firstExecutionRunId);
+      expect(await page.locator('body').innerText()).toContain('flow/studio-demo/u8');
+      expect(errors.filter((e) => !/favicon|Failed to load resource/.test(e))).toEqual([]);
+    } finally {
+      await web.teardown();
+    }
+  }, 60_000);
 });

@@ -75,7 +75,7 @@ it('malformed flows, configs and event batches: each refused with its place, not
   const malformed = (user: string): string[] => [
     '{"environment": "production", ',
     JSON.stringify([{ environment: 'production' }]),
-    JSON.stringify({ user_identities: { customerid: user }, events: [event('point_add')] }),
+    JSON.stringify({ environment: 'staging', user_identities: { customerid: user }, events: [event('point_add')] }),
     JSON.stringify({ environment: 'production', user_identities: { customerid: user }, events: 'point_add' }),
     JSON.stringify({ environment: 'production', user_identities: { customerid: user }, events: [{ data: { event_name: 'point_add' } }] }),
     JSON.stringify({ environment: 'production', user_identities: { customerid: user }, events: [{ event_type: 'teleport', data: {} }] }),
