@@ -149,6 +149,7 @@ const print = (line: string) => {
 try {
   const workersForCeiling = await startWorkers({ connection: env.nativeConnection, namespace: 'default', config, profiles: new FileProfileStore(mkdtempSync(join(tmpdir(), 'bench-mix-c-'))), destinations: clients.clients });
   const ceilings = [await ceiling(8), await ceiling(32)];
+  await new Promise((r) => setTimeout(r, 3_000)); // the workers take the first tasks of those runs before they go
   await workersForCeiling.shutdown();
   const best = Math.max(...ceilings.map((c) => c.perSecond));
   print(`ingest on a realistic mix, ${new Date().toISOString()}, dev server (${values.server}), ${seconds}s per rate, ${USERS} users, ${EVENTS_PER_BATCH} events per batch`);
@@ -156,17 +157,23 @@ try {
   print('');
   print('| store | mix | offered batches/s | accepted batches/s | events/s | p50 ms | p99 ms | starts/s | × ceiling | signals/s | errors |');
   print('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  // Each store seeded once; then each mix on each store in turn, so every store's idle mix runs
+  // on a server that no start has loaded yet, and the queue drains between phases.
+  const stores = new Map<string, Awaited<ReturnType<typeof openStore>>>();
   for (const kind of values.stores!.split(',')) {
-    const { store, close } = await openStore(kind);
+    const opened = await openStore(kind);
     const seeded = performance.now();
-    await seed(store);
+    await seed(opened.store);
     console.error(`seeded ${USERS} profiles in the ${kind} store in ${((performance.now() - seeded) / 1000).toFixed(1)} s`);
-    const workers = await startWorkers({ connection: env.nativeConnection, namespace: 'default', config, profiles: store, destinations: clients.clients });
-    const { app, stats } = buildIngest({ client, profiles: store, config, flows: () => flows, key: 'k', secret: 's' });
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/v2/events`;
-    const auth = `Basic ${Buffer.from('k:s').toString('base64')}`;
-    for (const mix of values.mixes!.split(',')) {
+    stores.set(kind, opened);
+  }
+  for (const mix of values.mixes!.split(',')) {
+    for (const [kind, { store }] of stores) {
+      const workers = await startWorkers({ connection: env.nativeConnection, namespace: 'default', config, profiles: store, destinations: clients.clients });
+      const { app, stats } = buildIngest({ client, profiles: store, config, flows: () => flows, key: 'k', secret: 's' });
+      await app.listen({ port: 0, host: '127.0.0.1' });
+      const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/v2/events`;
+      const auth = `Basic ${Buffer.from('k:s').toString('base64')}`;
       for (const rate of rates) {
         const latencies: number[] = [];
         let errors = 0;
@@ -198,11 +205,12 @@ try {
         );
         if (errors > 0 || elapsed > seconds * 1.5) break; // saturated: the offered rate could not be kept
       }
+      await app.close();
+      await new Promise((r) => setTimeout(r, 10_000)); // the workers catch up with the runs started
+      await workers.shutdown();
     }
-    await app.close();
-    await workers.shutdown();
-    await close();
   }
+  for (const { close } of stores.values()) await close();
 } finally {
   await clients.close();
   await connection.close();

@@ -45,11 +45,13 @@ export async function updateProfile(
   batchKey: string,
   now: number,
   matters: (name: string) => boolean,
+  /** The profile as the caller already read it (without a lock), for the first attempt. */
+  stored?: Profile,
 ): Promise<{ profile: Profile; changes: FlowEvent[] }> {
   const tracked = Object.keys(batch.attributes).some(matters);
   const pending = tracked ? await profiles.pendingBatch(batchKey) : undefined;
   for (let attempt = 1; ; attempt++) {
-    const current = await profiles.get(user);
+    const current = attempt === 1 && stored ? stored : await profiles.get(user);
     const changes = pending?.changes ?? (tracked ? attributeChanges(current, batch, now, matters) : []);
     const next = structuredClone(current);
     applyBatch(next, batch);

@@ -75,12 +75,14 @@ export async function routeBatch(deps: RouteDeps, batch: NormalizedBatch): Promi
   if (!user) return { ...outcome, anonymous: true };
   outcome.user = user;
   const batchKey = `batch:${batch.batchId}`;
-  if (await deps.profiles.seen(batchKey)) return { ...outcome, duplicate: true };
+  // Both reads at once: one round trip to the store for the common case.
+  const [duplicate, stored] = await Promise.all([deps.profiles.seen(batchKey), deps.profiles.get(user)]);
+  if (duplicate) return { ...outcome, duplicate: true };
 
   const now = (deps.now ?? Date.now)();
   const flows = deps.flows();
   const matters = (name: string) => attributeChangeMatters(flows, name);
-  const { profile, changes } = await updateProfile(deps.profiles, user, batch, batchKey, now, matters);
+  const { profile, changes } = await updateProfile(deps.profiles, user, batch, batchKey, now, matters, stored);
   const events = [...batch.events, ...changes];
 
   const calls = new Map<FlowIR, Call[]>();

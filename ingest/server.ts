@@ -37,7 +37,8 @@ function serverLog(app: FastifyInstance, logger: boolean) {
  * The HTTP API compatible with mParticle's Events API: POST /v2/events (one batch),
  * POST /v2/bulkevents (up to 100), POST /v2/audiences (audience membership changes as
  * mParticle's audience outputs send them), GET /healthz, GET /readyz, GET /stats.
- * 202 only after Temporal accepted every start and signal the batch caused. Each route family
+ * 202 only after Temporal accepted every start and signal the batch caused; a bulk request
+ * handles its valid batches and names the invalid ones (counted, logged). Each route family
  * is a plugin with its schema (ingest/routes/); auth is a hook on the `/v2` scope, so it holds
  * for every spelling of a path that Fastify routes there.
  */
