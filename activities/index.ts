@@ -113,13 +113,15 @@ export function createActivities(deps: ActivityDeps): Activities {
     const context = Context.current();
     const steps = stepRecorder(deps.stepLog, input);
     const { attempt } = context.info;
-    await steps.record([...(input.stepEvents?.pending ?? []), ...(attempt > 1 ? steps.own('retried') : [])]);
+    // The run's pending events go in with the attempt's own outcome: one synced write per attempt.
+    const early = [...(input.stepEvents?.pending ?? []), ...(attempt > 1 ? steps.own('retried') : [])];
     try {
-      const output = await performOnce(input, context, await steps.sentBefore(attempt), () => steps.record(steps.own('sent')));
+      const output = await performOnce(input, context, await steps.sentBefore(attempt), () => steps.record([...early.splice(0), ...steps.own('sent')]));
+      await steps.record(early.splice(0)); // when the call was skipped
       return { ...output, ...(steps.unrecorded.length > 0 ? { unrecorded: steps.unrecorded } : {}) };
     } catch (error) {
       const final = (error instanceof ApplicationFailure && error.nonRetryable) || attempt >= (input.stepEvents?.attempts ?? Infinity);
-      if (final) await steps.record(steps.own('failed', (error as Error).message));
+      await steps.record([...early.splice(0), ...(final ? steps.own('failed', (error as Error).message) : [])]);
       throw error;
     }
   };

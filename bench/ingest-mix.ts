@@ -9,7 +9,8 @@
  * - `starts`: each batch starts one run, to compare ingest's starts/s with the ceiling.
  * The ceiling is a plain Temporal client starting the same workflow with the same input, on the
  * same server with the same workers, at 8 and 32 in flight: the best starts/s is the ceiling.
- * Each mix runs at rising batch rates until requests fail or the rate cannot be kept.
+ * Each mix runs at rising batch rates until requests fail or the rate cannot be kept. First, for
+ * each store, ingest alone takes the idle mix in process, with nothing else running.
  * Usage: npm run bench:ingest-mix [-- --seconds 5 --rates 50,100,200,400,800 --stores file,postgres --server sqlite]
  */
 import { mkdtempSync } from 'node:fs';
@@ -141,6 +142,34 @@ async function seed(store: ProfileStore): Promise<void> {
   await Promise.all(Array.from({ length: 16 }, lane));
 }
 
+/**
+ * Ingest alone on the idle mix: batches handed to the app in process (no HTTP, nothing for
+ * Temporal to do), 32 at a time: what ingest and the store can take when nothing else runs.
+ */
+async function alone(store: ProfileStore): Promise<string> {
+  const { app } = buildIngest({ client, profiles: store, config, flows: () => flows, key: 'k', secret: 's' });
+  const auth = `Basic ${Buffer.from('k:s').toString('base64')}`;
+  const n = 3_000;
+  const latencies: number[] = [];
+  let next = 0;
+  const cpu = process.cpuUsage();
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: 32 }, async () => {
+      while (next++ < n) {
+        const t = performance.now();
+        const r = await app.inject({ method: 'POST', url: '/v2/events', headers: { authorization: auth, 'content-type': 'application/json' }, payload: batch('idle') });
+        if (r.statusCode !== 202) throw new Error(`ingest answered ${r.statusCode}: ${r.body}`);
+        latencies.push(performance.now() - t);
+      }
+    }),
+  );
+  const elapsed = (performance.now() - t0) / 1000;
+  const used = process.cpuUsage(cpu);
+  await app.close();
+  return `${(n / elapsed).toFixed(0)} batches/s = ${((n * EVENTS_PER_BATCH) / elapsed).toFixed(0)} events/s, p50 ${pct(latencies, 50).toFixed(1)} ms, p99 ${pct(latencies, 99).toFixed(1)} ms, ${((used.user + used.system) / 1000 / n).toFixed(2)} ms CPU per batch`;
+}
+
 const out: string[] = [];
 const print = (line: string) => {
   out.push(line);
@@ -155,8 +184,11 @@ try {
   print(`ingest on a realistic mix, ${new Date().toISOString()}, dev server (${values.server}), ${seconds}s per rate, ${USERS} users, ${EVENTS_PER_BATCH} events per batch`);
   print(`ceiling (plain client, same server, workers running): ${ceilings.map((c, i) => `${[8, 32][i]} in flight ${c.perSecond.toFixed(0)} starts/s (p50 ${c.p50.toFixed(1)} ms)`).join('; ')}`);
   print('');
-  print('| store | mix | offered batches/s | accepted batches/s | events/s | p50 ms | p99 ms | starts/s | × ceiling | signals/s | errors |');
-  print('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  const header = () => {
+    print('');
+    print('| store | mix | offered batches/s | accepted batches/s | events/s | p50 ms | p99 ms | starts/s | × ceiling | signals/s | errors |');
+    print('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  };
   // Each store seeded once; then each mix on each store in turn, so every store's idle mix runs
   // on a server that no start has loaded yet, and the queue drains between phases.
   const stores = new Map<string, Awaited<ReturnType<typeof openStore>>>();
@@ -165,8 +197,10 @@ try {
     const seeded = performance.now();
     await seed(opened.store);
     console.error(`seeded ${USERS} profiles in the ${kind} store in ${((performance.now() - seeded) / 1000).toFixed(1)} s`);
+    print(`ingest alone, idle mix, ${kind} store (in process, 32 at a time, no HTTP): ${await alone(opened.store)}`);
     stores.set(kind, opened);
   }
+  header();
   for (const mix of values.mixes!.split(',')) {
     for (const [kind, { store }] of stores) {
       const workers = await startWorkers({ connection: env.nativeConnection, namespace: 'default', config, profiles: store, destinations: clients.clients });
