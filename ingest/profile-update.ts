@@ -19,7 +19,16 @@ export function attributeChanges(before: Profile, batch: NormalizedBatch, now: n
   const changes: FlowEvent[] = [];
   for (const [name, value] of Object.entries(batch.attributes)) {
     if (explicit.has(name) || !matters(name) || JSON.stringify(before.attributes[name]) === JSON.stringify(value)) continue;
-    changes.push({ id: `${batch.batchId}:attr:${name}`, name: 'user_attribute_change', type: 'user_attribute_change', timestamp: now, attributes: {}, attribute_name: name, new: value, old: before.attributes[name] });
+    changes.push({
+      id: `${batch.batchId}:attr:${name}`,
+      name: 'user_attribute_change',
+      type: 'user_attribute_change',
+      timestamp: now,
+      attributes: {},
+      attribute_name: name,
+      new: value,
+      old: before.attributes[name],
+    });
   }
   return changes;
 }

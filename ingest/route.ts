@@ -95,10 +95,18 @@ export async function routeBatch(deps: RouteDeps, batch: NormalizedBatch): Promi
     }
   }
   // after_exit starts a first attempt already made (the run may have ended since).
-  const remembered = [...calls].flatMap(([flow, list]) => (rememberedStart(flow) ? list.filter((c) => c.kind === 'start').map((c) => startKey(flow.flow, user, c.event)) : []));
+  const remembered = [...calls].flatMap(([flow, list]) =>
+    rememberedStart(flow) ? list.filter((c) => c.kind === 'start').map((c) => startKey(flow.flow, user, c.event)) : [],
+  );
   const made = new Set((await Promise.all(remembered.map(async (k) => ((await deps.profiles.seen(k)) ? k : undefined)))).filter(Boolean));
 
-  const startDeps = { client: deps.client, profiles: deps.profiles, config: deps.config, ...(deps.searchAttributes === false ? { searchAttributes: false } : {}), now: () => now };
+  const startDeps = {
+    client: deps.client,
+    profiles: deps.profiles,
+    config: deps.config,
+    ...(deps.searchAttributes === false ? { searchAttributes: false } : {}),
+    now: () => now,
+  };
   const newlyMade: string[] = [];
   const call = async (flow: FlowIR, c: Call): Promise<void> => {
     if (c.kind === 'signal') {

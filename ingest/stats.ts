@@ -18,7 +18,19 @@ export interface IngestStats {
   unavailable: number;
 }
 
-export const emptyStats = (): IngestStats => ({ batches: 0, events: 0, duplicateEvents: 0, refusedBatches: 0, ignoredEvents: 0, anonymousBatches: 0, duplicateBatches: 0, started: 0, signalled: 0, notStarted: {}, unavailable: 0 });
+export const emptyStats = (): IngestStats => ({
+  batches: 0,
+  events: 0,
+  duplicateEvents: 0,
+  refusedBatches: 0,
+  ignoredEvents: 0,
+  anonymousBatches: 0,
+  duplicateBatches: 0,
+  started: 0,
+  signalled: 0,
+  notStarted: {},
+  unavailable: 0,
+});
 
 export function count(stats: IngestStats, outcome: BatchOutcome, batch: NormalizedBatch): void {
   stats.batches++;

@@ -178,7 +178,8 @@ export class PostgresProfileStore implements ProfileStore {
         );
       }
       if (removed.length) {
-        await client.query('delete from flowline_running_runs where flow_id = $1 and user_id = $2 and workflow_id = any($3::text[])', [flowId, userId, [...removed]]);
+        const sql = 'delete from flowline_running_runs where flow_id = $1 and user_id = $2 and workflow_id = any($3::text[])';
+        await client.query(sql, [flowId, userId, [...removed]]);
       }
       const sql = 'select workflow_id from flowline_running_runs where flow_id = $1 and user_id = $2 order by workflow_id';
       return (await client.query<{ workflow_id: string }>(sql, [flowId, userId])).rows.map((r) => r.workflow_id);
