@@ -4,7 +4,8 @@ import { ingestConnection } from '../ingest/connection.ts';
 import { watchFlows } from '../ingest/flow-registry.ts';
 import { reportLine } from '../ingest/report.ts';
 import { buildIngest } from '../ingest/server.ts';
-import { openProfileStore } from '../profiles/open.ts';
+import { openProfileStore, openStepLog } from '../profiles/open.ts';
+import type { StepLog } from '../profiles/step-log.ts';
 import { seenRetention, startSweeper } from '../profiles/retention.ts';
 import type { ProfileStore } from '../profiles/store.ts';
 import { temporalSettings } from '../worker/connection.ts';
@@ -19,7 +20,7 @@ export interface RunningIngest {
 }
 
 /** Starts the ingest API on a Temporal connection; used by `flows ingest` and `flows start`. */
-export async function serveIngest(io: CliIo, options: { port: number; host: string; profiles: ProfileStore; config?: string; key: string; secret: string }): Promise<RunningIngest | undefined> {
+export async function serveIngest(io: CliIo, options: { port: number; host: string; profiles: ProfileStore; stepLog?: StepLog; config?: string; key: string; secret: string }): Promise<RunningIngest | undefined> {
   const project = loadProject(io, { ...(options.config ? { config: options.config } : {}) });
   if (!project) return undefined;
   let retentionMs: number;
@@ -42,6 +43,7 @@ export async function serveIngest(io: CliIo, options: { port: number; host: stri
   const { app } = buildIngest({
     client: new Client({ connection, namespace: settings.namespace, ...(converter ? { dataConverter: converter } : {}) }),
     profiles: options.profiles,
+    ...(options.stepLog ? { stepLog: options.stepLog } : {}),
     config: project.config,
     flows: flows.current,
     key: options.key,
@@ -84,7 +86,8 @@ export async function ingestCommand(args: string[], io: CliIo): Promise<number> 
     return EXIT.findings;
   }
   const profiles = await openProfileStore(dataDir(io, values.data));
-  const running = await serveIngest(io, { port, host: values.host ?? '127.0.0.1', profiles, key, secret, ...(values.config ? { config: values.config } : {}) });
+  const stepLog = await openStepLog(dataDir(io, values.data));
+  const running = await serveIngest(io, { port, host: values.host ?? '127.0.0.1', profiles, stepLog, key, secret, ...(values.config ? { config: values.config } : {}) });
   if (!running) return EXIT.findings;
   io.out(`ingest listening on ${running.url} (POST /v2/events, /v2/bulkevents, /v2/audiences; GET /healthz, /readyz, /stats)\n`);
   await new Promise<void>((resolve) => {

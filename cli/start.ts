@@ -79,7 +79,7 @@ export async function startCommand(args: string[], io: CliIo): Promise<number> {
     const key = process.env.FLOWLINE_INGEST_KEY || 'flowline-dev';
     const secret = process.env.FLOWLINE_INGEST_SECRET || 'flowline-dev';
     process.env.TEMPORAL_ADDRESS = server.address;
-    const ingest = await serveIngest(io, { port: ingestPort, host: '127.0.0.1', profiles, key, secret, ...(values.config ? { config: values.config } : {}) });
+    const ingest = await serveIngest(io, { port: ingestPort, host: '127.0.0.1', profiles, stepLog, key, secret, ...(values.config ? { config: values.config } : {}) });
     if (!ingest) {
       await workers.shutdown();
       await connection.close();

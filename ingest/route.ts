@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { FlowsConfig } from '../dsl/config.ts';
 import { matchesTrigger, type FlowEvent } from '../dsl/event.ts';
 import type { FlowIR } from '../dsl/ir.ts';
+import type { StepLog } from '../profiles/step-log.ts';
 import type { ProfileStore } from '../profiles/store.ts';
 import { resolveUser } from './identity.ts';
 import { attributeChangeMatters, listensTo } from './listens.ts';
@@ -19,6 +20,8 @@ export interface RouteDeps {
   identityPriority?: readonly string[];
   searchAttributes?: boolean;
   now?: () => number;
+  /** Where started runs' flow versions are remembered, so the studio can draw old versions. */
+  stepLog?: StepLog;
 }
 
 export interface BatchOutcome {
@@ -105,6 +108,7 @@ export async function routeBatch(deps: RouteDeps, batch: NormalizedBatch): Promi
     profiles: deps.profiles,
     config: deps.config,
     ...(deps.searchAttributes === false ? { searchAttributes: false } : {}),
+    ...(deps.stepLog ? { stepLog: deps.stepLog } : {}),
     now: () => now,
   };
   const newlyMade: string[] = [];
