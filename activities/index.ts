@@ -7,7 +7,8 @@ import { stepEventId } from '../profiles/step-rollup.ts';
 import type { Profile, ProfileStore } from '../profiles/store.ts';
 import { renderMap, renderTemplate, renderValue, type RenderScope } from './render.ts';
 import { renderUrl } from './render-url.ts';
-import { DEFAULT_WEBHOOK_DESTINATION, type Activities, type EffectInput, type EffectOutput, type EffectStep } from './types.ts';
+import { destinationOf } from '../dsl/destination-defaults.ts';
+import { type Activities, type EffectInput, type EffectOutput, type EffectStep } from './types.ts';
 
 export interface ActivityDeps {
   profiles: ProfileStore;
@@ -97,7 +98,7 @@ function asFailure(error: unknown, destination: string): unknown {
 /** One activity per effect; each renders its step, calls the destination, and records the result. */
 export function createActivities(deps: ActivityDeps): Activities {
   const destination = (step: EffectStep): DestinationClient => {
-    const name = step.kind === 'webhook' ? (step.destination ?? DEFAULT_WEBHOOK_DESTINATION) : step.destination;
+    const name = destinationOf(step);
     const client = deps.destinations.get(name);
     if (!client) {
       throw ApplicationFailure.create({
@@ -116,7 +117,9 @@ export function createActivities(deps: ActivityDeps): Activities {
     // The run's pending events go in with the attempt's own outcome: one synced write per attempt.
     const early = [...(input.stepEvents?.pending ?? []), ...(attempt > 1 ? steps.own('retried') : [])];
     try {
-      const output = await performOnce(input, context, await steps.sentBefore(attempt), () => steps.record([...early.splice(0), ...steps.own('sent')]));
+      const output = await performOnce(input, context, await steps.sentBefore(attempt), () =>
+        steps.record([...early.splice(0), ...steps.own('sent')]),
+      );
       await steps.record(early.splice(0)); // when the call was skipped
       return { ...output, ...(steps.unrecorded.length > 0 ? { unrecorded: steps.unrecorded } : {}) };
     } catch (error) {
@@ -126,7 +129,12 @@ export function createActivities(deps: ActivityDeps): Activities {
     }
   };
 
-  const performOnce = async (input: EffectInput, context: Context, sentBefore: boolean, onSent: () => Promise<void>): Promise<EffectOutput> => {
+  const performOnce = async (
+    input: EffectInput,
+    context: Context,
+    sentBefore: boolean,
+    onSent: () => Promise<void>,
+  ): Promise<EffectOutput> => {
     const client = destination(input.step);
     const profile = await deps.profiles.get(input.userId);
     const scope: RenderScope = { event: input.event, profile, vars: input.vars };
@@ -136,15 +144,17 @@ export function createActivities(deps: ActivityDeps): Activities {
     // or its `sent` record in the step log, and does not call it again.
     const done = context.info.heartbeatDetails as { performed?: true; id?: string } | undefined;
     const skip = done?.performed || sentBefore;
-    const result = skip ? { ...(done?.id ? { id: done.id } : {}) } : await client
-      .perform(call, {
-        idempotencyKey: `${input.workflowId}/${input.runId}/${input.step.id}`,
-        signal: context.cancellationSignal,
-        scheduledAt: context.info.currentAttemptScheduledTimestampMs,
-      })
-      .catch((error: unknown) => {
-        throw asFailure(error, client.name);
-      });
+    const result = skip
+      ? { ...(done?.id ? { id: done.id } : {}) }
+      : await client
+          .perform(call, {
+            idempotencyKey: `${input.workflowId}/${input.runId}/${input.step.id}`,
+            signal: context.cancellationSignal,
+            scheduledAt: context.info.currentAttemptScheduledTimestampMs,
+          })
+          .catch((error: unknown) => {
+            throw asFailure(error, client.name);
+          });
     if (!skip) {
       await onSent(); // the moment the answer arrives: from here on a retry skips the call
       context.heartbeat({ performed: true, ...(result.id ? { id: result.id } : {}) });
@@ -193,7 +203,17 @@ function stepRecorder(log: StepLog | undefined, input?: EffectInput) {
   const own = (outcome: StepOutcome, message?: string): StepEvent[] => {
     if (!on || !input?.stepEvents) return [];
     const { workflowId, runId, flowId, userId, step, stepEvents } = input;
-    const e = { flowId, version: stepEvents.version, workflowId, runId, userId, step: step.id, outcome, ...(message ? { message } : {}), at: stepEvents.at };
+    const e = {
+      flowId,
+      version: stepEvents.version,
+      workflowId,
+      runId,
+      userId,
+      step: step.id,
+      outcome,
+      ...(message ? { message } : {}),
+      at: stepEvents.at,
+    };
     return [{ id: stepEventId(e), ...e }];
   };
   return {

@@ -33,7 +33,10 @@ export function renderTemplate(template: TemplateIR, scope: RenderScope, engine:
 const shortQuote = (text: string): string => JSON.stringify(text.length > 60 ? `${text.slice(0, 60)}…` : text);
 
 export function renderValue(value: TemplateValueIR, scope: RenderScope): unknown {
-  if (typeof value === 'string' || (value !== null && typeof value === 'object' && '$liquid' in value && typeof value.$liquid === 'string')) {
+  if (
+    typeof value === 'string' ||
+    (value !== null && typeof value === 'object' && '$liquid' in value && typeof value.$liquid === 'string')
+  ) {
     return renderTemplate(value as TemplateIR, scope);
   }
   if (Array.isArray(value)) return value.map((v) => renderValue(v, scope));

@@ -3,7 +3,9 @@ import type { StepOf } from '../dsl/ir.ts';
 import type { StepEvent } from '../profiles/step-log.ts';
 
 /** Steps that call a destination: each is one activity. */
-export type EffectStep = StepOf<'set_var' | 'send_email' | 'send_push' | 'send_sms' | 'add_to_list' | 'remove_from_list' | 'send_event' | 'webhook'>;
+export type EffectStep = StepOf<
+  'set_var' | 'send_email' | 'send_push' | 'send_sms' | 'add_to_list' | 'remove_from_list' | 'send_event' | 'webhook'
+>;
 
 export interface EffectInput {
   workflowId: string;
@@ -33,7 +35,7 @@ export interface EffectOutput {
   /** For set_var: the values now held, which the run reads as `vars.X`. */
   vars?: Record<string, unknown>;
   /** The destination's id for what it did. */
-  id?: string;  /** Step events the log could not take (it was unreachable): the run keeps them and records them later. */
+  id?: string; /** Step events the log could not take (it was unreachable): the run keeps them and records them later. */
   unrecorded?: StepEvent[];
 }
 
@@ -62,6 +64,3 @@ export const ACTIVITY_FOR = {
   send_event: 'sendEvent',
   webhook: 'callWebhook',
 } as const satisfies Record<EffectStep['kind'], keyof Activities>;
-
-/** A webhook step without `destination` runs through this built-in one. */
-export const DEFAULT_WEBHOOK_DESTINATION = 'webhook-default';

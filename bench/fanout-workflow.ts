@@ -3,8 +3,18 @@
 import { proxyActivities, sleep } from '@temporalio/workflow';
 import type { Activities, EffectInput } from '../activities/types.ts';
 
-export async function offerLoad(input: { call: EffectInput; taskQueue: string; perSecond: number; seconds: number; first: number }): Promise<number> {
-  const { sendEvent } = proxyActivities<Activities>({ taskQueue: input.taskQueue, startToCloseTimeout: '10 minutes', retry: { maximumAttempts: 5 } });
+export async function offerLoad(input: {
+  call: EffectInput;
+  taskQueue: string;
+  perSecond: number;
+  seconds: number;
+  first: number;
+}): Promise<number> {
+  const { sendEvent } = proxyActivities<Activities>({
+    taskQueue: input.taskQueue,
+    startToCloseTimeout: '10 minutes',
+    retry: { maximumAttempts: 5 },
+  });
   const pending: Promise<unknown>[] = [];
   for (let s = 0; s < input.seconds; s++) {
     for (let i = 0; i < input.perSecond; i++) {

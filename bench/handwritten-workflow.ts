@@ -4,14 +4,24 @@ import { proxyActivities, sleep, workflowInfo } from '@temporalio/workflow';
 import type { Activities, EffectInput, EffectStep } from '../activities/types.ts';
 import type { FlowEvent } from '../dsl/event.ts';
 
-export async function handWritten(input: { userId: string; event: FlowEvent; steps: { setVar: EffectStep; email: EffectStep; push: EffectStep } }): Promise<void> {
+export async function handWritten(input: {
+  userId: string;
+  event: FlowEvent;
+  steps: { setVar: EffectStep; email: EffectStep; push: EffectStep };
+}): Promise<void> {
   const options = { startToCloseTimeout: '10s', retry: { maximumAttempts: 5 } } as const;
   const sailthru = proxyActivities<Activities>({ ...options, taskQueue: 'flowline-dest-sailthru' });
   const clevertap = proxyActivities<Activities>({ ...options, taskQueue: 'flowline-dest-clevertap' });
   const { readProfile } = proxyActivities<Activities>({ ...options, taskQueue: 'flowline-flows' });
   const info = workflowInfo();
   const call = (step: EffectStep, vars: Record<string, unknown> = {}): EffectInput => ({
-    workflowId: info.workflowId, runId: info.runId, flowId: 'handwritten', userId: input.userId, step, event: input.event, vars,
+    workflowId: info.workflowId,
+    runId: info.runId,
+    flowId: 'handwritten',
+    userId: input.userId,
+    step,
+    event: input.event,
+    vars,
   });
   const set = await sailthru.setVars(call(input.steps.setVar));
   await sailthru.sendEmail(call(input.steps.email, set.vars));

@@ -24,7 +24,7 @@ import { loadConfig } from '../dsl/config.ts';
 import { manualEvent } from '../dsl/event.ts';
 import type { FlowIR } from '../dsl/ir.ts';
 import { checkFlow } from '../dsl/validate.ts';
-import { routesFor } from '../destinations/routes.ts';
+import { routesFor } from '../workflows/routes.ts';
 import { ingestConnection } from '../ingest/connection.ts';
 import { buildIngest } from '../ingest/server.ts';
 import { FileProfileStore } from '../profiles/file-store.ts';
@@ -73,7 +73,8 @@ steps:
 `);
 const flows = [ORDER];
 
-const serverArgs = values.server === 'sqlite' ? ['--db-filename', join(mkdtempSync(join(tmpdir(), 'bench-mix-temporal-')), 'temporal.sqlite')] : [];
+const serverArgs =
+  values.server === 'sqlite' ? ['--db-filename', join(mkdtempSync(join(tmpdir(), 'bench-mix-temporal-')), 'temporal.sqlite')] : [];
 const env = await devServerEnvironment(serverArgs);
 const clients = await destinationClients(config, { mode: 'fake' });
 const connection = ingestConnection({ address: env.address, namespace: 'default' });
@@ -84,7 +85,10 @@ let seq = 0;
 const attributes = (u: number) => ({ tier: ['member', 'silver', 'gold'][u % 3], city: 'Oslo', app_version: '5.2' });
 const idleEvents = (i: number) => [
   { event_type: 'screen_view', data: { screen_name: `screen-${i % 7}` } },
-  { event_type: 'custom_event', data: { event_name: 'item_viewed', custom_event_type: 'navigation', custom_attributes: { sku: `sku-${i % 50}` } } },
+  {
+    event_type: 'custom_event',
+    data: { event_name: 'item_viewed', custom_event_type: 'navigation', custom_attributes: { sku: `sku-${i % 50}` } },
+  },
   { event_type: 'session_start', data: { session_uuid: `s-${i}` } },
   { event_type: 'custom_event', data: { event_name: 'search', custom_event_type: 'search', custom_attributes: { q: 'shoes' } } },
   { event_type: 'screen_view', data: { screen_name: 'cart' } },
@@ -98,7 +102,13 @@ function batch(mix: string): string {
   if (mix === 'starts') events[0] = routed('order_placed');
   // 10% of events: half of the batches carry one routed event (0.5 of 5 per batch on average).
   if (mix === 'mix' && i % 2 === 0) events[0] = routed(i % 4 === 0 ? 'order_placed' : 'order_shipped');
-  return JSON.stringify({ environment: 'production', source_request_id: `bench-${process.pid}-${i}`, user_identities: { customerid: `user-${u}` }, user_attributes: attributes(u), events });
+  return JSON.stringify({
+    environment: 'production',
+    source_request_id: `bench-${process.pid}-${i}`,
+    user_identities: { customerid: `user-${u}` },
+    user_attributes: attributes(u),
+    events,
+  });
 }
 
 /** A plain client's starts/s of the same workflow and input as ingest starts, at `inFlight` concurrent starts. */
@@ -110,9 +120,19 @@ async function ceiling(inFlight: number): Promise<{ perSecond: number; p50: numb
     while (performance.now() < until) {
       const i = ++n;
       const user = `ceiling-${i % USERS}`;
-      const input: FlowRunInput = { flow: ORDER, userId: user, event: manualEvent({ name: 'order_placed' }, `c-${process.pid}-${inFlight}-${i}`, Date.now()), destinations: routesFor(config), timezone: config.timezone };
+      const input: FlowRunInput = {
+        flow: ORDER,
+        userId: user,
+        event: manualEvent({ name: 'order_placed' }, `c-${process.pid}-${inFlight}-${i}`, Date.now()),
+        destinations: routesFor(config),
+        timezone: config.timezone,
+      };
       const t = performance.now();
-      await client.workflow.start('flowRun', { taskQueue: FLOW_TASK_QUEUE, workflowId: `flow/bench-order/${user}/c-${inFlight}-${i}`, args: [input] });
+      await client.workflow.start('flowRun', {
+        taskQueue: FLOW_TASK_QUEUE,
+        workflowId: `flow/bench-order/${user}/c-${inFlight}-${i}`,
+        args: [input],
+      });
       latencies.push(performance.now() - t);
     }
   };
@@ -122,7 +142,8 @@ async function ceiling(inFlight: number): Promise<{ perSecond: number; p50: numb
 }
 
 async function openStore(kind: string): Promise<{ store: ProfileStore; close(): Promise<void> }> {
-  if (kind === 'file') return { store: new FileProfileStore(mkdtempSync(join(tmpdir(), 'bench-mix-profiles-'))), close: async () => undefined };
+  if (kind === 'file')
+    return { store: new FileProfileStore(mkdtempSync(join(tmpdir(), 'bench-mix-profiles-'))), close: async () => undefined };
   const postgres = startPostgres(15_700 + (process.pid % 200));
   const store = await PostgresProfileStore.open(postgres.url);
   return { store, close: async () => (await store.close(), postgres.stop()) };
@@ -158,7 +179,12 @@ async function alone(store: ProfileStore): Promise<string> {
     Array.from({ length: 32 }, async () => {
       while (next++ < n) {
         const t = performance.now();
-        const r = await app.inject({ method: 'POST', url: '/v2/events', headers: { authorization: auth, 'content-type': 'application/json' }, payload: batch('idle') });
+        const r = await app.inject({
+          method: 'POST',
+          url: '/v2/events',
+          headers: { authorization: auth, 'content-type': 'application/json' },
+          payload: batch('idle'),
+        });
         if (r.statusCode !== 202) throw new Error(`ingest answered ${r.statusCode}: ${r.body}`);
         latencies.push(performance.now() - t);
       }
@@ -176,17 +202,29 @@ const print = (line: string) => {
   console.log(line);
 };
 try {
-  const workersForCeiling = await startWorkers({ connection: env.nativeConnection, namespace: 'default', config, profiles: new FileProfileStore(mkdtempSync(join(tmpdir(), 'bench-mix-c-'))), destinations: clients.clients });
+  const workersForCeiling = await startWorkers({
+    connection: env.nativeConnection,
+    namespace: 'default',
+    config,
+    profiles: new FileProfileStore(mkdtempSync(join(tmpdir(), 'bench-mix-c-'))),
+    destinations: clients.clients,
+  });
   const ceilings = [await ceiling(8), await ceiling(32)];
   await new Promise((r) => setTimeout(r, 3_000)); // the workers take the first tasks of those runs before they go
   await workersForCeiling.shutdown();
   const best = Math.max(...ceilings.map((c) => c.perSecond));
-  print(`ingest on a realistic mix, ${new Date().toISOString()}, dev server (${values.server}), ${seconds}s per rate, ${USERS} users, ${EVENTS_PER_BATCH} events per batch`);
-  print(`ceiling (plain client, same server, workers running): ${ceilings.map((c, i) => `${[8, 32][i]} in flight ${c.perSecond.toFixed(0)} starts/s (p50 ${c.p50.toFixed(1)} ms)`).join('; ')}`);
+  print(
+    `ingest on a realistic mix, ${new Date().toISOString()}, dev server (${values.server}), ${seconds}s per rate, ${USERS} users, ${EVENTS_PER_BATCH} events per batch`,
+  );
+  print(
+    `ceiling (plain client, same server, workers running): ${ceilings.map((c, i) => `${[8, 32][i]} in flight ${c.perSecond.toFixed(0)} starts/s (p50 ${c.p50.toFixed(1)} ms)`).join('; ')}`,
+  );
   print('');
   const header = () => {
     print('');
-    print('| store | mix | offered batches/s | accepted batches/s | events/s | p50 ms | p99 ms | starts/s | × ceiling | signals/s | errors |');
+    print(
+      '| store | mix | offered batches/s | accepted batches/s | events/s | p50 ms | p99 ms | starts/s | × ceiling | signals/s | errors |',
+    );
     print('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   };
   // Each store seeded once; then each mix on each store in turn, so every store's idle mix runs
@@ -203,7 +241,13 @@ try {
   header();
   for (const mix of values.mixes!.split(',')) {
     for (const [kind, { store }] of stores) {
-      const workers = await startWorkers({ connection: env.nativeConnection, namespace: 'default', config, profiles: store, destinations: clients.clients });
+      const workers = await startWorkers({
+        connection: env.nativeConnection,
+        namespace: 'default',
+        config,
+        profiles: store,
+        destinations: clients.clients,
+      });
       const { app, stats } = buildIngest({ client, profiles: store, config, flows: () => flows, key: 'k', secret: 's' });
       await app.listen({ port: 0, host: '127.0.0.1' });
       const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/v2/events`;

@@ -20,7 +20,9 @@ import { installRuntime } from '../worker/runtime.ts';
 import { startWorkers } from '../worker/start.ts';
 import { devServerEnvironment } from '../dev/test-environments.ts';
 
-const { values } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, rates: { type: 'string', default: '25,50,100,200,400' } } });
+const { values } = parseArgs({
+  options: { seconds: { type: 'string', default: '10' }, rates: { type: 'string', default: '25,50,100,200,400' } },
+});
 const seconds = Number(values.seconds);
 const rates = values.rates!.split(',').map(Number);
 
@@ -29,9 +31,22 @@ const env = await devServerEnvironment();
 const project = checkProject({});
 const profiles = new FileProfileStore(mkdtempSync(join(tmpdir(), 'bench-ingest-')));
 const clients = await destinationClients(project.config, { mode: 'fake' });
-const workers = await startWorkers({ connection: env.nativeConnection, namespace: 'default', config: project.config, profiles, destinations: clients.clients });
+const workers = await startWorkers({
+  connection: env.nativeConnection,
+  namespace: 'default',
+  config: project.config,
+  profiles,
+  destinations: clients.clients,
+});
 const connection = ingestConnection({ address: env.address, namespace: 'default' });
-const { app, stats } = buildIngest({ client: new Client({ connection }), profiles, config: project.config, flows: () => project.flows, key: 'k', secret: 's' });
+const { app, stats } = buildIngest({
+  client: new Client({ connection }),
+  profiles,
+  config: project.config,
+  flows: () => project.flows,
+  key: 'k',
+  secret: 's',
+});
 await app.listen({ port: 0, host: '127.0.0.1' });
 const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/v2/events`;
 const auth = `Basic ${Buffer.from('k:s').toString('base64')}`;
@@ -46,7 +61,10 @@ const batch = () => {
     user_identities: { customerid: `user-${i % 500}` },
     user_attributes: { tier: i % 3 ? 'silver' : 'gold' },
     events: [
-      { event_type: 'custom_event', data: { event_name: 'point_add', source_message_id: `pts-${i}`, custom_attributes: { points: '150' } } },
+      {
+        event_type: 'custom_event',
+        data: { event_name: 'point_add', source_message_id: `pts-${i}`, custom_attributes: { points: '150' } },
+      },
       { event_type: 'screen_view', data: { screen_name: 'home' } },
     ],
   });
@@ -79,7 +97,9 @@ try {
     await Promise.all(inflight);
     const elapsed = (performance.now() - t0) / 1000;
     const accepted = latencies.length;
-    rows.push(`| ${rate} | ${(accepted / elapsed).toFixed(1)} | ${(accepted * 2 / elapsed).toFixed(1)} | ${pct(latencies, 50).toFixed(1)} | ${pct(latencies, 99).toFixed(1)} | ${((stats.started - startedBefore) / elapsed).toFixed(1)} | ${errors} |`);
+    rows.push(
+      `| ${rate} | ${(accepted / elapsed).toFixed(1)} | ${((accepted * 2) / elapsed).toFixed(1)} | ${pct(latencies, 50).toFixed(1)} | ${pct(latencies, 99).toFixed(1)} | ${((stats.started - startedBefore) / elapsed).toFixed(1)} | ${errors} |`,
+    );
     if (errors > 0 || elapsed > seconds * 1.5) break; // stop once errors appear or the offered rate cannot be kept
   }
   console.log(`ingest on a local stack (dev server, workers, fake destinations), ${new Date().toISOString()}, ${seconds}s per rate`);

@@ -35,7 +35,14 @@ const profiles = new FileProfileStore(join(data, 'profiles'));
 // The runs record their step events, as under `flows start` (the file log, synced on every record).
 const stepLog = new FileStepLog(join(data, 'step-log'));
 const clients = await destinationClients(config, { mode: 'fake' });
-const workers = await startWorkers({ connection: env.nativeConnection, namespace: 'default', config, profiles, destinations: clients.clients, stepLog });
+const workers = await startWorkers({
+  connection: env.nativeConnection,
+  namespace: 'default',
+  config,
+  profiles,
+  destinations: clients.clients,
+  stepLog,
+});
 const handWrittenWorker = await Worker.create({
   connection: env.nativeConnection,
   taskQueue: 'bench-handwritten',
@@ -44,7 +51,9 @@ const handWrittenWorker = await Worker.create({
 });
 const handWrittenRunning = handWrittenWorker.run();
 
-const flow = checkFlow('bench.yaml', `flow: bench-overhead
+const flow = checkFlow(
+  'bench.yaml',
+  `flow: bench-overhead
 trigger: { event: sign_up }
 entry: { reentry: always }
 steps:
@@ -54,7 +63,9 @@ steps:
   - check:
       if: { profile.attributes.tier: { eq: gold } }
       then: [ { send_push: { destination: clevertap, body: "Hi {{ profile.attributes.FirstName }}" } } ]
-`, config).ir!;
+`,
+  config,
+).ir!;
 const [setVar, email, , check] = flow.steps as [EffectStep, EffectStep, unknown, { then: EffectStep[] }];
 const steps = { setVar, email, push: check.then[0]! };
 
@@ -79,23 +90,44 @@ async function measure(name: string, start: (i: number) => Promise<string>) {
 
 try {
   // Warm both paths (bundles, connections) before measuring.
-  await startFlowRun({ client: env.client, profiles, config, stepLog }, flow, 'user-0', manualEvent({ name: 'sign_up' }, 'warm', Date.now())).then((o) => env.client.workflow.getHandle(o.workflowId).result());
-  await env.client.workflow.execute('handWritten', { taskQueue: 'bench-handwritten', workflowId: 'warm-hand', args: [{ userId: 'user-0', event: manualEvent({ name: 'sign_up' }, 'warm', Date.now()), steps }] });
+  await startFlowRun(
+    { client: env.client, profiles, config, stepLog },
+    flow,
+    'user-0',
+    manualEvent({ name: 'sign_up' }, 'warm', Date.now()),
+  ).then((o) => env.client.workflow.getHandle(o.workflowId).result());
+  await env.client.workflow.execute('handWritten', {
+    taskQueue: 'bench-handwritten',
+    workflowId: 'warm-hand',
+    args: [{ userId: 'user-0', event: manualEvent({ name: 'sign_up' }, 'warm', Date.now()), steps }],
+  });
 
   const flowline = await measure('Flowline flow', async (i) => {
-    const o = await startFlowRun({ client: env.client, profiles, config, stepLog }, flow, `user-${i}`, manualEvent({ name: 'sign_up' }, `e-${i}`, Date.now()));
+    const o = await startFlowRun(
+      { client: env.client, profiles, config, stepLog },
+      flow,
+      `user-${i}`,
+      manualEvent({ name: 'sign_up' }, `e-${i}`, Date.now()),
+    );
     if (!o.started) throw new Error(o.reason);
     return o.workflowId;
   });
   const hand = await measure('hand-written workflow', async (i) => {
-    const handle = await env.client.workflow.start('handWritten', { taskQueue: 'bench-handwritten', workflowId: `hand-${i}`, args: [{ userId: `user-${i}`, event: manualEvent({ name: 'sign_up' }, `e-${i}`, Date.now()), steps }] });
+    const handle = await env.client.workflow.start('handWritten', {
+      taskQueue: 'bench-handwritten',
+      workflowId: `hand-${i}`,
+      args: [{ userId: `user-${i}`, event: manualEvent({ name: 'sign_up' }, `e-${i}`, Date.now()), steps }],
+    });
     return handle.workflowId;
   });
   console.log(`interpreter overhead, ${runs} runs each, dev server, ${new Date().toISOString()}`);
   console.log('| variant | CPU ms per run | history events per run | wall s for all runs |');
   console.log('| --- | ---: | ---: | ---: |');
-  for (const r of [flowline, hand]) console.log(`| ${r.name} | ${r.cpuMsPerRun.toFixed(2)} | ${r.events} | ${(r.wallMs / 1000).toFixed(1)} |`);
-  console.log(`| ratio Flowline / hand-written | ${(flowline.cpuMsPerRun / hand.cpuMsPerRun).toFixed(2)}x | ${(flowline.events / hand.events).toFixed(2)}x | ${(flowline.wallMs / hand.wallMs).toFixed(2)}x |`);
+  for (const r of [flowline, hand])
+    console.log(`| ${r.name} | ${r.cpuMsPerRun.toFixed(2)} | ${r.events} | ${(r.wallMs / 1000).toFixed(1)} |`);
+  console.log(
+    `| ratio Flowline / hand-written | ${(flowline.cpuMsPerRun / hand.cpuMsPerRun).toFixed(2)}x | ${(flowline.events / hand.events).toFixed(2)}x | ${(flowline.wallMs / hand.wallMs).toFixed(2)}x |`,
+  );
 } finally {
   handWrittenWorker.shutdown();
   await handWrittenRunning;

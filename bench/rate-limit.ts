@@ -29,14 +29,29 @@ const offeredPerSecond = 2 * limitPerSecond;
 const total = Math.round(offeredPerSecond * seconds);
 
 installRuntime('ERROR');
-const env = await devServerEnvironment(['--dynamic-config-value', 'frontend.rps=100000', '--dynamic-config-value', 'frontend.namespaceRPS=100000']);
+const env = await devServerEnvironment([
+  '--dynamic-config-value',
+  'frontend.rps=100000',
+  '--dynamic-config-value',
+  'frontend.namespaceRPS=100000',
+]);
 const config = loadConfig('flows.config.yaml').config;
 config.destinations.set('moengage', { ...config.destinations.get('moengage')!, rate_limit: values.rate! });
 const profiles = new FileProfileStore(mkdtempSync(join(tmpdir(), 'bench-rate-')));
 const clients = await destinationClients(config, { mode: 'fake' });
-const workers = await startWorkers({ connection: env.nativeConnection, namespace: 'default', config, profiles, destinations: clients.clients });
+const workers = await startWorkers({
+  connection: env.nativeConnection,
+  namespace: 'default',
+  config,
+  profiles,
+  destinations: clients.clients,
+});
 const fake = clients.fakes.get('moengage')!;
-const flow = checkFlow('bench.yaml', `flow: bench-rate\ntrigger: { event: purchase }\nentry: { reentry: always }\nsteps:\n  - send_event: { destination: moengage, event: bench }\n`, config).ir!;
+const flow = checkFlow(
+  'bench.yaml',
+  `flow: bench-rate\ntrigger: { event: purchase }\nentry: { reentry: always }\nsteps:\n  - send_event: { destination: moengage, event: bench }\n`,
+  config,
+).ir!;
 
 try {
   // Offer twice the limit as activity tasks on the MoEngage queue: several workflows, each
@@ -48,7 +63,15 @@ try {
   });
   const offering = offerer.run();
   const step = flow.steps[0]! as EffectInput['step'];
-  const call: EffectInput = { workflowId: 'bench', runId: 'bench', flowId: flow.flow, userId: 'bench-user', step, event: manualEvent({ name: 'purchase' }, 'bench', Date.now()), vars: {} };
+  const call: EffectInput = {
+    workflowId: 'bench',
+    runId: 'bench',
+    flowId: flow.flow,
+    userId: 'bench-user',
+    step,
+    event: manualEvent({ name: 'purchase' }, 'bench', Date.now()),
+    vars: {},
+  };
   const shards = 5;
   await Promise.all(
     Array.from({ length: shards }, (_, k) =>
@@ -74,7 +97,10 @@ try {
   const span = (times.at(-1)! - times[0]!) / 1000;
   const rows: Array<[string, string]> = [
     ['limit', `${values.rate} (${limitPerSecond.toFixed(1)}/s)`],
-    ['offered', `${total} calls scheduled over ${offeredSeconds} s = ${(total / offeredSeconds).toFixed(1)}/s (${((total / offeredSeconds) / limitPerSecond).toFixed(2)}x the limit)`],
+    [
+      'offered',
+      `${total} calls scheduled over ${offeredSeconds} s = ${(total / offeredSeconds).toFixed(1)}/s (${(total / offeredSeconds / limitPerSecond).toFixed(2)}x the limit)`,
+    ],
     ['delivered', `${fake.received.length} of ${total} calls${fake.received.length === total ? ' (all)' : ''}`],
     ['delivery rate', `${(times.length / span).toFixed(1)}/s over ${span.toFixed(1)} s = ${((times.length / span) * 60).toFixed(0)}/min`],
     ['busiest second', `${Math.max(...steady)} calls (limit ${limitPerSecond.toFixed(0)})`],

@@ -25,7 +25,13 @@ const start = now - DAYS * 86_400_000;
 /** One run's events: entered, a send, a check, a split, a wait_for, a second send, and its end. */
 function runEvents(i: number): StepEvent[] {
   const at = start + Math.floor((i / RUNS) * DAYS * 86_400_000);
-  const base = { flowId: 'bench-studio', version: i < RUNS / 2 ? 'v1' : 'v2', workflowId: `flow/bench-studio/user-${i}`, runId: `run-${i}`, userId: `user-${i}` };
+  const base = {
+    flowId: 'bench-studio',
+    version: i < RUNS / 2 ? 'v1' : 'v2',
+    workflowId: `flow/bench-studio/user-${i}`,
+    runId: `run-${i}`,
+    userId: `user-${i}`,
+  };
   const out: StepEvent[] = [];
   const add = (step: string, outcome: StepOutcome, t: number, extra: { branch?: string; message?: string } = {}) => {
     const e = { ...base, step, outcome, ...extra, at: t };
@@ -94,7 +100,9 @@ async function bench(name: string, open: () => Promise<StepLog>, afterRecord?: (
   row(`latest('nudge', 'failed') (${latest.length} events)`, latestMs, all.entered);
   const [path, runMs] = await time(() => log.run(`flow/bench-studio/user-${RUNS - 7}`));
   row(`run() of one run (${path.length} events)`, runMs, all.entered);
-  console.log(`${name}: recorded ${events} events of ${RUNS} runs in ${(recordMs / 1000).toFixed(1)} s (${Math.round(events / (recordMs / 1000))} events/s, batches of ${BATCH})`);
+  console.log(
+    `${name}: recorded ${events} events of ${RUNS} runs in ${(recordMs / 1000).toFixed(1)} s (${Math.round(events / (recordMs / 1000))} events/s, batches of ${BATCH})`,
+  );
   await (log as { close?: () => Promise<void> }).close?.();
   await (fresh as { close?: () => Promise<void> }).close?.();
   return rows;
@@ -103,10 +111,16 @@ async function bench(name: string, open: () => Promise<StepLog>, afterRecord?: (
 const rows: string[] = [];
 if (values.only !== 'postgres') {
   const dir = mkdtempSync(join(tmpdir(), 'bench-step-log-'));
-  rows.push(...(await bench('file', async () => new FileStepLog(dir), () => {
-    const flowDir = join(dir, 'flows', 'bench-studio');
-    for (const f of readdirSync(flowDir)) if (f.endsWith('.sum.json')) rmSync(join(flowDir, f));
-  })));
+  rows.push(
+    ...(await bench(
+      'file',
+      async () => new FileStepLog(dir),
+      () => {
+        const flowDir = join(dir, 'flows', 'bench-studio');
+        for (const f of readdirSync(flowDir)) if (f.endsWith('.sum.json')) rmSync(join(flowDir, f));
+      },
+    )),
+  );
   rmSync(dir, { recursive: true, force: true });
 }
 if (values.only !== 'file') {

@@ -20,7 +20,11 @@ import { installRuntime } from '../worker/runtime.ts';
 import { scratchRepo } from '../test/helpers/scratch-repo.ts';
 
 const { values } = parseArgs({
-  options: { runs: { type: 'string', default: '100000' }, days: { type: 'string', default: '30' }, repeat: { type: 'string', default: '20' } },
+  options: {
+    runs: { type: 'string', default: '100000' },
+    days: { type: 'string', default: '30' },
+    repeat: { type: 'string', default: '20' },
+  },
 });
 const runs = Number(values.runs);
 const days = Number(values.days);
@@ -81,11 +85,14 @@ async function fill(log: StepLog): Promise<number> {
   const batch = 500;
   for (let i = 0; i < runs; i += batch) {
     const events: StepEvent[] = [];
-    for (let j = i; j < Math.min(runs, i + batch); j++) events.push(...runEvents(j, now - span + Math.floor((j / runs) * (span - 2 * 3600_000))));
+    for (let j = i; j < Math.min(runs, i + batch); j++)
+      events.push(...runEvents(j, now - span + Math.floor((j / runs) * (span - 2 * 3600_000))));
     await log.record(events);
     if ((i / batch) % 40 === 0) process.stdout.write(`\r  recorded ${i.toLocaleString()} runs`);
   }
-  process.stdout.write(`\r  recorded ${runs.toLocaleString()} runs (${8 * runs} events) in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+  process.stdout.write(
+    `\r  recorded ${runs.toLocaleString()} runs (${8 * runs} events) in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`,
+  );
   return runs;
 }
 
@@ -119,7 +126,9 @@ try {
   // A fresh log object reads what is on disk, as a restarted studio would; then the same one again, warm.
   for (const window of ['all', '7d', '24h']) await time(await openStepLog(dataDir), window);
   const backend = process.env.FLOWLINE_DATABASE_URL ? 'PostgreSQL' : 'file';
-  console.log(`\nflow page numbers, ${runs.toLocaleString()} recorded runs over ${days} days (${backend} step log), ${repeat} requests each`);
+  console.log(
+    `\nflow page numbers, ${runs.toLocaleString()} recorded runs over ${days} days (${backend} step log), ${repeat} requests each`,
+  );
   console.log('| window | entered | first request ms | median ms | p95 ms |');
   console.log('| --- | --- | --- | --- | --- |');
   for (const row of rows) console.log(row);

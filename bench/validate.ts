@@ -21,8 +21,7 @@ copyFileSync('flows.config.yaml', join(root, 'flows.config.yaml'));
 const examples = readdirSync('flows').map((f) => readFileSync(join('flows', f), 'utf8'));
 for (let i = 0; i < count; i++) {
   // Each generated flow differs in id, waits and one template, so nothing is trivially shared.
-  const text = examples[i % examples.length]!
-    .replace(/^flow: (.*)$/m, `flow: $1-${i}`)
+  const text = examples[i % examples.length]!.replace(/^flow: (.*)$/m, `flow: $1-${i}`)
     .replace(/wait: (\d+)([a-z])/g, (_, n, u) => `wait: ${Number(n) + (i % 7)}${u}`)
     .replace(/template: ([a-z0-9-]+)/, `template: $1-v${i}`);
   writeFileSync(join(root, 'flows', `flow-${String(i).padStart(4, '0')}.yaml`), text);
@@ -58,4 +57,5 @@ const rows = [
 console.log(`flows validate on ${count} generated flows (${cpus()[0]?.model ?? 'cpu'}, ${cpus().length} cores, node ${process.version})`);
 console.log('| measurement | total ms | ms per flow | flows/s |');
 console.log('| --- | ---: | ---: | ---: |');
-for (const [name, ms] of rows) console.log(`| ${name} | ${ms.toFixed(0)} | ${(ms / count).toFixed(3)} | ${((count * 1000) / ms).toFixed(0)} |`);
+for (const [name, ms] of rows)
+  console.log(`| ${name} | ${ms.toFixed(0)} | ${(ms / count).toFixed(3)} | ${((count * 1000) / ms).toFixed(0)} |`);

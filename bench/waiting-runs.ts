@@ -44,8 +44,18 @@ const env = await devServerEnvironment();
 const config = loadConfig('flows.config.yaml').config;
 const profiles = new FileProfileStore(mkdtempSync(join(tmpdir(), 'bench-wait-')));
 const clients = await destinationClients(config, { mode: 'fake' });
-const workers = await startWorkers({ connection: env.nativeConnection, namespace: 'default', config, profiles, destinations: clients.clients });
-const flow = checkFlow('bench.yaml', `flow: bench-waiting\ntrigger: { event: sign_up }\nentry: { reentry: always }\nsteps:\n  - wait: ${waitSeconds}s\n  - send_event: { destination: moengage, event: resumed }\n`, config).ir!;
+const workers = await startWorkers({
+  connection: env.nativeConnection,
+  namespace: 'default',
+  config,
+  profiles,
+  destinations: clients.clients,
+});
+const flow = checkFlow(
+  'bench.yaml',
+  `flow: bench-waiting\ntrigger: { event: sign_up }\nentry: { reentry: always }\nsteps:\n  - wait: ${waitSeconds}s\n  - send_event: { destination: moengage, event: resumed }\n`,
+  config,
+).ir!;
 const fake = clients.fakes.get('moengage')!;
 const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(0);
 
@@ -57,7 +67,11 @@ try {
     const t0 = Date.now();
     while (started < n) {
       const batch = Array.from({ length: Math.min(100, n - started) }, () => started++);
-      await Promise.all(batch.map((i) => startFlowRun({ client: env.client, profiles, config }, flow, `user-${i}`, manualEvent({ name: 'sign_up' }, `e-${i}`, Date.now()))));
+      await Promise.all(
+        batch.map((i) =>
+          startFlowRun({ client: env.client, profiles, config }, flow, `user-${i}`, manualEvent({ name: 'sign_up' }, `e-${i}`, Date.now())),
+        ),
+      );
     }
     global.gc?.();
     rows.push(`| ${n} | ${((Date.now() - t0) / 1000).toFixed(1)} | ${mb(process.memoryUsage().rss)} | ${serverRssMb().toFixed(0)} |`);
@@ -65,7 +79,8 @@ try {
   }
   // Resume: every run's timer fires `wait` seconds after it started; count until all have called MoEngage.
   const lastStart = Date.now();
-  while (fake.received.length < started && Date.now() - lastStart < (waitSeconds + 600) * 1000) await new Promise((r) => setTimeout(r, 250));
+  while (fake.received.length < started && Date.now() - lastStart < (waitSeconds + 600) * 1000)
+    await new Promise((r) => setTimeout(r, 250));
   const allDone = Date.now();
   // From the first timer that could fire to the last run done: how fast a backlog of due timers drains.
   const resumeSpan = (allDone - (firstStart + waitSeconds * 1000)) / 1000;
@@ -74,7 +89,9 @@ try {
   console.log('| ---: | ---: | ---: | ---: |');
   for (const r of rows) console.log(r);
   const span = (allDone - firstStart) / 1000;
-  console.log(`\nresumed: ${fake.received.length} of ${started} runs finished; the last ${((allDone - lastStart) / 1000 - waitSeconds).toFixed(1)} s after the last timer could fire (${span.toFixed(1)} s from the first start; ${(fake.received.length / resumeSpan).toFixed(0)} runs resumed per second from the first timer on)`);
+  console.log(
+    `\nresumed: ${fake.received.length} of ${started} runs finished; the last ${((allDone - lastStart) / 1000 - waitSeconds).toFixed(1)} s after the last timer could fire (${span.toFixed(1)} s from the first start; ${(fake.received.length / resumeSpan).toFixed(0)} runs resumed per second from the first timer on)`,
+  );
 } finally {
   await workers.shutdown();
   await clients.close();

@@ -41,7 +41,12 @@ export async function listenCodecServer(options: {
 }
 
 const list = (value: string | undefined): string[] | undefined =>
-  value === undefined ? undefined : value.split(',').map((s) => s.trim()).filter(Boolean);
+  value === undefined
+    ? undefined
+    : value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
 
 /** Serves Temporal's codec protocol with FLOWLINE_PAYLOAD_KEY, so Temporal Web can show decrypted payloads. */
 export async function codecServerCommand(args: string[], io: CliIo): Promise<number> {
@@ -68,7 +73,9 @@ export async function codecServerCommand(args: string[], io: CliIo): Promise<num
     return EXIT.findings;
   }
   if (!server) {
-    io.err('flows codec-server: set FLOWLINE_PAYLOAD_KEY (and FLOWLINE_PAYLOAD_KEYS_OLD after a rotation), the keys payloads were encrypted with\n');
+    io.err(
+      'flows codec-server: set FLOWLINE_PAYLOAD_KEY (and FLOWLINE_PAYLOAD_KEYS_OLD after a rotation), the keys payloads were encrypted with\n',
+    );
     return EXIT.findings;
   }
   io.out(

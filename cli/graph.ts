@@ -15,7 +15,11 @@ import { EXIT, parseCommandArgs, UsageError, type CliIo } from './io.ts';
 const FORMATS = ['mermaid', 'dot', 'svg', 'markdown'] as const;
 
 export function graphCommand(args: string[], io: CliIo): number {
-  const { values, positionals } = parseCommandArgs(args, { format: { type: 'string' }, config: { type: 'string' }, compare: { type: 'string' } });
+  const { values, positionals } = parseCommandArgs(args, {
+    format: { type: 'string' },
+    config: { type: 'string' },
+    compare: { type: 'string' },
+  });
   const format = values.format ?? 'mermaid';
   if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`unknown format '${format}'; use ${FORMATS.join(', ')}`);
   if (positionals.length !== 1) throw new UsageError('give exactly one flow file');
@@ -27,7 +31,12 @@ export function graphCommand(args: string[], io: CliIo): number {
   const shown = relative(io.cwd, file);
   const result = checkFlowFile(file, config);
   if (!result.ir) {
-    io.err(formatText(result.diagnostics.map((d) => ({ ...d, file: shown })), { files: 1, cwd: io.cwd }));
+    io.err(
+      formatText(
+        result.diagnostics.map((d) => ({ ...d, file: shown })),
+        { files: 1, cwd: io.cwd },
+      ),
+    );
     return EXIT.findings;
   }
   const ir = { ...result.ir, source: shown };
@@ -38,7 +47,9 @@ export function graphCommand(args: string[], io: CliIo): number {
     try {
       text = fileAtRef(file, values.compare);
     } catch (error) {
-      io.err(`flows graph: ${(error as Error).message} (is it a git ref, and was the file there? a new file has nothing to compare with)\n`);
+      io.err(
+        `flows graph: ${(error as Error).message} (is it a git ref, and was the file there? a new file has nothing to compare with)\n`,
+      );
       return EXIT.findings;
     }
     const before = checkFlow(`${shown}@${values.compare}`, text, config);

@@ -8,11 +8,10 @@ import { openProfileStore, openStepLog } from '../profiles/open.ts';
 import type { StepLog } from '../profiles/step-log.ts';
 import { seenRetention, startSweeper } from '../profiles/retention.ts';
 import type { ProfileStore } from '../profiles/store.ts';
-import { temporalSettings } from '../worker/connection.ts';
+import { temporalSettings } from '../temporal/connection.ts';
 import { formatText } from './format/text.ts';
 import { EXIT, parseCommandArgs, UsageError, type CliIo } from './io.ts';
 import { dataDir, loadProject } from './project.ts';
-
 
 export interface RunningIngest {
   url: string;
@@ -20,7 +19,10 @@ export interface RunningIngest {
 }
 
 /** Starts the ingest API on a Temporal connection; used by `flows ingest` and `flows start`. */
-export async function serveIngest(io: CliIo, options: { port: number; host: string; profiles: ProfileStore; stepLog?: StepLog; config?: string; key: string; secret: string }): Promise<RunningIngest | undefined> {
+export async function serveIngest(
+  io: CliIo,
+  options: { port: number; host: string; profiles: ProfileStore; stepLog?: StepLog; config?: string; key: string; secret: string },
+): Promise<RunningIngest | undefined> {
   const project = loadProject(io, { ...(options.config ? { config: options.config } : {}) });
   if (!project) return undefined;
   let retentionMs: number;
@@ -36,7 +38,8 @@ export async function serveIngest(io: CliIo, options: { port: number; host: stri
     cwd: io.cwd,
     ...(options.config ? { configFile: options.config } : {}),
     onReload: (f) => io.out(`flows reloaded: ${f.length} flows (running runs keep their version)\n`),
-    onInvalid: (d) => io.err(`flows changed but do not validate; the previous flows stay in force:\n${formatText(d, { files: 0, cwd: io.cwd })}`),
+    onInvalid: (d) =>
+      io.err(`flows changed but do not validate; the previous flows stay in force:\n${formatText(d, { files: 0, cwd: io.cwd })}`),
   });
   const converter = dataConverter();
   const identityPriority = (project.config as { ingest?: { identity_priority?: string[] } }).ingest?.identity_priority;
@@ -58,7 +61,9 @@ export async function serveIngest(io: CliIo, options: { port: number; host: stri
     await app.close();
     await connection.close();
     const inUse = (error as { code?: string }).code === 'EADDRINUSE';
-    io.err(`flows: the ingest API cannot listen on ${options.host}:${options.port}: ${inUse ? 'the port is in use; pick another with --ingest-port (flows start) or --port (flows ingest)' : (error as Error).message}\n`);
+    io.err(
+      `flows: the ingest API cannot listen on ${options.host}:${options.port}: ${inUse ? 'the port is in use; pick another with --ingest-port (flows start) or --port (flows ingest)' : (error as Error).message}\n`,
+    );
     return undefined;
   }
   // Ingest writes the de-duplication and entry records, so it also deletes them past retention.
@@ -76,18 +81,33 @@ export async function serveIngest(io: CliIo, options: { port: number; host: stri
 
 /** `flows ingest`: the ingest API alone against an existing Temporal server, as a deployment runs it. */
 export async function ingestCommand(args: string[], io: CliIo): Promise<number> {
-  const { values } = parseCommandArgs(args, { port: { type: 'string' }, host: { type: 'string' }, config: { type: 'string' }, data: { type: 'string' } });
+  const { values } = parseCommandArgs(args, {
+    port: { type: 'string' },
+    host: { type: 'string' },
+    config: { type: 'string' },
+    data: { type: 'string' },
+  });
   const port = Number(values.port ?? 8080);
   if (!Number.isInteger(port)) throw new UsageError('--port takes a port number');
   const key = process.env.FLOWLINE_INGEST_KEY;
   const secret = process.env.FLOWLINE_INGEST_SECRET;
   if (!key || !secret) {
-    io.err('flows ingest: set FLOWLINE_INGEST_KEY and FLOWLINE_INGEST_SECRET: senders authenticate with them (HTTP Basic, as with mParticle)\n');
+    io.err(
+      'flows ingest: set FLOWLINE_INGEST_KEY and FLOWLINE_INGEST_SECRET: senders authenticate with them (HTTP Basic, as with mParticle)\n',
+    );
     return EXIT.findings;
   }
   const profiles = await openProfileStore(dataDir(io, values.data));
   const stepLog = await openStepLog(dataDir(io, values.data));
-  const running = await serveIngest(io, { port, host: values.host ?? '127.0.0.1', profiles, stepLog, key, secret, ...(values.config ? { config: values.config } : {}) });
+  const running = await serveIngest(io, {
+    port,
+    host: values.host ?? '127.0.0.1',
+    profiles,
+    stepLog,
+    key,
+    secret,
+    ...(values.config ? { config: values.config } : {}),
+  });
   if (!running) return EXIT.findings;
   io.out(`ingest listening on ${running.url} (POST /v2/events, /v2/bulkevents, /v2/audiences; GET /healthz, /readyz, /stats)\n`);
   await new Promise<void>((resolve) => {

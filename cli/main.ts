@@ -27,7 +27,8 @@ const COMMANDS: Record<string, Command> = {
   },
   start: {
     summary: 'the local stack: Temporal dev server, Web UI, workers, fake destinations where no credentials',
-    usage: 'flows start [--port 7233] [--ui-port 8233] [--ingest-port 8080] [--studio-port 8090] [--fakes-port 8100] [--data DIR] [--config FILE]',
+    usage:
+      'flows start [--port 7233] [--ui-port 8233] [--ingest-port 8080] [--studio-port 8090] [--fakes-port 8100] [--data DIR] [--config FILE]',
     load: async () => (await import('./start.ts')).startCommand,
   },
   simulate: {

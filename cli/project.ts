@@ -10,7 +10,11 @@ export const dataDir = (io: CliIo, given?: string): string => resolve(io.cwd, gi
 
 /** Loads config and flows as `flows validate` does; prints the problems and returns undefined on an error. */
 export function loadProject(io: CliIo, options: { paths?: string[]; config?: string }): ProjectResult | undefined {
-  const result = checkProject({ cwd: io.cwd, ...(options.paths ? { paths: options.paths } : {}), ...(options.config ? { configFile: options.config } : {}) });
+  const result = checkProject({
+    cwd: io.cwd,
+    ...(options.paths ? { paths: options.paths } : {}),
+    ...(options.config ? { configFile: options.config } : {}),
+  });
   if (hasErrors(result.diagnostics)) {
     io.err(formatText(result.diagnostics, { files: result.files.length, cwd: io.cwd }));
     return undefined;
@@ -47,7 +51,8 @@ export function parseProfileArg(text: string): ProfileSeed {
   } catch (error) {
     throw new Error(`--profile is not JSON: ${(error as Error).message}`);
   }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('--profile takes a JSON object, e.g. {"identities":{"email":"ada@example.com"}}');
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new Error('--profile takes a JSON object, e.g. {"identities":{"email":"ada@example.com"}}');
   const unknown = Object.keys(parsed).filter((k) => !['attributes', 'identities', 'lists', 'audiences'].includes(k));
   if (unknown.length) throw new Error(`--profile has ${unknown.join(', ')}; it takes attributes, identities, lists, audiences`);
   return parsed as ProfileSeed;

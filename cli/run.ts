@@ -7,7 +7,6 @@ import { EXIT, parseCommandArgs, UsageError, type CliIo } from './io.ts';
 import { dataDir, findFlow, loadProject, mergeProfile, parseEventArg, parseProfileArg, type ProfileSeed } from './project.ts';
 import { withTemporalClient } from './temporal-client.ts';
 
-
 /**
  * Starts a run by hand, as ingest would: under the trigger's filter and the flow's entry rules.
  * `--force` skips the filter (and a paused or draft status), and says so.

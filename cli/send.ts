@@ -3,10 +3,14 @@ import { resolve } from 'node:path';
 import { reportLine, type BatchReport } from '../ingest/report.ts';
 import { EXIT, parseCommandArgs, UsageError, type CliIo } from './io.ts';
 
-
 /** Posts a batch (from a file, or generated for a named event and user) to a running ingest. */
 export async function sendCommand(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCommandArgs(args, { url: { type: 'string' }, event: { type: 'string' }, user: { type: 'string' }, attributes: { type: 'string' } });
+  const { values, positionals } = parseCommandArgs(args, {
+    url: { type: 'string' },
+    event: { type: 'string' },
+    user: { type: 'string' },
+    attributes: { type: 'string' },
+  });
   let body: unknown;
   if (positionals.length === 1) {
     try {
@@ -24,7 +28,18 @@ export async function sendCommand(args: string[], io: CliIo): Promise<number> {
     body = {
       environment: 'development',
       user_identities: { customerid: values.user },
-      events: [{ event_type: 'custom_event', data: { event_name: values.event, custom_event_type: 'other', source_message_id: `cli-${Date.now()}`, timestamp_unixtime_ms: Date.now(), custom_attributes: attributes } }],
+      events: [
+        {
+          event_type: 'custom_event',
+          data: {
+            event_name: values.event,
+            custom_event_type: 'other',
+            source_message_id: `cli-${Date.now()}`,
+            timestamp_unixtime_ms: Date.now(),
+            custom_attributes: attributes,
+          },
+        },
+      ],
     };
   } else {
     throw new UsageError('give a batch file, or --event NAME and --user ID');
@@ -38,11 +53,17 @@ export async function sendCommand(args: string[], io: CliIo): Promise<number> {
     response = await fetch(`${url}${path}`, {
       method: 'POST',
       // Asks ingest to say what the batch did (mParticle's SDKs get an empty 202).
-      headers: { 'content-type': 'application/json', 'x-flowline-report': '1', authorization: `Basic ${Buffer.from(`${key}:${secret}`).toString('base64')}` },
+      headers: {
+        'content-type': 'application/json',
+        'x-flowline-report': '1',
+        authorization: `Basic ${Buffer.from(`${key}:${secret}`).toString('base64')}`,
+      },
       body: JSON.stringify(body),
     });
   } catch (error) {
-    io.err(`flows send: cannot reach ${url}: ${(error as { cause?: Error }).cause?.message ?? (error as Error).message}; is \`npm start\` or \`flows ingest\` running?\n`);
+    io.err(
+      `flows send: cannot reach ${url}: ${(error as { cause?: Error }).cause?.message ?? (error as Error).message}; is \`npm start\` or \`flows ingest\` running?\n`,
+    );
     return EXIT.findings;
   }
   const text = await response.text();

@@ -18,7 +18,6 @@ import { EXIT, parseCommandArgs, UsageError, type CliIo } from './io.ts';
 import { findFlow, loadProject, mergeProfile, parseEventArg, parseProfileArg, type ProfileSeed } from './project.ts';
 import { timeSkippingEnvironment } from '../dev/test-environments.ts';
 
-
 interface Attempt {
   destination: string;
   call: DestinationCall;
@@ -83,7 +82,11 @@ export async function simulateCommand(args: string[], io: CliIo): Promise<number
     io.out(`\nwould not start: ${refused}\n(--force simulates it anyway)\n`);
     return EXIT.findings;
   }
-  io.out(refused ? `${FORCE_NOTE}: ${refused}\n` : `would start: the trigger matches; entry rule reentry ${found.entry.reentry} (a first entry)\n`);
+  io.out(
+    refused
+      ? `${FORCE_NOTE}: ${refused}\n`
+      : `would start: the trigger matches; entry rule reentry ${found.entry.reentry} (a first entry)\n`,
+  );
   const flow = { ...found, status: 'active' as const };
 
   installRuntime('ERROR');
@@ -96,13 +99,24 @@ export async function simulateCommand(args: string[], io: CliIo): Promise<number
     const clients = await destinationClients(project.config, { mode: 'fake' });
     const attempts: Attempt[] = [];
     const destinations = new Map([...clients.clients].map(([name, client]) => [name, observed(client, attempts, Date.now)]));
-    const workers = await startWorkers({ connection: env.nativeConnection, namespace: 'default', config: project.config, profiles, destinations });
+    const workers = await startWorkers({
+      connection: env.nativeConnection,
+      namespace: 'default',
+      config: project.config,
+      profiles,
+      destinations,
+    });
     let result: FlowRunResult | undefined;
     let failure: string | undefined;
     let startedAt = event.timestamp;
     let endedAt = startedAt;
     try {
-      const outcome = await startFlowRun({ client: env.client, profiles, config: project.config, searchAttributes: false }, flow, user, event);
+      const outcome = await startFlowRun(
+        { client: env.client, profiles, config: project.config, searchAttributes: false },
+        flow,
+        user,
+        event,
+      );
       if (!outcome.started) throw new Error(`not started: ${outcome.reason}`);
       const handle = env.client.workflow.getHandle(outcome.workflowId);
       try {
@@ -123,7 +137,9 @@ export async function simulateCommand(args: string[], io: CliIo): Promise<number
     if (attempts.length === 0) io.out('  (none)\n');
     for (const a of attempts) {
       const when = `+${humanDuration(a.at - startedAt)}`.padEnd(12);
-      io.out(`  ${when} ${new Date(a.at).toISOString()}  ${a.call.kind} → ${a.destination}  ${a.error ? `FAILED: ${a.error}` : summary(a.call)}\n`);
+      io.out(
+        `  ${when} ${new Date(a.at).toISOString()}  ${a.call.kind} → ${a.destination}  ${a.error ? `FAILED: ${a.error}` : summary(a.call)}\n`,
+      );
     }
     const elapsed = humanDuration(endedAt - startedAt);
     const steps = stepsById(flow);

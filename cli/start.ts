@@ -14,7 +14,6 @@ import { serveStudio } from './studio.ts';
 import { dataConverter } from '../codec/data-converter.ts';
 import { dataDir, loadProject } from './project.ts';
 
-
 /**
  * The local stack in one command: the Temporal dev server (SQLite under the data folder, Web UI),
  * search attributes, the workers, with fakes for destinations that have no credentials. Ctrl-C
@@ -51,7 +50,11 @@ export async function startCommand(args: string[], io: CliIo): Promise<number> {
   let server;
   let codec;
   try {
-    codec = await listenCodecServer({ port: 8888, host: '127.0.0.1', allowOrigins: [`http://localhost:${uiPort}`, `http://127.0.0.1:${uiPort}`] });
+    codec = await listenCodecServer({
+      port: 8888,
+      host: '127.0.0.1',
+      allowOrigins: [`http://localhost:${uiPort}`, `http://127.0.0.1:${uiPort}`],
+    });
     server = await startDevServer({ dataDir: data, port, uiPort, ...(codec ? { codecEndpoint: codec.endpoint } : {}) });
   } catch (error) {
     io.err(`flows start: ${(error as Error).message}\n`);
@@ -73,13 +76,28 @@ export async function startCommand(args: string[], io: CliIo): Promise<number> {
     const connection = await NativeConnection.connect({ address: server.address });
     const profiles = await openProfileStore(data);
     const stepLog = await openStepLog(data);
-    const workers = await startWorkers({ connection, namespace: 'default', config: project.config, profiles, destinations: clients, stepLog });
+    const workers = await startWorkers({
+      connection,
+      namespace: 'default',
+      config: project.config,
+      profiles,
+      destinations: clients,
+      stepLog,
+    });
 
     // The demo stack accepts a well-known key when none is set, and says so.
     const key = process.env.FLOWLINE_INGEST_KEY || 'flowline-dev';
     const secret = process.env.FLOWLINE_INGEST_SECRET || 'flowline-dev';
     process.env.TEMPORAL_ADDRESS = server.address;
-    const ingest = await serveIngest(io, { port: ingestPort, host: '127.0.0.1', profiles, stepLog, key, secret, ...(values.config ? { config: values.config } : {}) });
+    const ingest = await serveIngest(io, {
+      port: ingestPort,
+      host: '127.0.0.1',
+      profiles,
+      stepLog,
+      key,
+      secret,
+      ...(values.config ? { config: values.config } : {}),
+    });
     if (!ingest) {
       await workers.shutdown();
       await connection.close();
@@ -89,7 +107,11 @@ export async function startCommand(args: string[], io: CliIo): Promise<number> {
     // The studio reads the step-event log the runs write, and Temporal visibility; it never writes.
     const studioConnection = await Connection.connect({ address: server.address });
     const converter = dataConverter();
-    const studioClient = new Client({ connection: studioConnection, namespace: 'default', ...(converter ? { dataConverter: converter } : {}) });
+    const studioClient = new Client({
+      connection: studioConnection,
+      namespace: 'default',
+      ...(converter ? { dataConverter: converter } : {}),
+    });
     const studio = await serveStudio({
       client: studioClient,
       namespace: 'default',
@@ -146,7 +168,9 @@ function fakeBanner(faked: Array<{ name: string; missing: string[]; url?: string
   return [
     line,
     `!! FAKE DESTINATIONS: ${faked.length} destinations talk to local fakes instead of real services:`,
-    ...faked.map((f) => `!!   ${f.name.padEnd(16)} ${f.missing.length ? `no ${f.missing.join(', ')}` : '(built-in webhook)'}  → ${f.url}/__fake/calls`),
+    ...faked.map(
+      (f) => `!!   ${f.name.padEnd(16)} ${f.missing.length ? `no ${f.missing.join(', ')}` : '(built-in webhook)'}  → ${f.url}/__fake/calls`,
+    ),
     `!! What each fake received is listed at its /__fake/calls and in ${callsDir}/<destination>.jsonl`,
     '!! Set the variables to send to the real services.',
     line,

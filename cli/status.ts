@@ -4,7 +4,6 @@ import { FLOW_ID, FLOW_STEP, USER_ID } from '../workflows/search-attributes.ts';
 import { EXIT, parseCommandArgs, UsageError, type CliIo } from './io.ts';
 import { withTemporalClient } from './temporal-client.ts';
 
-
 /**
  * Lists runs with the step they are at, by a name a person can read, what running ones wait
  * for, and why failed ones failed.
@@ -31,7 +30,16 @@ export async function statusCommand(args: string[], io: CliIo): Promise<number> 
       return EXIT.ok;
     }
     const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-    io.out(rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n') + '\n');
+    io.out(
+      rows
+        .map((r) =>
+          r
+            .map((c, i) => c.padEnd(widths[i]!))
+            .join('  ')
+            .trimEnd(),
+        )
+        .join('\n') + '\n',
+    );
     if (failures.length) io.out(`\nwhy runs failed:\n${failures.map((f) => `  ${f}`).join('\n')}\n`);
     return EXIT.ok;
   });
@@ -56,10 +64,14 @@ async function describeRun(client: Client, run: WorkflowExecutionInfo): Promise<
     if (state) {
       row.user = state.user;
       row.step = state.stepLabel ?? state.step ?? row.step;
-      if (state.waiting) row.waiting = `${state.waiting.kind}${state.waiting.event ? ` ${state.waiting.event}` : ''} until ${state.waiting.until}`;
+      if (state.waiting)
+        row.waiting = `${state.waiting.kind}${state.waiting.event ? ` ${state.waiting.event}` : ''} until ${state.waiting.until}`;
     }
   } else if (run.status.name === 'FAILED' || run.status.name === 'TIMED_OUT' || run.status.name === 'TERMINATED') {
-    const error = await handle.result().then(() => undefined, (e: unknown) => e as { cause?: Error; message?: string });
+    const error = await handle.result().then(
+      () => undefined,
+      (e: unknown) => e as { cause?: Error; message?: string },
+    );
     // The interpreter's failure names the step by its label: "step wait 3d (line 35) failed: …".
     row.failure = error?.cause?.message ?? error?.message ?? run.status.name.toLowerCase();
     const named = /^step (.+?) failed: /.exec(row.failure);

@@ -5,7 +5,7 @@ import type { StepLog } from '../profiles/step-log.ts';
 import { StudioProject } from '../studio/project.ts';
 import { isLoopback } from '../studio/auth.ts';
 import { listenStudio } from '../studio/server.ts';
-import { connectionOptions, temporalSettings, unreachable } from '../worker/connection.ts';
+import { connectionOptions, temporalSettings, unreachable } from '../temporal/connection.ts';
 import { EXIT, parseCommandArgs, UsageError, type CliIo } from './io.ts';
 import { dataDir } from './project.ts';
 
@@ -45,7 +45,8 @@ export async function studioCommand(args: string[], io: CliIo): Promise<number> 
     data: { type: 'string' },
     config: { type: 'string' },
   });
-  if (positionals.length) throw new UsageError(`flows studio takes no files (it shows every flow under flows/); got ${positionals.join(' ')}`);
+  if (positionals.length)
+    throw new UsageError(`flows studio takes no files (it shows every flow under flows/); got ${positionals.join(' ')}`);
   const port = Number(values.port ?? 8090);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port takes a port number');
   if (values.host && !isLoopback(values.host) && !process.env.FLOWLINE_STUDIO_TOKEN) {

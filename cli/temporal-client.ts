@@ -1,6 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import { dataConverter } from '../codec/data-converter.ts';
-import { connectionOptions, temporalSettings, unreachable } from '../worker/connection.ts';
+import { connectionOptions, temporalSettings, unreachable } from '../temporal/connection.ts';
 import { EXIT, type CliIo } from './io.ts';
 
 /**

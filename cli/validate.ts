@@ -24,7 +24,11 @@ export function validateCommand(args: string[], io: CliIo): number {
   }
   const result = checkProject({ paths: positionals, configFile: values.config, cwd: io.cwd });
   if (result.files.length === 0) {
-    throw new UsageError(positionals.length ? `no flow files (*.yaml, *.yml) under ${positionals.join(', ')}` : 'no flows/ folder here; pass the paths of flow files');
+    throw new UsageError(
+      positionals.length
+        ? `no flow files (*.yaml, *.yml) under ${positionals.join(', ')}`
+        : 'no flows/ folder here; pass the paths of flow files',
+    );
   }
   io.out(FORMATS[format as keyof typeof FORMATS](result.diagnostics, { files: result.files.length, cwd: io.cwd }));
   return hasErrors(result.diagnostics) ? EXIT.findings : EXIT.ok;

@@ -2,13 +2,12 @@ import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { openProfileStore, openStepLog } from '../profiles/open.ts';
-import { connectionOptions, temporalSettings, unreachable } from '../worker/connection.ts';
+import { connectionOptions, temporalSettings, unreachable } from '../temporal/connection.ts';
 import { destinationClients, MissingCredentialError } from '../worker/destination-clients.ts';
 import { registerSearchAttributes } from '../worker/search-attributes.ts';
 import { startWorkers } from '../worker/start.ts';
 import { EXIT, parseCommandArgs, type CliIo } from './io.ts';
 import { dataDir, loadProject } from './project.ts';
-
 
 /** Runs the workers against an existing Temporal server, as a deployment runs them. Stops on SIGINT/SIGTERM. */
 export async function workerCommand(args: string[], io: CliIo): Promise<number> {
@@ -36,7 +35,9 @@ export async function workerCommand(args: string[], io: CliIo): Promise<number> 
   try {
     const client = await Connection.connect(connectionOptions(settings));
     const added = await registerSearchAttributes(client, settings.namespace).catch((error: Error) => {
-      io.err(`flows worker: could not register search attributes (${error.message}); register FlowId, FlowVersion, UserId, FlowStep as Keyword yourself\n`);
+      io.err(
+        `flows worker: could not register search attributes (${error.message}); register FlowId, FlowVersion, UserId, FlowStep as Keyword yourself\n`,
+      );
       return [];
     });
     if (added.length) io.out(`registered search attributes: ${added.join(', ')}\n`);
@@ -56,7 +57,9 @@ export async function workerCommand(args: string[], io: CliIo): Promise<number> 
     destinations: destinations.clients,
   });
   if (fake) {
-    io.out(`FAKE DESTINATIONS: every destination talks to a local fake server; what each received is in ${join(data, 'calls')}/<destination>.jsonl\n`);
+    io.out(
+      `FAKE DESTINATIONS: every destination talks to a local fake server; what each received is in ${join(data, 'calls')}/<destination>.jsonl\n`,
+    );
     for (const f of destinations.faked) io.out(`  ${f.name.padEnd(16)} ${f.url}/__fake/calls\n`);
   }
   io.out(`worker connected to ${settings.address} (namespace ${settings.namespace}); polling ${workers.queues.join(', ')}\n`);

@@ -63,7 +63,8 @@ export function buildCodecServer(codec: PayloadCodec, options: CodecServerOption
     }
     const origin = request.headers.origin;
     if (origin !== undefined) {
-      if (!origins.has(origin)) return reply.code(403).send({ error: 'origin not allowed; start the codec server with --allow-origin for Temporal Web' });
+      if (!origins.has(origin))
+        return reply.code(403).send({ error: 'origin not allowed; start the codec server with --allow-origin for Temporal Web' });
       reply.header('access-control-allow-origin', origin);
       reply.header('vary', 'origin');
       reply.header('access-control-allow-methods', 'POST, OPTIONS');
@@ -83,7 +84,10 @@ export function buildCodecServer(codec: PayloadCodec, options: CodecServerOption
   for (const direction of ['encode', 'decode'] as const) {
     const handler = async (request: FastifyRequest<{ Params: { token?: string } }>, reply: FastifyReply) => {
       if (!authorized(request)) {
-        return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'codec server token missing or wrong: use the endpoint URL it printed' });
+        return reply
+          .code(401)
+          .header('www-authenticate', 'Bearer')
+          .send({ error: 'codec server token missing or wrong: use the endpoint URL it printed' });
       }
       const body = request.body as { payloads?: JsonPayload[] } | undefined;
       if (!Array.isArray(body?.payloads)) return reply.code(400).send({ error: 'expected {"payloads": [...]}' });

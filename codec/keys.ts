@@ -74,9 +74,13 @@ export function keyRing(current: string, older: string[] = []): KeyRing {
  */
 export function keyRingFromEnv(env: NodeJS.ProcessEnv = process.env): KeyRing | undefined {
   const current = env.FLOWLINE_PAYLOAD_KEY?.trim();
-  const older = (env.FLOWLINE_PAYLOAD_KEYS_OLD ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const older = (env.FLOWLINE_PAYLOAD_KEYS_OLD ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (!current) {
-    if (older.length) throw new Error('FLOWLINE_PAYLOAD_KEYS_OLD is set but FLOWLINE_PAYLOAD_KEY is not: set the newest key in FLOWLINE_PAYLOAD_KEY');
+    if (older.length)
+      throw new Error('FLOWLINE_PAYLOAD_KEYS_OLD is set but FLOWLINE_PAYLOAD_KEY is not: set the newest key in FLOWLINE_PAYLOAD_KEY');
     return undefined;
   }
   return keyRing(current, older);

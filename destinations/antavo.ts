@@ -49,7 +49,14 @@ export class AntavoClient implements DestinationClient {
     const url = new URL(`${this.base}/events`);
     const body = JSON.stringify(event);
     const signed = antavoEscher(this.region, this.settings.get('api_key'), this.settings.get('api_secret')).signRequest(
-      { method: 'POST', url: url.pathname, headers: [['host', url.host], ['content-type', 'application/json; charset="UTF-8"']] },
+      {
+        method: 'POST',
+        url: url.pathname,
+        headers: [
+          ['host', url.host],
+          ['content-type', 'application/json; charset="UTF-8"'],
+        ],
+      },
       body,
       ['content-type'],
     );
@@ -74,4 +81,3 @@ const errorText = (response: HttpResponse): string | undefined => {
   const error = body?.error ?? body;
   return error?.message ? `${error.message}${error.type ? ` (${error.type})` : ''}` : undefined;
 };
-

@@ -33,18 +33,28 @@ export class ClevertapClient implements DestinationClient {
         await this.upload({ type: 'event', identity: call.user.id, ts, evtName: call.event, evtData: call.attributes }, context);
         return {};
       case 'send_push':
-        return this.send('/1/send/push.json', {
-          to: { Identity: [call.user.id] },
-          tag_group: 'flowline',
-          respect_frequency_caps: false,
-          content: {
-            ...(call.title !== undefined ? { title: call.title } : {}),
-            body: call.body,
-            ...(call.deepLink !== undefined ? { platform_specific: { android: { deep_link: call.deepLink }, ios: { deep_link: call.deepLink } } } : {}),
+        return this.send(
+          '/1/send/push.json',
+          {
+            to: { Identity: [call.user.id] },
+            tag_group: 'flowline',
+            respect_frequency_caps: false,
+            content: {
+              ...(call.title !== undefined ? { title: call.title } : {}),
+              body: call.body,
+              ...(call.deepLink !== undefined
+                ? { platform_specific: { android: { deep_link: call.deepLink }, ios: { deep_link: call.deepLink } } }
+                : {}),
+            },
           },
-        }, context);
+          context,
+        );
       case 'send_sms':
-        return this.send('/1/send/sms.json', { to: { Identity: [call.user.id] }, tag_group: 'flowline', content: { body: call.body } }, context);
+        return this.send(
+          '/1/send/sms.json',
+          { to: { Identity: [call.user.id] }, tag_group: 'flowline', content: { body: call.body } },
+          context,
+        );
       default:
         throw new DestinationError(`CleverTap cannot ${call.kind}`, false);
     }
@@ -65,7 +75,10 @@ export class ClevertapClient implements DestinationClient {
     if (failed.length > 0) {
       // 555 is CleverTap's only per-record code worth retrying (a server error).
       const retryable = failed.every((f) => f.code === 555);
-      const text = `record not processed: ${failed.slice(0, 5).map((f) => `${f.error ?? 'unknown'} (code ${f.code})`).join('; ')}`;
+      const text = `record not processed: ${failed
+        .slice(0, 5)
+        .map((f) => `${f.error ?? 'unknown'} (code ${f.code})`)
+        .join('; ')}`;
       throw new DestinationError(refusal(response, text), retryable, { status: response.status });
     }
   }
@@ -73,7 +86,8 @@ export class ClevertapClient implements DestinationClient {
   private async send(path: string, body: unknown, context: CallContext): Promise<CallResult> {
     const response = await this.post(path, body, context);
     const answer = parseJson(response.text) as { status?: string; message_id?: string | number; error?: string } | undefined;
-    if (answer?.status === 'fail') throw new DestinationError(refusal(response, answer.error ?? 'send failed'), false, { status: response.status });
+    if (answer?.status === 'fail')
+      throw new DestinationError(refusal(response, answer.error ?? 'send failed'), false, { status: response.status });
     return answer?.message_id !== undefined ? { id: String(answer.message_id) } : {};
   }
 

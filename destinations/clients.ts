@@ -32,7 +32,11 @@ export interface HttpClientOptions {
  * environment. Every error it throws is scrubbed of the destination's secrets and of anything
  * shaped like a credential: error messages are kept, unencrypted, in Temporal history.
  */
-export function httpClient(config: DestinationConfig, env: NodeJS.ProcessEnv = process.env, options: HttpClientOptions = {}): DestinationClient {
+export function httpClient(
+  config: DestinationConfig,
+  env: NodeJS.ProcessEnv = process.env,
+  options: HttpClientOptions = {},
+): DestinationClient {
   const settings = resolveSettings(config, env);
   const client = config.type === 'webhook' ? new WebhookClient(settings, options) : new CLIENTS[config.type](settings);
   return {
@@ -42,7 +46,8 @@ export function httpClient(config: DestinationConfig, env: NodeJS.ProcessEnv = p
       try {
         return await client.perform(call, context);
       } catch (error) {
-        if (error instanceof DestinationError) throw new DestinationError(redact(error.message, settings.secrets), error.retryable, error.details);
+        if (error instanceof DestinationError)
+          throw new DestinationError(redact(error.message, settings.secrets), error.retryable, error.details);
         if (error instanceof Error) error.message = redact(error.message, settings.secrets);
         throw error;
       }

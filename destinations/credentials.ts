@@ -1,7 +1,7 @@
 import type { DestinationConfig } from '../dsl/config.ts';
 import { envReferences, resolveEnvReferences } from '../dsl/env-references.ts';
 import { loadSchema } from '../dsl/schema-check.ts';
-import { DESTINATION_TYPES, type DestinationType } from './capabilities.ts';
+import { DESTINATION_TYPES, type DestinationType } from '../dsl/capabilities.ts';
 
 /** A secret is never shown; an account id (`site_id`, `account_id`, `app_id`) may be, but still authenticates. */
 export type CredentialKind = 'secret' | 'id';
@@ -36,8 +36,9 @@ function credentialTexts(config: DestinationConfig): Array<{ text: string; kind:
 }
 
 /** The environment variables a destination's credentials are read from. */
-export const credentialEnvNames = (config: DestinationConfig): string[] =>
-  [...new Set(credentialTexts(config).flatMap((c) => envReferences(c.text)))];
+export const credentialEnvNames = (config: DestinationConfig): string[] => [
+  ...new Set(credentialTexts(config).flatMap((c) => envReferences(c.text))),
+];
 
 /**
  * The secret values a destination is configured with (each referenced variable's value and

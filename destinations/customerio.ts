@@ -48,27 +48,58 @@ export class CustomerioClient implements DestinationClient {
         await this.trackApi('PUT', `/api/v1/customers/${person}`, resultingValues(call.vars, null), context);
         return {};
       case 'send_event':
-        await this.trackApi('POST', `/api/v1/customers/${person}/events`, { name: call.event, id: eventUlid(context.idempotencyKey), data: call.attributes }, context);
+        await this.trackApi(
+          'POST',
+          `/api/v1/customers/${person}/events`,
+          { name: call.event, id: eventUlid(context.idempotencyKey), data: call.attributes },
+          context,
+        );
         return {};
       case 'add_to_list':
       case 'remove_from_list': {
         const action = call.kind === 'add_to_list' ? 'add_customers' : 'remove_customers';
-        await this.trackApi('POST', `/api/v1/segments/${encodeURIComponent(call.list)}/${action}?id_type=id`, { ids: [call.user.id] }, context);
+        await this.trackApi(
+          'POST',
+          `/api/v1/segments/${encodeURIComponent(call.list)}/${action}?id_type=id`,
+          { ids: [call.user.id] },
+          context,
+        );
         return {};
       }
       case 'send_email':
-        return this.transactional('/v1/send/email', { transactional_message_id: call.template, identifiers: { id: call.user.id }, ...(call.user.email ? { to: call.user.email } : {}), message_data: call.vars }, context);
+        return this.transactional(
+          '/v1/send/email',
+          {
+            transactional_message_id: call.template,
+            identifiers: { id: call.user.id },
+            ...(call.user.email ? { to: call.user.email } : {}),
+            message_data: call.vars,
+          },
+          context,
+        );
       case 'send_push':
-        return this.transactional('/v1/send/push', {
-          transactional_message_id: this.settings.get('push_message_id') ?? 'push',
-          identifiers: { id: call.user.id },
-          ...(call.title !== undefined ? { title: call.title } : {}),
-          message: call.body,
-          ...(call.deepLink !== undefined ? { link: call.deepLink } : {}),
-          message_data: call.vars,
-        }, context);
+        return this.transactional(
+          '/v1/send/push',
+          {
+            transactional_message_id: this.settings.get('push_message_id') ?? 'push',
+            identifiers: { id: call.user.id },
+            ...(call.title !== undefined ? { title: call.title } : {}),
+            message: call.body,
+            ...(call.deepLink !== undefined ? { link: call.deepLink } : {}),
+            message_data: call.vars,
+          },
+          context,
+        );
       case 'send_sms':
-        return this.transactional('/v1/send/sms', { transactional_message_id: this.settings.get('sms_message_id') ?? 'sms', identifiers: { id: call.user.id }, message_data: { body: call.body } }, context);
+        return this.transactional(
+          '/v1/send/sms',
+          {
+            transactional_message_id: this.settings.get('sms_message_id') ?? 'sms',
+            identifiers: { id: call.user.id },
+            message_data: { body: call.body },
+          },
+          context,
+        );
       default:
         throw new DestinationError(`Customer.io cannot ${call.kind}`, false);
     }
@@ -78,7 +109,10 @@ export class CustomerioClient implements DestinationClient {
     const response = await exchange(this.name, {
       method,
       url: `${this.track}${path}`,
-      headers: { authorization: basic(this.settings.get('site_id') ?? '', this.settings.get('track_api_key') ?? ''), 'content-type': 'application/json' },
+      headers: {
+        authorization: basic(this.settings.get('site_id') ?? '', this.settings.get('track_api_key') ?? ''),
+        'content-type': 'application/json',
+      },
       body: JSON.stringify(body),
       timeoutMs: this.settings.timeoutMs,
       ...(context.signal ? { signal: context.signal } : {}),
@@ -88,7 +122,8 @@ export class CustomerioClient implements DestinationClient {
 
   private async transactional(path: string, body: unknown, context: CallContext): Promise<CallResult> {
     const key = this.settings.get('app_api_key');
-    if (!key) throw new DestinationError(`destination '${this.name}' has no app_api_key: transactional messages need the App API key`, false);
+    if (!key)
+      throw new DestinationError(`destination '${this.name}' has no app_api_key: transactional messages need the App API key`, false);
     const response = await exchange(this.name, {
       method: 'POST',
       url: `${this.app}${path}`,
@@ -105,7 +140,7 @@ export class CustomerioClient implements DestinationClient {
 
 /** Customer.io's two error shapes: `{meta: {errors: [...]}}` and `{meta: {error}}`. */
 const errorText = (response: HttpResponse): string | undefined => {
-  const body = parseJson(response.text) as { meta?: { errors?: string[]; error?: string }; errors?: Array<{ detail?: string }> } | undefined;
+  const body = parseJson(response.text) as
+    { meta?: { errors?: string[]; error?: string }; errors?: Array<{ detail?: string }> } | undefined;
   return body?.meta?.errors?.join('; ') ?? body?.meta?.error ?? body?.errors?.map((e) => e.detail).join('; ');
 };
-

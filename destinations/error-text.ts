@@ -23,10 +23,20 @@ export function knownErrorText(body: unknown): string | undefined {
   if (!body || typeof body !== 'object' || Array.isArray(body)) return undefined;
   const b = body as Record<string, unknown>;
   if (b.error && typeof b.error === 'object' && !Array.isArray(b.error)) return knownErrorText(b.error);
-  const errors = Array.isArray(b.errors) ? b.errors.slice(0, 5).map((e) => text(e) ?? knownErrorText(e)).filter(Boolean) : [];
+  const errors = Array.isArray(b.errors)
+    ? b.errors
+        .slice(0, 5)
+        .map((e) => text(e) ?? knownErrorText(e))
+        .filter(Boolean)
+    : [];
   const main =
-    text(b.message) ?? text(b.error) ?? (errors.length ? errors.join('; ') : undefined) ??
-    text(b.errormsg) ?? text(b.detail) ?? text(b.description) ?? text(b.title);
+    text(b.message) ??
+    text(b.error) ??
+    (errors.length ? errors.join('; ') : undefined) ??
+    text(b.errormsg) ??
+    text(b.detail) ??
+    text(b.description) ??
+    text(b.title);
   if (!main) return undefined;
   const code = text(b.code) ?? text(b.type);
   return clip(code && code !== main ? `${main} (${code})` : main, MAX_TEXT);
@@ -34,7 +44,8 @@ export function knownErrorText(body: unknown): string | undefined {
 
 // An auth scheme and its token, and `name: value` / `name=value` where the name says credential.
 const SCHEME = /\b(Bearer|Basic|Digest|Token|ANTAVO-HMAC-SHA256|AWS4-HMAC-SHA256)(\s+)[^\s"',;]+/gi;
-const NAMED = /\b([\w-]*(?:authorization|api[_-]?key|secret|token|passcode|password|signature|sig))(\\?"?\s*[:=]\s*\\?"?)([^\s"',;&\\]{6,})/gi;
+const NAMED =
+  /\b([\w-]*(?:authorization|api[_-]?key|secret|token|passcode|password|signature|sig))(\\?"?\s*[:=]\s*\\?"?)([^\s"',;&\\]{6,})/gi;
 
 /** `text` without the secrets given (exact values) and without anything shaped like a credential. */
 export function redact(message: string, secrets: Iterable<string>): string {

@@ -40,7 +40,12 @@ export async function exchange(destination: string, request: HttpRequest): Promi
       signal,
       redirect: 'manual',
     });
-    return { status: response.status, headers: response.headers, text: await response.text(), endpoint: request.endpoint ?? endpointOf(request) };
+    return {
+      status: response.status,
+      headers: response.headers,
+      text: await response.text(),
+      endpoint: request.endpoint ?? endpointOf(request),
+    };
   } catch (error) {
     const host = safeHost(request.url);
     if (timeout.aborted) throw new DestinationError(`no answer from ${host} within ${request.timeoutMs} ms`, true, { destination });
@@ -87,7 +92,11 @@ export interface CheckOptions {
  * What a refusal says: the status, the destination's error text and the endpoint refused.
  * Only known error fields are read, never the raw body (it may echo the request's credentials).
  */
-export function refusal(response: Pick<HttpResponse, 'status' | 'endpoint' | 'text'>, text?: string, statusText?: CheckOptions['statusText']): string {
+export function refusal(
+  response: Pick<HttpResponse, 'status' | 'endpoint' | 'text'>,
+  text?: string,
+  statusText?: CheckOptions['statusText'],
+): string {
   const said = text ?? knownErrorText(parseJson(response.text)) ?? statusText?.(response.status) ?? 'the answer has no error text';
   return `${response.status}: ${clip(said, 300)} [${response.endpoint}]`;
 }

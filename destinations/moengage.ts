@@ -27,11 +27,22 @@ export class MoengageClient implements DestinationClient {
         await this.post('customer', { type: 'customer', customer_id: call.user.id, attributes: resultingValues(call.vars, null) }, context);
         return {};
       case 'send_event':
-        await this.post('event', {
-          type: 'event',
-          customer_id: call.user.id,
-          actions: [{ action: call.event, attributes: call.attributes, platform: 'unknown', current_time: Math.floor((context.scheduledAt ?? Date.now()) / 1000) }],
-        }, context);
+        await this.post(
+          'event',
+          {
+            type: 'event',
+            customer_id: call.user.id,
+            actions: [
+              {
+                action: call.event,
+                attributes: call.attributes,
+                platform: 'unknown',
+                current_time: Math.floor((context.scheduledAt ?? Date.now()) / 1000),
+              },
+            ],
+          },
+          context,
+        );
         return {};
       default:
         throw new DestinationError(`MoEngage cannot ${call.kind}`, false);
@@ -45,21 +56,25 @@ export class MoengageClient implements DestinationClient {
       url: `${this.base}/v1/${resource}/${appId}`,
       // The workspace id stays out of error messages (and so out of Temporal history).
       endpoint: `POST /v1/${resource}/{app_id}`,
-      headers: { authorization: basic(this.settings.get('app_id') ?? '', this.settings.get('api_key') ?? ''), 'content-type': 'application/json' },
+      headers: {
+        authorization: basic(this.settings.get('app_id') ?? '', this.settings.get('api_key') ?? ''),
+        'content-type': 'application/json',
+      },
       body: JSON.stringify(body),
       timeoutMs: this.settings.timeoutMs,
       ...(context.signal ? { signal: context.signal } : {}),
     });
     check(this.name, response, { errorText });
     const answer = parseJson(response.text) as { status?: string } | undefined;
-    if (answer?.status === 'fail') throw new DestinationError(refusal(response, errorText(response) ?? 'MoEngage answered fail'), false, { status: response.status });
+    if (answer?.status === 'fail')
+      throw new DestinationError(refusal(response, errorText(response) ?? 'MoEngage answered fail'), false, { status: response.status });
   }
 }
 
 /** `{"status":"fail","error":{message,type}}`, or the flat `{title, description}` of some 429/5xx. */
 const errorText = (response: HttpResponse): string | undefined => {
-  const body = parseJson(response.text) as { error?: { message?: string; type?: string }; title?: string; description?: string } | undefined;
+  const body = parseJson(response.text) as
+    { error?: { message?: string; type?: string }; title?: string; description?: string } | undefined;
   if (body?.error?.message) return `${body.error.message}${body.error.type ? ` (${body.error.type})` : ''}`;
   return body?.description ?? body?.title;
 };
-

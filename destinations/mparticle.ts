@@ -60,7 +60,10 @@ export class MparticleClient implements DestinationClient {
     const response = await exchange(this.name, {
       method: 'POST',
       url: `${this.base}/v2/events`,
-      headers: { authorization: basic(this.settings.get('api_key') ?? '', this.settings.get('api_secret') ?? ''), 'content-type': 'application/json' },
+      headers: {
+        authorization: basic(this.settings.get('api_key') ?? '', this.settings.get('api_secret') ?? ''),
+        'content-type': 'application/json',
+      },
       body: withMpid(batch, call.user),
       timeoutMs: this.settings.timeoutMs,
       ...(context.signal ? { signal: context.signal } : {}),
@@ -72,9 +75,28 @@ export class MparticleClient implements DestinationClient {
 
 /** The identity types mParticle's Events API takes in `user_identities` (its spelling; profiles say `customer_id`). */
 const EVENTS_API_IDENTITIES = new Set([
-  'customerid', 'email', 'other', 'other_id_2', 'other_id_3', 'other_id_4', 'other_id_5', 'other_id_6', 'other_id_7', 'other_id_8',
-  'other_id_9', 'other_id_10', 'mobile_number', 'phone_number_2', 'phone_number_3', 'facebook', 'google', 'microsoft', 'yahoo',
-  'twitter', 'alias', 'facebook_custom_audience_id',
+  'customerid',
+  'email',
+  'other',
+  'other_id_2',
+  'other_id_3',
+  'other_id_4',
+  'other_id_5',
+  'other_id_6',
+  'other_id_7',
+  'other_id_8',
+  'other_id_9',
+  'other_id_10',
+  'mobile_number',
+  'phone_number_2',
+  'phone_number_3',
+  'facebook',
+  'google',
+  'microsoft',
+  'yahoo',
+  'twitter',
+  'alias',
+  'facebook_custom_audience_id',
 ]);
 
 /**
@@ -104,7 +126,9 @@ function withMpid(batch: Record<string, unknown>, user: UserRef): string {
 
 /** `{"errors":[{code, message}]}`. */
 const errorText = (response: HttpResponse): string | undefined =>
-  (parseJson(response.text) as { errors?: Array<{ code?: string; message?: string }> } | undefined)?.errors?.map((e) => `${e.message} (${e.code})`).join('; ');
+  (parseJson(response.text) as { errors?: Array<{ code?: string; message?: string }> } | undefined)?.errors
+    ?.map((e) => `${e.message} (${e.code})`)
+    .join('; ');
 
 /** mParticle answers 401 and 403 with no body: say what each means and which settings to check. */
 const statusText = (status: number): string | undefined =>

@@ -15,7 +15,11 @@ export const systemResolver: Resolver = async (host) => (await lookup(host, { al
 export function pinnedAgent(addresses: string[]): Agent {
   const family = (a: string) => isIP(a);
   const pinned = ((_host, options, callback) => {
-    if (options.all) callback(null, addresses.map((address) => ({ address, family: family(address) })));
+    if (options.all)
+      callback(
+        null,
+        addresses.map((address) => ({ address, family: family(address) })),
+      );
     else callback(null, addresses[0]!, family(addresses[0]!));
   }) as LookupFunction;
   return new Agent({ connect: { lookup: pinned } });

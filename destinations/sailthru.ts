@@ -7,7 +7,9 @@ import type { CallContext, CallResult, DestinationCall, DestinationClient, UserR
 
 /** sig = md5(secret + the sorted parameter values, joined): Sailthru's request signature. */
 export function sailthruSignature(secret: string, values: string[]): string {
-  return createHash('md5').update(secret + [...values].sort().join(''), 'utf8').digest('hex');
+  return createHash('md5')
+    .update(secret + [...values].sort().join(''), 'utf8')
+    .digest('hex');
 }
 
 // Error codes for a recipient Sailthru will not send to: final, never worth a retry.
@@ -39,7 +41,9 @@ export class SailthruClient implements DestinationClient {
         return {};
       case 'send_email': {
         if (!call.user.email) throw new DestinationError(`user ${call.user.id} has no email identity; Sailthru sends to an address`, false);
-        const body = (await this.post('/send', { template: call.template, email: call.user.email, vars: call.vars }, context)) as { send_id?: string };
+        const body = (await this.post('/send', { template: call.template, email: call.user.email, vars: call.vars }, context)) as {
+          send_id?: string;
+        };
         return body?.send_id ? { id: body.send_id } : {};
       }
       case 'send_event':
@@ -53,7 +57,12 @@ export class SailthruClient implements DestinationClient {
   private async post(path: string, data: unknown, context: CallContext): Promise<unknown> {
     const apiKey = this.settings.get('api_key') ?? '';
     const json = JSON.stringify(data);
-    const form = new URLSearchParams({ api_key: apiKey, format: 'json', json, sig: sailthruSignature(this.settings.get('api_secret') ?? '', [apiKey, 'json', json]) });
+    const form = new URLSearchParams({
+      api_key: apiKey,
+      format: 'json',
+      json,
+      sig: sailthruSignature(this.settings.get('api_secret') ?? '', [apiKey, 'json', json]),
+    });
     const response = await exchange(this.name, {
       method: 'POST',
       url: `${this.base}${path}`,
@@ -67,7 +76,8 @@ export class SailthruClient implements DestinationClient {
     const code = body?.error;
     const said = (what: string) => refusal(response, `${what} (${code}): ${body?.errormsg ?? ''}`);
     if (code === 9) throw new DestinationError(said('Sailthru internal error'), true, { status: response.status });
-    if (code !== undefined && NOT_SENDABLE.has(code)) throw new DestinationError(said('recipient not sendable'), false, { status: response.status });
+    if (code !== undefined && NOT_SENDABLE.has(code))
+      throw new DestinationError(said('recipient not sendable'), false, { status: response.status });
     check(this.name, response, { errorText: errorText, retryAfter: resetWait });
     throw new DestinationError(refusal(response, errorText(response) ?? 'unexpected answer'), false, { status: response.status });
   }
@@ -85,4 +95,3 @@ const resetWait = (response: HttpResponse): number | undefined => {
 };
 
 const key = (user: UserRef) => (user.email ? { id: user.email, key: 'email' } : { id: user.id, key: 'extid' });
-

@@ -2,7 +2,7 @@ import type { DestinationConfig } from '../dsl/config.ts';
 import { parseDuration } from '../dsl/durations.ts';
 import { resolveEnvReferences } from '../dsl/env-references.ts';
 import { secretValues } from './credentials.ts';
-import { DEFAULT_TIMEOUT_MS } from './routes.ts';
+import { DEFAULT_TIMEOUT_MS } from '../dsl/destination-defaults.ts';
 
 /** A destination's settings with every `${VAR}` replaced by its value: only ever held in memory. */
 export interface ClientSettings {
@@ -19,8 +19,7 @@ export interface ClientSettings {
 }
 
 export function resolveSettings(config: DestinationConfig, env: NodeJS.ProcessEnv = process.env): ClientSettings {
-  const resolve = (value: unknown): string | undefined =>
-    value === undefined ? undefined : resolveEnvReferences(String(value), env);
+  const resolve = (value: unknown): string | undefined => (value === undefined ? undefined : resolveEnvReferences(String(value), env));
   return {
     name: config.name,
     timeoutMs: parseDuration(String(config.timeout ?? '')) ?? DEFAULT_TIMEOUT_MS,

@@ -28,7 +28,10 @@ export class WebhookClient implements DestinationClient {
   readonly name: string;
   private readonly resolve: Resolver;
 
-  constructor(private readonly settings: ClientSettings, options: { resolve?: Resolver } = {}) {
+  constructor(
+    private readonly settings: ClientSettings,
+    options: { resolve?: Resolver } = {},
+  ) {
     this.name = settings.name;
     this.resolve = options.resolve ?? systemResolver;
   }
@@ -47,7 +50,8 @@ export class WebhookClient implements DestinationClient {
     let body: string | undefined;
     if (call.body !== undefined) {
       body = typeof call.body === 'string' ? call.body : JSON.stringify(call.body);
-      if (typeof call.body !== 'string' && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
+      if (typeof call.body !== 'string' && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type'))
+        headers['content-type'] = 'application/json';
     }
     const agent = pinnedAgent(await this.addresses(url.hostname));
     try {
@@ -76,7 +80,8 @@ export class WebhookClient implements DestinationClient {
     } catch {
       throw new DestinationError(`the webhook URL does not parse as a URL (host ${safeHost(raw)})`, false);
     }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new DestinationError(`webhooks use http or https, not ${url.protocol}`, false);
+    if (url.protocol !== 'https:' && url.protocol !== 'http:')
+      throw new DestinationError(`webhooks use http or https, not ${url.protocol}`, false);
     if (url.username || url.password) {
       const fix = `put credentials in the headers of destination '${this.name}'`;
       throw new DestinationError(`the webhook URL for ${url.host} carries a user name or password; ${fix}`, false);
@@ -129,7 +134,10 @@ function refuseBadHeaders(headers: Record<string, string>): void {
     }
     // The value is not repeated: it came from data and may be anything, a secret included.
     if (/[\r\n\0]/.test(String(value))) {
-      throw new DestinationError(`webhook header '${name}' has a line break or NUL in its value (from the step's data?); nothing was sent`, false);
+      throw new DestinationError(
+        `webhook header '${name}' has a line break or NUL in its value (from the step's data?); nothing was sent`,
+        false,
+      );
     }
   }
 }

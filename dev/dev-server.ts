@@ -26,17 +26,40 @@ const portInUse = (port: number): Promise<boolean> =>
  * The Temporal CLI dev server with its state in a SQLite file under the data folder, so runs
  * survive a restart of `npm start`. Resolves once it accepts connections.
  */
-export async function startDevServer(options: { dataDir: string; port: number; uiPort: number; codecEndpoint?: string }): Promise<DevServer> {
+export async function startDevServer(options: {
+  dataDir: string;
+  port: number;
+  uiPort: number;
+  codecEndpoint?: string;
+}): Promise<DevServer> {
   for (const port of [options.port, options.uiPort]) {
     if (await portInUse(port)) {
-      throw new Error(`port ${port} is already in use (another Temporal dev server?); stop it, or pick other ports with --port and --ui-port`);
+      throw new Error(
+        `port ${port} is already in use (another Temporal dev server?); stop it, or pick other ports with --port and --ui-port`,
+      );
     }
   }
   mkdirSync(options.dataDir, { recursive: true });
   const dbFile = join(options.dataDir, 'temporal.sqlite');
   const child = spawn(
     temporalCli(),
-    ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(options.port), '--ui-port', String(options.uiPort), '--db-filename', dbFile, '--log-level', 'error', '--namespace', 'default', ...(options.codecEndpoint ? ['--ui-codec-endpoint', options.codecEndpoint] : [])],
+    [
+      'server',
+      'start-dev',
+      '--ip',
+      '127.0.0.1',
+      '--port',
+      String(options.port),
+      '--ui-port',
+      String(options.uiPort),
+      '--db-filename',
+      dbFile,
+      '--log-level',
+      'error',
+      '--namespace',
+      'default',
+      ...(options.codecEndpoint ? ['--ui-codec-endpoint', options.codecEndpoint] : []),
+    ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let stderr = '';

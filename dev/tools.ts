@@ -14,4 +14,5 @@ function tool(envVar: string | undefined, local: string, what: string): string {
 export const temporalCli = (): string => tool(process.env.TEMPORAL_CLI, 'temporal', 'the Temporal CLI');
 
 /** The time-skipping test server launcher. */
-export const temporalTestServer = (): string => tool(process.env.TEMPORAL_TEST_SERVER, 'temporal-test-server', 'the Temporal time-skipping test server');
+export const temporalTestServer = (): string =>
+  tool(process.env.TEMPORAL_TEST_SERVER, 'temporal-test-server', 'the Temporal time-skipping test server');

@@ -102,14 +102,26 @@ function compileStep(source: SourceFile, visit: StepVisit): StepIR {
     line: locate(source, visit.path).line,
     onError: step.on_error ?? 'fail',
     ...(step.retry
-      ? { retry: { ...(step.retry.attempts ? { attempts: step.retry.attempts } : {}), ...(step.retry.backoff ? { backoffMs: ms(step.retry.backoff) } : {}) } }
+      ? {
+          retry: {
+            ...(step.retry.attempts ? { attempts: step.retry.attempts } : {}),
+            ...(step.retry.backoff ? { backoffMs: ms(step.retry.backoff) } : {}),
+          },
+        }
       : {}),
   };
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed JSON of any shape, read field by field
   const b = visit.body as Record<string, any>;
-  const branches = () => branchesOf(visit).map((branch) => compileSteps(source, branch.steps, branch.path, `${visit.position}.${branch.idPart}.`));
+  const branches = () =>
+    branchesOf(visit).map((branch) => compileSteps(source, branch.steps, branch.path, `${visit.position}.${branch.idPart}.`));
   switch (visit.kind) {
     case 'set_var':
-      return { ...base, kind: 'set_var', destination: b.destination, vars: Object.fromEntries(Object.entries(b.vars).map(([k, v]) => [k, varOperation(v)])) };
+      return {
+        ...base,
+        kind: 'set_var',
+        destination: b.destination,
+        vars: Object.fromEntries(Object.entries(b.vars).map(([k, v]) => [k, varOperation(v)])),
+      };
     case 'send_email':
       return { ...base, kind: 'send_email', destination: b.destination, template: b.template, vars: templateMap(b.vars) };
     case 'send_push':
@@ -128,7 +140,14 @@ function compileStep(source: SourceFile, visit: StepVisit): StepIR {
     case 'remove_from_list':
       return { ...base, kind: visit.kind, destination: b.destination, list: String(b.list) };
     case 'send_event':
-      return { ...base, kind: 'send_event', destination: b.destination, event: b.event, eventType: b.type ?? 'other', attributes: templateMap(b.attributes) };
+      return {
+        ...base,
+        kind: 'send_event',
+        destination: b.destination,
+        event: b.event,
+        eventType: b.type ?? 'other',
+        attributes: templateMap(b.attributes),
+      };
     case 'webhook':
       return {
         ...base,

@@ -4,21 +4,45 @@ import type { DataPath } from './source.ts';
 import { suggestion } from './suggest.ts';
 
 export const OPERATORS = [
-  'eq', 'ne', 'in', 'not_in', 'gt', 'gte', 'lt', 'lte', 'contains', 'exists', 'matches', 'before', 'after', 'within_last',
+  'eq',
+  'ne',
+  'in',
+  'not_in',
+  'gt',
+  'gte',
+  'lt',
+  'lte',
+  'contains',
+  'exists',
+  'matches',
+  'before',
+  'after',
+  'within_last',
 ] as const;
 export type Operator = (typeof OPERATORS)[number];
 
 export type ConditionIR =
-  | { all: ConditionIR[] }
-  | { any: ConditionIR[] }
-  | { not: ConditionIR }
-  | { field: string[]; op: Operator; value: unknown };
+  { all: ConditionIR[] } | { any: ConditionIR[] } | { not: ConditionIR } | { field: string[]; op: Operator; value: unknown };
 
 /** What may follow each root. `*` means any name may follow (attributes, vars). */
 export const FIELDS: Record<string, readonly string[]> = {
   event: [
-    'name', 'type', 'id', 'timestamp', 'attributes', 'products', 'revenue', 'currency', 'transaction_id',
-    'attribute_name', 'new', 'old', 'identity_type', 'identity', 'audience_id', 'audience_name',
+    'name',
+    'type',
+    'id',
+    'timestamp',
+    'attributes',
+    'products',
+    'revenue',
+    'currency',
+    'transaction_id',
+    'attribute_name',
+    'new',
+    'old',
+    'identity_type',
+    'identity',
+    'audience_id',
+    'audience_name',
   ],
   profile: ['id', 'attributes', 'identities', 'lists', 'audiences', 'vars'],
   vars: ['*'],
@@ -65,7 +89,10 @@ export function fieldProblem(field: string): { message: string; hint?: string } 
   }
   const allowed = FIELDS[root]!;
   if (second === undefined || second === '') {
-    return { message: `condition field '${field}' names no value under ${root}.`, hint: `e.g. ${root}.${allowed[0] === '*' ? 'name' : allowed[0]}` };
+    return {
+      message: `condition field '${field}' names no value under ${root}.`,
+      hint: `e.g. ${root}.${allowed[0] === '*' ? 'name' : allowed[0]}`,
+    };
   }
   if (allowed[0] !== '*' && !allowed.includes(second)) {
     return {

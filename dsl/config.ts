@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { DESTINATION_TYPES, type DestinationType } from '../destinations/capabilities.ts';
+import { DESTINATION_TYPES, type DestinationType } from './capabilities.ts';
 import type { Diagnostic, Position } from './diagnostics.ts';
 import { schemaFindings } from './schema-check.ts';
 import { locate, parseSource, type DataPath, type SourceFile } from './source.ts';
@@ -104,13 +104,17 @@ function semanticConfigChecks(source: SourceFile, raw: Record<string, unknown>):
     }
     // destinations/webhook.ts sends a destination's headers only to its allowed_hosts: without them, it calls nothing.
     if (settings.type === 'webhook' && Object.keys(headers).length > 0 && settings.allowed_hosts === undefined) {
-      report(['destinations', name, 'headers'], {
-        rule: 'webhook-allowed-hosts',
-        message: `webhook destination '${name}' has headers but no allowed_hosts, so it calls no host: every step through it would fail`,
-        hint:
-          'list the hosts its headers may go to, e.g. `allowed_hosts: [hooks.example.com]` (or *.example.com); ' +
-          'see docs/destinations.md#webhooks',
-      }, 'key');
+      report(
+        ['destinations', name, 'headers'],
+        {
+          rule: 'webhook-allowed-hosts',
+          message: `webhook destination '${name}' has headers but no allowed_hosts, so it calls no host: every step through it would fail`,
+          hint:
+            'list the hosts its headers may go to, e.g. `allowed_hosts: [hooks.example.com]` (or *.example.com); ' +
+            'see docs/destinations.md#webhooks',
+        },
+        'key',
+      );
     }
   }
   return out;

@@ -47,7 +47,11 @@ export function describeStep(step: StepIR): { lines: string[]; shape: StepShape 
     case 'check':
       return box('decision', 'check', short(conditionText(step.if)));
     case 'split':
-      return box('decision', 'split', step.branches.map((b) => `${b.label === `${b.percent}%` ? '' : `${b.label} `}${b.percent}%`).join(' / '));
+      return box(
+        'decision',
+        'split',
+        step.branches.map((b) => `${b.label === `${b.percent}%` ? '' : `${b.label} `}${b.percent}%`).join(' / '),
+      );
     case 'exit':
       return box('end', 'exit');
   }

@@ -32,7 +32,12 @@ export function parseRateLimit(text: string): number | undefined {
 export function humanDuration(ms: number): string {
   let rest = Math.max(0, Math.round(ms / 1000));
   const parts: string[] = [];
-  for (const [unit, size] of [['d', 86_400], ['h', 3_600], ['m', 60], ['s', 1]] as const) {
+  for (const [unit, size] of [
+    ['d', 86_400],
+    ['h', 3_600],
+    ['m', 60],
+    ['s', 1],
+  ] as const) {
     if (rest >= size) {
       parts.push(`${Math.floor(rest / size)}${unit}`);
       rest %= size;

@@ -5,4 +5,5 @@ const REFERENCE = /\$\{([A-Z_][A-Z0-9_]*)\}/g;
 export const envReferences = (text: string): string[] => [...text.matchAll(REFERENCE)].map((m) => m[1]!);
 
 /** The text with each reference replaced by the variable's value (empty when unset). */
-export const resolveEnvReferences = (text: string, env: NodeJS.ProcessEnv): string => text.replace(REFERENCE, (_, name: string) => env[name] ?? '');
+export const resolveEnvReferences = (text: string, env: NodeJS.ProcessEnv): string =>
+  text.replace(REFERENCE, (_, name: string) => env[name] ?? '');

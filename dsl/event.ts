@@ -28,8 +28,7 @@ export interface FlowEvent {
   audience_name?: string;
 }
 
-const holds = (where: ConditionIR | undefined, scope: Scope, now: number): boolean =>
-  where === undefined || evaluate(where, scope, now);
+const holds = (where: ConditionIR | undefined, scope: Scope, now: number): boolean => where === undefined || evaluate(where, scope, now);
 
 /** Does this event satisfy an `exit_when` entry or a `wait_for`? */
 export function matchesEvent(match: EventMatchIR, event: FlowEvent, scope: Omit<Scope, 'event'>, now: number): boolean {
@@ -45,7 +44,9 @@ export function matchesTrigger(trigger: TriggerIR, event: FlowEvent, scope: Omit
       case 'attribute_change':
         return event.name === 'user_attribute_change' && trigger.attributes.includes(String(event.attribute_name));
       case 'identity_change':
-        return event.name === 'user_identity_change' && (trigger.identityType === undefined || trigger.identityType === event.identity_type);
+        return (
+          event.name === 'user_identity_change' && (trigger.identityType === undefined || trigger.identityType === event.identity_type)
+        );
       case 'audience':
         return (
           event.name === `audience_${trigger.on}` &&

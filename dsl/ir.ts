@@ -42,9 +42,7 @@ export interface EventMatchIR {
 export type TemplateValueIR = TemplateIR | number | boolean | null | TemplateValueIR[] | { [key: string]: TemplateValueIR };
 
 export type VarOperationIR =
-  | { op: 'set'; value: TemplateIR | number | boolean | null }
-  | { op: 'increment'; by: number }
-  | { op: 'delete' };
+  { op: 'set'; value: TemplateIR | number | boolean | null } | { op: 'increment'; by: number } | { op: 'delete' };
 
 export interface StepBase {
   id: string;
@@ -59,11 +57,25 @@ export type StepIR = StepBase &
   (
     | { kind: 'set_var'; destination: string; vars: Record<string, VarOperationIR> }
     | { kind: 'send_email'; destination: string; template: string; vars: Record<string, TemplateValueIR> }
-    | { kind: 'send_push'; destination: string; title?: TemplateIR; body: TemplateIR; deepLink?: TemplateIR; vars: Record<string, TemplateValueIR> }
+    | {
+        kind: 'send_push';
+        destination: string;
+        title?: TemplateIR;
+        body: TemplateIR;
+        deepLink?: TemplateIR;
+        vars: Record<string, TemplateValueIR>;
+      }
     | { kind: 'send_sms'; destination: string; body: TemplateIR }
     | { kind: 'add_to_list' | 'remove_from_list'; destination: string; list: string }
     | { kind: 'send_event'; destination: string; event: string; eventType: string; attributes: Record<string, TemplateValueIR> }
-    | { kind: 'webhook'; destination?: string; url: TemplateIR; method: string; headers: Record<string, TemplateIR>; body?: TemplateValueIR }
+    | {
+        kind: 'webhook';
+        destination?: string;
+        url: TemplateIR;
+        method: string;
+        headers: Record<string, TemplateIR>;
+        body?: TemplateValueIR;
+      }
     | { kind: 'wait'; durationMs: number }
     | { kind: 'wait_until'; hour: number; minute: number; timezone?: { zone: string } | { field: string[] }; days?: number[] }
     | { kind: 'wait_for'; event: string; where?: ConditionIR; timeoutMs: number; then: StepIR[]; else: StepIR[] }

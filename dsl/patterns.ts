@@ -33,8 +33,8 @@ export function patternProblem(pattern: string): { message: string; hint: string
     return {
       message: `'${pattern}' is not a regular expression matches can run: ${reason}`,
       hint: /backreference|\\[1-9]|Perl syntax: `\(\?[=!<]/.test(reason)
-        ? 'matches runs in linear time (RE2 syntax): backreferences (\\1) and lookaround ((?=…), (?!…), (?<=…)) are not available; '
-          + 'match the parts separately, e.g. with all: [ … ] or not:'
+        ? 'matches runs in linear time (RE2 syntax): backreferences (\\1) and lookaround ((?=…), (?!…), (?<=…)) are not available; ' +
+          'match the parts separately, e.g. with all: [ … ] or not:'
         : 'write RE2 syntax (like JavaScript without backreferences or lookaround; \\x{e9} instead of \\u00e9)',
     };
   }

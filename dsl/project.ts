@@ -60,7 +60,12 @@ export function checkProject(options: ProjectOptions = {}): ProjectResult {
   const results = files.map((file) => {
     const result = checkFlowFile(file, config);
     const shown = show(file);
-    return { ...result, file: shown, diagnostics: result.diagnostics.map((d) => ({ ...d, file: shown })), ...(result.ir ? { ir: { ...result.ir, source: shown } } : {}) };
+    return {
+      ...result,
+      file: shown,
+      diagnostics: result.diagnostics.map((d) => ({ ...d, file: shown })),
+      ...(result.ir ? { ir: { ...result.ir, source: shown } } : {}),
+    };
   });
   for (const result of results) diagnostics.push(...result.diagnostics);
   diagnostics.push(...checkAcrossFiles(results));

@@ -111,7 +111,8 @@ function isShadowed(error: ErrorObject, all: ErrorObject[], defs: Compiled['defs
     if (own && !Object.hasOwn(own, key) && !Object.hasOwn(base, key)) return false;
   }
   return all.some(
-    (o) => o !== error && o.keyword !== error.keyword && o.keyword !== 'unevaluatedProperties' && o.instancePath.startsWith(error.instancePath),
+    (o) =>
+      o !== error && o.keyword !== error.keyword && o.keyword !== 'unevaluatedProperties' && o.instancePath.startsWith(error.instancePath),
   );
 }
 
@@ -229,7 +230,12 @@ function describe(error: ErrorObject, def: string | undefined, place: Placement)
   }
 }
 
-function patternDiagnostic(def: string | undefined, name: string, value: unknown, at: Position & { file: string; severity: 'error' }): Diagnostic {
+function patternDiagnostic(
+  def: string | undefined,
+  name: string,
+  value: unknown,
+  at: Position & { file: string; severity: 'error' },
+): Diagnostic {
   const shown = JSON.stringify(value);
   switch (def) {
     case 'duration':
@@ -262,13 +268,24 @@ function patternDiagnostic(def: string | undefined, name: string, value: unknown
         sensitive: true,
       };
     case 'rateLimit':
-      return { ...at, rule: 'rate-limit', message: `${shown} is not a rate limit`, hint: 'write requests per unit: 100/s, 15000/min or 3600/h' };
+      return {
+        ...at,
+        rule: 'rate-limit',
+        message: `${shown} is not a rate limit`,
+        hint: 'write requests per unit: 100/s, 15000/min or 3600/h',
+      };
     case 'timeOfDay':
       return { ...at, rule: 'wait-until', message: `${shown} is not a time of day`, hint: 'write 24-hour HH:MM, e.g. "09:00"' };
     case 'baseUrl': {
       // A password before the host stays out of the message; the literal-secret check says why.
       const url = JSON.stringify(withoutUserInfo(String(value)));
-      return { ...at, rule: 'invalid-value', message: `${url} is not an http(s) URL`, hint: 'e.g. https://api.example.com', sensitive: url !== shown };
+      return {
+        ...at,
+        rule: 'invalid-value',
+        message: `${url} is not an http(s) URL`,
+        hint: 'e.g. https://api.example.com',
+        sensitive: url !== shown,
+      };
     }
     default:
       return { ...at, rule: 'invalid-value', message: `${name} ${shown} has the wrong form` };
@@ -277,9 +294,26 @@ function patternDiagnostic(def: string | undefined, name: string, value: unknown
 
 /** Spellings from other tools and from maths that mean one of our operators. */
 const OPERATOR_ALIASES: Record<string, string> = {
-  equals: 'eq', equal: 'eq', is: 'eq', '=': 'eq', '==': 'eq', not_equals: 'ne', '!=': 'ne', neq: 'ne',
-  greater_than: 'gt', '>': 'gt', '>=': 'gte', less_than: 'lt', '<': 'lt', '<=': 'lte',
-  includes: 'contains', has: 'contains', one_of: 'in', regex: 'matches', exist: 'exists', is_set: 'exists',
+  equals: 'eq',
+  equal: 'eq',
+  is: 'eq',
+  '=': 'eq',
+  '==': 'eq',
+  not_equals: 'ne',
+  '!=': 'ne',
+  neq: 'ne',
+  greater_than: 'gt',
+  '>': 'gt',
+  '>=': 'gte',
+  less_than: 'lt',
+  '<': 'lt',
+  '<=': 'lte',
+  includes: 'contains',
+  has: 'contains',
+  one_of: 'in',
+  regex: 'matches',
+  exist: 'exists',
+  is_set: 'exists',
 };
 
 const operatorAlias = (word: string): string | undefined =>

@@ -43,4 +43,8 @@ export function withoutUserInfo(url: string): string {
 
 /** The environment variable name suggested for a credential of this destination or step. */
 export const envName = (...parts: string[]): string =>
-  parts.join('_').toUpperCase().replace(/[^A-Z0-9]+/g, '_').replace(/^_+|_+$/g, '') || 'SECRET';
+  parts
+    .join('_')
+    .toUpperCase()
+    .replace(/[^A-Z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '') || 'SECRET';

@@ -1,4 +1,16 @@
-import { isAlias, isCollection, isMap, isNode, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Document, type Node } from 'yaml';
+import {
+  isAlias,
+  isCollection,
+  isMap,
+  isNode,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseAllDocuments,
+  visit,
+  type Document,
+  type Node,
+} from 'yaml';
 import type { Diagnostic, Position } from './diagnostics.ts';
 
 export type DataPath = readonly (string | number)[];
@@ -108,7 +120,10 @@ function syntaxDiagnostic(
     };
   }
   // An unclosed `{` or `[` is also noticed only where the text goes on without it; point at the opener.
-  const closer = code === 'BAD_INDENT' ? /Flow (?:map|sequence) in block collection must be sufficiently indented and end with a ([}\]])/.exec(message)?.[1] : undefined;
+  const closer =
+    code === 'BAD_INDENT'
+      ? /Flow (?:map|sequence) in block collection must be sufficiently indented and end with a ([}\]])/.exec(message)?.[1]
+      : undefined;
   const opener = closer ? unclosedOpener(text, pos[0], closer === '}' ? '{' : '[', closer) : -1;
   if (closer && opener >= 0) {
     const kind = closer === '}' ? 'map' : 'list';
@@ -134,7 +149,14 @@ function syntaxDiagnostic(
   }
   // yaml's pretty messages end with a code frame of their own; ours prints one, so keep the first line.
   const first = message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
-  const generic: Diagnostic = { ...where, file, severity: 'error', rule: 'yaml-syntax', message: `YAML syntax: ${first}`, hint: yamlHint(code) };
+  const generic: Diagnostic = {
+    ...where,
+    file,
+    severity: 'error',
+    rule: 'yaml-syntax',
+    message: `YAML syntax: ${first}`,
+    hint: yamlHint(code),
+  };
   parserWording.add(generic);
   return generic;
 }

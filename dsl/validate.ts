@@ -34,7 +34,17 @@ export function checkFlow(file: string, text: string, config: FlowsConfig = empt
     return {
       file,
       diagnostics: [
-        { file, line: 1, column: 1, endLine: 1, endColumn: 1, severity: 'error', rule: 'empty-file', message: 'the file holds no flow', hint: 'a flow file needs flow, trigger and steps; see docs/flow-language.md' },
+        {
+          file,
+          line: 1,
+          column: 1,
+          endLine: 1,
+          endColumn: 1,
+          severity: 'error',
+          rule: 'empty-file',
+          message: 'the file holds no flow',
+          hint: 'a flow file needs flow, trigger and steps; see docs/flow-language.md',
+        },
       ],
     };
   }

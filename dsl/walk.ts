@@ -148,7 +148,8 @@ export function* durationsOf(flow: RawFlow): Generator<Located<string>> {
   for (const visit of allSteps(flow.steps)) {
     const body = isRecord(visit.body) ? visit.body : undefined;
     if (visit.kind === 'wait' && typeof visit.body === 'string') yield { value: visit.body, path: [...visit.path, 'wait'] };
-    if (visit.kind === 'wait_for' && typeof body?.timeout === 'string') yield { value: body.timeout, path: [...visit.path, 'wait_for', 'timeout'] };
+    if (visit.kind === 'wait_for' && typeof body?.timeout === 'string')
+      yield { value: body.timeout, path: [...visit.path, 'wait_for', 'timeout'] };
     const retry = visit.step.retry;
     if (isRecord(retry) && typeof retry.backoff === 'string') yield { value: retry.backoff, path: [...visit.path, 'retry', 'backoff'] };
   }

@@ -19,6 +19,13 @@ export function basicAuth(key: string, secret: string): onRequestAsyncHookHandle
     return reply
       .code(401)
       .header('www-authenticate', 'Basic realm="flowline"')
-      .send({ errors: [{ code: 'UNAUTHORIZED', message: 'HTTP Basic auth with the ingest key and secret (FLOWLINE_INGEST_KEY, FLOWLINE_INGEST_SECRET) is required' }] });
+      .send({
+        errors: [
+          {
+            code: 'UNAUTHORIZED',
+            message: 'HTTP Basic auth with the ingest key and secret (FLOWLINE_INGEST_KEY, FLOWLINE_INGEST_SECRET) is required',
+          },
+        ],
+      });
   };
 }

@@ -1,5 +1,5 @@
 import { Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
-import { connectionOptions, type TemporalSettings } from '../worker/connection.ts';
+import { connectionOptions, type TemporalSettings } from '../temporal/connection.ts';
 
 /**
  * Ingest's connection gives up on an unreachable Temporal after a few quick attempts, so the

@@ -28,7 +28,8 @@ type AjvError = Pick<ErrorObject, 'keyword' | 'instancePath' | 'params' | 'messa
 
 /** An ajv error as the sender should read it: the field's path and the problem, with the schema's description of the value. */
 function fieldProblem(v: AjvError): FieldProblem {
-  if (v.keyword === 'required') return { path: `${v.instancePath}/${(v.params as { missingProperty: string }).missingProperty}`, message: 'is required' };
+  if (v.keyword === 'required')
+    return { path: `${v.instancePath}/${(v.params as { missingProperty: string }).missingProperty}`, message: 'is required' };
   const allowed = v.keyword === 'enum' ? `: one of ${(v.params as { allowedValues: unknown[] }).allowedValues.join(', ')}` : '';
   const description = (v.parentSchema as { description?: string } | undefined)?.description;
   const described = description ? ` (${description})` : '';
@@ -39,7 +40,8 @@ function fieldProblem(v: AjvError): FieldProblem {
 const NOISE = new Set(['if', 'anyOf', 'oneOf', 'allOf']);
 
 /** What a schema validation found, one problem per field, without the combinators' noise. */
-export const validationProblems = (validation: readonly AjvError[]): FieldProblem[] => validation.filter((v) => !NOISE.has(v.keyword)).map(fieldProblem);
+export const validationProblems = (validation: readonly AjvError[]): FieldProblem[] =>
+  validation.filter((v) => !NOISE.has(v.keyword)).map(fieldProblem);
 
 /**
  * The one error handler: 400 per field for bad input, the status of a 4xx any layer raised
@@ -55,11 +57,15 @@ export function errorHandler(stats: IngestStats, log: (message: string, error: u
     }
     if (error.fields) return reply.code(400).send({ errors: error.fields.map((f) => ({ code: 'BAD_REQUEST', ...f })) });
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      return reply.code(413).send({ errors: [{ code: 'PAYLOAD_TOO_LARGE', message: `a request may carry at most ${bodyLimit} bytes; split the batches` }] });
+      return reply
+        .code(413)
+        .send({ errors: [{ code: 'PAYLOAD_TOO_LARGE', message: `a request may carry at most ${bodyLimit} bytes; split the batches` }] });
     }
     const status = typeof error.statusCode === 'number' ? error.statusCode : 500;
     if (status >= 400 && status < 500) {
-      return reply.code(status).send({ errors: [{ code: status === 400 ? 'BAD_REQUEST' : (error.code ?? `HTTP_${status}`), message: error.message }] });
+      return reply
+        .code(status)
+        .send({ errors: [{ code: status === 400 ? 'BAD_REQUEST' : (error.code ?? `HTTP_${status}`), message: error.message }] });
     }
     const kind = temporalUnavailable(error);
     log(`${request.method} ${request.routeOptions.url ?? request.url} answered ${kind === 'overloaded' ? 429 : kind ? 503 : 500}`, error);
@@ -68,7 +74,14 @@ export function errorHandler(stats: IngestStats, log: (message: string, error: u
       return reply
         .code(kind === 'overloaded' ? 429 : 503)
         .header('retry-after', String(RETRY_AFTER_SECONDS))
-        .send({ errors: [{ code: kind === 'overloaded' ? 'TOO_MANY_REQUESTS' : 'UNAVAILABLE', message: `Temporal ${kind === 'overloaded' ? 'is overloaded' : 'cannot be reached'}; nothing from this request was lost; retry after ${RETRY_AFTER_SECONDS}s` }] });
+        .send({
+          errors: [
+            {
+              code: kind === 'overloaded' ? 'TOO_MANY_REQUESTS' : 'UNAVAILABLE',
+              message: `Temporal ${kind === 'overloaded' ? 'is overloaded' : 'cannot be reached'}; nothing from this request was lost; retry after ${RETRY_AFTER_SECONDS}s`,
+            },
+          ],
+        });
     }
     return reply.code(500).send({ errors: [{ code: 'INTERNAL', message: 'an unexpected error; retry later' }] });
   };

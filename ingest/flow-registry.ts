@@ -14,7 +14,12 @@ export interface FlowRegistry {
  * changes. An edit that does not validate is reported and the previous flows stay in force.
  * Running runs never change: they carry the IR they started with.
  */
-export function watchFlows(options: { cwd: string; configFile?: string; onReload?: (flows: readonly FlowIR[]) => void; onInvalid?: (diagnostics: Diagnostic[]) => void }): FlowRegistry {
+export function watchFlows(options: {
+  cwd: string;
+  configFile?: string;
+  onReload?: (flows: readonly FlowIR[]) => void;
+  onInvalid?: (diagnostics: Diagnostic[]) => void;
+}): FlowRegistry {
   const load = () => checkProject({ cwd: options.cwd, ...(options.configFile ? { configFile: options.configFile } : {}) });
   let flows = load().flows;
   let timer: NodeJS.Timeout | undefined;

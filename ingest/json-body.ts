@@ -13,7 +13,8 @@ function nestingDepth(text: string, stopAbove: number): number {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped character
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
     else if (c === 0x7b || c === 0x5b) {
@@ -23,7 +24,8 @@ function nestingDepth(text: string, stopAbove: number): number {
   return deepest;
 }
 
-const pointer = (path: readonly (string | number)[]): string => `/${path.map((p) => String(p).replace(/~/g, '~0').replace(/\//g, '~1')).join('/')}`;
+const pointer = (path: readonly (string | number)[]): string =>
+  `/${path.map((p) => String(p).replace(/~/g, '~0').replace(/\//g, '~1')).join('/')}`;
 
 /** Every string and key over its cap, with its place (at most 20: enough to fix the sender). */
 function oversized(root: unknown): FieldProblem[] {
@@ -36,7 +38,8 @@ function oversized(root: unknown): FieldProblem[] {
     } else if (Array.isArray(value)) value.forEach((v, i) => stack.push([v, [...path, i]]));
     else if (value !== null && typeof value === 'object') {
       for (const [k, v] of Object.entries(value)) {
-        if (k.length > LIMITS.keyChars) problems.push({ path: pointer(path), message: `has a key ${k.length} characters long; the limit is ${LIMITS.keyChars}` });
+        if (k.length > LIMITS.keyChars)
+          problems.push({ path: pointer(path), message: `has a key ${k.length} characters long; the limit is ${LIMITS.keyChars}` });
         else stack.push([v, [...path, k]]);
       }
     }
@@ -58,7 +61,8 @@ export function parseJsonBody(text: string): unknown {
     body = secureJson.parse(text.replace(BIG_MPID, '$1"$2"'), null, { protoAction: 'error', constructorAction: 'error' });
   } catch (error) {
     const message = (error as Error).message;
-    if (/forbidden prototype property/.test(message)) throw badRequest([{ path: '/', message: 'has a `__proto__` or `constructor.prototype` key; such keys are refused' }]);
+    if (/forbidden prototype property/.test(message))
+      throw badRequest([{ path: '/', message: 'has a `__proto__` or `constructor.prototype` key; such keys are refused' }]);
     throw badRequest([{ path: '/', message: `is not JSON: ${message}` }]);
   }
   const problems = oversized(body);

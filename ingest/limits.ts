@@ -18,7 +18,14 @@ export const LIMITS = {
 } as const;
 
 /** How bodies are checked against the schemas: every error reported, nothing coerced, added or removed. */
-export const AJV_OPTIONS = { allErrors: true, verbose: true, coerceTypes: false, removeAdditional: false, useDefaults: false, allowUnionTypes: true } as const;
+export const AJV_OPTIONS = {
+  allErrors: true,
+  verbose: true,
+  coerceTypes: false,
+  removeAdditional: false,
+  useDefaults: false,
+  allowUnionTypes: true,
+} as const;
 
 /** A capped id or name in a JSON Schema. */
 export const idString = { type: 'string', maxLength: LIMITS.idChars } as const;

@@ -4,6 +4,7 @@ import type { FlowEvent } from '../dsl/event.ts';
 /** An mParticle batch as sent to `/v2/events` (the Events API or the outbound JSON shape). */
 export interface MparticleBatch {
   environment?: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed JSON of any shape, read field by field
   events?: Array<{ event_type?: string; data?: Record<string, any> }>;
   user_identities?: Record<string, unknown> | Array<{ identity_type?: string; identity?: unknown }>;
   user_attributes?: Record<string, unknown>;
@@ -61,20 +62,31 @@ function identitiesOf(batch: MparticleBatch): Record<string, string> {
 }
 
 /** One mParticle event as a FlowEvent, or undefined for types flows do not act on. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed JSON of any shape, read field by field
 function eventOf(raw: { event_type?: string; data?: Record<string, any> }, id: string, fallbackTime: number): FlowEvent | undefined {
   const data = raw.data ?? {};
   const base = {
     id: String(data.source_message_id ?? id),
     type: String(raw.event_type),
     timestamp: Number(data.timestamp_unixtime_ms ?? fallbackTime),
-    attributes: Object.fromEntries(Object.entries((data.custom_attributes ?? {}) as Record<string, unknown>).map(([k, v]) => [plain(k), v])),
+    attributes: Object.fromEntries(
+      Object.entries((data.custom_attributes ?? {}) as Record<string, unknown>).map(([k, v]) => [plain(k), v]),
+    ),
   };
   switch (raw.event_type) {
     case 'custom_event':
       return { ...base, name: String(data.event_name) };
     case 'session_start':
     case 'session_end':
-      return { ...base, name: SESSION[raw.event_type]!, attributes: { ...base.attributes, session_uuid: data.session_uuid, ...(data.session_duration_ms !== undefined ? { session_duration_ms: data.session_duration_ms } : {}) } };
+      return {
+        ...base,
+        name: SESSION[raw.event_type]!,
+        attributes: {
+          ...base.attributes,
+          session_uuid: data.session_uuid,
+          ...(data.session_duration_ms !== undefined ? { session_duration_ms: data.session_duration_ms } : {}),
+        },
+      };
     case 'screen_view':
       return { ...base, name: 'screen_view', attributes: { ...base.attributes, screen_name: data.screen_name } };
     case 'commerce_event': {
@@ -87,14 +99,29 @@ function eventOf(raw: { event_type?: string; data?: Record<string, any> }, id: s
         ...(action.total_amount !== undefined ? { revenue: Number(action.total_amount) } : {}),
         ...(data.currency_code !== undefined ? { currency: String(data.currency_code) } : {}),
         products: (action.products ?? []) as Array<Record<string, unknown>>,
-        attributes: { ...base.attributes, ...(action.coupon_code ? { coupon_code: action.coupon_code } : {}), ...(action.tax_amount !== undefined ? { tax_amount: action.tax_amount } : {}) },
+        attributes: {
+          ...base.attributes,
+          ...(action.coupon_code ? { coupon_code: action.coupon_code } : {}),
+          ...(action.tax_amount !== undefined ? { tax_amount: action.tax_amount } : {}),
+        },
       };
     }
     case 'user_attribute_change':
-      return { ...base, name: 'user_attribute_change', attribute_name: plain(String(data.user_attribute_name)), new: data.new, old: data.old };
+      return {
+        ...base,
+        name: 'user_attribute_change',
+        attribute_name: plain(String(data.user_attribute_name)),
+        new: data.new,
+        old: data.old,
+      };
     case 'user_identity_change': {
       const identity = data.new ?? data.old ?? {};
-      return { ...base, name: 'user_identity_change', identity_type: String(identity.identity_type ?? ''), identity: identity.identity === undefined ? undefined : String(identity.identity) };
+      return {
+        ...base,
+        name: 'user_identity_change',
+        identity_type: String(identity.identity_type ?? ''),
+        identity: identity.identity === undefined ? undefined : String(identity.identity),
+      };
     }
     default:
       return undefined;
@@ -146,7 +173,8 @@ export function audienceBatches(request: AudienceRequest, now: number): Normaliz
   const sent = request.timestamp_ms ?? request.id;
   return (request.user_profiles ?? []).map((profile) => {
     const identities: Record<string, string> = {};
-    for (const id of profile.user_identities ?? []) if ((id.encoding ?? 'raw').toLowerCase() === 'raw') identities[identityType(id.type)] = id.value;
+    for (const id of profile.user_identities ?? [])
+      if ((id.encoding ?? 'raw').toLowerCase() === 'raw') identities[identityType(id.type)] = id.value;
     if (profile.mpid !== undefined) identities.mpid = String(profile.mpid);
     const user = Object.entries(identities).sort(([a], [b]) => a.localeCompare(b));
     const events: FlowEvent[] = profile.audiences
@@ -161,6 +189,13 @@ export function audienceBatches(request: AudienceRequest, now: number): Normaliz
         ...(a.audience_name ? { audience_name: a.audience_name } : {}),
       }));
     const changes = profile.audiences.map((a) => [String(a.audience_id), a.action]);
-    return { identities, attributes: {}, deletedAttributes: [], events, ignored: 0, batchId: `audience:${digest({ user, changes, sent })}` };
+    return {
+      identities,
+      attributes: {},
+      deletedAttributes: [],
+      events,
+      ignored: 0,
+      batchId: `audience:${digest({ user, changes, sent })}`,
+    };
   });
 }

@@ -69,7 +69,8 @@ export async function updateProfile(
     if (keep) await profiles.savePendingBatch(batchKey, { changes });
     try {
       const profile = await profiles.update(user, (p) => {
-        if (keep && attempt < ATTEMPTS && JSON.stringify(attributeChanges(p, batch, now, matters)) !== JSON.stringify(changes)) throw new Stale();
+        if (keep && attempt < ATTEMPTS && JSON.stringify(attributeChanges(p, batch, now, matters)) !== JSON.stringify(changes))
+          throw new Stale();
         applyBatch(p, batch);
       });
       return { profile, changes };

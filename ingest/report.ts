@@ -31,6 +31,11 @@ export function reportLine(report: BatchReport): string {
   const who = report.anonymous ? 'anonymous' : `user ${report.user}`;
   if (report.duplicate) return `batch ${who}: duplicate of a batch already handled; nothing done`;
   const notStarted = Object.entries(report.notStarted).map(([reason, n]) => `${n} not started (${reason})`);
-  const parts = [`${report.events} event${report.events === 1 ? '' : 's'}`, `${report.started} started`, `${report.signalled} signalled`, ...notStarted];
+  const parts = [
+    `${report.events} event${report.events === 1 ? '' : 's'}`,
+    `${report.started} started`,
+    `${report.signalled} signalled`,
+    ...notStarted,
+  ];
   return `batch ${who}: ${parts.join(', ')}`;
 }

@@ -53,7 +53,10 @@ export function buildIngest(options: IngestOptions): { app: FastifyInstance; sta
     requestTimeout: timeouts.requestMs,
     keepAliveTimeout: timeouts.keepAliveMs,
     // Node checks the header and request deadlines on this interval (30 s by default).
-    http: { headersTimeout: Math.min(timeouts.headersMs, timeouts.requestMs), connectionsCheckingInterval: Math.min(1_000, timeouts.headersMs) },
+    http: {
+      headersTimeout: Math.min(timeouts.headersMs, timeouts.requestMs),
+      connectionsCheckingInterval: Math.min(1_000, timeouts.headersMs),
+    },
     ajv: { customOptions: AJV_OPTIONS },
   });
   const log = serverLog(app, options.logger ?? false);
@@ -87,11 +90,14 @@ export function buildIngest(options: IngestOptions): { app: FastifyInstance; sta
       return report;
     },
   };
-  app.register(async (v2) => {
-    v2.addHook('onRequest', basicAuth(options.key, options.secret));
-    await v2.register(eventRoutes, deps);
-    await v2.register(audienceRoutes, deps);
-  }, { prefix: '/v2' });
+  app.register(
+    async (v2) => {
+      v2.addHook('onRequest', basicAuth(options.key, options.secret));
+      await v2.register(eventRoutes, deps);
+      await v2.register(audienceRoutes, deps);
+    },
+    { prefix: '/v2' },
+  );
   app.register(healthRoutes, deps);
   return { app, stats };
 }

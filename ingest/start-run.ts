@@ -2,7 +2,7 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowIdConflictPolicy, Workflo
 import type { FlowsConfig } from '../dsl/config.ts';
 import type { FlowEvent } from '../dsl/event.ts';
 import type { FlowIR } from '../dsl/ir.ts';
-import { routesFor } from '../destinations/routes.ts';
+import { routesFor } from '../workflows/routes.ts';
 import type { StepLog } from '../profiles/step-log.ts';
 import type { ProfileStore, Reservation } from '../profiles/store.ts';
 import { workflowId, type FlowRunInput } from '../workflows/input.ts';
@@ -23,7 +23,8 @@ export interface StartDeps {
 
 export type NotStarted = 'paused' | 'draft' | 'already-entered' | 'already-running' | 'duplicate-event' | 'frequency-cap';
 
-export type StartOutcome = { started: true; workflowId: string; runId: string } | { started: false; reason: NotStarted; workflowId: string };
+export type StartOutcome =
+  { started: true; workflowId: string; runId: string } | { started: false; reason: NotStarted; workflowId: string };
 
 /**
  * Starts a run of a flow for a user under the flow's entry rules:
@@ -57,7 +58,14 @@ export async function startFlowRun(deps: StartDeps, flow: FlowIR, userId: string
   // Written before the start, so an event that arrives right after it finds the run (a start that
   // then fails leaves an id that signals skip, and its retry starts that very run).
   if (indexed(flow)) await indexRun(deps.client, deps.profiles, flow, userId, id);
-  const input: FlowRunInput = { flow, userId, event, destinations: routesFor(deps.config), timezone: deps.config.timezone, stepEvents: true };
+  const input: FlowRunInput = {
+    flow,
+    userId,
+    event,
+    destinations: routesFor(deps.config),
+    timezone: deps.config.timezone,
+    stepEvents: true,
+  };
   let handle;
   try {
     handle = await deps.client.workflow.start('flowRun', {
@@ -102,6 +110,8 @@ export async function startFlowRun(deps: StartDeps, flow: FlowIR, userId: string
   }
   if (guarded) await deps.profiles.confirmEntry(flow.flow, userId, event.id);
   // The log remembers versions it has seen (a Set lookup after the first): cheap on every start.
-  await deps.stepLog?.recordVersion(flow, now).catch((e: Error) => console.warn(`flow version ${flow.version} of ${flow.flow} not recorded: ${e.message}`));
+  await deps.stepLog
+    ?.recordVersion(flow, now)
+    .catch((e: Error) => console.warn(`flow version ${flow.version} of ${flow.flow} not recorded: ${e.message}`));
   return { started: true, workflowId: id, runId: handle.firstExecutionRunId };
 }

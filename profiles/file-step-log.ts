@@ -90,15 +90,22 @@ export class FileStepLog implements StepLog {
     for (const day of await this.loadDays(flowId, since)) {
       for (const [key, n] of day.rollup) {
         const [v, step, outcome, branch, hour] = key.split('\t') as [string, string, string, string, string];
-        if ((version === undefined || v === version) && (from === undefined || Number(hour) >= from)) rows.push({ step, outcome, branch, at: Number(hour), n });
+        if ((version === undefined || v === version) && (from === undefined || Number(hour) >= from))
+          rows.push({ step, outcome, branch, at: Number(hour), n });
       }
     }
     return foldNumbers(rows, since, this.now());
   }
 
-  async latest(flowId: string, step: string, outcome: StepOutcome, options: { version?: string; limit?: number } = {}): Promise<StepEvent[]> {
+  async latest(
+    flowId: string,
+    step: string,
+    outcome: StepOutcome,
+    options: { version?: string; limit?: number } = {},
+  ): Promise<StepEvent[]> {
     const limit = options.limit ?? 20;
-    const wanted = (e: StepEvent) => e.step === step && e.outcome === outcome && (options.version === undefined || e.version === options.version);
+    const wanted = (e: StepEvent) =>
+      e.step === step && e.outcome === outcome && (options.version === undefined || e.version === options.version);
     const needle = `"step":${JSON.stringify(step)},"outcome":${JSON.stringify(outcome)}`;
     const found: StepEvent[] = [];
     for (const day of (await this.loadDays(flowId)).reverse()) {
@@ -129,7 +136,10 @@ export class FileStepLog implements StepLog {
     const key = `${ir.flow}\t${ir.version}`;
     if (this.knownVersions.has(key)) return;
     const file = join(this.dir, 'versions', safeFlow(ir.flow), `${encodeURIComponent(ir.version)}.json`);
-    const exists = await stat(file).then(() => true, () => false);
+    const exists = await stat(file).then(
+      () => true,
+      () => false,
+    );
     if (!exists) await writeDurably(file, JSON.stringify({ version: ir.version, firstSeen: at, ir }));
     this.knownVersions.add(key);
   }
@@ -214,7 +224,10 @@ export class FileStepLog implements StepLog {
       if (day.offset > 0) for (const e of await readLines(file, 0, day.offset)) day.ids.add(e.id);
       this.rememberIds(file);
     }
-    const size = await stat(file).then((s) => s.size, () => 0);
+    const size = await stat(file).then(
+      (s) => s.size,
+      () => 0,
+    );
     if (size <= day.offset) return day;
     const { events, end } = await readNew(file, day.offset, size);
     for (const e of events) fold(day, e);
@@ -242,9 +255,19 @@ export class FileStepLog implements StepLog {
   private async loadSnapshot(file: string): Promise<Day | undefined> {
     try {
       const saved = JSON.parse(await readFile(`${file.slice(0, -4)}.sum.json`, 'utf8')) as Snapshot;
-      const size = await stat(file).then((s) => s.size, () => 0);
+      const size = await stat(file).then(
+        (s) => s.size,
+        () => 0,
+      );
       if (saved.offset > size) return undefined; // the log lost data the save had seen: rebuild
-      return { file, offset: saved.offset, snapshotAt: saved.offset, rollup: new Map(saved.rollup), latest: new Map(saved.latest), runs: new Set(saved.runs) };
+      return {
+        file,
+        offset: saved.offset,
+        snapshotAt: saved.offset,
+        rollup: new Map(saved.rollup),
+        latest: new Map(saved.latest),
+        runs: new Set(saved.runs),
+      };
     } catch {
       return undefined;
     }
@@ -292,7 +315,14 @@ function safeFlow(flowId: string): string {
 
 /** One key order for every line, whoever built the event: `latest()` finds a step and outcome by their text. */
 const canonical = (e: StepEvent): StepEvent => ({
-  id: e.id, flowId: e.flowId, version: e.version, workflowId: e.workflowId, runId: e.runId, userId: e.userId, step: e.step, outcome: e.outcome,
+  id: e.id,
+  flowId: e.flowId,
+  version: e.version,
+  workflowId: e.workflowId,
+  runId: e.runId,
+  userId: e.userId,
+  step: e.step,
+  outcome: e.outcome,
   ...(e.branch !== undefined ? { branch: e.branch } : {}),
   ...(e.message !== undefined ? { message: e.message } : {}),
   at: e.at,
@@ -319,7 +349,12 @@ function parseEvent(line: string): StepEvent | undefined {
 const CHUNK = 16 << 20;
 
 /** Complete lines from `from` up to `size`: a line still being appended (no newline yet) is left for the next read. */
-async function readNew(file: string, from: number, size: number, keep?: (line: string) => boolean): Promise<{ events: StepEvent[]; end: number }> {
+async function readNew(
+  file: string,
+  from: number,
+  size: number,
+  keep?: (line: string) => boolean,
+): Promise<{ events: StepEvent[]; end: number }> {
   const handle = await open(file, 'r');
   const events: StepEvent[] = [];
   let end = from;

@@ -168,7 +168,11 @@ export class FileProfileStore implements ProfileStore {
     let removed = 0;
     for (const name of await readdir(root).catch(() => [] as string[])) {
       const info = await stat(join(root, name)).catch(() => undefined);
-      if (info && info.mtimeMs < before) removed += await unlink(join(root, name)).then(() => 1, () => 0);
+      if (info && info.mtimeMs < before)
+        removed += await unlink(join(root, name)).then(
+          () => 1,
+          () => 0,
+        );
     }
     return removed;
   }
@@ -223,7 +227,9 @@ export class FileProfileStore implements ProfileStore {
     await makeFolders(dirname(target));
     await rename(file, target);
     await syncFolder(dirname(file));
-    console.warn(`profile store: ${file} was unreadable (empty, or not a valid record); moved it to ${target} and went on as if it were missing`);
+    console.warn(
+      `profile store: ${file} was unreadable (empty, or not a valid record); moved it to ${target} and went on as if it were missing`,
+    );
     return undefined;
   }
 
@@ -265,7 +271,8 @@ function asEntries(raw: unknown): EntryRecord[] | undefined {
 
 const asIds = (raw: unknown): string[] | undefined => (Array.isArray(raw) && raw.every((id) => typeof id === 'string') ? raw : undefined);
 
-const asPending = (raw: unknown): PendingBatch | undefined => (isRecord(raw) && Array.isArray(raw.changes) ? (raw as unknown as PendingBatch) : undefined);
+const asPending = (raw: unknown): PendingBatch | undefined =>
+  isRecord(raw) && Array.isArray(raw.changes) ? (raw as unknown as PendingBatch) : undefined;
 
 const withoutPending = ({ pending: _pending, ...rest }: EntryRecord): EntryRecord => rest;
 
@@ -275,5 +282,7 @@ const withoutPending = ({ pending: _pending, ...rest }: EntryRecord): EntryRecor
 const MAX_NAME = 200;
 const encode = (id: string): string => {
   const name = encodeURIComponent(id).replace(/\./g, '%2E').replace(/\*/g, '%2A');
-  return name.length <= MAX_NAME ? name : `${name.slice(0, 120).replace(/%[0-9A-F]?$/, '')}+${createHash('sha256').update(id).digest('hex')}`;
+  return name.length <= MAX_NAME
+    ? name
+    : `${name.slice(0, 120).replace(/%[0-9A-F]?$/, '')}+${createHash('sha256').update(id).digest('hex')}`;
 };

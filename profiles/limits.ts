@@ -33,7 +33,7 @@ export function applyWithinLimits(profile: Profile, change: (profile: Profile) =
   if (after.attributes > PROFILE_LIMITS.attributes && after.attributes > before.attributes) {
     throw new ProfileLimitError(
       `the profile would have ${after.attributes} attributes; the limit is ${PROFILE_LIMITS.attributes} per user: ` +
-        'send fewer distinct user attributes, or delete unused ones (a batch\'s deleted_user_attributes)',
+        "send fewer distinct user attributes, or delete unused ones (a batch's deleted_user_attributes)",
     );
   }
   if (after.bytes > PROFILE_LIMITS.bytes && after.bytes > before.bytes) {

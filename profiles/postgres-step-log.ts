@@ -94,8 +94,17 @@ export class PostgresStepLog implements StepLog {
     checkEvents(events);
     const column = <K extends keyof StepEvent>(k: K) => events.map((e) => e[k] ?? null);
     await this.pool.query(RECORD, [
-      column('id'), column('flowId'), column('version'), column('workflowId'), column('runId'), column('userId'),
-      column('step'), column('outcome'), column('branch'), column('message'), column('at'),
+      column('id'),
+      column('flowId'),
+      column('version'),
+      column('workflowId'),
+      column('runId'),
+      column('userId'),
+      column('step'),
+      column('outcome'),
+      column('branch'),
+      column('message'),
+      column('at'),
     ]);
   }
 
@@ -112,10 +121,19 @@ export class PostgresStepLog implements StepLog {
        group by step, outcome, branch, day`,
       [flowId, options.version ?? null, options.since === undefined ? null : hourOf(options.since)],
     );
-    return foldNumbers(rows.map((r) => ({ step: r.step, outcome: r.outcome, branch: r.branch, at: Number(r.day), n: Number(r.n) })), options.since, this.now());
+    return foldNumbers(
+      rows.map((r) => ({ step: r.step, outcome: r.outcome, branch: r.branch, at: Number(r.day), n: Number(r.n) })),
+      options.since,
+      this.now(),
+    );
   }
 
-  async latest(flowId: string, step: string, outcome: StepOutcome, options: { version?: string; limit?: number } = {}): Promise<StepEvent[]> {
+  async latest(
+    flowId: string,
+    step: string,
+    outcome: StepOutcome,
+    options: { version?: string; limit?: number } = {},
+  ): Promise<StepEvent[]> {
     const { rows } = await this.pool.query<EventRow>(
       `select * from flowline_step_events where flow_id = $1 and step = $2 and outcome = $3 and ($4::text is null or version = $4)
        order by at desc limit $5`,

@@ -77,8 +77,13 @@ export class PostgresProfileStore implements ProfileStore {
   update(userId: string, change: (profile: Profile) => void): Promise<Profile> {
     return this.transaction(async (client) => {
       // Make sure a row exists to lock, then lock it: concurrent updates to one user queue here.
-      await client.query('insert into flowline_profiles (user_id, profile) values ($1, $2) on conflict (user_id) do nothing', [userId, emptyProfile(userId)]);
-      const { rows } = await client.query<{ profile: Profile }>('select profile from flowline_profiles where user_id = $1 for update', [userId]);
+      await client.query('insert into flowline_profiles (user_id, profile) values ($1, $2) on conflict (user_id) do nothing', [
+        userId,
+        emptyProfile(userId),
+      ]);
+      const { rows } = await client.query<{ profile: Profile }>('select profile from flowline_profiles where user_id = $1 for update', [
+        userId,
+      ]);
       const profile = rows[0]!.profile;
       const text = applyWithinLimits(profile, change);
       if (text === undefined) return profile;
@@ -88,7 +93,10 @@ export class PostgresProfileStore implements ProfileStore {
   }
 
   async entries(flowId: string, userId: string): Promise<number[]> {
-    const { rows } = await this.pool.query<{ entered_at: string }>('select entered_at from flowline_entries where flow_id = $1 and user_id = $2 order by entered_at', [flowId, userId]);
+    const { rows } = await this.pool.query<{ entered_at: string }>(
+      'select entered_at from flowline_entries where flow_id = $1 and user_id = $2 order by entered_at',
+      [flowId, userId],
+    );
     return rows.map((r) => Number(r.entered_at));
   }
 
@@ -147,7 +155,9 @@ export class PostgresProfileStore implements ProfileStore {
   }
 
   async pendingBatch(key: string): Promise<PendingBatch | undefined> {
-    const { rows } = await this.pool.query<{ pending: PendingBatch }>('select pending from flowline_pending_batches where key = $1', [seenKey(key)]);
+    const { rows } = await this.pool.query<{ pending: PendingBatch }>('select pending from flowline_pending_batches where key = $1', [
+      seenKey(key),
+    ]);
     return rows[0]?.pending;
   }
 

@@ -49,7 +49,9 @@ export function startSweeper(
       try {
         const removed = await store.sweep({ seenBefore: at - retentionMs, now: at });
         if (removed.seen + removed.entries > 0) {
-          log(`profile store: swept ${removed.seen} de-duplication records older than ${formatDuration(retentionMs)} and ${removed.entries} expired entry records`);
+          log(
+            `profile store: swept ${removed.seen} de-duplication records older than ${formatDuration(retentionMs)} and ${removed.entries} expired entry records`,
+          );
         }
       } catch (error) {
         log(`profile store: the sweep failed and will be tried again in ${formatDuration(intervalMs)}: ${(error as Error).message}`);

@@ -41,10 +41,7 @@ export class SeenLog {
       if (text.includes(wanted)) return true;
     }
     if (!(await (this.legacy ??= this.hasLegacyFiles()))) return false;
-    return access(join(this.dir, this.legacyName(key))).then(
-      () => true,
-      ifMissing(false),
-    );
+    return access(join(this.dir, this.legacyName(key))).then(() => true, ifMissing(false));
   }
 
   async add(keys: readonly string[]): Promise<void> {
@@ -55,7 +52,9 @@ export class SeenLog {
       await makeFolders(day);
       this.made.add(day);
     }
-    await Promise.all([...byBucket].map(([bucket, lines]) => appendDurably(join(day, `${bucket}.log`), lines.join(''), { folderExists: true })));
+    await Promise.all(
+      [...byBucket].map(([bucket, lines]) => appendDurably(join(day, `${bucket}.log`), lines.join(''), { folderExists: true })),
+    );
   }
 
   /** Deletes the days wholly before `before` (and earlier-layout files older than it); returns the keys removed. */

@@ -28,7 +28,8 @@ export const stepEventId = (e: Pick<StepEvent, 'workflowId' | 'runId' | 'step' |
 /** Checks events before they are stored: a malformed one is a programming error, named here. */
 export function checkEvents(events: readonly StepEvent[]): void {
   for (const e of events) {
-    if (e.id !== stepEventId(e)) throw new Error(`step log: event id '${e.id}' is not '${stepEventId(e)}' (workflowId/runId/step/outcome[/branch])`);
+    if (e.id !== stepEventId(e))
+      throw new Error(`step log: event id '${e.id}' is not '${stepEventId(e)}' (workflowId/runId/step/outcome[/branch])`);
     if (!Number.isFinite(e.at)) throw new Error(`step log: event '${e.id}' has no time (at)`);
   }
 }
@@ -66,7 +67,11 @@ export function foldNumbers(rows: Iterable<RollupRow>, since: number | undefined
 }
 
 /** The order a run's events are shown in: by time, and at one time as the run went (the log's order). */
-export const byTime = (events: StepEvent[]): StepEvent[] => events.map((e, i) => [e, i] as const).sort((a, b) => a[0].at - b[0].at || a[1] - b[1]).map(([e]) => e);
+export const byTime = (events: StepEvent[]): StepEvent[] =>
+  events
+    .map((e, i) => [e, i] as const)
+    .sort((a, b) => a[0].at - b[0].at || a[1] - b[1])
+    .map(([e]) => e);
 
 /** The flow id in a workflow id (`flow/<flow>/<user>…`), or undefined for a workflow Flowline did not start. */
 export const flowOfWorkflow = (workflowId: string): string | undefined => {

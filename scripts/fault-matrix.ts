@@ -16,11 +16,17 @@ const vitest = spawnSync('npx', ['vitest', 'run', 'test/faults', '--reporter=dot
   stdio: 'inherit',
   env: { ...process.env, FLOWLINE_FAULTS: quick ? 'quick' : 'full', FLOWLINE_FAULTS_REPORT: reportFile },
 });
-const rows: MatrixRow[] = existsSync(reportFile) ? readFileSync(reportFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as MatrixRow) : [];
+const rows: MatrixRow[] = existsSync(reportFile)
+  ? readFileSync(reportFile, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as MatrixRow)
+  : [];
 
 console.log(`\nfault matrix (${quick ? 'quick' : 'full'}), ${new Date().toISOString()}, ${((Date.now() - started) / 1000).toFixed(0)} s`);
 console.log('| case | runs | calls expected | delivered | lost | delivered twice | in the at-least-once window | what happened |');
 console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
-for (const r of rows) console.log(`| ${r.case} | ${r.runs} | ${r.expected} | ${r.delivered} | ${r.lost} | ${r.duplicated} | ${r.window} | ${r.notes} |`);
+for (const r of rows)
+  console.log(`| ${r.case} | ${r.runs} | ${r.expected} | ${r.delivered} | ${r.lost} | ${r.duplicated} | ${r.window} | ${r.notes} |`);
 console.log(vitest.status === 0 ? '\nevery case passed' : `\nFAILED: vitest exited with ${vitest.status}; see above`);
 process.exit(vitest.status ?? 1);

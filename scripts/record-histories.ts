@@ -29,7 +29,12 @@ interface Scenario {
 }
 
 const SCENARIOS: Scenario[] = [
-  { name: 'quiet-user', flow: 'sailthru-welcome-series', trigger: { name: 'sign_up', attributes: { plan: 'pro' } }, profile: { FirstName: 'Ada' } },
+  {
+    name: 'quiet-user',
+    flow: 'sailthru-welcome-series',
+    trigger: { name: 'sign_up', attributes: { plan: 'pro' } },
+    profile: { FirstName: 'Ada' },
+  },
   {
     name: 'app-open',
     flow: 'sailthru-welcome-series',
@@ -37,8 +42,18 @@ const SCENARIOS: Scenario[] = [
     profile: { tier: 'gold' },
     during: { waiting: 'wait_for', event: { name: 'app_open' } },
   },
-  { name: 'points-added', flow: 'antavo-points-to-mparticle', trigger: { name: 'point_add', attributes: { points: '150' } }, profile: { points_balance: '1200' } },
-  { name: 'first-purchase', flow: 'customerio-first-purchase', trigger: { name: 'purchase', revenue: 42, currency: 'EUR', transaction_id: 't-1' }, profile: { timezone: 'Europe/Paris' } },
+  {
+    name: 'points-added',
+    flow: 'antavo-points-to-mparticle',
+    trigger: { name: 'point_add', attributes: { points: '150' } },
+    profile: { points_balance: '1200' },
+  },
+  {
+    name: 'first-purchase',
+    flow: 'customerio-first-purchase',
+    trigger: { name: 'purchase', revenue: 42, currency: 'EUR', transaction_id: 't-1' },
+    profile: { timezone: 'Europe/Paris' },
+  },
   { name: 'no-purchase', flow: 'clevertap-cart-drop-off', trigger: { name: 'audience_added', audience_name: 'Cart Drop off' } },
   {
     name: 'exit-on-purchase',

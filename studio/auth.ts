@@ -22,7 +22,8 @@ export function tokenHook(token: string) {
     const query = (req.query as Record<string, unknown> | undefined)?.token;
     const given = bearer ?? (cookie ? decodeURIComponent(cookie) : undefined) ?? (typeof query === 'string' ? query : undefined);
     if (given !== undefined && same(given, token)) {
-      if (typeof query === 'string') reply.header('set-cookie', `${COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`);
+      if (typeof query === 'string')
+        reply.header('set-cookie', `${COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`);
       return;
     }
     return reply

@@ -45,7 +45,12 @@ export async function pictureNumbers(log: StepLog, client: Client, ir: FlowIR, w
     if (here !== undefined) values.now = here;
     steps[step.id] = values;
   }
-  const flow: Record<string, number> = { entered: numbers.entered, completed: numbers.completed, exited: numbers.exited, failed: numbers.failed };
+  const flow: Record<string, number> = {
+    entered: numbers.entered,
+    completed: numbers.completed,
+    exited: numbers.exited,
+    failed: numbers.failed,
+  };
   if (running !== undefined) flow.now = running;
   return { at: Date.now(), version: ir.version, window, flow, steps, ...(problem ? { problem } : {}) };
 }

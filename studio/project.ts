@@ -12,7 +12,10 @@ import type { StepLog } from '../profiles/step-log.ts';
 export class StudioProject {
   private cached?: { stamp: string; result: ProjectResult };
 
-  constructor(readonly cwd: string, private readonly configFile?: string) {}
+  constructor(
+    readonly cwd: string,
+    private readonly configFile?: string,
+  ) {}
 
   current(): ProjectResult {
     const stamp = this.stamp();

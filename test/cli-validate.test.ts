@@ -16,7 +16,10 @@ async function flows(cwd: string, ...args: string[]) {
 }
 
 /** A scratch repository with a Sailthru config, unless given another. */
-const repo = (files: Record<string, string>, config = 'destinations:\n  sailthru: { type: sailthru, api_key: "${K}", api_secret: "${S}" }\n'): string => scratchRepo(config, files);
+const repo = (
+  files: Record<string, string>,
+  config = 'destinations:\n  sailthru: { type: sailthru, api_key: "${K}", api_secret: "${S}" }\n',
+): string => scratchRepo(config, files);
 
 const GOOD = 'flow: good\ntrigger: { event: a }\nsteps:\n  - send_email: { destination: sailthru, template: hi }\n';
 const BAD = 'flow: bad\ntrigger: { event: a }\nsteps:\n  - send_emial: { destination: sailthru, template: hi }\n';

@@ -16,7 +16,15 @@ let encrypted: unknown[];
 
 beforeAll(async () => {
   const [payload] = await codec.encode([defaultPayloadConverter.toPayload({ email: 'ada@example.com' })]);
-  encrypted = [{ metadata: { encoding: Buffer.from(payload!.metadata!.encoding!).toString('base64'), 'encryption-key-id': Buffer.from(payload!.metadata!['encryption-key-id']!).toString('base64') }, data: Buffer.from(payload!.data!).toString('base64') }];
+  encrypted = [
+    {
+      metadata: {
+        encoding: Buffer.from(payload!.metadata!.encoding!).toString('base64'),
+        'encryption-key-id': Buffer.from(payload!.metadata!['encryption-key-id']!).toString('base64'),
+      },
+      data: Buffer.from(payload!.data!).toString('base64'),
+    },
+  ];
 });
 afterAll(() => server.close());
 
@@ -26,7 +34,11 @@ const plain = (body: { payloads: Array<{ data: string }> }) => Buffer.from(body.
 
 describe('the codec server decrypts only for Temporal Web with the token', () => {
   it('refuses a call without the token, or with a wrong one, and does not decrypt', async () => {
-    for (const response of [await decode('/decode'), await decode('/wrong-token-0123456789/decode'), await decode('/decode', { authorization: 'Bearer nope' })]) {
+    for (const response of [
+      await decode('/decode'),
+      await decode('/wrong-token-0123456789/decode'),
+      await decode('/decode', { authorization: 'Bearer nope' }),
+    ]) {
       expect(response.statusCode).toBe(401);
       expect(response.body).not.toContain('ada@example.com');
     }
@@ -51,7 +63,11 @@ describe('the codec server decrypts only for Temporal Web with the token', () =>
 
   it('answers CORS only for Temporal Web origins and refuses other browser origins', async () => {
     const preflight = (origin: string) =>
-      server.inject({ method: 'OPTIONS', url: `/${TOKEN}/decode`, headers: { host: '127.0.0.1:8888', origin, 'access-control-request-method': 'POST' } });
+      server.inject({
+        method: 'OPTIONS',
+        url: `/${TOKEN}/decode`,
+        headers: { host: '127.0.0.1:8888', origin, 'access-control-request-method': 'POST' },
+      });
     const web = await preflight('http://127.0.0.1:8233');
     expect(web.statusCode).toBe(204);
     expect(web.headers['access-control-allow-origin']).toBe('http://127.0.0.1:8233');
@@ -81,14 +97,21 @@ describe('Temporal Web is handed the token', () => {
     dev = await startDevServer({ dataDir: mkdtempSync(join(tmpdir(), 'codec-ui-')), port, uiPort, codecEndpoint: running.endpoint });
     let settings: { Codec?: { Endpoint?: string } } | undefined;
     for (let i = 0; i < 150 && !settings; i++) {
-      settings = await fetch(`${dev.uiUrl}/api/v1/settings`).then((r) => (r.ok ? r.json() : undefined), () => undefined);
+      settings = await fetch(`${dev.uiUrl}/api/v1/settings`).then(
+        (r) => (r.ok ? r.json() : undefined),
+        () => undefined,
+      );
       if (!settings) await new Promise((r) => setTimeout(r, 200));
     }
     const endpoint = settings?.Codec?.Endpoint;
     expect(endpoint).toBe(running.endpoint);
     // What Temporal Web's browser code does: POST `${endpoint}/decode` with its own origin, no other credentials.
     const call = (url: string) =>
-      fetch(`${url}/decode`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-namespace': 'default', origin: web }, body: JSON.stringify({ payloads: encrypted }) });
+      fetch(`${url}/decode`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-namespace': 'default', origin: web },
+        body: JSON.stringify({ payloads: encrypted }),
+      });
     const decoded = await call(endpoint!);
     expect(decoded.status).toBe(200);
     expect(plain((await decoded.json()) as { payloads: Array<{ data: string }> })).toContain('ada@example.com');

@@ -32,8 +32,18 @@ describe('the compiled IR', () => {
     };
     collect(ir.steps);
     expect(ids).toEqual([
-      'mark-onboarding', 'welcome-email', '#3', '#4', 'wait-for-app-open', '#5.then.1', 'nudge-push',
-      'vip-check', '#6.then.1', '#6.then.2', '#6.else.1', '#7',
+      'mark-onboarding',
+      'welcome-email',
+      '#3',
+      '#4',
+      'wait-for-app-open',
+      '#5.then.1',
+      'nudge-push',
+      'vip-check',
+      '#6.then.1',
+      '#6.then.2',
+      '#6.else.1',
+      '#7',
     ]);
   });
 
@@ -48,10 +58,19 @@ describe('the compiled IR', () => {
 
   it('pre-parses conditions into a tree and templates into text or Liquid with the paths they read', () => {
     const ir = compile(welcome);
-    expect(ir.trigger).toEqual({ kind: 'event', event: 'sign_up', where: { field: ['event', 'attributes', 'plan'], op: 'in', value: ['pro', 'team'] } });
+    expect(ir.trigger).toEqual({
+      kind: 'event',
+      event: 'sign_up',
+      where: { field: ['event', 'attributes', 'plan'], op: 'in', value: ['pro', 'team'] },
+    });
     const check = ir.steps.find((s) => s.id === 'vip-check');
     expect(check).toMatchObject({
-      if: { any: [{ field: ['profile', 'attributes', 'tier'], op: 'eq', value: 'gold' }, { field: ['profile', 'lists'], op: 'contains', value: 'vip' }] },
+      if: {
+        any: [
+          { field: ['profile', 'attributes', 'tier'], op: 'eq', value: 'gold' },
+          { field: ['profile', 'lists'], op: 'contains', value: 'vip' },
+        ],
+      },
     });
     const email = ir.steps[1]!;
     expect(email).toMatchObject({
@@ -64,7 +83,11 @@ describe('the compiled IR', () => {
     const push = (ir.steps[4] as Extract<StepIR, { kind: 'wait_for' }>).else[0]!;
     expect(push).toMatchObject({ kind: 'send_push', title: 'We miss you', deepLink: 'myapp://home' });
     expect(ir.steps[0]).toMatchObject({
-      vars: { onboarding_stage: { op: 'set', value: 'started' }, welcome_points: { op: 'increment', by: 10 }, legacy_flag: { op: 'delete' } },
+      vars: {
+        onboarding_stage: { op: 'set', value: 'started' },
+        welcome_points: { op: 'increment', by: 10 },
+        legacy_flag: { op: 'delete' },
+      },
     });
   });
 
@@ -77,7 +100,13 @@ steps:
 `);
     expect(ir.trigger.where).toEqual({ field: ['profile', 'attributes', 'seen'], op: 'within_last', value: 7_200_000 });
     expect(ir.steps[0]).toMatchObject({ vars: { credits: { op: 'increment', by: -3 } } });
-    expect(ir.steps[1]).toMatchObject({ kind: 'wait_until', hour: 9, minute: 30, days: [1, 5], timezone: { field: ['profile', 'attributes', 'tz'] } });
+    expect(ir.steps[1]).toMatchObject({
+      kind: 'wait_until',
+      hour: 9,
+      minute: 30,
+      days: [1, 5],
+      timezone: { field: ['profile', 'attributes', 'tz'] },
+    });
   });
 
   it('versions by content: comments and layout keep the version, a changed step changes it', () => {

@@ -3,8 +3,8 @@ import { httpClient } from '../destinations/clients.ts';
 import type { DestinationError } from '../destinations/errors.ts';
 import type { DestinationCall, UserRef } from '../destinations/types.ts';
 import type { DestinationConfig } from '../dsl/config.ts';
-import { FAKE_ENV, FAKES } from './fakes/index.ts';
-import { startFake, type Fake } from './fakes/server.ts';
+import { FAKE_ENV, FAKES } from '../destinations/fakes/index.ts';
+import { startFake, type Fake } from '../destinations/fakes/server.ts';
 
 // A destination that answers 4xx and echoes the request (headers, form and body) back, as some
 // do in their error bodies: what it says goes into the failure message Temporal stores.
@@ -14,7 +14,10 @@ beforeAll(async () => {
     status: req.path.startsWith('/plain') ? 403 : 400,
     body: req.path.startsWith('/plain')
       ? `denied: ${JSON.stringify(req.headers)} ${req.body}`
-      : { message: `refused request with authorization ${req.headers.authorization ?? ''}`, request: { headers: req.headers, body: req.body } },
+      : {
+          message: `refused request with authorization ${req.headers.authorization ?? ''}`,
+          request: { headers: req.headers, body: req.body },
+        },
   }));
 });
 afterAll(async () => echo.close());
@@ -26,7 +29,11 @@ const CONFIGS: Record<keyof typeof FAKES, Record<string, unknown>> = {
   moengage: { app_id: '${MOENGAGE_APP_ID}', api_key: '${MOENGAGE_API_KEY}', data_center: 'DC-01' },
   mparticle: { api_key: '${MPARTICLE_API_KEY}', api_secret: '${MPARTICLE_API_SECRET}', environment: 'development' },
   antavo: { region: 'eu', api_key: '${ANTAVO_API_KEY}', api_secret: '${ANTAVO_API_SECRET}' },
-  webhook: { allow_private_addresses: true, allowed_hosts: ['127.0.0.1'], headers: { Authorization: 'Bearer ${WEBHOOK_TOKEN}', 'X-Api-Key': '${WEBHOOK_TOKEN}' } },
+  webhook: {
+    allow_private_addresses: true,
+    allowed_hosts: ['127.0.0.1'],
+    headers: { Authorization: 'Bearer ${WEBHOOK_TOKEN}', 'X-Api-Key': '${WEBHOOK_TOKEN}' },
+  },
 };
 
 const user: UserRef = { id: 'cust-1', email: 'ada@example.com', identities: {} };
@@ -46,9 +53,17 @@ const basicTokens = [
   ['MPARTICLE_API_KEY', 'MPARTICLE_API_SECRET'],
 ].map(([u, p]) => Buffer.from(`${FAKE_ENV[u as keyof typeof FAKE_ENV]}:${FAKE_ENV[p as keyof typeof FAKE_ENV]}`).toString('base64'));
 const SECRETS = [
-  FAKE_ENV.SAILTHRU_API_KEY, FAKE_ENV.SAILTHRU_API_SECRET, FAKE_ENV.CUSTOMERIO_TRACK_API_KEY, FAKE_ENV.CUSTOMERIO_APP_API_KEY,
-  FAKE_ENV.CLEVERTAP_PASSCODE, FAKE_ENV.MOENGAGE_API_KEY, FAKE_ENV.MPARTICLE_API_KEY, FAKE_ENV.MPARTICLE_API_SECRET,
-  FAKE_ENV.ANTAVO_API_SECRET, FAKE_ENV.WEBHOOK_TOKEN, ...basicTokens,
+  FAKE_ENV.SAILTHRU_API_KEY,
+  FAKE_ENV.SAILTHRU_API_SECRET,
+  FAKE_ENV.CUSTOMERIO_TRACK_API_KEY,
+  FAKE_ENV.CUSTOMERIO_APP_API_KEY,
+  FAKE_ENV.CLEVERTAP_PASSCODE,
+  FAKE_ENV.MOENGAGE_API_KEY,
+  FAKE_ENV.MPARTICLE_API_KEY,
+  FAKE_ENV.MPARTICLE_API_SECRET,
+  FAKE_ENV.ANTAVO_API_SECRET,
+  FAKE_ENV.WEBHOOK_TOKEN,
+  ...basicTokens,
 ];
 
 describe('a destination that echoes the request never puts a credential into the failure message', () => {
@@ -57,10 +72,12 @@ describe('a destination that echoes the request never puts a credential into the
       it(`${type}, ${path ? 'plain-text' : 'JSON'} echo`, async () => {
         // Every API path under the echo server: base_url may carry a path prefix.
         const config = { name: type, type, base_url: `${echo.url}${path}`, timeout: '2s', ...CONFIGS[type] } as DestinationConfig;
-        const error = await httpClient(config, FAKE_ENV).perform(CALLS[type](path), ctx).then(
-          () => undefined,
-          (e: unknown) => e as DestinationError,
-        );
+        const error = await httpClient(config, FAKE_ENV)
+          .perform(CALLS[type](path), ctx)
+          .then(
+            () => undefined,
+            (e: unknown) => e as DestinationError,
+          );
         expect(error, type).toBeDefined();
         expect(error!.retryable).toBe(false);
         expect(error!.message).toMatch(/^40[03]: /);

@@ -3,7 +3,7 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { FlowsConfig } from '../dsl/config.ts';
 import { FileProfileStore } from '../profiles/file-store.ts';
-import { FAKE_ENV } from './fakes/index.ts';
+import { FAKE_ENV } from '../destinations/fakes/index.ts';
 import { compile, harness, repoConfig, type Harness } from './helpers/temporal.ts';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -38,14 +38,17 @@ beforeEach(() => h.fakes.forEach((f) => f.clear()));
 
 const moengage = () => h.fakes.get('moengage')!;
 const flow = (onError = 'fail') =>
-  compile(`flow: fault-${onError}
+  compile(
+    `flow: fault-${onError}
 trigger: { event: purchase }
 entry: { reentry: always }
 steps:
   - send_event: { destination: moengage, event: first }
     on_error: ${onError}
   - send_event: { destination: moengage, event: second }
-`, config());
+`,
+    config(),
+  );
 let n = 0;
 const run = async (onError?: string) => {
   const started = await h.start(flow(onError), 'fault-user', { name: 'purchase', id: `p-${++n}` });
@@ -55,7 +58,11 @@ const events = () => moengage().received.map((r) => JSON.parse(r.body).actions[0
 
 describe('destination faults on a real Temporal server, counted at the fake', () => {
   it('429 with Retry-After waits that long before the retry', async () => {
-    moengage().inject({ status: 429, retryAfter: 3, body: { status: 'fail', error: { type: 'RateLimitError', message: 'Rate Limits Exceeded' } } });
+    moengage().inject({
+      status: 429,
+      retryAfter: 3,
+      body: { status: 'fail', error: { type: 'RateLimitError', message: 'Rate Limits Exceeded' } },
+    });
     await (await run()).result();
     const refused = Date.parse(moengage().faulted[0]!.at);
     const retried = Date.parse(moengage().received[0]!.at);
@@ -79,7 +86,10 @@ describe('destination faults on a real Temporal server, counted at the fake', ()
   });
 
   it('a 4xx fails the step at once, with the destination message on the run', async () => {
-    moengage().inject({ status: 400, body: { status: 'fail', error: { type: 'MissingAttributeError', message: 'customer_id is missing' } } });
+    moengage().inject({
+      status: 400,
+      body: { status: 'fail', error: { type: 'MissingAttributeError', message: 'customer_id is missing' } },
+    });
     const handle = await run('fail');
     const error = await handle.result().catch((e) => e);
     expect(error).toBeInstanceOf(WorkflowFailedError);
@@ -98,7 +108,10 @@ describe('destination faults on a real Temporal server, counted at the fake', ()
   }, 60_000);
 
   it('no credential appears in Temporal history, even when calls fail', async () => {
-    moengage().inject({ status: 401, body: { status: 'fail', error: { type: 'Authentication required', message: 'App Secret key mismatch' } } });
+    moengage().inject({
+      status: 401,
+      body: { status: 'fail', error: { type: 'Authentication required', message: 'App Secret key mismatch' } },
+    });
     const handle = await run('continue');
     await handle.result();
     const history = historyToJSON(await handle.fetchHistory());
@@ -110,7 +123,10 @@ describe('destination faults on a real Temporal server, counted at the fake', ()
   it('a destination that echoes the request in its error puts no credential into history', async () => {
     const basic = Buffer.from(`${FAKE_ENV.MOENGAGE_APP_ID}:${FAKE_ENV.MOENGAGE_API_KEY}`).toString('base64');
     const echoed = `bad request; you sent Authorization: Basic ${basic} and key ${FAKE_ENV.MOENGAGE_API_KEY}`;
-    moengage().inject({ status: 400, body: { status: 'fail', error: { type: 'Echo', message: echoed }, request: { headers: { authorization: `Basic ${basic}` } } } });
+    moengage().inject({
+      status: 400,
+      body: { status: 'fail', error: { type: 'Echo', message: echoed }, request: { headers: { authorization: `Basic ${basic}` } } },
+    });
     const handle = await run('continue');
     await handle.result();
     const history = historyToJSON(await handle.fetchHistory());
@@ -123,11 +139,14 @@ describe('destination faults on a real Temporal server, counted at the fake', ()
     profiles.failNextUpdate = true;
     const sailthru = h.fakes.get('sailthru')!;
     const started = await h.start(
-      compile(`flow: once-only
+      compile(
+        `flow: once-only
 trigger: { event: sign_up }
 steps:
   - set_var: { destination: sailthru, vars: { stage: started } }
-`, config()),
+`,
+        config(),
+      ),
       'once-user',
       { name: 'sign_up' },
     );

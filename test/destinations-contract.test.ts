@@ -6,8 +6,8 @@ import { eventUlid } from '../destinations/customerio.ts';
 import { DestinationError } from '../destinations/errors.ts';
 import { sailthruSignature } from '../destinations/sailthru.ts';
 import type { DestinationCall, DestinationClient, UserRef } from '../destinations/types.ts';
-import { FAKE_ENV, FAKES } from './fakes/index.ts';
-import type { Fake } from './fakes/server.ts';
+import { FAKE_ENV, FAKES } from '../destinations/fakes/index.ts';
+import type { Fake } from '../destinations/fakes/server.ts';
 
 const fakes = {} as Record<keyof typeof FAKES, Fake>;
 beforeAll(async () => {
@@ -35,11 +35,18 @@ const user: UserRef = { id: 'cust-1001', email: 'ada@example.com', identities: {
 const ctx = { idempotencyKey: 'flow/welcome/cust-1001/run-1/#2', scheduledAt: Date.parse('2026-11-23T10:00:00Z') };
 const last = (type: keyof typeof FAKES) => fakes[type].received.at(-1)!;
 const body = (type: keyof typeof FAKES) => JSON.parse(last(type).body);
-const failure = (promise: Promise<unknown>) => promise.then(() => undefined, (e: unknown) => e as DestinationError);
+const failure = (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (e: unknown) => e as DestinationError,
+  );
 
 describe('sailthru', () => {
   it('signs a form POST of one json parameter', async () => {
-    await client('sailthru').perform({ kind: 'set_var', user, vars: { stage: { set: 'started' }, points: { increment: 10, result: 25 }, old: { delete: true } } }, ctx);
+    await client('sailthru').perform(
+      { kind: 'set_var', user, vars: { stage: { set: 'started' }, points: { increment: 10, result: 25 }, old: { delete: true } } },
+      ctx,
+    );
     const req = last('sailthru');
     expect(req).toMatchObject({ method: 'POST', path: '/user', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
     const form = new URLSearchParams(req.body);
@@ -51,7 +58,11 @@ describe('sailthru', () => {
     const sailthru = client('sailthru');
     const sent = await sailthru.perform({ kind: 'send_email', user, template: 'welcome-1', vars: { first_name: 'Ada' } }, ctx);
     expect(sent.id).toMatch(/^send-/);
-    expect(JSON.parse(new URLSearchParams(last('sailthru').body).get('json')!)).toEqual({ template: 'welcome-1', email: 'ada@example.com', vars: { first_name: 'Ada' } });
+    expect(JSON.parse(new URLSearchParams(last('sailthru').body).get('json')!)).toEqual({
+      template: 'welcome-1',
+      email: 'ada@example.com',
+      vars: { first_name: 'Ada' },
+    });
     await sailthru.perform({ kind: 'remove_from_list', user, list: 'new-users' }, ctx);
     expect(JSON.parse(new URLSearchParams(last('sailthru').body).get('json')!).lists).toEqual({ 'new-users': 0 });
     await sailthru.perform({ kind: 'send_event', user, event: 'vip', eventType: 'other', attributes: { a: 1 } }, ctx);
@@ -59,15 +70,24 @@ describe('sailthru', () => {
   });
 
   it('reports its errors: a wrong secret and an unknown template fail at once, with Sailthru’s own text', async () => {
-    const denied = await failure(client('sailthru', {}, { ...FAKE_ENV, SAILTHRU_API_SECRET: 'wrong' }).perform({ kind: 'add_to_list', user, list: 'x' }, ctx));
+    const denied = await failure(
+      client('sailthru', {}, { ...FAKE_ENV, SAILTHRU_API_SECRET: 'wrong' }).perform({ kind: 'add_to_list', user, list: 'x' }, ctx),
+    );
     expect(denied).toMatchObject({ retryable: false, message: '401: Authentication failed (Sailthru error 5) [POST /user]' });
     const unknown = await failure(client('sailthru').perform({ kind: 'send_email', user, template: 'missing-template', vars: {} }, ctx));
-    expect(unknown).toMatchObject({ retryable: false, message: '400: Unknown template: missing-template (Sailthru error 14) [POST /send]' });
+    expect(unknown).toMatchObject({
+      retryable: false,
+      message: '400: Unknown template: missing-template (Sailthru error 14) [POST /send]',
+    });
   });
 
   it('turns a 429 without Retry-After into a retry at X-Rate-Limit-Reset', async () => {
     const reset = Math.floor(Date.now() / 1000) + 30;
-    fakes.sailthru.inject({ status: 429, headers: { 'x-rate-limit-reset': String(reset) }, body: { error: 43, errormsg: 'Too many POST requests this minute to /user API' } });
+    fakes.sailthru.inject({
+      status: 429,
+      headers: { 'x-rate-limit-reset': String(reset) },
+      body: { error: 43, errormsg: 'Too many POST requests this minute to /user API' },
+    });
     const error = await failure(client('sailthru').perform({ kind: 'add_to_list', user, list: 'x' }, ctx));
     expect(error!.retryable).toBe(true);
     expect(error!.details.retryAfterMs).toBeGreaterThan(25_000);
@@ -77,7 +97,10 @@ describe('sailthru', () => {
 
 describe('customerio', () => {
   it('identifies with Basic auth and sends resulting values for increments', async () => {
-    await client('customerio').perform({ kind: 'set_var', user, vars: { plan: { set: 'pro' }, orders: { increment: 1, result: 3 }, gone: { delete: true } } }, ctx);
+    await client('customerio').perform(
+      { kind: 'set_var', user, vars: { plan: { set: 'pro' }, orders: { increment: 1, result: 3 }, gone: { delete: true } } },
+      ctx,
+    );
     expect(last('customerio')).toMatchObject({ method: 'PUT', path: '/api/v1/customers/cust-1001' });
     expect(last('customerio').headers.authorization).toBe(`Basic ${Buffer.from('fake-site:fake-track-key').toString('base64')}`);
     expect(body('customerio')).toEqual({ plan: 'pro', orders: 3, gone: null });
@@ -98,13 +121,22 @@ describe('customerio', () => {
     const sent = await cio.perform({ kind: 'send_email', user, template: 'welcome', vars: { a: '1' } }, ctx);
     expect(sent.id).toMatch(/^dlv-/);
     expect(last('customerio')).toMatchObject({ path: '/v1/send/email', headers: { authorization: 'Bearer fake-app-key' } });
-    expect(body('customerio')).toMatchObject({ transactional_message_id: 'welcome', identifiers: { id: 'cust-1001' }, to: 'ada@example.com', message_data: { a: '1' } });
+    expect(body('customerio')).toMatchObject({
+      transactional_message_id: 'welcome',
+      identifiers: { id: 'cust-1001' },
+      to: 'ada@example.com',
+      message_data: { a: '1' },
+    });
   });
 
   it('reads both error shapes', async () => {
-    const bad = await failure(client('customerio').perform({ kind: 'send_event', user, event: '', eventType: 'other', attributes: {} }, ctx));
+    const bad = await failure(
+      client('customerio').perform({ kind: 'send_event', user, event: '', eventType: 'other', attributes: {} }, ctx),
+    );
     expect(bad).toMatchObject({ retryable: false, message: '400: event name is required [POST /api/v1/customers/cust-1001/events]' });
-    const denied = await failure(client('customerio', {}, { ...FAKE_ENV, CUSTOMERIO_APP_API_KEY: 'nope' }).perform({ kind: 'send_sms', user, body: 'hi' }, ctx));
+    const denied = await failure(
+      client('customerio', {}, { ...FAKE_ENV, CUSTOMERIO_APP_API_KEY: 'nope' }).perform({ kind: 'send_sms', user, body: 'hi' }, ctx),
+    );
     expect(denied).toMatchObject({ retryable: false, message: '401: Unauthorized request [POST /v1/send/sms]' });
   });
 });
@@ -112,24 +144,53 @@ describe('customerio', () => {
 describe('clevertap', () => {
   it('uploads profiles with native increments and events, with account headers', async () => {
     const ct = client('clevertap');
-    await ct.perform({ kind: 'set_var', user, vars: { tier: { set: 'gold' }, points: { increment: 5, result: 5 }, credits: { increment: -2, result: 1 } } }, ctx);
-    expect(last('clevertap')).toMatchObject({ path: '/1/upload', headers: { 'x-clevertap-account-id': 'FAKE-ACCOUNT', 'x-clevertap-passcode': 'fake-passcode' } });
-    expect(body('clevertap')).toEqual({ d: [{ type: 'profile', identity: 'cust-1001', ts: 1795428000, profileData: { tier: 'gold', points: { $incr: 5 }, credits: { $decr: 2 } } }] });
+    await ct.perform(
+      {
+        kind: 'set_var',
+        user,
+        vars: { tier: { set: 'gold' }, points: { increment: 5, result: 5 }, credits: { increment: -2, result: 1 } },
+      },
+      ctx,
+    );
+    expect(last('clevertap')).toMatchObject({
+      path: '/1/upload',
+      headers: { 'x-clevertap-account-id': 'FAKE-ACCOUNT', 'x-clevertap-passcode': 'fake-passcode' },
+    });
+    expect(body('clevertap')).toEqual({
+      d: [
+        {
+          type: 'profile',
+          identity: 'cust-1001',
+          ts: 1795428000,
+          profileData: { tier: 'gold', points: { $incr: 5 }, credits: { $decr: 2 } },
+        },
+      ],
+    });
     await ct.perform({ kind: 'send_event', user, event: 'Charged', eventType: 'other', attributes: { Amount: 300 } }, ctx);
     expect(body('clevertap').d[0]).toMatchObject({ type: 'event', evtName: 'Charged', evtData: { Amount: 300 } });
   });
 
   it('treats a record in unprocessed[] inside a 200 as a failure', async () => {
-    const error = await failure(client('clevertap').perform({ kind: 'send_event', user, event: '', eventType: 'other', attributes: {} }, ctx));
+    const error = await failure(
+      client('clevertap').perform({ kind: 'send_event', user, event: '', eventType: 'other', attributes: {} }, ctx),
+    );
     expect(error).toMatchObject({ retryable: false });
     expect(error!.message).toContain('Event name is missing. Skipped record number : 1 (code 509)');
   });
 
   it('sends push with title, body and deep link; a bad passcode is a 401 with CleverTap’s text', async () => {
-    const sent = await client('clevertap').perform({ kind: 'send_push', user, title: 'Hi', body: 'Come back', deepLink: 'app://home', vars: {} }, ctx);
+    const sent = await client('clevertap').perform(
+      { kind: 'send_push', user, title: 'Hi', body: 'Come back', deepLink: 'app://home', vars: {} },
+      ctx,
+    );
     expect(sent.id).toBeDefined();
-    expect(body('clevertap')).toMatchObject({ to: { Identity: ['cust-1001'] }, content: { title: 'Hi', body: 'Come back', platform_specific: { android: { deep_link: 'app://home' } } } });
-    const denied = await failure(client('clevertap', {}, { ...FAKE_ENV, CLEVERTAP_PASSCODE: 'x' }).perform({ kind: 'send_sms', user, body: 'x' }, ctx));
+    expect(body('clevertap')).toMatchObject({
+      to: { Identity: ['cust-1001'] },
+      content: { title: 'Hi', body: 'Come back', platform_specific: { android: { deep_link: 'app://home' } } },
+    });
+    const denied = await failure(
+      client('clevertap', {}, { ...FAKE_ENV, CLEVERTAP_PASSCODE: 'x' }).perform({ kind: 'send_sms', user, body: 'x' }, ctx),
+    );
     expect(denied).toMatchObject({ retryable: false, message: '401: Account ID is not valid [POST /1/send/sms.json]' });
   });
 });
@@ -142,71 +203,129 @@ describe('moengage', () => {
     expect(last('moengage').headers.authorization).toBe(`Basic ${Buffer.from('FAKEAPP:fake-moengage-key').toString('base64')}`);
     expect(body('moengage')).toEqual({ type: 'customer', customer_id: 'cust-1001', attributes: { orders: 4 } });
     await mo.perform({ kind: 'send_event', user, event: 'big_spender', eventType: 'other', attributes: { revenue: '250' } }, ctx);
-    expect(body('moengage')).toEqual({ type: 'event', customer_id: 'cust-1001', actions: [{ action: 'big_spender', attributes: { revenue: '250' }, platform: 'unknown', current_time: 1795428000 }] });
+    expect(body('moengage')).toEqual({
+      type: 'event',
+      customer_id: 'cust-1001',
+      actions: [{ action: 'big_spender', attributes: { revenue: '250' }, platform: 'unknown', current_time: 1795428000 }],
+    });
   });
 
   it('reports MoEngage’s error type', async () => {
-    const denied = await failure(client('moengage', {}, { ...FAKE_ENV, MOENGAGE_API_KEY: 'x' }).perform({ kind: 'set_var', user, vars: {} }, ctx));
-    expect(denied).toMatchObject({ retryable: false, message: '401: App Secret key mismatch (Authentication required) [POST /v1/customer/{app_id}]' });
+    const denied = await failure(
+      client('moengage', {}, { ...FAKE_ENV, MOENGAGE_API_KEY: 'x' }).perform({ kind: 'set_var', user, vars: {} }, ctx),
+    );
+    expect(denied).toMatchObject({
+      retryable: false,
+      message: '401: App Secret key mismatch (Authentication required) [POST /v1/customer/{app_id}]',
+    });
   });
 });
 
 describe('mparticle', () => {
   it('posts one batch with a custom event and stable source ids', async () => {
     const mp = client('mparticle');
-    await mp.perform({ kind: 'send_event', user, event: 'loyalty_points_added', eventType: 'transaction', attributes: { points: 150 } }, ctx);
+    await mp.perform(
+      { kind: 'send_event', user, event: 'loyalty_points_added', eventType: 'transaction', attributes: { points: 150 } },
+      ctx,
+    );
     expect(last('mparticle')).toMatchObject({ path: '/v2/events' });
     const batch = body('mparticle');
     expect(batch).toMatchObject({
       environment: 'development',
       user_identities: { customerid: 'cust-1001', email: 'ada@example.com' },
-      events: [{ event_type: 'custom_event', data: { event_name: 'loyalty_points_added', custom_event_type: 'transaction', custom_attributes: { points: '150' } } }],
+      events: [
+        {
+          event_type: 'custom_event',
+          data: { event_name: 'loyalty_points_added', custom_event_type: 'transaction', custom_attributes: { points: '150' } },
+        },
+      ],
     });
-    await mp.perform({ kind: 'send_event', user, event: 'loyalty_points_added', eventType: 'transaction', attributes: { points: 150 } }, ctx);
+    await mp.perform(
+      { kind: 'send_event', user, event: 'loyalty_points_added', eventType: 'transaction', attributes: { points: 150 } },
+      ctx,
+    );
     expect(body('mparticle').source_request_id).toBe(batch.source_request_id);
   });
 
   it('sets and deletes user attributes; a 400 carries mParticle’s message', async () => {
     await client('mparticle').perform({ kind: 'set_var', user, vars: { tier: { set: 'gold' }, old: { delete: true } } }, ctx);
     expect(body('mparticle')).toMatchObject({ user_attributes: { tier: 'gold' }, deleted_user_attributes: ['old'], events: [] });
-    fakes.mparticle.inject({ status: 400, body: { errors: [{ code: 'BAD_REQUEST', message: 'Required event field "event_type" is missing or empty.' }] } });
+    fakes.mparticle.inject({
+      status: 400,
+      body: { errors: [{ code: 'BAD_REQUEST', message: 'Required event field "event_type" is missing or empty.' }] },
+    });
     const bad = await failure(client('mparticle').perform({ kind: 'set_var', user, vars: {} }, ctx));
-    expect(bad).toMatchObject({ retryable: false, message: '400: Required event field "event_type" is missing or empty. (BAD_REQUEST) [POST /v2/events]' });
+    expect(bad).toMatchObject({
+      retryable: false,
+      message: '400: Required event field "event_type" is missing or empty. (BAD_REQUEST) [POST /v2/events]',
+    });
   });
 });
 
 describe('antavo', () => {
   it('signs events with Escher (ANTAVO-HMAC-SHA256) and records an action', async () => {
-    const sent = await client('antavo').perform({ kind: 'send_event', user, event: 'point_add', eventType: 'other', attributes: { points: 325 } }, ctx);
+    const sent = await client('antavo').perform(
+      { kind: 'send_event', user, event: 'point_add', eventType: 'other', attributes: { points: 325 } },
+      ctx,
+    );
     expect(sent.id).toMatch(/^ev-/);
     const req = last('antavo');
-    expect(req.headers.authorization).toMatch(/^ANTAVO-HMAC-SHA256 Credential=fake-antavo-key\/\d{8}\/eu\/api\/antavo_request, SignedHeaders=content-type;date;host, Signature=[0-9a-f]{64}$/);
+    expect(req.headers.authorization).toMatch(
+      /^ANTAVO-HMAC-SHA256 Credential=fake-antavo-key\/\d{8}\/eu\/api\/antavo_request, SignedHeaders=content-type;date;host, Signature=[0-9a-f]{64}$/,
+    );
     expect(body('antavo')).toEqual({ customer: 'cust-1001', action: 'point_add', data: { points: 325 } });
   });
 
   it('is refused with a wrong secret, and reports Antavo’s error envelope', async () => {
-    const denied = await failure(client('antavo', {}, { ...FAKE_ENV, ANTAVO_API_SECRET: 'wrong' }).perform({ kind: 'send_event', user, event: 'x', eventType: 'other', attributes: {} }, ctx));
+    const denied = await failure(
+      client('antavo', {}, { ...FAKE_ENV, ANTAVO_API_SECRET: 'wrong' }).perform(
+        { kind: 'send_event', user, event: 'x', eventType: 'other', attributes: {} },
+        ctx,
+      ),
+    );
     expect(denied).toMatchObject({ retryable: false });
     expect(denied!.message).toMatch(/^401: Invalid signature/);
-    const missing = await failure(client('antavo').perform({ kind: 'send_event', user: { ...user, id: 'unknown-customer' }, event: 'x', eventType: 'other', attributes: {} }, ctx));
+    const missing = await failure(
+      client('antavo').perform(
+        { kind: 'send_event', user: { ...user, id: 'unknown-customer' }, event: 'x', eventType: 'other', attributes: {} },
+        ctx,
+      ),
+    );
     expect(missing).toMatchObject({ retryable: false, message: '404: Customer not found (NotFoundException) [POST /events]' });
     expect(antavoEscher('eu')).toBeDefined();
   });
 });
 
 describe('webhook', () => {
-  const call = (url: string): DestinationCall => ({ kind: 'webhook', user, url, method: 'POST', headers: { 'x-flow': 'welcome' }, body: { user: 'cust-1001' } });
+  const call = (url: string): DestinationCall => ({
+    kind: 'webhook',
+    user,
+    url,
+    method: 'POST',
+    headers: { 'x-flow': 'welcome' },
+    body: { user: 'cust-1001' },
+  });
 
   it('sends the rendered request with the destination’s headers and an idempotency key', async () => {
     await client('webhook').perform(call(`${fakes.webhook.url}/hooks/review?u=1`), ctx);
     expect(last('webhook')).toMatchObject({ method: 'POST', path: '/hooks/review', query: { u: '1' } });
-    expect(last('webhook').headers).toMatchObject({ authorization: 'Bearer fake-webhook-token', 'x-flow': 'welcome', 'idempotency-key': ctx.idempotencyKey, 'content-type': 'application/json' });
+    expect(last('webhook').headers).toMatchObject({
+      authorization: 'Bearer fake-webhook-token',
+      'x-flow': 'welcome',
+      'idempotency-key': ctx.idempotencyKey,
+      'content-type': 'application/json',
+    });
     expect(body('webhook')).toEqual({ user: 'cust-1001' });
   });
 
   it('refuses loopback and private addresses unless the destination allows them', async () => {
     for (const url of [`${fakes.webhook.url}/x`, 'http://10.1.2.3/x', 'http://[::1]:9/x', 'http://169.254.169.254/latest/meta-data']) {
-      const refused = await failure(client('webhook', { allow_private_addresses: false, allowed_hosts: ['127.0.0.1', '10.1.2.3', '::1', '169.254.169.254'] }).perform(call(url), ctx));
+      const refused = await failure(
+        client('webhook', { allow_private_addresses: false, allowed_hosts: ['127.0.0.1', '10.1.2.3', '::1', '169.254.169.254'] }).perform(
+          call(url),
+          ctx,
+        ),
+      );
       expect(refused, url).toMatchObject({ retryable: false });
       expect(refused!.message).toContain('allow_private_addresses: true');
     }
@@ -218,8 +337,16 @@ describe('the shared classification of outcomes', () => {
   const send = () => client('moengage').perform({ kind: 'send_event', user, event: 'e', eventType: 'other', attributes: {} }, ctx);
 
   it('429 with Retry-After is retryable after that long', async () => {
-    fakes.moengage.inject({ status: 429, retryAfter: 7, body: { status: 'fail', error: { type: 'RateLimitError', message: 'Rate Limits Exceeded' } } });
-    expect(await failure(send())).toMatchObject({ retryable: true, details: { status: 429, retryAfterMs: 7000 }, message: '429: Rate Limits Exceeded (RateLimitError) [POST /v1/event/{app_id}]' });
+    fakes.moengage.inject({
+      status: 429,
+      retryAfter: 7,
+      body: { status: 'fail', error: { type: 'RateLimitError', message: 'Rate Limits Exceeded' } },
+    });
+    expect(await failure(send())).toMatchObject({
+      retryable: true,
+      details: { status: 429, retryAfterMs: 7000 },
+      message: '429: Rate Limits Exceeded (RateLimitError) [POST /v1/event/{app_id}]',
+    });
   });
 
   it('500 and 503 are retryable; other 4xx are not', async () => {
@@ -228,7 +355,10 @@ describe('the shared classification of outcomes', () => {
     fakes.moengage.inject({ status: 503 });
     expect(await failure(send())).toMatchObject({ retryable: true, details: { status: 503 } });
     fakes.moengage.inject({ status: 403, body: { status: 'fail', error: { type: 'BlockedClient', message: 'Account Suspended' } } });
-    expect(await failure(send())).toMatchObject({ retryable: false, message: '403: Account Suspended (BlockedClient) [POST /v1/event/{app_id}]' });
+    expect(await failure(send())).toMatchObject({
+      retryable: false,
+      message: '403: Account Suspended (BlockedClient) [POST /v1/event/{app_id}]',
+    });
   });
 
   it('a hang past the timeout and a reset connection are retryable', async () => {

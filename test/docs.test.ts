@@ -24,7 +24,21 @@ describe('docs and tests keep up with the rules', () => {
   it('the language reference names every step kind and every key of every step', () => {
     const defs = loadSchema('flow').$defs as Record<string, { properties?: Record<string, unknown> }>;
     for (const kind of STEP_KINDS) expect(languageDoc, kind).toContain(`\`${kind}\``);
-    for (const def of ['set_var', 'send_email', 'send_push', 'send_sms', 'listChange', 'send_event', 'webhook', 'wait_until', 'wait_for', 'check', 'trigger', 'entry', 'operators']) {
+    for (const def of [
+      'set_var',
+      'send_email',
+      'send_push',
+      'send_sms',
+      'listChange',
+      'send_event',
+      'webhook',
+      'wait_until',
+      'wait_for',
+      'check',
+      'trigger',
+      'entry',
+      'operators',
+    ]) {
       for (const key of Object.keys(defs[def]!.properties ?? {})) expect(languageDoc, `${def}.${key}`).toContain(`\`${key}`);
     }
   });

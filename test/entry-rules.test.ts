@@ -52,7 +52,11 @@ describe('entry rules, enforced where a run starts, on the dev server', () => {
   });
 
   it('after_exit: a trigger while the user is in the flow starts nothing; after the run ends it does', async () => {
-    const f = flow('entry-after-exit', '{ reentry: after_exit }', '  - wait: 2s\n  - send_email: { destination: sailthru, template: hello }');
+    const f = flow(
+      'entry-after-exit',
+      '{ reentry: after_exit }',
+      '  - wait: 2s\n  - send_email: { destination: sailthru, template: hello }',
+    );
     const first = await h.start(f, 'carol', { name: 'sign_up' });
     expect(first.started).toBe(true);
     expect(await h.start(f, 'carol', { name: 'sign_up' })).toMatchObject({ started: false, reason: 'already-running' });
@@ -79,8 +83,14 @@ describe('entry rules, enforced where a run starts, on the dev server', () => {
   });
 
   it('paused and draft flows start nothing', async () => {
-    expect(await h.start(flow('entry-paused', '{ reentry: always }', undefined, 'paused'), 'gina', { name: 'sign_up' })).toMatchObject({ started: false, reason: 'paused' });
-    expect(await h.start(flow('entry-draft', '{ reentry: always }', undefined, 'draft'), 'gina', { name: 'sign_up' })).toMatchObject({ started: false, reason: 'draft' });
+    expect(await h.start(flow('entry-paused', '{ reentry: always }', undefined, 'paused'), 'gina', { name: 'sign_up' })).toMatchObject({
+      started: false,
+      reason: 'paused',
+    });
+    expect(await h.start(flow('entry-draft', '{ reentry: always }', undefined, 'draft'), 'gina', { name: 'sign_up' })).toMatchObject({
+      started: false,
+      reason: 'draft',
+    });
     const listed = [];
     for await (const r of h.env.client.workflow.list({ query: `FlowId IN ('entry-paused', 'entry-draft')` })) listed.push(r);
     expect(listed).toEqual([]);
@@ -156,7 +166,10 @@ steps:
     expect(metadata.currentDetails).toMatch(/Waiting \(wait\) until \d{4}-\d\d-\d\dT/);
 
     const found = [];
-    for await (const r of h.env.client.workflow.list({ query: `FlowId = 'console-view' AND UserId = 'cust-1001' AND FlowStep = 'long-nap'` })) found.push(r.workflowId);
+    for await (const r of h.env.client.workflow.list({
+      query: `FlowId = 'console-view' AND UserId = 'cust-1001' AND FlowStep = 'long-nap'`,
+    }))
+      found.push(r.workflowId);
     expect(found).toEqual(['flow/console-view/cust-1001']);
 
     const history = await handle.fetchHistory();

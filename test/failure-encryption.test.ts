@@ -21,7 +21,8 @@ afterAll(async () => {
 });
 
 /** Stored history as text, with every base64 `data` field decoded too, so plain text inside payloads shows. */
-const readable = (json: string): string => json + json.replace(/"data":\s*"([A-Za-z0-9+/=]*)"/g, (_, b64: string) => Buffer.from(b64, 'base64').toString('latin1'));
+const readable = (json: string): string =>
+  json + json.replace(/"data":\s*"([A-Za-z0-9+/=]*)"/g, (_, b64: string) => Buffer.from(b64, 'base64').toString('latin1'));
 
 it('with a payload key, a failure message echoing a token is stored encrypted; with the codec it reads back', async () => {
   h.destinations.get('sailthru')!.faults.push(new DestinationError(ECHO, false, { status: 403, destination: 'sailthru' }));
@@ -33,7 +34,13 @@ steps:
   const { workflowId } = await h.start(flow, 'failing-user', { name: 'sign_up' });
 
   // Whoever has the key (Temporal Web through the codec server, the CLI) still reads why the run failed.
-  const failure = await h.env.client.workflow.getHandle(workflowId).result().then(() => undefined, (e: unknown) => e);
+  const failure = await h.env.client.workflow
+    .getHandle(workflowId)
+    .result()
+    .then(
+      () => undefined,
+      (e: unknown) => e,
+    );
   expect(failure).toBeInstanceOf(WorkflowFailedError);
   const messages: string[] = [];
   for (let e: unknown = failure; e instanceof Error; e = e.cause) messages.push(e.message);

@@ -48,18 +48,59 @@ destinations:
 const user: UserRef = { id: 'cust-7', email: 'ada@example.com', identities: {} };
 const other: UserRef = { id: '', identities: {} };
 const ctx = { idempotencyKey: 'flow/any/cust-7/run-1/#1' };
-const event = (u: UserRef, name: string): DestinationCall => ({ kind: 'send_event', user: u, event: name, eventType: 'other', attributes: { n: 1 } });
-const hook = (headers: Record<string, string> = {}): DestinationCall => ({ kind: 'webhook', user, url: 'https://hooks.example.com/p', method: 'POST', headers, body: {} });
+const event = (u: UserRef, name: string): DestinationCall => ({
+  kind: 'send_event',
+  user: u,
+  event: name,
+  eventType: 'other',
+  attributes: { n: 1 },
+});
+const hook = (headers: Record<string, string> = {}): DestinationCall => ({
+  kind: 'webhook',
+  user,
+  url: 'https://hooks.example.com/p',
+  method: 'POST',
+  headers,
+  body: {},
+});
 
 /** A call each destination accepts, and one its fake refuses with a 4xx of its own making. */
 const CASES: Record<string, { ok: DestinationCall; refused: DestinationCall; says: RegExp }> = {
-  st: { ok: { kind: 'send_email', user, template: 'welcome', vars: {} }, refused: { kind: 'send_email', user, template: 'missing-template', vars: {} }, says: /^400: Unknown template: missing-template \(Sailthru error 14\) \[POST \/send\]$/ },
-  cio: { ok: event(user, 'signed_up'), refused: event(user, ''), says: /^400: event name is required \[POST \/api\/v1\/customers\/cust-7\/events\]$/ },
-  ct: { ok: { kind: 'send_sms', user, body: 'hi' }, refused: { kind: 'send_sms', user, body: '' }, says: /^400: content\.body is required \[POST \/1\/send\/sms\.json\]$/ },
-  moe: { ok: event(user, 'bought'), refused: event(other, 'bought'), says: /^400: customer_id is missing \(MissingAttributeError\) \[POST \/v1\/event\/\{app_id\}\]$/ },
-  mp: { ok: event(user, 'points'), refused: event(user, ''), says: /^400: Required event field "event_name" is missing or empty\. \(BAD_REQUEST\) \[POST \/v2\/events\]$/ },
-  loyalty: { ok: event(user, 'point_add'), refused: event({ ...user, id: 'unknown-customer' }, 'point_add'), says: /^404: Customer not found \(NotFoundException\) \[POST \/events\]$/ },
-  hooks: { ok: hook(), refused: hook({ Authorization: 'Bearer wrong' }), says: /^401: header Authorization is missing or wrong \[POST 127\.0\.0\.1:\d+\]$/ },
+  st: {
+    ok: { kind: 'send_email', user, template: 'welcome', vars: {} },
+    refused: { kind: 'send_email', user, template: 'missing-template', vars: {} },
+    says: /^400: Unknown template: missing-template \(Sailthru error 14\) \[POST \/send\]$/,
+  },
+  cio: {
+    ok: event(user, 'signed_up'),
+    refused: event(user, ''),
+    says: /^400: event name is required \[POST \/api\/v1\/customers\/cust-7\/events\]$/,
+  },
+  ct: {
+    ok: { kind: 'send_sms', user, body: 'hi' },
+    refused: { kind: 'send_sms', user, body: '' },
+    says: /^400: content\.body is required \[POST \/1\/send\/sms\.json\]$/,
+  },
+  moe: {
+    ok: event(user, 'bought'),
+    refused: event(other, 'bought'),
+    says: /^400: customer_id is missing \(MissingAttributeError\) \[POST \/v1\/event\/\{app_id\}\]$/,
+  },
+  mp: {
+    ok: event(user, 'points'),
+    refused: event(user, ''),
+    says: /^400: Required event field "event_name" is missing or empty\. \(BAD_REQUEST\) \[POST \/v2\/events\]$/,
+  },
+  loyalty: {
+    ok: event(user, 'point_add'),
+    refused: event({ ...user, id: 'unknown-customer' }, 'point_add'),
+    says: /^404: Customer not found \(NotFoundException\) \[POST \/events\]$/,
+  },
+  hooks: {
+    ok: hook(),
+    refused: hook({ Authorization: 'Bearer wrong' }),
+    says: /^401: header Authorization is missing or wrong \[POST 127\.0\.0\.1:\d+\]$/,
+  },
 };
 
 let clients: Clients;
@@ -79,14 +120,35 @@ describe('--fake-destinations with a config whose variables are named its own wa
     });
 
     it(`${name}: a 4xx names the status, the destination's own text and the endpoint`, async () => {
-      const error = await clients.clients.get(name)!.perform(c.refused, ctx).then(() => undefined, (e: unknown) => e as DestinationError);
+      const error = await clients.clients
+        .get(name)!
+        .perform(c.refused, ctx)
+        .then(
+          () => undefined,
+          (e: unknown) => e as DestinationError,
+        );
       expect(error).toMatchObject({ retryable: false, message: expect.stringMatching(c.says) });
     });
   }
 
   it("mParticle's bare 403 (a wrong key) says what was refused and which settings to check", async () => {
-    const config = { name: 'mp', type: 'mparticle', environment: 'development', base_url: clients.fakes.get('mp')!.url, api_key: 'other', api_secret: 'other' } as const;
-    const error = await httpClient({ ...config }, {}).perform(event(user, 'points'), ctx).then(() => undefined, (e: unknown) => e as DestinationError);
-    expect(error).toMatchObject({ retryable: false, message: expect.stringMatching(/^403: .*api_key and api_secret.* \[POST \/v2\/events\]$/) });
+    const config = {
+      name: 'mp',
+      type: 'mparticle',
+      environment: 'development',
+      base_url: clients.fakes.get('mp')!.url,
+      api_key: 'other',
+      api_secret: 'other',
+    } as const;
+    const error = await httpClient({ ...config }, {})
+      .perform(event(user, 'points'), ctx)
+      .then(
+        () => undefined,
+        (e: unknown) => e as DestinationError,
+      );
+    expect(error).toMatchObject({
+      retryable: false,
+      message: expect.stringMatching(/^403: .*api_key and api_secret.* \[POST \/v2\/events\]$/),
+    });
   });
 });

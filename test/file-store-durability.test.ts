@@ -16,7 +16,9 @@ async function twoProcesses(mode: 'update' | 'reserve', dir: string, user: strin
     let out = '';
     const ready = new Promise<void>((resolve) => child.stdout.on('data', (chunk) => (out += chunk).includes('ready') && resolve()));
     const exited = new Promise<string>((resolve, reject) =>
-      child.once('exit', (code) => (code === 0 ? resolve(out.trim().split('\n').at(-1)!) : reject(new Error(`child exited ${code}: ${out}`)))),
+      child.once('exit', (code) =>
+        code === 0 ? resolve(out.trim().split('\n').at(-1)!) : reject(new Error(`child exited ${code}: ${out}`)),
+      ),
     );
     return { child, ready, exited };
   });
@@ -57,7 +59,17 @@ it('an empty or corrupt profile file is moved to quarantine with one log line, a
   expect(String(warn.mock.calls[1]![0])).toMatch(/profiles\/bob\.json was unreadable/);
   const quarantined = readdirSync(join(dir, 'quarantine', 'profiles'));
   expect(quarantined.map((f) => f.split('.json')[0]).sort()).toEqual(['ada', 'bob']);
-  expect(readFileSync(join(dir, 'quarantine', 'profiles', quarantined.find((f) => f.startsWith('bob'))!), 'utf8')).toBe('{"id":"bob","attri');
+  expect(
+    readFileSync(
+      join(
+        dir,
+        'quarantine',
+        'profiles',
+        quarantined.find((f) => f.startsWith('bob'))!,
+      ),
+      'utf8',
+    ),
+  ).toBe('{"id":"bob","attri');
 });
 
 it('a corrupt entry record is quarantined too, and entry rules go on for that user', async () => {

@@ -11,7 +11,11 @@ it('ingest reloads flows when a file changes, and keeps the previous ones when a
   mkdirSync(join(dir, 'flows'));
   copyFileSync('flows.config.yaml', join(dir, 'flows.config.yaml'));
   const file = join(dir, 'flows', 'drip.yaml');
-  const write = (template: string) => writeFileSync(file, `flow: drip\ntrigger: { event: sign_up }\nsteps:\n  - send_email: { destination: sailthru, template: ${template} }\n`);
+  const write = (template: string) =>
+    writeFileSync(
+      file,
+      `flow: drip\ntrigger: { event: sign_up }\nsteps:\n  - send_email: { destination: sailthru, template: ${template} }\n`,
+    );
   write('v1');
   const invalid: Diagnostic[][] = [];
   const registry = watchFlows({ cwd: dir, onInvalid: (d) => invalid.push(d) });

@@ -19,7 +19,8 @@ steps:
 /** A git repository with the flow committed, then changed in the work tree: what a pull request's branch looks like. */
 function repoWithChange(after: string): string {
   const dir = scratchRepo(readFileSync('flows.config.yaml', 'utf8'), { 'compare-me.yaml': BEFORE });
-  const git = (...args: string[]) => execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd: dir, stdio: 'ignore' });
+  const git = (...args: string[]) =>
+    execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd: dir, stdio: 'ignore' });
   git('init', '-q');
   git('add', '.');
   git('commit', '-qm', 'before');
@@ -36,10 +37,12 @@ async function graph(cwd: string, ...args: string[]) {
 
 // welcome's template changes, the id-less wait changes its duration, the id-less list step stays,
 // goodbye goes, a new step comes.
-const AFTER = BEFORE.replace('welcome-1', 'welcome-2').replace('wait: 1d', 'wait: 2d').replace(
-  '  - id: goodbye\n    send_email: { destination: sailthru, template: bye }\n',
-  '  - id: survey\n    send_email: { destination: sailthru, template: survey }\n',
-);
+const AFTER = BEFORE.replace('welcome-1', 'welcome-2')
+  .replace('wait: 1d', 'wait: 2d')
+  .replace(
+    '  - id: goodbye\n    send_email: { destination: sailthru, template: bye }\n',
+    '  - id: survey\n    send_email: { destination: sailthru, template: survey }\n',
+  );
 
 describe('flows graph --compare REF', () => {
   it('marks added, removed and changed steps, matching by id and, for steps without one, by place and kind', async () => {

@@ -35,7 +35,10 @@ describe('flows graph --format svg', () => {
     const { join } = await import('node:path');
     const { tmpdir } = await import('node:os');
     const file = join(mkdtempSync(join(tmpdir(), 'graph-')), 'x.yaml');
-    writeFileSync(file, 'flow: x\nname: "<script>alert(1)</script>"\ntrigger: { event: a }\nsteps:\n  - check: { if: { event.attributes.q: { eq: "a<b&c" } }, then: [], else: [] }\n');
+    writeFileSync(
+      file,
+      'flow: x\nname: "<script>alert(1)</script>"\ntrigger: { event: a }\nsteps:\n  - check: { if: { event.attributes.q: { eq: "a<b&c" } }, then: [], else: [] }\n',
+    );
     const { out } = await graph(file, '--format', 'svg');
     expect(out).not.toContain('<script>');
     expect(out).toContain('&lt;script&gt;');
@@ -63,7 +66,11 @@ describe('flows graph --format svg', () => {
   it('gives each box the numbers its step can have: waits "here now", destination steps sent/failed/retried, branches per branch', () => {
     const ir = flows.find((f) => f.flow === 'sailthru-welcome-series')!;
     const { nodes } = layoutFlow(ir, { numbers: true });
-    const keys = (step: string) => nodes.find((n) => n.step === step)!.stats.flat().map((s) => s.key);
+    const keys = (step: string) =>
+      nodes
+        .find((n) => n.step === step)!
+        .stats.flat()
+        .map((s) => s.key);
     expect(keys('wait-for-app-open')).toEqual(['entered', 'exited', 'now', 'branch:event', 'branch:timeout']);
     expect(keys('welcome-email')).toEqual(['entered', 'exited', 'sent', 'failed', 'retried']);
     expect(keys('vip-check')).toEqual(['entered', 'exited', 'branch:then', 'branch:else']);

@@ -33,7 +33,10 @@ describe('flows graph', () => {
     const { tmpdir } = await import('node:os');
     const dir = mkdtempSync(join(tmpdir(), 'graph-'));
     const file = join(dir, 'exits.yaml');
-    writeFileSync(file, 'flow: exits\ntrigger: { event: a }\nexit_when:\n  - event: b\n    where: { event.attributes.x: { eq: 1 } }\nsteps:\n  - webhook: { url: "https://example.com/x" }\n    on_error: exit\n');
+    writeFileSync(
+      file,
+      'flow: exits\ntrigger: { event: a }\nexit_when:\n  - event: b\n    where: { event.attributes.x: { eq: 1 } }\nsteps:\n  - webhook: { url: "https://example.com/x" }\n    on_error: exit\n',
+    );
     const exits = await graph(file);
     expect(exits.out).toContain('exit when b<br/>where event.attributes.x eq 1');
     expect(exits.out).toContain('n1 -->|"on error"| n4');

@@ -8,7 +8,11 @@ it('a 400 lists the real problem of each field, without schema-combinator noise'
   const answer = await ingest.post('/v2/events', {
     environment: 'staging',
     user_identities: { customerid: 'answers-user' },
-    events: [{ event_type: 'custom_event', data: { custom_attributes: {} } }, { event_type: 'custom_event', data: { event_name: '' } }, { event_type: 'teleport', data: {} }],
+    events: [
+      { event_type: 'custom_event', data: { custom_attributes: {} } },
+      { event_type: 'custom_event', data: { event_name: '' } },
+      { event_type: 'teleport', data: {} },
+    ],
   });
   expect(answer.statusCode).toBe(400);
   const { errors } = answer.json() as { errors: Array<{ path: string; message: string }> };

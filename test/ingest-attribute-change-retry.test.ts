@@ -9,12 +9,17 @@ beforeAll(async () => {
 }, 180_000);
 afterAll(async () => h?.close());
 
-const FLOW = 'flow: tier-changed\ntrigger: { attribute_change: tier }\nentry: { reentry: always }\nsteps:\n  - send_event: { destination: mparticle, event: tier_changed }\n';
+const FLOW =
+  'flow: tier-changed\ntrigger: { attribute_change: tier }\nentry: { reentry: always }\nsteps:\n  - send_event: { destination: mparticle, event: tier_changed }\n';
 
 it('an attribute change found by comparing with the profile is routed on the retry of a batch refused with 503 after the profile was written', async () => {
   const flow = compile(FLOW, h.config);
   // The same batch, without a source_request_id (its id is a hash of its content), as a sender retries it.
-  const batch = { environment: 'production', user_identities: { customerid: 'tier-user' }, user_attributes: { tier: 'gold', city: 'Oslo' } };
+  const batch = {
+    environment: 'production',
+    user_identities: { customerid: 'tier-user' },
+    user_attributes: { tier: 'gold', city: 'Oslo' },
+  };
 
   // First attempt: Temporal unreachable (a client on a closed port); the profile is written, the start is not.
   const down = offlineIngest({ profiles: h.profiles, config: h.config, flows: () => [flow] });
@@ -26,17 +31,27 @@ it('an attribute change found by comparing with the profile is routed on the ret
   const retry = await app.inject({
     method: 'POST',
     url: '/v2/events',
-    headers: { authorization: `Basic ${Buffer.from('k:s').toString('base64')}`, 'content-type': 'application/json', 'x-flowline-report': '1' },
+    headers: {
+      authorization: `Basic ${Buffer.from('k:s').toString('base64')}`,
+      'content-type': 'application/json',
+      'x-flowline-report': '1',
+    },
     payload: JSON.stringify(batch),
   });
   expect(retry.statusCode).toBe(202);
   expect(retry.json().batches[0]).toMatchObject({ started: 1 });
   const ids: string[] = [];
-  await expect.poll(async () => {
-    ids.length = 0;
-    for await (const r of h.env.client.workflow.list({ query: `WorkflowId STARTS_WITH 'flow/tier-changed/tier-user/'` })) ids.push(r.workflowId);
-    return ids.length;
-  }, { timeout: 15_000 }).toBe(1);
+  await expect
+    .poll(
+      async () => {
+        ids.length = 0;
+        for await (const r of h.env.client.workflow.list({ query: `WorkflowId STARTS_WITH 'flow/tier-changed/tier-user/'` }))
+          ids.push(r.workflowId);
+        return ids.length;
+      },
+      { timeout: 15_000 },
+    )
+    .toBe(1);
   const run = h.env.client.workflow.getHandle(ids[0]!);
   expect((await run.describe()).status.name).not.toBe('FAILED');
 
@@ -44,7 +59,11 @@ it('an attribute change found by comparing with the profile is routed on the ret
   const again = await app.inject({
     method: 'POST',
     url: '/v2/events',
-    headers: { authorization: `Basic ${Buffer.from('k:s').toString('base64')}`, 'content-type': 'application/json', 'x-flowline-report': '1' },
+    headers: {
+      authorization: `Basic ${Buffer.from('k:s').toString('base64')}`,
+      'content-type': 'application/json',
+      'x-flowline-report': '1',
+    },
     payload: JSON.stringify(batch),
   });
   expect(again.json().batches[0]).toMatchObject({ duplicate: true, started: 0 });
@@ -52,7 +71,11 @@ it('an attribute change found by comparing with the profile is routed on the ret
   const same = await app.inject({
     method: 'POST',
     url: '/v2/events',
-    headers: { authorization: `Basic ${Buffer.from('k:s').toString('base64')}`, 'content-type': 'application/json', 'x-flowline-report': '1' },
+    headers: {
+      authorization: `Basic ${Buffer.from('k:s').toString('base64')}`,
+      'content-type': 'application/json',
+      'x-flowline-report': '1',
+    },
     payload: JSON.stringify({ ...batch, source_request_id: 'later' }),
   });
   expect(same.json().batches[0]).toMatchObject({ duplicate: false, started: 0 });

@@ -38,6 +38,8 @@ it.each(SPELLINGS)('identity type %s is read as %s, and the customer id names th
 
 it('a hashed identity cannot name a profile: the mpid does', async () => {
   const mpid = '777000777';
-  expect((await ingest.post('/v2/audiences', change([{ type: 'customer', encoding: 'sha256', value: 'ab'.repeat(32) }], mpid))).statusCode).toBe(202);
+  expect(
+    (await ingest.post('/v2/audiences', change([{ type: 'customer', encoding: 'sha256', value: 'ab'.repeat(32) }], mpid))).statusCode,
+  ).toBe(202);
   expect((await ingest.profiles.get(mpid)).identities).toEqual({ mpid });
 });

@@ -12,16 +12,37 @@ const USER = 'audience-ids-user';
 const change = (action: 'add' | 'delete', timestamp_ms: number) => ({
   type: 'audience_membership_change_request',
   timestamp_ms,
-  user_profiles: [{ mpid: '31337', user_identities: [{ type: 'customer', encoding: 'raw', value: USER }], audiences: [{ audience_id: 9001, audience_name: 'VIP', action }] }],
+  user_profiles: [
+    {
+      mpid: '31337',
+      user_identities: [{ type: 'customer', encoding: 'raw', value: USER }],
+      audiences: [{ audience_id: 9001, audience_name: 'VIP', action }],
+    },
+  ],
 });
 
 /** A fresh ingest process over the same profile store, as after a restart. */
 function ingestProcess() {
   // reentry always: every distinct audience change starts its own run, so runs count changes.
-  const flow = compile('flow: audience-ids\ntrigger: { audience: { id: 9001, on: added } }\nentry: { reentry: always }\nsteps:\n  - send_event: { destination: mparticle, event: joined }\n', h.config);
-  const { app, stats } = buildIngest({ client: h.env.client, profiles: h.profiles, config: h.config, flows: () => [flow], key: 'k', secret: 's' });
+  const flow = compile(
+    'flow: audience-ids\ntrigger: { audience: { id: 9001, on: added } }\nentry: { reentry: always }\nsteps:\n  - send_event: { destination: mparticle, event: joined }\n',
+    h.config,
+  );
+  const { app, stats } = buildIngest({
+    client: h.env.client,
+    profiles: h.profiles,
+    config: h.config,
+    flows: () => [flow],
+    key: 'k',
+    secret: 's',
+  });
   const post = (body: unknown) =>
-    app.inject({ method: 'POST', url: '/v2/audiences', headers: { authorization: `Basic ${Buffer.from('k:s').toString('base64')}`, 'content-type': 'application/json' }, payload: JSON.stringify(body) });
+    app.inject({
+      method: 'POST',
+      url: '/v2/audiences',
+      headers: { authorization: `Basic ${Buffer.from('k:s').toString('base64')}`, 'content-type': 'application/json' },
+      payload: JSON.stringify(body),
+    });
   return { app, stats, post };
 }
 

@@ -11,9 +11,15 @@ it('every spelling of a /v2 path needs the key and secret: percent-encoded segme
   const spellings = ['/%762/events', '/v%32/bulkevents', '/%762/audiences', '/v2/%65vents', '/%76%32/events', '/v2/events'];
   for (const [i, path] of spellings.entries()) {
     const user = `intruder-${i}`;
-    const body = path.endsWith('bulkevents') ? [batch(user)] : path.endsWith('audiences')
-      ? { user_profiles: [{ user_identities: [{ type: 'customer_id', encoding: 'raw', value: user }], audiences: [{ audience_id: 1, action: 'add' }] }] }
-      : batch(user);
+    const body = path.endsWith('bulkevents')
+      ? [batch(user)]
+      : path.endsWith('audiences')
+        ? {
+            user_profiles: [
+              { user_identities: [{ type: 'customer_id', encoding: 'raw', value: user }], audiences: [{ audience_id: 1, action: 'add' }] },
+            ],
+          }
+        : batch(user);
     const answer = await ingest.post(path, body, null);
     expect([401, 404], path).toContain(answer.statusCode);
     expect((await ingest.profiles.get(user)).attributes, path).toEqual({});
@@ -21,8 +27,16 @@ it('every spelling of a /v2 path needs the key and secret: percent-encoded segme
 });
 
 it('accepts the scheme in any case, and refuses a wrong key, a wrong secret, or the right pair split differently', async () => {
-  for (const scheme of ['basic', 'BASIC', 'Basic']) expect((await ingest.post('/v2/events', batch(`case-${scheme}`), basic(undefined, scheme))).statusCode, scheme).toBe(202);
-  for (const credentials of [`${KEY}:nope`, `nope:${SECRET}`, `${KEY}${SECRET}`, `${KEY}:${SECRET}x`, `${KEY}:${SECRET.slice(0, -1)}`, ':']) {
+  for (const scheme of ['basic', 'BASIC', 'Basic'])
+    expect((await ingest.post('/v2/events', batch(`case-${scheme}`), basic(undefined, scheme))).statusCode, scheme).toBe(202);
+  for (const credentials of [
+    `${KEY}:nope`,
+    `nope:${SECRET}`,
+    `${KEY}${SECRET}`,
+    `${KEY}:${SECRET}x`,
+    `${KEY}:${SECRET.slice(0, -1)}`,
+    ':',
+  ]) {
     const answer = await ingest.post('/v2/events', batch('wrong'), basic(credentials));
     expect(answer.statusCode, credentials).toBe(401);
     expect(answer.json().errors[0].code).toBe('UNAUTHORIZED');

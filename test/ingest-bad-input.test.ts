@@ -10,31 +10,95 @@ const ingest = offlineIngest();
 afterAll(() => ingest.app.close());
 
 const long = (n: number, c = 'x') => c.repeat(n);
-const event = (data: Record<string, unknown>) => ({ event_type: 'custom_event', data: { event_name: 'point_add', custom_attributes: { points: '150' }, ...data } });
-const batch = (user: string, extra: Record<string, unknown> = {}) => ({ environment: 'production', user_identities: { customerid: user }, user_attributes: { seen: 'yes' }, events: [event({})], ...extra });
+const event = (data: Record<string, unknown>) => ({
+  event_type: 'custom_event',
+  data: { event_name: 'point_add', custom_attributes: { points: '150' }, ...data },
+});
+const batch = (user: string, extra: Record<string, unknown> = {}) => ({
+  environment: 'production',
+  user_identities: { customerid: user },
+  user_attributes: { seen: 'yes' },
+  events: [event({})],
+  ...extra,
+});
 const audience = (user: string, profile: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) => ({
   type: 'audience_membership_change_request',
   ...extra,
-  user_profiles: [{ user_identities: [{ type: 'customer', encoding: 'raw', value: user }], audiences: [{ audience_id: 7, audience_name: 'Seven', action: 'add' }], ...profile }],
+  user_profiles: [
+    {
+      user_identities: [{ type: 'customer', encoding: 'raw', value: user }],
+      audiences: [{ audience_id: 7, audience_name: 'Seven', action: 'add' }],
+      ...profile,
+    },
+  ],
 });
 
 /** Inputs that used to fail later (500, a stalled server, a profile written before the failure), each with the field a 400 must name. */
 const CASES: Array<[string, string, (user: string) => unknown, string]> = [
-  ['a timestamp that is not a number', '/v2/events', (u) => batch(u, { events: [event({ timestamp_unixtime_ms: 'soon' })] }), '/events/0/data/timestamp_unixtime_ms'],
-  ['a timestamp out of range', '/v2/events', (u) => JSON.stringify(batch(u)).replace('"environment"', '"timestamp_unixtime_ms":1e300,"environment"'), '/timestamp_unixtime_ms'],
-  ['an event timestamp out of range', '/v2/events', (u) => JSON.stringify(batch(u, { events: [event({ timestamp_unixtime_ms: 1 })] })).replace('"timestamp_unixtime_ms":1', '"timestamp_unixtime_ms":1e300'), '/events/0/data/timestamp_unixtime_ms'],
+  [
+    'a timestamp that is not a number',
+    '/v2/events',
+    (u) => batch(u, { events: [event({ timestamp_unixtime_ms: 'soon' })] }),
+    '/events/0/data/timestamp_unixtime_ms',
+  ],
+  [
+    'a timestamp out of range',
+    '/v2/events',
+    (u) => JSON.stringify(batch(u)).replace('"environment"', '"timestamp_unixtime_ms":1e300,"environment"'),
+    '/timestamp_unixtime_ms',
+  ],
+  [
+    'an event timestamp out of range',
+    '/v2/events',
+    (u) =>
+      JSON.stringify(batch(u, { events: [event({ timestamp_unixtime_ms: 1 })] })).replace(
+        '"timestamp_unixtime_ms":1',
+        '"timestamp_unixtime_ms":1e300',
+      ),
+    '/events/0/data/timestamp_unixtime_ms',
+  ],
   ['a 4,000-character source_request_id', '/v2/events', (u) => batch(u, { source_request_id: long(4000) }), '/source_request_id'],
-  ['a 4,000-character source_message_id', '/v2/events', (u) => batch(u, { events: [event({ source_message_id: long(4000) })] }), '/events/0/data/source_message_id'],
-  ['a 4,000-character user id beside the real one', '/v2/events', (u) => batch(u, { user_identities: { email: u, customerid: long(4000) } }), '/user_identities/customerid'],
+  [
+    'a 4,000-character source_message_id',
+    '/v2/events',
+    (u) => batch(u, { events: [event({ source_message_id: long(4000) })] }),
+    '/events/0/data/source_message_id',
+  ],
+  [
+    'a 4,000-character user id beside the real one',
+    '/v2/events',
+    (u) => batch(u, { user_identities: { email: u, customerid: long(4000) } }),
+    '/user_identities/customerid',
+  ],
   ['a 4,000-character mpid', '/v2/events', (u) => batch(u, { mpid: long(4000, '7') }), '/mpid'],
-  ['a 4,000-character event name', '/v2/events', (u) => batch(u, { events: [event({ event_name: long(4000) })] }), '/events/0/data/event_name'],
-  ['a 40,000-digit attribute value', '/v2/events', (u) => batch(u, { events: [event({ custom_attributes: { points: `${long(40_000, '1')}x` } })] }), '/events/0/data/custom_attributes/points'],
+  [
+    'a 4,000-character event name',
+    '/v2/events',
+    (u) => batch(u, { events: [event({ event_name: long(4000) })] }),
+    '/events/0/data/event_name',
+  ],
+  [
+    'a 40,000-digit attribute value',
+    '/v2/events',
+    (u) => batch(u, { events: [event({ custom_attributes: { points: `${long(40_000, '1')}x` } })] }),
+    '/events/0/data/custom_attributes/points',
+  ],
   ['a 40,000-character user attribute', '/v2/events', (u) => batch(u, { user_attributes: { bio: long(40_000) } }), '/user_attributes/bio'],
   ['a 300-character attribute name', '/v2/events', (u) => batch(u, { user_attributes: { [long(300)]: 'v' } }), '/user_attributes'],
   ['JSON nested 5,000 deep', '/v2/events', (u) => JSON.stringify(batch(u)).replace('"yes"', `${'['.repeat(5000)}${']'.repeat(5000)}`), '/'],
   // A bulk request with some valid batches handles those (test/mparticle-python-sdk.test.ts); with none, it is a 400.
-  ['bad timestamps in every batch of a bulk request', '/v2/bulkevents', (u) => [batch(u, { timestamp_unixtime_ms: 'now' }), batch(`${u}-b`, { events: [event({ timestamp_unixtime_ms: 'soon' })] })], '/1/events/0/data/timestamp_unixtime_ms'],
-  ['an audience change with a 4,000-character identity', '/v2/audiences', (u) => audience(u, { mpid: long(4000, '1') }), '/user_profiles/0/mpid'],
+  [
+    'bad timestamps in every batch of a bulk request',
+    '/v2/bulkevents',
+    (u) => [batch(u, { timestamp_unixtime_ms: 'now' }), batch(`${u}-b`, { events: [event({ timestamp_unixtime_ms: 'soon' })] })],
+    '/1/events/0/data/timestamp_unixtime_ms',
+  ],
+  [
+    'an audience change with a 4,000-character identity',
+    '/v2/audiences',
+    (u) => audience(u, { mpid: long(4000, '1') }),
+    '/user_profiles/0/mpid',
+  ],
   ['an audience request with a bad timestamp', '/v2/audiences', (u) => audience(u, {}, { timestamp_ms: 'soon' }), '/timestamp_ms'],
 ];
 

@@ -41,7 +41,18 @@ class OutageOnSecondStart extends FileProfileStore {
   override async reserveEntry(...args: Parameters<FileProfileStore['reserveEntry']>) {
     if (this.armed && args[0] === 'other') {
       this.armed = false;
-      await expect.poll(() => this.client!.workflow.getHandle(`flow/quick-once/${USER}`).describe().then(() => true, () => false), { timeout: 10_000 }).toBe(true);
+      await expect
+        .poll(
+          () =>
+            this.client!.workflow.getHandle(`flow/quick-once/${USER}`)
+              .describe()
+              .then(
+                () => true,
+                () => false,
+              ),
+          { timeout: 10_000 },
+        )
+        .toBe(true);
       await server!.stop();
     }
     return super.reserveEntry(...args);
@@ -62,9 +73,15 @@ it('a batch refused with 503 after its first event started an after_exit run: th
   const client = new Client({ connection });
   profiles.client = client;
   // A quick after_exit flow: by the time the sender retries, its first run has ended, so only "seen" stops a second start.
-  const quick = compile('flow: quick-once\ntrigger: { event: go }\nentry: { reentry: after_exit }\nsteps:\n  - send_event: { destination: mparticle, event: hello }\n', config);
+  const quick = compile(
+    'flow: quick-once\ntrigger: { event: go }\nentry: { reentry: after_exit }\nsteps:\n  - send_event: { destination: mparticle, event: hello }\n',
+    config,
+  );
   // A frequency cap gives `other` an entry reservation, where the outage is staged.
-  const other = compile('flow: other\ntrigger: { event: go_on }\nentry: { reentry: always, frequency: { max: 10, per: 1d } }\nsteps:\n  - send_event: { destination: mparticle, event: hi }\n', config);
+  const other = compile(
+    'flow: other\ntrigger: { event: go_on }\nentry: { reentry: always, frequency: { max: 10, per: 1d } }\nsteps:\n  - send_event: { destination: mparticle, event: hi }\n',
+    config,
+  );
   const { app } = buildIngest({ client, profiles, config, flows: () => [quick, other], key: 'k', secret: 's' });
   const send = () =>
     app.inject({
@@ -86,7 +103,12 @@ it('a batch refused with 503 after its first event started an after_exit run: th
   expect(refused.statusCode).toBe(503);
   server = await startServer(); // back on the same SQLite file
   // The first event's run finishes once the worker reconnects.
-  await expect.poll(async () => (await client.workflow.getHandle(`flow/quick-once/${USER}`).describe()).status.name, { timeout: 60_000, interval: 500 }).toBe('COMPLETED');
+  await expect
+    .poll(async () => (await client.workflow.getHandle(`flow/quick-once/${USER}`).describe()).status.name, {
+      timeout: 60_000,
+      interval: 500,
+    })
+    .toBe('COMPLETED');
 
   let accepted = await send();
   for (let i = 0; i < 20 && accepted.statusCode !== 202; i++) {
@@ -96,7 +118,10 @@ it('a batch refused with 503 after its first event started an after_exit run: th
   expect(accepted.statusCode).toBe(202);
   const runs = async (flow: string) => {
     const found: string[] = [];
-    for await (const r of client.workflow.list({ query: `WorkflowId = 'flow/${flow}/${USER}' OR WorkflowId STARTS_WITH 'flow/${flow}/${USER}/'` })) found.push(r.runId);
+    for await (const r of client.workflow.list({
+      query: `WorkflowId = 'flow/${flow}/${USER}' OR WorkflowId STARTS_WITH 'flow/${flow}/${USER}/'`,
+    }))
+      found.push(r.runId);
     return found.length;
   };
   await expect.poll(() => runs('other'), { timeout: 15_000 }).toBe(1);

@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildIngest } from '../ingest/server.ts';
 import { compile, harness, type Harness } from './helpers/temporal.ts';
 
-
 // reentry always: one run per `join`; each listens to `leave` (exit_when) and waits for `confirm`.
 const FLOW = `flow: join-then-leave
 trigger: { event: join }
@@ -29,12 +28,23 @@ describe('on the dev server', () => {
 
   it(`an event right after the trigger (same batch, or the next batch after the 202) reaches the runs started, ${ROUNDS} times out of ${ROUNDS}`, async () => {
     const flow = compile(FLOW, h.config);
-    const { app } = buildIngest({ client: h.env.client, profiles: h.profiles, config: h.config, flows: () => [flow], key: 'k', secret: 's' });
+    const { app } = buildIngest({
+      client: h.env.client,
+      profiles: h.profiles,
+      config: h.config,
+      flows: () => [flow],
+      key: 'k',
+      secret: 's',
+    });
     const send = async (user: string, ...events: Array<[name: string, id: string]>) => {
       const answer = await app.inject({
         method: 'POST',
         url: '/v2/events',
-        headers: { authorization: `Basic ${Buffer.from('k:s').toString('base64')}`, 'content-type': 'application/json', 'x-flowline-report': '1' },
+        headers: {
+          authorization: `Basic ${Buffer.from('k:s').toString('base64')}`,
+          'content-type': 'application/json',
+          'x-flowline-report': '1',
+        },
         payload: JSON.stringify({
           environment: 'production',
           user_identities: { customerid: user },
@@ -82,12 +92,24 @@ describe('on a server whose visibility cannot find the runs', () => {
   // name a user's runs there, so only a source consistent with the starts finds them.
   it('signals still reach every run a user has, through the index written at the start', async () => {
     const flow = compile(FLOW, h.config);
-    const { app } = buildIngest({ client: h.env.client, profiles: h.profiles, config: h.config, flows: () => [flow], key: 'k', secret: 's', searchAttributes: false });
+    const { app } = buildIngest({
+      client: h.env.client,
+      profiles: h.profiles,
+      config: h.config,
+      flows: () => [flow],
+      key: 'k',
+      secret: 's',
+      searchAttributes: false,
+    });
     const send = async (...events: Array<[name: string, id: string]>) => {
       const answer = await app.inject({
         method: 'POST',
         url: '/v2/events',
-        headers: { authorization: `Basic ${Buffer.from('k:s').toString('base64')}`, 'content-type': 'application/json', 'x-flowline-report': '1' },
+        headers: {
+          authorization: `Basic ${Buffer.from('k:s').toString('base64')}`,
+          'content-type': 'application/json',
+          'x-flowline-report': '1',
+        },
         payload: JSON.stringify({
           environment: 'production',
           user_identities: { customerid: 'hidden-user' },

@@ -10,18 +10,13 @@ beforeAll(async () => {
 afterAll(async () => h?.close());
 
 // reentry always: ingest finds a user's runs with a visibility query on UserId.
-const FLOW = 'flow: signal-user\ntrigger: { event: join }\nentry: { reentry: always }\nexit_when:\n  - event: leave\nsteps:\n  - wait: 1h\n';
+const FLOW =
+  'flow: signal-user\ntrigger: { event: join }\nentry: { reentry: always }\nexit_when:\n  - event: leave\nsteps:\n  - wait: 1h\n';
 
 /** User ids that try to break out of a quoted string in the visibility query and reach the victim's runs. */
-const CRAFTED = [
-  `a\\' OR UserId = "victim" -- `,
-  `a\\' OR UserId = 'victim' OR UserId = \\'`,
-  `\\`,
-  `it's \\ "quoted"`,
-  'victim\tx',
-];
+const CRAFTED = [`a\\' OR UserId = "victim" -- `, `a\\' OR UserId = 'victim' OR UserId = \\'`, `\\`, `it's \\ "quoted"`, 'victim\tx'];
 
-it('an event for a crafted user id (backslash, quotes) reaches only that user\'s own runs', async () => {
+it("an event for a crafted user id (backslash, quotes) reaches only that user's own runs", async () => {
   const flow = compile(FLOW, h.config);
   const { app } = buildIngest({ client: h.env.client, profiles: h.profiles, config: h.config, flows: () => [flow], key: 'k', secret: 's' });
   const send = (user: string, name: string, id: string) =>
@@ -29,7 +24,11 @@ it('an event for a crafted user id (backslash, quotes) reaches only that user\'s
       method: 'POST',
       url: '/v2/events',
       headers: { authorization: `Basic ${Buffer.from('k:s').toString('base64')}`, 'content-type': 'application/json' },
-      payload: JSON.stringify({ environment: 'production', user_identities: { customerid: user }, events: [{ event_type: 'custom_event', data: { event_name: name, source_message_id: id } }] }),
+      payload: JSON.stringify({
+        environment: 'production',
+        user_identities: { customerid: user },
+        events: [{ event_type: 'custom_event', data: { event_name: name, source_message_id: id } }],
+      }),
     });
   for (const [i, user] of ['victim', ...CRAFTED].entries()) expect((await send(user, 'join', `join-${i}`)).statusCode, user).toBe(202);
   const running = async () => {
@@ -59,7 +58,11 @@ it('a run ignores an event signalled for another user', async () => {
   const flow = compile(FLOW.replace('signal-user', 'signal-user-2'), h.config);
   const started = await h.start(flow, 'owner', { name: 'join' });
   const handle = h.env.client.workflow.getHandle(started.workflowId);
-  await handle.signal(eventSignal, { id: 'x1', name: 'leave', type: 'custom_event', timestamp: Date.now(), attributes: {} }, 'someone-else');
+  await handle.signal(
+    eventSignal,
+    { id: 'x1', name: 'leave', type: 'custom_event', timestamp: Date.now(), attributes: {} },
+    'someone-else',
+  );
   await new Promise((r) => setTimeout(r, 1_500)); // time for the run to act on it, had it taken it
   expect((await handle.describe()).status.name).toBe('RUNNING');
   expect(((await handle.query('state')) as { exitRequested: unknown }).exitRequested).toBeNull();

@@ -27,14 +27,28 @@ it('answers 503 with Retry-After while Temporal is down, and the retried batch r
   connection = ingestConnection({ address: server.address, namespace: 'default' });
   const client = new Client({ connection });
   const project = checkProject({});
-  const { app } = buildIngest({ client, profiles: new FileProfileStore(join(data, 'profiles')), config: project.config, flows: () => project.flows, key: 'k', secret: 's' });
+  const { app } = buildIngest({
+    client,
+    profiles: new FileProfileStore(join(data, 'profiles')),
+    config: project.config,
+    flows: () => project.flows,
+    key: 'k',
+    secret: 's',
+  });
   const send = (batch: unknown) =>
-    app.inject({ method: 'POST', url: '/v2/events', headers: { authorization: `Basic ${Buffer.from('k:s').toString('base64')}`, 'content-type': 'application/json' }, payload: JSON.stringify(batch) });
+    app.inject({
+      method: 'POST',
+      url: '/v2/events',
+      headers: { authorization: `Basic ${Buffer.from('k:s').toString('base64')}`, 'content-type': 'application/json' },
+      payload: JSON.stringify(batch),
+    });
   const batch = {
     environment: 'production',
     source_request_id: 'retry-me',
     user_identities: { customerid: 'down-user' },
-    events: [{ event_type: 'custom_event', data: { event_name: 'point_add', source_message_id: 'pts-1', custom_attributes: { points: '500' } } }],
+    events: [
+      { event_type: 'custom_event', data: { event_name: 'point_add', source_message_id: 'pts-1', custom_attributes: { points: '500' } } },
+    ],
   };
 
   await server.stop(); // Temporal goes away
@@ -54,10 +68,14 @@ it('answers 503 with Retry-After while Temporal is down, and the retried batch r
   expect((await send(batch)).statusCode).toBe(202); // the sender retries once more: still one run
   const runs: string[] = [];
   await expect
-    .poll(async () => {
-      runs.length = 0;
-      for await (const r of client.workflow.list({ query: `FlowId = 'antavo-points-to-mparticle' AND UserId = 'down-user'` })) runs.push(r.workflowId);
-      return runs;
-    }, { timeout: 15_000 })
+    .poll(
+      async () => {
+        runs.length = 0;
+        for await (const r of client.workflow.list({ query: `FlowId = 'antavo-points-to-mparticle' AND UserId = 'down-user'` }))
+          runs.push(r.workflowId);
+        return runs;
+      },
+      { timeout: 15_000 },
+    )
     .toEqual(['flow/antavo-points-to-mparticle/down-user/pts-1']);
 }, 120_000);

@@ -16,7 +16,14 @@ let url: string;
 beforeAll(async () => {
   h = await harness('dev', { destinations: 'fake' });
   const flows = checkProject({}).flows;
-  ({ app, stats } = buildIngest({ client: h.env.client, profiles: h.profiles, config: h.config, flows: () => flows, key: KEY, secret: SECRET }));
+  ({ app, stats } = buildIngest({
+    client: h.env.client,
+    profiles: h.profiles,
+    config: h.config,
+    flows: () => flows,
+    key: KEY,
+    secret: SECRET,
+  }));
   await app.listen({ port: 0, host: '127.0.0.1' });
   url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
 }, 180_000);
@@ -27,7 +34,11 @@ afterAll(async () => {
 
 const auth = `Basic ${Buffer.from(`${KEY}:${SECRET}`).toString('base64')}`;
 const post = (path: string, body: unknown, headers: Record<string, string> = { authorization: auth }) =>
-  fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  fetch(`${url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
 
 const runsOf = async (flow: string, user: string) => {
   const ids: string[] = [];
@@ -57,13 +68,19 @@ describe('the official mParticle SDK, pointed at our ingest', () => {
     batch.addEvent(purchase);
     batch.addEvent(sessionEnd);
     const status = await new Promise<number>((resolve, reject) =>
-      api.uploadEvents(batch, (error: Error | null, _data: unknown, response: { status: number }) => (error ? reject(error) : resolve(response.status))),
+      api.uploadEvents(batch, (error: Error | null, _data: unknown, response: { status: number }) =>
+        error ? reject(error) : resolve(response.status),
+      ),
     );
     expect(status).toBe(202);
 
     // Visibility (list queries) is eventually consistent: poll.
-    await expect.poll(() => runsOf('sailthru-welcome-series', 'sdk-user'), { timeout: 15_000 }).toEqual(['flow/sailthru-welcome-series/sdk-user']);
-    await expect.poll(() => runsOf('customerio-first-purchase', 'sdk-user'), { timeout: 15_000 }).toEqual(['flow/customerio-first-purchase/sdk-user']);
+    await expect
+      .poll(() => runsOf('sailthru-welcome-series', 'sdk-user'), { timeout: 15_000 })
+      .toEqual(['flow/sailthru-welcome-series/sdk-user']);
+    await expect
+      .poll(() => runsOf('customerio-first-purchase', 'sdk-user'), { timeout: 15_000 })
+      .toEqual(['flow/customerio-first-purchase/sdk-user']);
     await expect.poll(() => runsOf('moengage-purchase', 'sdk-user'), { timeout: 15_000 }).toHaveLength(1);
     await expect.poll(() => runsOf('session-recap', 'sdk-user'), { timeout: 15_000 }).toHaveLength(1);
 
@@ -72,14 +89,23 @@ describe('the official mParticle SDK, pointed at our ingest', () => {
     expect(profile.identities).toMatchObject({ customer_id: 'sdk-user', email: 'sdk-user@example.com' });
 
     // The purchase in the same batch is the welcome series' exit_when: that run leaves.
-    expect(await h.env.client.workflow.getHandle('flow/sailthru-welcome-series/sdk-user').result()).toMatchObject({ outcome: 'exited', exitReason: 'exit_when: purchase' });
+    expect(await h.env.client.workflow.getHandle('flow/sailthru-welcome-series/sdk-user').result()).toMatchObject({
+      outcome: 'exited',
+      exitReason: 'exit_when: purchase',
+    });
     // The purchase flows reach their fakes: Customer.io identify and thank-you email, MoEngage user and event.
     const cio = h.fakes.get('customerio')!;
     await expect.poll(() => cio.received.some((r) => r.path === '/v1/send/email'), { timeout: 30_000 }).toBe(true);
     expect(cio.received.some((r) => r.method === 'PUT' && r.path === '/api/v1/customers/sdk-user')).toBe(true);
     const email = JSON.parse(cio.received.find((r) => r.path === '/v1/send/email')!.body);
-    expect(email).toMatchObject({ transactional_message_id: 'first-purchase-thanks', identifiers: { id: 'sdk-user' }, message_data: { revenue: '240', currency: 'EUR' } });
-    await expect.poll(() => h.fakes.get('moengage')!.received.filter((r) => r.body.includes('sdk-user')).length, { timeout: 30_000 }).toBeGreaterThanOrEqual(3);
+    expect(email).toMatchObject({
+      transactional_message_id: 'first-purchase-thanks',
+      identifiers: { id: 'sdk-user' },
+      message_data: { revenue: '240', currency: 'EUR' },
+    });
+    await expect
+      .poll(() => h.fakes.get('moengage')!.received.filter((r) => r.body.includes('sdk-user')).length, { timeout: 30_000 })
+      .toBeGreaterThanOrEqual(3);
   });
 });
 
@@ -122,7 +148,10 @@ describe('answers', () => {
 
   it('accepts an anonymous batch and skips it, counted', async () => {
     const before = stats.anonymousBatches;
-    const response = await post('/v2/events', { environment: 'production', events: [{ event_type: 'custom_event', data: { event_name: 'point_add', custom_attributes: { points: '999' } } }] });
+    const response = await post('/v2/events', {
+      environment: 'production',
+      events: [{ event_type: 'custom_event', data: { event_name: 'point_add', custom_attributes: { points: '999' } } }],
+    });
     expect(response.status).toBe(202);
     expect(stats.anonymousBatches).toBe(before + 1);
   });
@@ -131,7 +160,10 @@ describe('answers', () => {
     await post('/v2/events', valid('', { user_identities: { customerid: 'cust-p1', email: 'p1@example.com' }, mpid: '8675309' }));
     // mpids beyond 2^53 arrive as JSON numbers: written here as raw text, since JS would round them.
     const event = JSON.stringify(valid('').events);
-    await post('/v2/events', `{"environment":"production","user_identities":[{"identity_type":"email","identity":"p2@example.com"}],"mpid":1234567890123456789,"events":${event}}`);
+    await post(
+      '/v2/events',
+      `{"environment":"production","user_identities":[{"identity_type":"email","identity":"p2@example.com"}],"mpid":1234567890123456789,"events":${event}}`,
+    );
     await post('/v2/events', `{"environment":"production","user_identities":{},"mpid":9223372036854775807,"events":${event}}`);
     await expect.poll(() => runsOf('antavo-points-to-mparticle', 'cust-p1'), { timeout: 15_000 }).toHaveLength(1);
     await expect.poll(() => runsOf('antavo-points-to-mparticle', 'p2@example.com'), { timeout: 15_000 }).toHaveLength(1);
@@ -140,12 +172,22 @@ describe('answers', () => {
   });
 
   it('the same event delivered twice starts nothing twice (source_message_id, and source_request_id batches)', async () => {
-    const event = { event_type: 'custom_event', data: { event_name: 'point_add', source_message_id: 'msg-1', custom_attributes: { points: '150' } } };
+    const event = {
+      event_type: 'custom_event',
+      data: { event_name: 'point_add', source_message_id: 'msg-1', custom_attributes: { points: '150' } },
+    };
     const first = { environment: 'production', user_identities: { customerid: 'dup-user' }, events: [event] };
     expect((await post('/v2/events', first)).status).toBe(202);
     expect((await post('/v2/events', { ...first, source_request_id: 'other-batch' })).status).toBe(202);
-    await expect.poll(() => runsOf('antavo-points-to-mparticle', 'dup-user'), { timeout: 15_000 }).toEqual(['flow/antavo-points-to-mparticle/dup-user/msg-1']);
-    const batch = { environment: 'production', source_request_id: 'req-7', user_identities: { customerid: 'dup-user-2' }, events: [{ event_type: 'custom_event', data: { event_name: 'point_add', custom_attributes: { points: '150' } } }] };
+    await expect
+      .poll(() => runsOf('antavo-points-to-mparticle', 'dup-user'), { timeout: 15_000 })
+      .toEqual(['flow/antavo-points-to-mparticle/dup-user/msg-1']);
+    const batch = {
+      environment: 'production',
+      source_request_id: 'req-7',
+      user_identities: { customerid: 'dup-user-2' },
+      events: [{ event_type: 'custom_event', data: { event_name: 'point_add', custom_attributes: { points: '150' } } }],
+    };
     await post('/v2/events', batch);
     const before = stats.duplicateBatches;
     await post('/v2/bulkevents', [batch]);
@@ -156,13 +198,25 @@ describe('answers', () => {
   it('signals a waiting run instead of starting one, and audience changes start audience flows', async () => {
     const audience = {
       type: 'audience_membership_change_request',
-      user_profiles: [{ mpid: '42', user_identities: [{ type: 'customer_id', encoding: 'raw', value: 'aud-user' }], audiences: [{ audience_id: 47444, audience_name: 'Cart Drop off', action: 'add' }] }],
+      user_profiles: [
+        {
+          mpid: '42',
+          user_identities: [{ type: 'customer_id', encoding: 'raw', value: 'aud-user' }],
+          audiences: [{ audience_id: 47444, audience_name: 'Cart Drop off', action: 'add' }],
+        },
+      ],
     };
     expect((await post('/v2/audiences', audience)).status).toBe(202);
-    await expect.poll(() => runsOf('clevertap-cart-drop-off', 'aud-user'), { timeout: 15_000 }).toEqual(['flow/clevertap-cart-drop-off/aud-user']);
+    await expect
+      .poll(() => runsOf('clevertap-cart-drop-off', 'aud-user'), { timeout: 15_000 })
+      .toEqual(['flow/clevertap-cart-drop-off/aud-user']);
     expect((await h.profiles.get('aud-user')).audiences).toEqual(['Cart Drop off']);
     const before = stats.signalled;
-    await post('/v2/events', { environment: 'production', user_identities: { customerid: 'aud-user' }, events: [{ event_type: 'commerce_event', data: { product_action: { action: 'purchase', total_amount: 10 } } }] });
+    await post('/v2/events', {
+      environment: 'production',
+      user_identities: { customerid: 'aud-user' },
+      events: [{ event_type: 'commerce_event', data: { product_action: { action: 'purchase', total_amount: 10 } } }],
+    });
     expect(stats.signalled).toBe(before + 1); // exit_when: purchase
     const result = await h.env.client.workflow.getHandle('flow/clevertap-cart-drop-off/aud-user').result();
     expect(result).toMatchObject({ outcome: 'exited', exitReason: 'exit_when: purchase' });

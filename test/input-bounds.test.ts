@@ -28,7 +28,15 @@ describe('conditions on hostile attribute values answer at once', () => {
   }, 1_000);
 
   it('still reads the number spellings senders use', () => {
-    const spellings = [[' 12 ', 12], ['-3.5', -3.5], ['.5', 0.5], ['7.', 7], ['1e3', 1000], ['2E-1', 0.2], ['\u00a042\n', 42]] as const;
+    const spellings = [
+      [' 12 ', 12],
+      ['-3.5', -3.5],
+      ['.5', 0.5],
+      ['7.', 7],
+      ['1e3', 1000],
+      ['2E-1', 0.2],
+      ['\u00a042\n', 42],
+    ] as const;
     for (const [text, n] of spellings) {
       expect(holds({ 'event.attributes.v': { eq: n } }, { v: text }), text).toBe(true);
     }

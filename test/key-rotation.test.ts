@@ -12,8 +12,16 @@ import { compile, harness, type Harness } from './helpers/temporal.ts';
 const PASSPHRASE = 'a passphrase only the operators know';
 /** Payloads written by the single-key codec before key rings (its output, kept verbatim). */
 const WRITTEN_BEFORE = [
-  { secret: PASSPHRASE, keyId: '7a1ad931', data: 'KM1MPfwswPg1d1ukxrq3dECWM67q4yA8AFpXF3zbnNtMekr2u+onJj27NFaADqeCcMzp7DoDT7FguPDbYnrZqbxjoQojzjWZ3hSVrw7IoxPt' },
-  { secret: 'MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=', keyId: '3eb1bd43', data: 'ogbMqtWHDZlczUQ4tFTx/teCv9Jd6BoZk92RpmW7vWv2sElv57zFobePDZbHH/dOnPSnrpR9UDiGenRocs80xmb8Fc+MFl15coQIzF3R7rd5' },
+  {
+    secret: PASSPHRASE,
+    keyId: '7a1ad931',
+    data: 'KM1MPfwswPg1d1ukxrq3dECWM67q4yA8AFpXF3zbnNtMekr2u+onJj27NFaADqeCcMzp7DoDT7FguPDbYnrZqbxjoQojzjWZ3hSVrw7IoxPt',
+  },
+  {
+    secret: 'MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=',
+    keyId: '3eb1bd43',
+    data: 'ogbMqtWHDZlczUQ4tFTx/teCv9Jd6BoZk92RpmW7vWv2sElv57zFobePDZbHH/dOnPSnrpR9UDiGenRocs80xmb8Fc+MFl15coQIzF3R7rd5',
+  },
 ];
 const stored = (keyId: string, data: string): Payload => ({
   metadata: { encoding: Buffer.from('binary/encrypted'), 'encryption-key-id': Buffer.from(keyId) },
@@ -25,7 +33,9 @@ describe('key ring', () => {
   it('payloads written before key rings still decrypt, with the same secret as current or as an old key', async () => {
     for (const { secret, keyId, data } of WRITTEN_BEFORE) {
       expect(await value(AesGcmCodec.fromSecret(secret), stored(keyId, data))).toEqual({ email: 'ada@example.com' });
-      expect(await value(AesGcmCodec.fromSecret(randomBytes(32).toString('hex'), [secret]), stored(keyId, data))).toEqual({ email: 'ada@example.com' });
+      expect(await value(AesGcmCodec.fromSecret(randomBytes(32).toString('hex'), [secret]), stored(keyId, data))).toEqual({
+        email: 'ada@example.com',
+      });
     }
   });
 
@@ -72,7 +82,9 @@ describe('rotation on a real Temporal server', () => {
 
   /** Every encryption key id in a run's stored history, by event type, read without any codec. */
   async function keyIdsByEvent(client: Client, workflowId: string): Promise<Array<[string, string]>> {
-    const history = JSON.parse(historyToJSON(await client.workflow.getHandle(workflowId).fetchHistory())) as { events: Array<Record<string, unknown>> };
+    const history = JSON.parse(historyToJSON(await client.workflow.getHandle(workflowId).fetchHistory())) as {
+      events: Array<Record<string, unknown>>;
+    };
     const found: Array<[string, string]> = [];
     const walk = (node: unknown, eventType: string) => {
       if (!node || typeof node !== 'object') return;
@@ -96,13 +108,22 @@ steps:
   - set_var: { destination: sailthru, vars: { after: "{{ event.attributes.plan }}" } }
 `);
     const ids = [];
-    for (const user of ['rot-1', 'rot-2']) ids.push((await h.start(flow, user, { name: 'sign_up', attributes: { plan: 'pro' } })).workflowId);
-    const waiting = async (id: string) => (await raw.workflow.getHandle(id).fetchHistory()).events?.some((e) => e.timerStartedEventAttributes);
+    for (const user of ['rot-1', 'rot-2'])
+      ids.push((await h.start(flow, user, { name: 'sign_up', attributes: { plan: 'pro' } })).workflowId);
+    const waiting = async (id: string) =>
+      (await raw.workflow.getHandle(id).fetchHistory()).events?.some((e) => e.timerStartedEventAttributes);
     for (const id of ids) await expect.poll(() => waiting(id), { timeout: 20_000 }).toBe(true);
     await h.workers.shutdown();
 
     const ring = dataConverter({ FLOWLINE_PAYLOAD_KEY: KEY_B, FLOWLINE_PAYLOAD_KEYS_OLD: KEY_A })!;
-    rotatedWorkers = await startWorkers({ connection: h.env.nativeConnection, namespace: 'default', config: h.config, profiles: h.profiles, destinations: h.destinations, dataConverter: ring });
+    rotatedWorkers = await startWorkers({
+      connection: h.env.nativeConnection,
+      namespace: 'default',
+      config: h.config,
+      profiles: h.profiles,
+      destinations: h.destinations,
+      dataConverter: ring,
+    });
     const client = new Client({ connection: h.env.connection, dataConverter: ring });
     const [a, b] = [AesGcmCodec.fromSecret(KEY_A).keyId, AesGcmCodec.fromSecret(KEY_B).keyId];
     for (const id of ids) {

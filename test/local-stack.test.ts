@@ -16,7 +16,21 @@ afterAll(async () => {
   for (const child of children) if (child.exitCode === null) await stop(child);
 });
 
-const STACK_ARGS = ['start', '--port', String(PORT), '--ui-port', '18233', '--ingest-port', '18080', '--fakes-port', '18100', '--studio-port', '18090', '--data', data];
+const STACK_ARGS = [
+  'start',
+  '--port',
+  String(PORT),
+  '--ui-port',
+  '18233',
+  '--ingest-port',
+  '18080',
+  '--fakes-port',
+  '18100',
+  '--studio-port',
+  '18090',
+  '--data',
+  data,
+];
 
 /**
  * `flows start` on spare ports and a scratch data folder, directly or through `npm start` itself
@@ -51,28 +65,57 @@ async function stop(child: ChildProcess, signal: NodeJS.Signals = 'SIGINT'): Pro
   return new Promise((resolve) => child.once('exit', resolve));
 }
 
-const flows = (...args: string[]) => run(process.execPath, ['bin/flows.js', ...args, ...(args[0] === 'run' ? ['--data', data] : [])], { env });
+const flows = (...args: string[]) =>
+  run(process.execPath, ['bin/flows.js', ...args, ...(args[0] === 'run' ? ['--data', data] : [])], { env });
 
 it('npm start brings up the stack, says where each piece is, runs flows, and survives its own restart mid-wait', async () => {
   const first = await startStack();
   expect(first.output()).toContain(`Temporal server  127.0.0.1:${PORT}`);
   expect(first.output()).toContain('Temporal Web     http://localhost:18233');
   expect(first.output()).toMatch(/Flow Studio      http:\/\/127\.0\.0\.1:18090/);
-  expect(first.output()).toContain('Flowline runs    http://localhost:18233/namespaces/default/workflows?query=WorkflowType%3D%22flowRun%22');
+  expect(first.output()).toContain(
+    'Flowline runs    http://localhost:18233/namespaces/default/workflows?query=WorkflowType%3D%22flowRun%22',
+  );
   expect(first.output()).toContain('!! FAKE DESTINATIONS: 8 destinations talk to local fakes instead of real services');
   expect(first.output()).toMatch(/sailthru +no SAILTHRU_API_KEY, SAILTHRU_API_SECRET +→ http:\/\/127\.0\.0\.1:\d+\/__fake\/calls/);
 
-  const started = await flows('run', 'flows/antavo-points-to-mparticle.yaml', '--user', 'stack-user', '--event', '{"name":"point_add","id":"p-1","attributes":{"points":"150"}}');
+  const started = await flows(
+    'run',
+    'flows/antavo-points-to-mparticle.yaml',
+    '--user',
+    'stack-user',
+    '--event',
+    '{"name":"point_add","id":"p-1","attributes":{"points":"150"}}',
+  );
   expect(started.stdout).toMatch(/^started flow\/antavo-points-to-mparticle\/stack-user\/p-1 /);
   // the same event again starts nothing (reentry: always keys runs by event id)
-  const again = await flows('run', 'flows/antavo-points-to-mparticle.yaml', '--user', 'stack-user', '--event', '{"name":"point_add","id":"p-1","attributes":{"points":"150"}}').catch((e) => e);
+  const again = await flows(
+    'run',
+    'flows/antavo-points-to-mparticle.yaml',
+    '--user',
+    'stack-user',
+    '--event',
+    '{"name":"point_add","id":"p-1","attributes":{"points":"150"}}',
+  ).catch((e) => e);
   expect(again.code).toBe(1);
   expect(again.stdout).toContain('not started: duplicate-event');
-  await expect.poll(() => readFileSync(join(data, 'calls', 'mparticle.jsonl'), 'utf8'), { timeout: 20_000 }).toContain('loyalty_points_added');
+  await expect
+    .poll(() => readFileSync(join(data, 'calls', 'mparticle.jsonl'), 'utf8'), { timeout: 20_000 })
+    .toContain('loyalty_points_added');
 
   // The ingest API of the stack takes mParticle batches: `flows send` posts one.
   expect(first.output()).toContain('Ingest API       http://127.0.0.1:18080/v2/events');
-  const sent = await flows('send', '--event', 'point_add', '--user', 'ingest-user', '--attributes', '{"points":"300"}', '--url', 'http://127.0.0.1:18080');
+  const sent = await flows(
+    'send',
+    '--event',
+    'point_add',
+    '--user',
+    'ingest-user',
+    '--attributes',
+    '{"points":"300"}',
+    '--url',
+    'http://127.0.0.1:18080',
+  );
   expect(sent.stdout).toMatch(/^202 Accepted/);
   // flows send says what the batch did, and the stack logs one line per batch.
   expect(sent.stdout).toContain('batch user ingest-user: 1 event, 1 started, 0 signalled');
@@ -80,13 +123,33 @@ it('npm start brings up the stack, says where each piece is, runs flows, and sur
   await expect.poll(() => readFileSync(join(data, 'calls', 'mparticle.jsonl'), 'utf8'), { timeout: 20_000 }).toContain('ingest-user');
 
   // A run that fails (no email identity for Sailthru) is one log line with its reason, no stack trace.
-  await flows('run', 'flows/sailthru-welcome-series.yaml', '--user', 'no-email-user', '--event', '{"name":"sign_up","attributes":{"plan":"pro"}}');
-  await expect.poll(() => first.output(), { timeout: 20_000 }).toMatch(/Workflow failed: step welcome-email failed: sailthru: user no-email-user has no email identity/);
+  await flows(
+    'run',
+    'flows/sailthru-welcome-series.yaml',
+    '--user',
+    'no-email-user',
+    '--event',
+    '{"name":"sign_up","attributes":{"plan":"pro"}}',
+  );
+  await expect
+    .poll(() => first.output(), { timeout: 20_000 })
+    .toMatch(/Workflow failed: step welcome-email failed: sailthru: user no-email-user has no email identity/);
   expect(first.output()).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
 
   // A run waiting in the welcome series when the whole stack stops…
-  await flows('run', 'flows/sailthru-welcome-series.yaml', '--user', 'restart-user', '--event', '{"name":"sign_up","attributes":{"plan":"pro"}}', '--profile', '{"identities":{"email":"restart@example.com"}}');
-  await expect.poll(async () => (await flows('status', '--flow', 'sailthru-welcome-series')).stdout, { timeout: 20_000 }).toMatch(/sailthru-welcome-series +restart-user +RUNNING +wait 3d \(line \d+\) +wait until/);
+  await flows(
+    'run',
+    'flows/sailthru-welcome-series.yaml',
+    '--user',
+    'restart-user',
+    '--event',
+    '{"name":"sign_up","attributes":{"plan":"pro"}}',
+    '--profile',
+    '{"identities":{"email":"restart@example.com"}}',
+  );
+  await expect
+    .poll(async () => (await flows('status', '--flow', 'sailthru-welcome-series')).stdout, { timeout: 20_000 })
+    .toMatch(/sailthru-welcome-series +restart-user +RUNNING +wait 3d \(line \d+\) +wait until/);
   expect(await stop(first.child)).toBe(0);
   expect(first.output()).toContain('Flowline stopped');
 

@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkProject } from '../dsl/project.ts';
 import { buildIngest, type IngestStats } from '../ingest/server.ts';
-import { json } from './fakes/server.ts';
+import { json } from '../destinations/fakes/server.ts';
 import { harness, type Harness } from './helpers/temporal.ts';
 
 /**
@@ -54,12 +54,23 @@ const runIds = async (flow: string, user: string) => {
 
 describe.skipIf(!available && !process.env.CI)("mParticle's official Python SDK, pointed at our ingest", () => {
   beforeAll(async () => {
-    if (!available) throw new Error(`no Python with the mparticle package at ${PYTHON}: run .ci/run, or python3 -m venv .tools/python && .tools/python/bin/pip install mparticle`);
+    if (!available)
+      throw new Error(
+        `no Python with the mparticle package at ${PYTHON}: run .ci/run, or python3 -m venv .tools/python && .tools/python/bin/pip install mparticle`,
+      );
     h = await harness('dev', { destinations: 'fake' });
     const flows = checkProject({}).flows;
-    ({ app, stats } = buildIngest({ client: h.env.client, profiles: h.profiles, config: h.config, flows: () => flows, key: KEY, secret: SECRET }));
+    ({ app, stats } = buildIngest({
+      client: h.env.client,
+      profiles: h.profiles,
+      config: h.config,
+      flows: () => flows,
+      key: KEY,
+      secret: SECRET,
+    }));
     const write = process.stderr.write.bind(process.stderr);
-    process.stderr.write = ((chunk: string) => (String(chunk).includes('refused as invalid') ? (warnings.push(String(chunk)), true) : write(chunk))) as typeof process.stderr.write;
+    process.stderr.write = ((chunk: string) =>
+      String(chunk).includes('refused as invalid') ? (warnings.push(String(chunk)), true) : write(chunk)) as typeof process.stderr.write;
     await app.listen({ port: 0, host: '127.0.0.1' });
     base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   }, 180_000);
@@ -106,10 +117,15 @@ print(json.dumps({'status': status(lambda: api.bulk_upload_events(batches))}))`)
     const answer = await fetch(`${base}/v2/bulkevents`, {
       method: 'POST',
       headers: { authorization: `Basic ${Buffer.from(`${KEY}:${SECRET}`).toString('base64')}`, 'content-type': 'application/json' },
-      body: JSON.stringify([{ environment: 'staging', user_identities: { customerid: 'py-bulk-3' } }, { user_identities: { customerid: 'py-bulk-3' } }]),
+      body: JSON.stringify([
+        { environment: 'staging', user_identities: { customerid: 'py-bulk-3' } },
+        { user_identities: { customerid: 'py-bulk-3' } },
+      ]),
     });
     expect(answer.status).toBe(202);
-    expect(await answer.json()).toEqual({ refused: [{ index: 0, errors: [expect.objectContaining({ code: 'BAD_REQUEST', path: '/environment' })] }] });
+    expect(await answer.json()).toEqual({
+      refused: [{ index: 0, errors: [expect.objectContaining({ code: 'BAD_REQUEST', path: '/environment' })] }],
+    });
     // Every batch invalid: nothing to accept, a 400 naming each field under its batch.
     const none = await fetch(`${base}/v2/bulkevents`, {
       method: 'POST',
@@ -146,7 +162,7 @@ print(json.dumps({'email': status(lambda: api.upload_events(batch(by_email))), '
     expect(byMpid.body).toMatch(/^\{"mpid":8223372036854775807,/); // exact, though beyond 2^53
   });
 
-  it('a batch sent twice counts its events once, and the duplicate\'s apart', async () => {
+  it("a batch sent twice counts its events once, and the duplicate's apart", async () => {
     const before = { events: stats.events, duplicateEvents: stats.duplicateEvents, duplicateBatches: stats.duplicateBatches };
     const out = await python(`
 b = Batch('production')

@@ -33,7 +33,8 @@ afterAll(async () => {
   await env?.teardown();
 });
 
-const decodeAll = (json: string): string => json.replace(/"data":\s*"([A-Za-z0-9+/=]*)"/g, (_, b64: string) => Buffer.from(b64, 'base64').toString('latin1'));
+const decodeAll = (json: string): string =>
+  json.replace(/"data":\s*"([A-Za-z0-9+/=]*)"/g, (_, b64: string) => Buffer.from(b64, 'base64').toString('latin1'));
 
 it('with a key set, stored history holds no plaintext email, and the codec (and codec server) read it back', async () => {
   const config = repoConfig();
@@ -43,7 +44,14 @@ it('with a key set, stored history holds no plaintext email, and the codec (and 
   });
   const dataConverter = encryptingConverter({ FLOWLINE_PAYLOAD_KEY: SECRET });
   const clients = await destinationClients(config, { mode: 'record' });
-  workers = await startWorkers({ connection: env.nativeConnection, namespace: 'default', config, profiles, destinations: clients.clients, dataConverter });
+  workers = await startWorkers({
+    connection: env.nativeConnection,
+    namespace: 'default',
+    config,
+    profiles,
+    destinations: clients.clients,
+    dataConverter,
+  });
   const client = new Client({ connection: env.connection, dataConverter });
   const flow = compile(`flow: encrypted
 trigger: { event: sign_up }
@@ -53,7 +61,12 @@ steps:
       if: { profile.identities.email: { exists: true } }
       then: [ { send_email: { destination: sailthru, template: welcome, vars: { to: "{{ event.attributes.email }}" } } } ]
 `);
-  const started = await startFlowRun({ client, profiles, config }, flow, 'enc-user', manualEvent({ name: 'sign_up', attributes: { email: EMAIL } }, 'e1', Date.now()));
+  const started = await startFlowRun(
+    { client, profiles, config },
+    flow,
+    'enc-user',
+    manualEvent({ name: 'sign_up', attributes: { email: EMAIL } }, 'e1', Date.now()),
+  );
   const result = await client.workflow.getHandle(started.workflowId).result();
   expect(result.vars).toEqual({ contact: EMAIL }); // decrypted for whoever has the key
 
@@ -66,9 +79,15 @@ steps:
 
   // The codec server decrypts the same payloads for Temporal Web.
   const history = JSON.parse(raw) as { events: Array<{ workflowExecutionStartedEventAttributes?: { input: { payloads: unknown[] } } }> };
-  const input = history.events.find((e) => e.workflowExecutionStartedEventAttributes)!.workflowExecutionStartedEventAttributes!.input.payloads;
+  const input = history.events.find((e) => e.workflowExecutionStartedEventAttributes)!.workflowExecutionStartedEventAttributes!.input
+    .payloads;
   const server = buildCodecServer(codec, { token: TOKEN });
-  const response = await server.inject({ method: 'POST', url: `/${TOKEN}/decode`, headers: { origin: 'http://localhost:8233' }, payload: { payloads: input } });
+  const response = await server.inject({
+    method: 'POST',
+    url: `/${TOKEN}/decode`,
+    headers: { origin: 'http://localhost:8233' },
+    payload: { payloads: input },
+  });
   expect(response.statusCode).toBe(200);
   expect(response.headers['access-control-allow-origin']).toBe('http://localhost:8233');
   const plain = Buffer.from(response.json().payloads[0].data, 'base64').toString('utf8');

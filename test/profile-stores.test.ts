@@ -79,11 +79,19 @@ describe.each(stores)('%s', (_name, make) => {
     }
   });
 
-  it('keeps a batch\'s pending record until it is removed', async () => {
+  it("keeps a batch's pending record until it is removed", async () => {
     const store = make();
     const key = `batch:p-${Math.random()}`;
     expect(await store.pendingBatch(key)).toBeUndefined();
-    const change = { id: 'b:attr:tier', name: 'user_attribute_change', type: 'user_attribute_change', timestamp: 1, attributes: {}, attribute_name: 'tier', new: 'gold' };
+    const change = {
+      id: 'b:attr:tier',
+      name: 'user_attribute_change',
+      type: 'user_attribute_change',
+      timestamp: 1,
+      attributes: {},
+      attribute_name: 'tier',
+      new: 'gold',
+    };
     await store.savePendingBatch(key, { changes: [change] });
     expect(await store.pendingBatch(key)).toEqual({ changes: [change] });
     await store.savePendingBatch(key, undefined);
@@ -91,7 +99,7 @@ describe.each(stores)('%s', (_name, make) => {
     await store.savePendingBatch(key, undefined); // removing twice is fine
   });
 
-  it('indexes a user\'s running runs per flow: ids added and removed, other users and flows apart', async () => {
+  it("indexes a user's running runs per flow: ids added and removed, other users and flows apart", async () => {
     const store = make();
     const user = `r-${Math.random()}`;
     expect(await store.runningRuns('f', user)).toEqual([]);
@@ -146,5 +154,7 @@ it('FLOWLINE_DATABASE_URL selects PostgreSQL, and a bad one is reported with the
   expect(store).toBeInstanceOf(PostgresProfileStore);
   await (store as PostgresProfileStore).close();
   expect(await openProfileStore(mkdtempSync(join(tmpdir(), 'd-')), {})).toBeInstanceOf(FileProfileStore);
-  await expect(openProfileStore('/unused', { FLOWLINE_DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' })).rejects.toThrow(/FLOWLINE_DATABASE_URL/);
+  await expect(openProfileStore('/unused', { FLOWLINE_DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' })).rejects.toThrow(
+    /FLOWLINE_DATABASE_URL/,
+  );
 });

@@ -18,14 +18,21 @@ describe('replaying recorded histories through the current interpreter', () => {
   it('has a history for every example flow', () => {
     const flows = readdirSync('flows').map((f) => f.replace(/\.yaml$/, ''));
     for (const flow of flows) {
-      expect(files.some((file) => file.startsWith(`${flow}--`)), flow).toBe(true);
+      expect(
+        files.some((file) => file.startsWith(`${flow}--`)),
+        flow,
+      ).toBe(true);
     }
   });
 
   for (const file of files) {
-    it(file.replace(/\.json$/, ''), async () => {
-      const history: unknown = JSON.parse(readFileSync(join(DIR, file), 'utf8'));
-      await expect(Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, file)).resolves.toBeUndefined();
-    }, 60_000);
+    it(
+      file.replace(/\.json$/, ''),
+      async () => {
+        const history: unknown = JSON.parse(readFileSync(join(DIR, file), 'utf8'));
+        await expect(Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, file)).resolves.toBeUndefined();
+      },
+      60_000,
+    );
   }
 });

@@ -57,11 +57,20 @@ steps:
     const result = await handle.result();
     expect(result).toMatchObject({ outcome: 'completed', vars: { stage: 'started', points: 10 } });
     expect(kinds()).toEqual([
-      'sailthru:set_var', 'sailthru:send_email', 'clevertap:send_push', 'customerio:send_sms',
-      'sailthru:add_to_list', 'sailthru:remove_from_list', 'mparticle:send_event', 'webhook-default:webhook',
+      'sailthru:set_var',
+      'sailthru:send_email',
+      'clevertap:send_push',
+      'customerio:send_sms',
+      'sailthru:add_to_list',
+      'sailthru:remove_from_list',
+      'mparticle:send_event',
+      'webhook-default:webhook',
     ]);
     const calls = h.calls().map((c) => c.call);
-    expect(calls[0]).toMatchObject({ vars: { stage: { set: 'started' }, points: { increment: 10 } }, user: { id: user, email: 'ada@example.com' } });
+    expect(calls[0]).toMatchObject({
+      vars: { stage: { set: 'started' }, points: { increment: 10 } },
+      user: { id: user, email: 'ada@example.com' },
+    });
     expect(calls[1]).toMatchObject({ template: 'welcome', vars: { name: 'Ada', plan: 'pro' } });
     expect(calls[2]).toMatchObject({ title: 'Hi Ada', body: 'You have 10 points' });
     expect(calls[3]).toMatchObject({ body: 'Stage started' });
@@ -77,13 +86,16 @@ steps:
 
   it('finishes a wait of 3 days in seconds on the time-skipping server', async () => {
     const before = await h.env.currentTimeMs();
-    const { handle } = await run(`flow: three-days
+    const { handle } = await run(
+      `flow: three-days
 trigger: { event: sign_up }
 steps:
   - send_email: { destination: sailthru, template: day-0 }
   - wait: 3d
   - send_email: { destination: sailthru, template: day-3 }
-`, { name: 'sign_up' });
+`,
+      { name: 'sign_up' },
+    );
     await handle.result();
     expect(h.calls().map((c) => (c.call as { template: string }).template)).toEqual(['day-0', 'day-3']);
     expect((await h.env.currentTimeMs()) - before).toBeGreaterThanOrEqual(3 * 86_400_000);
@@ -108,8 +120,20 @@ steps:
     const { handle } = await run(waitForFlow, { name: 'sign_up' });
     const state = await waitForState(handle, (s) => s.waiting?.kind === 'wait_for');
     expect(state).toMatchObject({ step: 'await-open', waiting: { kind: 'wait_for', event: 'app_open' } });
-    await handle.signal(eventSignal, { id: 'e-android', name: 'app_open', type: 'custom_event', timestamp: Date.now(), attributes: { platform: 'android' } });
-    await handle.signal(eventSignal, { id: 'e-ios', name: 'app_open', type: 'custom_event', timestamp: Date.now(), attributes: { platform: 'ios' } });
+    await handle.signal(eventSignal, {
+      id: 'e-android',
+      name: 'app_open',
+      type: 'custom_event',
+      timestamp: Date.now(),
+      attributes: { platform: 'android' },
+    });
+    await handle.signal(eventSignal, {
+      id: 'e-ios',
+      name: 'app_open',
+      type: 'custom_event',
+      timestamp: Date.now(),
+      attributes: { platform: 'ios' },
+    });
     const result = await handle.result();
     expect(result.path).toEqual(['await-open', '#1.then.1', '#2']);
     expect(kinds()).toEqual(['mparticle:send_event', 'sailthru:send_email']);
@@ -124,7 +148,8 @@ steps:
   });
 
   it('exit_when leaves the flow at once, even in the middle of a long wait', async () => {
-    const { handle } = await run(`flow: exit-on-purchase
+    const { handle } = await run(
+      `flow: exit-on-purchase
 trigger: { event: cart_abandoned }
 exit_when:
   - event: purchase
@@ -133,7 +158,9 @@ steps:
   - id: long-wait
     wait: 7d
   - send_email: { destination: sailthru, template: reminder }
-`, { name: 'cart_abandoned' });
+`,
+      { name: 'cart_abandoned' },
+    );
     await waitForState(handle, (s) => s.waiting?.kind === 'wait');
     await handle.signal(eventSignal, { id: 'p1', name: 'purchase', type: 'commerce_event', timestamp: Date.now(), attributes: {} });
     const result = await handle.result();
@@ -169,12 +196,16 @@ steps:
     await h.profiles.update(user, (p) => {
       p.attributes.timezone = 'Asia/Tokyo';
     });
-    const { handle } = await run(`flow: send-window
+    const { handle } = await run(
+      `flow: send-window
 trigger: { event: sign_up }
 steps:
   - wait_until: { time: "09:30", timezone: profile.attributes.timezone, days: [mon, tue, wed, thu, fri] }
   - send_email: { destination: sailthru, template: morning }
-`, { name: 'sign_up' }, user);
+`,
+      { name: 'sign_up' },
+      user,
+    );
     const state = await waitForState(handle, (s) => s.waiting?.kind === 'wait_until');
     const until = DateTime.fromISO(state.waiting!.until, { zone: 'Asia/Tokyo' });
     expect([until.hour, until.minute, until.second]).toEqual([9, 30, 0]);
@@ -203,14 +234,17 @@ steps:
   });
 
   it('exit inside a branch ends the run there', async () => {
-    const { handle } = await run(`flow: exit-branch
+    const { handle } = await run(
+      `flow: exit-branch
 trigger: { event: sign_up }
 steps:
   - check:
       if: { event.attributes.plan: { eq: free } }
       then: [ exit ]
   - send_email: { destination: sailthru, template: paid-only }
-`, { name: 'sign_up', attributes: { plan: 'free' } });
+`,
+      { name: 'sign_up', attributes: { plan: 'free' } },
+    );
     expect(await handle.result()).toMatchObject({ outcome: 'exited', path: ['#1', '#1.then.1'] });
     expect(h.calls()).toEqual([]);
   });
@@ -224,7 +258,8 @@ steps:
     on_error: ${onError}
   - send_email: { destination: sailthru, template: second }
 `;
-  const reject = () => h.destinations.get('sailthru')!.faults.push(new DestinationError('template first does not exist (400)', false, { status: 400 }));
+  const reject = () =>
+    h.destinations.get('sailthru')!.faults.push(new DestinationError('template first does not exist (400)', false, { status: 400 }));
 
   it('continue goes on with the next step', async () => {
     reject();
@@ -269,7 +304,10 @@ describe('a flow edited while a run is waiting', () => {
     const { stateQuery } = await import('../workflows/messages.ts');
     const dir = mkdtempSync(join(tmpdir(), 'flow-edit-'));
     const write = (template: string) =>
-      writeFileSync(join(dir, 'flows', 'drip.yaml'), `flow: drip\ntrigger: { event: sign_up }\nsteps:\n  - wait: 1d\n  - send_email: { destination: sailthru, template: ${template} }\n`);
+      writeFileSync(
+        join(dir, 'flows', 'drip.yaml'),
+        `flow: drip\ntrigger: { event: sign_up }\nsteps:\n  - wait: 1d\n  - send_email: { destination: sailthru, template: ${template} }\n`,
+      );
     (await import('node:fs')).mkdirSync(join(dir, 'flows'));
     (await import('node:fs')).copyFileSync('flows.config.yaml', join(dir, 'flows.config.yaml'));
     const load = () => checkProject({ cwd: dir }).flows[0]!;

@@ -24,7 +24,13 @@ const PROFILES = {
 const examples = checkProject({ cwd: process.cwd() }).flows;
 
 /** What the real run did, named as simulate names it: the path, or the failure. */
-async function realRun(h: Harness, flow: FlowIR, user: string, event: Record<string, unknown>, seed: { identities?: Record<string, string>; attributes?: Record<string, unknown> }) {
+async function realRun(
+  h: Harness,
+  flow: FlowIR,
+  user: string,
+  event: Record<string, unknown>,
+  seed: { identities?: Record<string, string>; attributes?: Record<string, unknown> },
+) {
   const profile = await h.profiles.update(user, (p) => {
     Object.assign(p.identities, seed.identities);
     Object.assign(p.attributes, seed.attributes);
@@ -64,17 +70,31 @@ describe('flows simulate tells the truth: same path and same failure as the real
   });
 
   const cases = examples.flatMap((flow) => Object.entries(PROFILES).map(([name, seed]) => ({ flow, name, seed })));
-  it.each(cases)('$flow.flow with $name', async ({ flow, name, seed }) => {
-    const user = `truth-${flow.flow}-${name.replace(/ /g, '-')}`;
-    const event = EVENTS[flow.flow]!;
-    const sim = await flows({}, 'simulate', flow.source, '--user', user, '--event', JSON.stringify(event), '--profile', JSON.stringify(seed));
-    const real = await realRun(h, flow, user, event, seed);
-    // A split draws at random per run: compare up to the split, and say so in the output.
-    const upToSplit = (said: string) => said.replace(/(split: [^→]*?\(line \d+\)).*$/, '$1 …');
-    if (flow.steps.some((s) => s.kind === 'split')) {
-      expect(sim.out).toContain('a split draws its branch at random');
-      expect(upToSplit(simulated(sim.out))).toBe(upToSplit(real));
-    } else expect(simulated(sim.out)).toBe(real);
-    expect(sim.code).toBe(real.startsWith('path: ') ? 0 : 1);
-  }, 120_000);
+  it.each(cases)(
+    '$flow.flow with $name',
+    async ({ flow, name, seed }) => {
+      const user = `truth-${flow.flow}-${name.replace(/ /g, '-')}`;
+      const event = EVENTS[flow.flow]!;
+      const sim = await flows(
+        {},
+        'simulate',
+        flow.source,
+        '--user',
+        user,
+        '--event',
+        JSON.stringify(event),
+        '--profile',
+        JSON.stringify(seed),
+      );
+      const real = await realRun(h, flow, user, event, seed);
+      // A split draws at random per run: compare up to the split, and say so in the output.
+      const upToSplit = (said: string) => said.replace(/(split: [^→]*?\(line \d+\)).*$/, '$1 …');
+      if (flow.steps.some((s) => s.kind === 'split')) {
+        expect(sim.out).toContain('a split draws its branch at random');
+        expect(upToSplit(simulated(sim.out))).toBe(upToSplit(real));
+      } else expect(simulated(sim.out)).toBe(real);
+      expect(sim.code).toBe(real.startsWith('path: ') ? 0 : 1);
+    },
+    120_000,
+  );
 });

@@ -10,7 +10,7 @@ import { FileStepLog } from '../profiles/file-step-log.ts';
 import { FLOW_STEP, type StepEvent, type StepLog } from '../profiles/step-log.ts';
 import { startWorkers, type RunningWorkers } from '../worker/start.ts';
 import { eventSignal } from '../workflows/messages.ts';
-import { json } from './fakes/server.ts';
+import { json } from '../destinations/fakes/server.ts';
 import { sleep, until } from './helpers/fault-matrix.ts';
 import { compile, harness, repoConfig, type Harness } from './helpers/temporal.ts';
 import { waitForState } from './helpers/wait-state.ts';
@@ -55,7 +55,8 @@ afterAll(async () => {
 const calls = (event: string) => h.fakes.get('moengage')!.received.filter((r) => json(r).actions[0].action === event);
 
 it('a flow with a check, a split, a wait_for, an exit_when and a failing send produces exactly its numbers, across a worker restart', async () => {
-  const flow = compile(`flow: step-numbers
+  const flow = compile(
+    `flow: step-numbers
 trigger: { event: go }
 entry: { reentry: always }
 exit_when:
@@ -75,7 +76,9 @@ steps:
     wait_for: { event: open, timeout: 12s }
   - id: notify
     send_event: { destination: moengage, event: notify }
-`, h.config);
+`,
+    h.config,
+  );
   const users = Array.from({ length: 8 }, (_, i) => `numbers-${i}`);
   const starts = await Promise.all(users.map((u, i) => h.start(flow, u, { name: 'go', attributes: i < 3 ? { tier: 'gold' } : {} })));
   const handles = starts.map((s) => h.env.client.workflow.getHandle(s.workflowId));
@@ -84,7 +87,11 @@ steps:
   // A new worker process (new log instance on the same folder): runs replay from history, nothing counts twice.
   await h.workers.shutdown();
   restarted = await startWorkers({
-    connection: h.env.nativeConnection, namespace: 'default', config: h.config, profiles: h.profiles, destinations: h.destinations,
+    connection: h.env.nativeConnection,
+    namespace: 'default',
+    config: h.config,
+    profiles: h.profiles,
+    destinations: h.destinations,
     stepLog: new StallingLog(new FileStepLog(dir)),
   });
   h.fakes.get('moengage')!.inject({ status: 400, body: { status: 'fail', error: { message: 'bad request' } } }, 2);
@@ -111,20 +118,26 @@ steps:
   expect(failures).toHaveLength(2);
   for (const f of failures) expect(f.message).toMatch(/^moengage: .*400/);
   const flowFailures = await new FileStepLog(dir).latest('step-numbers', FLOW_STEP, 'failed');
-  expect(flowFailures.map((f) => f.message)).toEqual([expect.stringMatching(/step notify failed: moengage/), expect.stringMatching(/step notify failed/)]);
+  expect(flowFailures.map((f) => f.message)).toEqual([
+    expect.stringMatching(/step notify failed: moengage/),
+    expect.stringMatching(/step notify failed/),
+  ]);
   const path = await new FileStepLog(dir).run(starts[7]!.workflowId);
   expect(path.map((e) => `${e.step}/${e.outcome}`).slice(-3)).toEqual(['opened/entered', 'opened/exited', `${FLOW_STEP}/exited`]);
   expect((await new FileStepLog(dir).versions('step-numbers')).map((v) => v.version)).toEqual([flow.version]);
 }, 120_000);
 
 it('a retried attempt that finds its call recorded as sent does not call the destination again', async () => {
-  const flow = compile(`flow: report-late
+  const flow = compile(
+    `flow: report-late
 trigger: { event: go }
 entry: { reentry: always }
 steps:
   - id: report-late
     send_event: { destination: moengage, event: late }
-`, h.config);
+`,
+    h.config,
+  );
   const started = await h.start(flow, 'late-user', { name: 'go' });
   await h.env.client.workflow.getHandle(started.workflowId).result();
   expect(await until(() => calls('late').length > 0, 5_000)).toBe(true);
@@ -137,12 +150,23 @@ steps:
 it('an activity scheduled by a run that records no events (started before the interpreter did) still performs, and records nothing', async () => {
   const log = new FileStepLog(mkdtempSync(join(tmpdir(), 'no-events-')));
   const activities = createActivities({ profiles: h.profiles, destinations: h.destinations, stepLog: log });
-  const step = compile(`flow: old-run
+  const step = compile(
+    `flow: old-run
 trigger: { event: go }
 steps:
   - send_event: { destination: moengage, event: old-run-call }
-`, h.config).steps[0] as EffectStep;
-  const input = { workflowId: 'flow/old-run/u1', runId: 'r1', flowId: 'old-run', userId: 'u1', step, event: manualEvent({ name: 'go' }, 'e1', Date.now()), vars: {} };
+`,
+    h.config,
+  ).steps[0] as EffectStep;
+  const input = {
+    workflowId: 'flow/old-run/u1',
+    runId: 'r1',
+    flowId: 'old-run',
+    userId: 'u1',
+    step,
+    event: manualEvent({ name: 'go' }, 'e1', Date.now()),
+    vars: {},
+  };
   await new MockActivityEnvironment({ attempt: 2 }).run(activities.sendEvent, input);
   expect(calls('old-run-call')).toHaveLength(1);
   expect((await log.numbers('old-run')).entered).toBe(0);

@@ -25,7 +25,14 @@ const DAY = 86_400_000;
 const T0 = Date.parse('2026-03-10T09:30:00Z');
 
 /** An event of run `user` of a flow, with the id the log requires. */
-function ev(flowId: string, user: string, step: string, outcome: StepOutcome, at: number, extra: { branch?: string; message?: string; version?: string } = {}): StepEvent {
+function ev(
+  flowId: string,
+  user: string,
+  step: string,
+  outcome: StepOutcome,
+  at: number,
+  extra: { branch?: string; message?: string; version?: string } = {},
+): StepEvent {
   const { version = 'v1', ...rest } = extra;
   const e = { flowId, version, workflowId: `flow/${flowId}/${user}`, runId: `run-${user}`, userId: user, step, outcome, ...rest, at };
   return { id: stepEventId(e), ...e };
@@ -41,7 +48,18 @@ const run = (flow: string, user: string, at: number, branch: 'then' | 'else', ve
   ev(flow, user, FLOW_STEP, 'completed', at + 20, { version }),
 ];
 
-const ir = (flow: string, version: string): FlowIR => ({ irVersion: 1, flow, name: flow, status: 'active', version, source: `flows/${flow}.yaml`, trigger: { kind: 'event', event: 'go' }, entry: { reentry: 'always' }, exitWhen: [], steps: [] });
+const ir = (flow: string, version: string): FlowIR => ({
+  irVersion: 1,
+  flow,
+  name: flow,
+  status: 'active',
+  version,
+  source: `flows/${flow}.yaml`,
+  trigger: { kind: 'event', event: 'go' },
+  entry: { reentry: 'always' },
+  exitWhen: [],
+  steps: [],
+});
 
 const logs: Array<[string, () => StepLog]> = [
   ['embedded file log', () => new FileStepLog(mkdtempSync(join(tmpdir(), 'step-log-')))],
@@ -67,7 +85,7 @@ describe.each(logs)('%s', (_name, make) => {
     expect(await log.has(ev(flow, 'ada', 'welcome', 'failed', T0).id, T0)).toBe(false);
   });
 
-  it('gives numbers per version and window, a daily trend, the latest failures, one run\'s path, and versions', async () => {
+  it("gives numbers per version and window, a daily trend, the latest failures, one run's path, and versions", async () => {
     const log = make();
     const flow = `numbers-${Math.random().toString(36).slice(2, 8)}`;
     const events = [
@@ -88,7 +106,10 @@ describe.each(logs)('%s', (_name, make) => {
     expect((await log.numbers(flow, { version: 'v2' })).steps.vip!.branches).toEqual({ else: 1 });
     const lastTwoDays = await log.numbers(flow, { since: T0 - DAY });
     expect(lastTwoDays.entered).toBe(3);
-    expect(lastTwoDays.trend.slice(0, 2)).toEqual([{ day: '2026-03-09', entered: 1 }, { day: '2026-03-10', entered: 2 }]);
+    expect(lastTwoDays.trend.slice(0, 2)).toEqual([
+      { day: '2026-03-09', entered: 1 },
+      { day: '2026-03-10', entered: 2 },
+    ]);
     expect(all.trend.slice(0, 4).map((d) => d.entered)).toEqual([1, 0, 1, 2]);
 
     const failures = await log.latest(flow, 'welcome', 'failed');
@@ -98,23 +119,35 @@ describe.each(logs)('%s', (_name, make) => {
 
     const path = await log.run(`flow/${flow}/u2`);
     expect(path.map((e) => `${e.step}/${e.outcome}${e.branch ? `/${e.branch}` : ''}`)).toEqual([
-      `${FLOW_STEP}/entered`, 'welcome/entered', 'welcome/sent', 'vip/entered', 'vip/branch/else', `${FLOW_STEP}/completed`,
+      `${FLOW_STEP}/entered`,
+      'welcome/entered',
+      'welcome/sent',
+      'vip/entered',
+      'vip/branch/else',
+      `${FLOW_STEP}/completed`,
     ]);
     expect(await log.run(`flow/${flow}/u2`, 'another-run')).toEqual([]);
 
     await log.recordVersion(ir(flow, 'v1'), T0 - 3 * DAY);
     await log.recordVersion(ir(flow, 'v2'), T0);
     await log.recordVersion(ir(flow, 'v1'), T0 + DAY); // seen again: keeps its first time
-    expect((await log.versions(flow)).map((v) => [v.version, v.firstSeen, v.ir.version])).toEqual([['v2', T0, 'v2'], ['v1', T0 - 3 * DAY, 'v1']]);
+    expect((await log.versions(flow)).map((v) => [v.version, v.firstSeen, v.ir.version])).toEqual([
+      ['v2', T0, 'v2'],
+      ['v1', T0 - 3 * DAY, 'v1'],
+    ]);
   });
 
   it('lists the latest events of a step newest first, beyond what it keeps in memory', async () => {
     const log = make();
     const flow = `latest-${Math.random().toString(36).slice(2, 8)}`;
-    const failures = Array.from({ length: 30 }, (_, i) => ev(flow, `u${i}`, 'welcome', 'failed', T0 - i * 3_600_000, { message: `no ${i}` }));
+    const failures = Array.from({ length: 30 }, (_, i) =>
+      ev(flow, `u${i}`, 'welcome', 'failed', T0 - i * 3_600_000, { message: `no ${i}` }),
+    );
     await log.record([...failures].reverse());
     expect((await log.latest(flow, 'welcome', 'failed')).map((e) => e.message)).toEqual(failures.slice(0, 20).map((e) => e.message));
-    expect((await log.latest(flow, 'welcome', 'failed', { limit: 25 })).map((e) => e.message)).toEqual(failures.slice(0, 25).map((e) => e.message));
+    expect((await log.latest(flow, 'welcome', 'failed', { limit: 25 })).map((e) => e.message)).toEqual(
+      failures.slice(0, 25).map((e) => e.message),
+    );
   });
 
   it('refuses an event whose id is not the deterministic one', async () => {
@@ -143,7 +176,12 @@ describe('embedded file log across processes and restarts', () => {
     const log = new FileStepLog(dir);
     for (let i = 0; i < 50; i++) await log.record(run('restart', `u${i}`, T0 + i, i % 2 ? 'then' : 'else'));
     const before = await log.numbers('restart');
-    const file = join(dir, 'flows', 'restart', readdirSync(join(dir, 'flows', 'restart')).find((f) => f.endsWith('.log'))!);
+    const file = join(
+      dir,
+      'flows',
+      'restart',
+      readdirSync(join(dir, 'flows', 'restart')).find((f) => f.endsWith('.log'))!,
+    );
     appendFileSync(file, '\n{"id":"flow/restart/torn/run-torn/$flow/ent'); // the crash
     const restarted = new FileStepLog(dir);
     expect(await restarted.numbers('restart')).toEqual(before);
@@ -158,5 +196,7 @@ it('openStepLog picks the backend of the profile store', async () => {
   const log = await openStepLog('/unused', { FLOWLINE_DATABASE_URL: postgres.url });
   expect(log).toBeInstanceOf(PostgresStepLog);
   await (log as PostgresStepLog).close();
-  await expect(openStepLog('/unused', { FLOWLINE_DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' })).rejects.toThrow(/step log at FLOWLINE_DATABASE_URL/);
+  await expect(openStepLog('/unused', { FLOWLINE_DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' })).rejects.toThrow(
+    /step log at FLOWLINE_DATABASE_URL/,
+  );
 });

@@ -91,6 +91,8 @@ it('the sweeper runs at start and on its interval, and FLOWLINE_SEEN_RETENTION i
 
   expect(seenRetention({})).toBe(7 * DAY);
   expect(seenRetention({ FLOWLINE_SEEN_RETENTION: '2w' })).toBe(14 * DAY);
-  expect(() => seenRetention({ FLOWLINE_SEEN_RETENTION: '5 days' })).toThrow(/FLOWLINE_SEEN_RETENTION="5 days" is not a duration of at least 1d: .*7d/);
+  expect(() => seenRetention({ FLOWLINE_SEEN_RETENTION: '5 days' })).toThrow(
+    /FLOWLINE_SEEN_RETENTION="5 days" is not a duration of at least 1d: .*7d/,
+  );
   expect(() => seenRetention({ FLOWLINE_SEEN_RETENTION: '2h' })).toThrow(/at least 1d/);
 });

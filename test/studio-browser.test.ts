@@ -59,7 +59,8 @@ const until = async (what: string, check: () => Promise<boolean>, ms = 60_000) =
   }
 };
 const count = async (query: string) => (await h.env.client.workflow.count(query)).count;
-const waitingQuery = (version: string) => `FlowId = 'studio-demo' AND FlowVersion = '${version}' AND FlowStep = 'wait-open' AND ExecutionStatus = 'Running'`;
+const waitingQuery = (version: string) =>
+  `FlowId = 'studio-demo' AND FlowVersion = '${version}' AND FlowStep = 'wait-open' AND ExecutionStatus = 'Running'`;
 
 async function startUsers(flow: FlowIR, users: string[]) {
   for (const user of users) {
@@ -72,33 +73,42 @@ async function startUsers(flow: FlowIR, users: string[]) {
   }
 }
 
-beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  log = await openStepLog(mkdtempSync(join(tmpdir(), 'studio-log-')), {});
-  h = await harness('dev', { destinations: 'fake', stepLog: log });
-  const repo = scratchRepo(readFileSync('flows.config.yaml', 'utf8'), { 'studio-demo.yaml': flowText() });
-  current = compile(flowText());
-  old = compile(flowText(OLD_EXTRA));
-  studio = await listenStudio(
-    { project: new StudioProject(repo), log, client: h.env.client, namespace: 'default', temporalWeb: WEB, liveIntervalMs: 500 },
-    { port: 0 },
-  );
-  browser = await launchChromium();
+beforeAll(
+  async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    log = await openStepLog(mkdtempSync(join(tmpdir(), 'studio-log-')), {});
+    h = await harness('dev', { destinations: 'fake', stepLog: log });
+    const repo = scratchRepo(readFileSync('flows.config.yaml', 'utf8'), { 'studio-demo.yaml': flowText() });
+    current = compile(flowText());
+    old = compile(flowText(OLD_EXTRA));
+    studio = await listenStudio(
+      { project: new StudioProject(repo), log, client: h.env.client, namespace: 'default', temporalWeb: WEB, liveIntervalMs: 500 },
+      { port: 0 },
+    );
+    browser = await launchChromium();
 
-  await startUsers(old, ['old-1']);
-  // The old run's send is done before the faults are armed, so both failures land on this version.
-  await until('the old run waiting', async () => (await count(waitingQuery(old.version))) === 1);
-  h.fakes.get('sailthru')!.inject({ status: 400, body: { error: 99, errormsg: 'template not found' } }, 2);
-  const first = Array.from({ length: 7 }, (_, i) => `u${i + 1}`);
-  await startUsers(current, first);
-  await until('7 runs waiting', async () => (await count(waitingQuery(current.version))) === 7);
-  for (const user of first.slice(0, 3)) {
-    await h.env.client.workflow.getHandle(started.get(user)!.workflowId).signal(eventSignal, { id: `open-${user}`, name: 'app_open', type: 'custom_event', timestamp: Date.now(), attributes: {} }, user);
-  }
-  await until('4 timeouts', async () => ((await log.numbers('studio-demo', { version: current.version })).steps['wait-open']?.branches.timeout ?? 0) === 4, (TIMEOUT_S + 30) * 1000);
-  await startUsers(current, ['u8', 'u9', 'u10', 'u11', 'u12']);
-  await until('5 runs waiting', async () => (await count(waitingQuery(current.version))) === 5);
-}, (TIMEOUT_S + 120) * 1000);
+    await startUsers(old, ['old-1']);
+    // The old run's send is done before the faults are armed, so both failures land on this version.
+    await until('the old run waiting', async () => (await count(waitingQuery(old.version))) === 1);
+    h.fakes.get('sailthru')!.inject({ status: 400, body: { error: 99, errormsg: 'template not found' } }, 2);
+    const first = Array.from({ length: 7 }, (_, i) => `u${i + 1}`);
+    await startUsers(current, first);
+    await until('7 runs waiting', async () => (await count(waitingQuery(current.version))) === 7);
+    for (const user of first.slice(0, 3)) {
+      await h.env.client.workflow
+        .getHandle(started.get(user)!.workflowId)
+        .signal(eventSignal, { id: `open-${user}`, name: 'app_open', type: 'custom_event', timestamp: Date.now(), attributes: {} }, user);
+    }
+    await until(
+      '4 timeouts',
+      async () => ((await log.numbers('studio-demo', { version: current.version })).steps['wait-open']?.branches.timeout ?? 0) === 4,
+      (TIMEOUT_S + 30) * 1000,
+    );
+    await startUsers(current, ['u8', 'u9', 'u10', 'u11', 'u12']);
+    await until('5 runs waiting', async () => (await count(waitingQuery(current.version))) === 5);
+  },
+  (TIMEOUT_S + 120) * 1000,
+);
 
 afterAll(async () => {
   await browser?.close();
@@ -110,8 +120,10 @@ afterAll(async () => {
 const poll = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 15_000, interval: 200 });
 /** Nothing on the page reads "null", "undefined" or "NaN": every absent value is left out or said in words. */
 const noJunk = async (page: Page) => expect(await page.locator('main').innerText()).not.toMatch(/\bnull\b|\bundefined\b|\bNaN\b/);
-const stat = (page: Page, step: string, key: string) => page.locator(`g.node[data-step="${step}"] tspan[data-stat="${key}"]`).getAttribute('data-value');
-const flowStat = (page: Page, key: string) => page.locator(`g.node[data-role="trigger"] tspan[data-stat="${key}"]`).getAttribute('data-value');
+const stat = (page: Page, step: string, key: string) =>
+  page.locator(`g.node[data-step="${step}"] tspan[data-stat="${key}"]`).getAttribute('data-value');
+const flowStat = (page: Page, key: string) =>
+  page.locator(`g.node[data-role="trigger"] tspan[data-stat="${key}"]`).getAttribute('data-value');
 
 describe('Flow Studio in a real browser, on a real Temporal server with real runs', () => {
   it('shows every flow with its numbers on the flows page', async () => {
@@ -148,7 +160,9 @@ describe('Flow Studio in a real browser, on a real Temporal server with real run
     expect(await flowStat(page, 'now')).toBe('5');
     expect(await flowStat(page, 'exited')).toBe('0');
 
-    const boxes = await page.locator('g.node > rect').evaluateAll((rects) => rects.map((r) => r.getBoundingClientRect().toJSON() as DOMRect));
+    const boxes = await page
+      .locator('g.node > rect')
+      .evaluateAll((rects) => rects.map((r) => r.getBoundingClientRect().toJSON() as DOMRect));
     expect(boxes.length).toBe([...irSteps(current.steps)].length + 2); // the trigger and "done"
     for (const [i, a] of boxes.entries()) {
       for (const b of boxes.slice(i + 1)) {
@@ -176,7 +190,11 @@ describe('Flow Studio in a real browser, on a real Temporal server with real run
     expect(await page.locator('#step-place').textContent()).toBe('flows/studio-demo.yaml:8');
     expect(await page.locator('#step-yaml').textContent()).toContain('wait_for:\n      event: app_open');
     const rows = await page.locator('#runs-here tbody tr').evaluateAll((trs) =>
-      trs.map((tr) => ({ user: tr.querySelector('td')!.textContent, link: tr.querySelector('a.temporal-link')!.getAttribute('href'), until: tr.children[2]!.textContent })),
+      trs.map((tr) => ({
+        user: tr.querySelector('td')!.textContent,
+        link: tr.querySelector('a.temporal-link')!.getAttribute('href'),
+        until: tr.children[2]!.textContent,
+      })),
     );
     expect(rows.map((r) => r.user).sort()).toEqual(['u10', 'u11', 'u12', 'u13', 'u8', 'u9']);
     for (const row of rows) {
@@ -252,7 +270,9 @@ describe('Flow Studio in a real browser, on a real Temporal server with real run
         probe.close(() => done(port));
       });
     });
-    const web = await TestWorkflowEnvironment.createLocal({ server: { executable: { type: 'existing-path', path: temporalCli() }, ui: true, uiPort } });
+    const web = await TestWorkflowEnvironment.createLocal({
+      server: { executable: { type: 'existing-path', path: temporalCli() }, ui: true, uiPort },
+    });
     try {
       const run = await web.client.workflow.start('flowRun', { taskQueue: 'nobody-listens', workflowId: 'flow/studio-demo/u8', args: [] });
       const { page, errors } = await watchedPage(browser);

@@ -445,7 +445,14 @@ describe('paused and draft flows', () => {
 
 describe('the example flows', () => {
   it('all pass', () => {
-    for (const file of ['sailthru-welcome-series', 'antavo-points-to-mparticle', 'customerio-first-purchase', 'clevertap-cart-drop-off', 'moengage-purchase', 'session-recap']) {
+    for (const file of [
+      'sailthru-welcome-series',
+      'antavo-points-to-mparticle',
+      'customerio-first-purchase',
+      'clevertap-cart-drop-off',
+      'moengage-purchase',
+      'session-recap',
+    ]) {
       const path = `flows/${file}.yaml`;
       expect(checkFlow(path, readFileSync(path, 'utf8'), config).diagnostics, path).toEqual([]);
     }

@@ -7,9 +7,9 @@ import type { Resolver } from '../destinations/pinned-connection.ts';
 import type { DestinationCall, UserRef } from '../destinations/types.ts';
 import type { DestinationConfig } from '../dsl/config.ts';
 import { compileTemplate } from '../dsl/templates.ts';
-import { FAKE_ENV } from './fakes/index.ts';
-import type { Fake } from './fakes/server.ts';
-import { fakeWebhook } from './fakes/webhook.ts';
+import { FAKE_ENV } from '../destinations/fakes/index.ts';
+import type { Fake } from '../destinations/fakes/server.ts';
+import { fakeWebhook } from '../destinations/fakes/webhook.ts';
 
 // Nothing here leaves loopback: blocked ranges are judged by the check function, and host
 // names resolve through an injected resolver to 127.0.0.1 (or are refused before connecting).
@@ -24,8 +24,19 @@ beforeEach(() => fake.clear());
 const user: UserRef = { id: 'cust-1', identities: {} };
 const ctx = { idempotencyKey: 'flow/w/cust-1/run-1/#1' };
 const port = () => new URL(fake.url).port;
-const call = (url: string, headers: Record<string, string> = {}): DestinationCall => ({ kind: 'webhook', user, url, method: 'POST', headers, body: { a: 1 } });
-const failure = (promise: Promise<unknown>) => promise.then(() => undefined, (e: unknown) => e as DestinationError);
+const call = (url: string, headers: Record<string, string> = {}): DestinationCall => ({
+  kind: 'webhook',
+  user,
+  url,
+  method: 'POST',
+  headers,
+  body: { a: 1 },
+});
+const failure = (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (e: unknown) => e as DestinationError,
+  );
 
 function webhook(settings: Record<string, unknown>, resolve?: Resolver) {
   const config = { name: 'hooks', type: 'webhook', timeout: '2s', ...settings } as DestinationConfig;
@@ -35,13 +46,38 @@ function webhook(settings: Record<string, unknown>, resolve?: Resolver) {
 describe('only global unicast addresses are reachable by default', () => {
   it('refuses every special-purpose range, the ones the old list missed included', () => {
     const blocked = [
-      '127.0.0.1', '10.1.2.3', '172.16.0.1', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0',
-      '198.18.0.1', '198.19.255.254', '224.0.0.1', '239.255.255.250', '240.0.0.1', '255.255.255.255', '192.0.0.8', '192.0.2.1',
-      '::1', '::', '::127.0.0.1', '64:ff9b::7f00:1', '2002:7f00:1::', 'fec0::1', 'fe80::1', 'fc00::1', 'ff02::1', '2001:db8::1',
-      '::ffff:10.0.0.1', '::ffff:7f00:1', 'not-an-address',
+      '127.0.0.1',
+      '10.1.2.3',
+      '172.16.0.1',
+      '192.168.1.1',
+      '169.254.169.254',
+      '100.64.0.1',
+      '0.0.0.0',
+      '198.18.0.1',
+      '198.19.255.254',
+      '224.0.0.1',
+      '239.255.255.250',
+      '240.0.0.1',
+      '255.255.255.255',
+      '192.0.0.8',
+      '192.0.2.1',
+      '::1',
+      '::',
+      '::127.0.0.1',
+      '64:ff9b::7f00:1',
+      '2002:7f00:1::',
+      'fec0::1',
+      'fe80::1',
+      'fc00::1',
+      'ff02::1',
+      '2001:db8::1',
+      '::ffff:10.0.0.1',
+      '::ffff:7f00:1',
+      'not-an-address',
     ];
     for (const address of blocked) expect(isGlobalUnicast(address), address).toBe(false);
-    for (const address of ['8.8.8.8', '1.1.1.1', '2606:4700:4700::1111', '::ffff:8.8.8.8']) expect(isGlobalUnicast(address), address).toBe(true);
+    for (const address of ['8.8.8.8', '1.1.1.1', '2606:4700:4700::1111', '::ffff:8.8.8.8'])
+      expect(isGlobalUnicast(address), address).toBe(true);
   });
 
   it('refuses a host whose name resolves to a blocked address, or to a public and a blocked one', async () => {
@@ -115,7 +151,9 @@ describe('credential headers go only to the hosts the config names', () => {
 
 describe('header values from data', () => {
   it('a CR/LF fails at once, without repeating the value', async () => {
-    const refused = await failure(webhook({ allow_private_addresses: true }).perform(call(`${fake.url}/h`, { 'x-user': 'ada\r\nX-Injected: secret-value' }), ctx));
+    const refused = await failure(
+      webhook({ allow_private_addresses: true }).perform(call(`${fake.url}/h`, { 'x-user': 'ada\r\nX-Injected: secret-value' }), ctx),
+    );
     expect(refused).toMatchObject({ retryable: false, message: expect.stringContaining("header 'x-user'") });
     expect(refused!.message).not.toContain('secret-value');
     expect(refused!.message).not.toContain('X-Injected');

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { DEFAULT_WEBHOOK_DESTINATION } from '../activities/types.ts';
+import { DEFAULT_WEBHOOK_DESTINATION } from '../dsl/destination-defaults.ts';
 import type { DestinationConfig, FlowsConfig } from '../dsl/config.ts';
 import { envReferences } from '../dsl/env-references.ts';
 import { httpClient } from '../destinations/clients.ts';
@@ -7,8 +7,8 @@ import { credentialEnvNames } from '../destinations/credentials.ts';
 import { RecordingDestination } from '../destinations/recording.ts';
 import { resolveSettings } from '../destinations/settings.ts';
 import type { DestinationClient } from '../destinations/types.ts';
-import { FAKE_ENV, FAKES, type FakeCredentials } from '../test/fakes/index.ts';
-import type { Fake } from '../test/fakes/server.ts';
+import { FAKE_ENV, FAKES, type FakeCredentials } from '../destinations/fakes/index.ts';
+import type { Fake } from '../destinations/fakes/server.ts';
 
 /** The `${VAR}` references of one destination's settings. */
 export function credentialVariables(settings: Record<string, unknown>): string[] {
@@ -83,7 +83,8 @@ function fakeEnv(settings: DestinationConfig, env: NodeJS.ProcessEnv): NodeJS.Pr
 function fakeCredentials(settings: DestinationConfig, env: NodeJS.ProcessEnv): FakeCredentials {
   const resolved = resolveSettings(settings, env);
   const credentials: FakeCredentials = {};
-  for (const [key, value] of Object.entries(settings)) if (typeof value === 'string' || typeof value === 'number') credentials[key] = resolved.get(key);
+  for (const [key, value] of Object.entries(settings))
+    if (typeof value === 'string' || typeof value === 'number') credentials[key] = resolved.get(key);
   const headers = (settings.headers ?? {}) as Record<string, string>;
   credentials.headers = Object.fromEntries(Object.entries(headers).map(([h, v]) => [h, resolved.resolve(v)]));
   return credentials;
@@ -116,9 +117,15 @@ export async function destinationClients(config: FlowsConfig, options: ClientOpt
         const recordFile = file(name);
         const clientEnv = fakeEnv(settings, env);
         const port = options.fakesPort === undefined ? 0 : options.fakesPort + index;
-        const fake = await FAKES[settings.type]({ port, ...(recordFile ? { recordFile } : {}), credentials: fakeCredentials(settings, clientEnv) }).catch((error: NodeJS.ErrnoException) => {
+        const fake = await FAKES[settings.type]({
+          port,
+          ...(recordFile ? { recordFile } : {}),
+          credentials: fakeCredentials(settings, clientEnv),
+        }).catch((error: NodeJS.ErrnoException) => {
           if (error.code !== 'EADDRINUSE') throw error;
-          throw new Error(`the fake for destination '${name}' cannot listen on port ${port}: it is in use; pick other ports with --fakes-port (or FLOWLINE_FAKES_PORT)`);
+          throw new Error(
+            `the fake for destination '${name}' cannot listen on port ${port}: it is in use; pick other ports with --fakes-port (or FLOWLINE_FAKES_PORT)`,
+          );
         });
         fakes.set(name, fake);
         // A faked webhook calls only its fake (on loopback), with the destination's headers.

@@ -12,7 +12,9 @@ const defaultLog = (entry: LogEntry) => plain.log(entry.level, entry.message, en
 function oneLine(entry: LogEntry): LogEntry {
   const error = entry.meta?.error as Error | undefined;
   if (!(error instanceof Error)) return entry;
-  const where = ['workflowId', 'activityType', 'attempt'].filter((k) => entry.meta?.[k] !== undefined).map((k) => `${k}=${String(entry.meta![k])}`);
+  const where = ['workflowId', 'activityType', 'attempt']
+    .filter((k) => entry.meta?.[k] !== undefined)
+    .map((k) => `${k}=${String(entry.meta![k])}`);
   return { ...entry, message: `${entry.message}: ${error.message}${where.length ? ` (${where.join(' ')})` : ''}`, meta: undefined };
 }
 

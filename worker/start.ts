@@ -29,7 +29,11 @@ const bundled = new Map<string, Promise<WorkflowBundleWithSourceMap>>();
 export function workflowBundle(failureConverterPath?: string): Promise<WorkflowBundleWithSourceMap> {
   let bundle = bundled.get(failureConverterPath ?? '');
   if (!bundle) {
-    bundle = bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundlerLogger, ...(failureConverterPath ? { failureConverterPath } : {}) });
+    bundle = bundleWorkflowCode({
+      workflowsPath: WORKFLOWS_PATH,
+      logger: quietBundlerLogger,
+      ...(failureConverterPath ? { failureConverterPath } : {}),
+    });
     bundled.set(failureConverterPath ?? '', bundle);
   }
   return bundle;
@@ -68,8 +72,15 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
     ...(options.stepLog ? { stepLog: options.stepLog } : {}),
   });
   const converter = options.dataConverter ?? dataConverter();
-  const common = { connection: options.connection, namespace: options.namespace, activities, ...(converter ? { dataConverter: converter } : {}) };
-  const workers: Worker[] = [await Worker.create({ ...common, taskQueue: FLOW_TASK_QUEUE, workflowBundle: await workflowBundle(converter?.failureConverterPath) })];
+  const common = {
+    connection: options.connection,
+    namespace: options.namespace,
+    activities,
+    ...(converter ? { dataConverter: converter } : {}),
+  };
+  const workers: Worker[] = [
+    await Worker.create({ ...common, taskQueue: FLOW_TASK_QUEUE, workflowBundle: await workflowBundle(converter?.failureConverterPath) }),
+  ];
   for (const name of options.destinations.keys()) {
     const configured = options.config.destinations.get(name) as { type?: string; rate_limit?: string; concurrency?: number } | undefined;
     const settings = { ...TYPE_DEFAULTS[configured?.type ?? ''], ...configured };

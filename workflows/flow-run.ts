@@ -43,27 +43,35 @@ export async function flowRun(input: FlowRunInput): Promise<FlowRunResult> {
   const base = { flowId: flow.flow, version: flow.version, workflowId: info.workflowId, runId: info.runId, userId };
   const events = new StepEvents(base, input.stepEvents === true);
 
-  setHandler(stateQuery, (): RunStateView => ({
-    flow: flow.flow,
-    version: flow.version,
-    user: userId,
-    step: state.step,
-    stepLabel: state.step !== null && current ? stepLabel(current) : null,
-    path: [...state.path],
-    vars: state.vars,
-    waiting: state.waiting,
-    exitRequested: state.exitReason,
-  }), { description: 'where the run is: step, vars, and what it waits for' });
+  setHandler(
+    stateQuery,
+    (): RunStateView => ({
+      flow: flow.flow,
+      version: flow.version,
+      user: userId,
+      step: state.step,
+      stepLabel: state.step !== null && current ? stepLabel(current) : null,
+      path: [...state.path],
+      vars: state.vars,
+      waiting: state.waiting,
+      exitRequested: state.exitReason,
+    }),
+    { description: 'where the run is: step, vars, and what it waits for' },
+  );
 
-  setHandler(eventSignal, (event: FlowEvent, forUser?: string) => {
-    if (forUser !== undefined && forUser !== userId) return;
-    if (!state.firstDelivery(event.id)) return;
-    const scope = { profile: state.profile, vars: state.vars };
-    const now = Date.now();
-    const exitOn = flow.exitWhen.find((m) => matchesEvent(m, event, scope, now));
-    if (exitOn && state.exitReason === null) state.exitReason = `exit_when: ${event.name}`;
-    else if (state.awaiting && state.awaited === null && matchesEvent(state.awaiting, event, scope, now)) state.awaited = event;
-  }, { description: 'an event for this user: wait_for and exit_when listen to it' });
+  setHandler(
+    eventSignal,
+    (event: FlowEvent, forUser?: string) => {
+      if (forUser !== undefined && forUser !== userId) return;
+      if (!state.firstDelivery(event.id)) return;
+      const scope = { profile: state.profile, vars: state.vars };
+      const now = Date.now();
+      const exitOn = flow.exitWhen.find((m) => matchesEvent(m, event, scope, now));
+      if (exitOn && state.exitReason === null) state.exitReason = `exit_when: ${event.name}`;
+      else if (state.awaiting && state.awaited === null && matchesEvent(state.awaiting, event, scope, now)) state.awaited = event;
+    },
+    { description: 'an event for this user: wait_for and exit_when listen to it' },
+  );
 
   const show = (step: StepIR | null, waiting: Waiting | null) => {
     state.waiting = waiting;

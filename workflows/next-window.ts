@@ -15,4 +15,5 @@ export function nextWindow(now: number, zone: string, hour: number, minute: numb
   throw new Error(`no send window within 8 days for ${hour}:${minute} in ${zone}`);
 }
 
-export const isValidZone = (zone: unknown): zone is string => typeof zone === 'string' && zone !== '' && DateTime.local().setZone(zone).isValid;
+export const isValidZone = (zone: unknown): zone is string =>
+  typeof zone === 'string' && zone !== '' && DateTime.local().setZone(zone).isValid;

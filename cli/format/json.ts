@@ -3,7 +3,15 @@ import type { Diagnostic } from '../../dsl/diagnostics.ts';
 /** A JSON array of findings for tools: the fixed fields, plus `hint` when there is one. */
 export function formatJson(diagnostics: readonly Diagnostic[]): string {
   const rows = diagnostics.map(({ file, line, column, endLine, endColumn, severity, rule, message, hint }) => ({
-    file, line, column, endLine, endColumn, severity, rule, message, ...(hint ? { hint } : {}),
+    file,
+    line,
+    column,
+    endLine,
+    endColumn,
+    severity,
+    rule,
+    message,
+    ...(hint ? { hint } : {}),
   }));
   return `${JSON.stringify(rows, null, 2)}\n`;
 }

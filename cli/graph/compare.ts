@@ -36,10 +36,30 @@ export function compareFlows(before: FlowIR, after: FlowIR): FlowChange[] {
     const [was, is] = [pick(before), pick(after)];
     if (!same(was, is)) changes.push({ mark: 'changed', key, what: `${name}: ${show(was)} → ${show(is)}` });
   };
-  flowPart('$trigger', 'trigger', (f) => f.trigger, (t) => triggerText(t).join(' '));
-  flowPart('$entry', 'entry', (f) => f.entry, (e) => JSON.stringify(e));
-  flowPart('$exit', 'exit_when', (f) => f.exitWhen, (x) => x.map((e) => e.event).join(', ') || 'none');
-  flowPart('$status', 'status', (f) => f.status, (s) => s);
+  flowPart(
+    '$trigger',
+    'trigger',
+    (f) => f.trigger,
+    (t) => triggerText(t).join(' '),
+  );
+  flowPart(
+    '$entry',
+    'entry',
+    (f) => f.entry,
+    (e) => JSON.stringify(e),
+  );
+  flowPart(
+    '$exit',
+    'exit_when',
+    (f) => f.exitWhen,
+    (x) => x.map((e) => e.event).join(', ') || 'none',
+  );
+  flowPart(
+    '$status',
+    'status',
+    (f) => f.status,
+    (s) => s,
+  );
   for (const [key, step] of now) {
     const was = old.get(key);
     if (!was) changes.push({ mark: 'added', key, what: `added ${stepLabel(step)}`, step });
@@ -60,7 +80,13 @@ export function markGraph(graph: FlowGraph, after: FlowIR, changes: FlowChange[]
     return mark ? { ...node, mark } : node;
   });
   for (const change of changes.filter((c) => c.mark === 'removed')) {
-    nodes.push({ id: `n${nodes.length}`, lines: [`removed: ${stepLabel(change.step!)}`], shape: 'action', role: 'removed', mark: 'removed' });
+    nodes.push({
+      id: `n${nodes.length}`,
+      lines: [`removed: ${stepLabel(change.step!)}`],
+      shape: 'action',
+      role: 'removed',
+      mark: 'removed',
+    });
   }
   return { ...graph, nodes };
 }
@@ -68,9 +94,15 @@ export function markGraph(graph: FlowGraph, after: FlowIR, changes: FlowChange[]
 /** The file as it is at a git ref (`git show REF:./file`, run beside the file so any checkout works). */
 export function fileAtRef(file: string, ref: string): string {
   try {
-    return execFileSync('git', ['show', `${ref}:./${basename(file)}`], { cwd: dirname(file), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    return execFileSync('git', ['show', `${ref}:./${basename(file)}`], {
+      cwd: dirname(file),
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
   } catch (error) {
-    const stderr = String((error as { stderr?: unknown }).stderr ?? '').trim().split('\n')[0];
+    const stderr = String((error as { stderr?: unknown }).stderr ?? '')
+      .trim()
+      .split('\n')[0];
     throw new Error(`cannot read ${basename(file)} at ${ref}: ${stderr || (error as Error).message}`);
   }
 }

@@ -12,9 +12,18 @@ const SHAPES: Record<GraphNode['shape'], string> = {
 
 /** A Graphviz digraph, for `dot -Tsvg`. */
 export function toDot(graph: FlowGraph): string {
-  const out = ['digraph flow {', `  label=${quote(graph.title)};`, '  labelloc=t;', '  node [fontname="Helvetica"];', '  edge [fontname="Helvetica"];'];
+  const out = [
+    'digraph flow {',
+    `  label=${quote(graph.title)};`,
+    '  labelloc=t;',
+    '  node [fontname="Helvetica"];',
+    '  edge [fontname="Helvetica"];',
+  ];
   for (const node of graph.nodes) {
-    const label = node.lines.filter(Boolean).map((l) => l.replace(/\\/g, '\\\\').replace(/"/g, '\\"')).join('\\n');
+    const label = node.lines
+      .filter(Boolean)
+      .map((l) => l.replace(/\\/g, '\\\\').replace(/"/g, '\\"'))
+      .join('\\n');
     out.push(`  ${node.id} [label="${label}", ${SHAPES[node.shape]}];`);
   }
   for (const edge of graph.edges) out.push(`  ${edge.from} -> ${edge.to}${edge.label ? ` [label=${quote(edge.label)}]` : ''};`);

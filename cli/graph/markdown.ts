@@ -4,7 +4,14 @@ import { toMermaid } from './mermaid.ts';
 
 /** A pull-request comment: the flow as a Mermaid chart with the changes marked, then the changes as a list. */
 export function toMarkdown(graph: FlowGraph, file: string, changes?: { ref: string; list: FlowChange[] }): string {
-  const out = [`### Flow \`${file}\`${changes ? ` compared with \`${changes.ref}\`` : ''}`, '', '```mermaid', toMermaid(graph).trimEnd(), '```', ''];
+  const out = [
+    `### Flow \`${file}\`${changes ? ` compared with \`${changes.ref}\`` : ''}`,
+    '',
+    '```mermaid',
+    toMermaid(graph).trimEnd(),
+    '```',
+    '',
+  ];
   if (changes) {
     if (changes.list.length === 0) out.push(`No step changed since \`${changes.ref}\`.`, '');
     else {

@@ -1,8 +1,7 @@
 import type { FlowGraph, GraphNode } from '../../studio/graph/model.ts';
 
 // Mermaid reads entity codes (#quot;) inside quoted labels; <br/> breaks lines.
-const escape = (s: string): string =>
-  s.replace(/&/g, '#amp;').replace(/"/g, '#quot;').replace(/</g, '#lt;').replace(/>/g, '#gt;');
+const escape = (s: string): string => s.replace(/&/g, '#amp;').replace(/"/g, '#quot;').replace(/</g, '#lt;').replace(/>/g, '#gt;');
 
 const SHAPES: Record<GraphNode['shape'], [string, string]> = {
   start: ['([', '])'],

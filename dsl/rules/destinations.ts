@@ -1,4 +1,4 @@
-import { canPerform, LIMITS, typesThatCan } from '../../destinations/capabilities.ts';
+import { canPerform, LIMITS, typesThatCan } from '../capabilities.ts';
 import { DESTINATION_STEPS, type DestinationStep } from '../step-kinds.ts';
 import { suggestion } from '../suggest.ts';
 import { allSteps, isRecord } from '../walk.ts';
@@ -20,17 +20,24 @@ export function destinations(ctx: RuleContext): void {
     if (!destination && ctx.config.unusable?.has(name)) continue; // flows.config.yaml's own findings say why
     if (!destination) {
       ctx.report('unknown-destination', path, `destination '${name}' is not defined in ${configFile}`, {
-        hint: suggestion(name, defined) ?? `define it under \`destinations:\` in ${configFile}${defined.length ? ` (defined: ${defined.join(', ')})` : ''}`,
+        hint:
+          suggestion(name, defined) ??
+          `define it under \`destinations:\` in ${configFile}${defined.length ? ` (defined: ${defined.join(', ')})` : ''}`,
       });
       continue;
     }
     if (!canPerform(destination.type, visit.kind)) {
       const able = defined.filter((d) => canPerform(ctx.config.destinations.get(d)!.type, visit.kind as DestinationStep));
-      ctx.report('destination-capability', path, `destination '${name}' (${destination.type}) cannot ${visit.kind}: ${LIMITS[destination.type]}`, {
-        hint: able.length
-          ? `use a destination that can: ${able.join(', ')}`
-          : `types that can ${visit.kind}: ${typesThatCan(visit.kind).join(', ')}`,
-      });
+      ctx.report(
+        'destination-capability',
+        path,
+        `destination '${name}' (${destination.type}) cannot ${visit.kind}: ${LIMITS[destination.type]}`,
+        {
+          hint: able.length
+            ? `use a destination that can: ${able.join(', ')}`
+            : `types that can ${visit.kind}: ${typesThatCan(visit.kind).join(', ')}`,
+        },
+      );
     }
   }
 }

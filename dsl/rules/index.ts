@@ -16,6 +16,18 @@ import { waitUntil } from './wait-until.ts';
 
 /** The semantic rules, run in this order on a flow that passed the schema. */
 export const RULES: readonly Rule[] = [
-  trigger, stepKind, stepIds, durations, split, conditions, templates, secrets, destinations, waitUntil, unreachable, vars, stepOptions,
+  trigger,
+  stepKind,
+  stepIds,
+  durations,
+  split,
+  conditions,
+  templates,
+  secrets,
+  destinations,
+  waitUntil,
+  unreachable,
+  vars,
+  stepOptions,
   entry,
 ];

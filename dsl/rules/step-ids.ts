@@ -9,6 +9,9 @@ export function stepIds(ctx: RuleContext): void {
     const path = [...visit.path, 'id'];
     const earlier = firstLine.get(visit.id);
     if (earlier === undefined) firstLine.set(visit.id, ctx.locate(path).line);
-    else ctx.report('duplicate-step-id', path, `step id '${visit.id}' is already used on line ${earlier}`, { hint: 'give each step its own id' });
+    else
+      ctx.report('duplicate-step-id', path, `step id '${visit.id}' is already used on line ${earlier}`, {
+        hint: 'give each step its own id',
+      });
   }
 }

@@ -20,7 +20,11 @@ export const audienceSchema = {
           mpid: { type: ['string', 'integer'], maxLength: LIMITS.idChars },
           user_identities: {
             type: 'array',
-            items: { type: 'object', required: ['type', 'value'], properties: { type: idString, encoding: { type: 'string' }, value: idString } },
+            items: {
+              type: 'object',
+              required: ['type', 'value'],
+              properties: { type: idString, encoding: { type: 'string' }, value: idString },
+            },
           },
           audiences: {
             type: 'array',

@@ -7,9 +7,26 @@ import { accepted, type BatchReport, type RefusedBatch } from '../report.ts';
 import type { IngestDeps } from './deps.ts';
 
 const EVENT_TYPES = [
-  'custom_event', 'session_start', 'session_end', 'screen_view', 'commerce_event', 'user_attribute_change', 'user_identity_change',
-  'crash_report', 'opt_out', 'first_run', 'push_registration', 'application_state_transition', 'push_message', 'network_performance',
-  'breadcrumb', 'profile', 'push_reaction', 'uninstall', 'validation_result', 'unknown',
+  'custom_event',
+  'session_start',
+  'session_end',
+  'screen_view',
+  'commerce_event',
+  'user_attribute_change',
+  'user_identity_change',
+  'crash_report',
+  'opt_out',
+  'first_run',
+  'push_registration',
+  'application_state_transition',
+  'push_message',
+  'network_performance',
+  'breadcrumb',
+  'profile',
+  'push_reaction',
+  'uninstall',
+  'validation_result',
+  'unknown',
 ];
 
 /** An identity value: what names a user, so capped like an id. */
@@ -43,12 +60,17 @@ export const batchSchema = {
               user_attribute_name: idString,
               currency_code: idString,
               custom_attributes: { type: 'object' },
-              product_action: { type: 'object', properties: { action: idString, transaction_id: { type: ['string', 'integer'], maxLength: LIMITS.idChars } } },
+              product_action: {
+                type: 'object',
+                properties: { action: idString, transaction_id: { type: ['string', 'integer'], maxLength: LIMITS.idChars } },
+              },
             },
           },
         },
         if: { properties: { event_type: { const: 'custom_event' } } },
-        then: { properties: { data: { type: 'object', required: ['event_name'], properties: { event_name: { type: 'string', minLength: 1 } } } } },
+        then: {
+          properties: { data: { type: 'object', required: ['event_name'], properties: { event_name: { type: 'string', minLength: 1 } } } },
+        },
       },
     },
     user_identities: {
@@ -105,7 +127,9 @@ export const eventRoutes: FastifyPluginAsync<IngestDeps> = async (app, deps) => 
       else refused.push({ index, errors: validationProblems(checkBatch.errors ?? []).map((p) => ({ code: 'BAD_REQUEST', ...p })) });
     });
     if (refused.length > 0 && valid.length === 0) {
-      throw badRequest(refused.flatMap((r) => r.errors.map((e) => ({ path: `/${r.index}${e.path === '/' ? '' : e.path}`, message: e.message }))));
+      throw badRequest(
+        refused.flatMap((r) => r.errors.map((e) => ({ path: `/${r.index}${e.path === '/' ? '' : e.path}`, message: e.message }))),
+      );
     }
     if (refused.length > 0) deps.refused(`${request.method} ${request.url}`, refused, body.length);
     return accepted(request, reply, await acceptAll(deps, valid), refused);

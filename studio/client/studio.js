@@ -2,7 +2,12 @@
 const app = document.getElementById('app');
 const live = document.getElementById('live');
 const params = new URLSearchParams(location.search);
-const WINDOWS = [['24h', 'last 24 h'], ['7d', 'last 7 days'], ['30d', 'last 30 days'], ['all', 'all time']];
+const WINDOWS = [
+  ['24h', 'last 24 h'],
+  ['7d', 'last 7 days'],
+  ['30d', 'last 30 days'],
+  ['all', 'all time'],
+];
 
 const h = (tag, attrs = {}, ...children) => {
   const el = document.createElement(tag);
@@ -34,23 +39,36 @@ const when = (iso) => {
   return at.toDateString() === new Date().toDateString() ? at.toLocaleTimeString() : at.toLocaleString();
 };
 const setQuery = (changes) => {
-  for (const [k, v] of Object.entries(changes)) (v ? params.set(k, v) : params.delete(k));
+  for (const [k, v] of Object.entries(changes)) {
+    if (v) params.set(k, v);
+    else params.delete(k);
+  }
   history.replaceState(null, '', `${location.pathname}?${params}`);
 };
 
 function windowPicker(onChange) {
-  const select = h('select', { id: 'window', 'aria-label': 'window', onchange: () => onChange(select.value) },
-    WINDOWS.map(([v, label]) => h('option', { value: v, selected: (params.get('window') ?? '7d') === v }, label)));
+  const select = h(
+    'select',
+    { id: 'window', 'aria-label': 'window', onchange: () => onChange(select.value) },
+    WINDOWS.map(([v, label]) => h('option', { value: v, selected: (params.get('window') ?? '7d') === v }, label)),
+  );
   return select;
 }
 
 function sparkline(trend) {
-  const w = 80, hgt = 20, max = Math.max(1, ...trend.map((t) => t.entered));
+  const w = 80,
+    hgt = 20,
+    max = Math.max(1, ...trend.map((t) => t.entered));
   const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
-  svg.setAttribute('class', 'spark'); svg.setAttribute('width', w); svg.setAttribute('height', hgt);
+  svg.setAttribute('class', 'spark');
+  svg.setAttribute('width', w);
+  svg.setAttribute('height', hgt);
   const line = document.createElementNS(svg.namespaceURI, 'polyline');
   const step = trend.length > 1 ? w / (trend.length - 1) : 0;
-  line.setAttribute('points', trend.map((t, i) => `${(i * step).toFixed(1)},${(hgt - 2 - (t.entered / max) * (hgt - 4)).toFixed(1)}`).join(' '));
+  line.setAttribute(
+    'points',
+    trend.map((t, i) => `${(i * step).toFixed(1)},${(hgt - 2 - (t.entered / max) * (hgt - 4)).toFixed(1)}`).join(' '),
+  );
   svg.append(line);
   const title = document.createElementNS(svg.namespaceURI, 'title');
   title.textContent = trend.map((t) => `${t.day}: ${t.entered}`).join('\n');
@@ -64,17 +82,33 @@ async function flowsPage() {
   const render = async () => {
     clearTimeout(timer);
     const data = await getJson(`/api/flows?window=${params.get('window') ?? '7d'}`);
-    const rows = data.flows.map((f) => h('tr', { 'data-flow': f.id },
-      h('td', {}, h('a', { href: `/flows/${encodeURIComponent(f.id)}` }, f.name), h('div', { class: 'muted' }, h('code', {}, f.id))),
-      h('td', { class: `status-${f.status}` }, f.status), h('td', {}, f.trigger), h('td', {}, h('code', {}, f.version)),
-      ...['now', 'entered', 'completed', 'exited', 'failed'].map((k) => h('td', { class: 'n', 'data-stat': k }, f[k] ?? '?')),
-      h('td', {}, sparkline(f.trend))));
-    put(app, 
+    const rows = data.flows.map((f) =>
+      h(
+        'tr',
+        { 'data-flow': f.id },
+        h('td', {}, h('a', { href: `/flows/${encodeURIComponent(f.id)}` }, f.name), h('div', { class: 'muted' }, h('code', {}, f.id))),
+        h('td', { class: `status-${f.status}` }, f.status),
+        h('td', {}, f.trigger),
+        h('td', {}, h('code', {}, f.version)),
+        ...['now', 'entered', 'completed', 'exited', 'failed'].map((k) => h('td', { class: 'n', 'data-stat': k }, f[k] ?? '?')),
+        h('td', {}, sparkline(f.trend)),
+      ),
+    );
+    put(
+      app,
       h('h1', {}, 'Flows'),
-      h('div', { class: 'bar' }, windowPicker((v) => { setQuery({ window: v }); render().catch(fail); }),
-        h('span', { class: 'muted' }, 'running now is all versions right now; the other numbers count runs in the window')),
+      h(
+        'div',
+        { class: 'bar' },
+        windowPicker((v) => {
+          setQuery({ window: v });
+          render().catch(fail);
+        }),
+        h('span', { class: 'muted' }, 'running now is all versions right now; the other numbers count runs in the window'),
+      ),
       data.problems ? h('p', { class: 'error' }, `${data.problems} problems in the flow files: run flows validate`) : null,
-      table('flows', ['Flow', 'Status', 'Trigger', 'Version', 'Running now', 'Entered', 'Completed', 'Exited', 'Failed', 'Trend'], rows));
+      table('flows', ['Flow', 'Status', 'Trigger', 'Version', 'Running now', 'Entered', 'Completed', 'Exited', 'Failed', 'Trend'], rows),
+    );
     live.textContent = `updated ${new Date().toLocaleTimeString()}`;
     timer = setTimeout(() => render().catch(fail), 5000);
   };
@@ -84,7 +118,7 @@ async function flowsPage() {
 // ——— flow page ———
 function fillNumbers(root, numbers) {
   for (const node of root.querySelectorAll('g.node')) {
-    const values = node.dataset.role === 'trigger' ? numbers.flow : numbers.steps[node.dataset.step] ?? {};
+    const values = node.dataset.role === 'trigger' ? numbers.flow : (numbers.steps[node.dataset.step] ?? {});
     for (const span of node.querySelectorAll('tspan[data-stat]')) {
       // "now" missing means visibility did not answer (say so); a missing count is a zero.
       const value = values[span.dataset.stat] ?? (span.dataset.stat === 'now' ? '?' : 0);
@@ -105,16 +139,31 @@ async function flowPage(id) {
     setQuery({ version: picker.value === current?.version ? '' : picker.value });
     location.reload();
   };
-  const choice = (v) => `${v.version}${v.current ? ' (in the repository now)' : ''}${v.firstSeen ? ` · first run ${new Date(v.firstSeen).toLocaleDateString()}` : ''}`;
-  const picker = h('select', { id: 'version', 'aria-label': 'version', onchange: pick },
-    picture.versions.map((v) => h('option', { value: v.version, selected: v.version === picture.version }, choice(v))));
+  const choice = (v) =>
+    `${v.version}${v.current ? ' (in the repository now)' : ''}${v.firstSeen ? ` · first run ${new Date(v.firstSeen).toLocaleDateString()}` : ''}`;
+  const picker = h(
+    'select',
+    { id: 'version', 'aria-label': 'version', onchange: pick },
+    picture.versions.map((v) => h('option', { value: v.version, selected: v.version === picture.version }, choice(v))),
+  );
   const isOld = current?.version !== picture.version;
-  put(app, 
-    h('h1', {}, picture.name), h('div', { class: 'muted' }, h('code', {}, picture.flow), ' · ', h('code', {}, picture.source)),
-    h('div', { class: 'bar' }, h('label', {}, 'version ', picker), windowPicker((v) => { setQuery({ window: v }); connect(); }),
+  put(
+    app,
+    h('h1', {}, picture.name),
+    h('div', { class: 'muted' }, h('code', {}, picture.flow), ' · ', h('code', {}, picture.source)),
+    h(
+      'div',
+      { class: 'bar' },
+      h('label', {}, 'version ', picker),
+      windowPicker((v) => {
+        setQuery({ window: v });
+        connect();
+      }),
       isOld ? h('span', { class: 'old', id: 'old-version' }, 'an older version: drawn from its own compiled flow') : null,
-      h('a', { href: '/runs' }, 'find a run…')),
-    h('div', { class: 'layout' }, holder, panel));
+      h('a', { href: '/runs' }, 'find a run…'),
+    ),
+    h('div', { class: 'layout' }, holder, panel),
+  );
   holder.addEventListener('click', (e) => {
     const node = e.target.closest?.('g.node[data-step]');
     if (!node) return;
@@ -133,7 +182,9 @@ async function flowPage(id) {
       holder.dataset.updated = String(numbers.at);
       live.textContent = `live · ${numbers.window} · updated ${new Date(numbers.at).toLocaleTimeString()}${numbers.problem ? ` · ${numbers.problem}` : ''}`;
     });
-    source.addEventListener('problem', (e) => { live.textContent = `numbers unavailable: ${JSON.parse(e.data).error}`; });
+    source.addEventListener('problem', (e) => {
+      live.textContent = `numbers unavailable: ${JSON.parse(e.data).error}`;
+    });
   };
   connect();
   addEventListener('pagehide', () => source?.close());
@@ -141,25 +192,63 @@ async function flowPage(id) {
 
 const runHref = (r) => `/runs?${new URLSearchParams({ workflowId: r.workflowId, runId: r.runId })}`;
 const external = (href, text, cls) => h('a', { href, target: '_blank', rel: 'noopener', class: cls }, text);
-const table = (id, heads, rows) => h('table', { id }, h('thead', {}, h('tr', {}, heads.map((t) => h('th', {}, t)))), h('tbody', {}, rows));
+const table = (id, heads, rows) =>
+  h(
+    'table',
+    { id },
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        heads.map((t) => h('th', {}, t)),
+      ),
+    ),
+    h('tbody', {}, rows),
+  );
 
 async function showPanel(panel, flow, version, step) {
   panel.hidden = false;
   put(panel, h('p', { class: 'muted' }, 'loading…'));
-  const d = await getJson(`/api/flows/${encodeURIComponent(flow)}/steps/${encodeURIComponent(step)}?version=${encodeURIComponent(version)}`);
-  const yaml = d.yaml !== null
-    ? h('pre', { id: 'step-yaml' }, d.yaml)
-    : h('div', {}, h('p', { class: 'muted' }, 'this version as compiled (its YAML may have changed since):'), h('pre', { id: 'step-yaml' }, d.compiled));
-  const runs = d.now.map((r) => h('tr', {}, h('td', {}, h('a', { href: runHref(r) }, r.user)), h('td', {}, when(r.since)), h('td', {}, when(r.until)),
-    h('td', {}, external(r.link, 'Temporal Web', 'temporal-link'))));
-  const failures = d.failures.map((f) => h('li', {}, h('code', {}, when(f.at)), ' ', f.user, ': ', f.message, ' ', external(f.link, 'run')));
-  put(panel,
-    h('h2', {}, d.title), h('div', { class: 'muted' }, h('code', { id: 'step-place' }, `${d.file}:${d.line}`)), yaml,
+  const d = await getJson(
+    `/api/flows/${encodeURIComponent(flow)}/steps/${encodeURIComponent(step)}?version=${encodeURIComponent(version)}`,
+  );
+  const yaml =
+    d.yaml !== null
+      ? h('pre', { id: 'step-yaml' }, d.yaml)
+      : h(
+          'div',
+          {},
+          h('p', { class: 'muted' }, 'this version as compiled (its YAML may have changed since):'),
+          h('pre', { id: 'step-yaml' }, d.compiled),
+        );
+  const runs = d.now.map((r) =>
+    h(
+      'tr',
+      {},
+      h('td', {}, h('a', { href: runHref(r) }, r.user)),
+      h('td', {}, when(r.since)),
+      h('td', {}, when(r.until)),
+      h('td', {}, external(r.link, 'Temporal Web', 'temporal-link')),
+    ),
+  );
+  const failures = d.failures.map((f) =>
+    h('li', {}, h('code', {}, when(f.at)), ' ', f.user, ': ', f.message, ' ', external(f.link, 'run')),
+  );
+  put(
+    panel,
+    h('h2', {}, d.title),
+    h('div', { class: 'muted' }, h('code', { id: 'step-place' }, `${d.file}:${d.line}`)),
+    yaml,
     h('h2', {}, `Runs here now: ${d.total}`),
-    runs.length ? table('runs-here', ['User', 'Since', 'Until', ''], runs) : h('p', { class: 'muted' }, 'none (visibility lags a moment behind the runs)'),
+    runs.length
+      ? table('runs-here', ['User', 'Since', 'Until', ''], runs)
+      : h('p', { class: 'muted' }, 'none (visibility lags a moment behind the runs)'),
     d.total > d.now.length ? h('p', { class: 'muted' }, `showing ${d.now.length} of ${d.total}`) : null,
     h('h2', {}, 'Latest failures'),
-    failures.length ? h('ul', { id: 'failures' }, failures) : h('p', { class: 'muted' }, 'none'));
+    failures.length ? h('ul', { id: 'failures' }, failures) : h('p', { class: 'muted' }, 'none'),
+  );
 }
 
 // ——— run page ———
@@ -173,18 +262,45 @@ function parseRunInput(text) {
 async function runPage() {
   const placeholder = 'a user id, a workflow id or a Temporal Web link';
   const input = h('input', { id: 'run-input', size: 60, placeholder, value: params.get('user') ?? '' });
-  const form = h('form', { class: 'bar', onsubmit: (e) => {
-    e.preventDefault();
-    const found = parseRunInput(input.value.trim());
-    location.search = `?${new URLSearchParams(found)}`;
-  } }, input, h('button', { type: 'submit' }, 'Show'));
+  const form = h(
+    'form',
+    {
+      class: 'bar',
+      onsubmit: (e) => {
+        e.preventDefault();
+        const found = parseRunInput(input.value.trim());
+        location.search = `?${new URLSearchParams(found)}`;
+      },
+    },
+    input,
+    h('button', { type: 'submit' }, 'Show'),
+  );
   put(app, h('h1', {}, 'Find a run'), form);
   if (params.get('workflowId')) return showRun(params.get('workflowId'), params.get('runId'));
   if (!params.get('user')) return;
   const d = await getJson(`/api/runs?user=${encodeURIComponent(params.get('user'))}`);
-  add(app, d.runs.length ? h('table', { id: 'user-runs' }, h('tbody', {}, d.runs.map((r) => h('tr', {},
-    h('td', {}, h('a', { href: runHref(r) }, r.flow)),
-    h('td', {}, r.status.toLowerCase()), h('td', {}, when(r.started)))))) : h('p', { class: 'muted' }, `no runs for ${d.user}`));
+  add(
+    app,
+    d.runs.length
+      ? h(
+          'table',
+          { id: 'user-runs' },
+          h(
+            'tbody',
+            {},
+            d.runs.map((r) =>
+              h(
+                'tr',
+                {},
+                h('td', {}, h('a', { href: runHref(r) }, r.flow)),
+                h('td', {}, r.status.toLowerCase()),
+                h('td', {}, when(r.started)),
+              ),
+            ),
+          ),
+        )
+      : h('p', { class: 'muted' }, `no runs for ${d.user}`),
+  );
 }
 
 const outcome = (e) => `${e.outcome}${e.branch ? `: ${e.branch}` : ''}${e.message ? ` — ${e.message}` : ''}`;
@@ -217,13 +333,45 @@ async function showRun(workflowId, runId) {
   // A step by its own id, else by what the box says (steps without an id are named by position only).
   const head = (step) => holder.querySelector(`g.node[data-step="${CSS.escape(step)}"] text.head`)?.textContent ?? step;
   const title = (step) => (step.startsWith('#') ? head(step) : step);
-  add(app, 
-    h('h2', {}, `${d.name} · `, h('code', {}, d.user ?? d.workflowId), ` · ${d.status ? d.status.toLowerCase() : 'closed (gone from Temporal)'}`),
+  add(
+    app,
+    h(
+      'h2',
+      {},
+      `${d.name} · `,
+      h('code', {}, d.user ?? d.workflowId),
+      ` · ${d.status ? d.status.toLowerCase() : 'closed (gone from Temporal)'}`,
+    ),
     h('div', { class: 'muted' }, `version ${d.version}`, d.link ? h('span', {}, ' · ', external(d.link, 'open in Temporal Web')) : null),
-    h('div', { class: 'layout' }, holder, h('aside', { class: 'panel' }, h('h2', {}, 'Path'),
-      h('table', { id: 'run-path' }, h('tbody', {}, d.events.map((e) => h('tr', {}, h('td', {}, h('code', {}, new Date(e.at).toLocaleTimeString())),
-        h('td', {}, e.step ? title(e.step) : 'flow'), h('td', {}, outcome(e)))))),
-      d.at ? h('p', {}, 'here now: ', h('strong', {}, title(d.at))) : null)));
+    h(
+      'div',
+      { class: 'layout' },
+      holder,
+      h(
+        'aside',
+        { class: 'panel' },
+        h('h2', {}, 'Path'),
+        h(
+          'table',
+          { id: 'run-path' },
+          h(
+            'tbody',
+            {},
+            d.events.map((e) =>
+              h(
+                'tr',
+                {},
+                h('td', {}, h('code', {}, new Date(e.at).toLocaleTimeString())),
+                h('td', {}, e.step ? title(e.step) : 'flow'),
+                h('td', {}, outcome(e)),
+              ),
+            ),
+          ),
+        ),
+        d.at ? h('p', {}, 'here now: ', h('strong', {}, title(d.at))) : null,
+      ),
+    ),
+  );
 }
 
 const path = location.pathname;

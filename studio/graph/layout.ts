@@ -66,7 +66,11 @@ export function layoutFlow(flow: FlowIR, options: { numbers?: boolean; graph?: F
   });
   const edges = graph.edges.map((edge, i): PlacedEdge => {
     const placed = g.edge(edge.from, edge.to, `e${i}`);
-    return { ...edge, points: placed.points ?? [], ...(edge.label && placed.x !== undefined ? { labelAt: { x: placed.x, y: placed.y! } } : {}) };
+    return {
+      ...edge,
+      points: placed.points ?? [],
+      ...(edge.label && placed.x !== undefined ? { labelAt: { x: placed.x, y: placed.y! } } : {}),
+    };
   });
   const size = g.graph();
   return { title: graph.title, width: size.width ?? 0, height: size.height ?? 0, nodes, edges };

@@ -48,7 +48,8 @@ export function flowGraph(flow: FlowIR): FlowGraph {
     return id;
   };
   const connect = (loose: Loose[], to: string) => {
-    for (const l of loose) edges.push({ from: l.from, to, ...(l.label ? { label: l.label } : {}), ...(l.branch ? { branch: l.branch } : {}) });
+    for (const l of loose)
+      edges.push({ from: l.from, to, ...(l.label ? { label: l.label } : {}), ...(l.branch ? { branch: l.branch } : {}) });
   };
   const branch = (steps: StepIR[], from: string, label: string, name: string): Loose[] => walk(steps, [{ from, label, branch: name }]);
   const walk = (steps: StepIR[], incoming: Loose[]): Loose[] => {
@@ -72,7 +73,9 @@ export function flowGraph(flow: FlowIR): FlowGraph {
           ];
           break;
         case 'split':
-          loose = step.branches.flatMap((b) => branch(b.steps, node, b.label === `${b.percent}%` ? b.label : `${b.label} ${b.percent}%`, b.label));
+          loose = step.branches.flatMap((b) =>
+            branch(b.steps, node, b.label === `${b.percent}%` ? b.label : `${b.label} ${b.percent}%`, b.label),
+          );
           break;
         default:
           loose = [{ from: node }];

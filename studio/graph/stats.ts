@@ -17,7 +17,11 @@ const callsDestination = (step: StepIR): boolean => (DESTINATION_STEPS as readon
 /** The rows of numbers a box shows, derived from what the step does. */
 export function statRows(graph: FlowGraph, node: GraphNode, step: StepIR | undefined): Stat[][] {
   const s = (key: string, label = key): Stat => ({ key, label });
-  if (node.role === 'trigger') return [[s('entered'), s('completed')], [s('exited'), s('failed'), s('now', 'running now')]];
+  if (node.role === 'trigger')
+    return [
+      [s('entered'), s('completed')],
+      [s('exited'), s('failed'), s('now', 'running now')],
+    ];
   if (!step) return [];
   const rows: Stat[][] = [[s('entered'), s('exited'), ...(canHoldRuns(step) ? [s('now', 'here now')] : [])]];
   if (callsDestination(step)) rows.push([s('sent'), s('failed'), s('retried')]);

@@ -7,12 +7,20 @@ const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;'
 
 /** One SVG element; numbers are rounded to a tenth, text is escaped. */
 const el = (tag: string, attrs: Record<string, string | number | undefined>, body?: string): string => {
-  const list = Object.entries(attrs).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}="${typeof v === 'number' ? v.toFixed(1) : esc(v!)}"`);
+  const list = Object.entries(attrs)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${k}="${typeof v === 'number' ? v.toFixed(1) : esc(v!)}"`);
   return body === undefined ? `<${tag} ${list.join(' ')}/>` : `<${tag} ${list.join(' ')}>${body}</${tag}>`;
 };
 
 // Colours by shape; marks from --compare override the border.
-const FILL: Record<PlacedNode['shape'], string> = { start: '#eef4ff', action: '#ffffff', wait: '#fff8e6', decision: '#f3efff', end: '#f2f2f2' };
+const FILL: Record<PlacedNode['shape'], string> = {
+  start: '#eef4ff',
+  action: '#ffffff',
+  wait: '#fff8e6',
+  decision: '#f3efff',
+  end: '#f2f2f2',
+};
 const MARK: Record<NonNullable<PlacedNode['mark']>, { stroke: string; fill: string; word: string }> = {
   added: { stroke: '#1a7f37', fill: '#e6ffec', word: 'added' },
   changed: { stroke: '#9a6700', fill: '#fff8c5', word: 'changed' },
@@ -66,7 +74,11 @@ export function renderSvg(picture: Picture, values: NodeValues = {}): string {
 function renderNode(node: PlacedNode, values: Record<string, number>): string {
   const mark = node.mark ? MARK[node.mark] : undefined;
   const rx = node.shape === 'start' || node.shape === 'end' ? 14 : node.shape === 'decision' ? 10 : 3;
-  const attrs = [`class="node node-${node.role}${node.mark ? ` mark-${node.mark}` : ''}"`, `data-node="${node.id}"`, `data-role="${node.role}"`];
+  const attrs = [
+    `class="node node-${node.role}${node.mark ? ` mark-${node.mark}` : ''}"`,
+    `data-node="${node.id}"`,
+    `data-role="${node.role}"`,
+  ];
   if (node.step !== undefined) attrs.push(`data-step="${esc(node.step)}"`);
   const out = [`<g ${attrs.join(' ')}>`];
   const style = mark ? `stroke:${mark.stroke};stroke-width:2.2${node.mark === 'removed' ? ';stroke-dasharray:5 3' : ''}` : undefined;
@@ -88,7 +100,8 @@ function renderNode(node: PlacedNode, values: Record<string, number>): string {
     out.push(el('text', { class: 'num', x, y }, spans.join('<tspan> · </tspan>')));
     y += LINE_HEIGHT;
   }
-  if (mark) out.push(el('text', { class: 'mark', x: left + width - 6, y: top - 4, 'text-anchor': 'end', style: `fill:${mark.stroke}` }, mark.word));
+  if (mark)
+    out.push(el('text', { class: 'mark', x: left + width - 6, y: top - 4, 'text-anchor': 'end', style: `fill:${mark.stroke}` }, mark.word));
   out.push('</g>');
   return out.join('');
 }

@@ -57,7 +57,10 @@ async function runsHere(deps: StudioDeps, step: StepIR, query: string, link: (w:
   return Promise.all(
     runs.map(async (run) => {
       const [state, since] = await Promise.all([
-        deps.client.workflow.getHandle(run.workflowId, run.runId).query(stateQuery).catch(() => undefined),
+        deps.client.workflow
+          .getHandle(run.workflowId, run.runId)
+          .query(stateQuery)
+          .catch(() => undefined),
         enteredAt(deps.log, run.workflowId, run.runId, step.id),
       ]);
       return {

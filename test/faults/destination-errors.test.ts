@@ -1,13 +1,14 @@
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import type { FlowsConfig } from '../../dsl/config.ts';
-import { json, type Fault, type Received } from '../fakes/server.ts';
+import { json, type Fault, type Received } from '../../destinations/fakes/server.ts';
 import { moengageCall, report, retriedAfterTimeout, size, startRuns, tally, windowKeys } from '../helpers/fault-matrix.ts';
 import { compile, harness, repoConfig, type Harness } from '../helpers/temporal.ts';
 
 /** The repository's config with 1 s request timeouts and quick retries, so faults resolve fast. */
 function config(): FlowsConfig {
   const c = repoConfig();
-  for (const name of ['moengage', 'customerio']) c.destinations.set(name, { ...c.destinations.get(name)!, timeout: '1s', retry: { attempts: 20, backoff: '1s' } });
+  for (const name of ['moengage', 'customerio'])
+    c.destinations.set(name, { ...c.destinations.get(name)!, timeout: '1s', retry: { attempts: 20, backoff: '1s' } });
   return c;
 }
 
@@ -22,7 +23,12 @@ const fake = (name: string) => h.fakes.get(name)!;
 const customerioKey = (r: Received) => `${decodeURIComponent(/customers\/([^/]+)\/events/.exec(r.path)![1]!)}/${json(r).name}`;
 
 async function runAll(flowText: string, prefix: string, n: number) {
-  const started = await startRuns({ client: h.env.client, profiles: h.profiles, config: h.config, searchAttributes: true }, compile(flowText, h.config), prefix, n);
+  const started = await startRuns(
+    { client: h.env.client, profiles: h.profiles, config: h.config, searchAttributes: true },
+    compile(flowText, h.config),
+    prefix,
+    n,
+  );
   await Promise.all(started.handles.map((handle) => handle.result()));
   return started;
 }
@@ -38,12 +44,16 @@ it('429 (Retry-After), 500, 503, connection resets and timeouts before acting: e
   ];
   // Faults answer the next requests in turn: one call in two meets at least one.
   for (let i = 0; i < n; i++) fake('moengage').inject(kinds[i % kinds.length]![1]);
-  const { users, handles } = await runAll(`flow: destination-errors
+  const { users, handles } = await runAll(
+    `flow: destination-errors
 trigger: { event: go }
 steps:
   - send_event: { destination: moengage, event: first }
   - send_event: { destination: moengage, event: second }
-`, 'errors', n);
+`,
+    'errors',
+    n,
+  );
   const expected = users.flatMap((u) => [`${u}/first`, `${u}/second`]);
   const result = tally(expected, fake('moengage').received.map(moengageCall));
   expect(fake('moengage').faulted).toHaveLength(n);
@@ -68,14 +78,24 @@ it('a timeout after the destination acted is the at-least-once window: counted, 
   // The destination acts, then answers after 3 s: past the 1 s timeout, so the attempt fails and is retried.
   fake('moengage').inject({ delay: 3_000 }, late);
   fake('customerio').inject({ delay: 3_000 }, late);
-  const { users, handles } = await runAll(`flow: acted-then-timed-out
+  const { users, handles } = await runAll(
+    `flow: acted-then-timed-out
 trigger: { event: go }
 steps:
   - send_event: { destination: moengage, event: first }
   - send_event: { destination: customerio, event: second }
-`, 'late', n);
-  const moengage = tally(users.map((u) => `${u}/first`), fake('moengage').received.map(moengageCall));
-  const customerio = tally(users.map((u) => `${u}/second`), fake('customerio').received.map(customerioKey));
+`,
+    'late',
+    n,
+  );
+  const moengage = tally(
+    users.map((u) => `${u}/first`),
+    fake('moengage').received.map(moengageCall),
+  );
+  const customerio = tally(
+    users.map((u) => `${u}/second`),
+    fake('customerio').received.map(customerioKey),
+  );
   const window = await windowKeys(users, handles, ['first', 'second']);
   // Customer.io de-duplicates events by their `id`; a retry carries the same one.
   const ids = fake('customerio').received.map((r) => json(r).id as string);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { FileProfileStore } from '../../profiles/file-store.ts';
-import { json } from '../fakes/server.ts';
+import { json } from '../../destinations/fakes/server.ts';
 import { startFlowsProcess, type FlowsProcess } from '../helpers/flows-process.ts';
 import { report, size, sleep, tally, until } from '../helpers/fault-matrix.ts';
 import { harness, type Harness } from '../helpers/temporal.ts';
@@ -37,7 +37,12 @@ const batch = (i: number) => ({
   user_identities: { customerid: `ingest-${i}` },
   events: [150, 250].map((points, j) => ({
     event_type: 'custom_event',
-    data: { event_name: 'point_add', custom_event_type: 'transaction', source_message_id: `msg-${i}-${j}`, custom_attributes: { points: String(points) } },
+    data: {
+      event_name: 'point_add',
+      custom_event_type: 'transaction',
+      source_message_id: `msg-${i}-${j}`,
+      custom_attributes: { points: String(points) },
+    },
   })),
 });
 
@@ -54,7 +59,11 @@ it('ingest SIGKILLed while batches arrive: senders retry until 202, and every ev
     while (next < batches) {
       const body = JSON.stringify(batch(next++));
       for (;;) {
-        const answer = await fetch(`http://127.0.0.1:${PORT}/v2/events`, { method: 'POST', headers: { authorization: AUTH, 'content-type': 'application/json' }, body })
+        const answer = await fetch(`http://127.0.0.1:${PORT}/v2/events`, {
+          method: 'POST',
+          headers: { authorization: AUTH, 'content-type': 'application/json' },
+          body,
+        })
           .then((r) => String(r.status))
           .catch((e: Error) => (e.cause as { code?: string } | undefined)?.code ?? 'network error');
         if (answer === '202') break;
@@ -77,7 +86,8 @@ it('ingest SIGKILLed while batches arrive: senders retry until 202, and every ev
 
   const expected = Array.from({ length: batches }, (_, i) => [`ingest-${i}/150`, `ingest-${i}/250`]).flat();
   const mparticle = h.fakes.get('mparticle')!;
-  const arrived = () => mparticle.received.map((r) => `${json(r).user_identities.customerid}/${json(r).events[0].data.custom_attributes.points}`);
+  const arrived = () =>
+    mparticle.received.map((r) => `${json(r).user_identities.customerid}/${json(r).events[0].data.custom_attributes.points}`);
   await until(() => tally(expected, arrived()).lost.length === 0, 120_000);
   await sleep(2_000); // a late duplicate would show by now
   const result = tally(expected, arrived());

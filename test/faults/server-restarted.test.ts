@@ -11,7 +11,7 @@ import { FileProfileStore } from '../../profiles/file-store.ts';
 import { destinationClients, type Clients } from '../../worker/destination-clients.ts';
 import { registerSearchAttributes } from '../../worker/search-attributes.ts';
 import { startWorkers, type RunningWorkers } from '../../worker/start.ts';
-import type { Fake } from '../fakes/server.ts';
+import type { Fake } from '../../destinations/fakes/server.ts';
 import { moengageCall, report, size, sleep, startRuns, tally, until, windowKeys } from '../helpers/fault-matrix.ts';
 import { compile, repoConfig } from '../helpers/temporal.ts';
 import { waitForState } from '../helpers/wait-state.ts';
@@ -41,7 +41,14 @@ beforeAll(async () => {
   client = new Client({ connection });
   clients = await destinationClients(config, { mode: 'fake' });
   workerConnection = await NativeConnection.connect({ address: server.address });
-  workers = await startWorkers({ connection: workerConnection, namespace: 'default', config, profiles, destinations: clients.clients, stepLog });
+  workers = await startWorkers({
+    connection: workerConnection,
+    namespace: 'default',
+    config,
+    profiles,
+    destinations: clients.clients,
+    stepLog,
+  });
   moengage = clients.fakes.get('moengage')!;
 }, 180_000);
 afterAll(async () => {
@@ -77,13 +84,17 @@ async function count(users: string[], handles: WorkflowHandle[], steps: [string,
 it('Temporal dev server stopped mid-wait and restarted on its SQLite file: every run resumes, nothing arrives twice', async () => {
   const n = size(10, 200);
   const waitSeconds = size(8, 30); // long enough for every run to be waiting before the server stops
-  const { users, handles } = await runs(`flow: server-restarted
+  const { users, handles } = await runs(
+    `flow: server-restarted
 trigger: { event: go }
 steps:
   - send_event: { destination: moengage, event: before }
   - wait: ${waitSeconds}s
   - send_event: { destination: moengage, event: after }
-`, 'mid-wait', n);
+`,
+    'mid-wait',
+    n,
+  );
   for (const handle of handles) await waitForState(handle, (s) => s.waiting !== null); // every run is in its wait
   const allWaiting = Date.now();
   // Down until every timer has come due.
@@ -106,12 +117,16 @@ steps:
 it('Temporal dev server stopped mid-step: calls whose answer could not be reported are retried, counted in the window', async () => {
   const n = size(10, 100);
   moengage.inject({ delay: 1_000 }, n); // a slow destination: the first calls are in flight when the server stops
-  const { users, handles } = await runs(`flow: server-stopped-mid-step
+  const { users, handles } = await runs(
+    `flow: server-stopped-mid-step
 trigger: { event: go }
 steps:
   - send_event: { destination: moengage, event: first }
   - send_event: { destination: moengage, event: second }
-`, 'mid-step', n);
+`,
+    'mid-step',
+    n,
+  );
   expect(await until(() => moengage.received.length >= Math.ceil(n / 2), 60_000, 20)).toBe(true);
   const downFor = await restartServer(3_000);
   const { expected, result, window } = await count(users, handles, ['first', 'second']);

@@ -2,8 +2,8 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import { devServerEnvironment } from '../../dev/test-environments.ts';
 import { FileProfileStore } from '../../profiles/file-store.ts';
-import { FAKES } from '../fakes/index.ts';
-import type { Fake } from '../fakes/server.ts';
+import { FAKES } from '../../destinations/fakes/index.ts';
+import type { Fake } from '../../destinations/fakes/server.ts';
 import { moengageCall, report, retriedAfterTimeout, size, sleep, startRuns, tally, until, windowKeys } from '../helpers/fault-matrix.ts';
 import { compile } from '../helpers/temporal.ts';
 import { waitForState } from '../helpers/wait-state.ts';
@@ -55,12 +55,16 @@ it('worker killed mid-step: every call arrives; a second arrival only where the 
   // A slow destination (1.5 s per answer), so calls are in flight when the worker dies.
   moengage.inject({ delay: 1_500 }, n * 2);
   let w = await worker();
-  const { users, handles } = await runs(`flow: killed-mid-step
+  const { users, handles } = await runs(
+    `flow: killed-mid-step
 trigger: { event: go }
 steps:
   - send_event: { destination: moengage, event: first }
   - send_event: { destination: moengage, event: second }
-`, 'mid-step', n);
+`,
+    'mid-step',
+    n,
+  );
   let inFlightAtKill = 0;
   for (let k = 1; k <= kills; k++) {
     // Kill once part of the calls has reached the destination, while answers are pending.
@@ -97,13 +101,17 @@ it('worker killed mid-wait: every run resumes on a new worker and nothing arrive
   const n = size(10, 200);
   const waitSeconds = size(5, 30); // long enough for every run to be waiting before the kill
   const w = await worker();
-  const { users, handles } = await runs(`flow: killed-mid-wait
+  const { users, handles } = await runs(
+    `flow: killed-mid-wait
 trigger: { event: go }
 steps:
   - send_event: { destination: moengage, event: before }
   - wait: ${waitSeconds}s
   - send_event: { destination: moengage, event: after }
-`, 'mid-wait', n);
+`,
+    'mid-wait',
+    n,
+  );
   for (const handle of handles) await waitForState(handle, (s) => s.waiting !== null); // every run is in its wait
   const allWaiting = Date.now();
   await w.kill();
@@ -116,5 +124,14 @@ steps:
   const retried = (await Promise.all(handles.map(retriedAfterTimeout))).flat();
   expect(result).toEqual({ delivered: expected.length, lost: [], duplicated: [], unexpected: [] });
   expect(retried).toEqual([]);
-  report({ case: 'worker SIGKILLed mid-wait, timers fire with no worker', runs: n, expected: expected.length, delivered: result.delivered, lost: 0, duplicated: 0, window: 0, notes: 'every run resumed on the new worker' });
+  report({
+    case: 'worker SIGKILLed mid-wait, timers fire with no worker',
+    runs: n,
+    expected: expected.length,
+    delivered: result.delivered,
+    lost: 0,
+    duplicated: 0,
+    window: 0,
+    notes: 'every run resumed on the new worker',
+  });
 }, 300_000);

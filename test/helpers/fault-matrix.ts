@@ -3,7 +3,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { manualEvent } from '../../dsl/event.ts';
 import type { FlowIR } from '../../dsl/ir.ts';
 import { startFlowRun, type StartDeps } from '../../ingest/start-run.ts';
-import { json, type Received } from '../fakes/server.ts';
+import { json, type Received } from '../../destinations/fakes/server.ts';
 
 /**
  * The fault matrix runs quick in `npm test` and full with `npm run faults`
@@ -30,7 +30,9 @@ export interface MatrixRow {
 
 /** Prints the row (it shows in the test output) and appends it to the report file when one is set. */
 export function report(row: MatrixRow): void {
-  console.log(`fault matrix | ${row.case} | runs ${row.runs} | expected ${row.expected} | delivered ${row.delivered} | lost ${row.lost} | duplicated ${row.duplicated} | window ${row.window} | ${row.notes}`);
+  console.log(
+    `fault matrix | ${row.case} | runs ${row.runs} | expected ${row.expected} | delivered ${row.delivered} | lost ${row.lost} | duplicated ${row.duplicated} | window ${row.window} | ${row.notes}`,
+  );
   const file = process.env.FLOWLINE_FAULTS_REPORT;
   if (file) appendFileSync(file, `${JSON.stringify(row)}\n`);
 }
@@ -71,7 +73,8 @@ export async function retriedAfterTimeout(handle: WorkflowHandle): Promise<numbe
   const found: number[] = [];
   for (const e of events) {
     const started = e.activityTaskStartedEventAttributes;
-    if (started && (started.attempt ?? 1) > 1 && timedOut(started.lastFailure)) found.push(scheduled.indexOf(Number(started.scheduledEventId)));
+    if (started && (started.attempt ?? 1) > 1 && timedOut(started.lastFailure))
+      found.push(scheduled.indexOf(Number(started.scheduledEventId)));
   }
   return found;
 }
@@ -79,15 +82,25 @@ export async function retriedAfterTimeout(handle: WorkflowHandle): Promise<numbe
 /** The calls of each run (`<user>/<event of step i>`) whose activity was retried after a timeout: the window. */
 export async function windowKeys(users: string[], handles: WorkflowHandle[], stepEvents: string[]): Promise<Set<string>> {
   const keys = new Set<string>();
-  for (const [i, handle] of handles.entries()) for (const step of await retriedAfterTimeout(handle)) keys.add(`${users[i]}/${stepEvents[step]}`);
+  for (const [i, handle] of handles.entries())
+    for (const step of await retriedAfterTimeout(handle)) keys.add(`${users[i]}/${stepEvents[step]}`);
   return keys;
 }
 
 /** One run of the flow per user `<prefix>-<i>`, each started by its own `go` event. */
-export async function startRuns(deps: StartDeps, flow: FlowIR, prefix: string, n: number): Promise<{ users: string[]; handles: WorkflowHandle[] }> {
+export async function startRuns(
+  deps: StartDeps,
+  flow: FlowIR,
+  prefix: string,
+  n: number,
+): Promise<{ users: string[]; handles: WorkflowHandle[] }> {
   const users = Array.from({ length: n }, (_, i) => `${prefix}-${i}`);
   const handles = await Promise.all(
-    users.map(async (user) => deps.client.workflow.getHandle((await startFlowRun(deps, flow, user, manualEvent({ name: 'go' }, `${user}-e`, Date.now()))).workflowId)),
+    users.map(async (user) =>
+      deps.client.workflow.getHandle(
+        (await startFlowRun(deps, flow, user, manualEvent({ name: 'go' }, `${user}-e`, Date.now()))).workflowId,
+      ),
+    ),
   );
   return { users, handles };
 }

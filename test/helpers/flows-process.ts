@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { loadConfig, type FlowsConfig } from '../../dsl/config.ts';
-import { FAKE_ENV } from '../fakes/index.ts';
+import { FAKE_ENV } from '../../destinations/fakes/index.ts';
 import { scratchRepo } from './scratch-repo.ts';
 
 const FLOWS_BIN = resolve('bin/flows.js');
@@ -19,7 +19,8 @@ export interface ScratchProject {
 export function scratchProject(destinationsYaml: string, extra = ''): ScratchProject {
   const dir = scratchRepo(`timezone: UTC\n${extra}destinations:\n${destinationsYaml}`);
   const loaded = loadConfig(join(dir, 'flows.config.yaml'));
-  if (loaded.diagnostics.some((d) => d.severity === 'error')) throw new Error(`scratch config does not load: ${JSON.stringify(loaded.diagnostics)}`);
+  if (loaded.diagnostics.some((d) => d.severity === 'error'))
+    throw new Error(`scratch config does not load: ${JSON.stringify(loaded.diagnostics)}`);
   return { dir, config: loaded.config };
 }
 
@@ -33,7 +34,11 @@ export interface FlowsProcess {
 
 /** A `flows` command in its own process, as a deployment runs it; resolves once it prints `ready`. */
 export function startFlowsProcess(args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; ready: string }): Promise<FlowsProcess> {
-  const child = spawn(process.execPath, [FLOWS_BIN, ...args], { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [FLOWS_BIN, ...args], {
+    cwd: options.cwd,
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));

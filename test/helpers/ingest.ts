@@ -23,6 +23,11 @@ export function offlineIngest(extra: Partial<IngestOptions> & { profiles?: Profi
   const client = new Client({ connection: ingestConnection({ address: '127.0.0.1:1', namespace: 'default' }) });
   const built = buildIngest({ client, profiles, config: project.config, flows: () => project.flows, key: KEY, secret: SECRET, ...extra });
   const post = (url: string, payload: unknown, authorization: string | null = basic()) =>
-    built.app.inject({ method: 'POST', url, headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) }, payload: typeof payload === 'string' ? payload : JSON.stringify(payload) });
+    built.app.inject({
+      method: 'POST',
+      url,
+      headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
+      payload: typeof payload === 'string' ? payload : JSON.stringify(payload),
+    });
   return { ...built, profiles, client, post };
 }

@@ -13,5 +13,4 @@ export function markedFindings(text: string): string[] {
   return found.sort();
 }
 
-export const reportedFindings = (diagnostics: readonly Diagnostic[]): string[] =>
-  diagnostics.map((d) => `${d.line} ${d.rule}`).sort();
+export const reportedFindings = (diagnostics: readonly Diagnostic[]): string[] => diagnostics.map((d) => `${d.line} ${d.rule}`).sort();

@@ -10,7 +10,34 @@ export function random(seed: number): () => number {
   };
 }
 
-const REPLACEMENTS = ['', '0', '-1', '1e309', '[]', '{}', '[a, b]', '{ x: 1 }', 'null', '~', 'true', '"', "'", '*alias', '&anchor x', '!!binary AAAA', '{{ bad', '"{{ event. }}"', 'x'.repeat(500), '\t', ': :', '- - -', '9999999999999999999999d', '%', '@', '`'];
+const REPLACEMENTS = [
+  '',
+  '0',
+  '-1',
+  '1e309',
+  '[]',
+  '{}',
+  '[a, b]',
+  '{ x: 1 }',
+  'null',
+  '~',
+  'true',
+  '"',
+  "'",
+  '*alias',
+  '&anchor x',
+  '!!binary AAAA',
+  '{{ bad',
+  '"{{ event. }}"',
+  'x'.repeat(500),
+  '\t',
+  ': :',
+  '- - -',
+  '9999999999999999999999d',
+  '%',
+  '@',
+  '`',
+];
 
 /** One random edit of the kinds a person makes by accident: deletions, swaps, type changes. */
 export function mutate(text: string, next: () => number): string {

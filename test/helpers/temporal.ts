@@ -11,7 +11,7 @@ import { startFlowRun, type StartOutcome } from '../../ingest/start-run.ts';
 import { FileProfileStore } from '../../profiles/file-store.ts';
 import type { StepLog } from '../../profiles/step-log.ts';
 import type { ProfileStore } from '../../profiles/store.ts';
-import type { Fake } from '../fakes/server.ts';
+import type { Fake } from '../../destinations/fakes/server.ts';
 import { destinationClients } from '../../worker/destination-clients.ts';
 import { installRuntime } from '../../worker/runtime.ts';
 import { startWorkers, type RunningWorkers } from '../../worker/start.ts';
@@ -55,16 +55,20 @@ export interface HarnessOptions {
 
 /** A real Temporal server (time-skipping or dev), workers with recording or fake destinations, a scratch profile store. */
 export async function harness(kind: 'time-skipping' | 'dev', options: HarnessOptions = {}): Promise<Harness> {
-  const env =
-    kind === 'time-skipping'
-      ? await timeSkippingEnvironment()
-      : await devServerEnvironment();
+  const env = kind === 'time-skipping' ? await timeSkippingEnvironment() : await devServerEnvironment();
   const config = options.config ?? repoConfig();
   const profiles = options.profiles ?? new FileProfileStore(mkdtempSync(join(tmpdir(), 'flowline-profiles-')));
   const clients = await destinationClients(config, { mode: options.destinations ?? 'record' });
   const destinations = clients.clients as Map<string, RecordingDestination>;
   const stepLog = options.stepLog ? { stepLog: options.stepLog } : {};
-  const workers = await startWorkers({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', config, profiles, destinations, ...stepLog });
+  const workers = await startWorkers({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    config,
+    profiles,
+    destinations,
+    ...stepLog,
+  });
   return {
     env,
     config,

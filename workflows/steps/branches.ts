@@ -4,7 +4,13 @@ import type { StepOf } from '../../dsl/ir.ts';
 import type { StepHandler } from '../run.ts';
 
 const readsProfile = (c: ConditionIR): boolean =>
-  'all' in c ? c.all.some(readsProfile) : 'any' in c ? c.any.some(readsProfile) : 'not' in c ? readsProfile(c.not) : c.field[0] === 'profile';
+  'all' in c
+    ? c.all.some(readsProfile)
+    : 'any' in c
+      ? c.any.some(readsProfile)
+      : 'not' in c
+        ? readsProfile(c.not)
+        : c.field[0] === 'profile';
 
 /** `check`: a profile named in the condition is read fresh when the step runs, not at entry. */
 export const check: StepHandler<StepOf<'check'>> = async (step, run, event) => {

@@ -1,10 +1,8 @@
 import { ActivityFailure, ApplicationFailure, proxyActivities, workflowInfo } from '@temporalio/workflow';
-import { ACTIVITY_FOR, DEFAULT_WEBHOOK_DESTINATION, type Activities, type EffectStep } from '../../activities/types.ts';
+import { ACTIVITY_FOR, type Activities, type EffectStep } from '../../activities/types.ts';
+import { destinationOf } from '../../dsl/destination-defaults.ts';
 import { describeStep, stepLabel } from '../../dsl/describe.ts';
 import type { StepHandler } from '../run.ts';
-
-const destinationOf = (step: EffectStep): string =>
-  step.kind === 'webhook' ? (step.destination ?? DEFAULT_WEBHOOK_DESTINATION) : step.destination;
 
 /**
  * Every step that calls a destination: one activity on that destination's task queue, with its
@@ -14,7 +12,11 @@ export const effect: StepHandler<EffectStep> = async (step, run, event) => {
   const name = destinationOf(step);
   const route = run.input.destinations[name];
   if (!route) {
-    throw ApplicationFailure.create({ type: 'UnknownDestination', message: `the run has no route to destination '${name}'`, nonRetryable: true });
+    throw ApplicationFailure.create({
+      type: 'UnknownDestination',
+      message: `the run has no route to destination '${name}'`,
+      nonRetryable: true,
+    });
   }
   const attempts = step.retry?.attempts ?? route.retry.attempts;
   const backoffMs = step.retry?.backoffMs ?? route.retry.backoffMs;
@@ -22,7 +24,12 @@ export const effect: StepHandler<EffectStep> = async (step, run, event) => {
   const activities = proxyActivities<Activities>({
     taskQueue: route.taskQueue,
     startToCloseTimeout: route.timeoutMs,
-    retry: { maximumAttempts: attempts, initialInterval: backoffMs, backoffCoefficient: 2, maximumInterval: Math.max(backoffMs, 5 * 60_000) },
+    retry: {
+      maximumAttempts: attempts,
+      initialInterval: backoffMs,
+      backoffCoefficient: 2,
+      maximumInterval: Math.max(backoffMs, 5 * 60_000),
+    },
     summary: summary.slice(0, 200),
   });
   const info = workflowInfo();

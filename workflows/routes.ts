@@ -1,12 +1,8 @@
-import { DEFAULT_WEBHOOK_DESTINATION } from '../activities/types.ts';
+import { DEFAULT_RETRY, DEFAULT_TIMEOUT_MS, DEFAULT_WEBHOOK_DESTINATION } from '../dsl/destination-defaults.ts';
 import type { FlowsConfig } from '../dsl/config.ts';
 import { parseDuration } from '../dsl/durations.ts';
-import type { DestinationRoute } from '../workflows/input.ts';
-import { destinationTaskQueue } from '../workflows/task-queues.ts';
-
-/** Defaults of the flow language: five attempts in all, 1s first backoff doubling, 10s per request. */
-export const DEFAULT_RETRY = { attempts: 5, backoffMs: 1_000 };
-export const DEFAULT_TIMEOUT_MS = 10_000;
+import type { DestinationRoute } from './input.ts';
+import { destinationTaskQueue } from './task-queues.ts';
 
 // Every start puts the routes in the run's input; a config's routes never change, so compute them once.
 const computed = new WeakMap<FlowsConfig, Record<string, DestinationRoute>>();

@@ -1,4 +1,4 @@
-import type { DestinationStep } from '../dsl/step-kinds.ts';
+import type { DestinationStep } from './step-kinds.ts';
 
 /**
  * Which steps each destination type can perform. The validator reads this declaration and the

@@ -141,12 +141,17 @@ export async function startFake(name: string, handler: Handler, port = 0, record
 
 function send(res: ServerResponse, reply: Reply): void {
   const body = reply.body === undefined ? '' : typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
-  res.writeHead(reply.status, { ...(body && typeof reply.body !== 'string' ? { 'content-type': 'application/json' } : {}), ...reply.headers });
+  res.writeHead(reply.status, {
+    ...(body && typeof reply.body !== 'string' ? { 'content-type': 'application/json' } : {}),
+    ...reply.headers,
+  });
   res.end(body);
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed JSON of any shape, read field by field
 export const json = (request: Received): Record<string, any> => {
   try {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as above
     return JSON.parse(request.body) as Record<string, any>;
   } catch {
     return {};

@@ -30,7 +30,9 @@ export function temporalSettings(env: NodeJS.ProcessEnv = process.env): Temporal
   const wantsTls = env.TEMPORAL_TLS === 'true' || Boolean(certPath) || Boolean(caPath) || Boolean(env.TEMPORAL_API_KEY);
   const tls = wantsTls
     ? {
-        ...(certPath && keyPath ? { clientCertPair: { crt: read('TEMPORAL_TLS_CLIENT_CERT_PATH', certPath), key: read('TEMPORAL_TLS_CLIENT_KEY_PATH', keyPath) } } : {}),
+        ...(certPath && keyPath
+          ? { clientCertPair: { crt: read('TEMPORAL_TLS_CLIENT_CERT_PATH', certPath), key: read('TEMPORAL_TLS_CLIENT_KEY_PATH', keyPath) } }
+          : {}),
         ...(caPath ? { serverRootCACertificate: read('TEMPORAL_TLS_SERVER_CA_CERT_PATH', caPath) } : {}),
         ...(env.TEMPORAL_TLS_SERVER_NAME ? { serverNameOverride: env.TEMPORAL_TLS_SERVER_NAME } : {}),
       }
