@@ -1,7 +1,7 @@
 import { join, relative } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
-import { startDevServer } from '../dev/dev-server.ts';
+import { startDevServer, type DevServer } from '../dev/dev-server.ts';
 import { openProfileStore, openStepLog } from '../profiles/open.ts';
 import { destinationClients } from '../worker/destination-clients.ts';
 import { installRuntime } from '../worker/runtime.ts';
@@ -45,20 +45,27 @@ export async function startCommand(args: string[], io: CliIo): Promise<number> {
   installRuntime('WARN');
 
   io.out(`starting the Temporal dev server (state in ${show(join(data, 'temporal.sqlite'))})…\n`);
+  // Each piece, once started, adds how to close it; stopping closes them in reverse (also when starting fails half-way).
+  const closers: Array<() => Promise<unknown>> = [];
+  const stop = async () => {
+    for (const close of closers.splice(0).reverse()) await close();
+  };
   // With a payload key, Temporal Web decrypts through a codec server on :8888. It wants a token, which
   // Temporal Web sends as the first path segment of its codec endpoint (its dev server has no header setting).
-  let server;
-  let codec;
+  let server: DevServer;
+  let codec: Awaited<ReturnType<typeof listenCodecServer>>;
   try {
     codec = await listenCodecServer({
       port: 8888,
       host: '127.0.0.1',
       allowOrigins: [`http://localhost:${uiPort}`, `http://127.0.0.1:${uiPort}`],
     });
+    closers.push(async () => codec?.close());
     server = await startDevServer({ dataDir: data, port, uiPort, ...(codec ? { codecEndpoint: codec.endpoint } : {}) });
+    closers.push(() => server.stop());
   } catch (error) {
     io.err(`flows start: ${(error as Error).message}\n`);
-    await codec?.close();
+    await stop();
     return EXIT.findings;
   }
   try {
@@ -72,8 +79,10 @@ export async function startCommand(args: string[], io: CliIo): Promise<number> {
       io.err(`flows start: ${(error as Error).message}\n`);
       return EXIT.findings;
     }
+    closers.push(() => destinations.close());
     const { clients, faked } = destinations;
     const connection = await NativeConnection.connect({ address: server.address });
+    closers.push(() => connection.close());
     const profiles = await openProfileStore(data);
     const stepLog = await openStepLog(data);
     const workers = await startWorkers({
@@ -84,6 +93,7 @@ export async function startCommand(args: string[], io: CliIo): Promise<number> {
       destinations: clients,
       stepLog,
     });
+    closers.push(() => workers.shutdown());
 
     // The demo stack accepts a well-known key when none is set, and says so.
     const key = process.env.FLOWLINE_INGEST_KEY || 'flowline-dev';
@@ -98,14 +108,11 @@ export async function startCommand(args: string[], io: CliIo): Promise<number> {
       secret,
       ...(values.config ? { config: values.config } : {}),
     });
-    if (!ingest) {
-      await workers.shutdown();
-      await connection.close();
-      await destinations.close();
-      return EXIT.findings;
-    }
+    if (!ingest) return EXIT.findings;
+    closers.push(() => ingest.close());
     // The studio reads the step-event log the runs write, and Temporal visibility; it never writes.
     const studioConnection = await Connection.connect({ address: server.address });
+    closers.push(() => studioConnection.close());
     const converter = dataConverter();
     const studioClient = new Client({
       connection: studioConnection,
@@ -124,6 +131,7 @@ export async function startCommand(args: string[], io: CliIo): Promise<number> {
       io.err(`flows start: the Flow Studio cannot listen on port ${studioPort} (${error.message}); give another with --studio-port\n`);
       return undefined;
     });
+    if (studio) closers.push(() => studio.close());
     const active = project.flows.filter((f) => f.status === 'active').length;
     io.out(
       [
@@ -149,14 +157,8 @@ export async function startCommand(args: string[], io: CliIo): Promise<number> {
       ].join('\n'),
     );
     await workers.done; // the SDK stops workers on SIGINT/SIGTERM, letting running activities finish
-    await studio?.close();
-    await studioConnection.close();
-    await ingest.close();
-    await connection.close();
-    await destinations.close();
   } finally {
-    await server.stop();
-    await codec?.close();
+    await stop();
   }
   io.out('Flowline stopped\n');
   return EXIT.ok;

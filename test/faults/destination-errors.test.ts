@@ -60,16 +60,11 @@ steps:
   expect(result).toEqual({ delivered: expected.length, lost: [], duplicated: [], unexpected: [] });
   expect(fake('moengage').unanswered).toEqual([]);
   const window = (await Promise.all(handles.map(retriedAfterTimeout))).flat();
-  report({
-    case: 'destination 429 / 500 / 503 / reset / timeout before acting',
-    runs: n,
-    expected: expected.length,
-    delivered: result.delivered,
-    lost: 0,
-    duplicated: 0,
-    window: 0,
-    notes: `${n} faulted answers (${kinds.map(([k]) => k).join(', ')} in turn) all retried; ${window.length} retries followed a timeout, none after the destination acted`,
-  });
+  report(
+    'destination-errors-before-acting',
+    { runs: n, expected: expected.length, delivered: result.delivered, lost: 0, duplicated: 0, window: 0 },
+    { faulted: fake('moengage').faulted.length, kinds: kinds.map(([k]) => k), retriedAfterTimeout: window.length },
+  );
 }, 300_000);
 
 it('a timeout after the destination acted is the at-least-once window: counted, and absorbed where the API takes an idempotency key', async () => {
@@ -108,14 +103,21 @@ steps:
   expect(moengage.duplicated).toHaveLength(late);
   for (const key of [...moengage.duplicated, ...customerio.duplicated]) expect(window).toContain(key);
   expect(distinctIds).toBe(n); // every Customer.io event once, as the destination counts them
-  report({
-    case: 'destination timeout after acting (the at-least-once window)',
-    runs: n,
-    expected: 2 * n,
-    delivered: moengage.delivered + customerio.delivered,
-    lost: 0,
-    duplicated: moengage.duplicated.length + customerio.duplicated.length,
-    window: window.size,
-    notes: `${late} MoEngage and ${late} Customer.io calls acted then timed out: MoEngage received ${moengage.duplicated.length} twice (no idempotency key); Customer.io received ${customerio.duplicated.length} twice with the same event id, ${ids.length - distinctIds} ignored as duplicates by the destination`,
-  });
+  report(
+    'destination-timeout-after-acting',
+    {
+      runs: n,
+      expected: 2 * n,
+      delivered: moengage.delivered + customerio.delivered,
+      lost: 0,
+      duplicated: moengage.duplicated.length + customerio.duplicated.length,
+      window: window.size,
+    },
+    {
+      late,
+      moengageTwice: moengage.duplicated.length,
+      customerioTwice: customerio.duplicated.length,
+      customerioIgnoredByDestination: ids.length - distinctIds,
+    },
+  );
 }, 300_000);

@@ -8,13 +8,14 @@ import { startFlowsProcess, type FlowsProcess } from '../helpers/flows-process.t
 import { report, size, sleep, tally, until } from '../helpers/fault-matrix.ts';
 import { harness, type Harness } from '../helpers/temporal.ts';
 
-const data = mkdtempSync(join(tmpdir(), 'ingest-restarted-'));
+let data: string;
 const PORT = 18180;
 const AUTH = `Basic ${Buffer.from('fault-key:fault-secret').toString('base64')}`;
 let h: Harness;
 let ingest: FlowsProcess | undefined;
 
 beforeAll(async () => {
+  data = mkdtempSync(join(tmpdir(), 'ingest-restarted-'));
   // Workers in this process share the profile folder with the ingest process.
   h = await harness('dev', { destinations: 'fake', profiles: new FileProfileStore(join(data, 'profiles')) });
 }, 180_000);
@@ -75,7 +76,8 @@ it('ingest SIGKILLed while batches arrive: senders retry until 202, and every ev
       accepted++;
     }
   };
-  const senders = Promise.all(Array.from({ length: 4 }, sender));
+  const senderCount = 4;
+  const senders = Promise.all(Array.from({ length: senderCount }, sender));
   for (let k = 1; k <= kills; k++) {
     await until(() => accepted >= (k * batches) / (kills + 1), 120_000, 10);
     await ingest.kill();
@@ -93,14 +95,9 @@ it('ingest SIGKILLed while batches arrive: senders retry until 202, and every ev
   const result = tally(expected, arrived());
   expect(result).toEqual({ delivered: expected.length, lost: [], duplicated: [], unexpected: [] });
   expect(failedAttempts).toBeGreaterThan(0); // the kills did land while batches arrived
-  report({
-    case: `ingest SIGKILLed ${kills}x while 4 senders post batches`,
-    runs: expected.length,
-    expected: expected.length,
-    delivered: result.delivered,
-    lost: 0,
-    duplicated: 0,
-    window: 0,
-    notes: `${batches} batches of 2 events; ${failedAttempts} attempts failed (${[...statuses].map(([s, c]) => `${s}: ${c}`).join(', ')}) and were retried; retried batches started nothing twice`,
-  });
+  report(
+    'ingest-killed',
+    { runs: expected.length, expected: expected.length, delivered: result.delivered, lost: 0, duplicated: 0, window: 0 },
+    { kills, senders: senderCount, batches, failedAttempts, failures: Object.fromEntries(statuses) },
+  );
 }, 400_000);

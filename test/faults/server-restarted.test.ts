@@ -16,10 +16,9 @@ import { moengageCall, report, size, sleep, startRuns, tally, until, windowKeys 
 import { compile, repoConfig } from '../helpers/temporal.ts';
 import { waitForState } from '../helpers/wait-state.ts';
 
-const data = mkdtempSync(join(tmpdir(), 'server-restarted-'));
 const PORT = 17633;
-const profiles = new FileProfileStore(join(data, 'profiles'));
-const stepLog = new FileStepLog(join(data, 'step-log'));
+let data: string;
+let profiles: FileProfileStore;
 let config: FlowsConfig;
 let server: DevServer | undefined;
 let connection: Connection | undefined;
@@ -33,6 +32,8 @@ const startServer = () => startDevServer({ dataDir: data, port: PORT, uiPort: PO
 
 /** Our dev server on a fixed port and a SQLite file (so it can come back on both), one worker process: this one. */
 beforeAll(async () => {
+  data = mkdtempSync(join(tmpdir(), 'server-restarted-'));
+  profiles = new FileProfileStore(join(data, 'profiles'));
   config = repoConfig();
   config.destinations.set('moengage', { ...config.destinations.get('moengage')!, timeout: '3s', retry: { attempts: 20, backoff: '1s' } });
   server = await startServer();
@@ -47,7 +48,7 @@ beforeAll(async () => {
     config,
     profiles,
     destinations: clients.clients,
-    stepLog,
+    stepLog: new FileStepLog(join(data, 'step-log')),
   });
   moengage = clients.fakes.get('moengage')!;
 }, 180_000);
@@ -102,16 +103,11 @@ steps:
   const { expected, result, window } = await count(users, handles, ['before', 'after']);
   expect(result.duplicated).toEqual([]);
   expect(window.size).toBe(0);
-  report({
-    case: 'Temporal dev server stopped mid-wait, restarted on its SQLite file',
-    runs: n,
-    expected: expected.length,
-    delivered: result.delivered,
-    lost: 0,
-    duplicated: 0,
-    window: 0,
-    notes: `server down ${downFor.toFixed(0)} s while every timer came due; the same worker process reconnected and all runs resumed`,
-  });
+  report(
+    'server-stopped-mid-wait',
+    { runs: n, expected: expected.length, delivered: result.delivered, lost: 0, duplicated: 0, window: 0 },
+    { downSeconds: downFor },
+  );
 }, 300_000);
 
 it('Temporal dev server stopped mid-step: calls whose answer could not be reported are retried, counted in the window', async () => {
@@ -130,14 +126,16 @@ steps:
   expect(await until(() => moengage.received.length >= Math.ceil(n / 2), 60_000, 20)).toBe(true);
   const downFor = await restartServer(3_000);
   const { expected, result, window } = await count(users, handles, ['first', 'second']);
-  report({
-    case: 'Temporal dev server stopped mid-step, restarted on its SQLite file',
-    runs: n,
-    expected: expected.length,
-    delivered: result.delivered,
-    lost: 0,
-    duplicated: result.duplicated.length,
-    window: window.size,
-    notes: `server down ${downFor.toFixed(0)} s with calls in flight; ${window.size} calls were retried after their attempt timed out (the worker could not report their result), ${result.duplicated.length} of them reached MoEngage twice (a retry that finds the call recorded as sent in the step log skips it)`,
-  });
+  report(
+    'server-stopped-mid-step',
+    {
+      runs: n,
+      expected: expected.length,
+      delivered: result.delivered,
+      lost: 0,
+      duplicated: result.duplicated.length,
+      window: window.size,
+    },
+    { downSeconds: downFor },
+  );
 }, 300_000);

@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import { devServerEnvironment } from '../../dev/test-environments.ts';
@@ -8,17 +11,15 @@ import { moengageCall, report, retriedAfterTimeout, size, sleep, startRuns, tall
 import { compile } from '../helpers/temporal.ts';
 import { waitForState } from '../helpers/wait-state.ts';
 import { scratchProject, startWorkerProcess, type ScratchProject, type FlowsProcess } from '../helpers/flows-process.ts';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 
 let env: TestWorkflowEnvironment;
 let moengage: Fake;
 let project: ScratchProject;
 const workers: FlowsProcess[] = [];
-const profiles = new FileProfileStore(mkdtempSync(join(tmpdir(), 'worker-killed-')));
+let profiles: FileProfileStore;
 
 beforeAll(async () => {
+  profiles = new FileProfileStore(mkdtempSync(join(tmpdir(), 'worker-killed-')));
   env = await devServerEnvironment();
   moengage = await FAKES.moengage();
   project = scratchProject(`  moengage:
@@ -52,8 +53,8 @@ const runs = (flowText: string, prefix: string, n: number) =>
 it('worker killed mid-step: every call arrives; a second arrival only where the destination acted and the attempt then timed out', async () => {
   const n = size(10, 100);
   const kills = size(1, 3);
-  // A slow destination (1.5 s per answer), so calls are in flight when the worker dies.
-  moengage.inject({ delay: 1_500 }, n * 2);
+  const answerMs = 1_500; // a slow destination, so calls are in flight when the worker dies
+  moengage.inject({ delay: answerMs }, n * 2);
   let w = await worker();
   const { users, handles } = await runs(
     `flow: killed-mid-step
@@ -84,17 +85,18 @@ steps:
   expect(result.unexpected).toEqual([]);
   expect(inFlightAtKill).toBeGreaterThan(0); // the kill did land mid-call
   for (const key of result.duplicated) expect(window).toContain(key);
-  const extra = moengage.received.length - expected.length;
-  report({
-    case: `worker SIGKILLed mid-step (${kills}x, destination answering in 1.5 s)`,
-    runs: n,
-    expected: expected.length,
-    delivered: result.delivered,
-    lost: result.lost.length,
-    duplicated: result.duplicated.length,
-    window: window.size,
-    notes: `${inFlightAtKill} requests acted on but unanswered when a worker died (a call can be caught by more than one kill); ${window.size} calls retried after an attempt timed out, ${result.duplicated.length} of them reached MoEngage more than once (${extra} extra arrivals; MoEngage takes no idempotency key)`,
-  });
+  report(
+    'worker-killed-mid-step',
+    {
+      runs: n,
+      expected: expected.length,
+      delivered: result.delivered,
+      lost: result.lost.length,
+      duplicated: result.duplicated.length,
+      window: window.size,
+    },
+    { kills, answerMs, inFlightAtKill, extraArrivals: moengage.received.length - expected.length },
+  );
 }, 300_000);
 
 it('worker killed mid-wait: every run resumes on a new worker and nothing arrives twice', async () => {
@@ -124,14 +126,9 @@ steps:
   const retried = (await Promise.all(handles.map(retriedAfterTimeout))).flat();
   expect(result).toEqual({ delivered: expected.length, lost: [], duplicated: [], unexpected: [] });
   expect(retried).toEqual([]);
-  report({
-    case: 'worker SIGKILLed mid-wait, timers fire with no worker',
-    runs: n,
-    expected: expected.length,
-    delivered: result.delivered,
-    lost: 0,
-    duplicated: 0,
-    window: 0,
-    notes: 'every run resumed on the new worker',
-  });
+  report(
+    'worker-killed-mid-wait',
+    { runs: n, expected: expected.length, delivered: result.delivered, lost: 0, duplicated: 0, window: 0 },
+    {},
+  );
 }, 300_000);

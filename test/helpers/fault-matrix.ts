@@ -12,8 +12,8 @@ import { json, type Received } from '../../destinations/fakes/server.ts';
 export const FULL = process.env.FLOWLINE_FAULTS === 'full';
 export const size = (quick: number, full: number): number => (FULL ? full : quick);
 
-export interface MatrixRow {
-  case: string;
+/** What every case counts: the columns of the fault-matrix table. */
+export interface Counts {
   /** Runs (or events, for ingest) the case drove through the fault. */
   runs: number;
   /** Calls the fakes should have received exactly once. */
@@ -25,16 +25,38 @@ export interface MatrixRow {
   duplicated: number;
   /** Calls inside the at-least-once window: the destination acted, then the attempt timed out. */
   window: number;
-  notes: string;
 }
 
-/** Prints the row (it shows in the test output) and appends it to the report file when one is set. */
-export function report(row: MatrixRow): void {
-  console.log(
-    `fault matrix | ${row.case} | runs ${row.runs} | expected ${row.expected} | delivered ${row.delivered} | lost ${row.lost} | duplicated ${row.duplicated} | window ${row.window} | ${row.notes}`,
-  );
+/** Each case by id, with the measurements it reports beside its counts (scripts/fault-matrix.ts words them). */
+export interface FaultCases {
+  'destination-errors-before-acting': { faulted: number; kinds: string[]; retriedAfterTimeout: number };
+  'destination-timeout-after-acting': {
+    late: number;
+    moengageTwice: number;
+    customerioTwice: number;
+    customerioIgnoredByDestination: number;
+  };
+  'worker-killed-mid-step': { kills: number; answerMs: number; inFlightAtKill: number; extraArrivals: number };
+  'worker-killed-mid-wait': Record<string, never>;
+  'server-stopped-mid-wait': { downSeconds: number };
+  'server-stopped-mid-step': { downSeconds: number };
+  'ingest-killed': { kills: number; senders: number; batches: number; failedAttempts: number; failures: Record<string, number> };
+  'malformed-inputs': { flowFiles: number; configs: number; batches: number; refused: number };
+}
+export type CaseId = keyof FaultCases;
+
+/** One line of the report file: a case, its counts and its measurements. */
+export type MatrixRow<K extends CaseId = CaseId> = K extends CaseId ? { case: K; counts: Counts; measured: FaultCases[K] } : never;
+
+/**
+ * Records what a case measured: one JSON line in FLOWLINE_FAULTS_REPORT when it is set
+ * (`npm run faults` makes the table from them), else one line in the test output.
+ */
+export function report<K extends CaseId>(id: K, counts: Counts, measured: FaultCases[K]): void {
+  const line = JSON.stringify({ case: id, counts, measured });
   const file = process.env.FLOWLINE_FAULTS_REPORT;
-  if (file) appendFileSync(file, `${JSON.stringify(row)}\n`);
+  if (file) appendFileSync(file, `${line}\n`);
+  else console.log(`fault matrix ${line}`);
 }
 
 export interface Tally {
