@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildIngest } from '../ingest/server.ts';
-import { offlineIngest } from './helpers/ingest.ts';
+import { KEY, offlineIngest, postTo, SECRET } from './helpers/ingest.ts';
 import { compile, harness, type Harness } from './helpers/temporal.ts';
 
 let h: Harness;
@@ -27,17 +27,15 @@ it('an attribute change found by comparing with the profile is routed on the ret
   expect((await h.profiles.get('tier-user')).attributes).toEqual({ tier: 'gold', city: 'Oslo' });
 
   // The retry, Temporal back: the profile already says gold, yet the change is still routed.
-  const { app } = buildIngest({ client: h.env.client, profiles: h.profiles, config: h.config, flows: () => [flow], key: 'k', secret: 's' });
-  const retry = await app.inject({
-    method: 'POST',
-    url: '/v2/events',
-    headers: {
-      authorization: `Basic ${Buffer.from('k:s').toString('base64')}`,
-      'content-type': 'application/json',
-      'x-flowline-report': '1',
-    },
-    payload: JSON.stringify(batch),
+  const { app } = buildIngest({
+    client: h.env.client,
+    profiles: h.profiles,
+    config: h.config,
+    flows: () => [flow],
+    key: KEY,
+    secret: SECRET,
   });
+  const retry = await postTo(app, '/v2/events', batch, { report: true });
   expect(retry.statusCode).toBe(202);
   expect(retry.json().batches[0]).toMatchObject({ started: 1 });
   const ids: string[] = [];
@@ -56,27 +54,9 @@ it('an attribute change found by comparing with the profile is routed on the ret
   expect((await run.describe()).status.name).not.toBe('FAILED');
 
   // Once handled, the same batch is a duplicate: nothing starts again, and the pending record is gone.
-  const again = await app.inject({
-    method: 'POST',
-    url: '/v2/events',
-    headers: {
-      authorization: `Basic ${Buffer.from('k:s').toString('base64')}`,
-      'content-type': 'application/json',
-      'x-flowline-report': '1',
-    },
-    payload: JSON.stringify(batch),
-  });
+  const again = await postTo(app, '/v2/events', batch, { report: true });
   expect(again.json().batches[0]).toMatchObject({ duplicate: true, started: 0 });
   // A later batch with the same value is no change at all.
-  const same = await app.inject({
-    method: 'POST',
-    url: '/v2/events',
-    headers: {
-      authorization: `Basic ${Buffer.from('k:s').toString('base64')}`,
-      'content-type': 'application/json',
-      'x-flowline-report': '1',
-    },
-    payload: JSON.stringify({ ...batch, source_request_id: 'later' }),
-  });
+  const same = await postTo(app, '/v2/events', { ...batch, source_request_id: 'later' }, { report: true });
   expect(same.json().batches[0]).toMatchObject({ duplicate: false, started: 0 });
 }, 120_000);

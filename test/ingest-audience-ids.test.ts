@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildIngest } from '../ingest/server.ts';
 import { compile, harness, type Harness } from './helpers/temporal.ts';
+import { KEY, SECRET, postTo } from './helpers/ingest.ts';
 
 let h: Harness;
 beforeAll(async () => {
@@ -33,16 +34,10 @@ function ingestProcess() {
     profiles: h.profiles,
     config: h.config,
     flows: () => [flow],
-    key: 'k',
-    secret: 's',
+    key: KEY,
+    secret: SECRET,
   });
-  const post = (body: unknown) =>
-    app.inject({
-      method: 'POST',
-      url: '/v2/audiences',
-      headers: { authorization: `Basic ${Buffer.from('k:s').toString('base64')}`, 'content-type': 'application/json' },
-      payload: JSON.stringify(body),
-    });
+  const post = (body: unknown) => postTo(app, '/v2/audiences', body);
   return { app, stats, post };
 }
 

@@ -12,6 +12,7 @@ import { destinationClients, type Clients } from '../worker/destination-clients.
 import { registerSearchAttributes } from '../worker/search-attributes.ts';
 import { startWorkers, type RunningWorkers } from '../worker/start.ts';
 import { compile, repoConfig } from './helpers/temporal.ts';
+import { KEY, SECRET, postTo } from './helpers/ingest.ts';
 
 const data = mkdtempSync(join(tmpdir(), 'ingest-retry-'));
 const PORT = 17553;
@@ -82,21 +83,16 @@ it('a batch refused with 503 after its first event started an after_exit run: th
     'flow: other\ntrigger: { event: go_on }\nentry: { reentry: always, frequency: { max: 10, per: 1d } }\nsteps:\n  - send_event: { destination: mparticle, event: hi }\n',
     config,
   );
-  const { app } = buildIngest({ client, profiles, config, flows: () => [quick, other], key: 'k', secret: 's' });
+  const { app } = buildIngest({ client, profiles, config, flows: () => [quick, other], key: KEY, secret: SECRET });
   const send = () =>
-    app.inject({
-      method: 'POST',
-      url: '/v2/events',
-      headers: { authorization: `Basic ${Buffer.from('k:s').toString('base64')}`, 'content-type': 'application/json' },
-      payload: JSON.stringify({
-        environment: 'production',
-        source_request_id: 'retry-batch',
-        user_identities: { customerid: USER },
-        events: [
-          { event_type: 'custom_event', data: { event_name: 'go', source_message_id: 'first' } },
-          { event_type: 'custom_event', data: { event_name: 'go_on', source_message_id: 'second' } },
-        ],
-      }),
+    postTo(app, '/v2/events', {
+      environment: 'production',
+      source_request_id: 'retry-batch',
+      user_identities: { customerid: USER },
+      events: [
+        { event_type: 'custom_event', data: { event_name: 'go', source_message_id: 'first' } },
+        { event_type: 'custom_event', data: { event_name: 'go_on', source_message_id: 'second' } },
+      ],
     });
 
   const refused = await send();

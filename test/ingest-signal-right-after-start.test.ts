@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildIngest } from '../ingest/server.ts';
 import { compile, harness, type Harness } from './helpers/temporal.ts';
+import { KEY, SECRET, postTo } from './helpers/ingest.ts';
 
 // reentry always: one run per `join`; each listens to `leave` (exit_when) and waits for `confirm`.
 const FLOW = `flow: join-then-leave
@@ -33,24 +34,20 @@ describe('on the dev server', () => {
       profiles: h.profiles,
       config: h.config,
       flows: () => [flow],
-      key: 'k',
-      secret: 's',
+      key: KEY,
+      secret: SECRET,
     });
     const send = async (user: string, ...events: Array<[name: string, id: string]>) => {
-      const answer = await app.inject({
-        method: 'POST',
-        url: '/v2/events',
-        headers: {
-          authorization: `Basic ${Buffer.from('k:s').toString('base64')}`,
-          'content-type': 'application/json',
-          'x-flowline-report': '1',
-        },
-        payload: JSON.stringify({
+      const answer = await postTo(
+        app,
+        '/v2/events',
+        {
           environment: 'production',
           user_identities: { customerid: user },
           events: events.map(([name, id]) => ({ event_type: 'custom_event', data: { event_name: name, source_message_id: id } })),
-        }),
-      });
+        },
+        { report: true },
+      );
       expect(answer.statusCode, answer.body).toBe(202);
       return answer.json().batches[0] as { started: number; signalled: number };
     };
@@ -97,25 +94,21 @@ describe('on a server whose visibility cannot find the runs', () => {
       profiles: h.profiles,
       config: h.config,
       flows: () => [flow],
-      key: 'k',
-      secret: 's',
+      key: KEY,
+      secret: SECRET,
       searchAttributes: false,
     });
     const send = async (...events: Array<[name: string, id: string]>) => {
-      const answer = await app.inject({
-        method: 'POST',
-        url: '/v2/events',
-        headers: {
-          authorization: `Basic ${Buffer.from('k:s').toString('base64')}`,
-          'content-type': 'application/json',
-          'x-flowline-report': '1',
-        },
-        payload: JSON.stringify({
+      const answer = await postTo(
+        app,
+        '/v2/events',
+        {
           environment: 'production',
           user_identities: { customerid: 'hidden-user' },
           events: events.map(([name, id]) => ({ event_type: 'custom_event', data: { event_name: name, source_message_id: id } })),
-        }),
-      });
+        },
+        { report: true },
+      );
       expect(answer.statusCode, answer.body).toBe(202);
       return answer.json().batches[0] as { started: number; signalled: number };
     };

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildIngest } from '../ingest/server.ts';
 import { eventSignal } from '../workflows/messages.ts';
 import { compile, harness, type Harness } from './helpers/temporal.ts';
+import { KEY, SECRET, postTo } from './helpers/ingest.ts';
 
 let h: Harness;
 beforeAll(async () => {
@@ -18,17 +19,19 @@ const CRAFTED = [`a\\' OR UserId = "victim" -- `, `a\\' OR UserId = 'victim' OR 
 
 it("an event for a crafted user id (backslash, quotes) reaches only that user's own runs", async () => {
   const flow = compile(FLOW, h.config);
-  const { app } = buildIngest({ client: h.env.client, profiles: h.profiles, config: h.config, flows: () => [flow], key: 'k', secret: 's' });
+  const { app } = buildIngest({
+    client: h.env.client,
+    profiles: h.profiles,
+    config: h.config,
+    flows: () => [flow],
+    key: KEY,
+    secret: SECRET,
+  });
   const send = (user: string, name: string, id: string) =>
-    app.inject({
-      method: 'POST',
-      url: '/v2/events',
-      headers: { authorization: `Basic ${Buffer.from('k:s').toString('base64')}`, 'content-type': 'application/json' },
-      payload: JSON.stringify({
-        environment: 'production',
-        user_identities: { customerid: user },
-        events: [{ event_type: 'custom_event', data: { event_name: name, source_message_id: id } }],
-      }),
+    postTo(app, '/v2/events', {
+      environment: 'production',
+      user_identities: { customerid: user },
+      events: [{ event_type: 'custom_event', data: { event_name: name, source_message_id: id } }],
     });
   for (const [i, user] of ['victim', ...CRAFTED].entries()) expect((await send(user, 'join', `join-${i}`)).statusCode, user).toBe(202);
   const running = async () => {

@@ -9,6 +9,7 @@ import { checkProject } from '../dsl/project.ts';
 import { buildIngest } from '../ingest/server.ts';
 import { FileProfileStore } from '../profiles/file-store.ts';
 import { registerSearchAttributes } from '../worker/search-attributes.ts';
+import { KEY, SECRET, postTo } from './helpers/ingest.ts';
 
 const data = mkdtempSync(join(tmpdir(), 'ingest-down-'));
 const PORT = 17533;
@@ -32,16 +33,10 @@ it('answers 503 with Retry-After while Temporal is down, and the retried batch r
     profiles: new FileProfileStore(join(data, 'profiles')),
     config: project.config,
     flows: () => project.flows,
-    key: 'k',
-    secret: 's',
+    key: KEY,
+    secret: SECRET,
   });
-  const send = (batch: unknown) =>
-    app.inject({
-      method: 'POST',
-      url: '/v2/events',
-      headers: { authorization: `Basic ${Buffer.from('k:s').toString('base64')}`, 'content-type': 'application/json' },
-      payload: JSON.stringify(batch),
-    });
+  const send = (batch: unknown) => postTo(app, '/v2/events', batch);
   const batch = {
     environment: 'production',
     source_request_id: 'retry-me',

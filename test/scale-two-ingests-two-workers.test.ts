@@ -13,6 +13,7 @@ import { destinationClients, type Clients } from '../worker/destination-clients.
 import { startWorkers, type RunningWorkers } from '../worker/start.ts';
 import { startPostgres } from './helpers/postgres.ts';
 import { compile, repoConfig } from './helpers/temporal.ts';
+import { KEY, SECRET, postTo } from './helpers/ingest.ts';
 
 /**
  * Scale past one machine: two ingest instances and two worker sets, each with connections and
@@ -105,8 +106,8 @@ beforeAll(async () => {
       stepLog,
       config,
       flows: () => [welcome, capped],
-      key: 'k',
-      secret: 's',
+      key: KEY,
+      secret: SECRET,
       searchAttributes: true,
     });
     ingests.push(ingest);
@@ -134,17 +135,7 @@ const batch = (requestId: string, user: string, event: string, messageId: string
   events: [{ event_type: 'custom_event', data: { event_name: event, source_message_id: messageId } }],
 });
 
-const send = (ingest: number, payload: unknown) =>
-  ingests[ingest]!.app.inject({
-    method: 'POST',
-    url: '/v2/events',
-    headers: {
-      authorization: `Basic ${Buffer.from('k:s').toString('base64')}`,
-      'content-type': 'application/json',
-      'x-flowline-report': '1',
-    },
-    payload: JSON.stringify(payload),
-  });
+const send = (ingest: number, payload: unknown) => postTo(ingests[ingest]!.app, '/v2/events', payload, { report: true });
 
 async function runsOf(flow: string): Promise<Array<{ id: string; status: string }>> {
   const runs: Array<{ id: string; status: string }> = [];

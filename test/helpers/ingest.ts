@@ -1,3 +1,4 @@
+import type { FastifyInstance } from 'fastify';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,11 +24,29 @@ export function offlineIngest(extra: Partial<IngestOptions> & { profiles?: Profi
   const client = new Client({ connection: ingestConnection({ address: '127.0.0.1:1', namespace: 'default' }) });
   const built = buildIngest({ client, profiles, config: project.config, flows: () => project.flows, key: KEY, secret: SECRET, ...extra });
   const post = (url: string, payload: unknown, authorization: string | null = basic()) =>
-    built.app.inject({
-      method: 'POST',
-      url,
-      headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
-      payload: typeof payload === 'string' ? payload : JSON.stringify(payload),
-    });
+    postTo(built.app, url, payload, { authorization });
   return { ...built, profiles, client, post };
+}
+
+/**
+ * A POST to an ingest app in process, as a sender makes it: JSON with Basic auth for KEY and
+ * SECRET (another `authorization`, or null for none), optionally asking for the batch report.
+ */
+export function postTo(
+  app: FastifyInstance,
+  url: string,
+  payload: unknown,
+  options: { authorization?: string | null; report?: boolean } = {},
+) {
+  const authorization = options.authorization === undefined ? basic() : options.authorization;
+  return app.inject({
+    method: 'POST',
+    url,
+    headers: {
+      'content-type': 'application/json',
+      ...(authorization ? { authorization } : {}),
+      ...(options.report ? { 'x-flowline-report': '1' } : {}),
+    },
+    payload: typeof payload === 'string' ? payload : JSON.stringify(payload),
+  });
 }
