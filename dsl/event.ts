@@ -1,6 +1,6 @@
 import type { ConditionIR } from './conditions.ts';
 import { evaluate, type Scope } from './evaluate.ts';
-import type { EventMatchIR, TriggerIR } from './ir.ts';
+import type { EventMatchIR, GoalIR, TriggerIR } from './ir.ts';
 
 /**
  * One event as flows see it, whatever its source: an mParticle custom event, a session, a
@@ -33,6 +33,22 @@ const holds = (where: ConditionIR | undefined, scope: Scope, now: number): boole
 /** Does this event satisfy an `exit_when` entry or a `wait_for`? */
 export function matchesEvent(match: EventMatchIR, event: FlowEvent, scope: Omit<Scope, 'event'>, now: number): boolean {
   return match.event === event.name && holds(match.where, { ...scope, event }, now);
+}
+
+/** Is this event a conversion of a goal for a run that entered at `enteredAt`: its event and `where`, within the window? */
+export function goalMatches(goal: GoalIR, event: FlowEvent, scope: Omit<Scope, 'event'>, now: number, enteredAt: number): boolean {
+  return event.timestamp >= enteredAt && event.timestamp <= enteredAt + goal.withinMs && matchesEvent(goal, event, scope, now);
+}
+
+/** The first `exit: true` goal this event converts, for a run that entered at `enteredAt`. */
+export function goalReached(
+  goals: readonly GoalIR[] | undefined,
+  event: FlowEvent,
+  scope: Omit<Scope, 'event'>,
+  now: number,
+  enteredAt: number,
+): GoalIR | undefined {
+  return goals?.find((g) => g.exit && goalMatches(g, event, scope, now, enteredAt));
 }
 
 /** Does this event start a flow with this trigger? */

@@ -19,6 +19,44 @@ export interface FlowIR {
   trigger: TriggerIR;
   entry: EntryIR;
   exitWhen: EventMatchIR[];
+  /** Present only when the flow declares goals (absent keeps older flows' versions unchanged); the first is primary. */
+  goals?: GoalIR[];
+  steps: StepIR[];
+}
+
+/**
+ * A conversion goal: an event (with an optional `where`) that counts as success for a run when it
+ * arrives within `withinMs` of the run's entry, even after the run has ended. Counted once per run.
+ */
+export interface GoalIR {
+  /** The goal's name in reports: its `name`, else its event name; unique within the flow. */
+  name: string;
+  event: string;
+  where?: ConditionIR;
+  withinMs: number;
+  /** A conversion ends the run at its next step (it cuts a wait short). */
+  exit: boolean;
+  /** The field whose number is summed as the conversion's value (e.g. ['event', 'attributes', 'revenue']). */
+  value?: string[];
+}
+
+/** A split's experiment: once the primary goal decides it, new entries go to the winning branch. */
+export interface PickWinnerIR {
+  /** No decision before this long after the split's first run. */
+  afterMs: number;
+  /** No decision before every compared branch has this many runs. */
+  minRuns: number;
+  /** e.g. 0.95: the winner must beat each other non-control branch at this confidence. */
+  confidence: number;
+  /** Set in the YAML: this branch wins now, whatever the numbers say (an override). */
+  winner?: string;
+}
+
+/** One branch of a split. `label` names it in reports; a `control` branch holds out (sends nothing). */
+export interface SplitBranchIR {
+  label: string;
+  percent: number;
+  control?: true;
   steps: StepIR[];
 }
 
@@ -80,7 +118,7 @@ export type StepIR = StepBase &
     | { kind: 'wait_until'; hour: number; minute: number; timezone?: { zone: string } | { field: string[] }; days?: number[] }
     | { kind: 'wait_for'; event: string; where?: ConditionIR; timeoutMs: number; then: StepIR[]; else: StepIR[] }
     | { kind: 'check'; if: ConditionIR; then: StepIR[]; else: StepIR[] }
-    | { kind: 'split'; branches: Array<{ label: string; percent: number; steps: StepIR[] }> }
+    | { kind: 'split'; branches: SplitBranchIR[]; pickWinner?: PickWinnerIR }
     | { kind: 'exit' }
   );
 

@@ -1,11 +1,11 @@
 import { irSteps, type FlowIR } from '../dsl/ir.ts';
 
-/** Event names a flow's running runs listen to: its exit_when entries and its wait_for steps. */
+/** Event names a flow's running runs listen to: its exit_when entries, goals that end a run and its wait_for steps. */
 const listened = new WeakMap<FlowIR, Set<string>>();
 export function listensTo(flow: FlowIR): Set<string> {
   let names = listened.get(flow);
   if (!names) {
-    names = new Set(flow.exitWhen.map((e) => e.event));
+    names = new Set([...flow.exitWhen, ...(flow.goals ?? []).filter((g) => g.exit)].map((e) => e.event));
     for (const s of irSteps(flow.steps)) if (s.kind === 'wait_for') names.add(s.event);
     listened.set(flow, names);
   }

@@ -35,6 +35,7 @@ export function reportLine(report: BatchReport): string {
     `${report.events} event${report.events === 1 ? '' : 's'}`,
     `${report.started} started`,
     `${report.signalled} signalled`,
+    ...(report.converted ? [`${report.converted} conversion${report.converted === 1 ? '' : 's'} credited`] : []),
     ...notStarted,
   ];
   return `batch ${who}: ${parts.join(', ')}`;

@@ -5,6 +5,7 @@ import type { FlowIR } from '../dsl/ir.ts';
 import type { StepLog } from '../profiles/step-log.ts';
 import type { ProfileStore } from '../profiles/store.ts';
 import { resolveUser } from './identity.ts';
+import { recordConversions } from './conversions.ts';
 import { attributeChangeMatters, listensTo } from './listens.ts';
 import type { NormalizedBatch } from './normalize.ts';
 import { updateProfile } from './profile-update.ts';
@@ -30,6 +31,8 @@ export interface BatchOutcome {
   duplicate: boolean;
   started: number;
   signalled: number;
+  /** Runs credited with a goal's conversion (run × goal), counted again on a redelivery. */
+  converted: number;
   notStarted: Partial<Record<NotStarted, number>>;
   ignored: number;
 }
@@ -66,6 +69,7 @@ const rememberedStart = (flow: FlowIR) => flow.entry.reentry === 'after_exit' &&
  * - starts are idempotent per event: `always` runs by workflow id, `never` and `frequency` by
  *   their entry record, `after_exit` by a `start:` record written once Temporal took the start;
  * - signals are de-duplicated by the run (event ids);
+ * - conversions credited to runs (goals) have deterministic step-log ids;
  * - attribute changes found by comparing with the profile are kept with the batch's pending
  *   record (ingest/profile-update.ts), so the retry sees them again.
  * Events that start and signal nothing cost no store write of their own: the store is read for
@@ -73,7 +77,7 @@ const rememberedStart = (flow: FlowIR) => flow.entry.reentry === 'after_exit' &&
  * Different flows' calls go out together; one flow's in event order (see groups).
  */
 export async function routeBatch(deps: RouteDeps, batch: NormalizedBatch): Promise<BatchOutcome> {
-  const outcome: BatchOutcome = { anonymous: false, duplicate: false, started: 0, signalled: 0, notStarted: {}, ignored: batch.ignored };
+  const outcome: BatchOutcome = { anonymous: false, duplicate: false, started: 0, signalled: 0, converted: 0, notStarted: {}, ignored: batch.ignored };
   const user = resolveUser(batch.identities, deps.identityPriority);
   if (!user) return { ...outcome, anonymous: true };
   outcome.user = user;
@@ -124,15 +128,19 @@ export async function routeBatch(deps: RouteDeps, batch: NormalizedBatch): Promi
     if (started.started) outcome.started++;
     else outcome.notStarted[started.reason] = (outcome.notStarted[started.reason] ?? 0) + 1;
   };
-  const results = await Promise.allSettled(
-    [...calls].map(async ([flow, list]) => {
+  const credit = async () => {
+    if (deps.stepLog) outcome.converted = await recordConversions(deps.stepLog, flows, user, events, profile, now);
+  };
+  const results = await Promise.allSettled([
+    credit(),
+    ...[...calls].map(async ([flow, list]) => {
       for (const group of groups(list)) {
         const settled = await Promise.allSettled(group.map((c) => call(flow, c)));
         const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
         if (failed) throw failed.reason; // the later groups of this flow wait for the retry
       }
     }),
-  );
+  ]);
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) {
     // Remember what was made before answering "retry", so the retry does not make it again.

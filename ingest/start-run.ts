@@ -9,6 +9,7 @@ import { workflowId, type FlowRunInput } from '../workflows/input.ts';
 import { FLOW_ID, FLOW_STEP, FLOW_VERSION, USER_ID } from '../workflows/search-attributes.ts';
 import { FLOW_TASK_QUEUE } from '../workflows/task-queues.ts';
 import { indexed, indexRun } from './running-runs.ts';
+import { winnersFor } from './winners.ts';
 
 export interface StartDeps {
   client: Client;
@@ -58,6 +59,7 @@ export async function startFlowRun(deps: StartDeps, flow: FlowIR, userId: string
   // Written before the start, so an event that arrives right after it finds the run (a start that
   // then fails leaves an id that signals skip, and its retry starts that very run).
   if (indexed(flow)) await indexRun(deps.client, deps.profiles, flow, userId, id);
+  const winners = deps.stepLog ? await winnersFor(deps.stepLog, flow, now) : {};
   const input: FlowRunInput = {
     flow,
     userId,
@@ -65,6 +67,7 @@ export async function startFlowRun(deps: StartDeps, flow: FlowIR, userId: string
     destinations: routesFor(deps.config),
     timezone: deps.config.timezone,
     stepEvents: true,
+    ...(Object.keys(winners).length ? { winners } : {}),
   };
   let handle;
   try {
@@ -79,6 +82,7 @@ export async function startFlowRun(deps: StartDeps, flow: FlowIR, userId: string
         `**${flow.name}** (\`${flow.flow}\`, version \`${flow.version}\`, from \`${flow.source}\`)`,
         `User \`${userId}\`, entered on \`${event.name}\` (event \`${event.id}\`) at ${new Date(event.timestamp).toISOString()}`,
         `Entry: reentry \`${reentry}\`${frequency ? `, at most ${frequency.max} per ${frequency.perMs / 1000}s` : ''}`,
+        ...Object.entries(winners).map(([split, branch]) => `Split \`${split}\`: experiment decided, new runs go to \`${branch}\``),
       ].join('\n\n'),
       ...(deps.searchAttributes === false
         ? {}

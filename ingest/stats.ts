@@ -14,6 +14,8 @@ export interface IngestStats {
   duplicateBatches: number;
   started: number;
   signalled: number;
+  /** Runs credited with a goal's conversion (run × goal; a duplicate batch credits nothing). */
+  converted: number;
   notStarted: Record<string, number>;
   unavailable: number;
 }
@@ -28,6 +30,7 @@ export const emptyStats = (): IngestStats => ({
   duplicateBatches: 0,
   started: 0,
   signalled: 0,
+  converted: 0,
   notStarted: {},
   unavailable: 0,
 });
@@ -44,5 +47,6 @@ export function count(stats: IngestStats, outcome: BatchOutcome, batch: Normaliz
   if (outcome.anonymous) stats.anonymousBatches++;
   stats.started += outcome.started;
   stats.signalled += outcome.signalled;
+  stats.converted += outcome.converted;
   for (const [reason, n] of Object.entries(outcome.notStarted)) stats.notStarted[reason] = (stats.notStarted[reason] ?? 0) + n;
 }

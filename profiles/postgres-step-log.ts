@@ -1,22 +1,40 @@
 import pg from 'pg';
 import type { FlowIR } from '../dsl/ir.ts';
-import type { FlowNumbers, StepEvent, StepLog, StepOutcome } from './step-log.ts';
+import { FLOW_STEP, type FlowNumbers, type StepEvent, type StepLog, type StepOutcome, type WinnerDecision } from './step-log.ts';
 import { byTime, checkEvents, foldNumbers, hourOf, HOUR_MS } from './step-rollup.ts';
 
 // Created one process at a time (ingest, worker and studio may start together), as the profile tables are.
+// A database from before conversions is upgraded in place: the new columns are added (old rows: no goal,
+// value 0; metadata only, no rewrite), and the counters' primary key is rebuilt once to include the goal.
 const SCHEMA = `
 begin;
 select pg_advisory_xact_lock(7461095);
 create table if not exists flowline_step_events (id text primary key, flow_id text not null, version text not null,
   workflow_id text not null, run_id text not null, user_id text not null, step text not null, outcome text not null,
   branch text, message text, at bigint not null, ord int not null);
+alter table flowline_step_events add column if not exists goal text, add column if not exists value double precision;
 create index if not exists flowline_step_events_by_run on flowline_step_events (workflow_id, at);
 create index if not exists flowline_step_events_latest on flowline_step_events (flow_id, step, outcome, at desc);
+create index if not exists flowline_step_events_by_user on flowline_step_events (flow_id, user_id, at);
 create table if not exists flowline_step_rollup (flow_id text not null, version text not null, step text not null,
-  outcome text not null, branch text not null, hour bigint not null, n bigint not null,
-  primary key (flow_id, version, step, outcome, branch, hour));
+  outcome text not null, branch text not null, goal text not null default '', hour bigint not null, n bigint not null,
+  value double precision not null default 0, primary key (flow_id, version, step, outcome, branch, goal, hour));
+alter table flowline_step_rollup add column if not exists goal text not null default '',
+  add column if not exists value double precision not null default 0;
+do $$
+declare pkey text;
+begin
+  select c.conname into pkey from pg_constraint c where c.conrelid = 'flowline_step_rollup'::regclass and c.contype = 'p'
+    and not exists (select 1 from pg_attribute a where a.attrelid = c.conrelid and a.attnum = any(c.conkey) and a.attname = 'goal');
+  if pkey is not null then
+    execute format('alter table flowline_step_rollup drop constraint %I', pkey);
+    alter table flowline_step_rollup add primary key (flow_id, version, step, outcome, branch, goal, hour);
+  end if;
+end $$;
 create table if not exists flowline_flow_versions (flow_id text not null, version text not null, first_seen bigint not null,
   ir jsonb not null, primary key (flow_id, version));
+create table if not exists flowline_winner_decisions (flow_id text not null, step text not null, branch text not null,
+  at bigint not null, version text not null, goal text not null, reason text not null, primary key (flow_id, step));
 commit;
 `;
 
@@ -27,16 +45,19 @@ commit;
 const RECORD = `
 with input as (
   select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
-    $10::text[], $11::bigint[]) with ordinality as t(id, flow_id, version, workflow_id, run_id, user_id, step, outcome, branch, message, at, ord)
+    $10::text[], $11::bigint[], $12::text[], $13::float8[])
+    with ordinality as t(id, flow_id, version, workflow_id, run_id, user_id, step, outcome, branch, message, at, goal, value, ord)
 ), inserted as (
-  insert into flowline_step_events (id, flow_id, version, workflow_id, run_id, user_id, step, outcome, branch, message, at, ord)
+  insert into flowline_step_events (id, flow_id, version, workflow_id, run_id, user_id, step, outcome, branch, message, at, goal, value, ord)
   select * from input order by id on conflict (id) do nothing
-  returning flow_id, version, step, outcome, coalesce(branch, '') as branch, (at / ${HOUR_MS}) * ${HOUR_MS} as hour
+  returning flow_id, version, step, outcome, coalesce(branch, '') as branch, coalesce(goal, '') as goal, coalesce(value, 0) as value,
+    (at / ${HOUR_MS}) * ${HOUR_MS} as hour
 )
-insert into flowline_step_rollup (flow_id, version, step, outcome, branch, hour, n)
-select flow_id, version, step, outcome, branch, hour, count(*) from inserted
-group by flow_id, version, step, outcome, branch, hour order by flow_id, version, step, outcome, branch, hour
-on conflict (flow_id, version, step, outcome, branch, hour) do update set n = flowline_step_rollup.n + excluded.n
+insert into flowline_step_rollup (flow_id, version, step, outcome, branch, goal, hour, n, value)
+select flow_id, version, step, outcome, branch, goal, hour, count(*), sum(value) from inserted
+group by flow_id, version, step, outcome, branch, goal, hour order by flow_id, version, step, outcome, branch, goal, hour
+on conflict (flow_id, version, step, outcome, branch, goal, hour)
+do update set n = flowline_step_rollup.n + excluded.n, value = flowline_step_rollup.value + excluded.value
 `;
 
 interface EventRow {
@@ -50,6 +71,8 @@ interface EventRow {
   outcome: StepOutcome;
   branch: string | null;
   message: string | null;
+  goal: string | null;
+  value: number | null;
   at: string;
 }
 
@@ -64,7 +87,21 @@ const asEvent = (r: EventRow): StepEvent => ({
   outcome: r.outcome,
   ...(r.branch !== null ? { branch: r.branch } : {}),
   ...(r.message !== null ? { message: r.message } : {}),
+  ...(r.goal !== null ? { goal: r.goal } : {}),
+  ...(r.value !== null ? { value: r.value } : {}),
   at: Number(r.at),
+});
+
+const DECISIONS = 'select flow_id, step, branch, at, version, goal, reason from flowline_winner_decisions where flow_id = $1';
+type DecisionRow = { flow_id: string; step: string; branch: string; at: string; version: string; goal: string; reason: string };
+const asDecision = (r: DecisionRow): WinnerDecision => ({
+  flowId: r.flow_id,
+  step: r.step,
+  branch: r.branch,
+  at: Number(r.at),
+  version: r.version,
+  goal: r.goal,
+  reason: r.reason,
 });
 
 /** The step log in PostgreSQL, beside the profile tables: events keyed by id, counters per hour. */
@@ -105,6 +142,8 @@ export class PostgresStepLog implements StepLog {
       column('branch'),
       column('message'),
       column('at'),
+      column('goal'),
+      column('value'),
     ]);
   }
 
@@ -115,14 +154,22 @@ export class PostgresStepLog implements StepLog {
 
   async numbers(flowId: string, options: { version?: string; since?: number } = {}): Promise<FlowNumbers> {
     // Grouped per day: the trend needs no finer, and the answer stays a few hundred rows.
-    const { rows } = await this.pool.query<{ step: string; outcome: string; branch: string; day: string; n: string }>(
-      `select step, outcome, branch, (hour / 86400000) * 86400000 as day, sum(n) as n from flowline_step_rollup
+    const { rows } = await this.pool.query<{
+      step: string;
+      outcome: string;
+      branch: string;
+      goal: string;
+      day: string;
+      n: string;
+      value: number;
+    }>(
+      `select step, outcome, branch, goal, (hour / 86400000) * 86400000 as day, sum(n) as n, sum(value) as value from flowline_step_rollup
        where flow_id = $1 and ($2::text is null or version = $2) and ($3::bigint is null or hour >= $3)
-       group by step, outcome, branch, day`,
+       group by step, outcome, branch, goal, day`,
       [flowId, options.version ?? null, options.since === undefined ? null : hourOf(options.since)],
     );
     return foldNumbers(
-      rows.map((r) => ({ step: r.step, outcome: r.outcome, branch: r.branch, at: Number(r.day), n: Number(r.n) })),
+      rows.map((r) => ({ ...r, at: Number(r.day), n: Number(r.n) })),
       options.since,
       this.now(),
     );
@@ -168,6 +215,39 @@ export class PostgresStepLog implements StepLog {
       [flowId],
     );
     return rows.map((r) => ({ version: r.version, firstSeen: Number(r.first_seen), ir: r.ir }));
+  }
+
+  async userRuns(flowId: string, userId: string, since: number): Promise<StepEvent[]> {
+    // The user's runs that entered since `since` (the by-user index), then their events (the by-run index):
+    // a run's events all come at or after its entry, so `at >= since` bounds both.
+    const { rows } = await this.pool.query<EventRow>(
+      `select e.* from flowline_step_events e join (
+         select workflow_id, run_id from flowline_step_events
+         where flow_id = $1 and user_id = $2 and at >= $3 and step = '${FLOW_STEP}' and outcome = 'entered') r
+       on e.workflow_id = r.workflow_id and e.run_id = r.run_id
+       where e.at >= $3
+       order by e.at, e.ord`,
+      [flowId, userId, since],
+    );
+    return rows.map(asEvent);
+  }
+
+  async recordDecision(decision: WinnerDecision): Promise<WinnerDecision> {
+    const { flowId, step, branch, at, version, goal, reason } = decision;
+    // Two statements: after waiting on a concurrent insert of the same split, only a new statement sees its row.
+    const inserted = await this.pool.query(
+      `insert into flowline_winner_decisions (flow_id, step, branch, at, version, goal, reason) values ($1, $2, $3, $4, $5, $6, $7)
+       on conflict (flow_id, step) do nothing`,
+      [flowId, step, branch, at, version, goal, reason],
+    );
+    if (inserted.rowCount === 1) return { ...decision };
+    const { rows } = await this.pool.query<DecisionRow>(`${DECISIONS} and step = $2`, [flowId, step]);
+    return asDecision(rows[0]!);
+  }
+
+  async decisions(flowId: string): Promise<WinnerDecision[]> {
+    const { rows } = await this.pool.query<DecisionRow>(`${DECISIONS} order by step`, [flowId]);
+    return rows.map(asDecision);
   }
 
   close(): Promise<void> {

@@ -23,13 +23,22 @@ export type StepOutcome =
   /** the run left the flow at this step (exit step, exit_when, on_error: exit) */
   | 'exited'
   /** the run finished the flow (only with `step` = FLOW_STEP) */
-  | 'completed';
+  | 'completed'
+  /**
+   * a goal's conversion, credited (always with `goal`, and `value` when the goal has one):
+   * `step` = FLOW_STEP for the run; a split's id with `branch` = the run's branch there; the last
+   * destination step that sent before the conversion (last touch). Once per run, goal and step.
+   */
+  | 'converted';
 
 /** The pseudo step id of events about the run as a whole (entered, completed, exited, failed). */
 export const FLOW_STEP = '$flow';
 
 export interface StepEvent {
-  /** Deterministic: `${workflowId}/${runId}/${step}/${outcome}` (plus `/${branch}` for branches). */
+  /**
+   * Deterministic: `${workflowId}/${runId}/${step}/${outcome}` (plus `/${branch}` for branches;
+   * for `converted`, `/${goal}` and then `/${branch}` when there is one). See stepEventId.
+   */
   id: string;
   flowId: string;
   version: string;
@@ -41,6 +50,10 @@ export interface StepEvent {
   branch?: string;
   /** For `failed`: the failure text (already free of secrets). */
   message?: string;
+  /** For `converted`: the goal's name. */
+  goal?: string;
+  /** For `converted`: the conversion's value (0 when the goal has no `value`). */
+  value?: number;
   /** Epoch ms (workflow time: simulated on the time-skipping server). */
   at: number;
 }
@@ -53,6 +66,34 @@ export interface StepNumbers {
   exited: number;
   /** Per branch name, for check / split / wait_for. */
   branches: Record<string, number>;
+  /** Per goal: conversions credited to this step as the last touch before them. */
+  conversions: Record<string, Conversions>;
+  /** For a split: per branch, per goal, the conversions of runs that took the branch. */
+  branchConversions: Record<string, Record<string, Conversions>>;
+}
+
+export interface Conversions {
+  converted: number;
+  /** Sum of the conversions' values. */
+  value: number;
+}
+
+/**
+ * A split's winner, decided once from the primary goal's numbers and kept: new entries go to
+ * `branch`. The first recorded decision for a flow and split stands (two deciders agree on it).
+ */
+export interface WinnerDecision {
+  flowId: string;
+  /** The split's step id. */
+  step: string;
+  branch: string;
+  /** Epoch ms of the decision. */
+  at: number;
+  /** The flow version whose numbers decided it. */
+  version: string;
+  goal: string;
+  /** Why, for people: runs and conversions per branch, the test and its p-value. */
+  reason: string;
 }
 
 export interface FlowNumbers {
@@ -61,6 +102,8 @@ export interface FlowNumbers {
   completed: number;
   exited: number;
   failed: number;
+  /** Per goal name: runs that converted (each run once per goal) and their value. */
+  goals: Record<string, Conversions>;
   /** Per step id (FLOW_STEP excluded). */
   steps: Record<string, StepNumbers>;
   /** Runs entered per UTC day within the window, oldest first (for a small trend line). */
@@ -85,4 +128,14 @@ export interface StepLog {
   recordVersion(ir: FlowIR, at: number): Promise<void>;
   /** The versions of a flow that have had runs, newest first, each with its IR. */
   versions(flowId: string): Promise<Array<{ version: string; firstSeen: number; ir: FlowIR }>>;
+  /**
+   * Every event of one user's runs of a flow that entered the flow at or after `since` (their
+   * FLOW_STEP `entered` event is at or after it), in each run's order: conversions are credited
+   * from these. Bounded by the user's runs in the window, not by the flow's size.
+   */
+  userRuns(flowId: string, userId: string, since: number): Promise<StepEvent[]>;
+  /** Records a winner unless one is recorded for the flow and split; returns the one that stands. */
+  recordDecision(decision: WinnerDecision): Promise<WinnerDecision>;
+  /** The winners recorded for a flow, one per split. */
+  decisions(flowId: string): Promise<WinnerDecision[]>;
 }

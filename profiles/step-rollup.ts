@@ -1,8 +1,8 @@
-import { FLOW_STEP, type FlowNumbers, type StepEvent, type StepNumbers } from './step-log.ts';
+import { FLOW_STEP, type Conversions, type FlowNumbers, type StepEvent, type StepNumbers } from './step-log.ts';
 
 /**
- * The counters both step-log backends keep: one per flow, version, step, outcome, branch and
- * UTC hour, incremented only when an event id is new. `numbers()` adds these up and never
+ * The counters both step-log backends keep: one per flow, version, step, outcome, branch, goal and
+ * UTC hour (with the sum of the events' values), incremented only when an event id is new. `numbers()` adds these up and never
  * reads the events, so it stays fast however many runs a flow has had.
  */
 export const HOUR_MS = 3_600_000;
@@ -16,32 +16,63 @@ export interface RollupRow {
   outcome: string;
   /** '' when the outcome has no branch. */
   branch: string;
+  /** '' unless the outcome is `converted`. */
+  goal: string;
+  /** The sum of the events' values (0 but for `converted`). */
+  value: number;
   /** Any time within the row's bucket (an hour or a day). */
   at: number;
   n: number;
 }
 
-/** The id a step event must have: the log refuses any other, so a retry can never count twice under two ids. */
-export const stepEventId = (e: Pick<StepEvent, 'workflowId' | 'runId' | 'step' | 'outcome' | 'branch'>): string =>
-  `${e.workflowId}/${e.runId}/${e.step}/${e.outcome}${e.branch !== undefined ? `/${e.branch}` : ''}`;
+/**
+ * The id a step event must have: the log refuses any other, so a retry can never count twice under two ids.
+ * A conversion's id names its goal: a run converts once per goal and step, however many goals the flow has.
+ */
+export const stepEventId = (e: Pick<StepEvent, 'workflowId' | 'runId' | 'step' | 'outcome' | 'branch' | 'goal'>): string => {
+  const goal = e.outcome === 'converted' ? `/${e.goal}` : '';
+  return `${e.workflowId}/${e.runId}/${e.step}/${e.outcome}${goal}${e.branch !== undefined ? `/${e.branch}` : ''}`;
+};
 
 /** Checks events before they are stored: a malformed one is a programming error, named here. */
 export function checkEvents(events: readonly StepEvent[]): void {
   for (const e of events) {
+    if (e.outcome === 'converted' && (typeof e.goal !== 'string' || e.goal === ''))
+      throw new Error(`step log: conversion '${e.id}' names no goal (goal)`);
     if (e.id !== stepEventId(e))
-      throw new Error(`step log: event id '${e.id}' is not '${stepEventId(e)}' (workflowId/runId/step/outcome[/branch])`);
+      throw new Error(`step log: event id '${e.id}' is not '${stepEventId(e)}' (workflowId/runId/step/outcome[/goal][/branch])`);
     if (!Number.isFinite(e.at)) throw new Error(`step log: event '${e.id}' has no time (at)`);
+    if (e.value !== undefined && !Number.isFinite(e.value)) throw new Error(`step log: event '${e.id}' has a value that is not a number`);
   }
 }
 
-const emptyStep = (): StepNumbers => ({ entered: 0, sent: 0, failed: 0, retried: 0, exited: 0, branches: {} });
+const emptyStep = (): StepNumbers => ({
+  entered: 0,
+  sent: 0,
+  failed: 0,
+  retried: 0,
+  exited: 0,
+  branches: {},
+  conversions: {},
+  branchConversions: {},
+});
+
+/** The counts a step's numbers add rows to by outcome (conversions and branches have their own maps). */
+const COUNTED = ['entered', 'sent', 'failed', 'retried', 'exited'] as const;
+const isCounted = (outcome: string): outcome is (typeof COUNTED)[number] => (COUNTED as readonly string[]).includes(outcome);
+
+const addConversions = (into: Record<string, Conversions>, row: RollupRow): void => {
+  const c = (into[row.goal] ??= { converted: 0, value: 0 });
+  c.converted += row.n;
+  c.value += row.value;
+};
 
 /**
  * Adds rollup rows up into a flow's numbers. The trend has every UTC day from the window's start
  * (or the first day with runs) to today (or the last day with runs), zeros included.
  */
 export function foldNumbers(rows: Iterable<RollupRow>, since: number | undefined, now: number): FlowNumbers {
-  const numbers: FlowNumbers = { entered: 0, completed: 0, exited: 0, failed: 0, steps: {}, trend: [] };
+  const numbers: FlowNumbers = { entered: 0, completed: 0, exited: 0, failed: 0, goals: {}, steps: {}, trend: [] };
   const perDay = new Map<string, number>();
   let first = since;
   for (const row of rows) {
@@ -51,11 +82,14 @@ export function foldNumbers(rows: Iterable<RollupRow>, since: number | undefined
         perDay.set(dayOf(row.at), (perDay.get(dayOf(row.at)) ?? 0) + row.n);
         if (first === undefined || row.at < first) first = row.at;
       } else if (row.outcome === 'completed' || row.outcome === 'exited' || row.outcome === 'failed') numbers[row.outcome] += row.n;
+      else if (row.outcome === 'converted') addConversions(numbers.goals, row);
       continue;
     }
     const step = (numbers.steps[row.step] ??= emptyStep());
     if (row.outcome === 'branch') step.branches[row.branch] = (step.branches[row.branch] ?? 0) + row.n;
-    else if (row.outcome in step && row.outcome !== 'branches') step[row.outcome as Exclude<keyof StepNumbers, 'branches'>] += row.n;
+    else if (row.outcome === 'converted' && row.branch !== '') addConversions((step.branchConversions[row.branch] ??= {}), row);
+    else if (row.outcome === 'converted') addConversions(step.conversions, row);
+    else if (isCounted(row.outcome)) step[row.outcome] += row.n;
   }
   if (first !== undefined) {
     const lastDay = [...perDay.keys()].reduce((a, b) => (a > b ? a : b), dayOf(now));

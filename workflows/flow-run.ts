@@ -11,7 +11,7 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/types.ts';
 import { stepLabel, stepTitle } from '../dsl/describe.ts';
-import { matchesEvent, type FlowEvent } from '../dsl/event.ts';
+import { goalReached, matchesEvent, type FlowEvent } from '../dsl/event.ts';
 import type { StepIR } from '../dsl/ir.ts';
 import type { FlowRunInput, FlowRunResult } from './input.ts';
 import { eventSignal, stateQuery, type RunStateView, type Waiting } from './messages.ts';
@@ -67,10 +67,12 @@ export async function flowRun(input: FlowRunInput): Promise<FlowRunResult> {
       const scope = { profile: state.profile, vars: state.vars };
       const now = Date.now();
       const exitOn = flow.exitWhen.find((m) => matchesEvent(m, event, scope, now));
+      const reached = goalReached(flow.goals, event, scope, now, info.runStartTime.getTime());
       if (exitOn && state.exitReason === null) state.exitReason = `exit_when: ${event.name}`;
+      else if (reached && state.exitReason === null) state.exitReason = `goal reached: ${reached.name}`;
       else if (state.awaiting && state.awaited === null && matchesEvent(state.awaiting, event, scope, now)) state.awaited = event;
     },
-    { description: 'an event for this user: wait_for and exit_when listen to it' },
+    { description: 'an event for this user: wait_for, exit_when and goals with exit: true listen to it' },
   );
 
   const show = (step: StepIR | null, waiting: Waiting | null) => {

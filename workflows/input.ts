@@ -27,6 +27,11 @@ export interface FlowRunInput {
    * where `patched()` would cost a marker and a search-attribute upsert in every run's history.
    */
   stepEvents?: true;
+  /**
+   * Experiments decided before this run started: split id → winning branch label. A run that
+   * would have drawn any other non-control branch takes the winner; the control keeps its share.
+   */
+  winners?: Record<string, string>;
 }
 
 export interface FlowRunResult {

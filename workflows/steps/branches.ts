@@ -20,11 +20,18 @@ export const check: StepHandler<StepOf<'check'>> = async (step, run, event) => {
   return run.steps(holds ? step.then : step.else, event);
 };
 
-/** `split`: the workflow's seeded random, so a replay draws the same branch. */
+/**
+ * `split`: the workflow's seeded random, so a replay draws the same branch. Once an experiment
+ * has a winner (named in the YAML, or decided and passed in the run's input), a draw of any other
+ * non-control branch goes to the winner: the holdout keeps its share, so lift stays measurable.
+ */
 export const split: StepHandler<StepOf<'split'>> = async (step, run, event) => {
   const draw = Math.random() * 100;
   let upTo = 0;
-  const taken = step.branches.find((b) => draw < (upTo += b.percent)) ?? step.branches[step.branches.length - 1]!;
+  const drawn = step.branches.find((b) => draw < (upTo += b.percent)) ?? step.branches[step.branches.length - 1]!;
+  const winnerLabel = step.pickWinner?.winner ?? run.input.winners?.[step.id];
+  const winner = step.branches.find((b) => b.label === winnerLabel && !b.control);
+  const taken = winner && !drawn.control ? winner : drawn;
   run.events.add(step.id, 'branch', { branch: taken.label });
   return run.steps(taken.steps, event);
 };

@@ -1,0 +1,68 @@
+import { irSteps, type FlowIR, type StepOf } from '../dsl/ir.ts';
+import { decideWinner } from '../goals/winner.ts';
+import type { StepLog, WinnerDecision } from '../profiles/step-log.ts';
+
+/** How long a process reuses what it knows of a flow's winners before asking the log again. */
+export const WINNERS_TTL_MS = 10_000;
+
+type Experiment = StepOf<'split'> & { pickWinner: NonNullable<StepOf<'split'>['pickWinner']> };
+
+/** The splits of a flow that pick a winner from the numbers (a winner written in the YAML needs no decision). */
+const experiments = (flow: FlowIR): Experiment[] =>
+  [...irSteps(flow.steps)].filter((s): s is Experiment => s.kind === 'split' && s.pickWinner !== undefined && !s.pickWinner.winner);
+
+const known = new WeakMap<StepLog, Map<FlowIR, { at: number; winners: Promise<Record<string, string>> }>>();
+
+/**
+ * The winners new runs of a flow go to (split id → branch label), decided once from the primary
+ * goal's numbers and kept in the step log (the first recorded decision stands, whichever process
+ * made it). A flow without such splits costs nothing; one with them asks the log at most every
+ * WINNERS_TTL_MS per process. A log that cannot answer decides nothing: runs split as drawn.
+ */
+export function winnersFor(stepLog: StepLog, flow: FlowIR, now: number): Promise<Record<string, string>> {
+  const splits = experiments(flow);
+  if (splits.length === 0) return Promise.resolve({});
+  let perFlow = known.get(stepLog);
+  if (!perFlow) known.set(stepLog, (perFlow = new Map()));
+  const cached = perFlow.get(flow);
+  if (cached && now - cached.at < WINNERS_TTL_MS) return cached.winners;
+  const winners = decide(stepLog, flow, splits, now).catch((error: Error) => {
+    console.warn(`winners of ${flow.flow} not read: ${error.message}; runs split as drawn`);
+    return {};
+  });
+  perFlow.set(flow, { at: now, winners });
+  return winners;
+}
+
+async function decide(stepLog: StepLog, flow: FlowIR, splits: Experiment[], now: number): Promise<Record<string, string>> {
+  const standing = new Map((await stepLog.decisions(flow.flow)).map((d) => [d.step, d]));
+  const goal = flow.goals?.[0];
+  const undecided = splits.filter((s) => !standing.has(s.id));
+  if (goal && undecided.length > 0) {
+    const [numbers, versions] = await Promise.all([stepLog.numbers(flow.flow), stepLog.versions(flow.flow)]);
+    for (const split of undecided) {
+      // The experiment began with the first version that had this split.
+      const since = versions.filter((v) => [...irSteps(v.ir.steps)].some((s) => s.id === split.id)).map((v) => v.firstSeen);
+      const verdict = decideWinner(split, numbers, goal.name, since.length ? Math.min(...since) : undefined, now);
+      if (!verdict.decided) continue;
+      const decision: WinnerDecision = {
+        flowId: flow.flow,
+        step: split.id,
+        branch: verdict.branch,
+        at: now,
+        version: flow.version,
+        goal: goal.name,
+        reason: verdict.reason,
+      };
+      standing.set(split.id, await stepLog.recordDecision(decision));
+      console.info(`flow ${flow.flow}: split ${split.id} picked winner ${decision.branch} (${decision.reason})`);
+    }
+  }
+  const winners: Record<string, string> = {};
+  for (const split of splits) {
+    const branch = standing.get(split.id)?.branch;
+    // A decision for a branch the YAML has since removed or made the control no longer applies.
+    if (branch !== undefined && split.branches.some((b) => b.label === branch && !b.control)) winners[split.id] = branch;
+  }
+  return winners;
+}
