@@ -1,12 +1,24 @@
 import { createHash } from 'node:crypto';
 import { compileCondition } from './conditions.ts';
 import { parseDuration } from './durations.ts';
-import { IR_VERSION, type FlowIR, type StepIR, type TemplateValueIR, type TriggerIR, type VarOperationIR } from './ir.ts';
+import {
+  IR_VERSION,
+  type FlowIR,
+  type GoalIR,
+  type PickWinnerIR,
+  type StepIR,
+  type TemplateValueIR,
+  type TriggerIR,
+  type VarOperationIR,
+} from './ir.ts';
 import { locate, type SourceFile } from './source.ts';
 import { compileTemplate } from './templates.ts';
-import { branchesOf, listVisits, type RawFlow, type StepVisit } from './walk.ts';
+import { branchesOf, listVisits, splitParts, type RawFlow, type RawGoal, type StepVisit } from './walk.ts';
 
 const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+
+/** How long after entry a goal counts when it names no `within`. */
+export const DEFAULT_GOAL_WITHIN = '7d';
 
 /** Compile a flow that passed every check. Throws only on input the checks would have refused. */
 export function compileFlow(source: SourceFile, file: string): FlowIR {
@@ -21,6 +33,8 @@ export function compileFlow(source: SourceFile, file: string): FlowIR {
       ...(flow.entry?.frequency ? { frequency: { max: flow.entry.frequency.max, perMs: ms(flow.entry.frequency.per) } } : {}),
     },
     exitWhen: (flow.exit_when ?? []).map((e) => ({ event: e.event, ...where(e.where) })),
+    // Only when declared: a key absent from older flows keeps their version hash.
+    ...(flow.goals ? { goals: flow.goals.map(compileGoal) } : {}),
     steps: compileSteps(source, flow.steps, ['steps'], '#'),
   };
   return { irVersion: IR_VERSION, ...body, version: contentHash(body), source: file };
@@ -47,6 +61,27 @@ function canonicalJson(value: unknown): string {
 const ms = (text: string): number => parseDuration(text)!;
 
 const where = (raw: unknown) => (raw === undefined ? {} : { where: compileCondition(raw) });
+
+function compileGoal(goal: RawGoal): GoalIR {
+  return {
+    name: goal.name ?? goal.event,
+    event: goal.event,
+    ...where(goal.where),
+    withinMs: ms(goal.within ?? DEFAULT_GOAL_WITHIN),
+    exit: goal.exit ?? false,
+    ...(goal.value !== undefined ? { value: goal.value.split('.') } : {}),
+  };
+}
+
+function compilePickWinner(raw: unknown): PickWinnerIR {
+  const p = raw as { after: string; min_runs: number; confidence: number; winner?: string };
+  return {
+    afterMs: ms(p.after),
+    minRuns: p.min_runs,
+    confidence: p.confidence,
+    ...(p.winner !== undefined ? { winner: p.winner } : {}),
+  };
+}
 
 function compileTrigger(raw: RawFlow['trigger']): TriggerIR {
   if (typeof raw.event === 'string') return { kind: 'event', event: raw.event, ...where(raw.where) };
@@ -182,14 +217,17 @@ function compileStep(source: SourceFile, visit: StepVisit): StepIR {
     }
     case 'split': {
       const lists = branches();
+      const pickWinner = splitParts(visit)!.pickWinner;
       return {
         ...base,
         kind: 'split',
-        branches: (b as unknown as Array<{ label?: string; percent: number }>).map((branch, i) => ({
-          label: branch.label ?? `${branch.percent}%`,
-          percent: branch.percent,
+        branches: branchesOf(visit).map((branch, i) => ({
+          label: branch.label,
+          percent: branch.item!.value.percent as number,
+          ...(branch.item!.value.control === true ? { control: true as const } : {}),
           steps: lists[i]!,
         })),
+        ...(pickWinner ? { pickWinner: compilePickWinner(pickWinner.value) } : {}),
       };
     }
     case 'exit':

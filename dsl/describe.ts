@@ -1,6 +1,6 @@
 import type { ConditionIR } from './conditions.ts';
 import { formatDuration } from './durations.ts';
-import type { StepIR, TriggerIR } from './ir.ts';
+import type { SplitBranchIR, StepIR, StepOf, TriggerIR } from './ir.ts';
 import type { TemplateIR } from './templates.ts';
 
 /**
@@ -47,15 +47,21 @@ export function describeStep(step: StepIR): { lines: string[]; shape: StepShape 
     case 'check':
       return box('decision', 'check', short(conditionText(step.if)));
     case 'split':
-      return box(
-        'decision',
-        'split',
-        step.branches.map((b) => `${b.label === `${b.percent}%` ? '' : `${b.label} `}${b.percent}%`).join(' / '),
-      );
+      return box('decision', splitHead(step), step.branches.map(branchText).join(' / '));
     case 'exit':
       return box('end', 'exit');
   }
 }
+
+/** `split`, and what its experiment does: picks a winner, or was told one (the YAML's override). */
+function splitHead(step: StepOf<'split'>): string {
+  if (!step.pickWinner) return 'split';
+  return step.pickWinner.winner === undefined ? 'split · picks a winner' : `split · winner ${step.pickWinner.winner}`;
+}
+
+/** `A 40%`, `50%` (a branch named by its percent), `holdout 20% (control)`. */
+const branchText = (b: SplitBranchIR): string =>
+  `${b.label === `${b.percent}%` ? '' : `${b.label} `}${b.percent}%${b.control ? ' (control)' : ''}`;
 
 /** Whether the author named the step (`id:`); derived ids are positions such as `#6.else.1`. */
 export const hasOwnId = (step: StepIR): boolean => !step.id.startsWith('#');

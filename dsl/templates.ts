@@ -50,7 +50,11 @@ function analyze(text: string): Analysis {
       found = { paths: segments.map((s) => s.map(String)) };
     } catch (error) {
       const limit = exceededLimit(error);
-      const first = (error as Error).message.split('\n')[0]!.replace(/, line:\d+, col:\d+$/, '');
+      // Liquid's own words, but not "undefined filter": that reads as a bug of ours, not a typo of theirs.
+      const first = (error as Error).message
+        .split('\n')[0]!
+        .replace(/, line:\d+, col:\d+$/, '')
+        .replace(/^undefined filter/, 'unknown filter');
       found = limit ? { error: `template ${limit}`, tooLong: true } : { error: first };
     }
     if (analyses.size >= CACHE_LIMIT) analyses.clear();

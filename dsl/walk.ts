@@ -12,7 +12,17 @@ export interface RawFlow {
   trigger: Record<string, unknown> & { where?: unknown };
   entry?: { reentry?: string; frequency?: { max: number; per: string } };
   exit_when?: Array<{ event: string; where?: unknown }>;
+  goals?: RawGoal[];
   steps: unknown[];
+}
+
+export interface RawGoal {
+  name?: string;
+  event: string;
+  where?: unknown;
+  within?: string;
+  exit?: boolean;
+  value?: string;
 }
 
 export type RawStep = Record<string, unknown>;
@@ -37,7 +47,29 @@ export interface Branch {
   path: DataPath;
   /** The part of a derived id that names this branch. */
   idPart: string;
+  /** A split branch's own map (`label`, `percent`, `control`) and its path; absent for then/else. */
+  item?: { value: Record<string, unknown>; path: DataPath };
 }
+
+/** A split's parts, read from either form: `split: [branches]` or `split: { branches, pick_winner }`. */
+export interface SplitParts {
+  items: unknown[];
+  /** Path to the list of branches. */
+  itemsPath: DataPath;
+  pickWinner?: Located<unknown>;
+}
+
+export function splitParts(visit: StepVisit): SplitParts | undefined {
+  if (visit.kind !== 'split') return undefined;
+  const at: DataPath = [...visit.path, 'split'];
+  if (Array.isArray(visit.body)) return { items: visit.body, itemsPath: at };
+  const body = isRecord(visit.body) ? visit.body : {};
+  const pickWinner = body.pick_winner === undefined ? {} : { pickWinner: { value: body.pick_winner, path: [...at, 'pick_winner'] } };
+  return { items: listOf(body.branches), itemsPath: [...at, 'branches'], ...pickWinner };
+}
+
+/** A split branch's name when it has no `label`: its percent. */
+export const defaultLabel = (percent: unknown): string => `${typeof percent === 'number' ? percent : '?'}%`;
 
 export function asStep(raw: unknown): RawStep {
   return typeof raw === 'string' ? { [raw]: null } : isRecord(raw) ? raw : {};
@@ -59,9 +91,8 @@ export function visitOf(raw: unknown, path: DataPath, position: string): StepVis
 
 /** The nested step lists of a branching step, in the order a reader sees them. */
 export function branchesOf(visit: StepVisit): Branch[] {
-  const body = visit.body as Record<string, unknown> | unknown[] | undefined;
   if (visit.kind === 'check' || visit.kind === 'wait_for') {
-    const b = isRecord(body) ? body : {};
+    const b = isRecord(visit.body) ? visit.body : {};
     return (['then', 'else'] as const).map((label) => ({
       label,
       steps: Array.isArray(b[label]) ? (b[label] as unknown[]) : [],
@@ -69,18 +100,18 @@ export function branchesOf(visit: StepVisit): Branch[] {
       idPart: label,
     }));
   }
-  if (visit.kind === 'split' && Array.isArray(body)) {
-    return body.map((branch, i) => {
-      const b = (isRecord(branch) ? branch : {}) as { label?: string; percent?: number; steps?: unknown[] };
-      return {
-        label: b.label ?? `${b.percent ?? '?'}%`,
-        steps: Array.isArray(b.steps) ? b.steps : [],
-        path: [...visit.path, 'split', i, 'steps'],
-        idPart: `branch${i + 1}`,
-      };
-    });
-  }
-  return [];
+  const split = splitParts(visit);
+  return (split?.items ?? []).map((branch, i) => {
+    const b = isRecord(branch) ? branch : {};
+    const itemPath = [...split!.itemsPath, i];
+    return {
+      label: typeof b.label === 'string' ? b.label : defaultLabel(b.percent),
+      steps: listOf(b.steps),
+      path: [...itemPath, 'steps'],
+      idPart: `branch${i + 1}`,
+      item: { value: b, path: itemPath },
+    };
+  });
 }
 
 /** The visits of one step list, in order, without descending into branches. */
@@ -106,6 +137,9 @@ export function* conditionsOf(flow: RawFlow): Generator<Located<unknown>> {
   if (isRecord(flow.trigger) && flow.trigger.where !== undefined) yield { value: flow.trigger.where, path: ['trigger', 'where'] };
   for (const [i, exit] of listOf(flow.exit_when).entries()) {
     if (isRecord(exit) && exit.where !== undefined) yield { value: exit.where, path: ['exit_when', i, 'where'] };
+  }
+  for (const [i, goal] of listOf(flow.goals).entries()) {
+    if (isRecord(goal) && goal.where !== undefined) yield { value: goal.where, path: ['goals', i, 'where'] };
   }
   for (const visit of allSteps(flow.steps)) {
     const body = isRecord(visit.body) ? visit.body : undefined;
@@ -145,6 +179,9 @@ function* stringsIn(value: unknown, path: DataPath): Generator<Located<string>> 
 export function* durationsOf(flow: RawFlow): Generator<Located<string>> {
   const frequency = isRecord(flow.entry) && isRecord(flow.entry.frequency) ? flow.entry.frequency : undefined;
   if (typeof frequency?.per === 'string') yield { value: frequency.per, path: ['entry', 'frequency', 'per'] };
+  for (const [i, goal] of listOf(flow.goals).entries()) {
+    if (isRecord(goal) && typeof goal.within === 'string') yield { value: goal.within, path: ['goals', i, 'within'] };
+  }
   for (const visit of allSteps(flow.steps)) {
     const body = isRecord(visit.body) ? visit.body : undefined;
     if (visit.kind === 'wait' && typeof visit.body === 'string') yield { value: visit.body, path: [...visit.path, 'wait'] };
@@ -152,5 +189,7 @@ export function* durationsOf(flow: RawFlow): Generator<Located<string>> {
       yield { value: body.timeout, path: [...visit.path, 'wait_for', 'timeout'] };
     const retry = visit.step.retry;
     if (isRecord(retry) && typeof retry.backoff === 'string') yield { value: retry.backoff, path: [...visit.path, 'retry', 'backoff'] };
+    const pick = splitParts(visit)?.pickWinner;
+    if (isRecord(pick?.value) && typeof pick.value.after === 'string') yield { value: pick.value.after, path: [...pick.path, 'after'] };
   }
 }

@@ -63,6 +63,13 @@ const SCENARIOS: Scenario[] = [
   },
   { name: 'long-session', flow: 'session-recap', trigger: { name: 'mp_session_end', attributes: { session_duration_ms: 125000 } } },
   { name: 'big-spender', flow: 'moengage-purchase', trigger: { name: 'purchase', revenue: 250, currency: 'USD', transaction_id: 't-2' } },
+  { name: 'no-subscription', flow: 'trial-conversion-test', trigger: { name: 'trial_started' }, profile: { FirstName: 'Ada' } },
+  {
+    name: 'subscribed',
+    flow: 'trial-conversion-test',
+    trigger: { name: 'trial_started' },
+    during: { waiting: 'wait', event: { name: 'subscription_started', attributes: { price: '9.99' } } },
+  },
 ];
 
 installRuntime('ERROR');

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../dsl/config.ts';
-import type { FlowIR, StepIR } from '../dsl/ir.ts';
+import { describeStep } from '../dsl/describe.ts';
+import type { FlowIR, StepIR, StepOf } from '../dsl/ir.ts';
 import { checkFlow } from '../dsl/validate.ts';
 
 const config = loadConfig('flows.config.yaml').config;
@@ -114,5 +115,103 @@ steps:
     expect(base).toMatch(/^[0-9a-f]{12}$/);
     expect(compile(`# a new comment\n\n${welcome}`).version).toBe(base);
     expect(compile(welcome.replace('wait: 3d', 'wait: 4d')).version).not.toBe(base);
+  });
+});
+
+describe('goals and experiments in the IR', () => {
+  const SPLIT_WITHOUT_GOALS = `flow: t
+trigger: { event: sign_up }
+exit_when: [ { event: purchase } ]
+steps:
+  - id: ab
+    split:
+      - label: push-first
+        percent: 50
+        steps: [ { send_push: { destination: clevertap, body: Hi } } ]
+      - { percent: 50, steps: [ { wait: 1d } ] }
+`;
+
+  it('keeps the version a flow without goals had before goals existed', () => {
+    // Computed by the compiler before goals and split maps were added: running runs keep their version.
+    const ir = compile(SPLIT_WITHOUT_GOALS);
+    expect(ir.version).toBe('e4e88654d660');
+    expect('goals' in ir).toBe(false);
+    expect(ir.steps[0]).not.toHaveProperty('pickWinner');
+    expect((ir.steps[0] as StepOf<'split'>).branches.map((b) => 'control' in b)).toEqual([false, false]);
+  });
+
+  it('reads a split written as a map like the same split written as a list', () => {
+    const asMap = `flow: t
+trigger: { event: sign_up }
+exit_when: [ { event: purchase } ]
+steps:
+  - id: ab
+    split:
+      branches:
+        - label: push-first
+          percent: 50
+          steps: [ { send_push: { destination: clevertap, body: Hi } } ]
+        - { percent: 50, steps: [ { wait: 1d } ] }
+`;
+    expect(compile(asMap).version).toBe('e4e88654d660');
+  });
+
+  it('compiles goals with their defaults, the primary first', () => {
+    const ir = compile(`flow: t
+trigger: { event: sign_up }
+goals:
+  - event: purchase
+    where: { event.revenue: { gte: 10 } }
+    within: 14d
+    exit: true
+    value: event.attributes.revenue
+  - { event: app_open, name: opened }
+steps: [ { wait: 1d } ]
+`);
+    expect(ir.goals).toEqual([
+      {
+        name: 'purchase',
+        event: 'purchase',
+        where: { field: ['event', 'revenue'], op: 'gte', value: 10 },
+        withinMs: 14 * 86_400_000,
+        exit: true,
+        value: ['event', 'attributes', 'revenue'],
+      },
+      { name: 'opened', event: 'app_open', withinMs: 7 * 86_400_000, exit: false },
+    ]);
+  });
+
+  it('compiles branch labels, the control branch and pick_winner', () => {
+    const ir = compile(`flow: t
+trigger: { event: sign_up }
+goals: [ { event: purchase } ]
+steps:
+  - id: ab
+    split:
+      branches:
+        - { label: A, percent: 40, steps: [ { id: mail-a, send_event: { destination: moengage, event: a } } ] }
+        - { percent: 40, steps: [] }
+        - { label: hold, percent: 20, control: true, steps: [ { wait: 1h } ] }
+      pick_winner: { after: 7d, min_runs: 100, confidence: 0.95, winner: A }
+`);
+    const split = ir.steps[0] as StepOf<'split'>;
+    expect(split.branches.map(({ steps, ...b }) => ({ ...b, steps: steps.map((s) => s.id) }))).toEqual([
+      { label: 'A', percent: 40, steps: ['mail-a'] },
+      { label: '40%', percent: 40, steps: [] },
+      { label: 'hold', percent: 20, control: true, steps: ['#1.branch3.1'] },
+    ]);
+    expect(split.pickWinner).toEqual({ afterMs: 7 * 86_400_000, minRuns: 100, confidence: 0.95, winner: 'A' });
+    const undecided = compile(
+      `flow: t\ntrigger: { event: a }\ngoals: [ { event: b } ]\nsteps:\n  - id: ab\n    split:\n      branches:\n        - { label: A, percent: 50, steps: [] }\n        - { label: B, percent: 50, steps: [] }\n      pick_winner: { after: 1d, min_runs: 5, confidence: 0.9 }\n`,
+    );
+    expect((undecided.steps[0] as StepOf<'split'>).pickWinner).toEqual({ afterMs: 86_400_000, minRuns: 5, confidence: 0.9 });
+  });
+
+  it('describes an experiment split for people: the control branch, and a winner picked or given', () => {
+    const ir = compile(readFileSync('flows/trial-conversion-test.yaml', 'utf8'));
+    const split = ir.steps[0] as StepOf<'split'>;
+    expect(describeStep(split).lines).toEqual(['split · picks a winner', 'A 40% / B 40% / holdout 20% (control)']);
+    expect(describeStep({ ...split, pickWinner: { ...split.pickWinner!, winner: 'B' } }).lines[0]).toBe('split · winner B');
+    expect(describeStep(compile(SPLIT_WITHOUT_GOALS).steps[0]!).lines).toEqual(['split', 'push-first 50% / 50%']);
   });
 });

@@ -38,6 +38,10 @@ describe('docs and tests keep up with the rules', () => {
       'trigger',
       'entry',
       'operators',
+      'goal',
+      'splitObject',
+      'splitBranch',
+      'pickWinner',
     ]) {
       for (const key of Object.keys(defs[def]!.properties ?? {})) expect(languageDoc, `${def}.${key}`).toContain(`\`${key}`);
     }

@@ -15,6 +15,7 @@ const EVENTS: Record<string, Record<string, unknown>> = {
   'moengage-purchase': { name: 'purchase', revenue: 20, attributes: {} },
   'sailthru-welcome-series': { name: 'sign_up', attributes: { plan: 'pro' } },
   'session-recap': { name: 'mp_session_end', attributes: { session_duration_ms: '120000' } },
+  'trial-conversion-test': { name: 'trial_started', attributes: {} },
 };
 const PROFILES = {
   'no identities': {},

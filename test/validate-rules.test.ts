@@ -213,6 +213,170 @@ steps:
       - { percent: 60, steps: [] }
       - { percent: 30, steps: [] }
 `,
+  'split-percent (map form)': `
+flow: t
+trigger: { event: sign_up }
+steps:
+  - split:              #! split-percent
+      branches:
+        - { percent: 60, steps: [] }
+        - { percent: 30, steps: [] }
+`,
+  'split-control (two controls)': `
+flow: t
+trigger: { event: sign_up }
+steps:
+  - split:
+      - { label: a, percent: 50, steps: [] }
+      - { label: hold, percent: 25, control: true, steps: [] }
+      - { label: hold-too, percent: 25, control: true, steps: [] }   #! split-control
+`,
+  'split-control (a control that sends)': `
+flow: t
+trigger: { event: sign_up }
+steps:
+  - split:
+      - label: a
+        percent: 50
+        steps: [ { send_email: { destination: sailthru, template: a } } ]
+      - label: hold
+        percent: 50
+        control: true
+        steps:
+          - wait: 1d
+          - check:
+              if: { profile.attributes.tier: { eq: gold } }
+              then:
+                - webhook: { url: "https://hooks.example.com/x" }   #! split-control
+`,
+  'split-label (default labels with goals)': `
+flow: t
+trigger: { event: sign_up }
+goals: [ { event: purchase } ]
+steps:
+  - split:
+      - { percent: 50, steps: [] }
+      - { percent: 50, steps: [] }   #! split-label
+`,
+  'split-label (written twice, with pick_winner)': `
+flow: t
+trigger: { event: sign_up }
+goals: [ { event: purchase } ]
+steps:
+  - id: ab
+    split:
+      branches:
+        - { label: A, percent: 40, steps: [] }
+        - { label: B, percent: 40, steps: [] }
+        - { label: A, percent: 20, steps: [] }   #! split-label
+      pick_winner: { after: 7d, min_runs: 100, confidence: 0.95 }
+`,
+  'pick-winner (no goal)': `
+flow: t
+trigger: { event: sign_up }
+steps:
+  - id: ab
+    split:
+      branches:
+        - { label: A, percent: 50, steps: [] }
+        - { label: B, percent: 50, steps: [] }
+      pick_winner: { after: 7d, min_runs: 100, confidence: 0.95 }   #! pick-winner
+`,
+  'pick-winner (one branch to compare)': `
+flow: t
+trigger: { event: sign_up }
+goals: [ { event: purchase } ]
+steps:
+  - id: ab
+    split:
+      branches:
+        - { label: A, percent: 50, steps: [] }
+        - { label: hold, percent: 50, control: true, steps: [] }
+      pick_winner:      #! pick-winner
+        after: 7d
+        min_runs: 100
+        confidence: 0.95
+`,
+  'pick-winner (numbers and winner)': `
+flow: t
+trigger: { event: sign_up }
+goals: [ { event: purchase } ]
+steps:
+  - id: ab
+    split:
+      branches:
+        - { label: A, percent: 40, steps: [] }
+        - { label: B, percent: 40, steps: [] }
+        - { label: hold, percent: 20, control: true, steps: [] }
+      pick_winner:
+        after: 0s       #! duration
+        min_runs: 2.5   #! pick-winner
+        confidence: 95  #! pick-winner
+        winner: b       #! pick-winner
+`,
+  'pick-winner (a split without its own id)': `
+flow: t
+trigger: { event: sign_up }
+goals: [ { event: purchase } ]
+steps:
+  - wait: 1d
+  - split:              #! pick-winner
+      branches:
+        - { label: A, percent: 50, steps: [] }
+        - { label: B, percent: 50, steps: [] }
+      pick_winner: { after: 7d, min_runs: 100, confidence: 0.95 }
+`,
+  'pick-winner (the control cannot win)': `
+flow: t
+trigger: { event: sign_up }
+goals: [ { event: purchase } ]
+steps:
+  - id: ab
+    split:
+      branches:
+        - { label: A, percent: 40, steps: [] }
+        - { label: B, percent: 40, steps: [] }
+        - { label: hold, percent: 20, control: true, steps: [] }
+      pick_winner: { after: 7d, min_runs: 100, confidence: 0.5, winner: hold }   #! pick-winner pick-winner
+`,
+  'goal-name (twice)': `
+flow: t
+trigger: { event: sign_up }
+goals:
+  - event: purchase
+  - event: purchase     #! goal-name
+    where: { event.revenue: { gte: 100 } }
+steps: [ exit ]
+`,
+  'goal-name (an event name that is no name)': `
+flow: t
+trigger: { event: sign_up }
+goals:
+  - event: Order Completed   #! goal-name
+  - event: Order Completed
+    name: big order!    #! goal-name
+steps: [ exit ]
+`,
+  'goal-value': `
+flow: t
+trigger: { event: sign_up }
+goals:
+  - event: purchase
+    value: profile.attributes.ltv   #! goal-value
+  - event: refund
+    value: event.revnue  #! goal-value
+steps: [ exit ]
+`,
+  'goal where and within': `
+flow: t
+trigger: { event: sign_up }
+goals:
+  - event: purchase
+    within: 0d          #! duration
+    where:
+      attributes.sku: { eq: x }   #! condition-field
+steps: [ exit ]
+`,
   'condition-field (root)': `
 flow: t
 trigger:
@@ -425,6 +589,22 @@ describe('messages name the mistake and the fix', () => {
     expect(findings[0]!.hint).toContain('flows.config.yaml');
   });
 
+  it('names the branch a pick_winner winner surely means, and why the control cannot win', () => {
+    const winners = checkFlow('flow.yaml', CASES['pick-winner (numbers and winner)']!, config).diagnostics;
+    expect(winners.find((d) => d.message.includes("winner 'b'"))?.hint).toBe("did you mean 'B'?");
+    const control = checkFlow('flow.yaml', CASES['pick-winner (the control cannot win)']!, config).diagnostics;
+    expect(control.find((d) => d.message.includes("'hold'"))?.hint).toBe('name one of: A, B');
+    expect(control.find((d) => d.message.includes('confidence'))?.message).toContain('strictly between 0.5 and 1, not 0.5');
+  });
+
+  it('says a default split label is the percent, and a goal on an odd event name needs its own name', () => {
+    expect(first(CASES['split-label (default labels with goals)']!).hint).toContain('add `label:`');
+    expect(first(CASES['goal-name (an event name that is no name)']!).hint).toBe(
+      'add `name: Order_Completed` to this goal: without one it is named after its event',
+    );
+    expect(first(CASES['split-control (a control that sends)']!).message).toContain('step #1.branch2.2.then.1 (webhook)');
+  });
+
   it('reports a zero wait as an error and a very long one only as a warning', () => {
     expect(first(CASES['duration (zero)']!).severity).toBe('error');
     expect(first(CASES['duration (over a year)']!).severity).toBe('warning');
@@ -452,6 +632,7 @@ describe('the example flows', () => {
       'clevertap-cart-drop-off',
       'moengage-purchase',
       'session-recap',
+      'trial-conversion-test',
     ]) {
       const path = `flows/${file}.yaml`;
       expect(checkFlow(path, readFileSync(path, 'utf8'), config).diagnostics, path).toEqual([]);

@@ -16,7 +16,8 @@ export function durations(ctx: RuleContext): void {
   for (const { value, path } of found) {
     const ms = parseDuration(value);
     if (ms === 0) {
-      ctx.report('duration', path, `'${value}' is zero`, { hint: 'a duration must be at least 1s; remove the step if no wait is meant' });
+      const step = path[path.length - 1] === 'wait' ? '; remove the step if no wait is meant' : '';
+      ctx.report('duration', path, `'${value}' is zero`, { hint: `a duration must be at least 1s${step}` });
     } else if (ms !== undefined && ms > YEAR_MS) {
       ctx.report('duration', path, `'${value}' is longer than a year`, {
         severity: 'warning',

@@ -3,6 +3,8 @@ import type { Rule } from './context.ts';
 import { destinations } from './destinations.ts';
 import { durations } from './durations.ts';
 import { entry } from './entry.ts';
+import { experiments } from './experiments.ts';
+import { goals } from './goals.ts';
 import { secrets } from './secrets.ts';
 import { split } from './split.ts';
 import { stepIds } from './step-ids.ts';
@@ -21,6 +23,8 @@ export const RULES: readonly Rule[] = [
   stepIds,
   durations,
   split,
+  goals,
+  experiments,
   conditions,
   templates,
   secrets,

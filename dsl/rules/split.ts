@@ -1,11 +1,12 @@
-import { allSteps, isRecord } from '../walk.ts';
+import { allSteps, isRecord, splitParts } from '../walk.ts';
 import type { RuleContext } from './context.ts';
 
 /** The branches of a split share every entry between them: their percents add up to 100. */
 export function split(ctx: RuleContext): void {
   for (const visit of allSteps(ctx.flow.steps)) {
-    if (visit.kind !== 'split' || !Array.isArray(visit.body)) continue;
-    const percents = visit.body.map((b) => (isRecord(b) ? b.percent : undefined));
+    const split = splitParts(visit);
+    if (!split || split.items.length === 0) continue; // no branches at all: the schema's finding says so
+    const percents = split.items.map((b) => (isRecord(b) ? b.percent : undefined));
     // A branch without a number has its own schema finding; a total without it would mislead.
     if (!percents.every((p): p is number => typeof p === 'number' && Number.isFinite(p))) continue;
     const total = percents.reduce((sum, p) => sum + p, 0);

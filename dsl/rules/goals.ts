@@ -1,0 +1,43 @@
+import { fieldProblem } from '../conditions.ts';
+import { isRecord, listOf } from '../walk.ts';
+import type { RuleContext } from './context.ts';
+
+/** A goal's name appears in reports, URLs and CSV headers: letters, digits, `_` and `-`. */
+export const GOAL_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+
+/** Goals are told apart by name (their event's, unless `name:` says otherwise), and sum a field of the goal event. */
+export function goals(ctx: RuleContext): void {
+  const firstLine = new Map<string, number>();
+  for (const [i, goal] of listOf(ctx.flow.goals).entries()) {
+    if (!isRecord(goal)) continue;
+    const own = typeof goal.name === 'string';
+    const name = own ? (goal.name as string) : goal.event;
+    if (typeof name !== 'string') continue;
+    const path = ['goals', i, own ? 'name' : 'event'];
+    if (!GOAL_NAME.test(name)) {
+      ctx.report('goal-name', path, `goal name '${name}' may hold only letters, digits, _ and -`, {
+        hint: own ? `e.g. name: ${slug(name)}` : `add \`name: ${slug(name)}\` to this goal: without one it is named after its event`,
+      });
+    }
+    const earlier = firstLine.get(name);
+    if (earlier === undefined) firstLine.set(name, ctx.locate(path).line);
+    else
+      ctx.report('goal-name', path, `goal name '${name}' is already used on line ${earlier}`, {
+        hint: 'give one of them its own `name:` (two goals on one event need names that tell them apart)',
+      });
+    if (typeof goal.value === 'string') goalValue(ctx, goal.value, ['goals', i, 'value']);
+  }
+}
+
+function goalValue(ctx: RuleContext, value: string, path: (string | number)[]): void {
+  if (!/^event\.[^.]/.test(value)) {
+    ctx.report('goal-value', path, `goal value '${value}' must be a field of the goal event, starting with event.`, {
+      hint: 'e.g. event.attributes.revenue or event.revenue',
+    });
+    return;
+  }
+  const problem = fieldProblem(value);
+  if (problem) ctx.report('goal-value', path, problem.message, { hint: problem.hint });
+}
+
+const slug = (text: string): string => text.replace(/[^A-Za-z0-9_-]+/g, '_').replace(/^[_-]+|_+$/g, '') || 'goal';
