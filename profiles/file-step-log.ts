@@ -2,7 +2,7 @@ import { open, readdir, readFile, rename, stat, writeFile } from 'node:fs/promis
 import { basename, join } from 'node:path';
 import type { FlowIR } from '../dsl/ir.ts';
 import { appendDurably, makeFolders, withFileLock, writeDurably } from './durable-file.ts';
-import type { FlowNumbers, StepEvent, StepLog, StepOutcome } from './step-log.ts';
+import { FLOW_STEP, type FlowNumbers, type StepEvent, type StepLog, type StepOutcome, type WinnerDecision } from './step-log.ts';
 import { byTime, checkEvents, dayOf, flowOfWorkflow, foldNumbers, hourOf, type RollupRow } from './step-rollup.ts';
 
 /** Events kept in memory per day, version, step and outcome for `latest()`; a larger limit reads the day files. */
@@ -12,27 +12,39 @@ const ID_DAYS = 3;
 /** A day's counters are saved beside its log after this many newly read bytes, so a restart reads little. */
 const SNAPSHOT_BYTES = 1 << 20;
 const DAY_FILE = /^(\d{4}-\d\d-\d\d)\.log$/;
+/** The saved counters' layout; a snapshot of another (older) layout is a cache miss: the day is read again. */
+const SNAPSHOT_FORMAT = 2;
+
+/** Events and the sum of their values (conversions have values; other events count 0). */
+interface Count {
+  n: number;
+  value: number;
+}
 
 /** What the process knows about one day file of one flow: everything up to `offset` is folded in. */
 interface Day {
   file: string;
   offset: number;
   snapshotAt: number;
-  /** `${version}\t${step}\t${outcome}\t${branch}\t${hour}` → count. */
-  rollup: Map<string, number>;
+  /** `${version}\t${step}\t${outcome}\t${branch}\t${goal}\t${hour}` → count and value. */
+  rollup: Map<string, Count>;
   /** `${version}\t${step}\t${outcome}` → newest last. */
   latest: Map<string, StepEvent[]>;
   /** Hashes of the workflow ids with events in this day (for `run()`; a collision only costs a needless read). */
   runs: Set<number>;
+  /** Hashes of the user ids with events in this day (for `userRuns()`, likewise). */
+  users: Set<number>;
   /** Every event id in the day; only while this process writes the day. */
   ids?: Set<string>;
 }
 
 interface Snapshot {
+  format: typeof SNAPSHOT_FORMAT;
   offset: number;
-  rollup: Array<[string, number]>;
+  rollup: Array<[string, number, number]>;
   latest: Array<[string, StepEvent[]]>;
   runs: number[];
+  users: number[];
 }
 
 /**
@@ -47,6 +59,9 @@ interface Snapshot {
  * every call: cheap (a stat per day, then only new bytes), and never stale. Counters per day are
  * saved beside the log (`<day>.sum.json`, a cache: a missing or unreadable one is rebuilt), so a
  * restarted process reads only what was appended after the save.
+ *
+ * Split winners live apart, one small file per flow (`decisions/<flow>.json`), replaced whole
+ * under its lock: the first decision for a split is kept.
  */
 export class FileStepLog implements StepLog {
   private readonly days = new Map<string, Day>();
@@ -88,10 +103,10 @@ export class FileStepLog implements StepLog {
     const from = since === undefined ? undefined : hourOf(since);
     const rows: RollupRow[] = [];
     for (const day of await this.loadDays(flowId, since)) {
-      for (const [key, n] of day.rollup) {
-        const [v, step, outcome, branch, hour] = key.split('\t') as [string, string, string, string, string];
+      for (const [key, { n, value }] of day.rollup) {
+        const [v, step, outcome, branch, goal, hour] = key.split('\t') as [string, string, string, string, string, string];
         if ((version === undefined || v === version) && (from === undefined || Number(hour) >= from))
-          rows.push({ step, outcome, branch, at: Number(hour), n });
+          rows.push({ step, outcome, branch, goal, at: Number(hour), n, value });
       }
     }
     return foldNumbers(rows, since, this.now());
@@ -130,6 +145,40 @@ export class FileStepLog implements StepLog {
     // Without a run id: the newest run of the workflow id (a flow with reentry after_exit has several).
     const newest = events.reduce((a, b) => (b.at > a.at ? b : a)).runId;
     return byTime(events.filter((e) => e.runId === newest));
+  }
+
+  async userRuns(flowId: string, userId: string, since: number): Promise<StepEvent[]> {
+    // Only the days from `since` on that hold an event of the user, and of those only the user's lines.
+    const needle = `"userId":${JSON.stringify(userId)}`;
+    const events: StepEvent[] = [];
+    for (const day of await this.loadDays(flowId, since)) {
+      if (!day.users.has(runHash(userId))) continue;
+      const { events: found } = await readNew(day.file, 0, day.offset, (line) => line.includes(needle));
+      events.push(...found.filter((e) => e.userId === userId && e.at >= since));
+    }
+    const runKey = (e: StepEvent) => `${e.workflowId}\t${e.runId}`;
+    const entered = new Set(events.filter((e) => e.step === FLOW_STEP && e.outcome === 'entered').map(runKey));
+    return byTime(events.filter((e) => entered.has(runKey(e))));
+  }
+
+  async recordDecision(decision: WinnerDecision): Promise<WinnerDecision> {
+    const file = this.decisionsFile(decision.flowId);
+    // Under the file's lock (other processes) and in this process one at a time: the first decision stays.
+    return this.serial(file, () =>
+      withFileLock(file, async () => {
+        const standing = await readDecisions(file);
+        const kept = standing.find((d) => d.step === decision.step);
+        if (kept) return kept;
+        const { flowId, step, branch, at, version, goal, reason } = decision;
+        const recorded = { flowId, step, branch, at, version, goal, reason };
+        await writeDurably(file, JSON.stringify([...standing, recorded]));
+        return recorded;
+      }),
+    );
+  }
+
+  async decisions(flowId: string): Promise<WinnerDecision[]> {
+    return (await readDecisions(this.decisionsFile(flowId))).sort((a, b) => (a.step < b.step ? -1 : a.step > b.step ? 1 : 0));
   }
 
   async recordVersion(ir: FlowIR, at: number): Promise<void> {
@@ -205,6 +254,10 @@ export class FileStepLog implements StepLog {
     return names.flatMap((n) => DAY_FILE.exec(n)?.[1] ?? []).sort();
   }
 
+  private decisionsFile(flowId: string): string {
+    return join(this.dir, 'decisions', `${safeFlow(flowId)}.json`);
+  }
+
   private dayFile(flowId: string, day: string): string {
     return join(this.dir, 'flows', safeFlow(flowId), `${day}.log`);
   }
@@ -216,7 +269,15 @@ export class FileStepLog implements StepLog {
   private async catchUp(file: string, ids: boolean): Promise<Day> {
     let day = this.days.get(file);
     if (!day) {
-      day = (await this.loadSnapshot(file)) ?? { file, offset: 0, snapshotAt: 0, rollup: new Map(), latest: new Map(), runs: new Set() };
+      day = (await this.loadSnapshot(file)) ?? {
+        file,
+        offset: 0,
+        snapshotAt: 0,
+        rollup: new Map(),
+        latest: new Map(),
+        runs: new Set(),
+        users: new Set(),
+      };
       this.days.set(file, day);
     }
     if (ids && !day.ids) {
@@ -259,14 +320,16 @@ export class FileStepLog implements StepLog {
         (s) => s.size,
         () => 0,
       );
+      if (saved.format !== SNAPSHOT_FORMAT) return undefined; // saved by an older Flowline: rebuild
       if (saved.offset > size) return undefined; // the log lost data the save had seen: rebuild
       return {
         file,
         offset: saved.offset,
         snapshotAt: saved.offset,
-        rollup: new Map(saved.rollup),
+        rollup: new Map(saved.rollup.map(([key, n, value]) => [key, { n, value }])),
         latest: new Map(saved.latest),
         runs: new Set(saved.runs),
+        users: new Set(saved.users),
       };
     } catch {
       return undefined;
@@ -276,7 +339,14 @@ export class FileStepLog implements StepLog {
   private async saveSnapshot(day: Day): Promise<void> {
     const target = `${day.file.slice(0, -4)}.sum.json`;
     const temp = `${target}.${process.pid}.tmp`;
-    const snapshot: Snapshot = { offset: day.offset, rollup: [...day.rollup], latest: [...day.latest], runs: [...day.runs] };
+    const snapshot: Snapshot = {
+      format: SNAPSHOT_FORMAT,
+      offset: day.offset,
+      rollup: [...day.rollup].map(([key, { n, value }]) => [key, n, value]),
+      latest: [...day.latest],
+      runs: [...day.runs],
+      users: [...day.users],
+    };
     // A cache, not synced: after a crash it is older than the log (then the rest is read) or missing (then rebuilt).
     await makeFolders(join(day.file, '..'));
     await writeFile(temp, JSON.stringify(snapshot));
@@ -296,14 +366,19 @@ export class FileStepLog implements StepLog {
 }
 
 function fold(day: Day, e: StepEvent): void {
-  const key = `${e.version}\t${e.step}\t${e.outcome}\t${e.branch ?? ''}\t${hourOf(e.at)}`;
-  day.rollup.set(key, (day.rollup.get(key) ?? 0) + 1);
+  const key = `${e.version}\t${e.step}\t${e.outcome}\t${e.branch ?? ''}\t${e.goal ?? ''}\t${hourOf(e.at)}`;
+  const count = day.rollup.get(key);
+  if (count) {
+    count.n += 1;
+    count.value += e.value ?? 0;
+  } else day.rollup.set(key, { n: 1, value: e.value ?? 0 });
   const latestKey = `${e.version}\t${e.step}\t${e.outcome}`;
   const list = day.latest.get(latestKey) ?? [];
   list.push(e);
   if (list.length > LATEST_KEEP) list.shift();
   day.latest.set(latestKey, list);
   day.runs.add(runHash(e.workflowId));
+  day.users.add(runHash(e.userId));
   day.ids?.add(e.id);
 }
 
@@ -325,8 +400,31 @@ const canonical = (e: StepEvent): StepEvent => ({
   outcome: e.outcome,
   ...(e.branch !== undefined ? { branch: e.branch } : {}),
   ...(e.message !== undefined ? { message: e.message } : {}),
+  ...(e.goal !== undefined ? { goal: e.goal } : {}),
+  ...(e.value !== undefined ? { value: e.value } : {}),
   at: e.at,
 });
+
+/** A flow's winners, one per split; none when the file does not exist yet. */
+async function readDecisions(file: string): Promise<WinnerDecision[]> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    parsed = undefined;
+  }
+  // Written by rename, so never torn: only an edit by hand gets here.
+  if (!Array.isArray(parsed))
+    throw new Error(`step log: ${file} is not a JSON list of winners; fix it, or delete it to let the splits' winners be decided again`);
+  return parsed as WinnerDecision[];
+}
 
 /** FNV-1a, cut to 30 bits: small integers, which a Set holds without boxing. */
 function runHash(text: string): number {

@@ -7,7 +7,11 @@ import { applyWithinLimits } from './limits.ts';
 import { SeenLog } from './seen-log.ts';
 import {
   emptyProfile,
+  matchesFilter,
+  MAX_PAGE,
   type EntryRule,
+  type ProfileFilter,
+  type ProfilePage,
   type PendingBatch,
   type Profile,
   type ProfileStore,
@@ -15,6 +19,9 @@ import {
   type SweepCutoffs,
   type SweepResult,
 } from './store.ts';
+
+/** How long a listing of the profile folder serves pages (profiles added meanwhile wait for the next listing). */
+const LISTING_TTL_MS = 10_000;
 
 /** The newest entries kept per user and flow, beyond what the rules need (a frequency cap's max may be more). */
 const ENTRY_HISTORY = 200;
@@ -36,6 +43,7 @@ type Loaded<T> = { value: T | undefined; corrupt?: true };
 export class FileProfileStore implements ProfileStore {
   private readonly queues = new Map<string, Promise<unknown>>();
   private readonly seenLog: SeenLog;
+  private listing?: { at: number; names: string[] };
 
   constructor(
     private readonly dir: string,
@@ -134,6 +142,43 @@ export class FileProfileStore implements ProfileStore {
       else await unlink(file);
       return after;
     });
+  }
+
+  async pageProfiles(query: { after?: string; limit: number; filter?: ProfileFilter }): Promise<ProfilePage> {
+    const names = await this.profileNames();
+    // Keyset: the first name after the cursor, found by binary search in the sorted listing.
+    let lo = 0;
+    let hi = names.length;
+    while (query.after !== undefined && lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (names[mid]! <= query.after) lo = mid + 1;
+      else hi = mid;
+    }
+    const slice = names.slice(lo, lo + Math.max(1, Math.min(query.limit, MAX_PAGE)));
+    const read = await Promise.all(
+      slice.map(async (name) => {
+        const file = join(this.dir, 'profiles', `${name}.json`);
+        const raw = await this.load(file, (v) => (isRecord(v) && typeof v.id === 'string' ? asProfile(v.id)(v) : undefined));
+        return raw.value; // a torn or vanished file is skipped, as a missing profile
+      }),
+    );
+    const profiles = read.filter((p): p is Profile => p !== undefined && matchesFilter(p, query.filter ?? {}));
+    const last = slice.at(-1);
+    return { profiles, ...(last !== undefined && lo + slice.length < names.length ? { next: last } : {}) };
+  }
+
+  /**
+   * The profile folder's file names (sans .json), sorted: listed again at most every few seconds,
+   * so paging a big folder does not list it once per page.
+   */
+  private async profileNames(): Promise<string[]> {
+    const now = Date.now();
+    if (this.listing && now - this.listing.at < LISTING_TTL_MS) return this.listing.names;
+    const entries = await readdir(join(this.dir, 'profiles')).catch(() => [] as string[]);
+    const names = entries.filter((n) => n.endsWith('.json')).map((n) => n.slice(0, -'.json'.length));
+    names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    this.listing = { at: now, names };
+    return names;
   }
 
   async sweep(cutoffs: SweepCutoffs): Promise<SweepResult> {

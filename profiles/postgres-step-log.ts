@@ -4,33 +4,31 @@ import { FLOW_STEP, type FlowNumbers, type StepEvent, type StepLog, type StepOut
 import { byTime, checkEvents, foldNumbers, hourOf, HOUR_MS } from './step-rollup.ts';
 
 // Created one process at a time (ingest, worker and studio may start together), as the profile tables are.
-// A database from before conversions is upgraded in place: the new columns are added (old rows: no goal,
-// value 0; metadata only, no rewrite), and the counters' primary key is rebuilt once to include the goal.
+// A database from before conversions is upgraded in place, once (checked first: an alter table would lock
+// the tables on every start): the new columns are added (old rows: no goal, value 0; no rewrite) and the
+// counters' primary key is rebuilt to include the goal.
 const SCHEMA = `
 begin;
 select pg_advisory_xact_lock(7461095);
 create table if not exists flowline_step_events (id text primary key, flow_id text not null, version text not null,
   workflow_id text not null, run_id text not null, user_id text not null, step text not null, outcome text not null,
-  branch text, message text, at bigint not null, ord int not null);
-alter table flowline_step_events add column if not exists goal text, add column if not exists value double precision;
+  branch text, message text, at bigint not null, ord int not null, goal text, value double precision);
+create table if not exists flowline_step_rollup (flow_id text not null, version text not null, step text not null,
+  outcome text not null, branch text not null, goal text not null, hour bigint not null, n bigint not null,
+  value double precision not null, primary key (flow_id, version, step, outcome, branch, goal, hour));
+do $$
+begin
+  if not exists (select 1 from pg_attribute where attrelid = 'flowline_step_events'::regclass and attname = 'goal') then
+    alter table flowline_step_events add column goal text, add column value double precision;
+  end if;
+  if not exists (select 1 from pg_attribute where attrelid = 'flowline_step_rollup'::regclass and attname = 'goal') then
+    alter table flowline_step_rollup add column goal text not null default '', add column value double precision not null default 0,
+      drop constraint flowline_step_rollup_pkey, add primary key (flow_id, version, step, outcome, branch, goal, hour);
+  end if;
+end $$;
 create index if not exists flowline_step_events_by_run on flowline_step_events (workflow_id, at);
 create index if not exists flowline_step_events_latest on flowline_step_events (flow_id, step, outcome, at desc);
 create index if not exists flowline_step_events_by_user on flowline_step_events (flow_id, user_id, at);
-create table if not exists flowline_step_rollup (flow_id text not null, version text not null, step text not null,
-  outcome text not null, branch text not null, goal text not null default '', hour bigint not null, n bigint not null,
-  value double precision not null default 0, primary key (flow_id, version, step, outcome, branch, goal, hour));
-alter table flowline_step_rollup add column if not exists goal text not null default '',
-  add column if not exists value double precision not null default 0;
-do $$
-declare pkey text;
-begin
-  select c.conname into pkey from pg_constraint c where c.conrelid = 'flowline_step_rollup'::regclass and c.contype = 'p'
-    and not exists (select 1 from pg_attribute a where a.attrelid = c.conrelid and a.attnum = any(c.conkey) and a.attname = 'goal');
-  if pkey is not null then
-    execute format('alter table flowline_step_rollup drop constraint %I', pkey);
-    alter table flowline_step_rollup add primary key (flow_id, version, step, outcome, branch, goal, hour);
-  end if;
-end $$;
 create table if not exists flowline_flow_versions (flow_id text not null, version text not null, first_seen bigint not null,
   ir jsonb not null, primary key (flow_id, version));
 create table if not exists flowline_winner_decisions (flow_id text not null, step text not null, branch text not null,
@@ -246,7 +244,7 @@ export class PostgresStepLog implements StepLog {
   }
 
   async decisions(flowId: string): Promise<WinnerDecision[]> {
-    const { rows } = await this.pool.query<DecisionRow>(`${DECISIONS} order by step`, [flowId]);
+    const { rows } = await this.pool.query<DecisionRow>(`${DECISIONS} order by step collate "C"`, [flowId]);
     return rows.map(asDecision);
   }
 

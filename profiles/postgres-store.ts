@@ -4,7 +4,11 @@ import { decideEntry, reservationRecord, type EntryRecord } from './entry-record
 import { applyWithinLimits } from './limits.ts';
 import {
   emptyProfile,
+  matchesFilter,
+  MAX_PAGE,
   type EntryRule,
+  type ProfileFilter,
+  type ProfilePage,
   type PendingBatch,
   type Profile,
   type ProfileStore,
@@ -194,6 +198,17 @@ export class PostgresProfileStore implements ProfileStore {
       const sql = 'select workflow_id from flowline_running_runs where flow_id = $1 and user_id = $2 order by workflow_id';
       return (await client.query<{ workflow_id: string }>(sql, [flowId, userId])).rows.map((r) => r.workflow_id);
     });
+  }
+
+  async pageProfiles(query: { after?: string; limit: number; filter?: ProfileFilter }): Promise<ProfilePage> {
+    const limit = Math.max(1, Math.min(query.limit, MAX_PAGE));
+    // Keyset on the primary key: each page is an index range scan of at most `limit` rows.
+    const { rows } = await this.pool.query<{ user_id: string; profile: Profile }>(
+      'select user_id, profile from flowline_profiles where $1::text is null or user_id > $1 order by user_id limit $2',
+      [query.after ?? null, limit],
+    );
+    const profiles = rows.map((r) => ({ ...emptyProfile(r.user_id), ...r.profile })).filter((p) => matchesFilter(p, query.filter ?? {}));
+    return { profiles, ...(rows.length === limit ? { next: rows.at(-1)!.user_id } : {}) };
   }
 
   async sweep(cutoffs: SweepCutoffs): Promise<SweepResult> {

@@ -118,7 +118,10 @@ export interface StepLog {
    * `at`, the event's time when known, lets the file-backed log look in that day's file only.
    */
   has(id: string, at?: number): Promise<boolean>;
-  /** Numbers for one flow, all versions or one, since a time (undefined: all time). */
+  /**
+   * Numbers for one flow, all versions or one, since a time (undefined: all time). Each event counts
+   * by its own time: a conversion in the window counts even when its run entered before it.
+   */
   numbers(flowId: string, options?: { version?: string; since?: number }): Promise<FlowNumbers>;
   /** The latest events of one outcome at one step, newest first (the panel's "latest failures"). */
   latest(flowId: string, step: string, outcome: StepOutcome, options?: { version?: string; limit?: number }): Promise<StepEvent[]>;

@@ -46,6 +46,39 @@ export interface SweepResult {
 }
 
 /**
+ * Which profiles a page returns: members of an audience (by name, as profiles keep them) and/or
+ * those with a value at a field path (e.g. ['attributes', 'birthday']).
+ */
+export interface ProfileFilter {
+  audience?: string;
+  has?: readonly string[];
+}
+
+/** The largest page `pageProfiles` reads, whatever `limit` asks. */
+export const MAX_PAGE = 1_000;
+
+/**
+ * One page of a scan over every profile in a fixed order. `next` is the keyset cursor to pass as
+ * `after` for the page after (opaque; absent once the scan is done): a scan resumes where it left
+ * off, and profiles added meanwhile are found if they sort after the cursor.
+ */
+export interface ProfilePage {
+  profiles: Profile[];
+  next?: string;
+}
+
+/** Whether a profile passes a filter (both stores apply the same test). */
+export function matchesFilter(profile: Profile, filter: ProfileFilter): boolean {
+  if (filter.audience !== undefined && !profile.audiences.includes(filter.audience)) return false;
+  if (filter.has) {
+    let value: unknown = profile;
+    for (const key of filter.has) value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
+    if (value === undefined || value === null || value === '') return false;
+  }
+  return true;
+}
+
+/**
  * The profile store behind a small interface: an embedded default (files, no server) and, for
  * deployments with several processes, a database. It also keeps entries into flows, durably,
  * because Temporal forgets closed runs after its retention period.
@@ -87,6 +120,12 @@ export interface ProfileStore {
   runningRuns(flowId: string, userId: string): Promise<string[]>;
   /** Adds and removes ids in that list, in one step per flow and user; returns the ids after. */
   changeRunningRuns(flowId: string, userId: string, change: { add?: readonly string[]; remove?: readonly string[] }): Promise<string[]>;
+  /**
+   * Reads the next `limit` profiles (at most MAX_PAGE) after the cursor and returns those matching
+   * the filter: the work per call is bounded however few match, so a page may hold none and still
+   * have a `next`.
+   */
+  pageProfiles(query: { after?: string; limit: number; filter?: ProfileFilter }): Promise<ProfilePage>;
   /** Deletes de-duplication, pending-batch and entry records past their retention (see profiles/retention.ts). */
   sweep(cutoffs: SweepCutoffs): Promise<SweepResult>;
 }

@@ -37,6 +37,9 @@ class StallingLog implements StepLog {
   run: StepLog['run'] = (...a) => this.inner.run(...a);
   recordVersion: StepLog['recordVersion'] = (...a) => this.inner.recordVersion(...a);
   versions: StepLog['versions'] = (...a) => this.inner.versions(...a);
+  userRuns: StepLog['userRuns'] = (...a) => this.inner.userRuns(...a);
+  recordDecision: StepLog['recordDecision'] = (...a) => this.inner.recordDecision(...a);
+  decisions: StepLog['decisions'] = (...a) => this.inner.decisions(...a);
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'step-events-'));
@@ -104,7 +107,17 @@ steps:
   const [a, b] = [calls('branch-a').length, calls('branch-b').length];
   expect(a + b).toBe(8);
   expect(numbers).toMatchObject({ entered: 8, completed: 5, exited: 1, failed: 2 });
-  const step = (entered: number, more: object = {}) => ({ entered, sent: 0, failed: 0, retried: 0, exited: 0, branches: {}, ...more });
+  const step = (entered: number, more: object = {}) => ({
+    entered,
+    sent: 0,
+    failed: 0,
+    retried: 0,
+    exited: 0,
+    branches: {},
+    conversions: {},
+    branchConversions: {},
+    ...more,
+  });
   expect(numbers.steps).toEqual({
     tier: step(8, { branches: { then: 3, else: 5 } }),
     'gold-note': step(3, { sent: 3 }),

@@ -1,6 +1,7 @@
-import { appendFileSync, mkdtempSync, readdirSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FlowIR } from '../dsl/ir.ts';
 import { FileStepLog } from '../profiles/file-step-log.ts';
@@ -31,10 +32,10 @@ function ev(
   step: string,
   outcome: StepOutcome,
   at: number,
-  extra: { branch?: string; message?: string; version?: string } = {},
+  extra: { branch?: string; message?: string; version?: string; runId?: string; goal?: string; value?: number } = {},
 ): StepEvent {
-  const { version = 'v1', ...rest } = extra;
-  const e = { flowId, version, workflowId: `flow/${flowId}/${user}`, runId: `run-${user}`, userId: user, step, outcome, ...rest, at };
+  const { version = 'v1', runId = `run-${user}`, ...rest } = extra;
+  const e = { flowId, version, workflowId: `flow/${flowId}/${user}`, runId, userId: user, step, outcome, ...rest, at };
   return { id: stepEventId(e), ...e };
 }
 
@@ -77,8 +78,8 @@ describe.each(logs)('%s', (_name, make) => {
     const numbers = await log.numbers(flow);
     expect(numbers).toMatchObject({ entered: 1, completed: 1, exited: 0, failed: 0 });
     expect(numbers.steps).toEqual({
-      welcome: { entered: 1, sent: 1, failed: 0, retried: 0, exited: 0, branches: {} },
-      vip: { entered: 1, sent: 0, failed: 0, retried: 0, exited: 0, branches: { then: 1 } },
+      welcome: { entered: 1, sent: 1, failed: 0, retried: 0, exited: 0, branches: {}, conversions: {}, branchConversions: {} },
+      vip: { entered: 1, sent: 0, failed: 0, retried: 0, exited: 0, branches: { then: 1 }, conversions: {}, branchConversions: {} },
     });
     expect(await log.has(events[2]!.id, events[2]!.at)).toBe(true);
     expect(await log.has(events[2]!.id)).toBe(true);
@@ -155,6 +156,129 @@ describe.each(logs)('%s', (_name, make) => {
     const e = ev('bad-id', 'ada', 'welcome', 'sent', T0);
     await expect(log.record([{ ...e, id: 'random-uuid' }])).rejects.toThrow(/is not 'flow\/bad-id\/ada\/run-ada\/welcome\/sent'/);
   });
+
+  it('counts each conversion once, per goal for the flow, per branch for a split and per last-touch step, with values summed', async () => {
+    const log = make();
+    const flow = `goals-${Math.random().toString(36).slice(2, 8)}`;
+    const bought = (user: string, branch: string, value: number | undefined, at: number) => [
+      ev(flow, user, FLOW_STEP, 'converted', at, { goal: 'purchase', value }),
+      ev(flow, user, 'ab', 'converted', at, { goal: 'purchase', branch, value }),
+      ev(flow, user, 'welcome', 'converted', at, { goal: 'purchase', value }),
+    ];
+    const runOf = (user: string, branch: string) => [
+      ev(flow, user, FLOW_STEP, 'entered', T0),
+      ev(flow, user, 'ab', 'branch', T0, { branch }),
+      ev(flow, user, 'welcome', 'sent', T0 + 5),
+    ];
+    const events = [
+      ...runOf('u1', 'a'),
+      ...runOf('u2', 'b'),
+      ...runOf('u3', 'a'),
+      ...runOf('u4', 'b'),
+      ...bought('u1', 'a', 30, T0 + DAY), // after the run ended, on another day
+      ev(flow, 'u1', FLOW_STEP, 'converted', T0 + DAY, { goal: 'signup' }), // a goal without a value
+      ...bought('u2', 'b', 12.5, T0 + 60_000),
+      ...bought('u3', 'a', 7, T0 + 60_000),
+    ];
+    await log.record(events);
+    await log.record(bought('u1', 'a', 30, T0 + DAY)); // the conversion recorded twice
+    await log.record(events); // a retried batch
+    expect(events.at(-2)!.id).toBe(`flow/${flow}/u3/run-u3/ab/converted/purchase/a`);
+
+    const numbers = await log.numbers(flow);
+    expect(numbers).toMatchObject({ entered: 4, completed: 0 });
+    expect(numbers.goals).toEqual({ purchase: { converted: 3, value: 49.5 }, signup: { converted: 1, value: 0 } });
+    expect(numbers.steps.ab).toEqual({
+      entered: 0,
+      sent: 0,
+      failed: 0,
+      retried: 0,
+      exited: 0,
+      branches: { a: 2, b: 2 },
+      conversions: {},
+      branchConversions: { a: { purchase: { converted: 2, value: 37 } }, b: { purchase: { converted: 1, value: 12.5 } } },
+    });
+    expect(numbers.steps.welcome).toMatchObject({
+      sent: 4,
+      conversions: { purchase: { converted: 3, value: 49.5 } },
+      branchConversions: {},
+    });
+    // the window counts conversions by their own time
+    expect((await log.numbers(flow, { since: T0 + DAY })).goals).toEqual({
+      purchase: { converted: 1, value: 30 },
+      signup: { converted: 1, value: 0 },
+    });
+    const u1 = await log.run(`flow/${flow}/u1`);
+    expect(u1.filter((e) => e.outcome === 'converted').map((e) => [e.step, e.goal, e.branch, e.value])).toEqual([
+      [FLOW_STEP, 'purchase', undefined, 30],
+      ['ab', 'purchase', 'a', 30],
+      ['welcome', 'purchase', undefined, 30],
+      [FLOW_STEP, 'signup', undefined, undefined],
+    ]);
+    expect(await log.has(events.at(-1)!.id, T0 + 60_000)).toBe(true);
+  });
+
+  it('refuses a conversion without a goal or with a value that is not a number', async () => {
+    const log = make();
+    const noGoal = ev('bad-goal', 'ada', FLOW_STEP, 'converted', T0);
+    await expect(log.record([noGoal])).rejects.toThrow(/names no goal/);
+    const nan = ev('bad-goal', 'ada', FLOW_STEP, 'converted', T0, { goal: 'purchase', value: Number.NaN });
+    await expect(log.record([nan])).rejects.toThrow(/value that is not a number/);
+  });
+
+  it("gives every event of one user's runs that entered since a time, across days, and nobody else's", async () => {
+    const log = make();
+    const flow = `user-runs-${Math.random().toString(36).slice(2, 8)}`;
+    const since = T0 - DAY;
+    const old = [
+      ev(flow, 'ada', FLOW_STEP, 'entered', T0 - 3 * DAY, { runId: 'r1' }),
+      ev(flow, 'ada', FLOW_STEP, 'converted', T0, { runId: 'r1', goal: 'purchase', value: 5 }), // its run entered too early
+    ];
+    const ended = [
+      ev(flow, 'ada', FLOW_STEP, 'entered', since + 3_600_000, { runId: 'r2' }),
+      ev(flow, 'ada', 'welcome', 'sent', since + 3_600_100, { runId: 'r2' }),
+      ev(flow, 'ada', FLOW_STEP, 'completed', since + 3_600_200, { runId: 'r2' }),
+      ev(flow, 'ada', FLOW_STEP, 'converted', T0 + DAY, { runId: 'r2', goal: 'purchase', value: 9 }), // after it ended
+    ];
+    const running = [
+      ev(flow, 'ada', FLOW_STEP, 'entered', T0 + 7_200_000, { runId: 'r3' }),
+      ev(flow, 'ada', 'welcome', 'entered', T0 + 7_200_000, { runId: 'r3' }),
+    ];
+    const others = [
+      ...run(flow, 'bob', T0, 'then'),
+      ...run(`${flow}-other`, 'ada', T0, 'then'), // the same user in another flow
+    ];
+    await log.record([...others, ...running, ...old, ...ended]);
+    expect((await log.userRuns(flow, 'ada', since)).map((e) => e.id)).toEqual(
+      [...ended.slice(0, 3), ...running, ended[3]!].map((e) => e.id),
+    );
+    expect((await log.userRuns(flow, 'ada', T0 + DAY + 1)).map((e) => e.id)).toEqual([]);
+    expect((await log.userRuns(flow, 'carol', since)).map((e) => e.id)).toEqual([]);
+    expect((await log.userRuns(flow, 'ada', T0 - 3 * DAY)).map((e) => e.id)).toEqual(
+      [old[0]!, ...ended.slice(0, 3), old[1]!, ...running, ended[3]!].map((e) => e.id),
+    );
+  });
+
+  it('keeps the first winner of a split when two deciders record different branches at once', async () => {
+    const log = make();
+    const flow = `winner-${Math.random().toString(36).slice(2, 8)}`;
+    const decision = (branch: string) => ({
+      flowId: flow,
+      step: 'ab',
+      branch,
+      at: T0,
+      version: 'v1',
+      goal: 'purchase',
+      reason: `${branch} won`,
+    });
+    const [first, second] = await Promise.all([log.recordDecision(decision('a')), log.recordDecision(decision('b'))]);
+    expect(second).toEqual(first);
+    expect(['a', 'b']).toContain(first.branch);
+    expect(await log.recordDecision({ ...decision('control'), at: T0 + DAY })).toEqual(first);
+    await log.recordDecision({ ...decision('b'), step: 'colors' });
+    expect(await log.decisions(flow)).toEqual([first, { ...decision('b'), step: 'colors' }]);
+    expect(await log.decisions(`${flow}-none`)).toEqual([]);
+  });
 });
 
 describe('embedded file log across processes and restarts', () => {
@@ -188,6 +312,125 @@ describe('embedded file log across processes and restarts', () => {
     await restarted.record(run('restart', 'torn', T0, 'then')); // its run records it again
     expect((await restarted.numbers('restart')).entered).toBe(51);
     expect((await new FileStepLog(dir).numbers('restart')).entered).toBe(51);
+  });
+});
+
+describe('conversions, user runs and winners across restarts and upgrades', () => {
+  const purchase = (flow: string, user: string, at: number, value: number) => [
+    ev(flow, user, FLOW_STEP, 'converted', at, { goal: 'purchase', value }),
+    ev(flow, user, 'vip', 'converted', at, { goal: 'purchase', branch: 'then', value }),
+  ];
+  const decision = (flow: string, branch: string) => ({
+    flowId: flow,
+    step: 'vip',
+    branch,
+    at: T0,
+    version: 'v1',
+    goal: 'purchase',
+    reason: 'r',
+  });
+
+  it('a restarted file log keeps conversions, winners and user runs; two processes deciding at once keep one winner', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'step-log-goals-'));
+    const [worker, otherWorker] = [new FileStepLog(dir), new FileStepLog(dir)];
+    await worker.record([
+      ...run('goals', 'ada', T0, 'then'),
+      ...run('goals', 'bob', T0, 'then'),
+      ...purchase('goals', 'ada', T0 + DAY, 20),
+    ]);
+    await otherWorker.record(purchase('goals', 'bob', T0 + 2 * DAY, 5));
+    const [a, b] = await Promise.all([
+      worker.recordDecision(decision('goals', 'then')),
+      otherWorker.recordDecision(decision('goals', 'else')),
+    ]);
+    expect(b).toEqual(a);
+    expect(readdirSync(join(dir, 'flows', 'goals')).filter((f) => f.endsWith('.sum.json'))).toHaveLength(3); // the restart reads the saves
+
+    const restarted = new FileStepLog(dir);
+    await restarted.record(purchase('goals', 'ada', T0 + DAY, 20)); // a retry after the restart
+    const numbers = await restarted.numbers('goals');
+    expect(numbers.goals).toEqual({ purchase: { converted: 2, value: 25 } });
+    expect(numbers.steps.vip!.branchConversions).toEqual({ then: { purchase: { converted: 2, value: 25 } } });
+    expect(await restarted.decisions('goals')).toEqual([a]);
+    expect(await restarted.recordDecision(decision('goals', 'else'))).toEqual(a);
+    expect((await restarted.userRuns('goals', 'bob', T0)).map((e) => `${e.step}/${e.outcome}`)).toEqual([
+      ...run('goals', 'bob', T0, 'then').map((e) => `${e.step}/${e.outcome}`),
+      `${FLOW_STEP}/converted`,
+      'vip/converted',
+    ]);
+  });
+
+  it('a step-log folder written before conversions (old lines, old saved counters) still counts, and learns conversions', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'step-log-old-'));
+    const folder = join(dir, 'flows', 'legacy');
+    mkdirSync(folder, { recursive: true });
+    const lines = run('legacy', 'ada', T0, 'then')
+      .map((e) => `\n${JSON.stringify(e)}\n`)
+      .join('');
+    writeFileSync(join(folder, '2026-03-10.log'), lines);
+    // counters saved by the old layout (5-part keys, bare counts); wrong on purpose: they must not be used
+    const old = { offset: Buffer.byteLength(lines), rollup: [[`v1\t${FLOW_STEP}\tentered\t\t${T0}`, 99]], latest: [], runs: [] };
+    writeFileSync(join(folder, '2026-03-10.sum.json'), JSON.stringify(old));
+
+    const log = new FileStepLog(dir);
+    expect(await log.numbers('legacy')).toMatchObject({ entered: 1, completed: 1, goals: {} });
+    await log.record([...run('legacy', 'ada', T0, 'then'), ...purchase('legacy', 'ada', T0 + 60_000, 3)]);
+    const numbers = await new FileStepLog(dir).numbers('legacy');
+    expect(numbers).toMatchObject({ entered: 1, completed: 1, goals: { purchase: { converted: 1, value: 3 } } });
+    expect(numbers.steps.vip!.branches).toEqual({ then: 1 });
+    expect(await log.userRuns('legacy', 'ada', T0)).toHaveLength(8);
+  });
+
+  it('a PostgreSQL database created before conversions is upgraded in place and keeps its events and counts', async () => {
+    const admin = new pg.Client({ connectionString: postgres.url });
+    await admin.connect();
+    await admin.query('create database before_goals');
+    await admin.end();
+    const url = postgres.url.replace(/\/postgres$/, '/before_goals');
+    const old = new pg.Client({ connectionString: url });
+    await old.connect();
+    await old.query(`
+      create table flowline_step_events (id text primary key, flow_id text not null, version text not null,
+        workflow_id text not null, run_id text not null, user_id text not null, step text not null, outcome text not null,
+        branch text, message text, at bigint not null, ord int not null);
+      create table flowline_step_rollup (flow_id text not null, version text not null, step text not null,
+        outcome text not null, branch text not null, hour bigint not null, n bigint not null,
+        primary key (flow_id, version, step, outcome, branch, hour));
+      create table flowline_flow_versions (flow_id text not null, version text not null, first_seen bigint not null,
+        ir jsonb not null, primary key (flow_id, version));`);
+    const events = run('legacy', 'ada', T0, 'then');
+    for (const [i, e] of events.entries()) {
+      await old.query(
+        `insert into flowline_step_events (id, flow_id, version, workflow_id, run_id, user_id, step, outcome, branch, message, at, ord)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, null, $10, $11)`,
+        [e.id, e.flowId, e.version, e.workflowId, e.runId, e.userId, e.step, e.outcome, e.branch ?? null, e.at, i + 1],
+      );
+    }
+    await old.query(`insert into flowline_step_rollup select flow_id, version, step, outcome, coalesce(branch, ''),
+      (at / 3600000) * 3600000, count(*) from flowline_step_events group by 1, 2, 3, 4, 5, 6`);
+    await old.end();
+
+    const log = await PostgresStepLog.open(url);
+    const again = await PostgresStepLog.open(url); // a second process: the upgrade is done once
+    try {
+      await log.record([...events, ...purchase('legacy', 'ada', T0 + 60_000, 3)]); // the old events again count nothing
+      await again.record(purchase('legacy', 'ada', T0 + 60_000, 3));
+      const numbers = await again.numbers('legacy');
+      expect(numbers).toMatchObject({ entered: 1, completed: 1, goals: { purchase: { converted: 1, value: 3 } } });
+      expect(numbers.steps.vip).toMatchObject({
+        entered: 1,
+        branches: { then: 1 },
+        branchConversions: { then: { purchase: { converted: 1, value: 3 } } },
+      });
+      expect((await log.userRuns('legacy', 'ada', T0)).map((e) => e.id)).toEqual(
+        [...events, ...purchase('legacy', 'ada', T0 + 60_000, 3)].map((e) => e.id),
+      );
+      expect(await log.recordDecision(decision('legacy', 'then'))).toEqual(decision('legacy', 'then'));
+      expect(await again.decisions('legacy')).toEqual([decision('legacy', 'then')]);
+    } finally {
+      await log.close();
+      await again.close();
+    }
   });
 });
 
