@@ -12,13 +12,14 @@ export const LAYERS = {
   destinations: ['dsl'],
   profiles: ['dsl'],
   temporal: ['codec'],
+  goals: ['dsl', 'profiles'],
   activities: ['dsl', 'destinations', 'profiles'],
   workflows: ['dsl', 'activities', 'profiles'],
   dev: ['codec', 'temporal', 'workflows'],
-  ingest: ['dsl', 'profiles', 'workflows', 'codec', 'temporal'],
-  studio: ['dsl', 'profiles', 'workflows', 'temporal'],
+  ingest: ['dsl', 'profiles', 'goals', 'workflows', 'codec', 'temporal'],
+  studio: ['dsl', 'profiles', 'goals', 'workflows', 'temporal'],
   worker: ['dsl', 'destinations', 'profiles', 'activities', 'workflows', 'codec', 'temporal'],
-  cli: ['dsl', 'destinations', 'profiles', 'activities', 'workflows', 'codec', 'temporal', 'dev', 'ingest', 'studio', 'worker'],
+  cli: ['dsl', 'destinations', 'profiles', 'goals', 'activities', 'workflows', 'codec', 'temporal', 'dev', 'ingest', 'studio', 'worker'],
   bin: ['cli'],
 };
 const FOLDERS = [...Object.keys(LAYERS), 'test', 'bench', 'scripts'];
@@ -42,7 +43,7 @@ const layerRules = Object.entries(LAYERS).map(([folder, allowed]) => ({
 }));
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.tools/', '.data/', 'coverage/', 'test-results/', 'studio/client/vendor/', '**/*.cjs'] },
+  { ignores: ['node_modules/', '.tools/', '.data/', 'coverage/', 'test-results/', 'dist/', '.dist-*/', 'studio/client/vendor/', '**/*.cjs'] },
   ...tseslint.configs.recommended,
   {
     rules: {

@@ -184,6 +184,7 @@ export function createActivities(deps: ActivityDeps): Activities {
     sendEvent: perform,
     callWebhook: perform,
     readProfile: (userId: string) => deps.profiles.get(userId),
+    claimSend: (input) => deps.profiles.claimSend(input.userId, input.claim, input.caps),
     async recordSteps(events: StepEvent[]) {
       const steps = stepRecorder(deps.stepLog);
       await steps.record(events);

@@ -1,5 +1,6 @@
 import type { FlowEvent } from '../dsl/event.ts';
 import type { StepOf } from '../dsl/ir.ts';
+import type { ClaimAnswer, SendCap, SendClaim } from '../profiles/send-claims.ts';
 import type { StepEvent } from '../profiles/step-log.ts';
 
 /** Steps that call a destination: each is one activity. */
@@ -31,6 +32,12 @@ export interface StepEventsIn {
   pending: StepEvent[];
 }
 
+export interface ClaimSendInput {
+  userId: string;
+  claim: SendClaim;
+  caps: SendCap[];
+}
+
 export interface EffectOutput {
   /** For set_var: the values now held, which the run reads as `vars.X`. */
   vars?: Record<string, unknown>;
@@ -49,6 +56,8 @@ export interface Activities {
   sendEvent(input: EffectInput): Promise<EffectOutput>;
   callWebhook(input: EffectInput): Promise<EffectOutput>;
   readProfile(userId: string): Promise<import('../profiles/store.ts').Profile>;
+  /** Counts a send against the user's frequency caps on its channel, if they allow it (workflows/steps/guards.ts). */
+  claimSend(input: ClaimSendInput): Promise<ClaimAnswer>;
   /** Records step events; returns those the log could not take. A local activity. */
   recordSteps(events: StepEvent[]): Promise<StepEvent[]>;
 }

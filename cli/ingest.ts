@@ -1,14 +1,16 @@
 import { Client } from '@temporalio/client';
 import { dataConverter } from '../codec/data-converter.ts';
 import { ingestConnection } from '../ingest/connection.ts';
+import { startEntries, type RunningEntries } from '../ingest/entries-worker.ts';
 import { watchFlows } from '../ingest/flow-registry.ts';
+import { watchStops } from '../ingest/flow-stops.ts';
 import { reportLine } from '../ingest/report.ts';
 import { buildIngest } from '../ingest/server.ts';
 import { openProfileStore, openStepLog } from '../profiles/open.ts';
 import type { StepLog } from '../profiles/step-log.ts';
 import { seenRetention, startSweeper } from '../profiles/retention.ts';
 import type { ProfileStore } from '../profiles/store.ts';
-import { temporalSettings } from '../temporal/connection.ts';
+import { temporalSettings, unreachable } from '../temporal/connection.ts';
 import { formatText } from './format/text.ts';
 import { EXIT, parseCommandArgs, UsageError, type CliIo } from './io.ts';
 import { dataDir, loadProject } from './project.ts';
@@ -34,17 +36,26 @@ export async function serveIngest(
   }
   const settings = temporalSettings();
   const connection = ingestConnection(settings);
+  // Set once the entries worker runs; a reload before that syncs nothing (the start-up sync follows).
+  const entries: { current?: RunningEntries } = {};
   const flows = watchFlows({
     cwd: io.cwd,
     ...(options.config ? { configFile: options.config } : {}),
-    onReload: (f) => io.out(`flows reloaded: ${f.length} flows (running runs keep their version)\n`),
+    onReload: (f) => {
+      io.out(`flows reloaded: ${f.length} flows (running runs keep their version)\n`);
+      void entries.current?.sync(f);
+      void stops.sync(f);
+    },
     onInvalid: (d) =>
       io.err(`flows changed but do not validate; the previous flows stay in force:\n${formatText(d, { files: 0, cwd: io.cwd })}`),
   });
   const converter = dataConverter();
   const identityPriority = (project.config as { ingest?: { identity_priority?: string[] } }).ingest?.identity_priority;
+  const client = new Client({ connection, namespace: settings.namespace, ...(converter ? { dataConverter: converter } : {}) });
+  // A flow edited to `status: stopped` reaches its running runs as a signal (ingest/flow-stops.ts).
+  const stops = watchStops({ client, timezone: project.config.timezone, log: (line) => io.out(`${line}\n`) });
   const { app } = buildIngest({
-    client: new Client({ connection, namespace: settings.namespace, ...(converter ? { dataConverter: converter } : {}) }),
+    client,
     profiles: options.profiles,
     ...(options.stepLog ? { stepLog: options.stepLog } : {}),
     config: project.config,
@@ -66,6 +77,20 @@ export async function serveIngest(
     );
     return undefined;
   }
+  // Scheduled and date entries start runs under the entry rules, which live here (ingest/entries-worker.ts).
+  const running = await startEntries({
+    settings,
+    client,
+    deps: { client, profiles: options.profiles, config: project.config, ...(options.stepLog ? { stepLog: options.stepLog } : {}) },
+    flows: flows.current,
+    log: (line) => io.out(`${line}\n`),
+  }).catch((error: Error) => {
+    io.err(`flows: scheduled and date entries are off until a restart: ${unreachable(settings, error)}\n`);
+    return undefined;
+  });
+  if (running) entries.current = running;
+  await running?.sync(flows.current());
+  void stops.sync(flows.current());
   // Ingest writes the de-duplication and entry records, so it also deletes them past retention.
   const sweeper = startSweeper(options.profiles, { retentionMs, log: (line) => io.out(`${line}\n`) });
   return {
@@ -73,6 +98,8 @@ export async function serveIngest(
     async close() {
       await sweeper.stop();
       flows.close();
+      stops.close();
+      await running?.close();
       await app.close();
       await connection.close();
     },

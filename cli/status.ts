@@ -2,10 +2,11 @@ import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import { stateQuery } from '../workflows/messages.ts';
 import { FLOW_ID, FLOW_STEP, USER_ID } from '../workflows/search-attributes.ts';
 import { EXIT, parseCommandArgs, UsageError, type CliIo } from './io.ts';
+import { flowRows } from './status-flows.ts';
 import { withTemporalClient } from './temporal-client.ts';
 
 /**
- * Lists runs with the step they are at, by a name a person can read, what running ones wait
+ * Lists the flows with their status and running runs, then runs with the step they are at, by a name a person can read, what running ones wait
  * for, and why failed ones failed.
  */
 export async function statusCommand(args: string[], io: CliIo): Promise<number> {
@@ -14,6 +15,8 @@ export async function statusCommand(args: string[], io: CliIo): Promise<number> 
   if (!Number.isInteger(limit) || limit < 1) throw new UsageError('--limit must be a positive whole number');
   if (values.flow !== undefined && !/^[a-z0-9-]+$/.test(values.flow)) throw new UsageError('--flow takes a flow id (lowercase kebab-case)');
   return withTemporalClient(io, 'status', async (client) => {
+    const flows = await flowRows(client, io.cwd, values.flow);
+    if (flows.length) io.out(`${table([['FLOW', 'STATUS', 'WINDOW', 'RUNNING'], ...flows])}\n`);
     const clauses = [`WorkflowType = 'flowRun'`];
     if (values.flow) clauses.push(`FlowId = '${values.flow}'`);
     if (!values.all) clauses.push(`ExecutionStatus = 'Running'`);
@@ -29,20 +32,16 @@ export async function statusCommand(args: string[], io: CliIo): Promise<number> 
       io.out(`no ${values.all ? '' : 'running '}runs${values.flow ? ` of ${values.flow}` : ''}\n`);
       return EXIT.ok;
     }
-    const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-    io.out(
-      rows
-        .map((r) =>
-          r
-            .map((c, i) => c.padEnd(widths[i]!))
-            .join('  ')
-            .trimEnd(),
-        )
-        .join('\n') + '\n',
-    );
+    io.out(`${table(rows)}\n`);
     if (failures.length) io.out(`\nwhy runs failed:\n${failures.map((f) => `  ${f}`).join('\n')}\n`);
     return EXIT.ok;
   });
+}
+
+/** Columns padded to their widest cell. */
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
 }
 
 interface RunRow {

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
+// The checkout: one folder up from the sources (dev/), two from the shipped CLI (dist/dev/).
+const ROOT = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? '..' : '../..', import.meta.url));
 const INSTALL = 'run `bash scripts/install-temporal.sh` (npm start and npm test do it for you)';
 
 function tool(envVar: string | undefined, local: string, what: string): string {

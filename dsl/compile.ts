@@ -11,11 +11,12 @@ import {
   type TriggerIR,
   type VarOperationIR,
 } from './ir.ts';
+import { parseSchedule, parseTimeOfDay, WEEKDAY_NAMES } from './schedule.ts';
 import { locate, type SourceFile } from './source.ts';
 import { compileTemplate } from './templates.ts';
-import { branchesOf, listVisits, splitParts, type RawFlow, type RawGoal, type StepVisit } from './walk.ts';
+import { branchesOf, kindBranchesOf, listVisits, splitParts, type RawFlow, type RawGoal, type StepVisit } from './walk.ts';
 
-const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+const WEEKDAYS: readonly string[] = WEEKDAY_NAMES;
 
 /** How long after entry a goal counts when it names no `within`. */
 export const DEFAULT_GOAL_WITHIN = '7d';
@@ -27,6 +28,8 @@ export function compileFlow(source: SourceFile, file: string): FlowIR {
     flow: flow.flow,
     name: flow.name ?? flow.flow,
     status: flow.status ?? 'active',
+    // Only when declared, as goals below.
+    ...(flow.active ? { active: { ...flow.active, then: flow.active.then ?? 'finish' } } : {}),
     trigger: compileTrigger(flow.trigger),
     entry: {
       reentry: (flow.entry?.reentry ?? 'after_exit') as FlowIR['entry']['reentry'],
@@ -93,7 +96,13 @@ function compileTrigger(raw: RawFlow['trigger']): TriggerIR {
     const type = raw.identity_change;
     return { kind: 'identity_change', ...(typeof type === 'string' ? { identityType: type } : {}), ...where(raw.where) };
   }
-  const audience = raw.audience as { id?: string | number; name?: string; on?: 'added' | 'removed' };
+  if (raw.date !== undefined) return compileDateTrigger(raw);
+  if (raw.schedule !== undefined) return compileScheduledTrigger(raw);
+  const audience = (typeof raw.audience === 'string' ? { name: raw.audience } : raw.audience) as {
+    id?: string | number;
+    name?: string;
+    on?: 'added' | 'removed';
+  };
   return {
     kind: 'audience',
     ...(audience.id !== undefined ? { audienceId: String(audience.id) } : {}),
@@ -102,6 +111,34 @@ function compileTrigger(raw: RawFlow['trigger']): TriggerIR {
     ...where(raw.where),
   };
 }
+
+/** `audience: NAME, schedule: …`: keys present only when written, so the IR says what the YAML says. */
+function compileScheduledTrigger(raw: RawFlow['trigger']): TriggerIR {
+  const audience = raw.audience as string | { name: string };
+  return {
+    kind: 'scheduled_audience',
+    audienceName: typeof audience === 'string' ? audience : audience.name,
+    schedule: parseSchedule(raw.schedule)!,
+    enter: (raw.enter ?? 'new') as 'new' | 'all',
+    ...(typeof raw.timezone === 'string' ? { timezone: raw.timezone } : {}),
+    ...where(raw.where),
+  };
+}
+
+function compileDateTrigger(raw: RawFlow['trigger']): TriggerIR {
+  const zone = raw.timezone as string | undefined;
+  return {
+    kind: 'date',
+    field: String(raw.date).split('.'),
+    anniversary: raw.anniversary === true,
+    at: parseTimeOfDay(raw.at ?? DEFAULT_DATE_AT)!,
+    ...(zone === undefined ? {} : { timezone: /^profile\./.test(zone) ? { field: zone.split('.') } : { zone } }),
+    ...where(raw.where),
+  };
+}
+
+/** When a date trigger names no `at`: the start of the working day. */
+export const DEFAULT_DATE_AT = '09:00';
 
 function compileSteps(source: SourceFile, steps: unknown[], path: readonly (string | number)[], prefix: string): StepIR[] {
   return listVisits(steps, path, prefix).map((visit) => compileStep(source, visit));
@@ -129,13 +166,26 @@ function varOperation(value: unknown): VarOperationIR {
   return { op: 'set', value: typeof value === 'string' ? compileTemplate(value) : (value as number | boolean | null) };
 }
 
+/** `on_error`: a word, or `{ steps }` compiled as a branch (ids `#3.on_error.1`). */
+function compileOnError(source: SourceFile, visit: StepVisit): StepIR['onError'] {
+  const failure = branchesOf(visit).find((b) => b.onError);
+  if (failure) return { steps: compileSteps(source, failure.steps, failure.path, `${visit.position}.${failure.idPart}.`) };
+  return (visit.step.on_error as 'continue' | 'exit' | 'fail' | undefined) ?? 'fail';
+}
+
 function compileStep(source: SourceFile, visit: StepVisit): StepIR {
-  const step = visit.step as { on_error?: StepIR['onError']; retry?: { attempts?: number; backoff?: string } };
+  const step = visit.step as {
+    on_error?: StepIR['onError'];
+    retry?: { attempts?: number; backoff?: string };
+    caps?: 'ignore';
+    quiet_hours?: StepIR['quietHours'];
+    transactional?: true;
+  };
   const base = {
     id: visit.id,
     position: visit.position,
     line: locate(source, visit.path).line,
-    onError: step.on_error ?? 'fail',
+    onError: compileOnError(source, visit),
     ...(step.retry
       ? {
           retry: {
@@ -144,11 +194,14 @@ function compileStep(source: SourceFile, visit: StepVisit): StepIR {
           },
         }
       : {}),
+    ...(step.caps === 'ignore' ? { caps: step.caps } : {}),
+    ...(step.quiet_hours !== undefined ? { quietHours: step.quiet_hours } : {}),
+    ...(step.transactional === true ? { transactional: step.transactional } : {}),
   };
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed JSON of any shape, read field by field
   const b = visit.body as Record<string, any>;
   const branches = () =>
-    branchesOf(visit).map((branch) => compileSteps(source, branch.steps, branch.path, `${visit.position}.${branch.idPart}.`));
+    kindBranchesOf(visit).map((branch) => compileSteps(source, branch.steps, branch.path, `${visit.position}.${branch.idPart}.`));
   switch (visit.kind) {
     case 'set_var':
       return {
@@ -221,7 +274,7 @@ function compileStep(source: SourceFile, visit: StepVisit): StepIR {
       return {
         ...base,
         kind: 'split',
-        branches: branchesOf(visit).map((branch, i) => ({
+        branches: kindBranchesOf(visit).map((branch, i) => ({
           label: branch.label,
           percent: branch.item!.value.percent as number,
           ...(branch.item!.value.control === true ? { control: true as const } : {}),

@@ -4,6 +4,7 @@ import type { Diagnostic, Position } from './diagnostics.ts';
 import { schemaFindings } from './schema-check.ts';
 import { locate, parseSource, type DataPath, type SourceFile } from './source.ts';
 import { envName, hasUserInfo, isLiteralCredential } from './secrets.ts';
+import { readGuardrails, type GuardrailsIR } from './guardrails.ts';
 import { isTimeZone } from './time-zones.ts';
 
 export const DEFAULT_CONFIG_FILE = 'flows.config.yaml';
@@ -19,6 +20,8 @@ export interface FlowsConfig {
   file?: string;
   timezone: string;
   retry?: { attempts?: number; backoff?: string };
+  /** Frequency caps, quiet hours and suppression (absent when the file has none). */
+  guardrails?: GuardrailsIR;
   destinations: Map<string, DestinationConfig>;
   /**
    * Destinations the file names with no known type (only when it has errors): flows naming
@@ -58,8 +61,9 @@ export function loadConfig(file: string, text = readFileSync(file, 'utf8')): Con
   }
   const timezone = typeof raw.timezone === 'string' && isTimeZone(raw.timezone) ? raw.timezone : 'UTC';
   const retry = isRecord(raw.retry) ? (raw.retry as FlowsConfig['retry']) : undefined;
+  const { guardrails } = readGuardrails(raw);
   return {
-    config: { file, timezone, retry, destinations, ...(unusable.size ? { unusable } : {}) },
+    config: { file, timezone, retry, destinations, ...(guardrails ? { guardrails } : {}), ...(unusable.size ? { unusable } : {}) },
     diagnostics: [...diagnostics, ...schema.map((f) => f.diagnostic), ...found.map((f) => f.diagnostic)],
   };
 }
@@ -78,6 +82,7 @@ function semanticConfigChecks(source: SourceFile, raw: Record<string, unknown>):
     const message = `'${raw.timezone}' is not an IANA time zone`;
     report(['timezone'], { rule: 'time-zone', message, hint: 'e.g. America/New_York, Europe/London, UTC' });
   }
+  for (const f of readGuardrails(raw).findings) report(f.path, { rule: f.rule, message: f.message, ...(f.hint ? { hint: f.hint } : {}) });
   for (const [name, settings] of Object.entries(isRecord(raw.destinations) ? raw.destinations : {})) {
     if (!isRecord(settings)) continue;
     const headers = isRecord(settings.headers) ? settings.headers : {};

@@ -1,6 +1,7 @@
 import type { ConditionIR } from './conditions.ts';
 import { formatDuration } from './durations.ts';
-import type { SplitBranchIR, StepIR, StepOf, TriggerIR } from './ir.ts';
+import type { ScheduleIR, SplitBranchIR, StepIR, StepOf, TimeOfDayIR, TriggerIR } from './ir.ts';
+import { WEEKDAY_NAMES } from './schedule.ts';
 import type { TemplateIR } from './templates.ts';
 
 /**
@@ -94,7 +95,26 @@ export function triggerText(trigger: TriggerIR): string[] {
       return [`identity change${trigger.identityType ? `: ${trigger.identityType}` : ''}`, ...where];
     case 'audience':
       return [`audience ${trigger.on}: ${trigger.audienceName ?? trigger.audienceId}`, ...where];
+    case 'scheduled_audience':
+      return [
+        `audience ${trigger.audienceName}, ${trigger.enter === 'new' ? 'new members' : 'all members'} ${scheduleText(trigger.schedule)}`,
+        ...(trigger.timezone ? [`time zone ${trigger.timezone}`] : []),
+        ...where,
+      ];
+    case 'date': {
+      const zone = trigger.timezone ? ` (${'zone' in trigger.timezone ? trigger.timezone.zone : trigger.timezone.field.join('.')})` : '';
+      const when = trigger.anniversary ? 'every year on' : 'on';
+      return [`${when} ${trigger.field.join('.')} at ${clock(trigger.at)}${zone}`, ...where];
+    }
   }
+}
+
+const clock = (t: TimeOfDayIR): string => `${String(t.hour).padStart(2, '0')}:${String(t.minute).padStart(2, '0')}`;
+
+/** "mon, thu at 10:00" / "daily at 09:30, 17:00". */
+export function scheduleText(schedule: ScheduleIR): string {
+  const days = schedule.days ? schedule.days.map((d) => WEEKDAY_NAMES[d - 1]).join(', ') : 'daily';
+  return `${days} at ${schedule.times.map(clock).join(', ')}`;
 }
 
 export const templateText = (t: TemplateIR): string => (typeof t === 'string' ? t : t.$liquid);

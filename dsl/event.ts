@@ -69,6 +69,9 @@ export function matchesTrigger(trigger: TriggerIR, event: FlowEvent, scope: Omit
           (trigger.audienceId === undefined || trigger.audienceId === event.audience_id) &&
           (trigger.audienceName === undefined || trigger.audienceName === event.audience_name)
         );
+      case 'scheduled_audience':
+      case 'date':
+        return false; // entered on a schedule (ingest/scheduled-entries.ts), never by an event
     }
   })();
   return kindMatches && holds(trigger.where, { ...scope, event }, now);

@@ -12,7 +12,9 @@ export interface FlowIR {
   irVersion: typeof IR_VERSION;
   flow: string;
   name: string;
-  status: 'active' | 'paused' | 'draft';
+  status: 'active' | 'paused' | 'draft' | 'finishing' | 'stopped';
+  /** Present only when the flow declares an active window (dsl/lifecycle.ts reads it). */
+  active?: ActiveWindowIR;
   version: string;
   /** The file it came from, for people; not part of the version. */
   source: string;
@@ -64,7 +66,58 @@ export type TriggerIR =
   | { kind: 'event'; event: string; where?: ConditionIR }
   | { kind: 'attribute_change'; attributes: string[]; where?: ConditionIR }
   | { kind: 'identity_change'; identityType?: string; where?: ConditionIR }
-  | { kind: 'audience'; audienceId?: string; audienceName?: string; on: 'added' | 'removed'; where?: ConditionIR };
+  | { kind: 'audience'; audienceId?: string; audienceName?: string; on: 'added' | 'removed'; where?: ConditionIR }
+  | ScheduledAudienceTriggerIR
+  | DateTriggerIR;
+
+/** An hour and minute of the day (`at: "09:00"`, a schedule's times). */
+export interface TimeOfDayIR {
+  hour: number;
+  minute: number;
+}
+
+/** A cadence (`schedule: "mon,thu 10:00"`): ISO weekdays (1 = Monday; absent = every day) and times of day. */
+export interface ScheduleIR {
+  days?: number[];
+  times: TimeOfDayIR[];
+}
+
+/**
+ * `audience: NAME, schedule: …`: on the cadence, the audience's members enter (events do not start it).
+ * `enter: new` enters members this flow's schedule never entered before; `all` every member each time.
+ * `timezone` only when the YAML names one (the config's zone applies otherwise).
+ */
+export interface ScheduledAudienceTriggerIR {
+  kind: 'scheduled_audience';
+  audienceName: string;
+  schedule: ScheduleIR;
+  enter: 'new' | 'all';
+  timezone?: string;
+  where?: ConditionIR;
+}
+
+/**
+ * `date: profile.attributes.X`: the user enters on that date (once), or on its anniversary every
+ * year, at `at` in the user's zone: `timezone` (a zone or a profile field), else the config's.
+ */
+export interface DateTriggerIR {
+  kind: 'date';
+  field: string[];
+  anniversary: boolean;
+  at: TimeOfDayIR;
+  timezone?: { zone: string } | { field: string[] };
+  where?: ConditionIR;
+}
+
+/**
+ * `active: { from, until, then }`: local dates or date-times in the config's time zone, kept as
+ * written (the zone is the config's, resolved where the window is read: dsl/lifecycle.ts).
+ */
+export interface ActiveWindowIR {
+  from?: string;
+  until?: string;
+  then: 'finish' | 'stop';
+}
 
 export interface EntryIR {
   reentry: 'never' | 'after_exit' | 'always';
@@ -87,8 +140,14 @@ export interface StepBase {
   /** Where it sits, 1-based (`#3.then.1`), and its line, for people. */
   position: string;
   line: number;
-  onError: 'continue' | 'exit' | 'fail';
+  /** `{ steps }`: run them when the destination call fails for good, then go on after this step. */
+  onError: 'continue' | 'exit' | 'fail' | { steps: StepIR[] };
   retry?: { attempts?: number; backoffMs?: number };
+  /** Send steps only, each present only when the YAML sets it (older flows keep their version): see dsl/guardrails.ts. */
+  caps?: 'ignore';
+  quietHours?: 'ignore' | 'wait' | 'skip';
+  /** Past suppression, caps and quiet hours. */
+  transactional?: true;
 }
 
 export type StepIR = StepBase &
@@ -125,11 +184,16 @@ export type StepIR = StepBase &
 export type StepKindIR = StepIR['kind'];
 export type StepOf<K extends StepKindIR> = Extract<StepIR, { kind: K }>;
 
+/** The branch name the step log records when a step's failure branch (`on_error: { steps }`) runs. */
+export const ON_ERROR_BRANCH = 'on_error';
+
 /** The branches below a step, each a list of steps: the one place that knows where steps nest. */
 export function childLists(step: StepIR): StepIR[][] {
-  if (step.kind === 'check' || step.kind === 'wait_for') return [step.then, step.else];
-  if (step.kind === 'split') return step.branches.map((b) => b.steps);
-  return [];
+  // A failure branch (`on_error: { steps }`) comes after the step's own branches.
+  const failure = typeof step.onError === 'object' ? [step.onError.steps] : [];
+  if (step.kind === 'check' || step.kind === 'wait_for') return [step.then, step.else, ...failure];
+  if (step.kind === 'split') return [...step.branches.map((b) => b.steps), ...failure];
+  return failure;
 }
 
 /** Every step of a tree, depth first in document order. */

@@ -1,5 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import type { Diagnostic, Position } from './diagnostics.ts';
 import { locate, type DataPath, type SourceFile } from './source.ts';
 import { withoutUserInfo } from './secrets.ts';
@@ -21,15 +23,40 @@ export function loadSchema(name: SchemaName): Record<string, unknown> {
   return JSON.parse(readFileSync(new URL(`../schema/${name}.schema.json`, import.meta.url), 'utf8'));
 }
 
+/**
+ * Ajv's options, at run time and for the validators the build generates (scripts/build.ts). verbose:
+ * errors carry the data and parent schema; inlineRefs off: each `$defs` entry is a schema of its own.
+ */
+export const AJV_OPTIONS = { strict: true, allErrors: true, allowUnionTypes: true, verbose: true, inlineRefs: false } as const;
+
+/** What the build writes beside the schema: the standalone validator, and the schema object of each `$defs` entry it reports. */
+export interface PrebuiltValidator {
+  (data: unknown): boolean;
+  errors?: ErrorObject[] | null;
+  defs: Record<string, unknown>;
+}
+
+const requireHere = createRequire(import.meta.url);
+
+/**
+ * The shipped CLI (dist/) loads the validators the build generated, so a start compiles no schema
+ * (~500 ms); the sources compile them with Ajv on first use. Ajv itself is loaded only then.
+ */
 function validator(name: SchemaName): Compiled {
   let found = compiled.get(name);
   if (!found) {
     const schema = loadSchema(name);
-    // verbose: errors carry the data and parent schema; inlineRefs off: schemaPath names the $defs entry.
-    const ajv = new Ajv2020({ strict: true, allErrors: true, allowUnionTypes: true, verbose: true, inlineRefs: false });
-    const defs = (schema.$defs ?? {}) as Record<string, unknown>;
-    const defNames = new Map(Object.entries(defs).map(([def, s]) => [s, def]));
-    found = { validate: ajv.compile(schema), defNames, defs: defs as Compiled['defs'] };
+    const defs = (schema.$defs ?? {}) as Compiled['defs'];
+    const generated = fileURLToPath(new URL(`../schema/${name}.validate.cjs`, import.meta.url));
+    if (existsSync(generated)) {
+      const prebuilt = requireHere(generated) as PrebuiltValidator;
+      const defNames = new Map(Object.entries(prebuilt.defs).map(([def, s]) => [s, def]));
+      found = { validate: prebuilt as unknown as ValidateFunction, defNames, defs };
+    } else {
+      const { Ajv2020 } = requireHere('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
+      const defNames = new Map(Object.entries(defs).map(([def, s]) => [s as unknown, def]));
+      found = { validate: new Ajv2020(AJV_OPTIONS).compile(schema), defNames, defs };
+    }
     compiled.set(name, found);
   }
   return found;

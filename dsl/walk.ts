@@ -8,7 +8,8 @@ import { isStepKind, type StepKind } from './step-kinds.ts';
 export interface RawFlow {
   flow: string;
   name?: string;
-  status?: 'active' | 'paused' | 'draft';
+  status?: 'active' | 'paused' | 'draft' | 'finishing' | 'stopped';
+  active?: { from?: string; until?: string; then?: 'finish' | 'stop' };
   trigger: Record<string, unknown> & { where?: unknown };
   entry?: { reentry?: string; frequency?: { max: number; per: string } };
   exit_when?: Array<{ event: string; where?: unknown }>;
@@ -49,6 +50,8 @@ export interface Branch {
   idPart: string;
   /** A split branch's own map (`label`, `percent`, `control`) and its path; absent for then/else. */
   item?: { value: Record<string, unknown>; path: DataPath };
+  /** The steps of `on_error: { steps }`: run when the step's destination call fails for good. */
+  onError?: true;
 }
 
 /** A split's parts, read from either form: `split: [branches]` or `split: { branches, pick_winner }`. */
@@ -89,8 +92,17 @@ export function visitOf(raw: unknown, path: DataPath, position: string): StepVis
   return { step, kinds, kind, body: kind ? step[kind] : undefined, path, position, id };
 }
 
-/** The nested step lists of a branching step, in the order a reader sees them. */
+/** The nested step lists of a step, in the order a reader sees them: its own branches, then its failure branch. */
 export function branchesOf(visit: StepVisit): Branch[] {
+  const onError = visit.step.on_error;
+  const failure: Branch[] = isRecord(onError)
+    ? [{ label: 'on error', steps: listOf(onError.steps), path: [...visit.path, 'on_error', 'steps'], idPart: 'on_error', onError: true }]
+    : [];
+  return [...kindBranchesOf(visit), ...failure];
+}
+
+/** The branches of a branching step (check, wait_for, split). */
+export function kindBranchesOf(visit: StepVisit): Branch[] {
   if (visit.kind === 'check' || visit.kind === 'wait_for') {
     const b = isRecord(visit.body) ? visit.body : {};
     return (['then', 'else'] as const).map((label) => ({

@@ -2,8 +2,10 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowIdConflictPolicy, Workflo
 import type { FlowsConfig } from '../dsl/config.ts';
 import type { FlowEvent } from '../dsl/event.ts';
 import type { FlowIR } from '../dsl/ir.ts';
+import { flowPhase, type FlowPhase } from '../dsl/lifecycle.ts';
 import { routesFor } from '../workflows/routes.ts';
-import type { StepLog } from '../profiles/step-log.ts';
+import { FLOW_STEP as FLOW_STEP_EVENT, type StepLog } from '../profiles/step-log.ts';
+import { stepEventId } from '../profiles/step-rollup.ts';
 import type { ProfileStore, Reservation } from '../profiles/store.ts';
 import { workflowId, type FlowRunInput } from '../workflows/input.ts';
 import { FLOW_ID, FLOW_STEP, FLOW_VERSION, USER_ID } from '../workflows/search-attributes.ts';
@@ -22,7 +24,7 @@ export interface StartDeps {
   stepLog?: StepLog;
 }
 
-export type NotStarted = 'paused' | 'draft' | 'already-entered' | 'already-running' | 'duplicate-event' | 'frequency-cap';
+export type NotStarted = Exclude<FlowPhase, 'active'> | 'already-entered' | 'already-running' | 'duplicate-event' | 'frequency-cap';
 
 export type StartOutcome =
   { started: true; workflowId: string; runId: string } | { started: false; reason: NotStarted; workflowId: string };
@@ -36,16 +38,17 @@ export type StartOutcome =
  * - `frequency`: at most `max` entries per user within `per`, from the store's entry record.
  * `never` and `frequency` entries are reserved in the profile store before the start (atomic
  * per flow and user, across processes), confirmed after it, released when no run started.
- * Paused and draft flows start nothing. Runs of `reentry: always` flows that listen to events go
+ * Only active flows start runs, within their active window (dsl/lifecycle.ts): paused, draft,
+ * finishing and stopped flows start nothing, nor a flow before its window opens or after it closes. Runs of `reentry: always` flows that listen to events go
  * into the user's index of running runs first (ingest/running-runs.ts).
  */
 export async function startFlowRun(deps: StartDeps, flow: FlowIR, userId: string, event: FlowEvent): Promise<StartOutcome> {
   const { reentry, frequency } = flow.entry;
   const id = workflowId(flow.flow, userId, reentry === 'always' ? event.id : undefined);
   const skip = (reason: NotStarted): StartOutcome => ({ started: false, reason, workflowId: id });
-  if (flow.status !== 'active') return skip(flow.status);
-
   const now = (deps.now ?? Date.now)();
+  const phase = flowPhase(flow, deps.config.timezone, now);
+  if (phase !== 'active') return skip(phase);
   // never and frequency are checked and recorded in one atomic step before the start, so two
   // simultaneous triggers cannot both pass; the reservation is given back if no run started.
   const guarded = reentry === 'never' || frequency !== undefined;
@@ -67,7 +70,10 @@ export async function startFlowRun(deps: StartDeps, flow: FlowIR, userId: string
     destinations: routesFor(deps.config),
     timezone: deps.config.timezone,
     stepEvents: true,
+    searchWaitsOnly: true,
+    enteredAt: now,
     ...(Object.keys(winners).length ? { winners } : {}),
+    ...(deps.config.guardrails ? { guardrails: deps.config.guardrails } : {}),
   };
   let handle;
   try {
@@ -117,5 +123,13 @@ export async function startFlowRun(deps: StartDeps, flow: FlowIR, userId: string
   await deps.stepLog
     ?.recordVersion(flow, now)
     .catch((e: Error) => console.warn(`flow version ${flow.version} of ${flow.flow} not recorded: ${e.message}`));
+  // A conversion may arrive before the run's first task records its entry: record it now, as
+  // the run will (same id and time, so it counts once). Only flows with goals need it.
+  if (flow.goals && deps.stepLog) {
+    const entered = { workflowId: id, runId: handle.firstExecutionRunId, step: FLOW_STEP_EVENT, outcome: 'entered' as const };
+    await deps.stepLog
+      .record([{ id: stepEventId(entered), ...entered, flowId: flow.flow, version: flow.version, userId, at: now }])
+      .catch((e: Error) => console.warn(`entry of a run of ${flow.flow} not recorded ahead of the run: ${e.message}`));
+  }
   return { started: true, workflowId: id, runId: handle.firstExecutionRunId };
 }

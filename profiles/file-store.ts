@@ -5,6 +5,7 @@ import { makeFolders, syncFolder, withFileLock, writeDurably } from './durable-f
 import { decideEntry, reservationRecord, type EntryRecord } from './entry-records.ts';
 import { applyWithinLimits } from './limits.ts';
 import { SeenLog } from './seen-log.ts';
+import { claimCutoff, decideClaim, type ClaimAnswer, type ClaimRecord, type SendCap, type SendClaim } from './send-claims.ts';
 import {
   emptyProfile,
   matchesFilter,
@@ -101,6 +102,19 @@ export class FileProfileStore implements ProfileStore {
     await this.changeEntries(flowId, userId, (records) =>
       records.some((r) => r.event === eventId && r.pending) ? records.filter((r) => !(r.event === eventId && r.pending)) : undefined,
     );
+  }
+
+  claimSend(userId: string, claim: SendClaim, caps: readonly SendCap[]): Promise<ClaimAnswer> {
+    const file = this.path(join('claims', encode(claim.channel)), userId);
+    return this.locked(file, async () => {
+      const cutoff = claimCutoff(caps, claim.at);
+      const records = ((await this.loadOrQuarantine(file, asClaims)) ?? []).filter((r) => r.at > cutoff);
+      const answer = decideClaim(records, caps, claim);
+      if (answer.allowed && !records.some((r) => r.id === claim.id)) {
+        await writeDurably(file, JSON.stringify([...records, { id: claim.id, at: claim.at }]));
+      }
+      return answer;
+    });
   }
 
   seen(key: string): Promise<boolean> {
@@ -313,6 +327,11 @@ function asEntries(raw: unknown): EntryRecord[] | undefined {
   );
   return records.every((r) => r !== undefined) ? (records as EntryRecord[]) : undefined;
 }
+
+const asClaims = (raw: unknown): ClaimRecord[] | undefined =>
+  Array.isArray(raw) && raw.every((r) => isRecord(r) && typeof r.id === 'string' && typeof r.at === 'number')
+    ? (raw as ClaimRecord[])
+    : undefined;
 
 const asIds = (raw: unknown): string[] | undefined => (Array.isArray(raw) && raw.every((id) => typeof id === 'string') ? raw : undefined);
 

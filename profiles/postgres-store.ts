@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { decideEntry, reservationRecord, type EntryRecord } from './entry-records.ts';
 import { applyWithinLimits } from './limits.ts';
+import { claimCutoff, decideClaim, type ClaimAnswer, type SendCap, type SendClaim } from './send-claims.ts';
 import {
   emptyProfile,
   matchesFilter,
@@ -33,6 +34,8 @@ create index if not exists flowline_seen_by_time on flowline_seen (seen_at);
 create table if not exists flowline_pending_batches (key text primary key, pending jsonb not null, saved_at timestamptz not null default now());
 create table if not exists flowline_running_runs (flow_id text not null, user_id text not null, workflow_id text not null,
   primary key (flow_id, user_id, workflow_id));
+create table if not exists flowline_send_claims (user_id text not null, channel text not null, claim_id text not null,
+  claimed_at bigint not null, primary key (user_id, channel, claim_id));
 commit;
 `;
 
@@ -141,6 +144,35 @@ export class PostgresProfileStore implements ProfileStore {
   async releaseEntry(flowId: string, userId: string, eventId: string): Promise<void> {
     const sql = 'delete from flowline_entries where flow_id = $1 and user_id = $2 and event_id = $3 and pending';
     await this.pool.query(sql, [flowId, userId, eventId]);
+  }
+
+  claimSend(userId: string, claim: SendClaim, caps: readonly SendCap[]): Promise<ClaimAnswer> {
+    return this.transaction(async (client) => {
+      // One claim per user and channel at a time, in every process; held until commit. The one-key
+      // form: its lock space is apart from reserveEntry's two-key locks.
+      await client.query('select pg_advisory_xact_lock(hashtextextended($1, 0))', [JSON.stringify(['claim', userId, claim.channel])]);
+      await client.query('delete from flowline_send_claims where user_id = $1 and channel = $2 and claimed_at <= $3', [
+        userId,
+        claim.channel,
+        claimCutoff(caps, claim.at),
+      ]);
+      const { rows } = await client.query<{ claim_id: string; claimed_at: string }>(
+        'select claim_id, claimed_at from flowline_send_claims where user_id = $1 and channel = $2',
+        [userId, claim.channel],
+      );
+      const answer = decideClaim(
+        rows.map((r) => ({ id: r.claim_id, at: Number(r.claimed_at) })),
+        caps,
+        claim,
+      );
+      if (answer.allowed) {
+        await client.query(
+          'insert into flowline_send_claims (user_id, channel, claim_id, claimed_at) values ($1, $2, $3, $4) on conflict do nothing',
+          [userId, claim.channel, claim.id, claim.at],
+        );
+      }
+      return answer;
+    });
   }
 
   async seen(key: string): Promise<boolean> {

@@ -24,6 +24,14 @@ export type StepOutcome =
   | 'exited'
   /** the run finished the flow (only with `step` = FLOW_STEP) */
   | 'completed'
+  /** a send step skipped: a frequency cap of its channel was reached (`then: skip`) */
+  | 'capped'
+  /** a send step skipped: the config's `suppress` condition held on the user's profile */
+  | 'suppressed'
+  /** a send step skipped: it fell in quiet hours (`then: skip`) */
+  | 'skipped_quiet'
+  /** a send step held until quiet hours ended or a cap allowed it (then sent, or skipped, or the run left) */
+  | 'delayed'
   /**
    * a goal's conversion, credited (always with `goal`, and `value` when the goal has one):
    * `step` = FLOW_STEP for the run; a split's id with `branch` = the run's branch there; the last
@@ -64,6 +72,11 @@ export interface StepNumbers {
   failed: number;
   retried: number;
   exited: number;
+  /** Send steps held back by guardrails (present once counted): skipped by a cap, by suppression, by quiet hours; delayed by either. */
+  capped?: number;
+  suppressed?: number;
+  skipped_quiet?: number;
+  delayed?: number;
   /** Per branch name, for check / split / wait_for. */
   branches: Record<string, number>;
   /** Per goal: conversions credited to this step as the last touch before them. */

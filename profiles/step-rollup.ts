@@ -59,6 +59,9 @@ const emptyStep = (): StepNumbers => ({
 
 /** The counts a step's numbers add rows to by outcome (conversions and branches have their own maps). */
 const COUNTED = ['entered', 'sent', 'failed', 'retried', 'exited'] as const;
+/** Counted only once they happen, so numbers without guardrails read as before. */
+export const HELD = ['capped', 'suppressed', 'skipped_quiet', 'delayed'] as const;
+const isHeld = (outcome: string): outcome is (typeof HELD)[number] => (HELD as readonly string[]).includes(outcome);
 const isCounted = (outcome: string): outcome is (typeof COUNTED)[number] => (COUNTED as readonly string[]).includes(outcome);
 
 const addConversions = (into: Record<string, Conversions>, row: RollupRow): void => {
@@ -90,6 +93,7 @@ export function foldNumbers(rows: Iterable<RollupRow>, since: number | undefined
     else if (row.outcome === 'converted' && row.branch !== '') addConversions((step.branchConversions[row.branch] ??= {}), row);
     else if (row.outcome === 'converted') addConversions(step.conversions, row);
     else if (isCounted(row.outcome)) step[row.outcome] += row.n;
+    else if (isHeld(row.outcome)) step[row.outcome] = (step[row.outcome] ?? 0) + row.n;
   }
   if (first !== undefined) {
     const lastDay = [...perDay.keys()].reduce((a, b) => (a > b ? a : b), dayOf(now));

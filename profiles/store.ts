@@ -1,5 +1,6 @@
 import type { FlowEvent } from '../dsl/event.ts';
 import type { EntryIR } from '../dsl/ir.ts';
+import type { ClaimAnswer, SendCap, SendClaim } from './send-claims.ts';
 
 /** What Flowline knows about a user: read by `check` and templates, written by ingest and steps. */
 export interface Profile {
@@ -105,6 +106,12 @@ export interface ProfileStore {
   confirmEntry(flowId: string, userId: string, eventId: string): Promise<void>;
   /** No run started: the event's pending reservation is removed. */
   releaseEntry(flowId: string, userId: string, eventId: string): Promise<void>;
+  /**
+   * Checks a channel's frequency caps for a send and, when they allow it, records the claim, in one
+   * step per user and channel (atomic across processes and flows): two sends at the same moment
+   * cannot both pass a cap of one. Idempotent by claim id; claims past every window are dropped.
+   */
+  claimSend(userId: string, claim: SendClaim, caps: readonly SendCap[]): Promise<ClaimAnswer>;
   /** Delivery ids already handled (batches, events), for de-duplicating redelivery. */
   seen(key: string): Promise<boolean>;
   markSeen(keys: readonly string[]): Promise<void>;

@@ -3,7 +3,7 @@
  * recording destinations, into test/histories/. The replay test runs them through the current
  * interpreter: a change that would break running runs fails it. Re-record only when a change
  * is guarded by patched() (or the IR version changes), never to make the replay test pass.
- * Usage: npm run record-histories
+ * Usage: npm run record-histories [-- SCENARIO…]   (only those scenarios: a new example flow's, say)
  */
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -70,9 +70,16 @@ const SCENARIOS: Scenario[] = [
     trigger: { name: 'trial_started' },
     during: { waiting: 'wait', event: { name: 'subscription_started', attributes: { price: '9.99' } } },
   },
+  {
+    name: 'birthday',
+    flow: 'birthday-greeting',
+    trigger: { name: 'date_reached', id: 'date-2027', attributes: { date: '1990-05-01', field: 'profile.attributes.birthday' } },
+    profile: { FirstName: 'Ada', birthday: '1990-05-01', marketing_opt_in: true },
+  },
 ];
 
 installRuntime('ERROR');
+const only = process.argv.slice(2);
 const project = checkProject({});
 const env = await timeSkippingEnvironment();
 const profiles = new FileProfileStore(mkdtempSync(join(tmpdir(), 'record-')));
@@ -85,7 +92,7 @@ const workers = await startWorkers({
 });
 mkdirSync('test/histories', { recursive: true });
 try {
-  for (const scenario of SCENARIOS) {
+  for (const scenario of SCENARIOS.filter((s) => only.length === 0 || only.includes(s.name))) {
     const flow = project.flows.find((f) => f.flow === scenario.flow)!;
     const user = `user-${scenario.name}`;
     await profiles.update(user, (p) => Object.assign(p.attributes, scenario.profile ?? {}));

@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { irSteps, type FlowIR } from '../dsl/ir.ts';
 import type { StepLog } from '../profiles/step-log.ts';
+import { HELD } from '../profiles/step-rollup.ts';
 import { canHoldRuns } from './graph/stats.ts';
 import { countRuns } from './visibility.ts';
 import { windowSince } from './windows.ts';
@@ -39,7 +40,7 @@ export async function pictureNumbers(log: StepLog, client: Client, ir: FlowIR, w
   for (const step of irSteps(ir.steps)) {
     const n = numbers.steps[step.id];
     const values: Record<string, number> = {};
-    for (const key of ['entered', 'exited', 'sent', 'failed', 'retried'] as const) values[key] = n?.[key] ?? 0;
+    for (const key of ['entered', 'exited', 'sent', 'failed', 'retried', ...HELD] as const) values[key] = n?.[key] ?? 0;
     for (const [branch, count] of Object.entries(n?.branches ?? {})) values[`branch:${branch}`] = count;
     const here = nowAt.get(step.id);
     if (here !== undefined) values.now = here;

@@ -53,7 +53,7 @@ const send = async (user: string, name: string, options: { attributes?: Record<s
     app,
     '/v2/events',
     {
-      batch_id: id,
+      source_request_id: id,
       environment: 'production',
       user_identities: { customerid: user },
       events: [

@@ -72,7 +72,17 @@ describe('flows graph --format svg', () => {
         .stats.flat()
         .map((s) => s.key);
     expect(keys('wait-for-app-open')).toEqual(['entered', 'exited', 'now', 'branch:event', 'branch:timeout']);
-    expect(keys('welcome-email')).toEqual(['entered', 'exited', 'sent', 'failed', 'retried']);
+    expect(keys('welcome-email')).toEqual([
+      'entered',
+      'exited',
+      'sent',
+      'failed',
+      'retried',
+      'capped',
+      'delayed',
+      'suppressed',
+      'skipped_quiet',
+    ]);
     expect(keys('vip-check')).toEqual(['entered', 'exited', 'branch:then', 'branch:else']);
     expect(keys('#4')).toEqual(['entered', 'exited', 'now']);
     const split = flows.find((f) => f.flow === 'clevertap-cart-drop-off')!;

@@ -180,6 +180,34 @@ trigger:
   audience: { on: added }   #! audience-trigger
 steps: [ exit ]
 `,
+  'trigger-schedule (bad schedule text)': `
+flow: t
+trigger:
+  audience: vip
+  schedule: "mondays at 10am"   #! trigger-schedule
+steps: [ exit ]
+`,
+  'trigger-schedule (no audience, enter without schedule)': `
+flow: t
+trigger:
+  event: sign_up
+  enter: all            #! trigger-schedule
+steps: [ exit ]
+`,
+  'trigger-date (field not under profile.)': `
+flow: t
+trigger:
+  date: event.attributes.birthday   #! trigger-date
+steps: [ exit ]
+`,
+  'trigger-date (bad at)': `
+flow: t
+trigger:
+  date: profile.attributes.birthday
+  anniversary: true
+  at: "9am"             #! trigger-date
+steps: [ exit ]
+`,
   'step-kind (none)': `
 flow: t
 trigger: { event: sign_up }
@@ -520,6 +548,48 @@ trigger: { event: sign_up }
 steps:
   - wait: 1d
     on_error: continue  #! option-ignored
+`,
+  'option-ignored (guardrails on a step that sends nothing)': `
+flow: t
+trigger: { event: sign_up }
+steps:
+  - webhook: { url: "https://shop.example.com/hook" }
+    caps: ignore  #! option-ignored
+    transactional: true  #! option-ignored
+  - send_email: { destination: sailthru, template: welcome }
+    caps: ignore
+    quiet_hours: skip
+    transactional: true
+`,
+  'on-error-steps': `
+flow: t
+trigger: { event: sign_up }
+steps:
+  - wait: 1d
+    on_error:           #! on-error-steps
+      steps: [ exit ]
+  - send_email: { destination: sailthru, template: welcome }
+    on_error:
+      steps:
+        - send_event: { destination: mparticle, event: email_failed }
+`,
+  'active-window (until before from)': `
+flow: t
+active:
+  from: 2025-03-01
+  until: 2025-02-01T10:00   #! active-window
+trigger: { event: sign_up }
+steps: [ exit ]
+`,
+  'active-window (not a date)': `
+flow: t
+status: finishing
+active:
+  from: 2025-02-30      #! active-window
+  until: 2025-04-01
+  then: stop
+trigger: { event: sign_up }
+steps: [ exit ]
 `,
 };
 

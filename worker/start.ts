@@ -18,7 +18,9 @@ export const TYPE_DEFAULTS: Record<string, { rate_limit?: string; concurrency?: 
   clevertap: { concurrency: 15 },
 };
 
-export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+// The sources bundle workflows/index.ts; the shipped CLI (dist/) bundles its compiled index.js beside it.
+const OWN_EXTENSION = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+export const WORKFLOWS_PATH = fileURLToPath(new URL(`../workflows/index${OWN_EXTENSION}`, import.meta.url));
 
 const bundled = new Map<string, Promise<WorkflowBundleWithSourceMap>>();
 

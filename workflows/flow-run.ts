@@ -6,6 +6,7 @@ import {
   proxyLocalActivities,
   setCurrentDetails,
   setHandler,
+  sleep,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -13,8 +14,9 @@ import type { Activities } from '../activities/types.ts';
 import { stepLabel, stepTitle } from '../dsl/describe.ts';
 import { goalReached, matchesEvent, type FlowEvent } from '../dsl/event.ts';
 import type { StepIR } from '../dsl/ir.ts';
+import { FLOW_STOPPED, stopsAt } from '../dsl/lifecycle.ts';
 import type { FlowRunInput, FlowRunResult } from './input.ts';
-import { eventSignal, stateQuery, type RunStateView, type Waiting } from './messages.ts';
+import { eventSignal, stateQuery, stopSignal, type RunStateView, type Waiting } from './messages.ts';
 import type { Outcome, Run } from './run.ts';
 import { RunState } from './run-state.ts';
 import { FLOW_ID, FLOW_STEP } from './search-attributes.ts';
@@ -55,6 +57,7 @@ export async function flowRun(input: FlowRunInput): Promise<FlowRunResult> {
       vars: state.vars,
       waiting: state.waiting,
       exitRequested: state.exitReason,
+      ...(state.held.length > 0 ? { held: [...state.held] } : {}),
     }),
     { description: 'where the run is: step, vars, and what it waits for' },
   );
@@ -75,12 +78,34 @@ export async function flowRun(input: FlowRunInput): Promise<FlowRunResult> {
     { description: 'an event for this user: wait_for, exit_when and goals with exit: true listen to it' },
   );
 
+  setHandler(
+    stopSignal,
+    (reason: string) => {
+      if (state.exitReason === null) state.exitReason = reason;
+    },
+    { description: 'the flow was stopped: the run leaves at its next step (a wait is cut short)' },
+  );
+  // A window with `then: stop` ends the run at its `until` by the run's own timer, so no process has
+  // to be up then. Only such flows start the timer: older inputs replay with no new command.
+  const stopAt = stopsAt(flow, input.timezone);
+  if (stopAt !== undefined) {
+    void sleep(Math.max(1, stopAt - Date.now())).then(
+      () => {
+        if (state.exitReason === null) state.exitReason = FLOW_STOPPED;
+      },
+      () => undefined, // cancelled with the run
+    );
+  }
+
   const show = (step: StepIR | null, waiting: Waiting | null) => {
     state.waiting = waiting;
     const lines = [`**${flow.name}** · user \`${userId}\` · version \`${flow.version}\``];
     if (step) lines.push(`Step: ${stepTitle(step)}`);
     if (waiting?.kind === 'wait_for') lines.push(`Waiting for \`${waiting.event}\` until ${waiting.until}, then timing out`);
     else if (waiting) lines.push(`Waiting (${waiting.kind}) until ${waiting.until}`);
+    if (!step && state.exitReason !== null) lines.push(`Exited: ${state.exitReason}`);
+    const held = state.held.at(-1); // the latest send a guardrail held back (workflows/steps/guards.ts)
+    if (held) lines.push(`Held back: \`${held.step}\` ${held.outcome}${held.until ? ` until ${held.until}` : ''} (${held.reason})`);
     setCurrentDetails(lines.join('\n\n'));
   };
 
@@ -96,7 +121,7 @@ export async function flowRun(input: FlowRunInput): Promise<FlowRunResult> {
         state.step = step.id;
         state.path.push(step.id);
         events.add(step.id, 'entered');
-        if (searchable) upsertSearchAttributes([{ key: FLOW_STEP, value: step.id }]);
+        if (searchable && !input.searchWaitsOnly) upsertSearchAttributes([{ key: FLOW_STEP, value: step.id }]);
         show(step, null);
         const handler = HANDLERS[step.kind] as (s: StepIR, r: Run, e: FlowEvent) => Promise<Outcome>;
         if ((await handler(step, run, event)) === 'exit') return 'exit';
@@ -105,6 +130,8 @@ export async function flowRun(input: FlowRunInput): Promise<FlowRunResult> {
     },
     async pause(ms, waiting, until) {
       await run.flush();
+      // FlowStep names where a run stays: set when it starts waiting, not on every step it passes.
+      if (searchable && input.searchWaitsOnly && current) upsertSearchAttributes([{ key: FLOW_STEP, value: current.id }]);
       show(current, waiting);
       const summary = waiting.kind === 'wait_for' ? `wait for ${waiting.event}` : `${waiting.kind} until ${waiting.until}`;
       await condition(() => state.exitReason !== null || (until?.() ?? false), Math.max(1, ms), { summary });
@@ -128,7 +155,7 @@ export async function flowRun(input: FlowRunInput): Promise<FlowRunResult> {
     },
   };
 
-  events.add(FLOW, 'entered');
+  events.add(FLOW, 'entered', input.enteredAt === undefined ? {} : { at: input.enteredAt });
   let outcome: Outcome;
   try {
     outcome = await run.steps(flow.steps, input.event);
@@ -138,12 +165,13 @@ export async function flowRun(input: FlowRunInput): Promise<FlowRunResult> {
     throw error;
   }
   const last = current as StepIR | null; // set by run.steps
-  if (outcome === 'exit' && last) events.add(last.id, 'exited');
-  events.add(FLOW, outcome === 'exit' ? 'exited' : 'completed');
+  const why = state.exitReason !== null ? { message: state.exitReason } : {};
+  if (outcome === 'exit' && last) events.add(last.id, 'exited', why);
+  events.add(FLOW, outcome === 'exit' ? 'exited' : 'completed', why);
   await run.flush();
   state.step = null;
   show(null, null);
-  if (searchable) upsertSearchAttributes([{ key: FLOW_STEP, value: outcome === 'exit' ? 'exited' : 'completed' }]);
+  if (searchable && !input.searchWaitsOnly) upsertSearchAttributes([{ key: FLOW_STEP, value: outcome === 'exit' ? 'exited' : 'completed' }]);
   return {
     outcome: outcome === 'exit' ? 'exited' : 'completed',
     path: state.path,

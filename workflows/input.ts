@@ -1,4 +1,5 @@
 import type { FlowEvent } from '../dsl/event.ts';
+import type { GuardrailsIR } from '../dsl/guardrails.ts';
 import type { FlowIR } from '../dsl/ir.ts';
 
 /** How the interpreter reaches one destination: its queue, timeout and retry policy. */
@@ -28,10 +29,27 @@ export interface FlowRunInput {
    */
   stepEvents?: true;
   /**
+   * `FlowStep` is set only where the run waits (the steps a run stays at, which is what
+   * operators and the studio filter on), not on every step, and not again when the run closes
+   * (its status says that): fewer history events. A flag for the same reason as `stepEvents`.
+   */
+  searchWaitsOnly?: true;
+  /**
+   * When the run entered (epoch ms, the starter's clock): the time of its `entered` step event.
+   * The starter of a flow with goals records that event itself, so a conversion right after the
+   * start finds the run; both records are then the same event, counted once.
+   */
+  enteredAt?: number;
+  /**
    * Experiments decided before this run started: split id → winning branch label. A run that
    * would have drawn any other non-control branch takes the winner; the control keeps its share.
    */
   winners?: Record<string, string>;
+  /**
+   * The config's frequency caps, quiet hours and suppression, only when it has any: a run without
+   * them runs no guard (no activity, timer or marker), so older histories replay unchanged.
+   */
+  guardrails?: GuardrailsIR;
 }
 
 export interface FlowRunResult {

@@ -1,7 +1,7 @@
 import type { FlowEvent } from '../dsl/event.ts';
 import type { EventMatchIR } from '../dsl/ir.ts';
 import type { Profile } from '../profiles/store.ts';
-import type { Waiting } from './messages.ts';
+import type { HeldSend, Waiting } from './messages.ts';
 
 /** Everything a run knows about itself; the `state` query shows it. */
 export class RunState {
@@ -15,6 +15,8 @@ export class RunState {
   exitReason: string | null = null;
   /** The profile as last read, for exit_when and wait_for conditions evaluated in signal handlers. */
   profile: Profile | null = null;
+  /** Sends held back by guardrails (the state query and Temporal Web's details show them). */
+  readonly held: HeldSend[] = [];
   private readonly seenEvents: string[] = [];
 
   /** True the first time an event id is seen; a redelivered event is ignored. */

@@ -1,3 +1,4 @@
+import { activeWindow } from './active-window.ts';
 import { conditions } from './conditions.ts';
 import type { Rule } from './context.ts';
 import { destinations } from './destinations.ts';
@@ -5,6 +6,7 @@ import { durations } from './durations.ts';
 import { entry } from './entry.ts';
 import { experiments } from './experiments.ts';
 import { goals } from './goals.ts';
+import { onErrorSteps } from './on-error-steps.ts';
 import { secrets } from './secrets.ts';
 import { split } from './split.ts';
 import { stepIds } from './step-ids.ts';
@@ -12,6 +14,7 @@ import { stepKind } from './step-kind.ts';
 import { stepOptions } from './step-options.ts';
 import { templates } from './templates.ts';
 import { trigger } from './trigger.ts';
+import { triggerTiming } from './trigger-timing.ts';
 import { unreachable } from './unreachable.ts';
 import { vars } from './vars.ts';
 import { waitUntil } from './wait-until.ts';
@@ -19,6 +22,7 @@ import { waitUntil } from './wait-until.ts';
 /** The semantic rules, run in this order on a flow that passed the schema. */
 export const RULES: readonly Rule[] = [
   trigger,
+  triggerTiming,
   stepKind,
   stepIds,
   durations,
@@ -33,5 +37,7 @@ export const RULES: readonly Rule[] = [
   unreachable,
   vars,
   stepOptions,
+  onErrorSteps,
   entry,
+  activeWindow,
 ];

@@ -1,9 +1,9 @@
 import { isRecord } from '../walk.ts';
 import type { RuleContext } from './context.ts';
 
-const TRIGGER_KINDS = ['event', 'attribute_change', 'identity_change', 'audience'] as const;
+const TRIGGER_KINDS = ['event', 'attribute_change', 'identity_change', 'audience', 'date'] as const;
 
-/** A trigger is exactly one of event, attribute_change, identity_change, audience. */
+/** A trigger is exactly one of event, attribute_change, identity_change, audience, date. */
 export function trigger(ctx: RuleContext): void {
   const trigger = ctx.flow.trigger;
   if (!isRecord(trigger)) return; // the schema says what it should be
@@ -12,7 +12,7 @@ export function trigger(ctx: RuleContext): void {
   if (present.length === 0 && Object.keys(trigger).every((k) => k === 'where')) {
     ctx.report('trigger-kind', ['trigger'], 'the trigger says nothing about what starts the flow', {
       target: 'key',
-      hint: 'add `event: NAME`, `attribute_change: ATTR`, `identity_change: TYPE` or `audience: { name: NAME }`',
+      hint: 'add `event: NAME`, `attribute_change: ATTR`, `identity_change: TYPE`, `audience: { name: NAME }` or `date: profile.attributes.X`',
     });
   } else if (present.length > 1) {
     ctx.report('trigger-kind', ['trigger', present[1]!], `a trigger has one kind; this one has ${present.join(' and ')}`, {

@@ -28,5 +28,7 @@ function alwaysExits(ctx: RuleContext, visit: StepVisit): boolean {
   const branches = branchesOf(visit);
   // Every branch is checked (not short-circuited) so each reports its own unreachable steps.
   const exits = branches.map((b) => checkList(ctx, b.steps, b.path, `${visit.position}.${b.idPart}.`));
-  return branches.length > 0 && exits.every(Boolean);
+  // A failure branch runs only when the step fails: the step goes on when it succeeds.
+  const own = branches.filter((b) => !b.onError);
+  return own.length > 0 && exits.slice(0, own.length).every(Boolean);
 }

@@ -87,7 +87,7 @@ async function flowsPage() {
         'tr',
         { 'data-flow': f.id },
         h('td', {}, h('a', { href: `/flows/${encodeURIComponent(f.id)}` }, f.name), h('div', { class: 'muted' }, h('code', {}, f.id))),
-        h('td', { class: `status-${f.status}` }, f.status),
+        h('td', { class: `status-${f.status}` }, f.status, f.window ? h('div', { class: 'muted' }, f.window) : undefined),
         h('td', {}, f.trigger),
         h('td', {}, h('code', {}, f.version)),
         ...['now', 'entered', 'completed', 'exited', 'failed'].map((k) => h('td', { class: 'n', 'data-stat': k }, f[k] ?? '?')),

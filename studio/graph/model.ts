@@ -1,6 +1,6 @@
 import { conditionText, describeStep, hasOwnId, triggerText } from '../../dsl/describe.ts';
 import { formatDuration } from '../../dsl/durations.ts';
-import type { FlowIR, StepIR, StepKindIR } from '../../dsl/ir.ts';
+import { ON_ERROR_BRANCH, type FlowIR, type StepIR, type StepKindIR } from '../../dsl/ir.ts';
 
 /**
  * A flow as boxes and arrows, independent of the drawing language: the studio's picture, the
@@ -80,6 +80,8 @@ export function flowGraph(flow: FlowIR): FlowGraph {
         default:
           loose = [{ from: node }];
       }
+      // A failure branch leaves the step beside its way on, and joins it after the step.
+      if (typeof step.onError === 'object') loose = [...loose, ...branch(step.onError.steps, node, 'on error', ON_ERROR_BRANCH)];
     }
     return loose;
   };

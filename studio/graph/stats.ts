@@ -1,3 +1,4 @@
+import { channelOf } from '../../dsl/channels.ts';
 import { describeStep } from '../../dsl/describe.ts';
 import type { StepIR } from '../../dsl/ir.ts';
 import { DESTINATION_STEPS } from '../../dsl/step-kinds.ts';
@@ -25,6 +26,8 @@ export function statRows(graph: FlowGraph, node: GraphNode, step: StepIR | undef
   if (!step) return [];
   const rows: Stat[][] = [[s('entered'), s('exited'), ...(canHoldRuns(step) ? [s('now', 'here now')] : [])]];
   if (callsDestination(step)) rows.push([s('sent'), s('failed'), s('retried')]);
+  // Sends that guardrails (caps, quiet hours, suppression) can hold back; transactional ones pass them all.
+  if (channelOf(step.kind) && !step.transactional) rows.push([s('capped'), s('delayed'), s('suppressed'), s('skipped_quiet', 'quiet')]);
   const branches = graph.edges.filter((e) => e.from === node.id && e.branch !== undefined).map((e) => e.branch!);
   if (branches.length > 0) rows.push([...new Set(branches)].map((b) => s(`branch:${b}`, b)));
   return rows;

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { triggerText } from '../../dsl/describe.ts';
+import { flowPhase, windowText } from '../../dsl/lifecycle.ts';
 import type { StudioDeps } from '../deps.ts';
 import { countRuns } from '../visibility.ts';
 import { windowSince } from '../windows.ts';
@@ -19,7 +20,9 @@ export const flowsRoutes: FastifyPluginAsync<StudioDeps> = async (app, deps) => 
         return {
           id: ir.flow,
           name: ir.name,
-          status: ir.status,
+          // The status now: an active window may have closed or not yet opened.
+          status: flowPhase(ir, project.config.timezone, Date.now()),
+          ...(ir.active ? { window: windowText(ir.active) } : {}),
           trigger: triggerText(ir.trigger).join(' '),
           version: ir.version,
           source: ir.source,

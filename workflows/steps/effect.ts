@@ -2,7 +2,9 @@ import { ActivityFailure, ApplicationFailure, proxyActivities, workflowInfo } fr
 import { ACTIVITY_FOR, type Activities, type EffectStep } from '../../activities/types.ts';
 import { destinationOf } from '../../dsl/destination-defaults.ts';
 import { describeStep, stepLabel } from '../../dsl/describe.ts';
+import { ON_ERROR_BRANCH } from '../../dsl/ir.ts';
 import type { StepHandler } from '../run.ts';
+import { guardSend } from './guards.ts';
 
 /**
  * Every step that calls a destination: one activity on that destination's task queue, with its
@@ -17,6 +19,11 @@ export const effect: StepHandler<EffectStep> = async (step, run, event) => {
       message: `the run has no route to destination '${name}'`,
       nonRetryable: true,
     });
+  }
+  // Caps, quiet hours and suppression hold a send back before its call (only when the config has any).
+  if (run.input.guardrails) {
+    const guarded = await guardSend(step, run);
+    if (guarded !== 'send') return guarded;
   }
   const attempts = step.retry?.attempts ?? route.retry.attempts;
   const backoffMs = step.retry?.backoffMs ?? route.retry.backoffMs;
@@ -56,6 +63,11 @@ export const effect: StepHandler<EffectStep> = async (step, run, event) => {
     run.events.giveBack(pending);
     run.events.add(step.id, 'failed', { message: error.cause?.message ?? error.message, at });
     if (step.onError === 'continue') return 'next';
+    // A failure branch: its steps, then on after this step (an exit in them leaves the flow).
+    if (typeof step.onError === 'object') {
+      run.events.add(step.id, 'branch', { branch: ON_ERROR_BRANCH });
+      return run.steps(step.onError.steps, event);
+    }
     if (step.onError === 'exit') {
       run.state.exitReason = `on_error: exit after ${stepLabel(step)} failed`;
       return 'exit';

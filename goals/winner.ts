@@ -1,0 +1,59 @@
+import { humanDuration } from '../dsl/durations.ts';
+import type { StepOf } from '../dsl/ir.ts';
+import type { FlowNumbers } from '../profiles/step-log.ts';
+import { twoProportionTest, type Proportion } from './statistics.ts';
+
+export type Verdict = { decided: true; branch: string; reason: string } | { decided: false; why: string };
+
+/** A split branch's runs and the primary goal's conversions among them. */
+export function branchProportion(split: StepOf<'split'>, label: string, numbers: FlowNumbers, goal: string): Proportion {
+  const step = numbers.steps[split.id];
+  return { x: step?.branchConversions[label]?.[goal]?.converted ?? 0, n: step?.branches[label] ?? 0 };
+}
+
+const percent = (p: Proportion) => (p.n ? `${((100 * p.x) / p.n).toFixed(1)}%` : '—');
+
+/**
+ * Whether a split's experiment is decided, and for which branch. A winner written in the YAML
+ * (`pick_winner.winner`) decides at once. Otherwise, once `after` has passed since the split's
+ * first run and every compared (non-control) branch has `min_runs` runs, the branch with the best
+ * conversion rate wins if it beats every other compared branch in a two-proportion z-test at
+ * `confidence` (two-sided p < 1 − confidence). The control never wins: it sends nothing, and it
+ * keeps its share after the decision so lift stays measurable.
+ */
+export function decideWinner(
+  split: StepOf<'split'>,
+  numbers: FlowNumbers,
+  goal: string,
+  firstRunAt: number | undefined,
+  now: number,
+): Verdict {
+  const rule = split.pickWinner;
+  if (!rule) return { decided: false, why: 'the split does not pick a winner' };
+  if (rule.winner) return { decided: true, branch: rule.winner, reason: 'named in the flow file (pick_winner.winner)' };
+  if (firstRunAt === undefined) return { decided: false, why: 'no run has reached the split yet' };
+  const left = firstRunAt + rule.afterMs - now;
+  if (left > 0)
+    return { decided: false, why: `${humanDuration(rule.afterMs)} have not passed since the first run (${humanDuration(left)} left)` };
+  const compared = split.branches
+    .filter((b) => !b.control)
+    .map((b) => ({ label: b.label, p: branchProportion(split, b.label, numbers, goal) }));
+  const short = compared.filter((c) => c.p.n < rule.minRuns);
+  if (short.length) return { decided: false, why: short.map((c) => `${c.label} has ${c.p.n} of ${rule.minRuns} runs needed`).join('; ') };
+  const best = [...compared].sort((a, b) => b.p.x / b.p.n - a.p.x / a.p.n)[0]!;
+  const tests = compared.filter((c) => c !== best).map((c) => ({ c, t: twoProportionTest(best.p, c.p) }));
+  const confidence = `${Math.round(rule.confidence * 1000) / 10}%`;
+  const unsettled = tests.find(({ t }) => !t.ok || t.p >= 1 - rule.confidence);
+  if (unsettled)
+    return {
+      decided: false,
+      why: `${best.label} (${percent(best.p)}) does not beat ${unsettled.c.label} (${percent(unsettled.c.p)}) at ${confidence} yet`,
+    };
+  const worst = Math.max(...tests.map(({ t }) => (t.ok ? t.p : 1)));
+  const rates = compared.map((c) => `${c.label} ${c.p.x}/${c.p.n} (${percent(c.p)})`).join(', ');
+  return {
+    decided: true,
+    branch: best.label,
+    reason: `${goal}: ${rates}; two-proportion z-test p = ${worst.toPrecision(2)} < ${(1 - rule.confidence).toFixed(3)}`,
+  };
+}

@@ -1,0 +1,96 @@
+import type { FlowEvent } from '../dsl/event.ts';
+import { evaluate } from '../dsl/evaluate.ts';
+import type { DateTriggerIR, FlowIR, ScheduledAudienceTriggerIR } from '../dsl/ir.ts';
+import type { Profile } from '../profiles/store.ts';
+import type { EnterPageRequest, EnterPageResult, EntryActivities } from '../workflows/scheduled-entries.ts';
+import { dateOccurrence } from './date-occurrence.ts';
+import { startFlowRun, type StartDeps } from './start-run.ts';
+
+/** Starts going out at once within a page: enough to keep Temporal busy, few enough for one store. */
+const CONCURRENCY = 32;
+
+export type TimedFlow = FlowIR & { trigger: ScheduledAudienceTriggerIR | DateTriggerIR };
+
+/** Flows entered on a schedule rather than by events. */
+export const isTimed = (flow: FlowIR): flow is TimedFlow => flow.trigger.kind === 'scheduled_audience' || flow.trigger.kind === 'date';
+
+/**
+ * `enter: new` remembers whom a flow's schedule entered as entry records under this name (kept
+ * forever, like `reentry: never` ones): flow ids are kebab-case, so it is no flow's id.
+ */
+export const scheduleEntriesKey = (flow: string): string => `schedule:${flow}`;
+
+/** An `after_exit` start already made for this event (the run may have ended since): as ingest/route.ts remembers event starts. */
+const madeKey = (flow: string, user: string, eventId: string) => `scheduled-start:${flow}:${user}:${eventId}`;
+const remembered = (flow: FlowIR) => flow.entry.reentry === 'after_exit' && flow.entry.frequency === undefined;
+
+/** The event a member enters with: what `event` is in the flow's conditions and templates. */
+function entryEvent(flow: TimedFlow, profile: Profile, configZone: string, at: number): FlowEvent | undefined {
+  const t = flow.trigger;
+  if (t.kind === 'scheduled_audience') {
+    const id = `schedule-${new Date(at).toISOString()}`;
+    return { id, name: 'scheduled_entry', type: 'scheduled_entry', timestamp: at, attributes: { audience: t.audienceName } };
+  }
+  const hit = dateOccurrence(t, profile, configZone, at);
+  if (!hit) return undefined;
+  return {
+    id: hit.id,
+    name: 'date_reached',
+    type: 'date_reached',
+    timestamp: hit.at,
+    attributes: { date: hit.date, field: t.field.join('.') },
+  };
+}
+
+/**
+ * The entries activity: reads one page of the profile store and enters its members into the flow
+ * as it is loaded now, through startFlowRun, so reentry, frequency and status rules hold exactly
+ * as for events. A retried page enters nobody twice: event ids are per firing (per year for
+ * dates), and `after_exit` starts are remembered. A flow gone or no longer timed enters nobody.
+ */
+export function entryActivities(deps: StartDeps & { flows: () => readonly FlowIR[] }): EntryActivities {
+  return {
+    async enterScheduledPage(request: EnterPageRequest): Promise<EnterPageResult> {
+      const flow = deps.flows().find((f): f is TimedFlow => f.flow === request.flow && isTimed(f));
+      if (!flow) return { members: 0, started: 0, notStarted: {} };
+      const t = flow.trigger;
+      const filter = t.kind === 'scheduled_audience' ? { audience: t.audienceName } : { has: t.field.slice(1) };
+      const page = await deps.profiles.pageProfiles({ limit: request.limit, filter, ...(request.after ? { after: request.after } : {}) });
+      const result: EnterPageResult = {
+        members: page.profiles.length,
+        started: 0,
+        notStarted: {},
+        ...(page.next ? { next: page.next } : {}),
+      };
+      const skip = (reason: string) => (result.notStarted[reason] = (result.notStarted[reason] ?? 0) + 1);
+      const made: string[] = [];
+      const enter = async (profile: Profile) => {
+        const event = entryEvent(flow, profile, deps.config.timezone, request.at);
+        if (!event) return; // a date that is not due in this firing
+        if (t.where && !evaluate(t.where, { event, profile, vars: {} }, request.at)) return skip('where');
+        const marker = scheduleEntriesKey(flow.flow);
+        if (t.kind === 'scheduled_audience' && t.enter === 'new' && (await deps.profiles.entries(marker, profile.id)).length > 0) {
+          return skip('entered-before');
+        }
+        const key = madeKey(flow.flow, profile.id, event.id);
+        if (remembered(flow) && (await deps.profiles.seen(key))) return skip('duplicate-event');
+        const outcome = await startFlowRun({ ...deps, now: () => request.at }, flow, profile.id, event);
+        if (remembered(flow)) made.push(key);
+        if (!outcome.started) return skip(outcome.reason);
+        result.started++;
+        if (t.kind === 'scheduled_audience' && t.enter === 'new') await deps.profiles.recordEntry(marker, profile.id, request.at);
+      };
+      const queue = [...page.profiles];
+      const errors: unknown[] = [];
+      await Promise.all(
+        Array.from({ length: CONCURRENCY }, async () => {
+          for (let p = queue.shift(); p; p = queue.shift()) await enter(p).catch((e: unknown) => errors.push(e));
+        }),
+      );
+      // Remembered even when some failed: the retry of this page skips what was made.
+      if (made.length) await deps.profiles.markSeen(made);
+      if (errors.length) throw errors[0];
+      return result;
+    },
+  };
+}

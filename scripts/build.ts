@@ -1,0 +1,89 @@
+/**
+ * Builds what ships into dist/: the product's TypeScript compiled by tsc (tsconfig.build.json: every
+ * folder but the tools and tests), the files the code reads beside itself (the studio's client, the
+ * codec's .cjs, the JSON Schemas), and each schema's Ajv validator generated ahead of time, so
+ * `flows validate` compiles no schema when it starts. Last, dist/build.json lists every source with
+ * the time the build began: bin/flows.js runs dist/ only while no source is newer.
+ * `npm install` (prepare) and `npm test` run it. Usage: npm run build
+ */
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import standalone from 'ajv/dist/standalone/index.js';
+import { AJV_OPTIONS, loadSchema, type SchemaName } from '../dsl/schema-check.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const DIST = join(ROOT, 'dist');
+/** Read at run time beside the code, and holds no code of its own, so no compiled folder brings it along. */
+const SCHEMA_FOLDER = 'schema';
+
+const startedAt = Date.now();
+// Built beside dist/ and swapped in whole: a CLI starting meanwhile sees the old build or the new one.
+const out = mkdtempSync(join(ROOT, '.dist-'));
+try {
+  const compiled = compile(out);
+  const assets = copyAssets(out, [...new Set(compiled.map((file) => file.split('/')[0]!)), SCHEMA_FOLDER]);
+  for (const name of schemaNames()) writeFileSync(join(out, SCHEMA_FOLDER, `${name}.validate.cjs`), standaloneValidator(name));
+  const sources = [...compiled, ...assets].sort();
+  writeFileSync(join(out, 'build.json'), `${JSON.stringify({ startedAt, sources }, null, 1)}\n`);
+  swapIn(out);
+  console.log(`built dist/: ${compiled.length} modules, ${assets.length} files beside them, in ${Date.now() - startedAt} ms`);
+} catch (error) {
+  rmSync(out, { recursive: true, force: true });
+  throw error;
+}
+
+/** tsc emits the product into `into`; answers the sources it compiled, relative to the checkout. */
+function compile(into: string): string[] {
+  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+  const listed = execFileSync(process.execPath, [tsc, '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', into, '--listEmittedFiles'], {
+    encoding: 'utf8',
+  });
+  return listed
+    .split('\n')
+    .filter((line) => line.startsWith('TSFILE: '))
+    .map((line) => relative(into, line.slice('TSFILE: '.length)).split(sep).join('/').replace(/\.js$/, '.ts'));
+}
+
+/** Every file in the given folders that tsc does not compile, copied to the same place under `into`. */
+function copyAssets(into: string, folders: string[]): string[] {
+  const files = folders.flatMap((folder) =>
+    readdirSync(join(ROOT, folder), { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile() && !entry.name.endsWith('.ts'))
+      .map((entry) => relative(ROOT, join(entry.parentPath, entry.name)).split(sep).join('/')),
+  );
+  for (const file of files) cpSync(join(ROOT, file), join(into, file), { preserveTimestamps: true });
+  return files;
+}
+
+function schemaNames(): SchemaName[] {
+  return readdirSync(join(ROOT, SCHEMA_FOLDER))
+    .filter((file) => file.endsWith('.schema.json'))
+    .map((file) => file.slice(0, -'.schema.json'.length) as SchemaName);
+}
+
+/**
+ * Ajv's standalone code for one schema, with the options of dsl/schema-check.ts, plus `defs`: the
+ * object the code reports as an error's parent schema for each `$defs` entry (the diagnostics name
+ * the kind of thing an error is about by that object).
+ */
+function standaloneValidator(name: SchemaName): string {
+  const schema = loadSchema(name);
+  const ajv = new Ajv2020({ ...AJV_OPTIONS, code: { source: true } });
+  const code = standalone.default(ajv, ajv.compile(schema));
+  const emitted = Object.entries((schema.$defs ?? {}) as Record<string, unknown>)
+    .map(([def, value]) => [def, ajv.scope.getValue('schema', value)?.str] as const)
+    .filter(([, constName]) => constName !== undefined && code.includes(`const ${constName} = `));
+  return `${code}\nmodule.exports.defs = {${emitted.map(([def, constName]) => `${JSON.stringify(def)}: ${constName}`).join(', ')}};\n`;
+}
+
+/** dist/ becomes `from`; the old build is removed after. */
+function swapIn(from: string): void {
+  const old = `${DIST}.old-${process.pid}`;
+  if (existsSync(DIST)) renameSync(DIST, old);
+  renameSync(from, DIST);
+  rmSync(old, { recursive: true, force: true });
+}

@@ -1,0 +1,83 @@
+import { continueAsNew, proxyActivities, setCurrentDetails } from '@temporalio/workflow';
+import { ENTRIES_TASK_QUEUE } from './task-queues.ts';
+
+/** Members read per activity call, and calls per workflow run before it continues as new. */
+export const PAGE_SIZE = 500;
+export const PAGES_PER_RUN = 10;
+
+/** What one firing has done so far: carried across continueAsNew, returned at the end. */
+export interface EntryTotals {
+  pages: number;
+  /** Profiles the pages returned (audience members; profiles holding the date). */
+  members: number;
+  started: number;
+  /** Members not entered, by reason (an entry rule's, `entered-before` for `enter: new`). */
+  notStarted: Record<string, number>;
+}
+
+export interface ScheduledEntriesInput {
+  flow: string;
+  /** The firing's moment (epoch ms): set by the first run from its clock, carried to the next. */
+  at?: number;
+  /** Where the scan resumes (the profile store's keyset cursor). */
+  cursor?: string;
+  totals?: EntryTotals;
+  pageSize?: number;
+  pagesPerRun?: number;
+}
+
+export interface EnterPageRequest {
+  flow: string;
+  at: number;
+  after?: string;
+  limit: number;
+}
+
+export interface EnterPageResult {
+  next?: string;
+  members: number;
+  started: number;
+  notStarted: Record<string, number>;
+}
+
+/** The activity the ingest process serves on ENTRIES_TASK_QUEUE: one page read and entered under the entry rules. */
+export interface EntryActivities {
+  enterScheduledPage(request: EnterPageRequest): Promise<EnterPageResult>;
+}
+
+const { enterScheduledPage } = proxyActivities<EntryActivities>({
+  taskQueue: ENTRIES_TASK_QUEUE,
+  // A page of PAGE_SIZE starts takes seconds; a retry re-enters nobody (per-firing event ids).
+  startToCloseTimeout: '10 minutes',
+  retry: { initialInterval: '2s', maximumInterval: '1 minute' },
+  summary: 'enter a page of members',
+});
+
+/**
+ * One firing of a scheduled or date-triggered flow (started by its Temporal Schedule): pages
+ * through the profile store and enters each page's members through the ingest process, which
+ * applies the flow's entry rules. Every PAGES_PER_RUN pages it continues as new with the cursor,
+ * so a million members make many short histories, and a restart resumes from the cursor.
+ */
+export async function scheduledEntries(input: ScheduledEntriesInput): Promise<EntryTotals> {
+  // Whole minutes: the schedule fires on them, and the firing's event ids derive from this.
+  const at = input.at ?? Math.floor(Date.now() / 60_000) * 60_000;
+  const totals: EntryTotals = input.totals ?? { pages: 0, members: 0, started: 0, notStarted: {} };
+  let cursor = input.cursor;
+  for (let page = 0; page < (input.pagesPerRun ?? PAGES_PER_RUN); page++) {
+    const result = await enterScheduledPage({
+      flow: input.flow,
+      at,
+      limit: input.pageSize ?? PAGE_SIZE,
+      ...(cursor ? { after: cursor } : {}),
+    });
+    totals.pages++;
+    totals.members += result.members;
+    totals.started += result.started;
+    for (const [reason, n] of Object.entries(result.notStarted)) totals.notStarted[reason] = (totals.notStarted[reason] ?? 0) + n;
+    setCurrentDetails(`${totals.pages} pages, ${totals.members} members, ${totals.started} entered`);
+    if (result.next === undefined) return totals;
+    cursor = result.next;
+  }
+  return continueAsNew<typeof scheduledEntries>({ ...input, at, totals, ...(cursor ? { cursor } : {}) });
+}
