@@ -56,6 +56,11 @@ const COMMANDS: Record<string, Command> = {
     usage: 'flows run FILE --user ID [--event JSON] [--profile JSON] [--force] [--config FILE] [--data DIR]',
     load: async () => (await import('./run.ts')).runCommand,
   },
+  report: {
+    summary: 'goals, experiments (lift, winner) and last-touch credits of a flow, from the step-event log',
+    usage: 'flows report FLOW [--since 7d] [--format text|json|csv] [--version V] [--data DIR] [--config FILE]',
+    load: async () => (await import('./report.ts')).reportCommand,
+  },
   status: {
     summary: 'list runs with their current step and what they wait for',
     usage: 'flows status [--flow ID] [--all] [--limit N]',

@@ -1,5 +1,5 @@
 import { humanDuration } from '../dsl/durations.ts';
-import type { StepOf } from '../dsl/ir.ts';
+import { irSteps, type FlowIR, type StepOf } from '../dsl/ir.ts';
 import type { FlowNumbers } from '../profiles/step-log.ts';
 import { twoProportionTest, type Proportion } from './statistics.ts';
 
@@ -56,4 +56,18 @@ export function decideWinner(
     branch: best.label,
     reason: `${goal}: ${rates}; two-proportion z-test p = ${worst.toPrecision(2)} < ${(1 - rule.confidence).toFixed(3)}`,
   };
+}
+
+/** When each split's experiment began: the first run of the first version that had the split. */
+export function experimentStarts(
+  versions: ReadonlyArray<{ firstSeen: number; ir: FlowIR }>,
+  splitIds: readonly string[],
+): Record<string, number> {
+  const starts: Record<string, number> = {};
+  for (const v of versions) {
+    for (const step of irSteps(v.ir.steps)) {
+      if (splitIds.includes(step.id) && (starts[step.id] === undefined || v.firstSeen < starts[step.id]!)) starts[step.id] = v.firstSeen;
+    }
+  }
+  return starts;
 }

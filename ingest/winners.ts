@@ -1,5 +1,5 @@
 import { irSteps, type FlowIR, type StepOf } from '../dsl/ir.ts';
-import { decideWinner } from '../goals/winner.ts';
+import { decideWinner, experimentStarts } from '../goals/winner.ts';
 import type { StepLog, WinnerDecision } from '../profiles/step-log.ts';
 
 /** How long a process reuses what it knows of a flow's winners before asking the log again. */
@@ -40,10 +40,9 @@ async function decide(stepLog: StepLog, flow: FlowIR, splits: Experiment[], now:
   const undecided = splits.filter((s) => !standing.has(s.id));
   if (goal && undecided.length > 0) {
     const [numbers, versions] = await Promise.all([stepLog.numbers(flow.flow), stepLog.versions(flow.flow)]);
+    const starts = experimentStarts(versions, undecided.map((s) => s.id));
     for (const split of undecided) {
-      // The experiment began with the first version that had this split.
-      const since = versions.filter((v) => [...irSteps(v.ir.steps)].some((s) => s.id === split.id)).map((v) => v.firstSeen);
-      const verdict = decideWinner(split, numbers, goal.name, since.length ? Math.min(...since) : undefined, now);
+      const verdict = decideWinner(split, numbers, goal.name, starts[split.id], now);
       if (!verdict.decided) continue;
       const decision: WinnerDecision = {
         flowId: flow.flow,

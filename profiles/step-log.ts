@@ -154,4 +154,6 @@ export interface StepLog {
   recordDecision(decision: WinnerDecision): Promise<WinnerDecision>;
   /** The winners recorded for a flow, one per split. */
   decisions(flowId: string): Promise<WinnerDecision[]>;
+  /** Lets go of connections (PostgreSQL), so a short command can exit. */
+  close?(): Promise<void>;
 }

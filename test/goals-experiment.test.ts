@@ -7,6 +7,9 @@ import { buildIngest } from '../ingest/server.ts';
 import { FileStepLog } from '../profiles/file-step-log.ts';
 import { FLOW_STEP } from '../profiles/step-log.ts';
 import type { FlowRunResult } from '../workflows/input.ts';
+import { liftInterval } from '../goals/statistics.ts';
+import type { FlowReport } from '../goals/report.ts';
+import { flows } from './helpers/cli.ts';
 import { postTo, KEY, SECRET } from './helpers/ingest.ts';
 import { compile, harness, type Harness } from './helpers/temporal.ts';
 
@@ -43,8 +46,9 @@ const DAY = 86_400_000;
 
 let h: Harness;
 let log: FileStepLog;
+const data = mkdtempSync(join(tmpdir(), 'goals-data-'));
 let app: ReturnType<typeof buildIngest>['app'];
-let flows: FlowIR[] = [];
+let loaded: FlowIR[] = [];
 let batch = 0;
 
 const send = async (user: string, name: string, options: { attributes?: Record<string, unknown>; at?: number; id?: string } = {}) => {
@@ -75,15 +79,23 @@ const send = async (user: string, name: string, options: { attributes?: Record<s
 };
 
 beforeAll(async () => {
-  log = new FileStepLog(mkdtempSync(join(tmpdir(), 'goals-log-')));
+  log = new FileStepLog(join(data, 'step-log'));
   h = await harness('dev', { destinations: 'fake', stepLog: log });
-  ({ app } = buildIngest({ client: h.env.client, profiles: h.profiles, config: h.config, flows: () => flows, key: KEY, secret: SECRET, stepLog: log }));
+  ({ app } = buildIngest({
+    client: h.env.client,
+    profiles: h.profiles,
+    config: h.config,
+    flows: () => loaded,
+    key: KEY,
+    secret: SECRET,
+    stepLog: log,
+  }));
 }, 180_000);
 afterAll(async () => h?.close());
 
 describe('conversions of an A/B/control split', () => {
   it(`${RUNS} runs, known purchases: every count, value, lift input and last-touch credit is exact`, async () => {
-    flows = [compile(EXPERIMENT, h.config)];
+    loaded = [compile(EXPERIMENT, h.config)];
     const users = Array.from({ length: RUNS }, (_, i) => `exp-${i}`);
     const entered = new Map<string, number>();
     for (let i = 0; i < RUNS; i += 20) {
@@ -130,14 +142,47 @@ describe('conversions of an A/B/control split', () => {
       });
     }
     // Last touch: the branch's send; the control sent nothing, so its conversions credit no step.
-    expect(numbers.steps['mail-a']!.conversions).toEqual(bought('A') ? { purchase: { converted: bought('A'), value: 10 * bought('A') } } : {});
-    expect(numbers.steps['mail-b']!.conversions).toEqual(bought('B') ? { purchase: { converted: bought('B'), value: 10 * bought('B') } } : {});
+    expect(numbers.steps['mail-a']!.conversions).toEqual(
+      bought('A') ? { purchase: { converted: bought('A'), value: 10 * bought('A') } } : {},
+    );
+    expect(numbers.steps['mail-b']!.conversions).toEqual(
+      bought('B') ? { purchase: { converted: bought('B'), value: 10 * bought('B') } } : {},
+    );
     expect(numbers.steps.hold?.conversions ?? {}).toEqual({});
 
     // A second ingest process (a restart) reading the same log agrees, and a redelivered purchase
     // through it changes nothing.
-    const reopened = new FileStepLog(log['dir' as keyof FileStepLog] as unknown as string);
+    const reopened = new FileStepLog(join(data, 'step-log'));
     expect((await reopened.numbers('goal-experiment')).goals).toEqual(numbers.goals);
+
+    // `flows report` prints the same numbers: json for scripts, csv for spreadsheets, text for people.
+    const json = await flows({}, 'report', 'goal-experiment', '--data', data, '--format', 'json');
+    expect(json.err).toBe('');
+    const report = JSON.parse(json.out) as FlowReport;
+    expect(report.goals).toEqual([
+      { goal: 'purchase', primary: true, entered: RUNS, converted: buyers.length, value: 10 * buyers.length, rate: buyers.length / RUNS },
+    ]);
+    const [experiment] = report.experiments;
+    expect(experiment!.branches.map((b) => [b.label, b.runs, b.converted, b.value, b.winner])).toEqual(
+      ['A', 'B', 'control'].map((b) => [b, runsOf(b), bought(b), 10 * bought(b), false]),
+    );
+    const lift = liftInterval({ x: bought('A'), n: runsOf('A') }, { x: bought('control'), n: runsOf('control') }, 0.95);
+    if (lift.ok) expect(experiment!.branches[0]!.lift).toEqual({ lift: lift.lift, low: lift.low, high: lift.high });
+    expect(experiment!.pending).toBe(`A has ${runsOf('A')} of 1000 runs needed; B has ${runsOf('B')} of 1000 runs needed`);
+    expect(report.credits.map((c) => [c.step, c.converted])).toEqual(
+      [
+        ['mail-a', bought('A')],
+        ['mail-b', bought('B')],
+      ].filter(([, n]) => n),
+    );
+    const csv = (await flows({}, 'report', 'goal-experiment', '--data', data, '--format', 'csv')).out.split('\r\n');
+    expect(csv[0]).toBe('section,goal,step,branch,control,runs,converted,rate,value,lift,lift_low,lift_high,winner');
+    expect(csv[1]).toBe(`goal,purchase,,,,${RUNS},${buyers.length},${buyers.length / RUNS},${10 * buyers.length},,,,`);
+    const text = (await flows({}, 'report', 'goal-experiment', '--data', data)).out;
+    expect(text).toMatch(
+      new RegExp(`purchase \\(primary\\)\\s+${RUNS}\\s+${buyers.length}\\s+${((100 * buyers.length) / RUNS).toFixed(1)}%`),
+    );
+    expect(text).toContain('no winner yet: A has');
 
     // 200 runs are far from min_runs 1000: the next start decides nothing.
     expect((await send('exp-late', 'signup')).started).toBe(1);
@@ -147,7 +192,7 @@ describe('conversions of an A/B/control split', () => {
 
 describe('goals that end a run, and a winner that takes new entries', () => {
   it('a purchase within the window ends a waiting run at once, with the goal as its reason', async () => {
-    flows = [
+    loaded = [
       compile(
         `flow: goal-exit
 trigger: { event: browse }
@@ -172,12 +217,7 @@ steps:
   }, 120_000);
 
   it('once A beats B at 95% with enough runs, the decision is recorded once and new runs go to A or the control', async () => {
-    flows = [
-      compile(
-        EXPERIMENT.replace('goal-experiment', 'goal-winner').replace('min_runs: 1000', 'min_runs: 15'),
-        h.config,
-      ),
-    ];
+    loaded = [compile(EXPERIMENT.replace('goal-experiment', 'goal-winner').replace('min_runs: 1000', 'min_runs: 15'), h.config)];
     const enter = async (prefix: string, n: number) => {
       const users = Array.from({ length: n }, (_, i) => `${prefix}-${i}`);
       for (let i = 0; i < n; i += 20) await Promise.all(users.slice(i, i + 20).map((u) => send(u, 'signup')));

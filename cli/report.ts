@@ -1,0 +1,58 @@
+import { parseDuration } from '../dsl/durations.ts';
+import { irSteps } from '../dsl/ir.ts';
+import { buildReport } from '../goals/report.ts';
+import { formatReport, REPORT_FORMATS, type ReportFormat } from '../goals/report-format.ts';
+import { experimentStarts } from '../goals/winner.ts';
+import { openStepLog } from '../profiles/open.ts';
+import { EXIT, parseCommandArgs, UsageError, type CliIo } from './io.ts';
+import { dataDir, loadProject } from './project.ts';
+
+/**
+ * `flows report FLOW`: goals, experiments and last-touch credits from the step-event log, as the
+ * studio shows them, for scripts (json) and spreadsheets (csv).
+ */
+export async function reportCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommandArgs(args, {
+    since: { type: 'string' },
+    format: { type: 'string' },
+    version: { type: 'string' },
+    data: { type: 'string' },
+    config: { type: 'string' },
+  });
+  if (positionals.length !== 1) throw new UsageError('name one flow id, e.g. flows report welcome-series');
+  const format = (values.format ?? 'text') as ReportFormat;
+  if (!REPORT_FORMATS.includes(format)) throw new UsageError(`--format takes ${REPORT_FORMATS.join(', ')}; got '${values.format}'`);
+  const sinceMs = values.since === undefined ? undefined : parseDuration(values.since);
+  if (values.since !== undefined && sinceMs === undefined)
+    throw new UsageError(`--since takes a duration such as 7d, 24h or 2w (a whole number and one unit); got '${values.since}'`);
+  const project = loadProject(io, values.config ? { config: values.config } : {});
+  if (!project) return EXIT.findings;
+  const id = positionals[0]!;
+  const log = await openStepLog(dataDir(io, values.data));
+  try {
+    const versions = await log.versions(id);
+    const ir = project.flows.find((f) => f.flow === id) ?? versions.find((v) => v.version === values.version)?.ir ?? versions[0]?.ir;
+    if (!ir) {
+      const known = project.flows.map((f) => f.flow).join(', ') || 'none';
+      io.err(`flows report: no flow '${id}' in the repository or the step-event log; flows here: ${known}\n`);
+      return EXIT.findings;
+    }
+    const now = Date.now();
+    const since = sinceMs === undefined ? undefined : now - sinceMs;
+    const [numbers, decisions] = await Promise.all([
+      log.numbers(id, { ...(values.version ? { version: values.version } : {}), ...(since === undefined ? {} : { since }) }),
+      log.decisions(id),
+    ]);
+    const splits = [...irSteps(ir.steps)].filter((s) => s.kind === 'split').map((s) => s.id);
+    const report = buildReport(ir, numbers, decisions, {
+      now,
+      ...(values.version ? { version: values.version } : {}),
+      ...(since === undefined ? {} : { since }),
+      firstRunAt: experimentStarts(versions, splits),
+    });
+    io.out(formatReport(report, format));
+    return EXIT.ok;
+  } finally {
+    await log.close?.();
+  }
+}

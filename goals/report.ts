@@ -1,0 +1,148 @@
+import { stepLabel } from '../dsl/describe.ts';
+import { irSteps, type FlowIR, type StepOf } from '../dsl/ir.ts';
+import type { FlowNumbers, WinnerDecision } from '../profiles/step-log.ts';
+import { liftInterval } from './statistics.ts';
+import { branchProportion, decideWinner } from './winner.ts';
+
+/** The confidence of lift intervals when a split names none (its pick_winner's otherwise). */
+export const DEFAULT_CONFIDENCE = 0.95;
+
+export interface GoalRow {
+  goal: string;
+  primary: boolean;
+  /** Runs that entered the flow in the window. */
+  entered: number;
+  /** Runs that converted (each run once per goal). */
+  converted: number;
+  /** converted / entered; undefined without runs. */
+  rate?: number;
+  value: number;
+}
+
+export interface BranchRow {
+  label: string;
+  control: boolean;
+  runs: number;
+  converted: number;
+  rate?: number;
+  value: number;
+  /** Relative lift over the control's rate with its interval, when the split has a control. */
+  lift?: { lift: number; low: number; high: number };
+  /** Why there is no lift (no control, no conversions on a side). */
+  liftWhy?: string;
+  winner: boolean;
+}
+
+export interface ExperimentReport {
+  step: string;
+  title: string;
+  /** The goal the branches are compared on: the flow's primary goal. */
+  goal: string;
+  confidence: number;
+  branches: BranchRow[];
+  /** The recorded decision, or the winner the YAML names. */
+  winner?: { branch: string; at?: number; reason: string };
+  /** For a split that picks a winner and has none yet: why not. */
+  pending?: string;
+}
+
+export interface CreditRow {
+  step: string;
+  title: string;
+  goal: string;
+  /** Conversions whose last send before them was this step (last touch). */
+  converted: number;
+  value: number;
+}
+
+export interface FlowReport {
+  flow: string;
+  name: string;
+  /** undefined: every version. */
+  version?: string;
+  since?: number;
+  goals: GoalRow[];
+  experiments: ExperimentReport[];
+  credits: CreditRow[];
+}
+
+const rateOf = (x: number, n: number): number | undefined => (n > 0 ? x / n : undefined);
+
+/**
+ * The goal and experiment tables of a flow, from the step log's numbers and the recorded winners:
+ * what `flows report` prints and the studio shows. `firstRunAt` (per split id) lets a split that
+ * picks a winner say how long is left before it may decide.
+ */
+export function buildReport(
+  ir: FlowIR,
+  numbers: FlowNumbers,
+  decisions: readonly WinnerDecision[],
+  options: { now: number; version?: string; since?: number; firstRunAt?: Record<string, number> },
+): FlowReport {
+  const goals = ir.goals ?? [];
+  const primary = goals[0]?.name;
+  const report: FlowReport = {
+    flow: ir.flow,
+    name: ir.name,
+    version: options.version,
+    since: options.since,
+    goals: goals.map((g, i) => {
+      const c = numbers.goals[g.name] ?? { converted: 0, value: 0 };
+      return { goal: g.name, primary: i === 0, entered: numbers.entered, ...c, rate: rateOf(c.converted, numbers.entered) };
+    }),
+    experiments: [],
+    credits: [],
+  };
+  if (!primary) return report;
+  for (const step of irSteps(ir.steps)) {
+    if (step.kind === 'split') report.experiments.push(experiment(step, numbers, decisions, primary, options));
+    for (const [goal, c] of Object.entries(numbers.steps[step.id]?.conversions ?? {})) {
+      report.credits.push({ step: step.id, title: stepLabel(step), goal, ...c });
+    }
+  }
+  return report;
+}
+
+function experiment(
+  split: StepOf<'split'>,
+  numbers: FlowNumbers,
+  decisions: readonly WinnerDecision[],
+  goal: string,
+  options: { now: number; firstRunAt?: Record<string, number> },
+): ExperimentReport {
+  const confidence = split.pickWinner?.confidence ?? DEFAULT_CONFIDENCE;
+  const recorded = decisions.find((d) => d.step === split.id);
+  const verdict = split.pickWinner ? decideWinner(split, numbers, goal, options.firstRunAt?.[split.id], options.now) : undefined;
+  const winner = split.pickWinner?.winner
+    ? { branch: split.pickWinner.winner, reason: 'named in the flow file (pick_winner.winner)' }
+    : recorded
+      ? { branch: recorded.branch, at: recorded.at, reason: recorded.reason }
+      : undefined;
+  const control = split.branches.find((b) => b.control);
+  const controlRate = control ? branchProportion(split, control.label, numbers, goal) : undefined;
+  const branches = split.branches.map((b): BranchRow => {
+    const p = branchProportion(split, b.label, numbers, goal);
+    const row: BranchRow = {
+      label: b.label,
+      control: b.control === true,
+      runs: p.n,
+      converted: p.x,
+      rate: rateOf(p.x, p.n),
+      value: numbers.steps[split.id]?.branchConversions[b.label]?.[goal]?.value ?? 0,
+      winner: winner?.branch === b.label,
+    };
+    if (b.control) return row;
+    if (!controlRate) return { ...row, liftWhy: 'no control branch' };
+    const lift = liftInterval(p, controlRate, confidence);
+    return lift.ok ? { ...row, lift: { lift: lift.lift, low: lift.low, high: lift.high } } : { ...row, liftWhy: lift.why };
+  });
+  return {
+    step: split.id,
+    title: stepLabel(split),
+    goal,
+    confidence,
+    branches,
+    ...(winner ? { winner } : {}),
+    ...(!winner && verdict && !verdict.decided ? { pending: verdict.why } : {}),
+  };
+}
