@@ -1,5 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { irSteps, type FlowIR } from '../dsl/ir.ts';
+import { buildReport, type FlowReport } from '../goals/report.ts';
+import { experimentStarts } from '../goals/winner.ts';
 import type { StepLog } from '../profiles/step-log.ts';
 import { HELD } from '../profiles/step-rollup.ts';
 import { canHoldRuns } from './graph/stats.ts';
@@ -13,6 +15,8 @@ export interface PictureNumbers {
   window: string;
   flow: Record<string, number>;
   steps: Record<string, Record<string, number>>;
+  /** With goals: the goal, experiment and last-touch tables (goals/report.ts), as `flows report` prints them. */
+  report?: FlowReport;
   /** Why some numbers are missing (Temporal unreachable: the "now" counts are left out, the log's still shown). */
   problem?: string;
 }
@@ -30,8 +34,10 @@ export async function pictureNumbers(log: StepLog, client: Client, ir: FlowIR, w
       problem = `Temporal visibility did not answer (${error.message}): runs "now" are not shown`;
       return undefined;
     });
-  const [numbers, running, ...now] = await Promise.all([
+  const primary = ir.goals?.[0]?.name;
+  const [numbers, experiments, running, ...now] = await Promise.all([
     log.numbers(ir.flow, { version: ir.version, ...(since !== undefined ? { since } : {}) }),
+    primary ? Promise.all([log.decisions(ir.flow), log.versions(ir.flow)]) : undefined,
     visible(countRuns(client, { flow: ir.flow, version: ir.version })),
     ...holding.map((s) => visible(countRuns(client, { flow: ir.flow, version: ir.version, step: s.id }))),
   ]);
@@ -44,6 +50,7 @@ export async function pictureNumbers(log: StepLog, client: Client, ir: FlowIR, w
     for (const [branch, count] of Object.entries(n?.branches ?? {})) values[`branch:${branch}`] = count;
     const here = nowAt.get(step.id);
     if (here !== undefined) values.now = here;
+    if (primary) values.converted = n?.conversions[primary]?.converted ?? 0;
     steps[step.id] = values;
   }
   const flow: Record<string, number> = {
@@ -53,5 +60,18 @@ export async function pictureNumbers(log: StepLog, client: Client, ir: FlowIR, w
     failed: numbers.failed,
   };
   if (running !== undefined) flow.now = running;
-  return { at: Date.now(), version: ir.version, window, flow, steps, ...(problem ? { problem } : {}) };
+  let report: FlowReport | undefined;
+  if (primary && experiments) {
+    flow.converted = numbers.goals[primary]?.converted ?? 0;
+    const [decisions, versions] = experiments;
+    const splits = [...irSteps(ir.steps)].filter((s) => s.kind === 'split').map((s) => s.id);
+    const at = Date.now();
+    report = buildReport(ir, numbers, decisions, {
+      now: at,
+      version: ir.version,
+      ...(since !== undefined ? { since } : {}),
+      firstRunAt: experimentStarts(versions, splits),
+    });
+  }
+  return { at: Date.now(), version: ir.version, window, flow, steps, ...(report ? { report } : {}), ...(problem ? { problem } : {}) };
 }

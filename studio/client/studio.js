@@ -132,6 +132,7 @@ async function flowPage(id) {
   const version = params.get('version') ?? undefined;
   const picture = await getJson(`/api/flows/${encodeURIComponent(id)}/picture${version ? `?version=${encodeURIComponent(version)}` : ''}`);
   const holder = h('div', { class: 'picture', id: 'picture' });
+  const goals = h('section', { class: 'goals', id: 'goals', hidden: true });
   holder.innerHTML = picture.svg; // made by the server from escaped text
   const panel = h('aside', { class: 'panel', id: 'panel', hidden: true });
   const current = picture.versions.find((v) => v.current);
@@ -163,6 +164,7 @@ async function flowPage(id) {
       h('a', { href: '/runs' }, 'find a run…'),
     ),
     h('div', { class: 'layout' }, holder, panel),
+    goals,
   );
   holder.addEventListener('click', (e) => {
     const node = e.target.closest?.('g.node[data-step]');
@@ -179,6 +181,7 @@ async function flowPage(id) {
     source.addEventListener('numbers', (e) => {
       const numbers = JSON.parse(e.data);
       fillNumbers(holder, numbers);
+      showGoals(goals, numbers.report);
       holder.dataset.updated = String(numbers.at);
       live.textContent = `live · ${numbers.window} · updated ${new Date(numbers.at).toLocaleTimeString()}${numbers.problem ? ` · ${numbers.problem}` : ''}`;
     });
@@ -188,6 +191,92 @@ async function flowPage(id) {
   };
   connect();
   addEventListener('pagehide', () => source?.close());
+}
+
+// ——— goals and experiments (the same tables as `flows report`) ———
+const pct = (rate) => (rate === undefined || rate === null ? '—' : `${(100 * rate).toFixed(1)}%`);
+const signed = (rate) => `${rate >= 0 ? '+' : ''}${(100 * rate).toFixed(1)}%`;
+const amount = (v) => (Number.isInteger(v) ? String(v) : v.toFixed(2));
+
+function showGoals(section, report) {
+  section.hidden = !report;
+  if (!report) return;
+  const goalRows = report.goals.map((g) =>
+    h(
+      'tr',
+      { 'data-goal': g.goal },
+      h('td', {}, g.goal, g.primary ? h('span', { class: 'muted' }, ' primary') : null),
+      ...[g.entered, g.converted].map((n) => h('td', { class: 'n' }, n)),
+      h('td', { class: 'n' }, pct(g.rate)),
+      h('td', { class: 'n' }, amount(g.value)),
+    ),
+  );
+  const experiments = report.experiments.map((e) =>
+    h(
+      'div',
+      { class: 'experiment', 'data-split': e.step },
+      h(
+        'h3',
+        {},
+        `Split ${e.title}`,
+        h('span', { class: 'muted' }, ` · goal ${e.goal} · lift over control, ${Math.round(e.confidence * 1000) / 10}% interval`),
+      ),
+      table(
+        `experiment-${e.step}`,
+        ['Branch', 'Runs', 'Converted', 'Rate', 'Value', 'Lift', 'Interval', ''],
+        e.branches.map((b) =>
+          h(
+            'tr',
+            { 'data-branch': b.label, class: b.winner ? 'winner' : undefined },
+            h('td', {}, b.label, b.control ? h('span', { class: 'muted' }, ' control') : null),
+            ...[b.runs, b.converted].map((n) => h('td', { class: 'n' }, n)),
+            h('td', { class: 'n' }, pct(b.rate)),
+            h('td', { class: 'n' }, amount(b.value)),
+            h('td', { class: 'n', title: b.liftWhy ?? '' }, b.lift ? signed(b.lift.lift) : '—'),
+            h('td', { class: 'n' }, b.lift ? `${signed(b.lift.low)} … ${signed(b.lift.high)}` : ''),
+            h('td', {}, b.winner ? h('strong', {}, 'winner') : ''),
+          ),
+        ),
+      ),
+      e.winner
+        ? h(
+            'p',
+            { class: 'decided' },
+            `Winner ${e.winner.branch}: ${e.winner.reason}`,
+            e.winner.at ? ` (decided ${when(e.winner.at)})` : '',
+          )
+        : e.pending
+          ? h('p', { class: 'muted pending' }, `No winner yet: ${e.pending}`)
+          : null,
+    ),
+  );
+  const credits = report.credits.length
+    ? [
+        h('h3', {}, 'Conversions credited to the last send before them'),
+        table(
+          'credits',
+          ['Step', 'Goal', 'Converted', 'Value'],
+          report.credits.map((c) =>
+            h(
+              'tr',
+              { 'data-step': c.step },
+              h('td', {}, c.title),
+              h('td', {}, c.goal),
+              h('td', { class: 'n' }, c.converted),
+              h('td', { class: 'n' }, amount(c.value)),
+            ),
+          ),
+        ),
+      ]
+    : [];
+  put(
+    section,
+    h('h2', {}, 'Goals and experiments'),
+    h('p', { class: 'muted' }, "this version, in the window; a conversion counts once per run, within the goal's window from entry"),
+    table('goals-table', ['Goal', 'Entered', 'Converted', 'Rate', 'Value'], goalRows),
+    experiments,
+    credits,
+  );
 }
 
 const runHref = (r) => `/runs?${new URLSearchParams({ workflowId: r.workflowId, runId: r.runId })}`;

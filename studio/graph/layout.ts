@@ -48,7 +48,8 @@ export function layoutFlow(flow: FlowIR, options: { numbers?: boolean; graph?: F
   g.setDefaultEdgeLabel(() => ({}));
   const stats = new Map<string, Stat[][]>();
   for (const node of graph.nodes) {
-    const rows = options.numbers ? statRows(graph, node, node.step !== undefined ? steps.get(node.step) : undefined) : [];
+    const step = node.step !== undefined ? steps.get(node.step) : undefined;
+    const rows = options.numbers ? statRows(graph, node, step, flow.goals !== undefined) : [];
     stats.set(node.id, rows);
     const lines = [...node.lines, ...rows.map(statLine)];
     const width = Math.max(90, ...lines.map(textWidth)) + 2 * PAD_X;

@@ -16,16 +16,18 @@ export const canHoldRuns = (step: StepIR): boolean => step.kind === 'wait_for' |
 const callsDestination = (step: StepIR): boolean => (DESTINATION_STEPS as readonly string[]).includes(step.kind);
 
 /** The rows of numbers a box shows, derived from what the step does. */
-export function statRows(graph: FlowGraph, node: GraphNode, step: StepIR | undefined): Stat[][] {
+export function statRows(graph: FlowGraph, node: GraphNode, step: StepIR | undefined, goals = false): Stat[][] {
   const s = (key: string, label = key): Stat => ({ key, label });
+  // With goals: the flow's conversions (primary goal) on the trigger, last-touch credits on each send.
+  const converted = goals ? [s('converted')] : [];
   if (node.role === 'trigger')
     return [
-      [s('entered'), s('completed')],
+      [s('entered'), s('completed'), ...converted],
       [s('exited'), s('failed'), s('now', 'running now')],
     ];
   if (!step) return [];
   const rows: Stat[][] = [[s('entered'), s('exited'), ...(canHoldRuns(step) ? [s('now', 'here now')] : [])]];
-  if (callsDestination(step)) rows.push([s('sent'), s('failed'), s('retried')]);
+  if (callsDestination(step)) rows.push([s('sent'), s('failed'), s('retried'), ...converted]);
   // Sends that guardrails (caps, quiet hours, suppression) can hold back; transactional ones pass them all.
   if (channelOf(step.kind) && !step.transactional) rows.push([s('capped'), s('delayed'), s('suppressed'), s('skipped_quiet', 'quiet')]);
   const branches = graph.edges.filter((e) => e.from === node.id && e.branch !== undefined).map((e) => e.branch!);
