@@ -40,14 +40,14 @@ export async function reportCommand(args: string[], io: CliIo): Promise<number> 
     const now = Date.now();
     const since = sinceMs === undefined ? undefined : now - sinceMs;
     const [numbers, decisions] = await Promise.all([
-      log.numbers(id, { ...(values.version ? { version: values.version } : {}), ...(since === undefined ? {} : { since }) }),
+      log.numbers(id, { version: values.version, since }),
       log.decisions(id),
     ]);
     const splits = [...irSteps(ir.steps)].filter((s) => s.kind === 'split').map((s) => s.id);
     const report = buildReport(ir, numbers, decisions, {
       now,
-      ...(values.version ? { version: values.version } : {}),
-      ...(since === undefined ? {} : { since }),
+      version: values.version,
+      since,
       firstRunAt: experimentStarts(versions, splits),
     });
     io.out(formatReport(report, format));

@@ -1,6 +1,7 @@
 import { manualEvent } from '../dsl/event.ts';
 import type { TriggerIR } from '../dsl/ir.ts';
 import { startFlowRun } from '../ingest/start-run.ts';
+import { ENTRY_EVENT } from '../ingest/scheduled-entries.ts';
 import { openProfileStore } from '../profiles/open.ts';
 import { FORCE_NOTE, whyNotStarted } from './entry-check.ts';
 import { EXIT, parseCommandArgs, UsageError, type CliIo } from './io.ts';
@@ -54,4 +55,10 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
 }
 
 const triggerName = (trigger: TriggerIR): string =>
-  trigger.kind === 'event' ? trigger.event : trigger.kind === 'audience' ? `audience_${trigger.on}` : `user_${trigger.kind}`;
+  trigger.kind === 'event'
+    ? trigger.event
+    : trigger.kind === 'audience'
+      ? `audience_${trigger.on}`
+      : trigger.kind === 'date' || trigger.kind === 'scheduled_audience'
+        ? ENTRY_EVENT[trigger.kind]
+        : `user_${trigger.kind}`;

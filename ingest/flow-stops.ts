@@ -10,8 +10,7 @@ export interface FlowStops {
 }
 
 /** The visibility query for a flow's running runs (FlowId is a Flowline search attribute). */
-export const runningRunsQuery = (flow: string): string =>
-  `WorkflowType = 'flowRun' AND FlowId = '${flow}' AND ExecutionStatus = 'Running'`;
+export const runningRunsQuery = (flow: string): string => `WorkflowType = 'flowRun' AND FlowId = '${flow}' AND ExecutionStatus = 'Running'`;
 
 /**
  * Tells the running runs of stopped flows to leave: a running run keeps the IR it started with,

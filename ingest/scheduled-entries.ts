@@ -24,19 +24,22 @@ export const scheduleEntriesKey = (flow: string): string => `schedule:${flow}`;
 const madeKey = (flow: string, user: string, eventId: string) => `scheduled-start:${flow}:${user}:${eventId}`;
 const remembered = (flow: FlowIR) => flow.entry.reentry === 'after_exit' && flow.entry.frequency === undefined;
 
+/** The names of the events scheduled and date entries start runs with. */
+export const ENTRY_EVENT = { scheduled_audience: 'scheduled_entry', date: 'date_reached' } as const;
+
 /** The event a member enters with: what `event` is in the flow's conditions and templates. */
 function entryEvent(flow: TimedFlow, profile: Profile, configZone: string, at: number): FlowEvent | undefined {
   const t = flow.trigger;
   if (t.kind === 'scheduled_audience') {
     const id = `schedule-${new Date(at).toISOString()}`;
-    return { id, name: 'scheduled_entry', type: 'scheduled_entry', timestamp: at, attributes: { audience: t.audienceName } };
+    return { id, name: ENTRY_EVENT[t.kind], type: ENTRY_EVENT[t.kind], timestamp: at, attributes: { audience: t.audienceName } };
   }
   const hit = dateOccurrence(t, profile, configZone, at);
   if (!hit) return undefined;
   return {
     id: hit.id,
-    name: 'date_reached',
-    type: 'date_reached',
+    name: ENTRY_EVENT[t.kind],
+    type: ENTRY_EVENT[t.kind],
     timestamp: hit.at,
     attributes: { date: hit.date, field: t.field.join('.') },
   };

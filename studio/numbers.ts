@@ -36,7 +36,7 @@ export async function pictureNumbers(log: StepLog, client: Client, ir: FlowIR, w
     });
   const primary = ir.goals?.[0]?.name;
   const [numbers, experiments, running, ...now] = await Promise.all([
-    log.numbers(ir.flow, { version: ir.version, ...(since !== undefined ? { since } : {}) }),
+    log.numbers(ir.flow, { version: ir.version, since }),
     primary ? Promise.all([log.decisions(ir.flow), log.versions(ir.flow)]) : undefined,
     visible(countRuns(client, { flow: ir.flow, version: ir.version })),
     ...holding.map((s) => visible(countRuns(client, { flow: ir.flow, version: ir.version, step: s.id }))),
@@ -69,7 +69,7 @@ export async function pictureNumbers(log: StepLog, client: Client, ir: FlowIR, w
     report = buildReport(ir, numbers, decisions, {
       now: at,
       version: ir.version,
-      ...(since !== undefined ? { since } : {}),
+      since,
       firstRunAt: experimentStarts(versions, splits),
     });
   }

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -28,7 +28,7 @@ describe('flows validate', () => {
   it('exits 0 on the repository examples with the default paths and config', async () => {
     const r = await flows(process.cwd(), 'validate');
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/✓ 7 flow files checked, no problems/);
+    expect(r.out).toContain(`✓ ${readdirSync('flows').length} flow files checked, no problems`);
   });
 
   it('exits 1 and prints file:line:col severity message [rule] with the offending line', async () => {

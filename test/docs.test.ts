@@ -42,6 +42,7 @@ describe('docs and tests keep up with the rules', () => {
       'splitObject',
       'splitBranch',
       'pickWinner',
+      'activeWindow',
     ]) {
       for (const key of Object.keys(defs[def]!.properties ?? {})) expect(languageDoc, `${def}.${key}`).toContain(`\`${key}`);
     }

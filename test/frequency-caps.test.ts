@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHANNELS } from '../dsl/channels.ts';
+import type { FlowsConfig } from '../dsl/config.ts';
+import type { RecordedCall } from '../destinations/recording.ts';
 import { loadSchema } from '../dsl/schema-check.ts';
 import { FileProfileStore } from '../profiles/file-store.ts';
 import { FileStepLog } from '../profiles/file-step-log.ts';
@@ -10,6 +12,7 @@ import { PostgresProfileStore } from '../profiles/postgres-store.ts';
 import type { ProfileStore } from '../profiles/store.ts';
 import { stateQuery } from '../workflows/messages.ts';
 import { configWith } from './helpers/config-with.ts';
+import { activityTimes } from './helpers/send-times.ts';
 import { startPostgres } from './helpers/postgres.ts';
 import { compile, harness } from './helpers/temporal.ts';
 
@@ -127,53 +130,60 @@ describe('caps in flows.config.yaml', () => {
 });
 
 describe('two flows racing for a cap of 1 on the real stack', () => {
-  const run = async (then: 'skip' | 'wait') => {
-    const { config } = configWith(`caps: [ { channel: email, max: 1, per: 1h, then: ${then} } ]`);
+  const flows = (config: FlowsConfig) => [
+    compile(flowText('race-a'), config),
+    compile(flowText('race-b'), config),
+    // A transactional send of a third flow goes out whatever the cap says, and is not counted.
+    compile(flowText('race-receipt', '\n    transactional: true'), config),
+  ];
+  const template = (c: RecordedCall) => (c.call as { template: string }).template;
+
+  it('then: skip — exactly one of the two sends reaches the destination; the other is recorded as capped', async () => {
+    const { config } = configWith('caps: [ { channel: email, max: 1, per: 1h, then: skip } ]');
     const log = new FileStepLog(mkdtempSync(join(tmpdir(), 'caps-log-')));
-    const h = await harness('time-skipping', { config, stepLog: log });
+    const h = await harness('dev', { config, stepLog: log });
     try {
-      const flows = [compile(flowText('race-a'), config), compile(flowText('race-b'), config)];
-      // A transactional send of a third flow goes out whatever the cap says, and is not counted.
-      const receipt = compile(flowText('race-receipt', '\n    transactional: true'), config);
-      const started = await Promise.all([...flows, receipt].map((f) => h.start(f, 'racer', { name: 'go' })));
+      const started = await Promise.all(flows(config).map((f) => h.start(f, 'racer', { name: 'go' })));
       const handles = started.map((s) => h.env.client.workflow.getHandle(s.workflowId));
-      await Promise.all(handles.map((x) => x.result()));
-      const states = await Promise.all(handles.map((x) => x.query(stateQuery)));
+      for (const x of handles) expect(await x.result()).toMatchObject({ outcome: 'completed' });
+      expect(h.calls().filter((c) => template(c) !== 'race-receipt')).toHaveLength(1);
+      expect(h.calls().filter((c) => template(c) === 'race-receipt')).toHaveLength(1);
       const numbers = await Promise.all(['race-a', 'race-b', 'race-receipt'].map((f) => log.numbers(f)));
-      const events = await Promise.all(started.map((s) => log.run(s.workflowId)));
-      return { calls: h.calls(), states, numbers, events };
+      const mail = numbers.slice(0, 2).map((n) => n.steps.mail!);
+      expect(mail.map((m) => m.sent).sort()).toEqual([0, 1]);
+      expect(mail.map((m) => m.capped ?? 0).sort()).toEqual([0, 1]);
+      expect(numbers[2]!.steps.mail).toMatchObject({ sent: 1 });
+      expect(numbers[2]!.steps.mail!.capped).toBeUndefined();
+      const states = await Promise.all(handles.map((x) => x.query(stateQuery)));
+      expect(states.filter((s) => s.held).map((s) => s.held)).toEqual([
+        [expect.objectContaining({ step: 'mail', outcome: 'capped', reason: 'email cap 1 per 1h' })],
+      ]);
     } finally {
       await h.close();
     }
-  };
+  }, 180_000);
 
-  it('then: skip — exactly one of the two sends reaches the destination; the other is recorded as capped', async () => {
-    const { calls, states, numbers } = await run('skip');
-    expect(calls.map((c) => (c.call as { template: string }).template).sort()).toHaveLength(2);
-    expect(calls.filter((c) => (c.call as { template: string }).template !== 'race-receipt')).toHaveLength(1);
-    const mail = numbers.slice(0, 2).map((n) => n.steps.mail!);
-    expect(mail.map((m) => m.sent).sort()).toEqual([0, 1]);
-    expect(mail.map((m) => m.capped ?? 0).sort()).toEqual([0, 1]);
-    expect(numbers[2]!.steps.mail).toMatchObject({ sent: 1 });
-    expect(numbers[2]!.steps.mail!.capped).toBeUndefined();
-    const capped = states.find((s) => s.held)!;
-    expect(capped.held).toEqual([expect.objectContaining({ step: 'mail', outcome: 'capped', reason: 'email cap 1 per 1h' })]);
-  }, 120_000);
-
-  it('then: wait — both sends go out, the second once the hour has passed', async () => {
-    const { calls, numbers, events } = await run('wait');
-    expect(calls).toHaveLength(3);
-    expect(numbers.slice(0, 2).map((n) => n.steps.mail)).toEqual([
-      expect.objectContaining({ sent: 1 }),
-      expect.objectContaining({ sent: 1 }),
-    ]);
-    const sentAt = events.slice(0, 2).map((e) => e.find((x) => x.step === 'mail' && x.outcome === 'sent')!.at);
-    expect(Math.abs(sentAt[0]! - sentAt[1]!)).toBeGreaterThanOrEqual(HOUR - 1_000);
-    expect(
-      numbers
-        .slice(0, 2)
-        .map((n) => n.steps.mail!.delayed ?? 0)
-        .sort(),
-    ).toEqual([0, 1]);
-  }, 120_000);
+  it('then: wait — both sends go out, the second once the window has passed', async () => {
+    const { config } = configWith('caps: [ { channel: email, max: 1, per: 5s, then: wait } ]');
+    const h = await harness('dev', { config });
+    try {
+      const started = await Promise.all(flows(config).map((f) => h.start(f, 'racer', { name: 'go' })));
+      const handles = started.map((s) => h.env.client.workflow.getHandle(s.workflowId));
+      await Promise.all(handles.map((x) => x.result()));
+      expect(h.calls().map(template).sort()).toEqual(['race-a', 'race-b', 'race-receipt']);
+      const states = await Promise.all(handles.map((x) => x.query(stateQuery)));
+      expect(states.filter((s) => s.held).map((s) => s.held)).toEqual([
+        [expect.objectContaining({ step: 'mail', outcome: 'delayed', reason: 'email cap 1 per 5s', until: expect.any(String) })],
+      ]);
+      // The waiting run sent once the window after the first claim had passed, not before.
+      const waited = states.findIndex((s) => s.held);
+      const until = Date.parse(states[waited]!.held![0]!.until!);
+      const firstClaim = Math.min(...(await Promise.all(handles.slice(0, 2).map((x) => activityTimes(x, 'claimSend')))).flat());
+      expect(until - firstClaim).toBeGreaterThan(3_000);
+      expect(until - firstClaim).toBeLessThanOrEqual(5_000);
+      expect((await activityTimes(handles[waited]!, 'sendEmail'))[0]).toBeGreaterThanOrEqual(until);
+    } finally {
+      await h.close();
+    }
+  }, 180_000);
 });

@@ -28,7 +28,7 @@ describe('suppression on the real stack', () => {
   it('an unsubscribed user gets the transactional send only; a subscribed one gets both; webhooks are not marketing sends', async () => {
     const { config } = configWith(SUPPRESS);
     const log = new FileStepLog(mkdtempSync(join(tmpdir(), 'suppress-log-')));
-    const h = await harness('time-skipping', { config, stepLog: log });
+    const h = await harness('dev', { config, stepLog: log });
     try {
       const flow = compile(
         `

@@ -171,7 +171,8 @@ export async function flowRun(input: FlowRunInput): Promise<FlowRunResult> {
   await run.flush();
   state.step = null;
   show(null, null);
-  if (searchable && !input.searchWaitsOnly) upsertSearchAttributes([{ key: FLOW_STEP, value: outcome === 'exit' ? 'exited' : 'completed' }]);
+  if (searchable && !input.searchWaitsOnly)
+    upsertSearchAttributes([{ key: FLOW_STEP, value: outcome === 'exit' ? 'exited' : 'completed' }]);
   return {
     outcome: outcome === 'exit' ? 'exited' : 'completed',
     path: state.path,

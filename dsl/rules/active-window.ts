@@ -18,9 +18,14 @@ export function activeWindow(ctx: RuleContext): void {
     } else moments[edge] = at;
   }
   if (moments.from !== undefined && moments.until !== undefined && moments.until <= moments.from) {
-    ctx.report('active-window', ['active', 'until'], `active.until (${String(active.until)}) is not after active.from (${String(active.from)})`, {
-      hint: 'the window would never open: swap the dates or move until later',
-    });
+    ctx.report(
+      'active-window',
+      ['active', 'until'],
+      `active.until (${String(active.until)}) is not after active.from (${String(active.from)})`,
+      {
+        hint: 'the window would never open: swap the dates or move until later',
+      },
+    );
   }
   if (active.then !== undefined && active.until === undefined) {
     ctx.report('active-window', ['active', 'then'], 'active.then has no effect without active.until', {
