@@ -1,3 +1,4 @@
+import { Context } from '@temporalio/activity';
 import type { FlowEvent } from '../dsl/event.ts';
 import { evaluate } from '../dsl/evaluate.ts';
 import type { DateTriggerIR, FlowIR, ScheduledAudienceTriggerIR } from '../dsl/ir.ts';
@@ -10,6 +11,15 @@ import { startFlowRun, type StartDeps } from './start-run.ts';
 const CONCURRENCY = 32;
 
 export type TimedFlow = FlowIR & { trigger: ScheduledAudienceTriggerIR | DateTriggerIR };
+
+/** The running activity's context; none when called outside a worker (a direct call). */
+const activityContext = (): Context | undefined => {
+  try {
+    return Context.current();
+  } catch {
+    return undefined;
+  }
+};
 
 /** Flows entered on a schedule rather than by events. */
 export const isTimed = (flow: FlowIR): flow is TimedFlow => flow.trigger.kind === 'scheduled_audience' || flow.trigger.kind === 'date';
@@ -83,11 +93,17 @@ export function entryActivities(deps: StartDeps & { flows: () => readonly FlowIR
         result.started++;
         if (t.kind === 'scheduled_audience' && t.enter === 'new') await deps.profiles.recordEntry(marker, profile.id, request.at);
       };
+      // Heartbeats tell Temporal this page is alive: a process that dies mid-page has it retried
+      // elsewhere after the heartbeat timeout, not after the whole start-to-close timeout.
+      const heartbeat = activityContext();
       const queue = [...page.profiles];
       const errors: unknown[] = [];
       await Promise.all(
         Array.from({ length: CONCURRENCY }, async () => {
-          for (let p = queue.shift(); p; p = queue.shift()) await enter(p).catch((e: unknown) => errors.push(e));
+          for (let p = queue.shift(); p; p = queue.shift()) {
+            await enter(p).catch((e: unknown) => errors.push(e));
+            heartbeat?.heartbeat(); // throttled by the SDK
+          }
         }),
       );
       // Remembered even when some failed: the retry of this page skips what was made.

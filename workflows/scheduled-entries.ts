@@ -49,6 +49,7 @@ const { enterScheduledPage } = proxyActivities<EntryActivities>({
   taskQueue: ENTRIES_TASK_QUEUE,
   // A page of PAGE_SIZE starts takes seconds; a retry re-enters nobody (per-firing event ids).
   startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '30 seconds',
   retry: { initialInterval: '2s', maximumInterval: '1 minute' },
   summary: 'enter a page of members',
 });
