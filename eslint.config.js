@@ -18,7 +18,7 @@ export const LAYERS = {
   dev: ['codec', 'temporal', 'workflows'],
   ingest: ['dsl', 'profiles', 'goals', 'workflows', 'codec', 'temporal'],
   studio: ['dsl', 'profiles', 'goals', 'workflows', 'temporal'],
-  worker: ['dsl', 'destinations', 'profiles', 'activities', 'workflows', 'codec', 'temporal'],
+  worker: ['dsl', 'destinations', 'profiles', 'goals', 'activities', 'workflows', 'codec', 'temporal'],
   cli: ['dsl', 'destinations', 'profiles', 'goals', 'activities', 'workflows', 'codec', 'temporal', 'dev', 'ingest', 'studio', 'worker'],
   bin: ['cli'],
 };
@@ -43,7 +43,9 @@ const layerRules = Object.entries(LAYERS).map(([folder, allowed]) => ({
 }));
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.tools/', '.data/', 'coverage/', 'test-results/', 'dist/', '.dist-*/', 'studio/client/vendor/', '**/*.cjs'] },
+  {
+    ignores: ['node_modules/', '.tools/', '.data/', 'coverage/', 'test-results/', 'dist/', '.dist-*/', 'studio/client/vendor/', '**/*.cjs'],
+  },
   ...tseslint.configs.recommended,
   {
     rules: {

@@ -8,6 +8,7 @@ import type { Profile, ProfileStore } from '../profiles/store.ts';
 import { renderMap, renderTemplate, renderValue, type RenderScope } from './render.ts';
 import { renderUrl } from './render-url.ts';
 import { destinationOf } from '../dsl/destination-defaults.ts';
+import { ACTIVITY_FOR, type EffectActivity } from '../dsl/step-kinds.ts';
 import { type Activities, type EffectInput, type EffectOutput, type EffectStep } from './types.ts';
 
 export interface ActivityDeps {
@@ -174,15 +175,10 @@ export function createActivities(deps: ActivityDeps): Activities {
     return { ...(vars ? { vars } : {}), ...(result.id ? { id: result.id } : {}) };
   };
 
+  // One function performs every destination step; each kind has its own activity name (history, rate limits).
+  const effects = Object.fromEntries(Object.values(ACTIVITY_FOR).map((name) => [name, perform])) as Record<EffectActivity, typeof perform>;
   return {
-    setVars: perform,
-    sendEmail: perform,
-    sendPush: perform,
-    sendSms: perform,
-    addToList: perform,
-    removeFromList: perform,
-    sendEvent: perform,
-    callWebhook: perform,
+    ...effects,
     readProfile: (userId: string) => deps.profiles.get(userId),
     claimSend: (input) => deps.profiles.claimSend(input.userId, input.claim, input.caps),
     async recordSteps(events: StepEvent[]) {

@@ -1,12 +1,12 @@
 import type { FlowEvent } from '../dsl/event.ts';
 import type { StepOf } from '../dsl/ir.ts';
+import { ACTIVITY_FOR, type DestinationStep, type EffectActivity } from '../dsl/step-kinds.ts';
 import type { ClaimAnswer, SendCap, SendClaim } from '../profiles/send-claims.ts';
 import type { StepEvent } from '../profiles/step-log.ts';
+import type { Profile } from '../profiles/store.ts';
 
-/** Steps that call a destination: each is one activity. */
-export type EffectStep = StepOf<
-  'set_var' | 'send_email' | 'send_push' | 'send_sms' | 'add_to_list' | 'remove_from_list' | 'send_event' | 'webhook'
->;
+/** Steps that call a destination: each is one activity (dsl/step-kinds.ts names it). */
+export type EffectStep = StepOf<DestinationStep>;
 
 export interface EffectInput {
   workflowId: string;
@@ -46,30 +46,13 @@ export interface EffectOutput {
   unrecorded?: StepEvent[];
 }
 
-export interface Activities {
-  setVars(input: EffectInput): Promise<EffectOutput>;
-  sendEmail(input: EffectInput): Promise<EffectOutput>;
-  sendPush(input: EffectInput): Promise<EffectOutput>;
-  sendSms(input: EffectInput): Promise<EffectOutput>;
-  addToList(input: EffectInput): Promise<EffectOutput>;
-  removeFromList(input: EffectInput): Promise<EffectOutput>;
-  sendEvent(input: EffectInput): Promise<EffectOutput>;
-  callWebhook(input: EffectInput): Promise<EffectOutput>;
-  readProfile(userId: string): Promise<import('../profiles/store.ts').Profile>;
+/** One activity per destination step kind, named in the step-kind table, and the run's helpers. */
+export type Activities = { [A in EffectActivity]: (input: EffectInput) => Promise<EffectOutput> } & {
+  readProfile(userId: string): Promise<Profile>;
   /** Counts a send against the user's frequency caps on its channel, if they allow it (workflows/steps/guards.ts). */
   claimSend(input: ClaimSendInput): Promise<ClaimAnswer>;
   /** Records step events; returns those the log could not take. A local activity. */
   recordSteps(events: StepEvent[]): Promise<StepEvent[]>;
-}
+};
 
-/** Which activity performs each effect step. */
-export const ACTIVITY_FOR = {
-  set_var: 'setVars',
-  send_email: 'sendEmail',
-  send_push: 'sendPush',
-  send_sms: 'sendSms',
-  add_to_list: 'addToList',
-  remove_from_list: 'removeFromList',
-  send_event: 'sendEvent',
-  webhook: 'callWebhook',
-} as const satisfies Record<EffectStep['kind'], keyof Activities>;
+export { ACTIVITY_FOR };

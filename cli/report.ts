@@ -31,18 +31,24 @@ export async function reportCommand(args: string[], io: CliIo): Promise<number> 
   const log = await openStepLog(dataDir(io, values.data));
   try {
     const versions = await log.versions(id);
-    const ir = project.flows.find((f) => f.flow === id) ?? versions.find((v) => v.version === values.version)?.ir ?? versions[0]?.ir;
+    // The version asked for is drawn as it was (its steps and goals); otherwise the file as it is now.
+    const file = project.flows.find((f) => f.flow === id);
+    const ofVersion = (v: string) => (file?.version === v ? file : versions.find((r) => r.version === v)?.ir);
+    const asked = values.version === undefined ? undefined : ofVersion(values.version);
+    const ir = asked ?? file ?? versions[0]?.ir;
     if (!ir) {
       const known = project.flows.map((f) => f.flow).join(', ') || 'none';
       io.err(`flows report: no flow '${id}' in the repository or the step-event log; flows here: ${known}\n`);
       return EXIT.findings;
     }
+    if (values.version !== undefined && !asked) {
+      const known = [...new Set([...(file ? [file.version] : []), ...versions.map((v) => v.version)])].join(', ');
+      io.err(`flows report: ${id} has no version '${values.version}' (--version); versions: ${known}\n`);
+      return EXIT.findings;
+    }
     const now = Date.now();
     const since = sinceMs === undefined ? undefined : now - sinceMs;
-    const [numbers, decisions] = await Promise.all([
-      log.numbers(id, { version: values.version, since }),
-      log.decisions(id),
-    ]);
+    const [numbers, decisions] = await Promise.all([log.numbers(id, { version: values.version, since }), log.decisions(id)]);
     const splits = [...irSteps(ir.steps)].filter((s) => s.kind === 'split').map((s) => s.id);
     const report = buildReport(ir, numbers, decisions, {
       now,

@@ -1,19 +1,15 @@
-import type { StepKind } from './step-kinds.ts';
+import { CHANNEL_OF, type ChannelOf } from './step-kinds.ts';
 
 /**
- * The channel each message-sending step kind sends on: what frequency caps count, quiet hours
- * hold and suppression stops. Other destination steps (set_var, lists, send_event, webhook) are
- * not marketing sends and pass every guardrail.
+ * The channels message-sending steps send on (from the step-kind table in step-kinds.ts). Other
+ * destination steps (set_var, lists, send_event, webhook) are not marketing sends and pass every
+ * guardrail.
  */
-export const CHANNEL_OF = {
-  send_email: 'email',
-  send_push: 'push',
-  send_sms: 'sms',
-} as const satisfies Partial<Record<StepKind, string>>;
+export { CHANNEL_OF };
 
-export type Channel = (typeof CHANNEL_OF)[keyof typeof CHANNEL_OF];
+export type Channel = ChannelOf[keyof ChannelOf];
 
-export const CHANNELS: readonly Channel[] = Object.values(CHANNEL_OF);
+export const CHANNELS: readonly Channel[] = [...new Set(Object.values(CHANNEL_OF))];
 
 /** The channel a step kind sends on, or undefined for a step that sends no message. */
 export const channelOf = (kind: string): Channel | undefined => (CHANNEL_OF as Record<string, Channel | undefined>)[kind];

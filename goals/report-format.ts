@@ -8,12 +8,12 @@ const pct = (rate: number | undefined): string => (rate === undefined ? '—' : 
 const signed = (rate: number): string => `${rate >= 0 ? '+' : ''}${(100 * rate).toFixed(1)}%`;
 const money = (value: number): string => (Number.isInteger(value) ? String(value) : value.toFixed(2));
 
-/** Columns padded to their widest cell; numbers right-aligned. */
-function table(head: string[], rows: string[][]): string[] {
+/** Columns padded to their widest cell: the first `names` columns (words) left-aligned, numbers right-aligned. */
+function table(head: string[], rows: string[][], names = 1): string[] {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) =>
     cells
-      .map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
+      .map((c, i) => (i < names ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
       .join('  ')
       .trimEnd();
   return [line(head), ...rows.map(line)];
@@ -66,6 +66,7 @@ export function reportText(report: FlowReport): string {
       ...table(
         ['step', 'goal', 'converted', 'value'],
         report.credits.map((c) => [c.title, c.goal, String(c.converted), money(c.value)]),
+        2,
       ),
     );
   }

@@ -94,11 +94,13 @@ export function buildReport(
     credits: [],
   };
   if (!primary) return report;
+  // Credits in the flow's order of goals (the log's order is by time); a goal since removed, last.
+  const names = goals.map((g) => g.name);
+  const rank = (goal: string) => (names.includes(goal) ? names.indexOf(goal) : names.length);
   for (const step of irSteps(ir.steps)) {
     if (step.kind === 'split') report.experiments.push(experiment(step, numbers, decisions, primary, options));
-    for (const [goal, c] of Object.entries(numbers.steps[step.id]?.conversions ?? {})) {
-      report.credits.push({ step: step.id, title: stepLabel(step), goal, ...c });
-    }
+    const credited = Object.entries(numbers.steps[step.id]?.conversions ?? {}).sort(([a], [b]) => rank(a) - rank(b));
+    for (const [goal, c] of credited) report.credits.push({ step: step.id, title: stepLabel(step), goal, ...c });
   }
   return report;
 }

@@ -1,11 +1,8 @@
 import { canPerform, LIMITS, typesThatCan } from '../capabilities.ts';
-import { DESTINATION_STEPS, type DestinationStep } from '../step-kinds.ts';
+import { isDestinationStep, type DestinationStep } from '../step-kinds.ts';
 import { suggestion } from '../suggest.ts';
 import { allSteps, isRecord } from '../walk.ts';
 import type { RuleContext } from './context.ts';
-
-const isDestinationStep = (kind: string | undefined): kind is DestinationStep =>
-  kind !== undefined && (DESTINATION_STEPS as readonly string[]).includes(kind);
 
 /** Every destination a step names is defined in flows.config.yaml, and its type can do that step. */
 export function destinations(ctx: RuleContext): void {

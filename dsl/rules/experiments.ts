@@ -1,10 +1,8 @@
-import { DESTINATION_STEPS } from '../step-kinds.ts';
+import { isDestinationStep } from '../step-kinds.ts';
 import { suggestion } from '../suggest.ts';
 import { allSteps, branchesOf, isRecord, listOf, splitParts, type Branch, type Located, type StepVisit } from '../walk.ts';
 import type { RuleContext } from './context.ts';
 
-const callsDestination = (kind: string | undefined): boolean =>
-  kind !== undefined && (DESTINATION_STEPS as readonly string[]).includes(kind);
 const isControl = (b: Branch): boolean => b.item?.value.control === true;
 
 /** Labels are short (A, B): one that differs only in case is surely the one meant. */
@@ -52,7 +50,7 @@ function controls(ctx: RuleContext, visit: StepVisit, branches: Branch[]): void 
   }
   for (const branch of held) {
     for (const step of allSteps(branch.steps, branch.path, `${visit.position}.${branch.idPart}.`)) {
-      if (!callsDestination(step.kind)) continue;
+      if (!isDestinationStep(step.kind)) continue;
       ctx.report(
         'split-control',
         [...step.path, step.kind!],

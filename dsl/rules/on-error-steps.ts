@@ -1,4 +1,4 @@
-import { DESTINATION_STEPS } from '../step-kinds.ts';
+import { isDestinationStep } from '../step-kinds.ts';
 import { allSteps, isRecord } from '../walk.ts';
 import type { RuleContext } from './context.ts';
 
@@ -6,7 +6,7 @@ import type { RuleContext } from './context.ts';
 export function onErrorSteps(ctx: RuleContext): void {
   for (const visit of allSteps(ctx.flow.steps)) {
     if (!visit.kind || !isRecord(visit.step.on_error)) continue;
-    if ((DESTINATION_STEPS as readonly string[]).includes(visit.kind)) continue;
+    if (isDestinationStep(visit.kind)) continue;
     ctx.report('on-error-steps', [...visit.path, 'on_error'], `these on_error steps never run: a ${visit.kind} step calls no destination`, {
       target: 'key',
       hint: 'put on_error on the step that calls the destination, or move these steps into the flow',

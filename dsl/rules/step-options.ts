@@ -1,5 +1,5 @@
 import { channelOf } from '../channels.ts';
-import { DESTINATION_STEPS } from '../step-kinds.ts';
+import { isDestinationStep } from '../step-kinds.ts';
 import { allSteps, isRecord } from '../walk.ts';
 import type { RuleContext } from './context.ts';
 
@@ -10,7 +10,7 @@ import type { RuleContext } from './context.ts';
 export function stepOptions(ctx: RuleContext): void {
   for (const visit of allSteps(ctx.flow.steps)) {
     if (!visit.kind) continue;
-    const calls = (DESTINATION_STEPS as readonly string[]).includes(visit.kind);
+    const calls = isDestinationStep(visit.kind);
     const sends = channelOf(visit.kind) !== undefined;
     for (const option of ['on_error', 'retry', 'caps', 'quiet_hours', 'transactional'] as const) {
       if (!(option in visit.step)) continue;

@@ -1,7 +1,7 @@
 import { channelOf } from '../../dsl/channels.ts';
 import { describeStep } from '../../dsl/describe.ts';
 import type { StepIR } from '../../dsl/ir.ts';
-import { DESTINATION_STEPS } from '../../dsl/step-kinds.ts';
+import { isDestinationStep } from '../../dsl/step-kinds.ts';
 import type { FlowGraph, GraphNode } from './model.ts';
 
 /** One number on a box: `key` names it in the numbers the server sends (`branch:<name>` for a branch). */
@@ -12,8 +12,6 @@ export interface Stat {
 
 /** A step a run can stay at for a while (waits), where "runs here now" means something. */
 export const canHoldRuns = (step: StepIR): boolean => step.kind === 'wait_for' || describeStep(step).shape === 'wait';
-
-const callsDestination = (step: StepIR): boolean => (DESTINATION_STEPS as readonly string[]).includes(step.kind);
 
 /** The rows of numbers a box shows, derived from what the step does. */
 export function statRows(graph: FlowGraph, node: GraphNode, step: StepIR | undefined, goals = false): Stat[][] {
@@ -27,7 +25,7 @@ export function statRows(graph: FlowGraph, node: GraphNode, step: StepIR | undef
     ];
   if (!step) return [];
   const rows: Stat[][] = [[s('entered'), s('exited'), ...(canHoldRuns(step) ? [s('now', 'here now')] : [])]];
-  if (callsDestination(step)) rows.push([s('sent'), s('failed'), s('retried'), ...converted]);
+  if (isDestinationStep(step.kind)) rows.push([s('sent'), s('failed'), s('retried'), ...converted]);
   // Sends that guardrails (caps, quiet hours, suppression) can hold back; transactional ones pass them all.
   if (channelOf(step.kind) && !step.transactional) rows.push([s('capped'), s('delayed'), s('suppressed'), s('skipped_quiet', 'quiet')]);
   const branches = graph.edges.filter((e) => e.from === node.id && e.branch !== undefined).map((e) => e.branch!);
