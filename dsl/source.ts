@@ -5,6 +5,7 @@ import {
   isNode,
   isScalar,
   isSeq,
+  Lexer,
   LineCounter,
   parseAllDocuments,
   visit,
@@ -34,7 +35,7 @@ const ALIAS_LIMIT = 100;
 export function parseSource(file: string, text: string): ParseResult {
   const lineCounter = new LineCounter();
   // resolveKnownTags off: `!!binary`, `!!timestamp` and the like stay plain text, as a flow expects.
-  const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: true, resolveKnownTags: false });
+  const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false, resolveKnownTags: false });
   const diagnostics: Diagnostic[] = [];
   const list = Array.isArray(docs) ? docs : [];
   for (const doc of list) {
@@ -105,9 +106,12 @@ function syntaxDiagnostic(
   message: string,
   pos: [number, number],
 ): Diagnostic {
+  // What the parser's error code and place leave open there, read from yaml's own lexer (never
+  // from the wording of its messages, which may change between versions).
+  const open = code === 'MISSING_CHAR' || code === 'BAD_INDENT' ? openAt(text, pos[0]) : {};
   // An unclosed quote is only noticed at the end of the file; point at the quote that opened it.
-  const quote = code === 'MISSING_CHAR' ? /Missing closing (["'])quote/.exec(message)?.[1] : undefined;
-  const start = quote ? Math.max(0, text.lastIndexOf(quote, pos[0] - 1)) : pos[0];
+  const quote = code === 'MISSING_CHAR' ? open.quote : undefined;
+  const start = quote ? quote.offset : pos[0];
   const where = span(lineCounter, start, quote ? start + 1 : pos[1]);
   if (quote) {
     return {
@@ -115,24 +119,20 @@ function syntaxDiagnostic(
       file,
       severity: 'error',
       rule: 'yaml-syntax',
-      message: `YAML syntax: this ${quote} quote is never closed`,
-      hint: `end the value with ${quote} on the same line`,
+      message: `YAML syntax: this ${quote.char} quote is never closed`,
+      hint: `end the value with ${quote.char} on the same line`,
     };
   }
   // An unclosed `{` or `[` is also noticed only where the text goes on without it; point at the opener.
-  const closer =
-    code === 'BAD_INDENT'
-      ? /Flow (?:map|sequence) in block collection must be sufficiently indented and end with a ([}\]])/.exec(message)?.[1]
-      : undefined;
-  const opener = closer ? unclosedOpener(text, pos[0], closer === '}' ? '{' : '[', closer) : -1;
-  if (closer && opener >= 0) {
-    const kind = closer === '}' ? 'map' : 'list';
+  const flow = code === 'BAD_INDENT' ? open.flow : undefined;
+  if (flow) {
+    const [kind, closer] = flow.char === '{' ? ['map', '}'] : ['list', ']'];
     return {
-      ...span(lineCounter, opener, opener + 1),
+      ...span(lineCounter, flow.offset, flow.offset + 1),
       file,
       severity: 'error',
       rule: 'yaml-syntax',
-      message: `YAML syntax: this ${closer === '}' ? '{' : '['} is never closed`,
+      message: `YAML syntax: this ${flow.char} is never closed`,
       hint: `end the ${kind} with ${closer} on the same line, or write it as indented lines`,
     };
   }
@@ -147,8 +147,8 @@ function syntaxDiagnostic(
       hint: 'merge the two entries or remove one; YAML would silently keep only one of them',
     };
   }
-  // yaml's pretty messages end with a code frame of their own; ours prints one, so keep the first line.
-  const first = message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+  // Parsed without prettyErrors: the message is the parser's sentence alone (ours prints the place and a frame).
+  const first = message.split('\n')[0]!;
   const generic: Diagnostic = {
     ...where,
     file,
@@ -179,14 +179,28 @@ function onePerPlace(diagnostics: Diagnostic[]): Diagnostic[] {
   return diagnostics.filter((d) => shown.has(d));
 }
 
-/** The last `open` before `end` that no `close` matches. */
-function unclosedOpener(text: string, end: number, open: string, close: string): number {
-  let depth = 0;
-  for (let i = Math.min(end, text.length) - 1; i >= 0; i--) {
-    if (text[i] === close) depth++;
-    else if (text[i] === open && depth-- === 0) return i;
+interface Opened {
+  char: string;
+  offset: number;
+}
+
+/**
+ * What is still open at `at`, by yaml's lexer: a quoted scalar that runs past it without its
+ * closing quote, and the innermost `{` / `[` not closed before it.
+ */
+function openAt(text: string, at: number): { quote?: Opened; flow?: Opened } {
+  const flows: Opened[] = [];
+  let offset = 0;
+  for (const token of new Lexer().lex(text)) {
+    if (offset >= at) break;
+    const char = token[0];
+    if ((char === '"' || char === "'") && offset + token.length >= at && !(token.length > 1 && token.endsWith(char)))
+      return { quote: { char, offset } };
+    if (token === '{' || token === '[') flows.push({ char: token, offset });
+    else if (token === '}' || token === ']') flows.pop();
+    offset += token.length;
   }
-  return -1;
+  return { flow: flows.at(-1) };
 }
 
 function yamlHint(code: string): string | undefined {

@@ -65,7 +65,10 @@ describe('bin/flows.js', () => {
     writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
     mkdirSync(join(dir, 'cli'));
     mkdirSync(join(dir, 'dist/cli'), { recursive: true });
-    writeFileSync(join(dir, 'cli/main.ts'), "export const main = (argv: string[]): number => (console.log('sources', argv.join(' ')), 0);\n");
+    writeFileSync(
+      join(dir, 'cli/main.ts'),
+      "export const main = (argv: string[]): number => (console.log('sources', argv.join(' ')), 0);\n",
+    );
     writeFileSync(join(dir, 'dist/cli/main.js'), "export const main = (argv) => (console.log('dist', argv.join(' ')), 0);\n");
     const builtAt = Date.now();
     writeFileSync(join(dir, 'dist/build.json'), JSON.stringify({ startedAt: builtAt, sources: ['cli/main.ts'] }));
