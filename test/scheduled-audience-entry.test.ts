@@ -114,8 +114,12 @@ steps: [ exit ]
       args: [{ flow: 'gold-all', pageSize: 10, pagesPerRun: 3 } satisfies ScheduledEntriesInput],
     });
     while ((await handle.describe()).runId === handle.firstExecutionRunId) await new Promise((r) => setTimeout(r, 100));
+    console.log('DBG continued', Date.now());
     await entries.close();
+    console.log('DBG closed', Date.now());
     entries = await startEntries(entriesOptions());
+    console.log('DBG restarted', Date.now());
+    setInterval(async () => console.log('DBG', JSON.stringify((await handle.describe()).status), (await handle.describe()).runId), 10000).unref();
     const totals = await handle.result();
     // A page done twice would show as duplicate-event refusals; a page skipped as fewer members.
     expect(totals.notStarted).toEqual({});
