@@ -21,6 +21,12 @@ const DIST = join(ROOT, 'dist');
 const SCHEMA_FOLDER = 'schema';
 
 const startedAt = Date.now();
+// `npm install --omit=dev` has no TypeScript compiler: nothing is built, and bin/flows.js runs the
+// sources through tsx (a runtime dependency), saying so once per start.
+if (!canResolve('typescript/bin/tsc')) {
+  console.log('dist/ not built: TypeScript is a devDependency (npm install --omit=dev); the CLI runs the sources through tsx');
+  process.exit(0);
+}
 // Built beside dist/ and swapped in whole: a CLI starting meanwhile sees the old build or the new one.
 const out = mkdtempSync(join(ROOT, '.dist-'));
 try {
@@ -34,6 +40,15 @@ try {
 } catch (error) {
   rmSync(out, { recursive: true, force: true });
   throw error;
+}
+
+function canResolve(module: string): boolean {
+  try {
+    createRequire(import.meta.url).resolve(module);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** tsc emits the product into `into`; answers the sources it compiled, relative to the checkout. */
