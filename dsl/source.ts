@@ -192,6 +192,8 @@ function openAt(text: string, at: number): { quote?: Opened; flow?: Opened } {
   const flows: Opened[] = [];
   let offset = 0;
   for (const token of new Lexer().lex(text)) {
+    // The lexer also yields control tokens (document start, scalar and flow-end markers) that are not in the text.
+    if (token.length === 1 && token < ' ' && token !== '\n' && token !== '\r' && token !== '\t') continue;
     if (offset >= at) break;
     const char = token[0];
     if ((char === '"' || char === "'") && offset + token.length >= at && !(token.length > 1 && token.endsWith(char)))
