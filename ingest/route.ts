@@ -77,7 +77,15 @@ const rememberedStart = (flow: FlowIR) => flow.entry.reentry === 'after_exit' &&
  * Different flows' calls go out together; one flow's in event order (see groups).
  */
 export async function routeBatch(deps: RouteDeps, batch: NormalizedBatch): Promise<BatchOutcome> {
-  const outcome: BatchOutcome = { anonymous: false, duplicate: false, started: 0, signalled: 0, converted: 0, notStarted: {}, ignored: batch.ignored };
+  const outcome: BatchOutcome = {
+    anonymous: false,
+    duplicate: false,
+    started: 0,
+    signalled: 0,
+    converted: 0,
+    notStarted: {},
+    ignored: batch.ignored,
+  };
   const user = resolveUser(batch.identities, deps.identityPriority);
   if (!user) return { ...outcome, anonymous: true };
   outcome.user = user;

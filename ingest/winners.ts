@@ -40,7 +40,10 @@ async function decide(stepLog: StepLog, flow: FlowIR, splits: Experiment[], now:
   const undecided = splits.filter((s) => !standing.has(s.id));
   if (goal && undecided.length > 0) {
     const [numbers, versions] = await Promise.all([stepLog.numbers(flow.flow), stepLog.versions(flow.flow)]);
-    const starts = experimentStarts(versions, undecided.map((s) => s.id));
+    const starts = experimentStarts(
+      versions,
+      undecided.map((s) => s.id),
+    );
     for (const split of undecided) {
       const verdict = decideWinner(split, numbers, goal.name, starts[split.id], now);
       if (!verdict.decided) continue;
