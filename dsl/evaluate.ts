@@ -83,7 +83,8 @@ function test(op: string, actual: unknown, expected: unknown, now: number): bool
 // and an `x`), and the spaces are trimmed first: trim() drops exactly what `\s` matches.
 const NUMBER = /^-?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?$/i;
 
-function asNumber(v: unknown): number | undefined {
+/** A number, or a string that is one (attributes arrive as strings): the one reading of "a number" in conditions and goal values. */
+export function asNumber(v: unknown): number | undefined {
   if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
   if (typeof v === 'string' && NUMBER.test(v.trim())) return Number(v);
   return undefined;

@@ -1,15 +1,13 @@
+import { asNumber, read } from '../dsl/evaluate.ts';
 import type { FlowEvent } from '../dsl/event.ts';
 import type { GoalIR } from '../dsl/ir.ts';
 import { FLOW_STEP, type StepEvent } from '../profiles/step-log.ts';
 import { stepEventId } from '../profiles/step-rollup.ts';
 
-/** The number a goal's `value` names in the converting event (0 when it names none or no number). */
+/** The number a goal's `value` names in the converting event (0 when it names none or no finite number). */
 export function conversionValue(goal: GoalIR, event: FlowEvent): number {
-  if (!goal.value) return 0;
-  let at: unknown = { event };
-  for (const key of goal.value) at = at !== null && typeof at === 'object' ? (at as Record<string, unknown>)[key] : undefined;
-  const n = typeof at === 'string' && at.trim() !== '' ? Number(at) : at;
-  return typeof n === 'number' && Number.isFinite(n) ? n : 0;
+  const n = goal.value ? asNumber(read({ event }, goal.value)) : undefined;
+  return n !== undefined && Number.isFinite(n) ? n : 0;
 }
 
 /**

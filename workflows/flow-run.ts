@@ -44,6 +44,8 @@ export async function flowRun(input: FlowRunInput): Promise<FlowRunResult> {
   const searchable = info.typedSearchAttributes.get(FLOW_ID) !== undefined;
   const base = { flowId: flow.flow, version: flow.version, workflowId: info.workflowId, runId: info.runId, userId };
   const events = new StepEvents(base, input.stepEvents === true);
+  // The entry time conversions are counted from: the starter's, as ingest's crediting uses it.
+  const enteredAt = input.enteredAt ?? info.runStartTime.getTime();
 
   setHandler(
     stateQuery,
@@ -70,7 +72,7 @@ export async function flowRun(input: FlowRunInput): Promise<FlowRunResult> {
       const scope = { profile: state.profile, vars: state.vars };
       const now = Date.now();
       const exitOn = flow.exitWhen.find((m) => matchesEvent(m, event, scope, now));
-      const reached = goalReached(flow.goals, event, scope, now, info.runStartTime.getTime());
+      const reached = goalReached(flow.goals, event, scope, now, enteredAt);
       if (exitOn && state.exitReason === null) state.exitReason = `exit_when: ${event.name}`;
       else if (reached && state.exitReason === null) state.exitReason = `goal reached: ${reached.name}`;
       else if (state.awaiting && state.awaited === null && matchesEvent(state.awaiting, event, scope, now)) state.awaited = event;
