@@ -1,8 +1,6 @@
 import { parseDuration } from '../dsl/durations.ts';
-import { irSteps } from '../dsl/ir.ts';
 import { buildReport } from '../goals/report.ts';
 import { formatReport, REPORT_FORMATS, type ReportFormat } from '../goals/report-format.ts';
-import { experimentStarts } from '../goals/winner.ts';
 import { openStepLog } from '../profiles/open.ts';
 import { EXIT, parseCommandArgs, UsageError, type CliIo } from './io.ts';
 import { dataDir, loadProject } from './project.ts';
@@ -49,13 +47,7 @@ export async function reportCommand(args: string[], io: CliIo): Promise<number> 
     const now = Date.now();
     const since = sinceMs === undefined ? undefined : now - sinceMs;
     const [numbers, decisions] = await Promise.all([log.numbers(id, { version: values.version, since }), log.decisions(id)]);
-    const splits = [...irSteps(ir.steps)].filter((s) => s.kind === 'split').map((s) => s.id);
-    const report = buildReport(ir, numbers, decisions, {
-      now,
-      version: values.version,
-      since,
-      firstRunAt: experimentStarts(versions, splits),
-    });
+    const report = buildReport(ir, numbers, decisions, { now, version: values.version, since, versions });
     io.out(formatReport(report, format));
     return EXIT.ok;
   } finally {

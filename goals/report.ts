@@ -2,7 +2,7 @@ import { stepLabel } from '../dsl/describe.ts';
 import { irSteps, type FlowIR, type StepOf } from '../dsl/ir.ts';
 import type { FlowNumbers, WinnerDecision } from '../profiles/step-log.ts';
 import { liftInterval } from './statistics.ts';
-import { branchProportion, decideWinner } from './winner.ts';
+import { branchProportion, decideWinner, experimentStarts } from './winner.ts';
 
 /** The confidence of lift intervals when a split names none (its pick_winner's otherwise). */
 export const DEFAULT_CONFIDENCE = 0.95;
@@ -70,16 +70,18 @@ const rateOf = (x: number, n: number): number | undefined => (n > 0 ? x / n : un
 
 /**
  * The goal and experiment tables of a flow, from the step log's numbers and the recorded winners:
- * what `flows report` prints and the studio shows. `firstRunAt` (per split id) lets a split that
- * picks a winner say how long is left before it may decide.
+ * what `flows report` prints and the studio shows. `versions`, the versions the log recorded,
+ * date each experiment's first run, so a split that picks a winner can say how long is left.
  */
 export function buildReport(
   ir: FlowIR,
   numbers: FlowNumbers,
   decisions: readonly WinnerDecision[],
-  options: { now: number; version?: string; since?: number; firstRunAt?: Record<string, number> },
+  options: { now: number; version?: string; since?: number; versions: ReadonlyArray<{ firstSeen: number; ir: FlowIR }> },
 ): FlowReport {
   const goals = ir.goals ?? [];
+  const splits = [...irSteps(ir.steps)].filter((s) => s.kind === 'split').map((s) => s.id);
+  const firstRunAt = experimentStarts(options.versions, splits);
   const primary = goals[0]?.name;
   const report: FlowReport = {
     flow: ir.flow,
@@ -98,7 +100,7 @@ export function buildReport(
   const names = goals.map((g) => g.name);
   const rank = (goal: string) => (names.includes(goal) ? names.indexOf(goal) : names.length);
   for (const step of irSteps(ir.steps)) {
-    if (step.kind === 'split') report.experiments.push(experiment(step, numbers, decisions, primary, options));
+    if (step.kind === 'split') report.experiments.push(experiment(step, numbers, decisions, primary, { now: options.now, firstRunAt }));
     const credited = Object.entries(numbers.steps[step.id]?.conversions ?? {}).sort(([a], [b]) => rank(a) - rank(b));
     for (const [goal, c] of credited) report.credits.push({ step: step.id, title: stepLabel(step), goal, ...c });
   }

@@ -7,9 +7,21 @@ export const WINNERS_TTL_MS = 10_000;
 
 type Experiment = StepOf<'split'> & { pickWinner: NonNullable<StepOf<'split'>['pickWinner']> };
 
-/** The splits of a flow that pick a winner from the numbers (a winner written in the YAML needs no decision). */
-const experiments = (flow: FlowIR): Experiment[] =>
-  [...irSteps(flow.steps)].filter((s): s is Experiment => s.kind === 'split' && s.pickWinner !== undefined && !s.pickWinner.winner);
+/**
+ * The splits of a flow that pick a winner from the numbers (a winner written in the YAML needs no
+ * decision); found once per loaded flow, since every start asks.
+ */
+const found = new WeakMap<FlowIR, Experiment[]>();
+const experiments = (flow: FlowIR): Experiment[] => {
+  let splits = found.get(flow);
+  if (!splits) {
+    splits = [...irSteps(flow.steps)].filter(
+      (s): s is Experiment => s.kind === 'split' && s.pickWinner !== undefined && !s.pickWinner.winner,
+    );
+    found.set(flow, splits);
+  }
+  return splits;
+};
 
 const known = new WeakMap<StepLog, Map<FlowIR, { at: number; winners: Promise<Record<string, string>> }>>();
 

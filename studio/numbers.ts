@@ -1,7 +1,6 @@
 import type { Client } from '@temporalio/client';
 import { irSteps, type FlowIR } from '../dsl/ir.ts';
 import { buildReport, type FlowReport } from '../goals/report.ts';
-import { experimentStarts } from '../goals/winner.ts';
 import type { StepLog } from '../profiles/step-log.ts';
 import { HELD } from '../profiles/step-rollup.ts';
 import { canHoldRuns } from './graph/stats.ts';
@@ -64,14 +63,7 @@ export async function pictureNumbers(log: StepLog, client: Client, ir: FlowIR, w
   if (primary && experiments) {
     flow.converted = numbers.goals[primary]?.converted ?? 0;
     const [decisions, versions] = experiments;
-    const splits = [...irSteps(ir.steps)].filter((s) => s.kind === 'split').map((s) => s.id);
-    const at = Date.now();
-    report = buildReport(ir, numbers, decisions, {
-      now: at,
-      version: ir.version,
-      since,
-      firstRunAt: experimentStarts(versions, splits),
-    });
+    report = buildReport(ir, numbers, decisions, { now: Date.now(), version: ir.version, since, versions });
   }
   return { at: Date.now(), version: ir.version, window, flow, steps, ...(report ? { report } : {}), ...(problem ? { problem } : {}) };
 }
