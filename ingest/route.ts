@@ -126,7 +126,10 @@ export async function routeBatch(deps: RouteDeps, batch: NormalizedBatch): Promi
   const newlyMade: string[] = [];
   const call = async (flow: FlowIR, c: Call): Promise<void> => {
     if (c.kind === 'signal') {
-      outcome.signalled += await signalRuns(deps.client, deps.profiles, flow, user, c.event);
+      // Awaited first, then added: `outcome.signalled += await …` reads the count before the
+      // await, so two flows signalled at once would each write back their own stale sum.
+      const signalled = await signalRuns(deps.client, deps.profiles, flow, user, c.event);
+      outcome.signalled += signalled;
       return;
     }
     const key = startKey(flow.flow, user, c.event);

@@ -72,3 +72,29 @@ it('a run ignores an event signalled for another user', async () => {
   await handle.signal(eventSignal, { id: 'x2', name: 'leave', type: 'custom_event', timestamp: Date.now(), attributes: {} }, 'owner');
   expect(await handle.result()).toMatchObject({ outcome: 'exited' });
 });
+
+it('an event signalling the runs of two flows in one batch is counted twice, in the report and in /stats', async () => {
+  const flows = ['signal-count-a', 'signal-count-b'].map((name) => compile(FLOW.replace('signal-user', name), h.config));
+  const { app, stats } = buildIngest({
+    client: h.env.client,
+    profiles: h.profiles,
+    config: h.config,
+    flows: () => flows,
+    key: KEY,
+    secret: SECRET,
+  });
+  const batch = (name: string) => ({
+    environment: 'production',
+    user_identities: { customerid: 'counted' },
+    events: [{ event_type: 'custom_event', data: { event_name: name, source_message_id: `${name}-1` } }],
+  });
+  expect((await postTo(app, '/v2/events', batch('join'))).statusCode).toBe(202);
+  const answer = await postTo(app, '/v2/events', batch('leave'), { report: true });
+  expect(answer.statusCode, answer.body).toBe(202);
+  expect(JSON.parse(answer.body).batches[0]).toMatchObject({ started: 0, signalled: 2 });
+  expect(stats.signalled).toBe(2);
+  for (const flow of flows) {
+    const run = h.env.client.workflow.getHandle(`flow/${flow.flow}/counted/join-1`);
+    expect(await run.result()).toMatchObject({ outcome: 'exited' });
+  }
+});
