@@ -13,6 +13,7 @@ import {
   type Node,
 } from 'yaml';
 import type { Diagnostic, Position } from './diagnostics.ts';
+import { quickParse } from './quick-parse.ts';
 
 export type DataPath = readonly (string | number)[];
 
@@ -21,8 +22,9 @@ export interface SourceFile {
   file: string;
   text: string;
   data: unknown;
-  doc: Document;
-  lineCounter: LineCounter;
+  /** yaml's nodes with their places: read on first use when the fast path read the data (dsl/quick-parse.ts). */
+  readonly doc: Document;
+  readonly lineCounter: LineCounter;
 }
 
 export interface ParseResult {
@@ -32,10 +34,38 @@ export interface ParseResult {
 
 const ALIAS_LIMIT = 100;
 
-export function parseSource(file: string, text: string): ParseResult {
+function readDocuments(text: string) {
   const lineCounter = new LineCounter();
   // resolveKnownTags off: `!!binary`, `!!timestamp` and the like stay plain text, as a flow expects.
   const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false, resolveKnownTags: false });
+  return { docs, lineCounter };
+}
+
+/** A file the fast path read: yaml reads it for places only when a finding asks where. */
+function placesOnDemand(file: string, text: string, data: unknown): SourceFile {
+  let places: { doc: Document; lineCounter: LineCounter } | undefined;
+  const read = () => {
+    if (places) return places;
+    const { docs, lineCounter } = readDocuments(text);
+    return (places = { doc: (docs as Document[])[0]!, lineCounter });
+  };
+  return {
+    file,
+    text,
+    data,
+    get doc() {
+      return read().doc;
+    },
+    get lineCounter() {
+      return read().lineCounter;
+    },
+  };
+}
+
+export function parseSource(file: string, text: string): ParseResult {
+  const quick = quickParse(text);
+  if (quick !== undefined) return { source: placesOnDemand(file, text, quick), diagnostics: [] };
+  const { docs, lineCounter } = readDocuments(text);
   const diagnostics: Diagnostic[] = [];
   const list = Array.isArray(docs) ? docs : [];
   for (const doc of list) {
