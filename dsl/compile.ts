@@ -12,7 +12,7 @@ import {
   type VarOperationIR,
 } from './ir.ts';
 import { parseSchedule, parseTimeOfDay, WEEKDAY_NAMES } from './schedule.ts';
-import { locate, type SourceFile } from './source.ts';
+import { lineOf, type SourceFile } from './source.ts';
 import { compileTemplate } from './templates.ts';
 import { branchesOf, kindBranchesOf, listVisits, splitParts, type RawFlow, type RawGoal, type StepVisit } from './walk.ts';
 
@@ -184,7 +184,7 @@ function compileStep(source: SourceFile, visit: StepVisit): StepIR {
   const base = {
     id: visit.id,
     position: visit.position,
-    line: locate(source, visit.path).line,
+    line: lineOf(source, visit.path),
     onError: compileOnError(source, visit),
     ...(step.retry
       ? {

@@ -53,18 +53,82 @@ const DEFER = [
   /(?:^|[-:[{,])[ \t]*'(?:[^'\n]|'')*$/m,
 ];
 
+/** A node as js-yaml composed it: the line it starts on (1-based) and, for a map or list, its parts. */
+interface LineNode {
+  line: number;
+  children: LineNode[];
+  value?: unknown;
+}
+
+export interface QuickParse {
+  data: unknown;
+  /** The line a value starts on, when the fast read can tell (the compiler's step lines); else undefined. */
+  lineOf(path: readonly (string | number)[]): number | undefined;
+}
+
 /** The file's data as `yaml` would read it, or undefined when only `yaml` can say (or finds a mistake). */
-export function quickParse(text: string): unknown {
+export function quickParse(text: string): QuickParse | undefined {
   if (DEFER.some((pattern) => pattern.test(text))) return undefined;
   let data: unknown;
+  // js-yaml reports each node's start and end: a tree of them gives the line of any value.
+  const stack: LineNode[] = [{ line: 0, children: [] }];
+  const listener = (event: 'open' | 'close', state: { line: number; result: unknown }) => {
+    if (event === 'open') stack.push({ line: state.line + 1, children: [] });
+    else if (stack.length > 1) {
+      const node = stack.pop()!;
+      node.value = state.result;
+      // A list item may be opened twice (as an item, then as a would-be key): keep one node.
+      const only = node.children.length === 1 ? node.children[0]! : undefined;
+      stack.at(-1)!.children.push(only && only.value === node.value ? only : node);
+    }
+  };
   try {
     // js-yaml refuses duplicate keys and a second document, as dsl/source.ts reports them.
-    data = load(text, { schema: CORE_SCHEMA });
+    data = load(text, { schema: CORE_SCHEMA, listener });
   } catch {
     return undefined;
   }
   // An empty file, or one that is not a map, gets its finding from the full path.
-  return data !== null && typeof data === 'object' && !Array.isArray(data) && !hasNullKey(data) ? data : undefined;
+  if (data === null || typeof data !== 'object' || Array.isArray(data) || hasNullKey(data)) return undefined;
+  const root = stack[0]!.children.at(-1);
+  return { data, lineOf: (path) => lineAt(root, path) };
+}
+
+/**
+ * Follows a path down the node tree. A map's parts are its keys and values in turn, a list's its
+ * items; where the parts do not line up with the value (a shape js-yaml composes otherwise), the
+ * answer is undefined and the caller asks `yaml`. js-yaml opens a map's value before it skips to
+ * the next line, so a collection's line is its first part's, and a scalar's only as a list item.
+ */
+function lineAt(root: LineNode | undefined, path: readonly (string | number)[]): number | undefined {
+  let node = root;
+  let inList = false;
+  for (const segment of path) {
+    if (!node) return undefined;
+    const value = node.value;
+    if (Array.isArray(value)) {
+      if (node.children.length !== value.length || typeof segment !== 'number') return undefined;
+      node = node.children[segment];
+      inList = true;
+    } else if (value !== null && typeof value === 'object') {
+      // JavaScript lists integer-like keys first, out of the file's order: leave such maps to yaml.
+      const keys = Object.keys(value);
+      if (node.children.length !== keys.length * 2 || keys.some((k) => /^\d+$/.test(k))) return undefined;
+      const at = keys.indexOf(String(segment));
+      if (at < 0 || node.children[at * 2]!.value !== keys[at]) return undefined;
+      node = node.children[at * 2 + 1];
+      inList = false;
+    } else return undefined;
+  }
+  return node && startLine(node, inList);
+}
+
+function startLine(node: LineNode, inList: boolean): number | undefined {
+  const first = node.children[0];
+  if (Array.isArray(node.value)) return first && startLine(first, true);
+  // A map starts at its first key, which js-yaml opens where it stands.
+  if (node.value !== null && typeof node.value === 'object') return first?.line;
+  return inList ? node.line : undefined;
 }
 
 /** A null key (`~:`, `: x`) is "" to `yaml` and "null" to js-yaml; a key spelled null is rare enough to defer too. */

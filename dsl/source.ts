@@ -13,7 +13,7 @@ import {
   type Node,
 } from 'yaml';
 import type { Diagnostic, Position } from './diagnostics.ts';
-import { quickParse } from './quick-parse.ts';
+import { quickParse, type QuickParse } from './quick-parse.ts';
 
 export type DataPath = readonly (string | number)[];
 
@@ -25,6 +25,8 @@ export interface SourceFile {
   /** yaml's nodes with their places: read on first use when the fast path read the data (dsl/quick-parse.ts). */
   readonly doc: Document;
   readonly lineCounter: LineCounter;
+  /** The fast read's line of a value, where it can tell (see lineOf). */
+  readonly quickLine?: (path: DataPath) => number | undefined;
 }
 
 export interface ParseResult {
@@ -42,7 +44,7 @@ function readDocuments(text: string) {
 }
 
 /** A file the fast path read: yaml reads it for places only when a finding asks where. */
-function placesOnDemand(file: string, text: string, data: unknown): SourceFile {
+function placesOnDemand(file: string, text: string, quick: QuickParse): SourceFile {
   let places: { doc: Document; lineCounter: LineCounter } | undefined;
   const read = () => {
     if (places) return places;
@@ -52,7 +54,8 @@ function placesOnDemand(file: string, text: string, data: unknown): SourceFile {
   return {
     file,
     text,
-    data,
+    data: quick.data,
+    quickLine: quick.lineOf,
     get doc() {
       return read().doc;
     },
@@ -257,6 +260,9 @@ export function span(lineCounter: LineCounter, start: number, end: number): Posi
   const b = lineCounter.linePos(Math.max(start, end));
   return { line: a.line, column: a.col, endLine: b.line, endColumn: b.col };
 }
+
+/** The line a value starts on: from the fast read when it can tell (every step of a flow, the compiler asks), else from yaml. */
+export const lineOf = (source: SourceFile, path: DataPath): number => source.quickLine?.(path) ?? locate(source, path).line;
 
 /**
  * Where a value (or, with `key`, the key naming it) sits in the file. A path that does not

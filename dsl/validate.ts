@@ -16,7 +16,8 @@ export interface FlowFileResult {
   /** Present when the file has no error. */
   ir?: FlowIR;
   /** The flow id and its line, when the file got far enough to have one. */
-  flowId?: { id: string } & Position;
+  /** The flow's id, and where it is written (read from the file only if a duplicate is reported). */
+  flowId?: { id: string; place(): Position };
 }
 
 /**
@@ -49,7 +50,7 @@ export function checkFlow(file: string, text: string, config: FlowsConfig = empt
     };
   }
   const data = source.data as Partial<RawFlow>;
-  const flowId = typeof data === 'object' && typeof data.flow === 'string' ? { id: data.flow, ...locate(source, ['flow']) } : undefined;
+  const flowId = typeof data === 'object' && typeof data.flow === 'string' ? { id: data.flow, place: () => locate(source, ['flow']) } : undefined;
   const schema = readAsMeant('flow', source);
   const diagnostics: Diagnostic[] = [...parsed.diagnostics, ...schema.diagnostics];
   if (isMap(schema.data)) diagnostics.push(...ruleFindings(source, schema, config));
@@ -118,13 +119,10 @@ export function checkAcrossFiles(results: readonly FlowFileResult[]): Diagnostic
     }
     out.push({
       file: result.file,
-      line: id.line,
-      column: id.column,
-      endLine: id.endLine,
-      endColumn: id.endColumn,
+      ...id.place(),
       severity: 'error',
       rule: 'duplicate-flow-id',
-      message: `flow id '${id.id}' is already used by ${earlier.file}:${earlier.flowId!.line}`,
+      message: `flow id '${id.id}' is already used by ${earlier.file}:${earlier.flowId!.place().line}`,
       hint: 'flow ids name runs in Temporal; give this flow its own id',
     });
   }

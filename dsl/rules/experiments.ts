@@ -65,19 +65,19 @@ function controls(ctx: RuleContext, visit: StepVisit, branches: Branch[]): void 
 }
 
 function labels(ctx: RuleContext, branches: Branch[]): void {
-  const firstLine = new Map<string, number>();
+  const firstAt = new Map<string, (string | number)[]>(); // paths: a place is read only for a finding
   for (const branch of branches) {
     const written = typeof branch.item?.value.label === 'string';
     const path = [...branch.item!.path, written ? 'label' : 'percent'];
-    const earlier = firstLine.get(branch.label);
+    const earlier = firstAt.get(branch.label);
     if (earlier === undefined) {
-      firstLine.set(branch.label, ctx.locate(path).line);
+      firstAt.set(branch.label, path);
       continue;
     }
     ctx.report(
       'split-label',
       path,
-      `branch '${branch.label}' has the same name as the branch on line ${earlier}: reports could not tell them apart`,
+      `branch '${branch.label}' has the same name as the branch on line ${ctx.locate(earlier).line}: reports could not tell them apart`,
       {
         hint: written ? 'give each branch its own label' : 'add `label:` to each branch (without one, a branch is named by its percent)',
       },

@@ -7,7 +7,7 @@ export const GOAL_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 
 /** Goals are told apart by name (their event's, unless `name:` says otherwise), and sum a field of the goal event. */
 export function goals(ctx: RuleContext): void {
-  const firstLine = new Map<string, number>();
+  const firstAt = new Map<string, (string | number)[]>(); // paths: a place is read only for a finding
   for (const [i, goal] of listOf(ctx.flow.goals).entries()) {
     if (!isRecord(goal)) continue;
     const own = typeof goal.name === 'string';
@@ -19,10 +19,10 @@ export function goals(ctx: RuleContext): void {
         hint: own ? `e.g. name: ${slug(name)}` : `add \`name: ${slug(name)}\` to this goal: without one it is named after its event`,
       });
     }
-    const earlier = firstLine.get(name);
-    if (earlier === undefined) firstLine.set(name, ctx.locate(path).line);
+    const earlier = firstAt.get(name);
+    if (earlier === undefined) firstAt.set(name, path);
     else
-      ctx.report('goal-name', path, `goal name '${name}' is already used on line ${earlier}`, {
+      ctx.report('goal-name', path, `goal name '${name}' is already used on line ${ctx.locate(earlier).line}`, {
         hint: 'give one of them its own `name:` (two goals on one event need names that tell them apart)',
       });
     if (typeof goal.value === 'string') goalValue(ctx, goal.value, ['goals', i, 'value']);
