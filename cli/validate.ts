@@ -22,7 +22,7 @@ export function validateCommand(args: string[], io: CliIo): number {
   if (values.config !== undefined && !existsSync(resolve(io.cwd, values.config))) {
     throw new UsageError(`no such config file: ${values.config}`);
   }
-  const result = checkProject({ paths: positionals, configFile: values.config, cwd: io.cwd });
+  const result = checkProject({ paths: positionals, configFile: values.config, cwd: io.cwd, compile: false });
   if (result.files.length === 0) {
     throw new UsageError(
       positionals.length

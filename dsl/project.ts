@@ -3,7 +3,7 @@ import { basename, join, relative, resolve } from 'node:path';
 import { DEFAULT_CONFIG_FILE, emptyConfig, loadConfig, type FlowsConfig } from './config.ts';
 import { byPosition, hasErrors, type Diagnostic } from './diagnostics.ts';
 import type { FlowIR } from './ir.ts';
-import { checkAcrossFiles, checkFlowFile } from './validate.ts';
+import { checkAcrossFiles, checkFlowFile, type CheckOptions } from './validate.ts';
 
 export const DEFAULT_FLOWS_DIR = 'flows';
 
@@ -12,28 +12,30 @@ const isFlowFile = (name: string): boolean => /\.ya?ml$/.test(name) && name !== 
 /** Flow files under the given paths: files as given, folders searched recursively, sorted. */
 export function findFlowFiles(paths: readonly string[]): string[] {
   const found: string[] = [];
-  const visit = (path: string) => {
-    if (statSync(path).isDirectory()) {
-      for (const entry of readdirSync(path).sort()) {
-        if (entry.startsWith('.') || entry === 'node_modules') continue;
-        const child = join(path, entry);
-        if (statSync(child).isDirectory() || isFlowFile(entry)) visit(child);
-      }
-    } else found.push(path);
+  const visit = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
+      const child = join(dir, entry.name);
+      if (entry.isDirectory() || (entry.isSymbolicLink() && statSync(child).isDirectory())) visit(child);
+      else if (isFlowFile(entry.name)) found.push(child);
+    }
   };
-  for (const path of paths) visit(path);
+  for (const path of paths) {
+    if (statSync(path).isDirectory()) visit(path);
+    else found.push(path);
+  }
   return [...new Set(found)];
 }
 
 export interface ProjectResult {
   config: FlowsConfig;
   diagnostics: Diagnostic[];
-  /** The compiled flows: those whose file has no error, and none when the config has one. */
+  /** The compiled flows: those whose file has no error, and none when the config has one (or with `compile: false`). */
   flows: FlowIR[];
   files: string[];
 }
 
-export interface ProjectOptions {
+export interface ProjectOptions extends CheckOptions {
   paths?: readonly string[];
   /** Config file; when absent, flows.config.yaml in `cwd` if there is one. */
   configFile?: string;
@@ -58,7 +60,7 @@ export function checkProject(options: ProjectOptions = {}): ProjectResult {
   const paths = options.paths?.length ? options.paths : [join(cwd, DEFAULT_FLOWS_DIR)];
   const files = findFlowFiles(paths.map((p) => resolve(cwd, p)).filter(existsSync));
   const results = files.map((file) => {
-    const result = checkFlowFile(file, config);
+    const result = checkFlowFile(file, config, options);
     const shown = show(file);
     return {
       ...result,
