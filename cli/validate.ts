@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { hasErrors } from '../dsl/diagnostics.ts';
-import { checkProject } from '../dsl/project.ts';
+import { projectResult, projectSetup } from '../dsl/project.ts';
+import { checkFiles } from './check-files.ts';
 import { formatGithub } from './format/github.ts';
 import { formatJson } from './format/json.ts';
 import { formatText } from './format/text.ts';
@@ -9,7 +10,7 @@ import { EXIT, parseCommandArgs, UsageError, type CliIo } from './io.ts';
 
 const FORMATS = { text: formatText, json: formatJson, github: formatGithub } as const;
 
-export function validateCommand(args: string[], io: CliIo): number {
+export async function validateCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, {
     config: { type: 'string' },
     format: { type: 'string' },
@@ -22,7 +23,8 @@ export function validateCommand(args: string[], io: CliIo): number {
   if (values.config !== undefined && !existsSync(resolve(io.cwd, values.config))) {
     throw new UsageError(`no such config file: ${values.config}`);
   }
-  const result = checkProject({ paths: positionals, configFile: values.config, cwd: io.cwd, compile: false });
+  const setup = projectSetup({ paths: positionals, configFile: values.config, cwd: io.cwd });
+  const result = projectResult(setup, await checkFiles(setup));
   if (result.files.length === 0) {
     throw new UsageError(
       positionals.length
