@@ -2,7 +2,7 @@
  * Ingest on a realistic mix, with the ceiling measured in the same run on the same server.
  *
  * One dev server, the workers, and for each profile store (the embedded file store, PostgreSQL)
- * the ingest API over HTTP. 10,000 users, seeded first, send batches of 5 events:
+ * the ingest API over HTTP. 10,000 users, seeded first, send batches of 5 events (`--events`):
  * - `idle`: every event matches no flow (screen views, sessions, custom events nothing listens to),
  *   user attributes as already stored — the common case;
  * - `mix`: 10% of events start a run (`order_placed`, reentry always) or signal one (`order_shipped`);
@@ -11,7 +11,7 @@
  * same server with the same workers, at 8 and 32 in flight: the best starts/s is the ceiling.
  * Each mix runs at rising batch rates until requests fail or the rate cannot be kept. First, for
  * each store, ingest alone takes the idle mix in process, with nothing else running.
- * Usage: npm run bench:ingest-mix [-- --seconds 5 --rates 50,100,200,400,800 --stores file,postgres --server sqlite]
+ * Usage: npm run bench:ingest-mix [-- --seconds 5 --rates 50,100,200,400,800 --stores file,postgres --server sqlite --events 5]
  */
 import { mkdtempSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -46,12 +46,14 @@ const { values } = parseArgs({
     mixes: { type: 'string', default: 'idle,mix,starts' },
     server: { type: 'string', default: 'sqlite' },
     users: { type: 'string', default: '10000' },
+    // mParticle's SDKs upload what they queued in one batch: per-batch costs dominate, so events/s grows with this.
+    events: { type: 'string', default: '5' },
   },
 });
 const seconds = Number(values.seconds);
 const rates = values.rates!.split(',').map(Number);
 const USERS = Number(values.users);
-const EVENTS_PER_BATCH = 5;
+const EVENTS_PER_BATCH = Number(values.events);
 
 installRuntime('ERROR');
 const config = loadConfig('flows.config.yaml').config;
@@ -83,7 +85,7 @@ const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(
 
 let seq = 0;
 const attributes = (u: number) => ({ tier: ['member', 'silver', 'gold'][u % 3], city: 'Oslo', app_version: '5.2' });
-const idleEvents = (i: number) => [
+const IDLE_KINDS = (i: number) => [
   { event_type: 'screen_view', data: { screen_name: `screen-${i % 7}` } },
   {
     event_type: 'custom_event',
@@ -93,15 +95,19 @@ const idleEvents = (i: number) => [
   { event_type: 'custom_event', data: { event_name: 'search', custom_event_type: 'search', custom_attributes: { q: 'shoes' } } },
   { event_type: 'screen_view', data: { screen_name: 'cart' } },
 ];
+const idleEvents = (i: number) => Array.from({ length: EVENTS_PER_BATCH }, (_, k) => IDLE_KINDS(i + k)[k % 5]!);
 /** One batch of the given mix for a random user; the batch ids are unique per run. */
 function batch(mix: string): string {
   const i = ++seq;
   const u = Math.floor(Math.random() * USERS);
   const events: Array<Record<string, unknown>> = idleEvents(i);
-  const routed = (name: string) => ({ event_type: 'custom_event', data: { event_name: name, source_message_id: `m-${i}` } });
+  const routed = (name: string, k = 0) => ({ event_type: 'custom_event', data: { event_name: name, source_message_id: `m-${i}-${k}` } });
   if (mix === 'starts') events[0] = routed('order_placed');
-  // 10% of events: half of the batches carry one routed event (0.5 of 5 per batch on average).
-  if (mix === 'mix' && i % 2 === 0) events[0] = routed(i % 4 === 0 ? 'order_placed' : 'order_shipped');
+  // 10% of events: with 5 per batch, half of the batches carry one routed event (0.5 of 5 on average).
+  if (mix === 'mix') {
+    const count = Math.floor(EVENTS_PER_BATCH / 10) + (i % 2 === 0 && EVENTS_PER_BATCH % 10 >= 5 ? 1 : 0);
+    for (let k = 0; k < count; k++) events[k] = routed((i + k) % 4 === 0 ? 'order_placed' : 'order_shipped', k);
+  }
   return JSON.stringify({
     environment: 'production',
     source_request_id: `bench-${process.pid}-${i}`,
