@@ -1,19 +1,15 @@
-import {
-  isAlias,
-  isCollection,
-  isMap,
-  isNode,
-  isScalar,
-  isSeq,
-  Lexer,
-  LineCounter,
-  parseAllDocuments,
-  visit,
-  type Document,
-  type Node,
-} from 'yaml';
+import { createRequire } from 'node:module';
+import type { Document, LineCounter, Node } from 'yaml';
+import type * as Yaml from 'yaml';
 import type { Diagnostic, Position } from './diagnostics.ts';
 import { quickParse, type QuickParse } from './quick-parse.ts';
+
+/**
+ * yaml takes ~60 ms to load and only files with a finding need it (dsl/quick-parse.ts), so a
+ * save hook checking a valid file never loads it. Its CommonJS build is what `import` loads too.
+ */
+let loaded: typeof Yaml | undefined;
+const yaml = (): typeof Yaml => (loaded ??= createRequire(import.meta.url)('yaml') as typeof Yaml);
 
 export type DataPath = readonly (string | number)[];
 
@@ -37,9 +33,9 @@ export interface ParseResult {
 const ALIAS_LIMIT = 100;
 
 function readDocuments(text: string) {
-  const lineCounter = new LineCounter();
+  const lineCounter = new (yaml().LineCounter)();
   // resolveKnownTags off: `!!binary`, `!!timestamp` and the like stay plain text, as a flow expects.
-  const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false, resolveKnownTags: false });
+  const docs = yaml().parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false, resolveKnownTags: false });
   return { docs, lineCounter };
 }
 
@@ -112,10 +108,10 @@ export function parseSource(file: string, text: string): ParseResult {
 /** A list or map used as a key (`? [a, b]: x`) has no meaning in a flow; YAML would stringify it. */
 function collectionKeys(file: string, doc: Document, lineCounter: LineCounter): Diagnostic[] {
   const found: Diagnostic[] = [];
-  visit(doc, {
+  yaml().visit(doc, {
     Pair(_, pair) {
-      const key = isAlias(pair.key) ? pair.key.resolve(doc) : pair.key;
-      if (isCollection(key)) {
+      const key = yaml().isAlias(pair.key) ? pair.key.resolve(doc) : pair.key;
+      if (yaml().isCollection(key)) {
         const range = (pair.key as Node).range ?? [0, 0, 0];
         found.push({
           ...span(lineCounter, range[0], range[1]),
@@ -224,7 +220,7 @@ interface Opened {
 function openAt(text: string, at: number): { quote?: Opened; flow?: Opened } {
   const flows: Opened[] = [];
   let offset = 0;
-  for (const token of new Lexer().lex(text)) {
+  for (const token of new (yaml().Lexer)().lex(text)) {
     // The lexer also yields control tokens (document start, scalar and flow-end markers) that are not in the text.
     if (token.length === 1 && token < ' ' && token !== '\n' && token !== '\r' && token !== '\t') continue;
     if (offset >= at) break;
@@ -278,20 +274,20 @@ export function locate(source: SourceFile, path: DataPath, target: 'value' | 'ke
     keyNode = next.key;
     if (next.value === undefined) break;
   }
-  const chosen = target === 'key' && keyNode ? keyNode : isNode(node) ? node : keyNode;
+  const chosen = target === 'key' && keyNode ? keyNode : yaml().isNode(node) ? node : keyNode;
   const range = chosen?.range ?? [0, 0, 0];
   return span(source.lineCounter, range[0], range[1]);
 }
 
 function child(node: unknown, segment: string | number): { key?: Node; value?: Node } | undefined {
-  if (isMap(node)) {
-    const pair = node.items.find((p) => (isScalar(p.key) ? String(p.key.value) : String(p.key)) === String(segment));
+  if (yaml().isMap(node)) {
+    const pair = node.items.find((p) => (yaml().isScalar(p.key) ? String(p.key.value) : String(p.key)) === String(segment));
     if (!pair) return undefined;
-    return { key: isNode(pair.key) ? pair.key : undefined, value: isNode(pair.value) ? pair.value : undefined };
+    return { key: yaml().isNode(pair.key) ? pair.key : undefined, value: yaml().isNode(pair.value) ? pair.value : undefined };
   }
-  if (isSeq(node) && typeof segment === 'number') {
+  if (yaml().isSeq(node) && typeof segment === 'number') {
     const item = node.items[segment];
-    return isNode(item) ? { value: item } : undefined;
+    return yaml().isNode(item) ? { value: item } : undefined;
   }
   return undefined;
 }
