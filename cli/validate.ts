@@ -1,8 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { hasErrors } from '../dsl/diagnostics.ts';
-import { projectResult, projectSetup } from '../dsl/project.ts';
-import { checkFiles } from './check-files.ts';
+import { checkProject } from '../dsl/project.ts';
 import { formatGithub } from './format/github.ts';
 import { formatJson } from './format/json.ts';
 import { formatText } from './format/text.ts';
@@ -10,7 +9,7 @@ import { EXIT, parseCommandArgs, UsageError, type CliIo } from './io.ts';
 
 const FORMATS = { text: formatText, json: formatJson, github: formatGithub } as const;
 
-export async function validateCommand(args: string[], io: CliIo): Promise<number> {
+export function validateCommand(args: string[], io: CliIo): number {
   const { values, positionals } = parseCommandArgs(args, {
     config: { type: 'string' },
     format: { type: 'string' },
@@ -23,8 +22,7 @@ export async function validateCommand(args: string[], io: CliIo): Promise<number
   if (values.config !== undefined && !existsSync(resolve(io.cwd, values.config))) {
     throw new UsageError(`no such config file: ${values.config}`);
   }
-  const setup = projectSetup({ paths: positionals, configFile: values.config, cwd: io.cwd });
-  const result = projectResult(setup, await checkFiles(setup));
+  const result = checkProject({ paths: positionals, configFile: values.config, cwd: io.cwd, compile: false });
   if (result.files.length === 0) {
     throw new UsageError(
       positionals.length

@@ -3,7 +3,7 @@ import { basename, join, relative, resolve } from 'node:path';
 import { DEFAULT_CONFIG_FILE, emptyConfig, loadConfig, type FlowsConfig } from './config.ts';
 import { byPosition, hasErrors, type Diagnostic } from './diagnostics.ts';
 import type { FlowIR } from './ir.ts';
-import { checkAcrossFiles, checkFlowFile, type CheckOptions, type FlowFileResult } from './validate.ts';
+import { checkAcrossFiles, checkFlowFile, type CheckOptions } from './validate.ts';
 
 export const DEFAULT_FLOWS_DIR = 'flows';
 
@@ -42,66 +42,39 @@ export interface ProjectOptions extends CheckOptions {
   cwd?: string;
 }
 
-/** What a check of a repository reads before its flows: the config (with its findings) and the flow files. */
-export interface ProjectSetup {
-  cwd: string;
-  /** The config file read, if there is one. */
-  configPath?: string;
-  config: FlowsConfig;
-  configDiagnostics: Diagnostic[];
-  /** A config with an error is read only to check flows against it: nothing compiled from it runs. */
-  configBroken: boolean;
-  files: string[];
-}
-
-/** The config and the flow files, apart from checking them (flows validate spreads the files over threads). */
-export function projectSetup(options: ProjectOptions = {}): ProjectSetup {
-  const cwd = options.cwd ?? process.cwd();
-  const paths = options.paths?.length ? options.paths : [join(cwd, DEFAULT_FLOWS_DIR)];
-  return { ...projectConfig(cwd, options.configFile), files: findFlowFiles(paths.map((p) => resolve(cwd, p)).filter(existsSync)) };
-}
-
-/** The config a repository's flows are checked against: `configFile`, else flows.config.yaml if there is one. */
-export function projectConfig(cwd: string, configFile?: string): Omit<ProjectSetup, 'files'> {
-  const configPath = resolve(cwd, configFile ?? DEFAULT_CONFIG_FILE);
-  if (!existsSync(configPath)) return { cwd, config: emptyConfig(), configDiagnostics: [], configBroken: false };
-  const loaded = loadConfig(configPath);
-  return {
-    cwd,
-    configPath,
-    config: { ...loaded.config, file: shownAs(cwd, configPath) },
-    configDiagnostics: loaded.diagnostics.map((d) => ({ ...d, file: shownAs(cwd, d.file) })),
-    configBroken: hasErrors(loaded.diagnostics),
-  };
-}
-
-const shownAs = (cwd: string, file: string) => relative(cwd, file) || basename(file);
-
-/** The result of checking a repository, from its setup and each file's result (in the setup's order). */
-export function projectResult(setup: ProjectSetup, results: readonly FlowFileResult[]): ProjectResult {
-  const shown = results.map((result) => {
-    const file = shownAs(setup.cwd, result.file);
-    return {
-      ...result,
-      file,
-      diagnostics: result.diagnostics.map((d) => ({ ...d, file })),
-      ...(result.ir ? { ir: { ...result.ir, source: file } } : {}),
-    };
-  });
-  const diagnostics = [...setup.configDiagnostics, ...shown.flatMap((r) => r.diagnostics), ...checkAcrossFiles(shown)];
-  return {
-    config: setup.config,
-    diagnostics: diagnostics.sort(byPosition),
-    flows: setup.configBroken ? [] : shown.flatMap((r) => (r.ir ? [r.ir] : [])),
-    files: shown.map((r) => r.file),
-  };
-}
-
 /** Validate and compile every flow of a repository (or the given paths) against its config. */
 export function checkProject(options: ProjectOptions = {}): ProjectResult {
-  const setup = projectSetup(options);
-  return projectResult(
-    setup,
-    setup.files.map((file) => checkFlowFile(file, setup.config, options)),
-  );
+  const cwd = options.cwd ?? process.cwd();
+  const show = (file: string) => relative(cwd, file) || basename(file);
+  const configPath = resolve(cwd, options.configFile ?? DEFAULT_CONFIG_FILE);
+  const diagnostics: Diagnostic[] = [];
+  let config = emptyConfig();
+  let configBroken = false;
+  if (existsSync(configPath)) {
+    const loaded = loadConfig(configPath);
+    config = { ...loaded.config, file: show(configPath) };
+    diagnostics.push(...loaded.diagnostics.map((d) => ({ ...d, file: show(d.file) })));
+    // A config with an error is read only to check flows against it: nothing compiled from it runs.
+    configBroken = hasErrors(loaded.diagnostics);
+  }
+  const paths = options.paths?.length ? options.paths : [join(cwd, DEFAULT_FLOWS_DIR)];
+  const files = findFlowFiles(paths.map((p) => resolve(cwd, p)).filter(existsSync));
+  const results = files.map((file) => {
+    const result = checkFlowFile(file, config, options);
+    const shown = show(file);
+    return {
+      ...result,
+      file: shown,
+      diagnostics: result.diagnostics.map((d) => ({ ...d, file: shown })),
+      ...(result.ir ? { ir: { ...result.ir, source: shown } } : {}),
+    };
+  });
+  for (const result of results) diagnostics.push(...result.diagnostics);
+  diagnostics.push(...checkAcrossFiles(results));
+  return {
+    config,
+    diagnostics: diagnostics.sort(byPosition),
+    flows: configBroken ? [] : results.flatMap((r) => (r.ir ? [r.ir] : [])),
+    files: results.map((r) => r.file),
+  };
 }

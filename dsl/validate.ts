@@ -10,17 +10,13 @@ import { readAsMeant, type AsMeant } from './read-as-meant.ts';
 import { locate, parseSource, type DataPath, type SourceFile } from './source.ts';
 import type { RawFlow } from './walk.ts';
 
-/** `compile: false` checks only (flows validate): the IR adds no finding, and is a fifth of the time. */
-export interface CheckOptions {
-  compile?: boolean;
-}
-
 export interface FlowFileResult {
   file: string;
   diagnostics: Diagnostic[];
   /** Present when the file has no error. */
   ir?: FlowIR;
-  /** The flow's id when the file got far enough to have one, and where it is written (read only for a duplicate). */
+  /** The flow id and its line, when the file got far enough to have one. */
+  /** The flow's id, and where it is written (read from the file only if a duplicate is reported). */
   flowId?: { id: string; place(): Position };
 }
 
@@ -29,8 +25,13 @@ export interface FlowFileResult {
  * A YAML error stops there (there is no data to check). Otherwise the schema and every rule
  * run, so one run reports every mistake: typos are read as they surely mean (read-as-meant.ts),
  * and a rule says nothing at or under a value the schema refused, which it would only misjudge.
- * The IR is compiled only when nothing is an error (and not at all with `compile: false`).
+ * The IR is compiled only when nothing is an error.
  */
+/** `compile: false` checks only (flows validate): the IR adds no finding, and is a fifth of the time. */
+export interface CheckOptions {
+  compile?: boolean;
+}
+
 export function checkFlow(file: string, text: string, config: FlowsConfig = emptyConfig(), options: CheckOptions = {}): FlowFileResult {
   const parsed = parseSource(file, text);
   const source = parsed.source;
