@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { DESTINATION_TYPES, type DestinationType } from './capabilities.ts';
-import type { Diagnostic, Position } from './diagnostics.ts';
+import { finding, type Diagnostic } from './diagnostics.ts';
 import { schemaFindings } from './schema-check.ts';
 import { locate, parseSource, type DataPath, type SourceFile } from './source.ts';
 import { envName, hasUserInfo, isLiteralCredential } from './secrets.ts';
@@ -75,9 +75,9 @@ interface Found {
 
 function semanticConfigChecks(source: SourceFile, raw: Record<string, unknown>): Found[] {
   const out: Found[] = [];
-  type Said = Omit<Diagnostic, 'file' | 'severity' | keyof Position>;
+  type Said = Pick<Diagnostic, 'rule' | 'message' | 'hint' | 'sensitive'>;
   const report = (path: DataPath, d: Said, target?: 'key') =>
-    out.push({ path, diagnostic: { ...locate(source, path, target), file: source.file, severity: 'error', ...d } });
+    out.push({ path, diagnostic: finding(source.file, locate(source, path, target), d.rule, d.message, d) });
   if (typeof raw.timezone === 'string' && !isTimeZone(raw.timezone)) {
     const message = `'${raw.timezone}' is not an IANA time zone`;
     report(['timezone'], { rule: 'time-zone', message, hint: 'e.g. America/New_York, Europe/London, UTC' });

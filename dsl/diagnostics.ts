@@ -23,6 +23,30 @@ export interface Position {
   endColumn: number;
 }
 
+export interface FindingOptions {
+  hint?: string | undefined;
+  severity?: 'error' | 'warning';
+  sensitive?: boolean | undefined;
+}
+
+/** A finding at a place in a file: the one way a Diagnostic is made (an error unless said otherwise). */
+export function finding(file: string, at: Position, rule: RuleId, message: string, options: FindingOptions = {}): Diagnostic {
+  const { hint, severity = 'error', sensitive } = options;
+  const { line, column, endLine, endColumn } = at;
+  return {
+    file,
+    line,
+    column,
+    endLine,
+    endColumn,
+    severity,
+    rule,
+    message,
+    ...(hint ? { hint } : {}),
+    ...(sensitive ? { sensitive } : {}),
+  };
+}
+
 export const hasErrors = (diagnostics: readonly Diagnostic[]): boolean => diagnostics.some((d) => d.severity === 'error');
 
 export function byPosition(a: Diagnostic, b: Diagnostic): number {

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import type { Document, LineCounter, Node } from 'yaml';
 import type * as Yaml from 'yaml';
-import type { Diagnostic, Position } from './diagnostics.ts';
+import { finding, type Diagnostic, type Position } from './diagnostics.ts';
 import { quickParse, type QuickParse } from './quick-parse.ts';
 
 /**
@@ -76,14 +76,15 @@ export function parseSource(file: string, text: string): ParseResult {
   if (list.length > 1) {
     const second = list[1]!;
     const at = second.range?.[0] ?? 0;
-    diagnostics.push({
-      ...span(lineCounter, at, at),
-      file,
-      severity: 'error',
-      rule: 'one-flow-per-file',
-      message: 'this file holds more than one YAML document; a flow file holds exactly one flow',
-      hint: 'move the flow after the `---` into a file of its own',
-    });
+    diagnostics.push(
+      finding(
+        file,
+        span(lineCounter, at, at),
+        'one-flow-per-file',
+        'this file holds more than one YAML document; a flow file holds exactly one flow',
+        { hint: 'move the flow after the `---` into a file of its own' },
+      ),
+    );
   }
   const doc = list[0];
   if (doc !== undefined) diagnostics.push(...collectionKeys(file, doc, lineCounter));
@@ -92,14 +93,11 @@ export function parseSource(file: string, text: string): ParseResult {
   try {
     data = doc.toJS({ maxAliasCount: ALIAS_LIMIT });
   } catch (error) {
-    diagnostics.push({
-      ...span(lineCounter, 0, 0),
-      file,
-      severity: 'error',
-      rule: 'yaml-syntax',
-      message: `the YAML cannot be read: ${(error as Error).message}`,
-      hint: `use fewer aliases (*name); at most ${ALIAS_LIMIT} are expanded`,
-    });
+    diagnostics.push(
+      finding(file, span(lineCounter, 0, 0), 'yaml-syntax', `the YAML cannot be read: ${(error as Error).message}`, {
+        hint: `use fewer aliases (*name); at most ${ALIAS_LIMIT} are expanded`,
+      }),
+    );
     return { diagnostics };
   }
   return { source: { file, text, data, doc, lineCounter }, diagnostics };
@@ -113,14 +111,11 @@ function collectionKeys(file: string, doc: Document, lineCounter: LineCounter): 
       const key = yaml().isAlias(pair.key) ? pair.key.resolve(doc) : pair.key;
       if (yaml().isCollection(key)) {
         const range = (pair.key as Node).range ?? [0, 0, 0];
-        found.push({
-          ...span(lineCounter, range[0], range[1]),
-          file,
-          severity: 'error',
-          rule: 'yaml-syntax',
-          message: 'YAML syntax: a key must be plain text, not a list or map',
-          hint: 'check for a stray `?`, `[` or `{` before the colon',
-        });
+        found.push(
+          finding(file, span(lineCounter, range[0], range[1]), 'yaml-syntax', 'YAML syntax: a key must be plain text, not a list or map', {
+            hint: 'check for a stray `?`, `[` or `{` before the colon',
+          }),
+        );
       }
     },
   });
@@ -143,49 +138,27 @@ function syntaxDiagnostic(
   const start = quote ? quote.offset : pos[0];
   const where = span(lineCounter, start, quote ? start + 1 : pos[1]);
   if (quote) {
-    return {
-      ...where,
-      file,
-      severity: 'error',
-      rule: 'yaml-syntax',
-      message: `YAML syntax: this ${quote.char} quote is never closed`,
+    return finding(file, where, 'yaml-syntax', `YAML syntax: this ${quote.char} quote is never closed`, {
       hint: `end the value with ${quote.char} on the same line`,
-    };
+    });
   }
   // An unclosed `{` or `[` is also noticed only where the text goes on without it; point at the opener.
   const flow = code === 'BAD_INDENT' ? open.flow : undefined;
   if (flow) {
     const [kind, closer] = flow.char === '{' ? ['map', '}'] : ['list', ']'];
-    return {
-      ...span(lineCounter, flow.offset, flow.offset + 1),
-      file,
-      severity: 'error',
-      rule: 'yaml-syntax',
-      message: `YAML syntax: this ${flow.char} is never closed`,
+    return finding(file, span(lineCounter, flow.offset, flow.offset + 1), 'yaml-syntax', `YAML syntax: this ${flow.char} is never closed`, {
       hint: `end the ${kind} with ${closer} on the same line, or write it as indented lines`,
-    };
+    });
   }
   if (code === 'DUPLICATE_KEY') {
     const key = text.slice(pos[0], pos[1]).split(':')[0]?.trim() || 'this key';
-    return {
-      ...where,
-      file,
-      severity: 'error',
-      rule: 'duplicate-key',
-      message: `duplicate key '${key}': a key may appear only once in the same map`,
+    return finding(file, where, 'duplicate-key', `duplicate key '${key}': a key may appear only once in the same map`, {
       hint: 'merge the two entries or remove one; YAML would silently keep only one of them',
-    };
+    });
   }
   // Parsed without prettyErrors: the message is the parser's sentence alone (ours prints the place and a frame).
   const first = message.split('\n')[0]!;
-  const generic: Diagnostic = {
-    ...where,
-    file,
-    severity: 'error',
-    rule: 'yaml-syntax',
-    message: `YAML syntax: ${first}`,
-    hint: yamlHint(code),
-  };
+  const generic: Diagnostic = finding(file, where, 'yaml-syntax', `YAML syntax: ${first}`, { hint: yamlHint(code) });
   parserWording.add(generic);
   return generic;
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { emptyConfig, type FlowsConfig } from './config.ts';
-import { byPosition, hasErrors, type Diagnostic, type Position } from './diagnostics.ts';
+import { byPosition, finding, hasErrors, type Diagnostic, type Position } from './diagnostics.ts';
 import { compileFlow } from './compile.ts';
 import type { FlowIR } from './ir.ts';
 import type { RuleId } from './rule-catalog.ts';
@@ -40,17 +40,9 @@ export function checkFlow(file: string, text: string, config: FlowsConfig = empt
     return {
       file,
       diagnostics: [
-        {
-          file,
-          line: 1,
-          column: 1,
-          endLine: 1,
-          endColumn: 1,
-          severity: 'error',
-          rule: 'empty-file',
-          message: 'the file holds no flow',
+        finding(file, { line: 1, column: 1, endLine: 1, endColumn: 1 }, 'empty-file', 'the file holds no flow', {
           hint: 'a flow file needs flow, trigger and steps; see docs/flow-language.md',
-        },
+        }),
       ],
     };
   }
@@ -83,15 +75,7 @@ function ruleFindings(source: SourceFile, schema: AsMeant, config: FlowsConfig):
       report(id: RuleId, path: DataPath, message: string, options: ReportOptions = {}) {
         const inFile = schema.toFile(path);
         if (refusedBySchema(inFile)) return;
-        found.push({
-          ...locate(source, inFile, options.target ?? 'value'),
-          file: source.file,
-          severity: options.severity ?? 'error',
-          rule: id,
-          message,
-          ...(options.hint ? { hint: options.hint } : {}),
-          ...(options.sensitive ? { sensitive: true } : {}),
-        });
+        found.push(finding(source.file, locate(source, inFile, options.target ?? 'value'), id, message, options));
       },
     };
     try {
@@ -123,14 +107,17 @@ export function checkAcrossFiles(results: readonly FlowFileResult[]): Diagnostic
       first.set(id.id, result);
       continue;
     }
-    out.push({
-      file: result.file,
-      ...id.place(),
-      severity: 'error',
-      rule: 'duplicate-flow-id',
-      message: `flow id '${id.id}' is already used by ${earlier.file}:${earlier.flowId!.place().line}`,
-      hint: 'flow ids name runs in Temporal; give this flow its own id',
-    });
+    out.push(
+      finding(
+        result.file,
+        id.place(),
+        'duplicate-flow-id',
+        `flow id '${id.id}' is already used by ${earlier.file}:${earlier.flowId!.place().line}`,
+        {
+          hint: 'flow ids name runs in Temporal; give this flow its own id',
+        },
+      ),
+    );
   }
   return out;
 }
