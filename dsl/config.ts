@@ -7,6 +7,11 @@ import { envName, hasUserInfo, isLiteralCredential } from './secrets.ts';
 import { readGuardrails, type GuardrailsIR } from './guardrails.ts';
 import { isTimeZone } from './time-zones.ts';
 
+/** What only flows.config.yaml is checked for (it also reports ids the flow rules declare: time-zone, literal-secret, conditions). */
+export const CONFIG_RULES = {
+  'webhook-allowed-hosts': 'a webhook destination with headers but no allowed_hosts, which calls no host',
+} as const;
+
 export const DEFAULT_CONFIG_FILE = 'flows.config.yaml';
 
 export interface DestinationConfig {

@@ -1,56 +1,36 @@
-/**
- * Every rule `flows validate` reports, with what it guards. A diagnostic can only carry one of
- * these ids (the type says so), and docs/validate-rules.md documents each one (a test says so).
- */
-export const RULE_CATALOG = {
-  'yaml-syntax': 'the file is not well-formed YAML',
-  'duplicate-key': 'a key appears twice in the same map',
-  'one-flow-per-file': 'a file holds more than one YAML document',
-  'empty-file': 'a flow file holds nothing',
-  'unknown-step-kind': 'a step kind that does not exist',
-  'unknown-operator': 'a condition operator that does not exist',
-  'unknown-property': 'a key the schema does not know at that place',
-  'missing-property': 'a required key is missing',
-  'wrong-type': 'a value of the wrong type (a list where a map belongs, …)',
-  'invalid-value': 'a value outside its allowed range or form',
-  'unknown-value': 'a value outside its allowed set (method, region, type, …)',
-  schema: 'any other schema violation',
-  'flow-id': 'a flow id that is not lowercase kebab-case',
-  'duplicate-flow-id': 'two files use the same flow id',
-  'step-id': 'a step id that is not lowercase kebab-case',
-  'duplicate-step-id': 'two steps of a flow share an id',
-  status: 'an unknown flow status',
-  entry: 'an unknown reentry value, or a frequency cap that cannot apply',
-  'trigger-kind': 'a trigger with no kind or more than one',
-  'audience-trigger': 'an audience trigger without id or name',
-  'trigger-schedule': 'a scheduled audience trigger whose schedule text is malformed or that names no audience by name',
-  'trigger-date': 'a date trigger whose field is not a profile field or whose `at` is not HH:MM',
-  'step-kind': 'a step with no kind or more than one',
-  duration: 'a duration that is malformed, zero, or longer than a year',
-  'wait-for-timeout': 'wait_for without a timeout',
-  'wait-until': 'a wait_until time that is not HH:MM',
-  'time-zone': 'a time zone that is neither an IANA zone nor a profile field',
-  'split-percent': 'split percents that do not add up to 100',
-  'split-control': 'a split with two control branches, or a control branch with a step that calls a destination',
-  'split-label': 'two branches of a split with one name, where goals or pick_winner need them told apart',
-  'pick-winner': 'pick_winner without a goal or two branches to compare, or with a confidence, min_runs or winner that cannot work',
-  'goal-name': 'two goals with one name, or a goal name that is not letters, digits, _ and -',
-  'goal-value': 'a goal value that is not a field of the goal event',
-  'condition-field': 'a condition field outside event., profile. and vars.',
-  'condition-value': 'an operand that does not fit its operator (bad regex, bad date)',
-  'template-syntax': 'a Liquid template that does not parse (or uses an unknown filter)',
-  'template-root': 'a template reading something other than event, profile, vars',
-  'unknown-destination': 'a step names a destination flows.config.yaml does not define',
-  'destination-capability': 'a step asks a destination type for something it cannot do',
-  'unreachable-step': 'steps after an exit on the same path',
-  'unknown-var': 'vars.X read but never set by a set_var of the flow (warning)',
-  'option-ignored':
-    'a step option that does nothing there: on_error/retry off destination steps, caps/quiet_hours/transactional off sends (warning)',
-  'on-error-steps': 'on_error steps on a step that calls no destination (they never run)',
-  'active-window': 'an active window whose from or until is not a date, or whose until is not after its from',
-  'literal-secret': 'a credential written as a literal (a header value, user:password@ in a URL) instead of an ${ENV} reference',
-  'rate-limit': 'a rate limit that is not N/s, N/min or N/h',
-  'webhook-allowed-hosts': 'a webhook destination with headers but no allowed_hosts, which calls no host',
-} as const;
+import { CONFIG_RULES } from './config.ts';
+import { RULES } from './rules/index.ts';
+import { SCHEMA_RULES } from './schema-check.ts';
+import { SYNTAX_RULES } from './source.ts';
+import { FILE_RULES } from './validate.ts';
 
-export type RuleId = keyof typeof RULE_CATALOG;
+/** Each rule's ids, one type per id (a union of the rules' own). */
+type IdsOf<T> = T extends unknown ? keyof T & string : never;
+
+/**
+ * Every rule `flows validate` reports, with what it guards: made of what each pass declares
+ * where it reports (a semantic rule in dsl/rules/, the YAML, schema, file and config passes). A
+ * diagnostic can only carry one of these ids (the type says so), and docs/validate-rules.md
+ * documents each one (a test says so). An id declared twice is a mistake found at load.
+ */
+export const RULE_CATALOG: Readonly<Record<RuleId, string>> = merge([
+  SYNTAX_RULES,
+  FILE_RULES,
+  SCHEMA_RULES,
+  CONFIG_RULES,
+  ...RULES.map((rule) => rule.ids),
+]);
+
+export type RuleId =
+  IdsOf<typeof SYNTAX_RULES | typeof FILE_RULES | typeof SCHEMA_RULES | typeof CONFIG_RULES> | IdsOf<(typeof RULES)[number]['ids']>;
+
+function merge(parts: ReadonlyArray<Readonly<Record<string, string>>>): Record<RuleId, string> {
+  const all: Record<string, string> = {};
+  for (const part of parts) {
+    for (const [id, summary] of Object.entries(part)) {
+      if (id in all) throw new Error(`rule id '${id}' is declared twice; declare it once and list it under \`uses\` elsewhere`);
+      all[id] = summary;
+    }
+  }
+  return all as Record<RuleId, string>;
+}

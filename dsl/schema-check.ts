@@ -8,6 +8,24 @@ import { withoutUserInfo } from './secrets.ts';
 import { suggestion, uniqueMatch } from './suggest.ts';
 import { isStepKind, STEP_KINDS } from './step-kinds.ts';
 
+/** What the JSON Schema pass reports (it also reports `duration`, `literal-secret` and others a rule declares). */
+export const SCHEMA_RULES = {
+  'unknown-step-kind': 'a step kind that does not exist',
+  'unknown-operator': 'a condition operator that does not exist',
+  'unknown-property': 'a key the schema does not know at that place',
+  'missing-property': 'a required key is missing',
+  'wrong-type': 'a value of the wrong type (a list where a map belongs, \u2026)',
+  'invalid-value': 'a value outside its allowed range or form',
+  'unknown-value': 'a value outside its allowed set (method, region, type, \u2026)',
+  schema: 'any other schema violation',
+  'flow-id': 'a flow id that is not lowercase kebab-case',
+  'step-id': 'a step id that is not lowercase kebab-case',
+  status: 'an unknown flow status',
+  'wait-for-timeout': 'wait_for without a timeout',
+  'wait-until': 'a wait_until time that is not HH:MM',
+  'rate-limit': 'a rate limit that is not N/s, N/min or N/h',
+} as const;
+
 export type SchemaName = 'flow' | 'config';
 
 interface Compiled {

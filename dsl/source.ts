@@ -4,6 +4,13 @@ import type * as Yaml from 'yaml';
 import { finding, type Diagnostic, type Position } from './diagnostics.ts';
 import { quickParse, type QuickParse } from './quick-parse.ts';
 
+/** What reading the YAML reports (the ids of findings before any data exists). */
+export const SYNTAX_RULES = {
+  'yaml-syntax': 'the file is not well-formed YAML',
+  'duplicate-key': 'a key appears twice in the same map',
+  'one-flow-per-file': 'a file holds more than one YAML document',
+} as const;
+
 /**
  * yaml takes ~60 ms to load and only files with a finding need it (dsl/quick-parse.ts), so a
  * save hook checking a valid file never loads it. Its CommonJS build is what `import` loads too.

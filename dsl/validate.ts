@@ -10,6 +10,12 @@ import { readAsMeant, type AsMeant } from './read-as-meant.ts';
 import { locate, parseSource, type DataPath, type SourceFile } from './source.ts';
 import type { RawFlow } from './walk.ts';
 
+/** What a file as a whole, and the files together, are checked for. */
+export const FILE_RULES = {
+  'empty-file': 'a flow file holds nothing',
+  'duplicate-flow-id': 'two files use the same flow id',
+} as const;
+
 export interface FlowFileResult {
   file: string;
   diagnostics: Diagnostic[];
@@ -79,7 +85,7 @@ function ruleFindings(source: SourceFile, schema: AsMeant, config: FlowsConfig):
       },
     };
     try {
-      rule(ctx);
+      rule.check(ctx);
     } catch (error) {
       if (schema.refused.length === 0) throw error;
       continue;

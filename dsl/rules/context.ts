@@ -17,13 +17,32 @@ export interface ReportOptions {
  * What a semantic rule sees: the flow (with typos read as meant), the config, and a way to report
  * at a path. The flow may have failed the schema: a rule checks the type of what it reads.
  */
-export interface RuleContext {
+export interface RuleContext<Id extends string = RuleId> {
   source: SourceFile;
   flow: RawFlow;
   config: FlowsConfig;
   /** Where a path of `flow` is in the file. */
   locate(path: DataPath, target?: 'value' | 'key'): Position;
-  report(rule: RuleId, path: DataPath, message: string, options?: ReportOptions): void;
+  report(rule: Id, path: DataPath, message: string, options?: ReportOptions): void;
 }
 
-export type Rule = (ctx: RuleContext) => void;
+/** A semantic rule: the ids it reports, each with what it guards (docs/validate-rules.md), and its check. */
+export interface Rule<Id extends string = string> {
+  /** The ids this rule declares: RULE_CATALOG is made of these and the other passes' (dsl/rule-catalog.ts). */
+  ids: Readonly<Record<Id, string>>;
+  /** Ids declared by another pass that this rule reports too (one place says what each guards). */
+  uses: readonly string[];
+  check(ctx: RuleContext): void;
+}
+
+/**
+ * Declares a rule next to its check. The check may report only the ids the rule declares or
+ * uses: `ctx.report` is typed with them.
+ */
+export function defineRule<const Ids extends Record<string, string>, const Uses extends string = never>(rule: {
+  ids: Ids;
+  uses?: readonly Uses[];
+  check(ctx: RuleContext<(keyof Ids & string) | Uses>): void;
+}): Rule<keyof Ids & string> {
+  return { ids: rule.ids, uses: rule.uses ?? [], check: rule.check as (ctx: RuleContext) => void };
+}

@@ -1,7 +1,7 @@
 import { isDestinationStep } from '../step-kinds.ts';
 import { suggestion } from '../suggest.ts';
 import { allSteps, branchesOf, isRecord, listOf, splitParts, type Branch, type Located, type StepVisit } from '../walk.ts';
-import type { RuleContext } from './context.ts';
+import { defineRule, type RuleContext } from './context.ts';
 
 const isControl = (b: Branch): boolean => b.item?.value.control === true;
 
@@ -15,30 +15,37 @@ const closestLabel = (word: string, labels: string[]): string | undefined => {
  * Splits as experiments: a control branch holds out (one per split, sending nothing), branches
  * are told apart by label in reports, and pick_winner has a goal and branches to decide between.
  */
-export function experiments(ctx: RuleContext): void {
-  const hasGoals = listOf(ctx.flow.goals).length > 0;
-  for (const visit of allSteps(ctx.flow.steps)) {
-    const split = splitParts(visit);
-    if (!split) continue;
-    const branches = branchesOf(visit);
-    controls(ctx, visit, branches);
-    if (hasGoals || split.pickWinner) labels(ctx, branches);
-    if (split.pickWinner) pickWinner(ctx, split.pickWinner, branches, hasGoals);
-    if (split.pickWinner && typeof visit.step.id !== 'string') {
-      // The decision is kept under the step's id; a position id (#2) changes when a step is added above.
-      ctx.report(
-        'pick-winner',
-        [...visit.path, 'split'],
-        `this split picks a winner but has no id of its own (it is ${visit.id} by position)`,
-        {
-          severity: 'warning',
-          target: 'key',
-          hint: 'add `id: NAME` to the split step: its decision is kept under that id, and a new id restarts the experiment',
-        },
-      );
+export const experiments = defineRule({
+  ids: {
+    'split-control': 'a split with two control branches, or a control branch with a step that calls a destination',
+    'split-label': 'two branches of a split with one name, where goals or pick_winner need them told apart',
+    'pick-winner': 'pick_winner without a goal or two branches to compare, or with a confidence, min_runs or winner that cannot work',
+  },
+  check(ctx) {
+    const hasGoals = listOf(ctx.flow.goals).length > 0;
+    for (const visit of allSteps(ctx.flow.steps)) {
+      const split = splitParts(visit);
+      if (!split) continue;
+      const branches = branchesOf(visit);
+      controls(ctx, visit, branches);
+      if (hasGoals || split.pickWinner) labels(ctx, branches);
+      if (split.pickWinner) pickWinner(ctx, split.pickWinner, branches, hasGoals);
+      if (split.pickWinner && typeof visit.step.id !== 'string') {
+        // The decision is kept under the step's id; a position id (#2) changes when a step is added above.
+        ctx.report(
+          'pick-winner',
+          [...visit.path, 'split'],
+          `this split picks a winner but has no id of its own (it is ${visit.id} by position)`,
+          {
+            severity: 'warning',
+            target: 'key',
+            hint: 'add `id: NAME` to the split step: its decision is kept under that id, and a new id restarts the experiment',
+          },
+        );
+      }
     }
-  }
-}
+  },
+});
 
 function controls(ctx: RuleContext, visit: StepVisit, branches: Branch[]): void {
   const held = branches.filter(isControl);

@@ -1,6 +1,5 @@
 import { activeWindow } from './active-window.ts';
 import { conditions } from './conditions.ts';
-import type { Rule } from './context.ts';
 import { destinations } from './destinations.ts';
 import { durations } from './durations.ts';
 import { entry } from './entry.ts';
@@ -20,7 +19,7 @@ import { vars } from './vars.ts';
 import { waitUntil } from './wait-until.ts';
 
 /** The semantic rules, run in this order on a flow that passed the schema. */
-export const RULES: readonly Rule[] = [
+export const RULES = [
   trigger,
   triggerTiming,
   stepKind,
@@ -40,4 +39,4 @@ export const RULES: readonly Rule[] = [
   onErrorSteps,
   entry,
   activeWindow,
-];
+] as const;

@@ -1,10 +1,13 @@
 import { branchesOf, listVisits, type StepVisit } from '../walk.ts';
-import type { RuleContext } from './context.ts';
+import { defineRule, type RuleContext } from './context.ts';
 
 /** Steps after an `exit` on the same path never run: almost always a misplaced exit. */
-export function unreachable(ctx: RuleContext): void {
-  checkList(ctx, ctx.flow.steps, ['steps'], '#');
-}
+export const unreachable = defineRule({
+  ids: { 'unreachable-step': 'steps after an exit on the same path' },
+  check(ctx) {
+    checkList(ctx, ctx.flow.steps, ['steps'], '#');
+  },
+});
 
 /** Returns whether the list always ends the flow. */
 function checkList(ctx: RuleContext, steps: unknown[], path: readonly (string | number)[], prefix: string): boolean {
