@@ -25,7 +25,7 @@ export async function serveIngest(
   io: CliIo,
   options: { port: number; host: string; profiles: ProfileStore; stepLog?: StepLog; config?: string; key: string; secret: string },
 ): Promise<RunningIngest | undefined> {
-  const project = loadProject(io, { ...(options.config ? { config: options.config } : {}) });
+  const project = loadProject(io, { config: options.config });
   if (!project) return undefined;
   let retentionMs: number;
   try {
@@ -40,7 +40,7 @@ export async function serveIngest(
   const entries: { current?: RunningEntries } = {};
   const flows = watchFlows({
     cwd: io.cwd,
-    ...(options.config ? { configFile: options.config } : {}),
+    configFile: options.config,
     onReload: (f) => {
       io.out(`flows reloaded: ${f.length} flows (running runs keep their version)\n`);
       void entries.current?.sync(f);
@@ -133,7 +133,7 @@ export async function ingestCommand(args: string[], io: CliIo): Promise<number> 
     stepLog,
     key,
     secret,
-    ...(values.config ? { config: values.config } : {}),
+    config: values.config,
   });
   if (!running) return EXIT.findings;
   io.out(`ingest listening on ${running.url} (POST /v2/events, /v2/bulkevents, /v2/audiences; GET /healthz, /readyz, /stats)\n`);

@@ -12,8 +12,8 @@ export const dataDir = (io: CliIo, given?: string): string => resolve(io.cwd, gi
 export function loadProject(io: CliIo, options: { paths?: string[]; config?: string }): ProjectResult | undefined {
   const result = checkProject({
     cwd: io.cwd,
-    ...(options.paths ? { paths: options.paths } : {}),
-    ...(options.config ? { configFile: options.config } : {}),
+    paths: options.paths,
+    configFile: options.config,
   });
   if (hasErrors(result.diagnostics)) {
     io.err(formatText(result.diagnostics, { files: result.files.length, cwd: io.cwd }));

@@ -23,7 +23,7 @@ export async function reportCommand(args: string[], io: CliIo): Promise<number> 
   const sinceMs = values.since === undefined ? undefined : parseDuration(values.since);
   if (values.since !== undefined && sinceMs === undefined)
     throw new UsageError(`--since takes a duration such as 7d, 24h or 2w (a whole number and one unit); got '${values.since}'`);
-  const project = loadProject(io, values.config ? { config: values.config } : {});
+  const project = loadProject(io, { config: values.config });
   if (!project) return EXIT.findings;
   const id = positionals[0]!;
   const log = await openStepLog(dataDir(io, values.data));

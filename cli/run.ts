@@ -23,7 +23,7 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
   });
   if (positionals.length !== 1) throw new UsageError('give exactly one flow file');
   if (!values.user) throw new UsageError('--user is required');
-  const project = loadProject(io, { paths: positionals, ...(values.config ? { config: values.config } : {}) });
+  const project = loadProject(io, { paths: positionals, config: values.config });
   if (!project) return EXIT.findings;
   const flow = findFlow(project, positionals[0]!, io)!;
   let event;

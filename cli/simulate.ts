@@ -59,7 +59,7 @@ export async function simulateCommand(args: string[], io: CliIo): Promise<number
     force: { type: 'boolean' },
   });
   if (positionals.length !== 1) throw new UsageError('give exactly one flow file');
-  const project = loadProject(io, { paths: positionals, ...(values.config ? { config: values.config } : {}) });
+  const project = loadProject(io, { paths: positionals, config: values.config });
   if (!project) return EXIT.findings;
   const found = findFlow(project, positionals[0]!, io)!;
   let raw;

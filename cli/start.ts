@@ -38,7 +38,7 @@ export async function startCommand(args: string[], io: CliIo): Promise<number> {
   const fakesPort = Number(values['fakes-port'] ?? process.env.FLOWLINE_FAKES_PORT ?? 8100);
   if (!Number.isInteger(fakesPort) || fakesPort < 1 || fakesPort > 65000) throw new UsageError('--fakes-port takes a port number');
   if (!Number.isInteger(port) || !Number.isInteger(uiPort)) throw new UsageError('--port and --ui-port take port numbers');
-  const project = loadProject(io, { ...(values.config ? { config: values.config } : {}) });
+  const project = loadProject(io, { config: values.config });
   if (!project) return EXIT.findings;
   const data = dataDir(io, values.data);
   const show = (path: string) => relative(io.cwd, path) || '.';
@@ -106,7 +106,7 @@ export async function startCommand(args: string[], io: CliIo): Promise<number> {
       stepLog,
       key,
       secret,
-      ...(values.config ? { config: values.config } : {}),
+      config: values.config,
     });
     if (!ingest) return EXIT.findings;
     closers.push(() => ingest.close());
@@ -126,7 +126,7 @@ export async function startCommand(args: string[], io: CliIo): Promise<number> {
       cwd: io.cwd,
       port: studioPort,
       temporalWeb: server.uiUrl,
-      ...(values.config ? { config: values.config } : {}),
+      config: values.config,
     }).catch((error: Error) => {
       io.err(`flows start: the Flow Studio cannot listen on port ${studioPort} (${error.message}); give another with --studio-port\n`);
       return undefined;

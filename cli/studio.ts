@@ -74,7 +74,7 @@ export async function studioCommand(args: string[], io: CliIo): Promise<number> 
       log,
       cwd: io.cwd,
       port,
-      ...(values.config ? { config: values.config } : {}),
+      config: values.config,
       ...(values.host ? { host: values.host } : {}),
       ...(values['temporal-web'] ? { temporalWeb: values['temporal-web'] } : {}),
     });

@@ -16,7 +16,7 @@ export async function workerCommand(args: string[], io: CliIo): Promise<number> 
     'fake-destinations': { type: 'boolean' },
     data: { type: 'string' },
   });
-  const project = loadProject(io, { ...(values.config ? { config: values.config } : {}) });
+  const project = loadProject(io, { config: values.config });
   if (!project) return EXIT.findings;
   const data = dataDir(io, values.data);
   const fake = values['fake-destinations'] ?? false;

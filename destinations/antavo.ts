@@ -66,7 +66,7 @@ export class AntavoClient implements DestinationClient {
       headers: Object.fromEntries(signed.headers.filter(([name]) => name.toLowerCase() !== 'host')),
       body,
       timeoutMs: this.settings.timeoutMs,
-      ...(context.signal ? { signal: context.signal } : {}),
+      signal: context.signal,
     });
     check(this.name, response, { errorText });
     const answer = parseJson(response.text) as { events?: Array<{ id?: string }> } | undefined;

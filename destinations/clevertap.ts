@@ -40,7 +40,7 @@ export class ClevertapClient implements DestinationClient {
             tag_group: 'flowline',
             respect_frequency_caps: false,
             content: {
-              ...(call.title !== undefined ? { title: call.title } : {}),
+              title: call.title,
               body: call.body,
               ...(call.deepLink !== undefined
                 ? { platform_specific: { android: { deep_link: call.deepLink }, ios: { deep_link: call.deepLink } } }
@@ -98,7 +98,7 @@ export class ClevertapClient implements DestinationClient {
       headers: this.headers(),
       body: JSON.stringify(body),
       timeoutMs: this.settings.timeoutMs,
-      ...(context.signal ? { signal: context.signal } : {}),
+      signal: context.signal,
     });
     check(this.name, response, { errorText });
     return response;

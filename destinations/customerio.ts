@@ -83,9 +83,9 @@ export class CustomerioClient implements DestinationClient {
           {
             transactional_message_id: this.settings.get('push_message_id') ?? 'push',
             identifiers: { id: call.user.id },
-            ...(call.title !== undefined ? { title: call.title } : {}),
+            title: call.title,
             message: call.body,
-            ...(call.deepLink !== undefined ? { link: call.deepLink } : {}),
+            link: call.deepLink,
             message_data: call.vars,
           },
           context,
@@ -115,7 +115,7 @@ export class CustomerioClient implements DestinationClient {
       },
       body: JSON.stringify(body),
       timeoutMs: this.settings.timeoutMs,
-      ...(context.signal ? { signal: context.signal } : {}),
+      signal: context.signal,
     });
     check(this.name, response, { errorText });
   }
@@ -130,7 +130,7 @@ export class CustomerioClient implements DestinationClient {
       headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
       body: JSON.stringify(body),
       timeoutMs: this.settings.timeoutMs,
-      ...(context.signal ? { signal: context.signal } : {}),
+      signal: context.signal,
     });
     check(this.name, response, { errorText });
     const answer = parseJson(response.text) as { delivery_id?: string } | undefined;

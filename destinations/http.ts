@@ -35,8 +35,8 @@ export async function exchange(destination: string, request: HttpRequest): Promi
     const response = await fetch(request.url, {
       method: request.method,
       headers: request.headers ?? {},
-      ...(request.body !== undefined ? { body: request.body } : {}),
-      ...(request.dispatcher ? { dispatcher: request.dispatcher } : {}),
+      body: request.body,
+      dispatcher: request.dispatcher,
       signal,
       redirect: 'manual',
     });

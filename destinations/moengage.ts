@@ -62,7 +62,7 @@ export class MoengageClient implements DestinationClient {
       },
       body: JSON.stringify(body),
       timeoutMs: this.settings.timeoutMs,
-      ...(context.signal ? { signal: context.signal } : {}),
+      signal: context.signal,
     });
     check(this.name, response, { errorText });
     const answer = parseJson(response.text) as { status?: string } | undefined;

@@ -66,7 +66,7 @@ export class MparticleClient implements DestinationClient {
       },
       body: withMpid(batch, call.user),
       timeoutMs: this.settings.timeoutMs,
-      ...(context.signal ? { signal: context.signal } : {}),
+      signal: context.signal,
     });
     check(this.name, response, { errorText, statusText });
     return { id: batch.source_request_id as string };

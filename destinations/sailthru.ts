@@ -69,7 +69,7 @@ export class SailthruClient implements DestinationClient {
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: form.toString(),
       timeoutMs: this.settings.timeoutMs,
-      ...(context.signal ? { signal: context.signal } : {}),
+      signal: context.signal,
     });
     const body = parseJson(response.text) as { error?: number; errormsg?: string } | undefined;
     if (response.status === 200 && body?.error === undefined) return body;

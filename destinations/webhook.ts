@@ -61,7 +61,7 @@ export class WebhookClient implements DestinationClient {
         headers,
         ...(body !== undefined ? { body } : {}),
         timeoutMs: this.settings.timeoutMs,
-        ...(context.signal ? { signal: context.signal } : {}),
+        signal: context.signal,
         dispatcher: agent,
         // The host only: a webhook's path may be its secret (Slack-style hook URLs).
         endpoint: `${call.method} ${url.host}`,

@@ -20,7 +20,7 @@ export function watchFlows(options: {
   onReload?: (flows: readonly FlowIR[]) => void;
   onInvalid?: (diagnostics: Diagnostic[]) => void;
 }): FlowRegistry {
-  const load = () => checkProject({ cwd: options.cwd, ...(options.configFile ? { configFile: options.configFile } : {}) });
+  const load = () => checkProject({ cwd: options.cwd, configFile: options.configFile });
   let flows = load().flows;
   let timer: NodeJS.Timeout | undefined;
   const reload = () => {

@@ -20,7 +20,7 @@ export class StudioProject {
   current(): ProjectResult {
     const stamp = this.stamp();
     if (this.cached?.stamp !== stamp) {
-      this.cached = { stamp, result: checkProject({ cwd: this.cwd, ...(this.configFile ? { configFile: this.configFile } : {}) }) };
+      this.cached = { stamp, result: checkProject({ cwd: this.cwd, configFile: this.configFile }) };
     }
     return this.cached.result;
   }
