@@ -82,7 +82,7 @@ function compilePickWinner(raw: unknown): PickWinnerIR {
     afterMs: ms(p.after),
     minRuns: p.min_runs,
     confidence: p.confidence,
-    ...(p.winner !== undefined ? { winner: p.winner } : {}),
+    winner: p.winner,
   };
 }
 
@@ -106,7 +106,7 @@ function compileTrigger(raw: RawFlow['trigger']): TriggerIR {
   return {
     kind: 'audience',
     ...(audience.id !== undefined ? { audienceId: String(audience.id) } : {}),
-    ...(audience.name !== undefined ? { audienceName: audience.name } : {}),
+    audienceName: audience.name,
     on: audience.on ?? 'added',
     ...where(raw.where),
   };
@@ -195,7 +195,7 @@ function compileStep(source: SourceFile, visit: StepVisit): StepIR {
         }
       : {}),
     ...(step.caps === 'ignore' ? { caps: step.caps } : {}),
-    ...(step.quiet_hours !== undefined ? { quietHours: step.quiet_hours } : {}),
+    quietHours: step.quiet_hours,
     ...(step.transactional === true ? { transactional: step.transactional } : {}),
   };
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed JSON of any shape, read field by field
@@ -240,7 +240,7 @@ function compileStep(source: SourceFile, visit: StepVisit): StepIR {
       return {
         ...base,
         kind: 'webhook',
-        ...(b.destination !== undefined ? { destination: b.destination } : {}),
+        destination: b.destination,
         url: compileTemplate(b.url),
         method: b.method ?? (b.body === undefined ? 'GET' : 'POST'),
         headers: Object.fromEntries(Object.entries(b.headers ?? {}).map(([k, v]) => [k, compileTemplate(String(v))])),
