@@ -1,7 +1,7 @@
 import { Client } from '@temporalio/client';
 import { dataConverter } from '../codec/data-converter.ts';
 import { ingestConnection } from '../ingest/connection.ts';
-import { startEntries, type RunningEntries } from '../ingest/entries-worker.ts';
+import { startEntriesWhenReachable, type RunningEntries } from '../ingest/entries-worker.ts';
 import { watchFlows } from '../ingest/flow-registry.ts';
 import { watchStops } from '../ingest/flow-stops.ts';
 import { reportLine } from '../ingest/report.ts';
@@ -36,14 +36,14 @@ export async function serveIngest(
   }
   const settings = temporalSettings();
   const connection = ingestConnection(settings);
-  // Set once the entries worker runs; a reload before that syncs nothing (the start-up sync follows).
-  const entries: { current?: RunningEntries } = {};
+  // The entries worker once it runs; a reload before that syncs nothing (its start-up sync follows).
+  const entries: { current?: () => RunningEntries | undefined } = {};
   const flows = watchFlows({
     cwd: io.cwd,
     configFile: options.config,
     onReload: (f) => {
       io.out(`flows reloaded: ${f.length} flows (running runs keep their version)\n`);
-      void entries.current?.sync(f);
+      void entries.current?.()?.sync(f);
       void stops.sync(f);
     },
     onInvalid: (d) =>
@@ -77,19 +77,19 @@ export async function serveIngest(
     );
     return undefined;
   }
-  // Scheduled and date entries start runs under the entry rules, which live here (ingest/entries-worker.ts).
-  const running = await startEntries({
+  // Scheduled and date entries start runs under the entry rules, which live here (ingest/entries-worker.ts);
+  // with Temporal not reachable yet, they start once it is.
+  const running = startEntriesWhenReachable({
     settings,
     client,
-    deps: { client, profiles: options.profiles, config: project.config, ...(options.stepLog ? { stepLog: options.stepLog } : {}) },
+    deps: { client, profiles: options.profiles, config: project.config, stepLog: options.stepLog },
     flows: flows.current,
     log: (line) => io.out(`${line}\n`),
-  }).catch((error: Error) => {
-    io.err(`flows: scheduled and date entries are off until a restart: ${unreachable(settings, error)}\n`);
-    return undefined;
+    onUnreachable: (error) =>
+      io.err(`flows: scheduled and date entries wait for Temporal, trying again every 5 s: ${unreachable(settings, error)}\n`),
   });
-  if (running) entries.current = running;
-  await running?.sync(flows.current());
+  entries.current = running.current;
+  await running.firstTry;
   void stops.sync(flows.current());
   // Ingest writes the de-duplication and entry records, so it also deletes them past retention.
   const sweeper = startSweeper(options.profiles, { retentionMs, log: (line) => io.out(`${line}\n`) });
@@ -99,7 +99,7 @@ export async function serveIngest(
       await sweeper.stop();
       flows.close();
       stops.close();
-      await running?.close();
+      await running.close();
       await app.close();
       await connection.close();
     },
