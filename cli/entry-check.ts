@@ -1,14 +1,22 @@
 import { conditionText, triggerText } from '../dsl/describe.ts';
 import { matchesTrigger, type FlowEvent } from '../dsl/event.ts';
 import type { FlowIR } from '../dsl/ir.ts';
+import { flowPhase, windowText } from '../dsl/lifecycle.ts';
 import type { Profile } from '../profiles/store.ts';
 
 /**
  * Why ingest would not start this flow for this event and profile, in words; undefined when it
  * would. `flows run` and `flows simulate` ask before they start, so they show what production does.
  */
-export function whyNotStarted(flow: FlowIR, event: FlowEvent, profile: Profile, now: number): string | undefined {
-  if (flow.status !== 'active') return `the flow is ${flow.status}: ingest starts no run of it`;
+export function whyNotStarted(flow: FlowIR, event: FlowEvent, profile: Profile, now: number, zone: string): string | undefined {
+  // The phase ingest goes by (dsl/lifecycle.ts): the status, and the active window in the config's zone.
+  const phase = flowPhase(flow, zone, now);
+  if (phase === 'not-yet-active')
+    return `the flow's active window has not begun (${windowText(flow.active!)}): ingest starts no run of it yet`;
+  if (phase !== 'active') {
+    const why = phase === flow.status ? '' : ` (its active window is over: ${windowText(flow.active!)})`;
+    return `the flow is ${phase}${why}: ingest starts no run of it`;
+  }
   const scope = { profile, vars: {} };
   const { where, ...kind } = flow.trigger;
   if (!matchesTrigger(kind, event, scope, now)) {

@@ -37,7 +37,7 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
   return withTemporalClient(io, 'run', async (client) => {
     const profiles = await openProfileStore(dataDir(io, values.data));
     const profile = values.profile ? await profiles.update(values.user!, (p) => mergeProfile(p, seed)) : await profiles.get(values.user!);
-    const refused = whyNotStarted(flow, event, profile, Date.now());
+    const refused = whyNotStarted(flow, event, profile, Date.now(), project.config.timezone);
     if (refused && !values.force) {
       io.out(`not started: ${refused}\n(--force starts it anyway)\n`);
       return EXIT.findings;

@@ -77,7 +77,7 @@ export async function simulateCommand(args: string[], io: CliIo): Promise<number
   mergeProfile(seeded, seed);
   const checked = manualEvent(raw, 'simulated-event', Date.now());
   io.out(`simulating ${found.flow} (version ${found.version}) for user ${user} on ${raw.name}\n`);
-  const refused = whyNotStarted(found, checked, seeded, checked.timestamp);
+  const refused = whyNotStarted(found, checked, seeded, checked.timestamp, project.config.timezone);
   if (refused && !values.force) {
     io.out(`\nwould not start: ${refused}\n(--force simulates it anyway)\n`);
     return EXIT.findings;

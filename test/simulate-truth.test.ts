@@ -37,7 +37,7 @@ async function realRun(
     Object.assign(p.identities, seed.identities);
     Object.assign(p.attributes, seed.attributes);
   });
-  const refused = whyNotStarted(flow, manualEvent(event as { name: string }, 'check', Date.now()), profile, Date.now());
+  const refused = whyNotStarted(flow, manualEvent(event as { name: string }, 'check', Date.now()), profile, Date.now(), h.config.timezone);
   if (refused) return `would not start: ${refused}`;
   const started = await h.start(flow, user, event as { name: string });
   if (!started.started) return `not started: ${started.reason}`;
