@@ -16,7 +16,7 @@ export async function statusCommand(args: string[], io: CliIo): Promise<number> 
   if (values.flow !== undefined && !/^[a-z0-9-]+$/.test(values.flow)) throw new UsageError('--flow takes a flow id (lowercase kebab-case)');
   return withTemporalClient(io, 'status', async (client) => {
     const flows = await flowRows(client, io.cwd, values.flow);
-    if (flows.length) io.out(`${table([['FLOW', 'STATUS', 'WINDOW', 'RUNNING'], ...flows])}\n`);
+    if (flows.length > 1) io.out(`${table(flows)}\n`);
     const clauses = [`WorkflowType = 'flowRun'`];
     if (values.flow) clauses.push(`FlowId = '${values.flow}'`);
     if (!values.all) clauses.push(`ExecutionStatus = 'Running'`);
