@@ -24,6 +24,7 @@ const SCHEMA = `
 begin;
 select pg_advisory_xact_lock(7461094);
 create table if not exists flowline_profiles (user_id text primary key, profile jsonb not null, updated_at timestamptz not null default now());
+create index if not exists flowline_profiles_by_audience on flowline_profiles using gin ((profile->'audiences') jsonb_path_ops);
 create table if not exists flowline_entries (flow_id text not null, user_id text not null, entered_at bigint not null);
 alter table flowline_entries add column if not exists event_id text, add column if not exists pending boolean not null default false,
   add column if not exists keep_until bigint;
@@ -234,10 +235,15 @@ export class PostgresProfileStore implements ProfileStore {
 
   async pageProfiles(query: { after?: string; limit: number; filter?: ProfileFilter }): Promise<ProfilePage> {
     const limit = Math.max(1, Math.min(query.limit, MAX_PAGE));
-    // Keyset on the primary key: each page is an index range scan of at most `limit` rows.
+    // Keyset on the primary key: each page is an index range scan of at most `limit` rows. An
+    // audience is matched in SQL, where the audiences' GIN index finds a small audience among
+    // many profiles without reading the others; the other filters are applied below.
+    const audience = query.filter?.audience;
     const { rows } = await this.pool.query<{ user_id: string; profile: Profile }>(
-      'select user_id, profile from flowline_profiles where $1::text is null or user_id > $1 order by user_id limit $2',
-      [query.after ?? null, limit],
+      audience === undefined
+        ? 'select user_id, profile from flowline_profiles where $1::text is null or user_id > $1 order by user_id limit $2'
+        : "select user_id, profile from flowline_profiles where profile->'audiences' @> $3::jsonb and ($1::text is null or user_id > $1) order by user_id limit $2",
+      audience === undefined ? [query.after ?? null, limit] : [query.after ?? null, limit, JSON.stringify([audience])],
     );
     const profiles = rows.map((r) => ({ ...emptyProfile(r.user_id), ...r.profile })).filter((p) => matchesFilter(p, query.filter ?? {}));
     return { profiles, ...(rows.length === limit ? { next: rows.at(-1)!.user_id } : {}) };

@@ -1,4 +1,5 @@
 import { mkdtempSync } from 'node:fs';
+import pg from 'pg';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -81,4 +82,28 @@ describe.each(stores)('%s', (_name, make) => {
     const page = await store.pageProfiles({ limit: 10 * MAX_PAGE });
     expect(page.profiles.length).toBeLessThanOrEqual(MAX_PAGE);
   });
+});
+
+it('PostgreSQL finds an audience among many profiles through its index, without reading the others', async () => {
+  const db = new pg.Client({ connectionString: postgres.url });
+  await db.connect();
+  try {
+    // 5,000 profiles, 50 of them in a rare audience.
+    await db.query(
+      `insert into flowline_profiles (user_id, profile)
+       select 'bulk-' || lpad(i::text, 5, '0'), jsonb_build_object('audiences', case when i % 100 = 0 then '["rare"]'::jsonb else '["common"]'::jsonb end)
+       from generate_series(1, 5000) i on conflict do nothing`,
+    );
+    await db.query('analyze flowline_profiles');
+    const plan = await db.query(
+      `explain (format json) select user_id, profile from flowline_profiles
+       where profile->'audiences' @> '["rare"]'::jsonb and user_id > 'bulk-' order by user_id limit 500`,
+    );
+    expect(JSON.stringify(plan.rows)).toContain('flowline_profiles_by_audience');
+  } finally {
+    await db.end();
+  }
+  const rare = await scan(pgStore, 20, { audience: 'rare' });
+  expect(rare.ids).toEqual(Array.from({ length: 50 }, (_, i) => `bulk-${String((i + 1) * 100).padStart(5, '0')}`));
+  expect(rare.pages).toBe(3); // pages of matching profiles: 20, 20, 10
 });
