@@ -30,10 +30,13 @@ export function readAsMeant(name: SchemaName, source: SourceFile): AsMeant {
     return out;
   };
   const place = { file: source.file, locate: (path: DataPath, target?: 'value' | 'key') => locate(source, toFile(path), target) };
-  const data = structuredClone(source.data);
+  // The schema pass reads without writing: the file's data is copied only when a typo is renamed.
+  let data = source.data;
+  let copied = false;
   const diagnostics: Diagnostic[] = [];
   let findings = schemaFindings(name, data, place);
   for (let round = 1; round < ROUNDS; round++) {
+    if (!copied && findings.some((f) => f.meant)) [data, copied] = [structuredClone(data), true];
     const typos = findings.filter((f) => f.meant && rename(data, f.meant, renamed));
     if (typos.length === 0) break;
     diagnostics.push(...typos.map((f) => f.diagnostic));
