@@ -70,7 +70,21 @@ export interface QuickParse {
 export function quickParse(text: string): QuickParse | undefined {
   if (DEFER.some((pattern) => pattern.test(text))) return undefined;
   let data: unknown;
-  // js-yaml reports each node's start and end: a tree of them gives the line of any value.
+  try {
+    // js-yaml refuses duplicate keys and a second document, as dsl/source.ts reports them.
+    data = load(text, { schema: CORE_SCHEMA });
+  } catch {
+    return undefined;
+  }
+  // An empty file, or one that is not a map, gets its finding from the full path.
+  if (data === null || typeof data !== 'object' || Array.isArray(data) || hasNullKey(data)) return undefined;
+  // Lines are asked for by the compiler only (flows validate never compiles): read them on first use.
+  let root: { node: LineNode | undefined } | undefined;
+  return { data, lineOf: (path) => lineAt((root ??= { node: lineTree(text) }).node, path) };
+}
+
+/** js-yaml reports each node's start and end as it reads: a tree of them gives the line of any value. */
+function lineTree(text: string): LineNode | undefined {
   const stack: LineNode[] = [{ line: 0, children: [] }];
   const listener = (event: 'open' | 'close', state: { line: number; result: unknown }) => {
     if (event === 'open') stack.push({ line: state.line + 1, children: [] });
@@ -82,16 +96,8 @@ export function quickParse(text: string): QuickParse | undefined {
       stack.at(-1)!.children.push(only && only.value === node.value ? only : node);
     }
   };
-  try {
-    // js-yaml refuses duplicate keys and a second document, as dsl/source.ts reports them.
-    data = load(text, { schema: CORE_SCHEMA, listener });
-  } catch {
-    return undefined;
-  }
-  // An empty file, or one that is not a map, gets its finding from the full path.
-  if (data === null || typeof data !== 'object' || Array.isArray(data) || hasNullKey(data)) return undefined;
-  const root = stack[0]!.children.at(-1);
-  return { data, lineOf: (path) => lineAt(root, path) };
+  load(text, { schema: CORE_SCHEMA, listener });
+  return stack[0]!.children.at(-1);
 }
 
 /**
