@@ -1,16 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { DESTINATION_TYPES, type DestinationType } from './capabilities.ts';
-import { finding, type Diagnostic } from './diagnostics.ts';
+import { declareFindings, type Diagnostic, type FindingOptions } from './diagnostics.ts';
 import { schemaFindings } from './schema-check.ts';
 import { locate, parseSource, type DataPath, type SourceFile } from './source.ts';
 import { envName, hasUserInfo, isLiteralCredential } from './secrets.ts';
-import { readGuardrails, type GuardrailsIR } from './guardrails.ts';
+import { GUARDRAIL_RULES, readGuardrails, type GuardrailsIR } from './guardrails.ts';
 import { isTimeZone } from './time-zones.ts';
 
-/** What only flows.config.yaml is checked for (it also reports ids the flow rules declare: time-zone, literal-secret, conditions). */
-export const CONFIG_RULES = {
-  'webhook-allowed-hosts': 'a webhook destination with headers but no allowed_hosts, which calls no host',
-} as const;
+/** What only flows.config.yaml is checked for, besides its schema (it also reports ids the flow checks declare). */
+export const CONFIG_FINDINGS = declareFindings({
+  ids: {
+    'webhook-allowed-hosts': 'a webhook destination with headers but no allowed_hosts, which calls no host',
+  },
+  uses: ['literal-secret', ...GUARDRAIL_RULES],
+});
 
 export const DEFAULT_CONFIG_FILE = 'flows.config.yaml';
 
@@ -80,45 +83,50 @@ interface Found {
 
 function semanticConfigChecks(source: SourceFile, raw: Record<string, unknown>): Found[] {
   const out: Found[] = [];
-  type Said = Pick<Diagnostic, 'rule' | 'message' | 'hint' | 'sensitive'>;
-  const report = (path: DataPath, d: Said, target?: 'key') =>
-    out.push({ path, diagnostic: finding(source.file, locate(source, path, target), d.rule, d.message, d) });
+  type Rule = Parameters<typeof CONFIG_FINDINGS.finding>[2];
+  const report = (path: DataPath, rule: Rule, message: string, options?: FindingOptions, target?: 'key') =>
+    out.push({ path, diagnostic: CONFIG_FINDINGS.finding(source.file, locate(source, path, target), rule, message, options) });
   if (typeof raw.timezone === 'string' && !isTimeZone(raw.timezone)) {
-    const message = `'${raw.timezone}' is not an IANA time zone`;
-    report(['timezone'], { rule: 'time-zone', message, hint: 'e.g. America/New_York, Europe/London, UTC' });
+    report(['timezone'], 'time-zone', `'${raw.timezone}' is not an IANA time zone`, { hint: 'e.g. America/New_York, Europe/London, UTC' });
   }
-  for (const f of readGuardrails(raw).findings) report(f.path, { rule: f.rule, message: f.message, ...(f.hint ? { hint: f.hint } : {}) });
+  for (const f of readGuardrails(raw).findings) report(f.path, f.rule, f.message, { hint: f.hint });
   for (const [name, settings] of Object.entries(isRecord(raw.destinations) ? raw.destinations : {})) {
     if (!isRecord(settings)) continue;
     const headers = isRecord(settings.headers) ? settings.headers : {};
     for (const [header, value] of Object.entries(headers)) {
       if (typeof value === 'string' && isLiteralCredential(header, value, false)) {
-        report(['destinations', name, 'headers', header], {
-          rule: 'literal-secret',
-          message: `header '${header}' of destination '${name}' holds a literal credential`,
-          hint: `put the secret in an environment variable and write it as \${VAR}, e.g. "Bearer \${${envName(name, 'token')}}"`,
-          sensitive: true,
-        });
+        report(
+          ['destinations', name, 'headers', header],
+          'literal-secret',
+          `header '${header}' of destination '${name}' holds a literal credential`,
+          {
+            hint: `put the secret in an environment variable and write it as \${VAR}, e.g. "Bearer \${${envName(name, 'token')}}"`,
+            sensitive: true,
+          },
+        );
       }
     }
     // base_url, and any other URL setting: a password before the host is a secret in the file.
     for (const [key, value] of Object.entries(settings)) {
       if (typeof value === 'string' && hasUserInfo(value)) {
-        report(['destinations', name, key], {
-          rule: 'literal-secret',
-          message: `${key} of destination '${name}' carries a user name or password before its host`,
-          hint: `remove the user:password@ part; credentials go in the destination's \${ENV_VAR} settings or headers`,
-          sensitive: true,
-        });
+        report(
+          ['destinations', name, key],
+          'literal-secret',
+          `${key} of destination '${name}' carries a user name or password before its host`,
+          {
+            hint: `remove the user:password@ part; credentials go in the destination's \${ENV_VAR} settings or headers`,
+            sensitive: true,
+          },
+        );
       }
     }
     // destinations/webhook.ts sends a destination's headers only to its allowed_hosts: without them, it calls nothing.
     if (settings.type === 'webhook' && Object.keys(headers).length > 0 && settings.allowed_hosts === undefined) {
       report(
         ['destinations', name, 'headers'],
+        'webhook-allowed-hosts',
+        `webhook destination '${name}' has headers but no allowed_hosts, so it calls no host: every step through it would fail`,
         {
-          rule: 'webhook-allowed-hosts',
-          message: `webhook destination '${name}' has headers but no allowed_hosts, so it calls no host: every step through it would fail`,
           hint:
             'list the hosts its headers may go to, e.g. `allowed_hosts: [hooks.example.com]` (or *.example.com); ' +
             'see docs/destinations.md#webhooks',

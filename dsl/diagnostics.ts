@@ -33,17 +33,38 @@ export interface FindingOptions {
 export function finding(file: string, at: Position, rule: RuleId, message: string, options: FindingOptions = {}): Diagnostic {
   const { hint, severity = 'error', sensitive } = options;
   const { line, column, endLine, endColumn } = at;
+  const made: Diagnostic = { file, line, column, endLine, endColumn, severity, rule, message };
+  // Absent rather than undefined or false: findings are compared and printed as they are.
+  if (hint) made.hint = hint;
+  if (sensitive) made.sensitive = true;
+  return made;
+}
+
+/**
+ * What a pass of `flows validate` declares where it reports: the ids it reports, each with what it
+ * guards (docs/validate-rules.md), and the ids another pass declares that it reports too. RULE_CATALOG
+ * (dsl/rule-catalog.ts) is made of these.
+ */
+export interface Declared<Id extends string = string> {
+  ids: Readonly<Record<Id, string>>;
+  uses: readonly string[];
+}
+
+/** A pass that makes its findings itself: its declaration, and `finding` taking only the ids it declares or uses. */
+export interface FindingPass<Id extends string, Reported extends string> extends Declared<Id> {
+  finding(file: string, at: Position, rule: Reported, message: string, options?: FindingOptions): Diagnostic;
+}
+
+/** Declares a pass's ids beside its checks; its `finding` is typed with them. */
+export function declareFindings<const Ids extends Record<string, string>, const Uses extends string = never>(declared: {
+  ids: Ids;
+  uses?: readonly Uses[];
+}): FindingPass<keyof Ids & string, (keyof Ids & string) | Uses> {
   return {
-    file,
-    line,
-    column,
-    endLine,
-    endColumn,
-    severity,
-    rule,
-    message,
-    ...(hint ? { hint } : {}),
-    ...(sensitive ? { sensitive } : {}),
+    ids: declared.ids,
+    uses: declared.uses ?? [],
+    // Every id a pass declares or uses is in RuleId: the catalog is made of the declarations, and checks the uses.
+    finding: (file, at, rule, message, options) => finding(file, at, rule as RuleId, message, options),
   };
 }
 

@@ -2,7 +2,6 @@ import type { Channel } from './channels.ts';
 import { compileCondition, conditionLeaves, fieldProblem, operandProblem, type ConditionIR } from './conditions.ts';
 import { parseDuration } from './durations.ts';
 import type { TimeOfDayIR } from './ir.ts';
-import type { RuleId } from './rule-catalog.ts';
 import { parseTimeOfDay } from './schedule.ts';
 import type { DataPath } from './source.ts';
 import { isTimeZone } from './time-zones.ts';
@@ -38,11 +37,14 @@ export interface GuardrailsIR {
 /** Where quiet hours read the user's zone when the config names none. */
 export const DEFAULT_QUIET_ZONE_FIELD = 'profile.attributes.timezone';
 
+/** The ids the guardrail checks report, all declared by other passes (config.ts lists them as used). */
+export const GUARDRAIL_RULES = ['invalid-value', 'time-zone', 'condition-field', 'condition-value'] as const;
+
 export interface GuardrailFinding {
   path: DataPath;
-  rule: RuleId;
+  rule: (typeof GUARDRAIL_RULES)[number];
   message: string;
-  hint?: string;
+  hint?: string | undefined;
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);

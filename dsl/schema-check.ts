@@ -2,36 +2,67 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
-import type { Diagnostic, Position } from './diagnostics.ts';
+import { declareFindings, type Diagnostic, type FindingOptions, type Position } from './diagnostics.ts';
 import { locate, type DataPath, type SourceFile } from './source.ts';
 import { withoutUserInfo } from './secrets.ts';
 import { suggestion, uniqueMatch } from './suggest.ts';
 import { isStepKind, STEP_KINDS } from './step-kinds.ts';
 
-/** What the JSON Schema pass reports (it also reports `duration`, `literal-secret` and others a rule declares). */
-export const SCHEMA_RULES = {
-  'unknown-step-kind': 'a step kind that does not exist',
-  'unknown-operator': 'a condition operator that does not exist',
-  'unknown-property': 'a key the schema does not know at that place',
-  'missing-property': 'a required key is missing',
-  'wrong-type': 'a value of the wrong type (a list where a map belongs, \u2026)',
-  'invalid-value': 'a value outside its allowed range or form',
-  'unknown-value': 'a value outside its allowed set (method, region, type, \u2026)',
-  schema: 'any other schema violation',
-  'flow-id': 'a flow id that is not lowercase kebab-case',
-  'step-id': 'a step id that is not lowercase kebab-case',
-  status: 'an unknown flow status',
-  'wait-for-timeout': 'wait_for without a timeout',
-  'wait-until': 'a wait_until time that is not HH:MM',
-  'rate-limit': 'a rate limit that is not N/s, N/min or N/h',
-} as const;
+/** What the JSON Schema pass reports. */
+export const SCHEMA_FINDINGS = declareFindings({
+  ids: {
+    'unknown-step-kind': 'a step kind that does not exist',
+    'unknown-operator': 'a condition operator that does not exist',
+    'unknown-property': 'a key the schema does not know at that place',
+    'missing-property': 'a required key is missing',
+    'wrong-type': 'a value of the wrong type (a list where a map belongs, \u2026)',
+    'invalid-value': 'a value outside its allowed range or form',
+    'unknown-value': 'a value outside its allowed set (method, region, type, \u2026)',
+    schema: 'any other schema violation',
+    'flow-id': 'a flow id that is not lowercase kebab-case',
+    'step-id': 'a step id that is not lowercase kebab-case',
+    status: 'an unknown flow status',
+    'wait-for-timeout': 'wait_for without a timeout',
+    'wait-until': 'a wait_until time that is not HH:MM',
+    'rate-limit': 'a rate limit that is not N/s, N/min or N/h',
+  },
+  uses: ['duration', 'literal-secret', 'entry'],
+});
+
+/** A finding of this pass at a place it already knows. */
+type Say = (rule: Parameters<typeof SCHEMA_FINDINGS.finding>[2], message: string, options?: FindingOptions) => Diagnostic;
 
 export type SchemaName = 'flow' | 'config';
 
+/**
+ * The `$defs` entries whose errors this pass words by name (their own rule id, message or hint),
+ * per schema. Loading a schema without one of them fails, so a renamed entry cannot silently
+ * turn its findings generic; and a name compared below that is not listed here does not compile.
+ */
+export const WORDED_DEFS = {
+  flow: [
+    'stepObject',
+    'operators',
+    'exitStep',
+    'reentry',
+    'status',
+    'wait_for',
+    'split',
+    'topSteps',
+    'duration',
+    'flowId',
+    'stepId',
+    'timeOfDay',
+  ],
+  config: ['operators', 'duration', 'secretRef', 'rateLimit', 'baseUrl', 'timeOfDay'],
+} as const satisfies Record<SchemaName, readonly string[]>;
+
+type WordedDef = (typeof WORDED_DEFS)[SchemaName][number];
+
 interface Compiled {
   validate: ValidateFunction;
-  /** Which `$defs` entry each schema object is: tells what kind of thing an error is about. */
-  defNames: Map<unknown, string>;
+  /** Which worded `$defs` entry each schema object is: tells what kind of thing an error is about. */
+  defNames: Map<unknown, WordedDef>;
   defs: Record<string, { properties?: Record<string, unknown> }>;
 }
 
@@ -65,15 +96,18 @@ function validator(name: SchemaName): Compiled {
   if (!found) {
     const schema = loadSchema(name);
     const defs = (schema.$defs ?? {}) as Compiled['defs'];
+    const missing = WORDED_DEFS[name].filter((def) => !Object.hasOwn(defs, def));
+    if (missing.length)
+      throw new Error(`schema/${name}.schema.json has no $defs ${missing.join(', ')}: dsl/schema-check.ts words its errors by these names`);
+    // The schema object of each worded entry names it: Ajv reports an error's schema object, not its name.
+    const named = (objects: Record<string, unknown>) => new Map<unknown, WordedDef>(WORDED_DEFS[name].map((def) => [objects[def], def]));
     const generated = fileURLToPath(new URL(`../schema/${name}.validate.cjs`, import.meta.url));
     if (existsSync(generated)) {
       const prebuilt = requireHere(generated) as PrebuiltValidator;
-      const defNames = new Map(Object.entries(prebuilt.defs).map(([def, s]) => [s, def]));
-      found = { validate: prebuilt as unknown as ValidateFunction, defNames, defs };
+      found = { validate: prebuilt as unknown as ValidateFunction, defNames: named(prebuilt.defs), defs };
     } else {
       const { Ajv2020 } = requireHere('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
-      const defNames = new Map(Object.entries(defs).map(([def, s]) => [s as unknown, def]));
-      found = { validate: new Ajv2020(AJV_OPTIONS).compile(schema), defNames, defs };
+      found = { validate: new Ajv2020(AJV_OPTIONS).compile(schema), defNames: named(defs), defs };
     }
     compiled.set(name, found);
   }
@@ -117,8 +151,7 @@ export function schemaFindings(name: SchemaName, data: unknown, place: Placement
     const key = `${d.line}:${d.column}:${d.rule}:${d.message}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    const meant = meantKey(error, def);
-    out.push({ diagnostic: d, path: findingPath(error), ...(meant ? { meant } : {}) });
+    out.push({ diagnostic: d, path: findingPath(error), meant: meantKey(error, def) });
   }
   return out;
 }
@@ -130,7 +163,7 @@ function findingPath(error: ErrorObject): DataPath {
 }
 
 /** The key an unknown key surely means, when exactly one allowed key is that close and its map lacks it. */
-function meantKey(error: ErrorObject, def: string | undefined): SchemaFinding['meant'] {
+function meantKey(error: ErrorObject, def: WordedDef | undefined): SchemaFinding['meant'] {
   if (error.keyword !== 'additionalProperties') return undefined;
   const data = error.data as Record<string, unknown>;
   const key = String(error.params.additionalProperty);
@@ -168,11 +201,14 @@ const pathOf = (instancePath: string): (string | number)[] =>
     .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
     .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
 
-function describe(error: ErrorObject, def: string | undefined, place: Placement): Diagnostic {
+function describe(error: ErrorObject, def: WordedDef | undefined, place: Placement): Diagnostic {
   const path = pathOf(error.instancePath);
   const name = String(path[path.length - 1] ?? 'the file');
-  const base = { file: place.file, severity: 'error' as const };
-  const at = (p: (string | number)[], target: 'value' | 'key' = 'value') => ({ ...base, ...place.locate(p, target) });
+  /** Findings at a path (or, with `key`, at the key naming it). */
+  const at =
+    (p: DataPath, target: 'value' | 'key' = 'value'): Say =>
+    (rule, message, options) =>
+      SCHEMA_FINDINGS.finding(place.file, place.locate(p, target), rule, message, options);
   const value = error.data;
 
   switch (error.keyword) {
@@ -180,79 +216,55 @@ function describe(error: ErrorObject, def: string | undefined, place: Placement)
       const extra = String(error.params.additionalProperty);
       const allowed = allowedKeys(error);
       const hint = suggestion(extra, allowed);
+      const say = at([...path, extra], 'key');
       if (def === 'stepObject') {
-        return {
-          ...at([...path, extra], 'key'),
-          rule: 'unknown-step-kind',
-          message: `unknown step kind '${extra}'`,
-          hint: hint ?? `a step is one of: ${STEP_KINDS.join(', ')}`,
-        };
+        return say('unknown-step-kind', `unknown step kind '${extra}'`, { hint: hint ?? `a step is one of: ${STEP_KINDS.join(', ')}` });
       }
       if (def === 'operators') {
         const alias = operatorAlias(extra);
-        return {
-          ...at([...path, extra], 'key'),
-          rule: 'unknown-operator',
-          message: `unknown operator '${extra}'`,
+        return say('unknown-operator', `unknown operator '${extra}'`, {
           hint: (alias ? `did you mean '${alias}'?` : hint) ?? `operators: ${allowed.join(', ')}`,
-        };
+        });
       }
-      return {
-        ...at([...path, extra], 'key'),
-        rule: 'unknown-property',
-        message: `unknown key '${extra}' in ${where(path)}`,
+      return say('unknown-property', `unknown key '${extra}' in ${where(path)}`, {
         hint: hint ?? (allowed.length ? `allowed here: ${allowed.join(', ')}` : undefined),
-      };
+      });
     }
     case 'const':
       if (def === 'exitStep') {
-        return {
-          ...at(path),
-          rule: 'unknown-step-kind',
-          message: `unknown step '${String(value)}'; the only step written as a plain word is 'exit'`,
+        return at(path)('unknown-step-kind', `unknown step '${String(value)}'; the only step written as a plain word is 'exit'`, {
           hint: suggestion(String(value), STEP_KINDS) ?? 'write other steps as a map, e.g. `- wait: 1d`',
-        };
+        });
       }
-      return { ...at(path), rule: 'invalid-value', message: `${name} must be ${JSON.stringify(error.params.allowedValue)}` };
+      return at(path)('invalid-value', `${name} must be ${JSON.stringify(error.params.allowedValue)}`);
     case 'enum': {
       const allowed = (error.params.allowedValues as unknown[]).map(String);
       const rule = def === 'reentry' ? 'entry' : def === 'status' ? 'status' : 'unknown-value';
-      return {
-        ...at(path),
-        rule,
-        message: `unknown ${name} ${shownValue(value)}; expected one of ${allowed.join(', ')}`,
+      return at(path)(rule, `unknown ${name} ${shownValue(value)}; expected one of ${allowed.join(', ')}`, {
         hint: suggestion(String(value), allowed),
-      };
+      });
     }
     case 'required': {
       const missing = String(error.params.missingProperty);
       if (def === 'wait_for' && missing === 'timeout') {
-        return {
-          ...at(path, 'key'),
-          rule: 'wait-for-timeout',
-          message: 'wait_for needs a timeout: without one a run could wait forever',
+        return at(path, 'key')('wait-for-timeout', 'wait_for needs a timeout: without one a run could wait forever', {
           hint: 'add `timeout: 2d` (or any duration) and say what happens in `else:`',
-        };
+        });
       }
-      return {
-        ...at(path, 'key'),
-        rule: 'missing-property',
-        message: `${where(path)} is missing '${missing}'`,
-        hint: requiredHint(def, missing),
-      };
+      return at(path, 'key')('missing-property', `${where(path)} is missing '${missing}'`, { hint: requiredHint(def, missing) });
     }
     case 'pattern':
       return patternDiagnostic(def, name, value, at(path));
     case 'type': {
       if (def === 'duration') return patternDiagnostic(def, name, value, at(path));
       const expected = String(error.params.type).split(',').map(typeWord).join(' or ');
-      return { ...at(path), rule: 'wrong-type', message: `${name} must be ${expected}, not ${typeWord(kindOf(value))}` };
+      return at(path)('wrong-type', `${name} must be ${expected}, not ${typeWord(kindOf(value))}`);
     }
     case 'minItems':
     case 'maxItems':
     case 'minProperties':
     case 'maxProperties':
-      return { ...at(path), rule: 'invalid-value', message: countMessage(def, name, error) };
+      return at(path)('invalid-value', countMessage(def, name, error));
     case 'minimum':
     case 'maximum':
     case 'exclusiveMinimum':
@@ -260,80 +272,47 @@ function describe(error: ErrorObject, def: string | undefined, place: Placement)
     case 'minLength':
     case 'maxLength':
     case 'uniqueItems':
-      return { ...at(path), rule: 'invalid-value', message: `${name} ${error.message ?? 'is out of range'}` };
+      return at(path)('invalid-value', `${name} ${error.message ?? 'is out of range'}`);
     case 'unevaluatedProperties': {
       const extra = String(error.params.unevaluatedProperty);
-      return {
-        ...at([...path, extra], 'key'),
-        rule: 'unknown-property',
-        message: `unknown key '${extra}' for this destination type`,
+      return at([...path, extra], 'key')('unknown-property', `unknown key '${extra}' for this destination type`, {
         hint: 'see docs/configuration.md for the keys each destination type accepts',
-      };
+      });
     }
     default:
-      return { ...at(path), rule: 'schema', message: `${name} ${error.message ?? 'is invalid'}` };
+      return at(path)('schema', `${name} ${error.message ?? 'is invalid'}`);
   }
 }
 
-function patternDiagnostic(
-  def: string | undefined,
-  name: string,
-  value: unknown,
-  at: Position & { file: string; severity: 'error' },
-): Diagnostic {
+function patternDiagnostic(def: WordedDef | undefined, name: string, value: unknown, say: Say): Diagnostic {
   const shown = JSON.stringify(value);
   switch (def) {
     case 'duration':
-      return {
-        ...at,
-        rule: 'duration',
-        message: `${shown} is not a duration`,
-        hint: 'write a whole number and one unit: 30s, 15m, 2h, 3d or 1w',
-      };
+      return say('duration', `${shown} is not a duration`, { hint: 'write a whole number and one unit: 30s, 15m, 2h, 3d or 1w' });
     case 'flowId':
-      return {
-        ...at,
-        rule: 'flow-id',
-        message: `flow id ${shown} is not lowercase kebab-case`,
+      return say('flow-id', `flow id ${shown} is not lowercase kebab-case`, {
         hint: `use letters, digits and single dashes, e.g. '${kebab(String(value))}'`,
-      };
+      });
     case 'stepId':
-      return {
-        ...at,
-        rule: 'step-id',
-        message: `step id ${shown} is not lowercase kebab-case`,
+      return say('step-id', `step id ${shown} is not lowercase kebab-case`, {
         hint: `use letters, digits and single dashes, e.g. '${kebab(String(value))}'`,
-      };
+      });
     case 'secretRef':
-      return {
-        ...at,
-        rule: 'literal-secret',
-        message: `${name} holds a literal value; credentials must be environment references`,
+      return say('literal-secret', `${name} holds a literal value; credentials must be environment references`, {
         hint: `write ${name}: \${${name.toUpperCase()}} (an env var name) and set the variable where Flowline runs`,
         sensitive: true,
-      };
+      });
     case 'rateLimit':
-      return {
-        ...at,
-        rule: 'rate-limit',
-        message: `${shown} is not a rate limit`,
-        hint: 'write requests per unit: 100/s, 15000/min or 3600/h',
-      };
+      return say('rate-limit', `${shown} is not a rate limit`, { hint: 'write requests per unit: 100/s, 15000/min or 3600/h' });
     case 'timeOfDay':
-      return { ...at, rule: 'wait-until', message: `${shown} is not a time of day`, hint: 'write 24-hour HH:MM, e.g. "09:00"' };
+      return say('wait-until', `${shown} is not a time of day`, { hint: 'write 24-hour HH:MM, e.g. "09:00"' });
     case 'baseUrl': {
       // A password before the host stays out of the message; the literal-secret check says why.
       const url = JSON.stringify(withoutUserInfo(String(value)));
-      return {
-        ...at,
-        rule: 'invalid-value',
-        message: `${url} is not an http(s) URL`,
-        hint: 'e.g. https://api.example.com',
-        sensitive: url !== shown,
-      };
+      return say('invalid-value', `${url} is not an http(s) URL`, { hint: 'e.g. https://api.example.com', sensitive: url !== shown });
     }
     default:
-      return { ...at, rule: 'invalid-value', message: `${name} ${shown} has the wrong form` };
+      return say('invalid-value', `${name} ${shown} has the wrong form`);
   }
 }
 
@@ -374,7 +353,7 @@ function where(path: (string | number)[]): string {
   return named === undefined ? 'the file' : `'${named}'`;
 }
 
-function requiredHint(def: string | undefined, missing: string): string | undefined {
+function requiredHint(def: WordedDef | undefined, missing: string): string | undefined {
   if (missing === 'destination') return 'name a destination defined in flows.config.yaml';
   if (def === undefined && missing === 'flow') return 'start the file with `flow: my-flow-id`';
   if (missing === 'steps') return 'add `steps:` with at least one step';
@@ -383,7 +362,7 @@ function requiredHint(def: string | undefined, missing: string): string | undefi
   return undefined;
 }
 
-function countMessage(def: string | undefined, name: string, error: ErrorObject): string {
+function countMessage(def: WordedDef | undefined, name: string, error: ErrorObject): string {
   if (def === 'split' && error.keyword === 'minItems') return 'a split needs at least two branches';
   if (def === 'topSteps' || name === 'steps') return 'a flow needs at least one step';
   return `${name} ${error.message ?? 'has the wrong size'}`;

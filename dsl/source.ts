@@ -1,15 +1,17 @@
 import { createRequire } from 'node:module';
 import type { Document, LineCounter, Node } from 'yaml';
 import type * as Yaml from 'yaml';
-import { finding, type Diagnostic, type Position } from './diagnostics.ts';
+import { declareFindings, type Diagnostic, type Position } from './diagnostics.ts';
 import { quickParse, type QuickParse } from './quick-parse.ts';
 
-/** What reading the YAML reports (the ids of findings before any data exists). */
-export const SYNTAX_RULES = {
-  'yaml-syntax': 'the file is not well-formed YAML',
-  'duplicate-key': 'a key appears twice in the same map',
-  'one-flow-per-file': 'a file holds more than one YAML document',
-} as const;
+/** What reading the YAML reports (the findings before any data exists). */
+export const SYNTAX_FINDINGS = declareFindings({
+  ids: {
+    'yaml-syntax': 'the file is not well-formed YAML',
+    'duplicate-key': 'a key appears twice in the same map',
+    'one-flow-per-file': 'a file holds more than one YAML document',
+  },
+});
 
 /**
  * yaml takes ~60 ms to load and only files with a finding need it (dsl/quick-parse.ts), so a
@@ -84,7 +86,7 @@ export function parseSource(file: string, text: string): ParseResult {
     const second = list[1]!;
     const at = second.range?.[0] ?? 0;
     diagnostics.push(
-      finding(
+      SYNTAX_FINDINGS.finding(
         file,
         span(lineCounter, at, at),
         'one-flow-per-file',
@@ -101,7 +103,7 @@ export function parseSource(file: string, text: string): ParseResult {
     data = doc.toJS({ maxAliasCount: ALIAS_LIMIT });
   } catch (error) {
     diagnostics.push(
-      finding(file, span(lineCounter, 0, 0), 'yaml-syntax', `the YAML cannot be read: ${(error as Error).message}`, {
+      SYNTAX_FINDINGS.finding(file, span(lineCounter, 0, 0), 'yaml-syntax', `the YAML cannot be read: ${(error as Error).message}`, {
         hint: `use fewer aliases (*name); at most ${ALIAS_LIMIT} are expanded`,
       }),
     );
@@ -119,9 +121,15 @@ function collectionKeys(file: string, doc: Document, lineCounter: LineCounter): 
       if (yaml().isCollection(key)) {
         const range = (pair.key as Node).range ?? [0, 0, 0];
         found.push(
-          finding(file, span(lineCounter, range[0], range[1]), 'yaml-syntax', 'YAML syntax: a key must be plain text, not a list or map', {
-            hint: 'check for a stray `?`, `[` or `{` before the colon',
-          }),
+          SYNTAX_FINDINGS.finding(
+            file,
+            span(lineCounter, range[0], range[1]),
+            'yaml-syntax',
+            'YAML syntax: a key must be plain text, not a list or map',
+            {
+              hint: 'check for a stray `?`, `[` or `{` before the colon',
+            },
+          ),
         );
       }
     },
@@ -145,7 +153,7 @@ function syntaxDiagnostic(
   const start = quote ? quote.offset : pos[0];
   const where = span(lineCounter, start, quote ? start + 1 : pos[1]);
   if (quote) {
-    return finding(file, where, 'yaml-syntax', `YAML syntax: this ${quote.char} quote is never closed`, {
+    return SYNTAX_FINDINGS.finding(file, where, 'yaml-syntax', `YAML syntax: this ${quote.char} quote is never closed`, {
       hint: `end the value with ${quote.char} on the same line`,
     });
   }
@@ -153,19 +161,25 @@ function syntaxDiagnostic(
   const flow = code === 'BAD_INDENT' ? open.flow : undefined;
   if (flow) {
     const [kind, closer] = flow.char === '{' ? ['map', '}'] : ['list', ']'];
-    return finding(file, span(lineCounter, flow.offset, flow.offset + 1), 'yaml-syntax', `YAML syntax: this ${flow.char} is never closed`, {
-      hint: `end the ${kind} with ${closer} on the same line, or write it as indented lines`,
-    });
+    return SYNTAX_FINDINGS.finding(
+      file,
+      span(lineCounter, flow.offset, flow.offset + 1),
+      'yaml-syntax',
+      `YAML syntax: this ${flow.char} is never closed`,
+      {
+        hint: `end the ${kind} with ${closer} on the same line, or write it as indented lines`,
+      },
+    );
   }
   if (code === 'DUPLICATE_KEY') {
     const key = text.slice(pos[0], pos[1]).split(':')[0]?.trim() || 'this key';
-    return finding(file, where, 'duplicate-key', `duplicate key '${key}': a key may appear only once in the same map`, {
+    return SYNTAX_FINDINGS.finding(file, where, 'duplicate-key', `duplicate key '${key}': a key may appear only once in the same map`, {
       hint: 'merge the two entries or remove one; YAML would silently keep only one of them',
     });
   }
   // Parsed without prettyErrors: the message is the parser's sentence alone (ours prints the place and a frame).
   const first = message.split('\n')[0]!;
-  const generic: Diagnostic = finding(file, where, 'yaml-syntax', `YAML syntax: ${first}`, { hint: yamlHint(code) });
+  const generic: Diagnostic = SYNTAX_FINDINGS.finding(file, where, 'yaml-syntax', `YAML syntax: ${first}`, { hint: yamlHint(code) });
   parserWording.add(generic);
   return generic;
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { emptyConfig, type FlowsConfig } from './config.ts';
-import { byPosition, finding, hasErrors, type Diagnostic, type Position } from './diagnostics.ts';
+import { byPosition, declareFindings, finding, hasErrors, type Diagnostic, type Position } from './diagnostics.ts';
 import { compileFlow } from './compile.ts';
 import type { FlowIR } from './ir.ts';
 import type { RuleId } from './rule-catalog.ts';
@@ -11,19 +11,25 @@ import { locate, parseSource, type DataPath, type SourceFile } from './source.ts
 import type { RawFlow } from './walk.ts';
 
 /** What a file as a whole, and the files together, are checked for. */
-export const FILE_RULES = {
-  'empty-file': 'a flow file holds nothing',
-  'duplicate-flow-id': 'two files use the same flow id',
-} as const;
+export const FILE_FINDINGS = declareFindings({
+  ids: {
+    'empty-file': 'a flow file holds nothing',
+    'duplicate-flow-id': 'two files use the same flow id',
+  },
+});
 
 export interface FlowFileResult {
   file: string;
   diagnostics: Diagnostic[];
   /** Present when the file has no error. */
   ir?: FlowIR;
-  /** The flow id and its line, when the file got far enough to have one. */
   /** The flow's id, and where it is written (read from the file only if a duplicate is reported). */
   flowId?: { id: string; place(): Position };
+}
+
+/** `compile: false` checks only (flows validate): the IR adds no finding, and is a fifth of the time. */
+export interface CheckOptions {
+  compile?: boolean;
 }
 
 /**
@@ -33,11 +39,6 @@ export interface FlowFileResult {
  * and a rule says nothing at or under a value the schema refused, which it would only misjudge.
  * The IR is compiled only when nothing is an error.
  */
-/** `compile: false` checks only (flows validate): the IR adds no finding, and is a fifth of the time. */
-export interface CheckOptions {
-  compile?: boolean;
-}
-
 export function checkFlow(file: string, text: string, config: FlowsConfig = emptyConfig(), options: CheckOptions = {}): FlowFileResult {
   const parsed = parseSource(file, text);
   const source = parsed.source;
@@ -46,7 +47,7 @@ export function checkFlow(file: string, text: string, config: FlowsConfig = empt
     return {
       file,
       diagnostics: [
-        finding(file, { line: 1, column: 1, endLine: 1, endColumn: 1 }, 'empty-file', 'the file holds no flow', {
+        FILE_FINDINGS.finding(file, { line: 1, column: 1, endLine: 1, endColumn: 1 }, 'empty-file', 'the file holds no flow', {
           hint: 'a flow file needs flow, trigger and steps; see docs/flow-language.md',
         }),
       ],
@@ -58,7 +59,7 @@ export function checkFlow(file: string, text: string, config: FlowsConfig = empt
   const schema = readAsMeant('flow', source);
   const diagnostics: Diagnostic[] = [...parsed.diagnostics, ...schema.diagnostics];
   if (isMap(schema.data)) diagnostics.push(...ruleFindings(source, schema, config));
-  const result: FlowFileResult = { file, diagnostics: diagnostics.sort(byPosition), ...(flowId ? { flowId } : {}) };
+  const result: FlowFileResult = { file, diagnostics: diagnostics.sort(byPosition), flowId };
   if (options.compile !== false && !hasErrors(diagnostics)) result.ir = compileFlow(source, file);
   return result;
 }
@@ -73,7 +74,7 @@ function ruleFindings(source: SourceFile, schema: AsMeant, config: FlowsConfig):
   const refusedBySchema = (path: DataPath) => schema.refused.some((r) => r.length <= path.length && r.every((s, i) => s === path[i]));
   for (const rule of RULES) {
     const found: Diagnostic[] = [];
-    const ctx: RuleContext = {
+    const ctx: RuleContext<RuleId> = {
       source,
       flow: schema.data as RawFlow,
       config,
@@ -114,7 +115,7 @@ export function checkAcrossFiles(results: readonly FlowFileResult[]): Diagnostic
       continue;
     }
     out.push(
-      finding(
+      FILE_FINDINGS.finding(
         result.file,
         id.place(),
         'duplicate-flow-id',

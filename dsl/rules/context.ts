@@ -1,6 +1,6 @@
 import type { FlowsConfig } from '../config.ts';
 import type { RuleId } from '../rule-catalog.ts';
-import type { Position } from '../diagnostics.ts';
+import type { Declared, Position } from '../diagnostics.ts';
 import type { DataPath, SourceFile } from '../source.ts';
 import type { RawFlow } from '../walk.ts';
 
@@ -15,9 +15,10 @@ export interface ReportOptions {
 
 /**
  * What a semantic rule sees: the flow (with typos read as meant), the config, and a way to report
- * at a path. The flow may have failed the schema: a rule checks the type of what it reads.
+ * at a path, typed with the ids the rule may report. The flow may have failed the schema: a rule
+ * checks the type of what it reads.
  */
-export interface RuleContext<Id extends string = RuleId> {
+export interface RuleContext<Id extends string> {
   source: SourceFile;
   flow: RawFlow;
   config: FlowsConfig;
@@ -26,13 +27,9 @@ export interface RuleContext<Id extends string = RuleId> {
   report(rule: Id, path: DataPath, message: string, options?: ReportOptions): void;
 }
 
-/** A semantic rule: the ids it reports, each with what it guards (docs/validate-rules.md), and its check. */
-export interface Rule<Id extends string = string> {
-  /** The ids this rule declares: RULE_CATALOG is made of these and the other passes' (dsl/rule-catalog.ts). */
-  ids: Readonly<Record<Id, string>>;
-  /** Ids declared by another pass that this rule reports too (one place says what each guards). */
-  uses: readonly string[];
-  check(ctx: RuleContext): void;
+/** A semantic rule: what it declares (the ids it reports, and those of other passes it uses), and its check. */
+export interface Rule<Id extends string = string> extends Declared<Id> {
+  check(ctx: RuleContext<RuleId>): void;
 }
 
 /**
@@ -44,5 +41,5 @@ export function defineRule<const Ids extends Record<string, string>, const Uses 
   uses?: readonly Uses[];
   check(ctx: RuleContext<(keyof Ids & string) | Uses>): void;
 }): Rule<keyof Ids & string> {
-  return { ids: rule.ids, uses: rule.uses ?? [], check: rule.check as (ctx: RuleContext) => void };
+  return { ids: rule.ids, uses: rule.uses ?? [], check: rule.check as Rule['check'] };
 }

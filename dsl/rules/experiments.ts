@@ -47,7 +47,7 @@ export const experiments = defineRule({
   },
 });
 
-function controls(ctx: RuleContext, visit: StepVisit, branches: Branch[]): void {
+function controls(ctx: RuleContext<'split-control'>, visit: StepVisit, branches: Branch[]): void {
   const held = branches.filter(isControl);
   for (const extra of held.slice(1)) {
     ctx.report('split-control', [...extra.item!.path, 'control'], `a split holds out one control branch; '${extra.label}' is a second`, {
@@ -71,7 +71,7 @@ function controls(ctx: RuleContext, visit: StepVisit, branches: Branch[]): void 
   }
 }
 
-function labels(ctx: RuleContext, branches: Branch[]): void {
+function labels(ctx: RuleContext<'split-label'>, branches: Branch[]): void {
   const firstAt = new Map<string, (string | number)[]>(); // paths: a place is read only for a finding
   for (const branch of branches) {
     const written = typeof branch.item?.value.label === 'string';
@@ -92,7 +92,7 @@ function labels(ctx: RuleContext, branches: Branch[]): void {
   }
 }
 
-function pickWinner(ctx: RuleContext, pick: Located<unknown>, branches: Branch[], hasGoals: boolean): void {
+function pickWinner(ctx: RuleContext<'pick-winner'>, pick: Located<unknown>, branches: Branch[], hasGoals: boolean): void {
   if (!isRecord(pick.value)) return; // the schema says what it should be
   const p = pick.value;
   const compared = branches.filter((b) => !isControl(b)).map((b) => b.label);

@@ -35,7 +35,7 @@ export const goals = defineRule({
   },
 });
 
-function goalValue(ctx: RuleContext, value: string, path: (string | number)[]): void {
+function goalValue(ctx: RuleContext<'goal-value'>, value: string, path: (string | number)[]): void {
   if (!/^event\.[^.]/.test(value)) {
     ctx.report('goal-value', path, `goal value '${value}' must be a field of the goal event, starting with event.`, {
       hint: 'e.g. event.attributes.revenue or event.revenue',

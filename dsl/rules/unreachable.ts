@@ -10,7 +10,7 @@ export const unreachable = defineRule({
 });
 
 /** Returns whether the list always ends the flow. */
-function checkList(ctx: RuleContext, steps: unknown[], path: readonly (string | number)[], prefix: string): boolean {
+function checkList(ctx: RuleContext<'unreachable-step'>, steps: unknown[], path: readonly (string | number)[], prefix: string): boolean {
   const visits = listVisits(steps, path, prefix);
   for (const [i, visit] of visits.entries()) {
     if (!alwaysExits(ctx, visit)) continue;
@@ -26,7 +26,7 @@ function checkList(ctx: RuleContext, steps: unknown[], path: readonly (string | 
   return false;
 }
 
-function alwaysExits(ctx: RuleContext, visit: StepVisit): boolean {
+function alwaysExits(ctx: RuleContext<'unreachable-step'>, visit: StepVisit): boolean {
   if (visit.kind === 'exit') return true;
   const branches = branchesOf(visit);
   // Every branch is checked (not short-circuited) so each reports its own unreachable steps.
