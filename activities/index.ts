@@ -96,6 +96,10 @@ function asFailure(error: unknown, destination: string): unknown {
   });
 }
 
+/** Steps whose call is followed by a profile update (which can still fail the attempt). */
+const updatesProfile = (step: EffectStep): boolean =>
+  step.kind === 'set_var' || step.kind === 'add_to_list' || step.kind === 'remove_from_list';
+
 /** One activity per effect; each renders its step, calls the destination, and records the result. */
 export function createActivities(deps: ActivityDeps): Activities {
   const destination = (step: EffectStep): DestinationClient => {
@@ -117,11 +121,15 @@ export function createActivities(deps: ActivityDeps): Activities {
     const { attempt } = context.info;
     // The run's pending events go in with the attempt's own outcome: one synced write per attempt.
     const early = [...(input.stepEvents?.pending ?? []), ...(attempt > 1 ? steps.own('retried') : [])];
+    // What the run makes once this step succeeds is recorded with its success: with `sent` when
+    // nothing can fail after the call, else once the profile is updated too.
+    const after = [...(input.stepEvents?.after ?? [])];
+    const succeeded = () => after.splice(0).map((e) => ({ ...e, at: Date.now() }));
     try {
       const output = await performOnce(input, context, await steps.sentBefore(attempt), () =>
-        steps.record([...early.splice(0), ...steps.own('sent')]),
+        steps.record([...early.splice(0), ...steps.own('sent'), ...(updatesProfile(input.step) ? [] : succeeded())]),
       );
-      await steps.record(early.splice(0)); // when the call was skipped
+      await steps.record([...early.splice(0), ...succeeded()]); // when the call was skipped, or the profile updated
       return { ...output, ...(steps.unrecorded.length > 0 ? { unrecorded: steps.unrecorded } : {}) };
     } catch (error) {
       const final = (error instanceof ApplicationFailure && error.nonRetryable) || attempt >= (input.stepEvents?.attempts ?? Infinity);
@@ -161,7 +169,7 @@ export function createActivities(deps: ActivityDeps): Activities {
       context.heartbeat({ performed: true, ...(result.id ? { id: result.id } : {}) });
     }
     let vars: Record<string, unknown> | undefined;
-    if (input.step.kind === 'set_var' || input.step.kind === 'add_to_list' || input.step.kind === 'remove_from_list') {
+    if (updatesProfile(input.step)) {
       await deps.profiles
         .update(input.userId, (p) => {
           vars = applyToProfile(input.step, p, call);

@@ -30,6 +30,11 @@ export interface StepEventsIn {
   attempts: number;
   /** The run's events since its last record: recorded first. */
   pending: StepEvent[];
+  /**
+   * What the run makes as soon as this step succeeds (a wait's `entered`, the run's `completed`):
+   * recorded only with the step's success, at the time it succeeds (workflows/run.ts `ahead`).
+   */
+  after?: StepEvent[];
 }
 
 export interface ClaimSendInput {

@@ -1,7 +1,8 @@
 /**
  * Every step kind of the flow language, in the order the reference lists them. A step that calls
  * a destination names the activity that performs it, and one that sends a message its channel
- * (what frequency caps count, quiet hours hold and suppression stops). Every other list of kinds
+ * (what frequency caps count, quiet hours hold and suppression stops); a step that waits says so
+ * (the run stays there: its search attribute is set, its entry recorded ahead). Every other list of kinds
  * — destination steps, activities, channels, handlers — is derived from this table.
  */
 export const STEP_KIND_TABLE = {
@@ -13,9 +14,9 @@ export const STEP_KIND_TABLE = {
   remove_from_list: { activity: 'removeFromList' },
   send_event: { activity: 'sendEvent' },
   webhook: { activity: 'callWebhook' },
-  wait: {},
-  wait_until: {},
-  wait_for: {},
+  wait: { pauses: true },
+  wait_until: { pauses: true },
+  wait_for: { pauses: true },
   check: {},
   split: {},
   exit: {},
@@ -42,6 +43,9 @@ export type ChannelOf = { [K in MessageStep]: Table[K]['channel'] };
 export const CHANNEL_OF = Object.fromEntries(
   STEP_KINDS.flatMap((k) => ('channel' in STEP_KIND_TABLE[k] ? [[k, (STEP_KIND_TABLE[k] as { channel: string }).channel]] : [])),
 ) as ChannelOf;
+
+/** Steps a run waits at (a durable timer). */
+export const PAUSING_STEPS: ReadonlySet<StepKind> = new Set(STEP_KINDS.filter((k) => 'pauses' in STEP_KIND_TABLE[k]));
 
 export const isStepKind = (key: string): key is StepKind => Object.hasOwn(STEP_KIND_TABLE, key);
 export const isDestinationStep = (kind: string | undefined): kind is DestinationStep =>

@@ -71,6 +71,8 @@ export async function startFlowRun(deps: StartDeps, flow: FlowIR, userId: string
     timezone: deps.config.timezone,
     stepEvents: true,
     searchWaitsOnly: true,
+    recordAhead: true,
+    lightWaits: true,
     enteredAt: now,
     ...(Object.keys(winners).length ? { winners } : {}),
     ...(deps.config.guardrails ? { guardrails: deps.config.guardrails } : {}),

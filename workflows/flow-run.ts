@@ -15,6 +15,7 @@ import { stepLabel, stepTitle } from '../dsl/describe.ts';
 import { goalReached, matchesEvent, type FlowEvent } from '../dsl/event.ts';
 import type { StepIR } from '../dsl/ir.ts';
 import { FLOW_STOPPED, stopsAt } from '../dsl/lifecycle.ts';
+import { PAUSING_STEPS } from '../dsl/step-kinds.ts';
 import type { FlowRunInput, FlowRunResult } from './input.ts';
 import { eventSignal, stateQuery, stopSignal, type RunStateView, type Waiting } from './messages.ts';
 import type { Outcome, Run } from './run.ts';
@@ -112,31 +113,62 @@ export async function flowRun(input: FlowRunInput): Promise<FlowRunResult> {
   };
 
   let current: StepIR | null = null;
+  // Where the run is in each nested list of steps (a branch inside a check inside the flow…): a
+  // handler returns to its list's next step once its branch is done, so what follows the current
+  // step is the next one of the innermost list that has one, or the run's end.
+  const frames: { steps: StepIR[]; at: number }[] = [];
+  const enter = (step: StepIR) => {
+    current = step;
+    state.step = step.id;
+    state.path.push(step.id);
+    events.add(step.id, 'entered');
+  };
 
   const run: Run = {
     input,
     state,
     async steps(steps, event): Promise<Outcome> {
-      for (const step of steps) {
-        if (state.exitReason !== null) return 'exit';
-        current = step;
-        state.step = step.id;
-        state.path.push(step.id);
-        events.add(step.id, 'entered');
-        if (searchable && !input.searchWaitsOnly) upsertSearchAttributes([{ key: FLOW_STEP, value: step.id }]);
-        show(step, null);
-        const handler = HANDLERS[step.kind] as (s: StepIR, r: Run, e: FlowEvent) => Promise<Outcome>;
-        if ((await handler(step, run, event)) === 'exit') return 'exit';
+      const frame = { steps, at: 0 };
+      frames.push(frame);
+      try {
+        for (; frame.at < steps.length; frame.at++) {
+          const step = steps[frame.at]!;
+          if (state.exitReason !== null) {
+            // A wait whose entry was recorded ahead is entered, and left at once: the log agrees.
+            if (events.isAhead(step.id, 'entered')) enter(step);
+            return 'exit';
+          }
+          enter(step);
+          if (searchable && !input.searchWaitsOnly) upsertSearchAttributes([{ key: FLOW_STEP, value: step.id }]);
+          show(step, null);
+          const handler = HANDLERS[step.kind] as (s: StepIR, r: Run, e: FlowEvent) => Promise<Outcome>;
+          if ((await handler(step, run, event)) === 'exit') return 'exit';
+        }
+        return state.exitReason === null ? 'next' : 'exit';
+      } finally {
+        frames.pop();
       }
-      return state.exitReason === null ? 'next' : 'exit';
+    },
+    ahead() {
+      if (!events.on || !input.recordAhead) return [];
+      for (let i = frames.length - 1; i >= 0; i--) {
+        const { steps, at } = frames[i]!;
+        const next = steps[at + 1];
+        if (next) return PAUSING_STEPS.has(next.kind) ? [events.make(next.id, 'entered')] : [];
+      }
+      return [events.make(FLOW, 'completed')];
     },
     async pause(ms, waiting, until) {
-      await run.flush();
+      if (events.size > 0) await run.flush();
       // FlowStep names where a run stays: set when it starts waiting, not on every step it passes.
       if (searchable && input.searchWaitsOnly && current) upsertSearchAttributes([{ key: FLOW_STEP, value: current.id }]);
       show(current, waiting);
       const summary = waiting.kind === 'wait_for' ? `wait for ${waiting.event}` : `${waiting.kind} until ${waiting.until}`;
-      await condition(() => state.exitReason !== null || (until?.() ?? false), Math.max(1, ms), { summary });
+      if (!until && input.lightWaits) {
+        // Only an exit ends this wait early, and the run then ends: its timer needs no cancelling,
+        // which spares the cancellation scope condition(fn, timeout) builds (and its failure).
+        await Promise.race([sleep(Math.max(1, ms), { summary }), condition(() => state.exitReason !== null)]);
+      } else await condition(() => state.exitReason !== null || (until?.() ?? false), Math.max(1, ms), { summary });
       show(current, null);
       return state.exitReason !== null;
     },
@@ -167,10 +199,16 @@ export async function flowRun(input: FlowRunInput): Promise<FlowRunResult> {
     throw error;
   }
   const last = current as StepIR | null; // set by run.steps
+  // The last step's activity recorded the run as completed: an exit asked for after it has no
+  // step left to leave at, so the run completed, as the log says.
+  if (outcome === 'exit' && events.isAhead(FLOW, 'completed')) {
+    outcome = 'next';
+    state.exitReason = null;
+  }
   const why = state.exitReason !== null ? { message: state.exitReason } : {};
   if (outcome === 'exit' && last) events.add(last.id, 'exited', why);
   events.add(FLOW, outcome === 'exit' ? 'exited' : 'completed', why);
-  await run.flush();
+  if (events.size > 0) await run.flush();
   state.step = null;
   show(null, null);
   if (searchable && !input.searchWaitsOnly)

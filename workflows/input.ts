@@ -35,6 +35,18 @@ export interface FlowRunInput {
    */
   searchWaitsOnly?: true;
   /**
+   * A destination step that goes on to a wait, or ends the run, has its activity record that
+   * wait's `entered` (or the run's `completed`) with its own `sent`, so the run needs no local
+   * activity (a marker in its history) to record them. A flag for the same reason as `stepEvents`.
+   */
+  recordAhead?: true;
+  /**
+   * A `wait` or `wait_until` is a timer raced with the run's exit, not condition(fn, timeout): no
+   * cancellation scope, fewer promises, and no cancel command when an exit cuts it short (the run
+   * ends). A flag for the same reason as `stepEvents`: it changes the commands of such a run.
+   */
+  lightWaits?: true;
+  /**
    * When the run entered (epoch ms, the starter's clock): the time of its `entered` step event.
    * The starter of a flow with goals records that event itself, so a conversion right after the
    * start finds the run; both records are then the same event, counted once.

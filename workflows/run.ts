@@ -1,5 +1,6 @@
 import type { FlowEvent } from '../dsl/event.ts';
 import type { StepIR } from '../dsl/ir.ts';
+import type { StepEvent } from '../profiles/step-log.ts';
 import type { Profile } from '../profiles/store.ts';
 import type { FlowRunInput } from './input.ts';
 import type { Waiting } from './messages.ts';
@@ -23,6 +24,12 @@ export interface Run {
   events: StepEvents;
   /** Records pending step events now (a local activity): before a wait, and at the end. */
   flush(): Promise<void>;
+  /**
+   * The events the run makes as soon as the current step succeeds, when it goes straight on to a
+   * wait (its `entered`) or to its end (`completed`); none otherwise, or for inputs without
+   * `recordAhead`. A destination step's activity records them with its own, so no flush is needed.
+   */
+  ahead(): StepEvent[];
 }
 
 export type StepHandler<S extends StepIR = StepIR> = (step: S, run: Run, event: FlowEvent) => Promise<Outcome>;

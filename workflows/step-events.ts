@@ -4,6 +4,7 @@ import { stepEventId } from '../profiles/step-rollup.ts';
 export { FLOW_STEP as FLOW };
 
 type Base = Pick<StepEvent, 'flowId' | 'version' | 'workflowId' | 'runId' | 'userId'>;
+type Extra = { branch?: string; message?: string; at?: number };
 
 /**
  * The step events a run has produced and not yet handed to an activity to record. Ids and times
@@ -13,17 +14,35 @@ type Base = Pick<StepEvent, 'flowId' | 'version' | 'workflowId' | 'runId' | 'use
  */
 export class StepEvents {
   private pending: StepEvent[] = [];
+  /** Ids an activity recorded ahead of the run (workflows/steps/effect.ts): not recorded again. */
+  private readonly ahead = new Set<string>();
 
   constructor(
     private readonly base: Base,
     readonly on: boolean,
   ) {}
 
-  add(step: string, outcome: StepOutcome, extra: { branch?: string; message?: string; at?: number } = {}): void {
-    if (!this.on) return;
+  /** The event a step's outcome makes now, without adding it. */
+  make(step: string, outcome: StepOutcome, extra: Extra = {}): StepEvent {
     const { at = Date.now(), ...rest } = extra;
     const event = { ...this.base, step, outcome, ...rest, at };
-    this.pending.push({ id: stepEventId(event), ...event });
+    return { id: stepEventId(event), ...event };
+  }
+
+  add(step: string, outcome: StepOutcome, extra: Extra = {}): void {
+    if (!this.on) return;
+    const event = this.make(step, outcome, extra);
+    if (!this.ahead.delete(event.id)) this.pending.push(event);
+  }
+
+  /** These events are in the log already: when the run makes them, they are not recorded again. */
+  recordedAhead(events: readonly StepEvent[]): void {
+    for (const e of events) this.ahead.add(e.id);
+  }
+
+  /** Whether this step outcome was recorded ahead and the run has not made it yet. */
+  isAhead(step: string, outcome: StepOutcome): boolean {
+    return this.ahead.has(this.make(step, outcome).id);
   }
 
   /** The events to record now; the caller gives back those it could not record. */

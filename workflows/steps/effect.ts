@@ -43,6 +43,8 @@ export const effect: StepHandler<EffectStep> = async (step, run, event) => {
   // The run's pending step events ride along with the call; the activity records them and the step's own.
   const at = Date.now();
   const pending = run.events.take();
+  // What the run does right after this step succeeds (a wait's entry, the run's end) rides too.
+  const after = run.events.on ? run.ahead() : [];
   try {
     const out = await activities[ACTIVITY_FOR[step.kind]]({
       workflowId: info.workflowId,
@@ -52,10 +54,16 @@ export const effect: StepHandler<EffectStep> = async (step, run, event) => {
       step,
       event,
       vars: run.state.vars,
-      ...(run.events.on ? { stepEvents: { version: run.input.flow.version, at, attempts, pending } } : {}),
+      ...(run.events.on
+        ? { stepEvents: { version: run.input.flow.version, at, attempts, pending, ...(after.length ? { after } : {}) } }
+        : {}),
     });
     if (out.vars) run.state.vars = { ...run.state.vars, ...out.vars };
-    if (out.unrecorded) run.events.giveBack(out.unrecorded);
+    // Events the log could not take go back, but those of what comes next are the run's to make.
+    const missed = new Set(out.unrecorded?.map((e) => e.id));
+    run.events.recordedAhead(after.filter((e) => !missed.has(e.id)));
+    const ahead = new Set(after.map((e) => e.id));
+    if (out.unrecorded) run.events.giveBack(out.unrecorded.filter((e) => !ahead.has(e.id)));
     return 'next';
   } catch (error) {
     if (!(error instanceof ActivityFailure)) throw error;
