@@ -3,11 +3,14 @@
  * recording destinations, into test/histories/. The replay test runs them through the current
  * interpreter: a change that would break running runs fails it. Re-record only when a change
  * is guarded by patched() (or the IR version changes), never to make the replay test pass.
- * Usage: npm run record-histories [-- SCENARIO…]   (only those scenarios: a new example flow's, say)
+ * Usage: npm run record-histories [-- [--tag TAG] SCENARIO…]   (only those scenarios: a new example flow's, say)
+ * With --tag, the files are `<flow>--<scenario>--<TAG>.json` beside the older ones: runs started
+ * under a new input flag get histories of their own, and the older runs' stay.
  */
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { manualEvent, type FlowEvent } from '../dsl/event.ts';
 import { checkProject } from '../dsl/project.ts';
@@ -79,7 +82,8 @@ const SCENARIOS: Scenario[] = [
 ];
 
 installRuntime('ERROR');
-const only = process.argv.slice(2);
+const { values: options, positionals: only } = parseArgs({ options: { tag: { type: 'string' } }, allowPositionals: true });
+const suffix = options.tag ? `--${options.tag}` : '';
 const project = checkProject({});
 const env = await timeSkippingEnvironment();
 const profiles = new FileProfileStore(mkdtempSync(join(tmpdir(), 'record-')));
@@ -115,7 +119,7 @@ try {
     }
     const result = await handle.result();
     const history = await handle.fetchHistory();
-    writeFileSync(join('test/histories', `${scenario.flow}--${scenario.name}.json`), historyToJSON(history));
+    writeFileSync(join('test/histories', `${scenario.flow}--${scenario.name}${suffix}.json`), historyToJSON(history));
     console.log(`${scenario.name}: ${result.outcome} via ${result.path.join(' → ')} (${history.events?.length} events)`);
   }
 } finally {
