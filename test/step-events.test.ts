@@ -8,6 +8,7 @@ import type { EffectStep } from '../activities/types.ts';
 import { manualEvent } from '../dsl/event.ts';
 import { FileStepLog } from '../profiles/file-step-log.ts';
 import { FLOW_STEP, type StepEvent, type StepLog } from '../profiles/step-log.ts';
+import { emptyStep } from '../profiles/step-rollup.ts';
 import { startWorkers, type RunningWorkers } from '../worker/start.ts';
 import { eventSignal } from '../workflows/messages.ts';
 import { json } from '../destinations/fakes/server.ts';
@@ -107,17 +108,7 @@ steps:
   const [a, b] = [calls('branch-a').length, calls('branch-b').length];
   expect(a + b).toBe(8);
   expect(numbers).toMatchObject({ entered: 8, completed: 5, exited: 1, failed: 2 });
-  const step = (entered: number, more: object = {}) => ({
-    entered,
-    sent: 0,
-    failed: 0,
-    retried: 0,
-    exited: 0,
-    branches: {},
-    conversions: {},
-    branchConversions: {},
-    ...more,
-  });
+  const step = (entered: number, more: object = {}) => ({ ...emptyStep(), entered, ...more });
   expect(numbers.steps).toEqual({
     tier: step(8, { branches: { then: 3, else: 5 } }),
     'gold-note': step(3, { sent: 3 }),
