@@ -58,6 +58,16 @@ export interface ProfileFilter {
 /** The largest page `pageProfiles` reads, whatever `limit` asks. */
 export const MAX_PAGE = 1_000;
 
+/** What `pageProfiles` is asked: the cursor, how many profiles to read, which of them to return. */
+export interface PageQuery {
+  after?: string;
+  limit: number;
+  filter?: ProfileFilter;
+}
+
+/** How many profiles a page reads: `limit`, at least one and at most MAX_PAGE (both stores read so many). */
+export const pageSize = (query: PageQuery): number => Math.max(1, Math.min(query.limit, MAX_PAGE));
+
 /**
  * One page of a scan over every profile in a fixed order. `next` is the keyset cursor to pass as
  * `after` for the page after (opaque; absent once the scan is done): a scan resumes where it left
@@ -69,7 +79,7 @@ export interface ProfilePage {
 }
 
 /** Whether a profile passes a filter (both stores apply the same test). */
-export function matchesFilter(profile: Profile, filter: ProfileFilter): boolean {
+export function matchesFilter(profile: Profile, filter: ProfileFilter = {}): boolean {
   if (filter.audience !== undefined && !profile.audiences.includes(filter.audience)) return false;
   if (filter.has) {
     let value: unknown = profile;
@@ -132,7 +142,7 @@ export interface ProfileStore {
    * the filter: the work per call is bounded however few match, so a page may hold none and still
    * have a `next`.
    */
-  pageProfiles(query: { after?: string; limit: number; filter?: ProfileFilter }): Promise<ProfilePage>;
+  pageProfiles(query: PageQuery): Promise<ProfilePage>;
   /** Deletes de-duplication, pending-batch and entry records past their retention (see profiles/retention.ts). */
   sweep(cutoffs: SweepCutoffs): Promise<SweepResult>;
 }
