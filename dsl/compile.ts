@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { compileCondition } from './conditions.ts';
+import { DEFAULT_WEBHOOK_DESTINATION } from './destination-defaults.ts';
 import { parseDuration } from './durations.ts';
 import {
   IR_VERSION,
@@ -240,7 +241,7 @@ function compileStep(source: SourceFile, visit: StepVisit): StepIR {
       return {
         ...base,
         kind: 'webhook',
-        destination: b.destination,
+        destination: b.destination ?? DEFAULT_WEBHOOK_DESTINATION,
         url: compileTemplate(b.url),
         method: b.method ?? (b.body === undefined ? 'GET' : 'POST'),
         headers: Object.fromEntries(Object.entries(b.headers ?? {}).map(([k, v]) => [k, compileTemplate(String(v))])),
