@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { FlowIR } from '../dsl/ir.ts';
 import { checkProject, type ProjectResult } from '../dsl/project.ts';
 import { hasErrors } from '../dsl/diagnostics.ts';
+import type { Profile } from '../profiles/store.ts';
 import { formatText } from './format/text.ts';
 import type { CliIo } from './io.ts';
 
@@ -58,7 +59,7 @@ export function parseProfileArg(text: string): ProfileSeed {
   return parsed as ProfileSeed;
 }
 
-export function mergeProfile(profile: import('../profiles/store.ts').Profile, seed: ProfileSeed): void {
+export function mergeProfile(profile: Profile, seed: ProfileSeed): void {
   Object.assign(profile.attributes, seed.attributes);
   Object.assign(profile.identities, seed.identities);
   if (seed.lists) profile.lists = [...new Set([...profile.lists, ...seed.lists])];
