@@ -17,7 +17,7 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => h?.close());
 beforeEach(() => {
-  for (const d of h.destinations.values()) {
+  for (const d of h.recorders.values()) {
     d.calls.length = 0;
     d.refused.length = 0;
     d.faults.length = 0;
@@ -292,7 +292,7 @@ steps:
   - send_email: { destination: sailthru, template: second }
 `;
   const reject = () =>
-    h.destinations.get('sailthru')!.faults.push(new DestinationError('template first does not exist (400)', false, { status: 400 }));
+    h.recorders.get('sailthru')!.faults.push(new DestinationError('template first does not exist (400)', false, { status: 400 }));
 
   it('continue goes on with the next step', async () => {
     reject();
@@ -319,7 +319,7 @@ steps:
   });
 
   it('retries a retryable failure, five attempts in all by default, then applies on_error', async () => {
-    const sailthru = h.destinations.get('sailthru')!;
+    const sailthru = h.recorders.get('sailthru')!;
     for (let i = 0; i < 5; i++) sailthru.faults.push(new DestinationError('503 Service Unavailable', true, { status: 503 }));
     const { handle } = await run(flow('continue'), { name: 'sign_up' });
     expect(await handle.result()).toMatchObject({ outcome: 'completed' });
