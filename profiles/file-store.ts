@@ -2,22 +2,12 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { makeFolders, syncFolder, withFileLock, writeDurably } from './durable-file.ts';
-import { decideEntry, reservationRecord, type EntryRecord } from './entry-records.ts';
+import { decideEntry, reservationRecord, type EntryRecord, type EntryRule, type Reservation } from './entry-records.ts';
 import { applyWithinLimits } from './limits.ts';
 import { SeenLog } from './seen-log.ts';
 import { claimCutoff, decideClaim, type ClaimAnswer, type ClaimRecord, type SendCap, type SendClaim } from './send-claims.ts';
 import { emptyProfile, matchesFilter, pageSize } from './store.ts';
-import type {
-  EntryRule,
-  PageQuery,
-  PendingBatch,
-  Profile,
-  ProfilePage,
-  ProfileStore,
-  Reservation,
-  SweepCutoffs,
-  SweepResult,
-} from './store.ts';
+import type { PageQuery, PendingBatch, Profile, ProfilePage, ProfileStore, SweepCutoffs, SweepResult } from './store.ts';
 
 /** How long a listing of the profile folder serves pages (profiles added meanwhile wait for the next listing). */
 const LISTING_TTL_MS = 10_000;

@@ -1,20 +1,10 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
-import { decideEntry, reservationRecord, type EntryRecord } from './entry-records.ts';
+import { decideEntry, reservationRecord, type EntryRecord, type EntryRule, type Reservation } from './entry-records.ts';
 import { applyWithinLimits } from './limits.ts';
 import { claimCutoff, decideClaim, type ClaimAnswer, type SendCap, type SendClaim } from './send-claims.ts';
 import { emptyProfile, matchesFilter, pageSize } from './store.ts';
-import type {
-  EntryRule,
-  PageQuery,
-  PendingBatch,
-  Profile,
-  ProfilePage,
-  ProfileStore,
-  Reservation,
-  SweepCutoffs,
-  SweepResult,
-} from './store.ts';
+import type { PageQuery, PendingBatch, Profile, ProfilePage, ProfileStore, SweepCutoffs, SweepResult } from './store.ts';
 
 // Processes starting together (ingest and worker) create the tables one at a time: concurrent
 // `create ... if not exists` can fail on PostgreSQL's catalog.

@@ -1,5 +1,5 @@
 import type { FlowEvent } from '../dsl/event.ts';
-import type { EntryIR } from '../dsl/ir.ts';
+import type { EntryRule, Reservation } from './entry-records.ts';
 import type { ClaimAnswer, SendCap, SendClaim } from './send-claims.ts';
 
 /** What Flowline knows about a user: read by `check` and templates, written by ingest and steps. */
@@ -13,18 +13,6 @@ export interface Profile {
 }
 
 export const emptyProfile = (id: string): Profile => ({ id, attributes: {}, identities: {}, lists: [], audiences: [], vars: {} });
-
-/**
- * What a reservation of an entry found:
- * - `reserved`: the entry is this event's now (pending until confirmed or released);
- * - `held`: this event already holds a pending reservation (a redelivery after a crash): go on;
- * - `entered`: this event already entered the flow;
- * - `already-entered` / `frequency-cap`: the rule refuses the entry.
- */
-export type Reservation = 'reserved' | 'held' | 'entered' | 'already-entered' | 'frequency-cap';
-
-/** The entry rule a reservation enforces: the flow's `entry` block. */
-export type EntryRule = Pick<EntryIR, 'reentry' | 'frequency'>;
 
 /**
  * What the first attempt at a batch leaves for its retry: the attribute changes it found by
