@@ -11,8 +11,7 @@ import { FLOW_STEP, type StepEvent, type StepLog } from '../profiles/step-log.ts
 import { emptyStep } from '../profiles/step-rollup.ts';
 import { startWorkers, type RunningWorkers } from '../worker/start.ts';
 import { eventSignal } from '../workflows/messages.ts';
-import { json } from '../destinations/fakes/server.ts';
-import { sleep, until } from './helpers/fault-matrix.ts';
+import { moengageBody, sleep, until } from './helpers/fault-matrix.ts';
 import { compile, harness, repoConfig, type Harness } from './helpers/temporal.ts';
 import { waitForState } from './helpers/wait-state.ts';
 
@@ -56,7 +55,7 @@ afterAll(async () => {
   await h?.close();
 });
 
-const calls = (event: string) => h.fakes.get('moengage')!.received.filter((r) => json(r).actions[0].action === event);
+const calls = (event: string) => h.fakes.get('moengage')!.received.filter((r) => moengageBody(r).actions![0]!.action === event);
 
 it('a flow with a check, a split, a wait_for, an exit_when and a failing send produces exactly its numbers, across a worker restart', async () => {
   const flow = compile(
