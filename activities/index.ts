@@ -7,7 +7,7 @@ import { stepEventId } from '../profiles/step-rollup.ts';
 import type { Profile, ProfileStore } from '../profiles/store.ts';
 import { renderMap, renderTemplate, renderValue, type RenderScope } from './render.ts';
 import { renderUrl } from './render-url.ts';
-import { destinationOf } from '../dsl/destination-defaults.ts';
+import { withDefaultDestination } from '../dsl/destination-defaults.ts';
 import { ACTIVITY_FOR, type EffectActivity } from '../dsl/step-kinds.ts';
 import { type Activities, type EffectInput, type EffectOutput, type EffectStep } from './types.ts';
 
@@ -103,7 +103,8 @@ const updatesProfile = (step: EffectStep): boolean =>
 /** One activity per effect; each renders its step, calls the destination, and records the result. */
 export function createActivities(deps: ActivityDeps): Activities {
   const destination = (step: EffectStep): DestinationClient => {
-    const name = destinationOf(step);
+    withDefaultDestination(step); // scheduled by a run of IR from before webhook steps named their default
+    const name = step.destination;
     const client = deps.destinations.get(name);
     if (!client) {
       throw ApplicationFailure.create({

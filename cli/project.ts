@@ -2,8 +2,9 @@ import { resolve } from 'node:path';
 import type { FlowIR } from '../dsl/ir.ts';
 import { checkProject, type ProjectResult } from '../dsl/project.ts';
 import { hasErrors } from '../dsl/diagnostics.ts';
+import type { Profile } from '../profiles/store.ts';
 import { formatText } from './format/text.ts';
-import type { CliIo } from './io.ts';
+import { UsageError, type CliIo } from './io.ts';
 
 /** Default folder for the embedded profile store, recorded calls and the dev server's SQLite file. */
 export const dataDir = (io: CliIo, given?: string): string => resolve(io.cwd, given ?? process.env.FLOWLINE_DATA_DIR ?? '.data');
@@ -58,9 +59,40 @@ export function parseProfileArg(text: string): ProfileSeed {
   return parsed as ProfileSeed;
 }
 
-export function mergeProfile(profile: import('../profiles/store.ts').Profile, seed: ProfileSeed): void {
+export function mergeProfile(profile: Profile, seed: ProfileSeed): void {
   Object.assign(profile.attributes, seed.attributes);
   Object.assign(profile.identities, seed.identities);
   if (seed.lists) profile.lists = [...new Set([...profile.lists, ...seed.lists])];
   if (seed.audiences) profile.audiences = [...new Set([...profile.audiences, ...seed.audiences])];
+}
+
+/** What `flows run` and `flows simulate` start a run of: the flow file named, the event and the profile seed. */
+export interface HandRun {
+  project: ProjectResult;
+  flow: FlowIR;
+  /** `--event`, or an event named `defaultEvent(flow)` when it is absent. */
+  event: { name: string; [key: string]: unknown };
+  /** `--profile`, or nothing. */
+  seed: ProfileSeed;
+}
+
+/**
+ * Loads the project for one flow file and reads `--event` and `--profile` for it: a mistake in
+ * either is a usage error. Undefined when the project has findings (they are printed).
+ */
+export function loadHandRun(
+  io: CliIo,
+  file: string,
+  values: { config?: string; event?: string; profile?: string },
+  defaultEvent: (flow: FlowIR) => string,
+): HandRun | undefined {
+  const project = loadProject(io, { paths: [file], config: values.config });
+  if (!project) return undefined;
+  const flow = findFlow(project, file, io)!;
+  try {
+    const event = parseEventArg(values.event, defaultEvent(flow));
+    return { project, flow, event, seed: values.profile ? parseProfileArg(values.profile) : {} };
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
 }

@@ -5,7 +5,7 @@ import { ENTRY_EVENT } from '../ingest/scheduled-entries.ts';
 import { openProfileStore } from '../profiles/open.ts';
 import { FORCE_NOTE, whyNotStarted } from './entry-check.ts';
 import { EXIT, parseCommandArgs, UsageError, type CliIo } from './io.ts';
-import { dataDir, findFlow, loadProject, mergeProfile, parseEventArg, parseProfileArg, type ProfileSeed } from './project.ts';
+import { dataDir, loadHandRun, mergeProfile } from './project.ts';
 import { withTemporalClient } from './temporal-client.ts';
 
 /**
@@ -23,17 +23,10 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
   });
   if (positionals.length !== 1) throw new UsageError('give exactly one flow file');
   if (!values.user) throw new UsageError('--user is required');
-  const project = loadProject(io, { paths: positionals, config: values.config });
-  if (!project) return EXIT.findings;
-  const flow = findFlow(project, positionals[0]!, io)!;
-  let event;
-  let seed: ProfileSeed = {};
-  try {
-    event = manualEvent(parseEventArg(values.event, triggerName(flow.trigger)), `manual-${Date.now()}`, Date.now());
-    if (values.profile) seed = parseProfileArg(values.profile);
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const hand = loadHandRun(io, positionals[0]!, values, (flow) => triggerName(flow.trigger));
+  if (!hand) return EXIT.findings;
+  const { project, flow, seed } = hand;
+  const event = manualEvent(hand.event, `manual-${Date.now()}`, Date.now());
   return withTemporalClient(io, 'run', async (client) => {
     const profiles = await openProfileStore(dataDir(io, values.data));
     const profile = values.profile ? await profiles.update(values.user!, (p) => mergeProfile(p, seed)) : await profiles.get(values.user!);

@@ -15,7 +15,7 @@ import { startWorkers } from '../worker/start.ts';
 import type { FlowRunResult } from '../workflows/input.ts';
 import { FORCE_NOTE, whyNotStarted } from './entry-check.ts';
 import { EXIT, parseCommandArgs, UsageError, type CliIo } from './io.ts';
-import { findFlow, loadProject, mergeProfile, parseEventArg, parseProfileArg, type ProfileSeed } from './project.ts';
+import { loadHandRun, mergeProfile } from './project.ts';
 import { timeSkippingEnvironment } from '../dev/test-environments.ts';
 
 interface Attempt {
@@ -59,17 +59,9 @@ export async function simulateCommand(args: string[], io: CliIo): Promise<number
     force: { type: 'boolean' },
   });
   if (positionals.length !== 1) throw new UsageError('give exactly one flow file');
-  const project = loadProject(io, { paths: positionals, config: values.config });
-  if (!project) return EXIT.findings;
-  const found = findFlow(project, positionals[0]!, io)!;
-  let raw;
-  let seed: ProfileSeed = {};
-  try {
-    raw = parseEventArg(values.event, found.trigger.kind === 'event' ? found.trigger.event : 'manual');
-    if (values.profile) seed = parseProfileArg(values.profile);
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const hand = loadHandRun(io, positionals[0]!, values, (flow) => (flow.trigger.kind === 'event' ? flow.trigger.event : 'manual'));
+  if (!hand) return EXIT.findings;
+  const { project, flow: found, event: raw, seed } = hand;
   const user = values.user ?? 'simulated-user';
 
   // Whether ingest would start the run is answered before any server starts.

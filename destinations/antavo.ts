@@ -1,9 +1,9 @@
 import Escher from 'escher-auth';
 import { DestinationError } from './errors.ts';
-import { check, exchange, parseJson, type HttpResponse } from './http.ts';
+import { ApiClient, parseJson, type HttpResponse } from './http.ts';
 import type { ClientSettings } from './settings.ts';
 import { resultingValues } from './var-values.ts';
-import type { CallContext, CallResult, DestinationCall, DestinationClient } from './types.ts';
+import type { CallContext, CallResult, DestinationCall } from './types.ts';
 
 /** Antavo's Escher settings (its PHP SDK's): ANTAVO-HMAC-SHA256 over host and date. */
 export const antavoEscher = (region: string, apiKey?: string, apiSecret?: string) =>
@@ -22,16 +22,14 @@ export const antavoEscher = (region: string, apiKey?: string, apiSecret?: string
  * Antavo Loyalty Cloud: `POST /events` signed with Escher. send_event records an action
  * (a loyalty flow can award points or record an action); set_var is Antavo's `profile` action.
  */
-export class AntavoClient implements DestinationClient {
+export class AntavoClient extends ApiClient {
   readonly type = 'antavo' as const;
-  readonly name: string;
-  private readonly base: string;
   private readonly region: string;
 
-  constructor(private readonly settings: ClientSettings) {
-    this.name = settings.name;
-    this.region = settings.get('region') ?? 'eu';
-    this.base = settings.baseUrl(`https://api.${this.region}.antavo.com`);
+  constructor(settings: ClientSettings) {
+    const region = settings.get('region') ?? 'eu';
+    super(settings, `https://api.${region}.antavo.com`);
+    this.region = region;
   }
 
   async perform(call: DestinationCall, context: CallContext): Promise<CallResult> {
@@ -60,15 +58,16 @@ export class AntavoClient implements DestinationClient {
       body,
       ['content-type'],
     );
-    const response = await exchange(this.name, {
-      method: 'POST',
-      url: url.toString(),
-      headers: Object.fromEntries(signed.headers.filter(([name]) => name.toLowerCase() !== 'host')),
-      body,
-      timeoutMs: this.settings.timeoutMs,
-      signal: context.signal,
-    });
-    check(this.name, response, { errorText });
+    const response = await this.send(
+      context,
+      {
+        method: 'POST',
+        url: url.toString(),
+        headers: Object.fromEntries(signed.headers.filter(([name]) => name.toLowerCase() !== 'host')),
+        body,
+      },
+      { errorText },
+    );
     const answer = parseJson(response.text) as { events?: Array<{ id?: string }> } | undefined;
     const id = answer?.events?.[0]?.id;
     return id ? { id } : {};

@@ -1,7 +1,7 @@
 import { DestinationError } from './errors.ts';
-import { check, exchange, parseJson, refusal, type HttpResponse } from './http.ts';
+import { ApiClient, parseJson, refusal, type HttpResponse } from './http.ts';
 import type { ClientSettings } from './settings.ts';
-import type { CallContext, CallResult, DestinationCall, DestinationClient, VarChange } from './types.ts';
+import type { CallContext, CallResult, DestinationCall, VarChange } from './types.ts';
 
 interface Unprocessed {
   code?: number;
@@ -13,14 +13,11 @@ interface Unprocessed {
  * fail: `unprocessed[]` is read and failures reported), push and SMS through the send APIs.
  * The account allows 15 uploads in flight; the config's `concurrency` caps them.
  */
-export class ClevertapClient implements DestinationClient {
+export class ClevertapClient extends ApiClient {
   readonly type = 'clevertap' as const;
-  readonly name: string;
-  private readonly base: string;
 
-  constructor(private readonly settings: ClientSettings) {
-    this.name = settings.name;
-    this.base = settings.baseUrl(`https://${settings.get('region') ?? 'eu1'}.api.clevertap.com`);
+  constructor(settings: ClientSettings) {
+    super(settings, `https://${settings.get('region') ?? 'eu1'}.api.clevertap.com`);
   }
 
   async perform(call: DestinationCall, context: CallContext): Promise<CallResult> {
@@ -33,7 +30,7 @@ export class ClevertapClient implements DestinationClient {
         await this.upload({ type: 'event', identity: call.user.id, ts, evtName: call.event, evtData: call.attributes }, context);
         return {};
       case 'send_push':
-        return this.send(
+        return this.message(
           '/1/send/push.json',
           {
             to: { Identity: [call.user.id] },
@@ -50,7 +47,7 @@ export class ClevertapClient implements DestinationClient {
           context,
         );
       case 'send_sms':
-        return this.send(
+        return this.message(
           '/1/send/sms.json',
           { to: { Identity: [call.user.id] }, tag_group: 'flowline', content: { body: call.body } },
           context,
@@ -83,7 +80,7 @@ export class ClevertapClient implements DestinationClient {
     }
   }
 
-  private async send(path: string, body: unknown, context: CallContext): Promise<CallResult> {
+  private async message(path: string, body: unknown, context: CallContext): Promise<CallResult> {
     const response = await this.post(path, body, context);
     const answer = parseJson(response.text) as { status?: string; message_id?: string | number; error?: string } | undefined;
     if (answer?.status === 'fail')
@@ -92,16 +89,8 @@ export class ClevertapClient implements DestinationClient {
   }
 
   private async post(path: string, body: unknown, context: CallContext): Promise<HttpResponse> {
-    const response = await exchange(this.name, {
-      method: 'POST',
-      url: `${this.base}${path}`,
-      headers: this.headers(),
-      body: JSON.stringify(body),
-      timeoutMs: this.settings.timeoutMs,
-      signal: context.signal,
-    });
-    check(this.name, response, { errorText });
-    return response;
+    const request = { method: 'POST', url: `${this.base}${path}`, headers: this.headers(), body: JSON.stringify(body) };
+    return this.send(context, request, { errorText });
   }
 }
 

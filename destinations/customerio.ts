@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { DestinationError } from './errors.ts';
-import { basic, check, exchange, parseJson, type HttpResponse } from './http.ts';
+import { ApiClient, basic, parseJson, type HttpResponse } from './http.ts';
 import type { ClientSettings } from './settings.ts';
 import { resultingValues } from './var-values.ts';
-import type { CallContext, CallResult, DestinationCall, DestinationClient } from './types.ts';
+import type { CallContext, CallResult, DestinationCall } from './types.ts';
 
 const HOSTS = {
   us: { track: 'https://track.customer.io', app: 'https://api.customer.io' },
@@ -27,17 +27,15 @@ export function eventUlid(idempotencyKey: string): string {
  * Customer.io: the Track API (Basic site id : track key) for people, events and manual
  * segments; the App API (Bearer) for transactional email, push and SMS.
  */
-export class CustomerioClient implements DestinationClient {
+export class CustomerioClient extends ApiClient {
   readonly type = 'customerio' as const;
-  readonly name: string;
-  private readonly track: string;
+  /** The App API's base; `base` is the Track API's. */
   private readonly app: string;
 
-  constructor(private readonly settings: ClientSettings) {
-    this.name = settings.name;
+  constructor(settings: ClientSettings) {
     const region = settings.get('region') === 'eu' ? 'eu' : 'us';
     // base_url replaces both hosts (a proxy or a test server serves both APIs).
-    this.track = settings.baseUrl(HOSTS[region].track);
+    super(settings, HOSTS[region].track);
     this.app = settings.baseUrl(HOSTS[region].app);
   }
 
@@ -106,33 +104,21 @@ export class CustomerioClient implements DestinationClient {
   }
 
   private async trackApi(method: string, path: string, body: unknown, context: CallContext): Promise<void> {
-    const response = await exchange(this.name, {
-      method,
-      url: `${this.track}${path}`,
-      headers: {
-        authorization: basic(this.settings.get('site_id') ?? '', this.settings.get('track_api_key') ?? ''),
-        'content-type': 'application/json',
-      },
-      body: JSON.stringify(body),
-      timeoutMs: this.settings.timeoutMs,
-      signal: context.signal,
-    });
-    check(this.name, response, { errorText });
+    const authorization = basic(this.settings.get('site_id') ?? '', this.settings.get('track_api_key') ?? '');
+    const headers = { authorization, 'content-type': 'application/json' };
+    await this.send(context, { method, url: `${this.base}${path}`, headers, body: JSON.stringify(body) }, { errorText });
   }
 
   private async transactional(path: string, body: unknown, context: CallContext): Promise<CallResult> {
     const key = this.settings.get('app_api_key');
     if (!key)
       throw new DestinationError(`destination '${this.name}' has no app_api_key: transactional messages need the App API key`, false);
-    const response = await exchange(this.name, {
-      method: 'POST',
-      url: `${this.app}${path}`,
-      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-      timeoutMs: this.settings.timeoutMs,
-      signal: context.signal,
-    });
-    check(this.name, response, { errorText });
+    const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
+    const response = await this.send(
+      context,
+      { method: 'POST', url: `${this.app}${path}`, headers, body: JSON.stringify(body) },
+      { errorText },
+    );
     const answer = parseJson(response.text) as { delivery_id?: string } | undefined;
     return answer?.delivery_id ? { id: answer.delivery_id } : {};
   }

@@ -1,6 +1,9 @@
 import { fetch, type Dispatcher } from 'undici';
 import { clip, knownErrorText } from './error-text.ts';
 import { DestinationError } from './errors.ts';
+import type { ClientSettings } from './settings.ts';
+import type { DestinationType } from '../dsl/capabilities.ts';
+import type { CallContext, CallResult, DestinationCall, DestinationClient } from './types.ts';
 
 export interface HttpRequest {
   method: string;
@@ -126,3 +129,39 @@ export function parseJson(text: string): unknown {
 }
 
 export const basic = (user: string, password: string): string => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+
+/**
+ * A client of one HTTP API: its destination's settings and name, and the API's base URL (the
+ * config's `base_url`, else the default the client gives). A client says only its type and its
+ * API: the requests it makes (`send` does transport, timeout and classification) and the error
+ * fields it reads.
+ */
+export abstract class ApiClient implements DestinationClient {
+  abstract readonly type: DestinationType;
+  readonly name: string;
+  protected readonly base: string;
+
+  constructor(
+    protected readonly settings: ClientSettings,
+    defaultBase: string,
+  ) {
+    this.name = settings.name;
+    this.base = settings.baseUrl(defaultBase);
+  }
+
+  abstract perform(call: DestinationCall, context: CallContext): Promise<CallResult>;
+
+  /**
+   * One request to the API, with the destination's timeout and the call's abort signal, and the
+   * shared classification of the answer (`check`). Returns the answer for the client to read.
+   */
+  protected async send(
+    context: Pick<CallContext, 'signal'>,
+    request: Omit<HttpRequest, 'timeoutMs' | 'signal'>,
+    checks: CheckOptions = {},
+  ): Promise<HttpResponse> {
+    const response = await exchange(this.name, { ...request, timeoutMs: this.settings.timeoutMs, signal: context.signal });
+    check(this.name, response, checks);
+    return response;
+  }
+}

@@ -1,8 +1,8 @@
 import { DestinationError } from './errors.ts';
-import { basic, check, exchange, parseJson, refusal, type HttpResponse } from './http.ts';
+import { ApiClient, basic, parseJson, refusal, type HttpResponse } from './http.ts';
 import type { ClientSettings } from './settings.ts';
 import { resultingValues } from './var-values.ts';
-import type { CallContext, CallResult, DestinationCall, DestinationClient } from './types.ts';
+import type { CallContext, CallResult, DestinationCall } from './types.ts';
 
 /** `DC-01` → `https://api-01.moengage.com`. */
 export const moengageHost = (dataCenter: string): string => `https://api-${dataCenter.replace(/^DC-/, '')}.moengage.com`;
@@ -11,14 +11,11 @@ export const moengageHost = (dataCenter: string): string => `https://api-${dataC
  * MoEngage Data API: users (`/v1/customer/{app_id}`) and events (`/v1/event/{app_id}`), Basic
  * auth with the workspace id and Data API key. It sends no messages.
  */
-export class MoengageClient implements DestinationClient {
+export class MoengageClient extends ApiClient {
   readonly type = 'moengage' as const;
-  readonly name: string;
-  private readonly base: string;
 
-  constructor(private readonly settings: ClientSettings) {
-    this.name = settings.name;
-    this.base = settings.baseUrl(moengageHost(settings.get('data_center') ?? 'DC-01'));
+  constructor(settings: ClientSettings) {
+    super(settings, moengageHost(settings.get('data_center') ?? 'DC-01'));
   }
 
   async perform(call: DestinationCall, context: CallContext): Promise<CallResult> {
@@ -51,20 +48,21 @@ export class MoengageClient implements DestinationClient {
 
   private async post(resource: 'customer' | 'event', body: unknown, context: CallContext): Promise<void> {
     const appId = encodeURIComponent(this.settings.get('app_id') ?? '');
-    const response = await exchange(this.name, {
-      method: 'POST',
-      url: `${this.base}/v1/${resource}/${appId}`,
-      // The workspace id stays out of error messages (and so out of Temporal history).
-      endpoint: `POST /v1/${resource}/{app_id}`,
-      headers: {
-        authorization: basic(this.settings.get('app_id') ?? '', this.settings.get('api_key') ?? ''),
-        'content-type': 'application/json',
+    const response = await this.send(
+      context,
+      {
+        method: 'POST',
+        url: `${this.base}/v1/${resource}/${appId}`,
+        // The workspace id stays out of error messages (and so out of Temporal history).
+        endpoint: `POST /v1/${resource}/{app_id}`,
+        headers: {
+          authorization: basic(this.settings.get('app_id') ?? '', this.settings.get('api_key') ?? ''),
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify(body),
       },
-      body: JSON.stringify(body),
-      timeoutMs: this.settings.timeoutMs,
-      signal: context.signal,
-    });
-    check(this.name, response, { errorText });
+      { errorText },
+    );
     const answer = parseJson(response.text) as { status?: string } | undefined;
     if (answer?.status === 'fail')
       throw new DestinationError(refusal(response, errorText(response) ?? 'MoEngage answered fail'), false, { status: response.status });

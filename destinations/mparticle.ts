@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { DestinationError } from './errors.ts';
-import { basic, check, exchange, parseJson, type HttpResponse } from './http.ts';
+import { ApiClient, basic, parseJson, type HttpResponse } from './http.ts';
 import type { ClientSettings } from './settings.ts';
-import type { CallContext, CallResult, DestinationCall, DestinationClient, UserRef, VarChange } from './types.ts';
+import type { CallContext, CallResult, DestinationCall, UserRef, VarChange } from './types.ts';
 
 /** A stable id from the idempotency key, as mParticle's source_request_id / source_message_id. */
 const stableId = (key: string, salt: string): string => {
@@ -15,14 +15,11 @@ const stableId = (key: string, salt: string): string => {
  * (Antavo's "trigger marketing communication") and user attributes, Basic auth with the input's
  * key and secret. mParticle does not de-duplicate; the batch carries stable source ids.
  */
-export class MparticleClient implements DestinationClient {
+export class MparticleClient extends ApiClient {
   readonly type = 'mparticle' as const;
-  readonly name: string;
-  private readonly base: string;
 
-  constructor(private readonly settings: ClientSettings) {
-    this.name = settings.name;
-    this.base = settings.baseUrl(`https://s2s.${settings.get('pod') ?? 'us1'}.mparticle.com`);
+  constructor(settings: ClientSettings) {
+    super(settings, `https://s2s.${settings.get('pod') ?? 'us1'}.mparticle.com`);
   }
 
   async perform(call: DestinationCall, context: CallContext): Promise<CallResult> {
@@ -57,18 +54,13 @@ export class MparticleClient implements DestinationClient {
       default:
         throw new DestinationError(`mParticle cannot ${call.kind}`, false);
     }
-    const response = await exchange(this.name, {
-      method: 'POST',
-      url: `${this.base}/v2/events`,
-      headers: {
-        authorization: basic(this.settings.get('api_key') ?? '', this.settings.get('api_secret') ?? ''),
-        'content-type': 'application/json',
-      },
-      body: withMpid(batch, call.user),
-      timeoutMs: this.settings.timeoutMs,
-      signal: context.signal,
-    });
-    check(this.name, response, { errorText, statusText });
+    const authorization = basic(this.settings.get('api_key') ?? '', this.settings.get('api_secret') ?? '');
+    const headers = { authorization, 'content-type': 'application/json' };
+    await this.send(
+      context,
+      { method: 'POST', url: `${this.base}/v2/events`, headers, body: withMpid(batch, call.user) },
+      { errorText, statusText },
+    );
     return { id: batch.source_request_id as string };
   }
 }

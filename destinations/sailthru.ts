@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { DestinationError } from './errors.ts';
-import { check, exchange, parseJson, refusal, type HttpResponse } from './http.ts';
+import { ApiClient, check, exchange, parseJson, refusal, type HttpResponse } from './http.ts';
 import type { ClientSettings } from './settings.ts';
 import { resultingValues } from './var-values.ts';
-import type { CallContext, CallResult, DestinationCall, DestinationClient, UserRef } from './types.ts';
+import type { CallContext, CallResult, DestinationCall, UserRef } from './types.ts';
 
 /** sig = md5(secret + the sorted parameter values, joined): Sailthru's request signature. */
 export function sailthruSignature(secret: string, values: string[]): string {
@@ -19,14 +19,11 @@ const NOT_SENDABLE = new Set([32, 33, 34, 35, 37]);
  * Sailthru (Marigold Engage by Sailthru): form POSTs of one signed `json` parameter.
  * set_var and lists via /user, email via /send, events via /event.
  */
-export class SailthruClient implements DestinationClient {
+export class SailthruClient extends ApiClient {
   readonly type = 'sailthru' as const;
-  readonly name: string;
-  private readonly base: string;
 
-  constructor(private readonly settings: ClientSettings) {
-    this.name = settings.name;
-    this.base = settings.baseUrl('https://api.sailthru.com');
+  constructor(settings: ClientSettings) {
+    super(settings, 'https://api.sailthru.com');
   }
 
   async perform(call: DestinationCall, context: CallContext): Promise<CallResult> {

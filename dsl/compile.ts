@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { compileCondition } from './conditions.ts';
+import { DEFAULT_WEBHOOK_DESTINATION } from './destination-defaults.ts';
 import { parseDuration } from './durations.ts';
 import {
   IR_VERSION,
@@ -14,7 +15,16 @@ import {
 import { parseSchedule, parseTimeOfDay, WEEKDAY_NAMES } from './schedule.ts';
 import { lineOf, type SourceFile } from './source.ts';
 import { compileTemplate } from './templates.ts';
-import { branchesOf, kindBranchesOf, listVisits, splitParts, type RawFlow, type RawGoal, type StepVisit } from './walk.ts';
+import {
+  branchesOf,
+  kindBranchesOf,
+  listVisits,
+  splitParts,
+  type AdmittedVisit,
+  type RawFlow,
+  type RawGoal,
+  type StepVisit,
+} from './walk.ts';
 
 const WEEKDAYS: readonly string[] = WEEKDAY_NAMES;
 
@@ -198,11 +208,11 @@ function compileStep(source: SourceFile, visit: StepVisit): StepIR {
     quietHours: step.quiet_hours,
     ...(step.transactional === true ? { transactional: step.transactional } : {}),
   };
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed JSON of any shape, read field by field
-  const b = visit.body as Record<string, any>;
+  // The compiler runs on flows the schema admitted: the step's kind says what its body holds.
+  const { kind, body: b } = visit as AdmittedVisit;
   const branches = () =>
     kindBranchesOf(visit).map((branch) => compileSteps(source, branch.steps, branch.path, `${visit.position}.${branch.idPart}.`));
-  switch (visit.kind) {
+  switch (kind) {
     case 'set_var':
       return {
         ...base,
@@ -226,7 +236,7 @@ function compileStep(source: SourceFile, visit: StepVisit): StepIR {
       return { ...base, kind: 'send_sms', destination: b.destination, body: compileTemplate(b.body) };
     case 'add_to_list':
     case 'remove_from_list':
-      return { ...base, kind: visit.kind, destination: b.destination, list: String(b.list) };
+      return { ...base, kind, destination: b.destination, list: String(b.list) };
     case 'send_event':
       return {
         ...base,
@@ -240,24 +250,24 @@ function compileStep(source: SourceFile, visit: StepVisit): StepIR {
       return {
         ...base,
         kind: 'webhook',
-        destination: b.destination,
+        destination: b.destination ?? DEFAULT_WEBHOOK_DESTINATION,
         url: compileTemplate(b.url),
         method: b.method ?? (b.body === undefined ? 'GET' : 'POST'),
         headers: Object.fromEntries(Object.entries(b.headers ?? {}).map(([k, v]) => [k, compileTemplate(String(v))])),
         ...(b.body !== undefined ? { body: templateValue(b.body) } : {}),
       };
     case 'wait':
-      return { ...base, kind: 'wait', durationMs: ms(String(visit.body)) };
+      return { ...base, kind: 'wait', durationMs: ms(b) };
     case 'wait_until': {
-      const [hour, minute] = String(b.time).split(':').map(Number) as [number, number];
-      const zone = b.timezone as string | undefined;
+      const [hour, minute] = b.time.split(':').map(Number) as [number, number];
+      const zone = b.timezone;
       return {
         ...base,
         kind: 'wait_until',
         hour,
         minute,
         ...(zone === undefined ? {} : { timezone: /^(profile|event|vars)\./.test(zone) ? { field: zone.split('.') } : { zone } }),
-        ...(b.days ? { days: (b.days as string[]).map((d) => WEEKDAYS.indexOf(d) + 1).sort() } : {}),
+        ...(b.days ? { days: b.days.map((d) => WEEKDAYS.indexOf(d) + 1).sort() } : {}),
       };
     }
     case 'wait_for': {

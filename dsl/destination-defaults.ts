@@ -9,6 +9,12 @@ export const DEFAULT_RETRY = { attempts: 5, backoffMs: 1_000 };
 /** Per request. */
 export const DEFAULT_TIMEOUT_MS = 10_000;
 
-/** The destination a step calls: its own, or the built-in one for a webhook without one. */
-export const destinationOf = (step: { kind: string; destination?: string }): string =>
-  step.destination ?? (step.kind === 'webhook' ? DEFAULT_WEBHOOK_DESTINATION : '');
+/**
+ * IR compiled before the compiler wrote DEFAULT_WEBHOOK_DESTINATION into webhook steps has webhook
+ * steps without `destination`. Such IR still arrives at run time: the input of runs started
+ * then, and the step of an activity such a run scheduled before its worker was upgraded. This
+ * gives such a step the destination the compiler now writes; a step that names one is left as is.
+ */
+export function withDefaultDestination(step: { kind: string; destination?: string }): void {
+  if (step.kind === 'webhook' && step.destination === undefined) step.destination = DEFAULT_WEBHOOK_DESTINATION;
+}

@@ -167,7 +167,8 @@ export type StepIR = StepBase &
     | { kind: 'send_event'; destination: string; event: string; eventType: string; attributes: Record<string, TemplateValueIR> }
     | {
         kind: 'webhook';
-        destination?: string;
+        /** DEFAULT_WEBHOOK_DESTINATION when the YAML names none (IR from before that has none: see withDefaultDestination). */
+        destination: string;
         url: TemplateIR;
         method: string;
         headers: Record<string, TemplateIR>;

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import type * as AjvModule from 'ajv/dist/2020.js';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import { declareFindings, type Diagnostic, type FindingOptions, type Position } from './diagnostics.ts';
 import { locate, type DataPath, type SourceFile } from './source.ts';
@@ -106,7 +107,7 @@ function validator(name: SchemaName): Compiled {
       const prebuilt = requireHere(generated) as PrebuiltValidator;
       found = { validate: prebuilt as unknown as ValidateFunction, defNames: named(prebuilt.defs), defs };
     } else {
-      const { Ajv2020 } = requireHere('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
+      const { Ajv2020 } = requireHere('ajv/dist/2020.js') as typeof AjvModule;
       found = { validate: new Ajv2020(AJV_OPTIONS).compile(schema), defNames: named(defs), defs };
     }
     compiled.set(name, found);

@@ -28,6 +28,47 @@ export interface RawGoal {
 
 export type RawStep = Record<string, unknown>;
 
+/** A template value as the schema admits it: text (a template), a scalar, or lists and maps of them. */
+export type RawTemplateValue = string | number | boolean | null | RawTemplateValue[] | { [key: string]: RawTemplateValue };
+
+/** A `set_var` value: a template, a scalar, or one operation. */
+export type RawVarValue = string | number | boolean | null | { increment: number } | { decrement: number } | { delete: true };
+
+type RawListChange = { destination: string; list: string | number };
+
+/**
+ * Each step kind's body as the schema admits it (the `$defs` of the same names in
+ * schema/flow.schema.json): what the compiler reads, since it compiles only flows the schema admitted.
+ * Conditions and nested steps stay `unknown`: their own compilers and walks read them.
+ */
+export interface RawStepBodies {
+  set_var: { destination: string; vars: Record<string, RawVarValue> };
+  send_email: { destination: string; template: string; vars?: Record<string, RawTemplateValue> };
+  send_push: { destination: string; title?: string; body: string; deep_link?: string; vars?: Record<string, RawTemplateValue> };
+  send_sms: { destination: string; body: string };
+  add_to_list: RawListChange;
+  remove_from_list: RawListChange;
+  send_event: { destination: string; event: string; type?: string; attributes?: Record<string, RawTemplateValue> };
+  webhook: {
+    destination?: string;
+    url: string;
+    method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+    headers?: Record<string, string>;
+    body?: RawTemplateValue;
+  };
+  wait: string;
+  wait_until: { time: string; timezone?: string; days?: string[] };
+  wait_for: { event: string; where?: unknown; timeout: string; then?: unknown[]; else?: unknown[] };
+  check: { if: unknown; then?: unknown[]; else?: unknown[] };
+  split: unknown[] | { branches?: unknown[]; pick_winner?: unknown };
+  exit: null | boolean;
+}
+
+/** A visit of a step the schema admitted: its kind says the type of its body. */
+export type AdmittedVisit =
+  | { [K in StepKind]: Omit<StepVisit, 'kind' | 'body'> & { kind: K; body: RawStepBodies[K] } }[StepKind]
+  | (Omit<StepVisit, 'kind'> & { kind: undefined });
+
 export interface StepVisit {
   /** The step's map; the plain string `exit` is seen as `{ exit: null }`. */
   step: RawStep;

@@ -4,14 +4,44 @@ import type { FlowEvent } from '../dsl/event.ts';
 /** An mParticle batch as sent to `/v2/events` (the Events API or the outbound JSON shape). */
 export interface MparticleBatch {
   environment?: string;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed JSON of any shape, read field by field
-  events?: Array<{ event_type?: string; data?: Record<string, any> }>;
+  events?: MparticleEvent[];
   user_identities?: Record<string, unknown> | Array<{ identity_type?: string; identity?: unknown }>;
   user_attributes?: Record<string, unknown>;
   deleted_user_attributes?: string[];
   mpid?: string | number;
   source_request_id?: string;
   timestamp_unixtime_ms?: number;
+  [other: string]: unknown;
+}
+
+/** One event of a batch: its type, and its `data` as sent (read field by field, each converted where it is read). */
+export interface MparticleEvent {
+  event_type?: string;
+  data?: MparticleEventData;
+}
+
+/** The fields of an event's `data` that flows read; any other rides along unread. */
+export interface MparticleEventData {
+  source_message_id?: unknown;
+  timestamp_unixtime_ms?: unknown;
+  custom_attributes?: Record<string, unknown>;
+  event_name?: unknown;
+  session_uuid?: unknown;
+  session_duration_ms?: unknown;
+  screen_name?: unknown;
+  currency_code?: unknown;
+  product_action?: {
+    action?: unknown;
+    transaction_id?: unknown;
+    total_amount?: unknown;
+    coupon_code?: unknown;
+    tax_amount?: unknown;
+    products?: Array<Record<string, unknown>>;
+  };
+  user_attribute_name?: unknown;
+  /** A user_attribute_change's values; a user_identity_change's identities (`{ identity_type, identity }`). */
+  new?: unknown;
+  old?: unknown;
   [other: string]: unknown;
 }
 
@@ -61,17 +91,18 @@ function identitiesOf(batch: MparticleBatch): Record<string, string> {
   return out;
 }
 
+/** A field of a JSON value that may be an object, as `value.key` reads it (undefined when it is not one). */
+const field = (value: unknown, key: string): unknown =>
+  typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
+
 /** One mParticle event as a FlowEvent, or undefined for types flows do not act on. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed JSON of any shape, read field by field
-function eventOf(raw: { event_type?: string; data?: Record<string, any> }, id: string, fallbackTime: number): FlowEvent | undefined {
+function eventOf(raw: MparticleEvent, id: string, fallbackTime: number): FlowEvent | undefined {
   const data = raw.data ?? {};
   const base = {
     id: String(data.source_message_id ?? id),
     type: String(raw.event_type),
     timestamp: Number(data.timestamp_unixtime_ms ?? fallbackTime),
-    attributes: Object.fromEntries(
-      Object.entries((data.custom_attributes ?? {}) as Record<string, unknown>).map(([k, v]) => [plain(k), v]),
-    ),
+    attributes: Object.fromEntries(Object.entries(data.custom_attributes ?? {}).map(([k, v]) => [plain(k), v])),
   };
   switch (raw.event_type) {
     case 'custom_event':
@@ -98,7 +129,7 @@ function eventOf(raw: { event_type?: string; data?: Record<string, any> }, id: s
         ...(action.transaction_id !== undefined ? { transaction_id: String(action.transaction_id) } : {}),
         ...(action.total_amount !== undefined ? { revenue: Number(action.total_amount) } : {}),
         ...(data.currency_code !== undefined ? { currency: String(data.currency_code) } : {}),
-        products: (action.products ?? []) as Array<Record<string, unknown>>,
+        products: action.products ?? [],
         attributes: {
           ...base.attributes,
           ...(action.coupon_code ? { coupon_code: action.coupon_code } : {}),
@@ -116,11 +147,13 @@ function eventOf(raw: { event_type?: string; data?: Record<string, any> }, id: s
       };
     case 'user_identity_change': {
       const identity = data.new ?? data.old ?? {};
+      const type = field(identity, 'identity_type');
+      const value = field(identity, 'identity');
       return {
         ...base,
         name: 'user_identity_change',
-        identity_type: String(identity.identity_type ?? ''),
-        identity: identity.identity === undefined ? undefined : String(identity.identity),
+        identity_type: String(type ?? ''),
+        identity: value === undefined ? undefined : String(value),
       };
     }
     default:

@@ -1,5 +1,17 @@
 import { DAY_MS } from '../dsl/durations.ts';
-import type { EntryRule, Reservation } from './store.ts';
+import type { EntryIR } from '../dsl/ir.ts';
+
+/**
+ * What a reservation of an entry found:
+ * - `reserved`: the entry is this event's now (pending until confirmed or released);
+ * - `held`: this event already holds a pending reservation (a redelivery after a crash): go on;
+ * - `entered`: this event already entered the flow;
+ * - `already-entered` / `frequency-cap`: the rule refuses the entry.
+ */
+export type Reservation = 'reserved' | 'held' | 'entered' | 'already-entered' | 'frequency-cap';
+
+/** The entry rule a reservation enforces: the flow's `entry` block. */
+export type EntryRule = Pick<EntryIR, 'reentry' | 'frequency'>;
 
 /**
  * One entry of a user into a flow. `until` is when no rule needs it any more (absent: forever, as

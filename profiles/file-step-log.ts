@@ -2,8 +2,9 @@ import { open, readdir, readFile, rename, stat, writeFile } from 'node:fs/promis
 import { basename, join } from 'node:path';
 import type { FlowIR } from '../dsl/ir.ts';
 import { appendDurably, makeFolders, withFileLock, writeDurably } from './durable-file.ts';
-import { FLOW_STEP, type FlowNumbers, type StepEvent, type StepLog, type StepOutcome, type WinnerDecision } from './step-log.ts';
-import { byTime, checkEvents, dayOf, flowOfWorkflow, foldNumbers, hourOf, type RollupRow } from './step-rollup.ts';
+import { FLOW_STEP } from './step-log.ts';
+import type { FlowNumbers, LatestQuery, NumbersQuery, StepEvent, StepLog, StepOutcome, WinnerDecision } from './step-log.ts';
+import { byTime, canonicalEvent, checkEvents, dayOf, flowOfWorkflow, foldNumbers, hourOf, type RollupRow } from './step-rollup.ts';
 
 /** Events kept in memory per day, version, step and outcome for `latest()`; a larger limit reads the day files. */
 const LATEST_KEEP = 20;
@@ -98,7 +99,7 @@ export class FileStepLog implements StepLog {
     return false;
   }
 
-  async numbers(flowId: string, options: { version?: string; since?: number } = {}): Promise<FlowNumbers> {
+  async numbers(flowId: string, options: NumbersQuery = {}): Promise<FlowNumbers> {
     const { version, since } = options;
     const from = since === undefined ? undefined : hourOf(since);
     const rows: RollupRow[] = [];
@@ -112,12 +113,7 @@ export class FileStepLog implements StepLog {
     return foldNumbers(rows, since, this.now());
   }
 
-  async latest(
-    flowId: string,
-    step: string,
-    outcome: StepOutcome,
-    options: { version?: string; limit?: number } = {},
-  ): Promise<StepEvent[]> {
+  async latest(flowId: string, step: string, outcome: StepOutcome, options: LatestQuery = {}): Promise<StepEvent[]> {
     const limit = options.limit ?? 20;
     const wanted = (e: StepEvent) =>
       e.step === step && e.outcome === outcome && (options.version === undefined || e.version === options.version);
@@ -226,7 +222,7 @@ export class FileStepLog implements StepLog {
             const fresh = new Map<string, StepEvent>();
             for (const e of batch.events) if (!day.ids!.has(e.id) && !fresh.has(e.id)) fresh.set(e.id, e);
             if (fresh.size === 0) return;
-            const text = [...fresh.values()].map((e) => `\n${JSON.stringify(canonical(e))}\n`).join('');
+            const text = [...fresh.values()].map((e) => `\n${JSON.stringify(canonicalEvent(e))}\n`).join('');
             await appendDurably(file, text);
             // Under the lock nobody else appended: fold what was written without reading it back. The
             // file ends with it; anything between the old offset and it is a line torn by a crash.
@@ -387,23 +383,6 @@ function safeFlow(flowId: string): string {
   if (!/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(flowId)) throw new Error(`step log: '${flowId}' is not a flow id (letters, digits, - and _)`);
   return flowId;
 }
-
-/** One key order for every line, whoever built the event: `latest()` finds a step and outcome by their text. */
-const canonical = (e: StepEvent): StepEvent => ({
-  id: e.id,
-  flowId: e.flowId,
-  version: e.version,
-  workflowId: e.workflowId,
-  runId: e.runId,
-  userId: e.userId,
-  step: e.step,
-  outcome: e.outcome,
-  ...(e.branch !== undefined ? { branch: e.branch } : {}),
-  ...(e.message !== undefined ? { message: e.message } : {}),
-  ...(e.goal !== undefined ? { goal: e.goal } : {}),
-  ...(e.value !== undefined ? { value: e.value } : {}),
-  at: e.at,
-});
 
 /** A flow's winners, one per split; none when the file does not exist yet. */
 async function readDecisions(file: string): Promise<WinnerDecision[]> {

@@ -2,24 +2,12 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { makeFolders, syncFolder, withFileLock, writeDurably } from './durable-file.ts';
-import { decideEntry, reservationRecord, type EntryRecord } from './entry-records.ts';
+import { decideEntry, reservationRecord, type EntryRecord, type EntryRule, type Reservation } from './entry-records.ts';
 import { applyWithinLimits } from './limits.ts';
 import { SeenLog } from './seen-log.ts';
 import { claimCutoff, decideClaim, type ClaimAnswer, type ClaimRecord, type SendCap, type SendClaim } from './send-claims.ts';
-import {
-  emptyProfile,
-  matchesFilter,
-  MAX_PAGE,
-  type EntryRule,
-  type ProfileFilter,
-  type ProfilePage,
-  type PendingBatch,
-  type Profile,
-  type ProfileStore,
-  type Reservation,
-  type SweepCutoffs,
-  type SweepResult,
-} from './store.ts';
+import { emptyProfile, matchesFilter, pageSize } from './store.ts';
+import type { PageQuery, PendingBatch, Profile, ProfilePage, ProfileStore, SweepCutoffs, SweepResult } from './store.ts';
 
 /** How long a listing of the profile folder serves pages (profiles added meanwhile wait for the next listing). */
 const LISTING_TTL_MS = 10_000;
@@ -158,7 +146,7 @@ export class FileProfileStore implements ProfileStore {
     });
   }
 
-  async pageProfiles(query: { after?: string; limit: number; filter?: ProfileFilter }): Promise<ProfilePage> {
+  async pageProfiles(query: PageQuery): Promise<ProfilePage> {
     const names = await this.profileNames();
     // Keyset: the first name after the cursor, found by binary search in the sorted listing.
     let lo = 0;
@@ -168,7 +156,7 @@ export class FileProfileStore implements ProfileStore {
       if (names[mid]! <= query.after) lo = mid + 1;
       else hi = mid;
     }
-    const slice = names.slice(lo, lo + Math.max(1, Math.min(query.limit, MAX_PAGE)));
+    const slice = names.slice(lo, lo + pageSize(query));
     const read = await Promise.all(
       slice.map(async (name) => {
         const file = join(this.dir, 'profiles', `${name}.json`);
@@ -176,7 +164,7 @@ export class FileProfileStore implements ProfileStore {
         return raw.value; // a torn or vanished file is skipped, as a missing profile
       }),
     );
-    const profiles = read.filter((p): p is Profile => p !== undefined && matchesFilter(p, query.filter ?? {}));
+    const profiles = read.filter((p): p is Profile => p !== undefined && matchesFilter(p, query.filter));
     const last = slice.at(-1);
     return { profiles, ...(last !== undefined && lo + slice.length < names.length ? { next: last } : {}) };
   }

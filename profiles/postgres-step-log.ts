@@ -1,7 +1,8 @@
 import pg from 'pg';
 import type { FlowIR } from '../dsl/ir.ts';
-import { FLOW_STEP, type FlowNumbers, type StepEvent, type StepLog, type StepOutcome, type WinnerDecision } from './step-log.ts';
-import { byTime, checkEvents, foldNumbers, hourOf, HOUR_MS } from './step-rollup.ts';
+import { FLOW_STEP } from './step-log.ts';
+import type { FlowNumbers, LatestQuery, NumbersQuery, StepEvent, StepLog, StepOutcome, WinnerDecision } from './step-log.ts';
+import { byTime, canonicalEvent, checkEvents, foldNumbers, hourOf, HOUR_MS, type StoredEvent } from './step-rollup.ts';
 
 // Created one process at a time (ingest, worker and studio may start together), as the profile tables are.
 // A database from before conversions is upgraded in place, once (checked first: an alter table would lock
@@ -58,37 +59,15 @@ on conflict (flow_id, version, step, outcome, branch, goal, hour)
 do update set n = flowline_step_rollup.n + excluded.n, value = flowline_step_rollup.value + excluded.value
 `;
 
-interface EventRow {
-  id: string;
-  flow_id: string;
-  version: string;
-  workflow_id: string;
-  run_id: string;
-  user_id: string;
-  step: string;
-  outcome: StepOutcome;
-  branch: string | null;
-  message: string | null;
-  goal: string | null;
-  value: number | null;
-  at: string;
-}
+/** An event's columns, named as StepEvent names its fields (the table is `e` in every query that reads events). */
+const EVENT_COLUMNS =
+  'e.id, e.flow_id as "flowId", e.version, e.workflow_id as "workflowId", e.run_id as "runId", e.user_id as "userId", ' +
+  'e.step, e.outcome, e.branch, e.message, e.goal, e.value, e.at';
 
-const asEvent = (r: EventRow): StepEvent => ({
-  id: r.id,
-  flowId: r.flow_id,
-  version: r.version,
-  workflowId: r.workflow_id,
-  runId: r.run_id,
-  userId: r.user_id,
-  step: r.step,
-  outcome: r.outcome,
-  ...(r.branch !== null ? { branch: r.branch } : {}),
-  ...(r.message !== null ? { message: r.message } : {}),
-  ...(r.goal !== null ? { goal: r.goal } : {}),
-  ...(r.value !== null ? { value: r.value } : {}),
-  at: Number(r.at),
-});
+/** A row of EVENT_COLUMNS: `at` is a bigint, which pg gives as text. */
+type EventRow = Omit<StoredEvent, 'at'> & { at: string };
+
+const asEvent = (r: EventRow): StepEvent => canonicalEvent({ ...r, at: Number(r.at) });
 
 const DECISIONS = 'select flow_id, step, branch, at, version, goal, reason from flowline_winner_decisions where flow_id = $1';
 type DecisionRow = { flow_id: string; step: string; branch: string; at: string; version: string; goal: string; reason: string };
@@ -150,7 +129,7 @@ export class PostgresStepLog implements StepLog {
     return (rowCount ?? 0) > 0;
   }
 
-  async numbers(flowId: string, options: { version?: string; since?: number } = {}): Promise<FlowNumbers> {
+  async numbers(flowId: string, options: NumbersQuery = {}): Promise<FlowNumbers> {
     // Grouped per day: the trend needs no finer, and the answer stays a few hundred rows.
     const { rows } = await this.pool.query<{
       step: string;
@@ -173,14 +152,9 @@ export class PostgresStepLog implements StepLog {
     );
   }
 
-  async latest(
-    flowId: string,
-    step: string,
-    outcome: StepOutcome,
-    options: { version?: string; limit?: number } = {},
-  ): Promise<StepEvent[]> {
+  async latest(flowId: string, step: string, outcome: StepOutcome, options: LatestQuery = {}): Promise<StepEvent[]> {
     const { rows } = await this.pool.query<EventRow>(
-      `select * from flowline_step_events where flow_id = $1 and step = $2 and outcome = $3 and ($4::text is null or version = $4)
+      `select ${EVENT_COLUMNS} from flowline_step_events e where flow_id = $1 and step = $2 and outcome = $3 and ($4::text is null or version = $4)
        order by at desc limit $5`,
       [flowId, step, outcome, options.version ?? null, options.limit ?? 20],
     );
@@ -189,7 +163,7 @@ export class PostgresStepLog implements StepLog {
 
   async run(workflowId: string, runId?: string): Promise<StepEvent[]> {
     const { rows } = await this.pool.query<EventRow>(
-      `select * from flowline_step_events where workflow_id = $1 and run_id = coalesce($2, (
+      `select ${EVENT_COLUMNS} from flowline_step_events e where workflow_id = $1 and run_id = coalesce($2, (
          select run_id from flowline_step_events where workflow_id = $1 order by at desc limit 1))
        order by at, ord`,
       [workflowId, runId ?? null],
@@ -219,7 +193,7 @@ export class PostgresStepLog implements StepLog {
     // The user's runs that entered since `since` (the by-user index), then their events (the by-run index):
     // a run's events all come at or after its entry, so `at >= since` bounds both.
     const { rows } = await this.pool.query<EventRow>(
-      `select e.* from flowline_step_events e join (
+      `select ${EVENT_COLUMNS} from flowline_step_events e join (
          select workflow_id, run_id from flowline_step_events
          where flow_id = $1 and user_id = $2 and at >= $3 and step = '${FLOW_STEP}' and outcome = 'entered') r
        on e.workflow_id = r.workflow_id and e.run_id = r.run_id

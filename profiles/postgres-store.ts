@@ -1,22 +1,10 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
-import { decideEntry, reservationRecord, type EntryRecord } from './entry-records.ts';
+import { decideEntry, reservationRecord, type EntryRecord, type EntryRule, type Reservation } from './entry-records.ts';
 import { applyWithinLimits } from './limits.ts';
 import { claimCutoff, decideClaim, type ClaimAnswer, type SendCap, type SendClaim } from './send-claims.ts';
-import {
-  emptyProfile,
-  matchesFilter,
-  MAX_PAGE,
-  type EntryRule,
-  type ProfileFilter,
-  type ProfilePage,
-  type PendingBatch,
-  type Profile,
-  type ProfileStore,
-  type Reservation,
-  type SweepCutoffs,
-  type SweepResult,
-} from './store.ts';
+import { emptyProfile, matchesFilter, pageSize } from './store.ts';
+import type { PageQuery, PendingBatch, Profile, ProfilePage, ProfileStore, SweepCutoffs, SweepResult } from './store.ts';
 
 // Processes starting together (ingest and worker) create the tables one at a time: concurrent
 // `create ... if not exists` can fail on PostgreSQL's catalog.
@@ -233,8 +221,8 @@ export class PostgresProfileStore implements ProfileStore {
     });
   }
 
-  async pageProfiles(query: { after?: string; limit: number; filter?: ProfileFilter }): Promise<ProfilePage> {
-    const limit = Math.max(1, Math.min(query.limit, MAX_PAGE));
+  async pageProfiles(query: PageQuery): Promise<ProfilePage> {
+    const limit = pageSize(query);
     // Keyset on the primary key: each page is an index range scan of at most `limit` rows. An
     // audience is matched in SQL, where the audiences' GIN index finds a small audience among
     // many profiles without reading the others; the other filters are applied below.
@@ -245,7 +233,7 @@ export class PostgresProfileStore implements ProfileStore {
         : "select user_id, profile from flowline_profiles where profile->'audiences' @> $3::jsonb and ($1::text is null or user_id > $1) order by user_id limit $2",
       audience === undefined ? [query.after ?? null, limit] : [query.after ?? null, limit, JSON.stringify([audience])],
     );
-    const profiles = rows.map((r) => ({ ...emptyProfile(r.user_id), ...r.profile })).filter((p) => matchesFilter(p, query.filter ?? {}));
+    const profiles = rows.map((r) => ({ ...emptyProfile(r.user_id), ...r.profile })).filter((p) => matchesFilter(p, query.filter));
     return { profiles, ...(rows.length === limit ? { next: rows.at(-1)!.user_id } : {}) };
   }
 

@@ -123,6 +123,18 @@ export interface FlowNumbers {
   trend: Array<{ day: string; entered: number }>;
 }
 
+/** Which of a flow's events count in its numbers: one version or all, since a time or all time. */
+export interface NumbersQuery {
+  version?: string;
+  since?: number;
+}
+
+/** Which of a step's latest events to read: one version or all, and how many (default 20). */
+export interface LatestQuery {
+  version?: string;
+  limit?: number;
+}
+
 export interface StepLog {
   /** Idempotent by id: recording the same event twice counts it once. */
   record(events: readonly StepEvent[]): Promise<void>;
@@ -135,9 +147,9 @@ export interface StepLog {
    * Numbers for one flow, all versions or one, since a time (undefined: all time). Each event counts
    * by its own time: a conversion in the window counts even when its run entered before it.
    */
-  numbers(flowId: string, options?: { version?: string; since?: number }): Promise<FlowNumbers>;
+  numbers(flowId: string, options?: NumbersQuery): Promise<FlowNumbers>;
   /** The latest events of one outcome at one step, newest first (the panel's "latest failures"). */
-  latest(flowId: string, step: string, outcome: StepOutcome, options?: { version?: string; limit?: number }): Promise<StepEvent[]>;
+  latest(flowId: string, step: string, outcome: StepOutcome, options?: LatestQuery): Promise<StepEvent[]>;
   /** Every event of one run, in order: the run page's path. */
   run(workflowId: string, runId?: string): Promise<StepEvent[]>;
   /** Remembers a version's IR the first time a run of it starts, so old versions can be drawn. */

@@ -46,7 +46,37 @@ export function checkEvents(events: readonly StepEvent[]): void {
   }
 }
 
-const emptyStep = (): StepNumbers => ({
+/** An event as a backend gives it back: a database reads an absent optional field as null. */
+export type StoredEvent = Omit<StepEvent, 'branch' | 'message' | 'goal' | 'value'> & {
+  branch?: string | null;
+  message?: string | null;
+  goal?: string | null;
+  value?: number | null;
+};
+
+/**
+ * One key order for every event, whoever built it, and no key for an absent field: the file log
+ * writes its lines so (its `latest()` finds a step and outcome by their text), the PostgreSQL log
+ * makes its rows so.
+ */
+export const canonicalEvent = (e: StoredEvent): StepEvent => ({
+  id: e.id,
+  flowId: e.flowId,
+  version: e.version,
+  workflowId: e.workflowId,
+  runId: e.runId,
+  userId: e.userId,
+  step: e.step,
+  outcome: e.outcome,
+  ...(e.branch != null ? { branch: e.branch } : {}),
+  ...(e.message != null ? { message: e.message } : {}),
+  ...(e.goal != null ? { goal: e.goal } : {}),
+  ...(e.value != null ? { value: e.value } : {}),
+  at: e.at,
+});
+
+/** A step's numbers before any event is counted. */
+export const emptyStep = (): StepNumbers => ({
   entered: 0,
   sent: 0,
   failed: 0,

@@ -1,5 +1,5 @@
 import type { FlowEvent } from '../dsl/event.ts';
-import type { EntryIR } from '../dsl/ir.ts';
+import type { EntryRule, Reservation } from './entry-records.ts';
 import type { ClaimAnswer, SendCap, SendClaim } from './send-claims.ts';
 
 /** What Flowline knows about a user: read by `check` and templates, written by ingest and steps. */
@@ -13,18 +13,6 @@ export interface Profile {
 }
 
 export const emptyProfile = (id: string): Profile => ({ id, attributes: {}, identities: {}, lists: [], audiences: [], vars: {} });
-
-/**
- * What a reservation of an entry found:
- * - `reserved`: the entry is this event's now (pending until confirmed or released);
- * - `held`: this event already holds a pending reservation (a redelivery after a crash): go on;
- * - `entered`: this event already entered the flow;
- * - `already-entered` / `frequency-cap`: the rule refuses the entry.
- */
-export type Reservation = 'reserved' | 'held' | 'entered' | 'already-entered' | 'frequency-cap';
-
-/** The entry rule a reservation enforces: the flow's `entry` block. */
-export type EntryRule = Pick<EntryIR, 'reentry' | 'frequency'>;
 
 /**
  * What the first attempt at a batch leaves for its retry: the attribute changes it found by
@@ -58,6 +46,16 @@ export interface ProfileFilter {
 /** The largest page `pageProfiles` reads, whatever `limit` asks. */
 export const MAX_PAGE = 1_000;
 
+/** What `pageProfiles` is asked: the cursor, how many profiles to read, which of them to return. */
+export interface PageQuery {
+  after?: string;
+  limit: number;
+  filter?: ProfileFilter;
+}
+
+/** How many profiles a page reads: `limit`, at least one and at most MAX_PAGE (both stores read so many). */
+export const pageSize = (query: PageQuery): number => Math.max(1, Math.min(query.limit, MAX_PAGE));
+
 /**
  * One page of a scan over every profile in a fixed order. `next` is the keyset cursor to pass as
  * `after` for the page after (opaque; absent once the scan is done): a scan resumes where it left
@@ -69,7 +67,7 @@ export interface ProfilePage {
 }
 
 /** Whether a profile passes a filter (both stores apply the same test). */
-export function matchesFilter(profile: Profile, filter: ProfileFilter): boolean {
+export function matchesFilter(profile: Profile, filter: ProfileFilter = {}): boolean {
   if (filter.audience !== undefined && !profile.audiences.includes(filter.audience)) return false;
   if (filter.has) {
     let value: unknown = profile;
@@ -132,7 +130,7 @@ export interface ProfileStore {
    * the filter: the work per call is bounded however few match, so a page may hold none and still
    * have a `next`.
    */
-  pageProfiles(query: { after?: string; limit: number; filter?: ProfileFilter }): Promise<ProfilePage>;
+  pageProfiles(query: PageQuery): Promise<ProfilePage>;
   /** Deletes de-duplication, pending-batch and entry records past their retention (see profiles/retention.ts). */
   sweep(cutoffs: SweepCutoffs): Promise<SweepResult>;
 }

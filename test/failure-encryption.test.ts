@@ -25,7 +25,7 @@ const readable = (json: string): string =>
   json + json.replace(/"data":\s*"([A-Za-z0-9+/=]*)"/g, (_, b64: string) => Buffer.from(b64, 'base64').toString('latin1'));
 
 it('with a payload key, a failure message echoing a token is stored encrypted; with the codec it reads back', async () => {
-  h.destinations.get('sailthru')!.faults.push(new DestinationError(ECHO, false, { status: 403, destination: 'sailthru' }));
+  h.recorders.get('sailthru')!.faults.push(new DestinationError(ECHO, false, { status: 403, destination: 'sailthru' }));
   const flow = compile(`flow: echoes-credentials
 trigger: { event: sign_up }
 steps:

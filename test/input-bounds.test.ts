@@ -90,7 +90,7 @@ describe('on a real Temporal server', () => {
   }, 120_000);
   afterAll(async () => h?.close());
   beforeEach(() => {
-    for (const d of h.destinations.values()) d.calls.length = 0;
+    for (const d of h.recorders.values()) d.calls.length = 0;
   });
 
   const run = async (text: string, user: string, attributes: Record<string, unknown> = {}) => {

@@ -1,7 +1,11 @@
 import { WorkflowFailedError } from '@temporalio/client';
+import { MockActivityEnvironment } from '@temporalio/testing';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createActivities } from '../activities/index.ts';
+import type { EffectStep } from '../activities/types.ts';
 import { DestinationError } from '../destinations/errors.ts';
+import { manualEvent } from '../dsl/event.ts';
 import type { FlowRunResult } from '../workflows/input.ts';
 import { eventSignal } from '../workflows/messages.ts';
 import { compile, harness, type Harness } from './helpers/temporal.ts';
@@ -13,7 +17,7 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => h?.close());
 beforeEach(() => {
-  for (const d of h.destinations.values()) {
+  for (const d of h.recorders.values()) {
     d.calls.length = 0;
     d.refused.length = 0;
     d.faults.length = 0;
@@ -248,6 +252,35 @@ steps:
     expect(await handle.result()).toMatchObject({ outcome: 'exited', path: ['#1', '#1.then.1'] });
     expect(h.calls()).toEqual([]);
   });
+
+  it('a webhook step of IR compiled before the compiler named its default destination still calls webhook-default', async () => {
+    const flow = compile(`flow: old-webhook
+trigger: { event: go }
+steps:
+  - webhook: { url: "https://hooks.example.com/old", method: POST }
+`);
+    expect(flow.steps[0]).toMatchObject({ kind: 'webhook', destination: 'webhook-default' });
+    // As such IR is: in the input of a run started then, and in an activity that run scheduled.
+    const old = () => {
+      const ir = structuredClone(flow);
+      delete (ir.steps[0] as { destination?: string }).destination;
+      return ir;
+    };
+    const started = await h.start(old(), nextUser(), { name: 'go' });
+    if (!started.started) throw new Error(`not started: ${started.reason}`);
+    expect(await h.env.client.workflow.getHandle(started.workflowId).result()).toMatchObject({ outcome: 'completed' });
+    const activities = createActivities({ profiles: h.profiles, destinations: h.destinations });
+    await new MockActivityEnvironment().run(activities.callWebhook, {
+      workflowId: 'flow/old-webhook/u1',
+      runId: 'r1',
+      flowId: 'old-webhook',
+      userId: 'u1',
+      step: old().steps[0] as EffectStep,
+      event: manualEvent({ name: 'go' }, 'e1', Date.now()),
+      vars: {},
+    });
+    expect(kinds()).toEqual(['webhook-default:webhook', 'webhook-default:webhook']);
+  });
 });
 
 describe('on_error once retries are spent', () => {
@@ -259,7 +292,7 @@ steps:
   - send_email: { destination: sailthru, template: second }
 `;
   const reject = () =>
-    h.destinations.get('sailthru')!.faults.push(new DestinationError('template first does not exist (400)', false, { status: 400 }));
+    h.recorders.get('sailthru')!.faults.push(new DestinationError('template first does not exist (400)', false, { status: 400 }));
 
   it('continue goes on with the next step', async () => {
     reject();
@@ -286,7 +319,7 @@ steps:
   });
 
   it('retries a retryable failure, five attempts in all by default, then applies on_error', async () => {
-    const sailthru = h.destinations.get('sailthru')!;
+    const sailthru = h.recorders.get('sailthru')!;
     for (let i = 0; i < 5; i++) sailthru.faults.push(new DestinationError('503 Service Unavailable', true, { status: 503 }));
     const { handle } = await run(flow('continue'), { name: 'sign_up' });
     expect(await handle.result()).toMatchObject({ outcome: 'completed' });

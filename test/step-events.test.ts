@@ -8,10 +8,10 @@ import type { EffectStep } from '../activities/types.ts';
 import { manualEvent } from '../dsl/event.ts';
 import { FileStepLog } from '../profiles/file-step-log.ts';
 import { FLOW_STEP, type StepEvent, type StepLog } from '../profiles/step-log.ts';
+import { emptyStep } from '../profiles/step-rollup.ts';
 import { startWorkers, type RunningWorkers } from '../worker/start.ts';
 import { eventSignal } from '../workflows/messages.ts';
-import { json } from '../destinations/fakes/server.ts';
-import { sleep, until } from './helpers/fault-matrix.ts';
+import { moengageBody, sleep, until } from './helpers/fault-matrix.ts';
 import { compile, harness, repoConfig, type Harness } from './helpers/temporal.ts';
 import { waitForState } from './helpers/wait-state.ts';
 
@@ -55,7 +55,7 @@ afterAll(async () => {
   await h?.close();
 });
 
-const calls = (event: string) => h.fakes.get('moengage')!.received.filter((r) => json(r).actions[0].action === event);
+const calls = (event: string) => h.fakes.get('moengage')!.received.filter((r) => moengageBody(r).actions![0]!.action === event);
 
 it('a flow with a check, a split, a wait_for, an exit_when and a failing send produces exactly its numbers, across a worker restart', async () => {
   const flow = compile(
@@ -107,17 +107,7 @@ steps:
   const [a, b] = [calls('branch-a').length, calls('branch-b').length];
   expect(a + b).toBe(8);
   expect(numbers).toMatchObject({ entered: 8, completed: 5, exited: 1, failed: 2 });
-  const step = (entered: number, more: object = {}) => ({
-    entered,
-    sent: 0,
-    failed: 0,
-    retried: 0,
-    exited: 0,
-    branches: {},
-    conversions: {},
-    branchConversions: {},
-    ...more,
-  });
+  const step = (entered: number, more: object = {}) => ({ ...emptyStep(), entered, ...more });
   expect(numbers.steps).toEqual({
     tier: step(8, { branches: { then: 3, else: 5 } }),
     'gold-note': step(3, { sent: 3 }),

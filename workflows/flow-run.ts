@@ -13,7 +13,8 @@ import {
 import type { Activities } from '../activities/types.ts';
 import { stepLabel, stepTitle } from '../dsl/describe.ts';
 import { goalReached, matchesEvent, type FlowEvent } from '../dsl/event.ts';
-import type { StepIR } from '../dsl/ir.ts';
+import { irSteps, type StepIR } from '../dsl/ir.ts';
+import { withDefaultDestination } from '../dsl/destination-defaults.ts';
 import { FLOW_STOPPED, stopsAt } from '../dsl/lifecycle.ts';
 import { PAUSING_STEPS } from '../dsl/step-kinds.ts';
 import type { FlowRunInput, FlowRunResult } from './input.ts';
@@ -40,6 +41,8 @@ const { recordSteps } = proxyLocalActivities<Activities>({ startToCloseTimeout: 
 export async function flowRun(input: FlowRunInput): Promise<FlowRunResult> {
   const state = new RunState();
   const { flow, userId } = input;
+  // A run started before webhook steps were compiled with their default destination has none on them.
+  for (const step of irSteps(flow.steps)) withDefaultDestination(step);
   // Runs started by Flowline carry its search attributes; the time-skipping server has none.
   const info = workflowInfo();
   const searchable = info.typedSearchAttributes.get(FLOW_ID) !== undefined;

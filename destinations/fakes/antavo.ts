@@ -20,7 +20,7 @@ export function fakeAntavo(options: FakeOptions & { region?: string } = {}): Pro
         return error(401, 'UnauthorizedException', 401, `Invalid signature: ${(e as Error).message}`);
       }
       if (req.method !== 'POST' || req.path !== '/events') return error(404, 'NotFoundException', 404, `no route ${req.path}`);
-      const body = json(req);
+      const body = json<{ customer: string; action: string; data: { points?: number } }>(req);
       if (!body.customer || !body.action) return error(400, 'BadRequestException', 400, 'customer and action are required');
       if (body.customer === 'unknown-customer') return error(404, 'NotFoundException', 160212, 'Customer not found');
       if (body.action === 'point_add') points += Number(body.data?.points ?? 0);

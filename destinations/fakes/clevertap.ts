@@ -16,9 +16,9 @@ export function fakeClevertap(options: FakeOptions & { concurrency?: number; del
       inFlight++;
       try {
         if (options.delayMs) await new Promise((r) => setTimeout(r, options.delayMs));
-        const body = json(req);
+        const body = json<{ d: Array<Record<string, unknown>>; to: { Identity?: unknown[] }; content: { body?: string } }>(req);
         if (req.path === '/1/upload') {
-          const records = body.d as Array<Record<string, unknown>> | undefined;
+          const records = body.d;
           if (!Array.isArray(records) || records.length > 1000)
             return { status: 400, body: { status: 'fail', error: 'd must hold 1 to 1000 records', code: 400 } };
           const unprocessed = records.flatMap((r, i) => {

@@ -8,7 +8,13 @@ export function fakeCustomerio(options: FakeOptions = {}): Promise<Fake> {
   return startFake(
     'customerio',
     (req) => {
-      const body = json(req);
+      const body = json<{
+        transactional_message_id: unknown;
+        identifiers: Record<string, unknown>;
+        name: string;
+        id: string;
+        ids: unknown[];
+      }>(req);
       if (req.path.startsWith('/v1/send/')) {
         if (req.headers.authorization !== `Bearer ${setting('app_api_key')}`)
           return { status: 401, body: { meta: { error: 'Unauthorized request' } } };
@@ -29,7 +35,7 @@ export function fakeCustomerio(options: FakeOptions = {}): Promise<Fake> {
         return { status: 200, body: {} };
       }
       if (/^\/api\/v1\/segments\/([^/]+)\/(add|remove)_customers$/.test(req.path) && req.method === 'POST') {
-        const ids = body.ids as unknown[] | undefined;
+        const ids = body.ids;
         if (!Array.isArray(ids) || ids.length === 0 || ids.length > 1000)
           return { status: 400, body: { meta: { errors: ['ids must hold 1 to 1000 ids'] } } };
         return { status: 200, body: {} };

@@ -17,7 +17,7 @@ export function fakeMoengage(options: FakeOptions = {}): Promise<Fake> {
       const m = /^\/v1\/(customer|event)\/([^/]+)$/.exec(req.path);
       if (!m || req.method !== 'POST') return fail(404, 'NotFound', `no route ${req.method} ${req.path}`);
       if (decodeURIComponent(m[2]!) !== setting('app_id')) return fail(401, 'Authentication required', 'app id in path does not match');
-      const body = json(req);
+      const body = json<{ customer_id: string; type: string; actions: unknown[] }>(req);
       if (!body.customer_id) return fail(400, 'MissingAttributeError', 'customer_id is missing');
       if (m[1] === 'customer' && body.type !== 'customer') return fail(400, 'MissingAttributeError', 'type must be customer');
       if (m[1] === 'event' && (body.type !== 'event' || !Array.isArray(body.actions) || body.actions.length === 0))

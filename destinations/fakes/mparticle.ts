@@ -5,6 +5,14 @@ import { basicAuth, json, startFake, type Fake } from './server.ts';
 const mpidText = (body: string, parsed: unknown): string =>
   typeof parsed === 'number' ? (/"mpid"\s*:\s*(-?\d+)/.exec(body)?.[1] ?? String(parsed)) : String(parsed);
 
+/** The fields of a batch the fake checks. */
+interface Batch {
+  environment: string;
+  user_identities: Record<string, unknown>;
+  mpid: unknown;
+  events: Array<{ event_type?: string; data?: { event_name?: string } }>;
+}
+
 /** mParticle's Events API: Basic auth with input key and secret; 202 with an empty body; 400 {errors:[...]}. */
 export function fakeMparticle(options: FakeOptions = {}): Promise<Fake> {
   const setting = expected('mparticle', options.credentials);
@@ -16,11 +24,11 @@ export function fakeMparticle(options: FakeOptions = {}): Promise<Fake> {
       if (!auth) return { status: 401 };
       if (auth[0] !== setting('api_key') || auth[1] !== setting('api_secret')) return { status: 403 };
       if (req.method !== 'POST' || (req.path !== '/v2/events' && req.path !== '/v2/bulkevents')) return { status: 404 };
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed JSON of any shape, read field by field
-      const batches = req.path === '/v2/bulkevents' ? (JSON.parse(req.body || '[]') as Array<Record<string, any>>) : [json(req)];
+      const batches = req.path === '/v2/bulkevents' ? (JSON.parse(req.body || '[]') as Array<Partial<Batch>>) : [json<Batch>(req)];
       if (batches.length > 100) return bad('at most 100 batches per request');
       for (const batch of batches) {
-        if (!['production', 'development'].includes(batch.environment)) return bad('Required field "environment" is missing or invalid.');
+        if (batch.environment !== 'production' && batch.environment !== 'development')
+          return bad('Required field "environment" is missing or invalid.');
         // mParticle's schema: identities are strings by type, mpid an int64 in the batch's own field.
         if (Object.values(batch.user_identities ?? {}).some((v) => typeof v !== 'string')) return bad('User identities must be strings.');
         if (batch.mpid !== undefined && !/^-?\d+$/.test(mpidText(req.body, batch.mpid))) return bad('Field "mpid" must be an integer.');

@@ -33,8 +33,7 @@ export function fakeSailthru(options: FakeOptions & { perMinute?: number } = {})
         'x-rate-limit-reset': String((minute + 1) * 60),
       };
       if (used > limit) return fail(429, 43, `Too many POST requests this minute to ${req.path} API`, headers);
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed JSON of any shape, read field by field
-      let data: Record<string, any>;
+      let data: { id?: unknown; template?: string; email?: unknown; event?: string };
       try {
         data = JSON.parse(json);
       } catch {
@@ -54,7 +53,7 @@ export function fakeSailthru(options: FakeOptions & { perMinute?: number } = {})
             body: { send_id: `send-${Date.now().toString(36)}`, email: data.email, template: data.template, status: 'scheduled' },
           };
         case '/event':
-          if (['send', 'cancel', 'open', 'click', 'purchase', 'daily'].includes(data.event))
+          if (data.event !== undefined && ['send', 'cancel', 'open', 'click', 'purchase', 'daily'].includes(data.event))
             return fail(400, 99, `Reserved event name: ${data.event}`);
           return { status: 200, headers, body: { ok: true } };
         default:

@@ -3,10 +3,13 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { FileProfileStore } from '../../profiles/file-store.ts';
-import { json } from '../../destinations/fakes/server.ts';
+import { json, type Received } from '../../destinations/fakes/server.ts';
 import { startFlowsProcess, type FlowsProcess } from '../helpers/flows-process.ts';
 import { report, size, sleep, tally, until } from '../helpers/fault-matrix.ts';
 import { harness, type Harness } from '../helpers/temporal.ts';
+
+const batchOf = (r: Received) =>
+  json<{ user_identities: { customerid?: string }; events: Array<{ data: { custom_attributes: { points?: unknown } } }> }>(r);
 
 let data: string;
 const PORT = 18180;
@@ -89,7 +92,7 @@ it('ingest SIGKILLed while batches arrive: senders retry until 202, and every ev
   const expected = Array.from({ length: batches }, (_, i) => [`ingest-${i}/150`, `ingest-${i}/250`]).flat();
   const mparticle = h.fakes.get('mparticle')!;
   const arrived = () =>
-    mparticle.received.map((r) => `${json(r).user_identities.customerid}/${json(r).events[0].data.custom_attributes.points}`);
+    mparticle.received.map((r) => `${batchOf(r).user_identities!.customerid}/${batchOf(r).events![0]!.data.custom_attributes.points}`);
   await until(() => tally(expected, arrived()).lost.length === 0, 120_000);
   await sleep(2_000); // a late duplicate would show by now
   const result = tally(expected, arrived());

@@ -135,7 +135,7 @@ it('malformed flows, configs and event batches: each refused with its place, not
     }
   }
   const mparticle = h.fakes.get('mparticle')!;
-  const arrived = () => mparticle.received.map((q) => json(q).user_identities.customerid as string);
+  const arrived = () => mparticle.received.map((q) => json<{ user_identities: { customerid: string } }>(q).user_identities!.customerid);
   await until(() => tally(validUsers, arrived()).lost.length === 0, 60_000);
   await sleep(1_000); // anything started from a malformed batch would have called by now
   const result = tally(validUsers, arrived());

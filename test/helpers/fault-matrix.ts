@@ -128,7 +128,9 @@ export async function startRuns(
 }
 
 /** A MoEngage event call as `<user>/<event>`. */
-export const moengageCall = (r: Received): string => `${json(r).customer_id}/${json(r).actions[0].action}`;
+/** A MoEngage event request's fields the tests read. */
+export const moengageBody = (r: Received) => json<{ customer_id: string; actions: Array<{ action: string }> }>(r);
+export const moengageCall = (r: Received): string => `${moengageBody(r).customer_id}/${moengageBody(r).actions![0]!.action}`;
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -6,7 +6,8 @@ import { loadConfig, type FlowsConfig } from '../../dsl/config.ts';
 import { manualEvent, type FlowEvent } from '../../dsl/event.ts';
 import type { FlowIR } from '../../dsl/ir.ts';
 import { checkFlow } from '../../dsl/validate.ts';
-import type { RecordedCall, RecordingDestination } from '../../destinations/recording.ts';
+import { RecordingDestination, type RecordedCall } from '../../destinations/recording.ts';
+import type { DestinationClient } from '../../destinations/types.ts';
 import { startFlowRun, type StartOutcome } from '../../ingest/start-run.ts';
 import { FileProfileStore } from '../../profiles/file-store.ts';
 import type { StepLog } from '../../profiles/step-log.ts';
@@ -33,7 +34,10 @@ export interface Harness {
   config: FlowsConfig;
   profiles: ProfileStore;
   workers: RunningWorkers;
-  destinations: Map<string, RecordingDestination>;
+  /** The clients the workers call, by destination name. */
+  destinations: Map<string, DestinationClient>;
+  /** With `destinations: 'record'` (the default): the recording destinations among them, for faults and calls. */
+  recorders: Map<string, RecordingDestination>;
   /** With `destinations: 'fake'`: the fake server behind each destination. */
   fakes: Map<string, Fake>;
   /** Every destination call so far, in order. */
@@ -59,7 +63,8 @@ export async function harness(kind: 'time-skipping' | 'dev', options: HarnessOpt
   const config = options.config ?? repoConfig();
   const profiles = options.profiles ?? new FileProfileStore(mkdtempSync(join(tmpdir(), 'flowline-profiles-')));
   const clients = await destinationClients(config, { mode: options.destinations ?? 'record' });
-  const destinations = clients.clients as Map<string, RecordingDestination>;
+  const destinations = clients.clients;
+  const recorders = new Map([...destinations].flatMap(([name, d]) => (d instanceof RecordingDestination ? [[name, d] as const] : [])));
   const stepLog = options.stepLog ? { stepLog: options.stepLog } : {};
   const workers = await startWorkers({
     connection: env.nativeConnection,
@@ -75,8 +80,9 @@ export async function harness(kind: 'time-skipping' | 'dev', options: HarnessOpt
     profiles,
     workers,
     destinations,
+    recorders,
     fakes: clients.fakes,
-    calls: () => [...destinations.values()].flatMap((d) => d.calls).sort((a, b) => a.at.localeCompare(b.at)),
+    calls: () => [...recorders.values()].flatMap((d) => d.calls).sort((a, b) => a.at.localeCompare(b.at)),
     start: (flow, user, event) =>
       startFlowRun(
         { client: env.client, profiles, config, searchAttributes: kind === 'dev', ...stepLog },

@@ -1,6 +1,5 @@
 import { ActivityFailure, ApplicationFailure, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import { ACTIVITY_FOR, type Activities, type EffectStep } from '../../activities/types.ts';
-import { destinationOf } from '../../dsl/destination-defaults.ts';
 import { describeStep, stepLabel } from '../../dsl/describe.ts';
 import { ON_ERROR_BRANCH } from '../../dsl/ir.ts';
 import type { StepHandler } from '../run.ts';
@@ -11,7 +10,7 @@ import { guardSend } from './guards.ts';
  * retry policy (the step's override first). Once retries are spent, `on_error` decides.
  */
 export const effect: StepHandler<EffectStep> = async (step, run, event) => {
-  const name = destinationOf(step);
+  const name = step.destination;
   const route = run.input.destinations[name];
   if (!route) {
     throw ApplicationFailure.create({
