@@ -2,12 +2,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { json } from '../destinations/fakes/server.ts';
 import { FileStepLog } from '../profiles/file-step-log.ts';
 import { FLOW_STEP } from '../profiles/step-log.ts';
 import type { FlowRunResult } from '../workflows/input.ts';
 import { stopSignal } from '../workflows/messages.ts';
-import { until } from './helpers/fault-matrix.ts';
+import { moengageBody, until } from './helpers/fault-matrix.ts';
 import { compile, harness, type Harness } from './helpers/temporal.ts';
 
 /**
@@ -40,7 +39,7 @@ steps:
 const outcomes = async (workflowId: string) => (await log.run(workflowId)).map((e) => `${e.step}/${e.outcome}`).sort();
 const markers = async (workflowId: string) =>
   (await h.env.client.workflow.getHandle(workflowId).fetchHistory()).events!.filter((e) => e.markerRecordedEventAttributes).length;
-const received = (event: string) => h.fakes.get('moengage')!.received.filter((r) => json(r).actions[0].action === event).length;
+const received = (event: string) => h.fakes.get('moengage')!.received.filter((r) => moengageBody(r).actions![0]!.action === event).length;
 
 it('a run whose sends lead to its wait and its end records every step event without a local activity', async () => {
   const flow = compile(FLOW, h.config);
