@@ -80,6 +80,7 @@ async function bundleValidate(into: string): Promise<void> {
   const entry = join(into, 'cli', 'validate.js');
   const shared = join(into, 'cli', 'io.js');
   await esbuild.build({
+    absWorkingDir: into,
     entryPoints: [entry],
     outfile: entry,
     allowOverwrite: true,
