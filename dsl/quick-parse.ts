@@ -48,7 +48,9 @@ const DEFER = [
   /^%/m,
   /^[ \t-]*\?(?:\s|$)/m,
   /\t/,
-  /^\s*[\]}]/m,
+  // The same as `^\s*[\]}]`: where \s* runs over line ends, the last one starts a line from which
+  // only whitespace that ends no line leads to the bracket. Stopping at line ends is ~5x faster.
+  /^[^\S\n\r\u2028\u2029]*[\]}]/m,
   /(?:^|[-:[{,])[ \t]*"(?:[^"\\\n]|\\.)*$/m,
   /(?:^|[-:[{,])[ \t]*'(?:[^'\n]|'')*$/m,
 ];

@@ -8,7 +8,7 @@ import { RULES } from './rules/index.ts';
 import type { ReportOptions, RuleContext } from './rules/context.ts';
 import { readAsMeant, type AsMeant } from './read-as-meant.ts';
 import { locate, parseSource, type DataPath, type SourceFile } from './source.ts';
-import type { RawFlow } from './walk.ts';
+import { walkingOnce, type RawFlow } from './walk.ts';
 
 /** What a file as a whole, and the files together, are checked for. */
 export const FILE_FINDINGS = declareFindings({
@@ -58,7 +58,7 @@ export function checkFlow(file: string, text: string, config: FlowsConfig = empt
     typeof data === 'object' && typeof data.flow === 'string' ? { id: data.flow, place: () => locate(source, ['flow']) } : undefined;
   const schema = readAsMeant('flow', source);
   const diagnostics: Diagnostic[] = [...parsed.diagnostics, ...schema.diagnostics];
-  if (isMap(schema.data)) diagnostics.push(...ruleFindings(source, schema, config));
+  if (isMap(schema.data)) diagnostics.push(...walkingOnce(() => ruleFindings(source, schema, config)));
   const result: FlowFileResult = { file, diagnostics: diagnostics.sort(byPosition), flowId };
   if (options.compile !== false && !hasErrors(diagnostics)) result.ir = compileFlow(source, file);
   return result;

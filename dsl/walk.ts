@@ -172,12 +172,49 @@ export function listVisits(steps: unknown, path: DataPath, idPrefix: string): St
   return listOf(steps).map((raw, i) => visitOf(raw, [...path, i], `${idPrefix}${i + 1}`));
 }
 
-/** Every step of a flow, depth first, in reading order. */
-export function* allSteps(steps: unknown, path: DataPath = ['steps'], idPrefix = '#'): Generator<StepVisit> {
-  for (const visit of listVisits(steps, path, idPrefix)) {
-    yield visit;
-    for (const branch of branchesOf(visit)) yield* allSteps(branch.steps, branch.path, `${visit.position}.${branch.idPart}.`);
+/**
+ * The walks of the flow whose rules are running, each made once: the rules walk the same steps
+ * over and over (`allSteps`, `conditionsOf`, `templatesOf`), so inside `walkingOnce` a walk's
+ * answer is kept, by the object walked, until the run ends; outside one every call walks afresh.
+ * The rules only read the flow and what the walks answer, so sharing them changes only the time.
+ */
+interface Walks {
+  steps: Map<unknown, readonly StepVisit[]>;
+  conditions: Map<RawFlow, readonly Located<unknown>[]>;
+  templates: Map<RawFlow, readonly Located<string>[]>;
+}
+let walks: Walks | undefined;
+
+/** Runs `run` with the walks of the flow remembered (the flow must not change meanwhile). */
+export function walkingOnce<T>(run: () => T): T {
+  const outer = walks;
+  walks = { steps: new Map(), conditions: new Map(), templates: new Map() };
+  try {
+    return run();
+  } finally {
+    walks = outer;
   }
+}
+
+function remembered<K, T>(kept: Map<K, T> | undefined, key: K, walk: () => T): T {
+  if (!kept) return walk();
+  let found = kept.get(key);
+  if (found === undefined) kept.set(key, (found = walk()));
+  return found;
+}
+
+/** Every step of a flow, depth first, in reading order. */
+export function allSteps(steps: unknown, path?: DataPath, idPrefix?: string): readonly StepVisit[] {
+  if (path !== undefined || idPrefix !== undefined) return stepsUnder(steps, path ?? ['steps'], idPrefix ?? '#');
+  return remembered(walks?.steps, steps, () => stepsUnder(steps, ['steps'], '#'));
+}
+
+function stepsUnder(steps: unknown, path: DataPath, idPrefix: string, out: StepVisit[] = []): StepVisit[] {
+  for (const visit of listVisits(steps, path, idPrefix)) {
+    out.push(visit);
+    for (const branch of branchesOf(visit)) stepsUnder(branch.steps, branch.path, `${visit.position}.${branch.idPart}.`, out);
+  }
+  return out;
 }
 
 export interface Located<T> {
@@ -186,7 +223,11 @@ export interface Located<T> {
 }
 
 /** Every condition of a flow with where it sits. */
-export function* conditionsOf(flow: RawFlow): Generator<Located<unknown>> {
+export function conditionsOf(flow: RawFlow): readonly Located<unknown>[] {
+  return remembered(walks?.conditions, flow, () => [...conditionsIn(flow)]);
+}
+
+function* conditionsIn(flow: RawFlow): Generator<Located<unknown>> {
   if (isRecord(flow.trigger) && flow.trigger.where !== undefined) yield { value: flow.trigger.where, path: ['trigger', 'where'] };
   for (const [i, exit] of listOf(flow.exit_when).entries()) {
     if (isRecord(exit) && exit.where !== undefined) yield { value: exit.where, path: ['exit_when', i, 'where'] };
@@ -212,20 +253,24 @@ const TEMPLATE_FIELDS: Partial<Record<StepKind, readonly string[]>> = {
 };
 
 /** Every template string of a flow with where it sits. */
-export function* templatesOf(flow: RawFlow): Generator<Located<string>> {
-  for (const visit of allSteps(flow.steps)) {
-    const fields = visit.kind ? TEMPLATE_FIELDS[visit.kind] : undefined;
-    const body = isRecord(visit.body) ? visit.body : undefined;
-    for (const field of fields ?? []) {
-      if (body?.[field] !== undefined) yield* stringsIn(body[field], [...visit.path, visit.kind!, field]);
+export function templatesOf(flow: RawFlow): readonly Located<string>[] {
+  return remembered(walks?.templates, flow, () => {
+    const out: Located<string>[] = [];
+    for (const visit of allSteps(flow.steps)) {
+      const fields = visit.kind ? TEMPLATE_FIELDS[visit.kind] : undefined;
+      const body = isRecord(visit.body) ? visit.body : undefined;
+      for (const field of fields ?? []) {
+        if (body?.[field] !== undefined) stringsIn(body[field], [...visit.path, visit.kind!, field], out);
+      }
     }
-  }
+    return out;
+  });
 }
 
-function* stringsIn(value: unknown, path: DataPath): Generator<Located<string>> {
-  if (typeof value === 'string') yield { value, path };
-  else if (Array.isArray(value)) for (const [i, v] of value.entries()) yield* stringsIn(v, [...path, i]);
-  else if (value !== null && typeof value === 'object') for (const [k, v] of Object.entries(value)) yield* stringsIn(v, [...path, k]);
+function stringsIn(value: unknown, path: DataPath, out: Located<string>[]): void {
+  if (typeof value === 'string') out.push({ value, path });
+  else if (Array.isArray(value)) for (let i = 0; i < value.length; i++) stringsIn(value[i], [...path, i], out);
+  else if (value !== null && typeof value === 'object') for (const [k, v] of Object.entries(value)) stringsIn(v, [...path, k], out);
 }
 
 /** Every duration of a flow with where it sits. */
