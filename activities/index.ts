@@ -131,7 +131,7 @@ export function createActivities(deps: ActivityDeps): Activities {
         steps.record([...early.splice(0), ...steps.own('sent'), ...(updatesProfile(input.step) ? [] : succeeded())]),
       );
       await steps.record([...early.splice(0), ...succeeded()]); // when the call was skipped, or the profile updated
-      return { ...output, ...(steps.unrecorded.length > 0 ? { unrecorded: steps.unrecorded } : {}) };
+      return { ...output, unrecorded: steps.unrecorded.length > 0 ? steps.unrecorded : undefined };
     } catch (error) {
       const final = (error instanceof ApplicationFailure && error.nonRetryable) || attempt >= (input.stepEvents?.attempts ?? Infinity);
       await steps.record([...early.splice(0), ...(final ? steps.own('failed', (error as Error).message) : [])]);
@@ -155,7 +155,7 @@ export function createActivities(deps: ActivityDeps): Activities {
     const done = context.info.heartbeatDetails as { performed?: true; id?: string } | undefined;
     const skip = done?.performed || sentBefore;
     const result = skip
-      ? { ...(done?.id ? { id: done.id } : {}) }
+      ? { id: done?.id }
       : await client
           .perform(call, {
             idempotencyKey: `${input.workflowId}/${input.runId}/${input.step.id}`,
@@ -167,7 +167,7 @@ export function createActivities(deps: ActivityDeps): Activities {
           });
     if (!skip) {
       await onSent(); // the moment the answer arrives: from here on a retry skips the call
-      context.heartbeat({ performed: true, ...(result.id ? { id: result.id } : {}) });
+      context.heartbeat({ performed: true, id: result.id });
     }
     let vars: Record<string, unknown> | undefined;
     if (updatesProfile(input.step)) {
@@ -181,7 +181,7 @@ export function createActivities(deps: ActivityDeps): Activities {
           throw ApplicationFailure.create({ type: 'ProfileTooLarge', message: error.message, nonRetryable: true });
         });
     }
-    return { ...(vars ? { vars } : {}), ...(result.id ? { id: result.id } : {}) };
+    return { vars, id: result.id };
   };
 
   // One function performs every destination step; each kind has its own activity name (history, rate limits).

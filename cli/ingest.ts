@@ -57,13 +57,13 @@ export async function serveIngest(
   const { app } = buildIngest({
     client,
     profiles: options.profiles,
-    ...(options.stepLog ? { stepLog: options.stepLog } : {}),
+    stepLog: options.stepLog,
     config: project.config,
     flows: flows.current,
     key: options.key,
     secret: options.secret,
     onBatch: (report) => io.out(`${reportLine(report)}\n`),
-    ...(identityPriority ? { identityPriority } : {}),
+    identityPriority,
   });
   try {
     await app.listen({ port: options.port, host: options.host });

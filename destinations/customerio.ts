@@ -70,7 +70,7 @@ export class CustomerioClient extends ApiClient {
           {
             transactional_message_id: call.template,
             identifiers: { id: call.user.id },
-            ...(call.user.email ? { to: call.user.email } : {}),
+            to: call.user.email || undefined,
             message_data: call.vars,
           },
           context,

@@ -59,7 +59,7 @@ export class WebhookClient implements DestinationClient {
         method: call.method,
         url: url.toString(),
         headers,
-        ...(body !== undefined ? { body } : {}),
+        body,
         timeoutMs: this.settings.timeoutMs,
         signal: context.signal,
         dispatcher: agent,

@@ -146,7 +146,7 @@ function experiment(
     goal,
     confidence,
     branches,
-    ...(winner ? { winner } : {}),
-    ...(!winner && verdict && !verdict.decided ? { pending: verdict.why } : {}),
+    winner,
+    pending: !winner && verdict && !verdict.decided ? verdict.why : undefined,
   };
 }

@@ -119,8 +119,8 @@ export async function routeBatch(deps: RouteDeps, batch: NormalizedBatch): Promi
     client: deps.client,
     profiles: deps.profiles,
     config: deps.config,
-    ...(deps.searchAttributes === false ? { searchAttributes: false } : {}),
-    ...(deps.stepLog ? { stepLog: deps.stepLog } : {}),
+    searchAttributes: deps.searchAttributes,
+    stepLog: deps.stepLog,
     now: () => now,
   };
   const newlyMade: string[] = [];

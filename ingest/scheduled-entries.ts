@@ -68,7 +68,7 @@ export function entryActivities(deps: StartDeps & { flows: () => readonly FlowIR
       if (!flow) return { members: 0, started: 0, notStarted: {} };
       const t = flow.trigger;
       const filter = t.kind === 'scheduled_audience' ? { audience: t.audienceName } : { has: t.field.slice(1) };
-      const page = await deps.profiles.pageProfiles({ limit: request.limit, filter, ...(request.after ? { after: request.after } : {}) });
+      const page = await deps.profiles.pageProfiles({ limit: request.limit, filter, after: request.after || undefined });
       const result: EnterPageResult = {
         members: page.profiles.length,
         started: 0,

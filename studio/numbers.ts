@@ -65,5 +65,5 @@ export async function pictureNumbers(log: StepLog, client: Client, ir: FlowIR, w
     const [decisions, versions] = experiments;
     report = buildReport(ir, numbers, decisions, { now: Date.now(), version: ir.version, since, versions });
   }
-  return { at: Date.now(), version: ir.version, window, flow, steps, ...(report ? { report } : {}), ...(problem ? { problem } : {}) };
+  return { at: Date.now(), version: ir.version, window, flow, steps, report, problem };
 }

@@ -75,7 +75,7 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
   const activities = createActivities({
     profiles: options.profiles,
     destinations: options.destinations,
-    ...(options.stepLog ? { stepLog: options.stepLog } : {}),
+    stepLog: options.stepLog,
   });
   const converter = options.dataConverter ?? dataConverter();
   const common = {

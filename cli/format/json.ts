@@ -11,7 +11,7 @@ export function formatJson(diagnostics: readonly Diagnostic[]): string {
     severity,
     rule,
     message,
-    ...(hint ? { hint } : {}),
+    hint: hint || undefined,
   }));
   return `${JSON.stringify(rows, null, 2)}\n`;
 }

@@ -44,12 +44,11 @@ export function flowGraph(flow: FlowIR): FlowGraph {
   const edges: GraphEdge[] = [];
   const add = (lines: string[], shape: GraphNode['shape'], role: GraphNode['role'], step?: string): string => {
     const id = `n${nodes.length}`;
-    nodes.push({ id, lines, shape, role, ...(step !== undefined ? { step } : {}) });
+    nodes.push({ id, lines, shape, role, step });
     return id;
   };
   const connect = (loose: Loose[], to: string) => {
-    for (const l of loose)
-      edges.push({ from: l.from, to, ...(l.label ? { label: l.label } : {}), ...(l.branch ? { branch: l.branch } : {}) });
+    for (const l of loose) edges.push({ from: l.from, to, label: l.label || undefined, branch: l.branch || undefined });
   };
   const branch = (steps: StepIR[], from: string, label: string, name: string): Loose[] => walk(steps, [{ from, label, branch: name }]);
   const walk = (steps: StepIR[], incoming: Loose[]): Loose[] => {
