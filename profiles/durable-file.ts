@@ -12,7 +12,7 @@ let tempCounter = 0;
 export async function writeDurably(file: string, text: string): Promise<void> {
   await makeFolders(dirname(file));
   const temp = `${file}.${process.pid}.${++tempCounter}.tmp`;
-  const handle = await open(temp, 'w');
+  const handle = await inFolder(dirname(file), () => open(temp, 'w'));
   try {
     await handle.writeFile(text);
     await handle.sync();
@@ -32,28 +32,47 @@ export async function writeDurably(file: string, text: string): Promise<void> {
  * Appends text and syncs it; a new file's folder is synced too. Appends from several processes do
  * not interleave. `folderExists`: the caller made sure of the folder (saves a call per append).
  */
-export async function appendDurably(file: string, text: string, options: { folderExists?: boolean } = {}): Promise<void> {
+export async function appendDurably(file: string, text: string, options: { folderExists?: boolean } = {}): Promise<number> {
   if (!options.folderExists) await makeFolders(dirname(file));
-  const handle = await open(file, 'a');
-  let created: boolean;
+  const handle = await inFolder(dirname(file), () => open(file, 'a'));
+  let before: number;
   try {
-    created = (await handle.stat()).size === 0;
+    before = (await handle.stat()).size;
     await handle.appendFile(text);
     await handle.sync();
   } finally {
     await handle.close();
   }
-  if (created) await syncFolder(dirname(file));
+  if (before === 0) await syncFolder(dirname(file));
+  // The file's size after this append, when no other process appended meanwhile (the caller holds its lock).
+  return before + Buffer.byteLength(text);
+}
+
+/** Folders this process made or found: making them again costs a call on every write. */
+const knownFolders = new Set<string>();
+
+/** Runs an open in a folder; if the folder was removed since it was known (a retention sweep), makes it again once. */
+async function inFolder<T>(folder: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || !knownFolders.delete(folder)) throw error;
+    await makeFolders(folder);
+    return work();
+  }
 }
 
 /** Creates a folder and its missing parents, syncing each parent that gained a folder. */
-export async function makeFolders(folder: string): Promise<void> {
+export async function makeFolders(folder: string, options: { known?: boolean } = {}): Promise<void> {
+  if (options.known !== false && knownFolders.has(folder)) return;
   const first = await mkdir(folder, { recursive: true });
-  if (first === undefined) return;
-  for (let f = folder; ; f = dirname(f)) {
-    await syncFolder(dirname(f));
-    if (f === first || dirname(f) === f) return;
+  if (first !== undefined) {
+    for (let f = folder; ; f = dirname(f)) {
+      await syncFolder(dirname(f));
+      if (f === first || dirname(f) === f) break;
+    }
   }
+  knownFolders.add(folder);
 }
 
 /** Makes a folder's entries (created, renamed, removed files) durable. */
@@ -77,7 +96,8 @@ const STALE_MS = 10_000;
  * loses it after STALE_MS; a waiter gives up after about a minute, with a message.
  */
 export async function withFileLock<T>(file: string, work: () => Promise<T>): Promise<T> {
-  await makeFolders(dirname(file));
+  // Made for real, not from memory: the lock retries a missing folder instead of reporting it.
+  await makeFolders(dirname(file), { known: false });
   let release: () => Promise<void>;
   try {
     release = await lock(file, {

@@ -223,11 +223,12 @@ export class FileStepLog implements StepLog {
             for (const e of batch.events) if (!day.ids!.has(e.id) && !fresh.has(e.id)) fresh.set(e.id, e);
             if (fresh.size === 0) return;
             const text = [...fresh.values()].map((e) => `\n${JSON.stringify(canonicalEvent(e))}\n`).join('');
-            await appendDurably(file, text);
+            // withFileLock made the folder.
+            const size = await appendDurably(file, text, { folderExists: true });
             // Under the lock nobody else appended: fold what was written without reading it back. The
             // file ends with it; anything between the old offset and it is a line torn by a crash.
             for (const e of fresh.values()) fold(day, e);
-            day.offset = (await stat(file)).size;
+            day.offset = size;
             if (this.worthSaving(day)) await this.saveSnapshot(day);
           });
           for (const w of batch.waiters) w.resolve();
