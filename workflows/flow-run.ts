@@ -116,6 +116,8 @@ export async function flowRun(input: FlowRunInput): Promise<FlowRunResult> {
   };
 
   let current: StepIR | null = null;
+  // Resolves once an exit is asked for: made at the first light wait, and raced by every one.
+  let exitAsked: Promise<void> | undefined;
   // Where the run is in each nested list of steps (a branch inside a check inside the flow…): a
   // handler returns to its list's next step once its branch is done, so what follows the current
   // step is the next one of the innermost list that has one, or the run's end.
@@ -170,7 +172,8 @@ export async function flowRun(input: FlowRunInput): Promise<FlowRunResult> {
       if (!until && input.lightWaits) {
         // Only an exit ends this wait early, and the run then ends: its timer needs no cancelling,
         // which spares the cancellation scope condition(fn, timeout) builds (and its failure).
-        await Promise.race([sleep(Math.max(1, ms), { summary }), condition(() => state.exitReason !== null)]);
+        exitAsked ??= condition(() => state.exitReason !== null);
+        await Promise.race([sleep(Math.max(1, ms), { summary }), exitAsked]);
       } else await condition(() => state.exitReason !== null || (until?.() ?? false), Math.max(1, ms), { summary });
       show(current, null);
       return state.exitReason !== null;

@@ -43,7 +43,7 @@ export const effect: StepHandler<EffectStep> = async (step, run, event) => {
   const at = Date.now();
   const pending = run.events.take();
   // What the run does right after this step succeeds (a wait's entry, the run's end) rides too.
-  const after = run.events.on ? run.ahead() : [];
+  const after = run.ahead();
   try {
     const out = await activities[ACTIVITY_FOR[step.kind]]({
       workflowId: info.workflowId,
@@ -53,9 +53,7 @@ export const effect: StepHandler<EffectStep> = async (step, run, event) => {
       step,
       event,
       vars: run.state.vars,
-      ...(run.events.on
-        ? { stepEvents: { version: run.input.flow.version, at, attempts, pending, ...(after.length ? { after } : {}) } }
-        : {}),
+      ...(run.events.on ? { stepEvents: { version: run.input.flow.version, at, attempts, pending, after } } : {}),
     });
     if (out.vars) run.state.vars = { ...run.state.vars, ...out.vars };
     // Events the log could not take go back, but those of what comes next are the run's to make.
