@@ -11,9 +11,15 @@
  * same server with the same workers, at 8 and 32 in flight first, then at 32 in flight right before
  * and after each block of rates: each row's ratio is to the mean of those two (the server's start
  * rate falls as runs pile up, so a ceiling taken at the start would flatter nothing and blame ingest).
+ * The idle mix starts nothing and has no ceiling. Each measurement (a ceiling, a rate) waits first
+ * for the machine to be quiet (bench/settle.ts): seeding and a ceiling leave the server and the
+ * workers busy for a while, and the next row would measure that backlog, not itself; then a second
+ * at the row's rate goes uncounted (connections opened, code compiled).
  * Each mix runs at rising batch rates until requests fail or the rate cannot be kept. First, for
  * each store, ingest alone takes the idle mix in process, with nothing else running.
- * Usage: npm run bench:ingest-mix [-- --seconds 5 --rates 50,100,200,400,800 --stores file,postgres --server sqlite --events 5]
+ * Each store also holds `--seen` batch ids handled over the week before (the default retention),
+ * as a store that has run for a while does: a new batch's id is looked up among them.
+ * Usage: npm run bench:ingest-mix [-- --seconds 5 --rates 50,100,200,400,800 --stores file,postgres --server sqlite --events 5 --seen 1000000]
  */
 import { mkdtempSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -39,6 +45,7 @@ import { startWorkers } from '../worker/start.ts';
 import { devServerEnvironment } from '../dev/test-environments.ts';
 import type { FlowRunInput } from '../workflows/input.ts';
 import { FLOW_TASK_QUEUE } from '../workflows/task-queues.ts';
+import { settle } from './settle.ts';
 
 const { values } = parseArgs({
   options: {
@@ -50,6 +57,9 @@ const { values } = parseArgs({
     users: { type: 'string', default: '10000' },
     // mParticle's SDKs upload what they queued in one batch: per-batch costs dominate, so events/s grows with this.
     events: { type: 'string', default: '5' },
+    // Batches already handled, over the week before (a week is the default retention): lookups
+    // of new batch ids search these, as they do on a store that has run for a while.
+    seen: { type: 'string', default: '1000000' },
   },
 });
 const seconds = Number(values.seconds);
@@ -151,12 +161,40 @@ async function ceiling(inFlight: number): Promise<{ perSecond: number; p50: numb
   return { perSecond: latencies.length / ((performance.now() - t0) / 1000), p50: pct(latencies, 50) };
 }
 
-async function openStore(kind: string): Promise<{ store: ProfileStore; close(): Promise<void> }> {
-  if (kind === 'file')
-    return { store: new FileProfileStore(mkdtempSync(join(tmpdir(), 'bench-mix-profiles-'))), close: async () => undefined };
+interface OpenStore {
+  store: ProfileStore;
+  /** The same store with its de-duplication clock at `at`, to mark keys on earlier days. */
+  at(at: number): Promise<{ store: ProfileStore; close(): Promise<void> }>;
+  close(): Promise<void>;
+}
+
+async function openStore(kind: string): Promise<OpenStore> {
+  if (kind === 'file') {
+    const dir = mkdtempSync(join(tmpdir(), 'bench-mix-profiles-'));
+    const at = async (t: number) => ({ store: new FileProfileStore(dir, { now: () => t }), close: async () => undefined });
+    return { store: new FileProfileStore(dir), at, close: async () => undefined };
+  }
   const postgres = startPostgres(15_700 + (process.pid % 200));
   const store = await PostgresProfileStore.open(postgres.url);
-  return { store, close: async () => (await store.close(), postgres.stop()) };
+  const at = async (t: number) => {
+    const dated = await PostgresProfileStore.open(postgres.url, { now: () => t });
+    return { store: dated, close: () => dated.close() };
+  };
+  return { store, at, close: async () => (await store.close(), postgres.stop()) };
+}
+
+/** `--seen` batch ids marked handled, spread over the seven days before today. */
+async function seedSeen(opened: OpenStore): Promise<void> {
+  const total = Number(values.seen);
+  const DAY = 86_400_000;
+  for (let d = 7; d >= 1; d--) {
+    const { store, close } = await opened.at(Date.now() - d * DAY);
+    const count = Math.floor(total / 7) + (d === 1 ? total % 7 : 0);
+    for (let i = 0; i < count; i += 50_000) {
+      await store.markSeen(Array.from({ length: Math.min(50_000, count - i) }, (_, k) => `batch:earlier-${d}-${i + k}`));
+    }
+    await close();
+  }
 }
 
 /** The users' profiles as their batches will find them, so the mix measures the steady state. */
@@ -206,6 +244,11 @@ async function alone(store: ProfileStore): Promise<string> {
   return `${(n / elapsed).toFixed(0)} batches/s = ${((n * EVENTS_PER_BATCH) / elapsed).toFixed(0)} events/s, p50 ${pct(latencies, 50).toFixed(1)} ms, p99 ${pct(latencies, 99).toFixed(1)} ms, ${((used.user + used.system) / 1000 / n).toFixed(2)} ms CPU per batch`;
 }
 
+/** Waits for the backlog of the phase before (seeded files written back, runs a ceiling started) to drain. */
+async function quiet(): Promise<void> {
+  console.error(`settled in ${(await settle()).toFixed(0)} s`);
+}
+
 const out: string[] = [];
 const print = (line: string) => {
   out.push(line);
@@ -223,7 +266,7 @@ try {
   await new Promise((r) => setTimeout(r, 3_000)); // the workers take the first tasks of those runs before they go
   await workersForCeiling.shutdown();
   print(
-    `ingest on a realistic mix, ${new Date().toISOString()}, dev server (${values.server}), ${seconds}s per rate, ${USERS} users, ${EVENTS_PER_BATCH} events per batch`,
+    `ingest on a realistic mix, ${new Date().toISOString()}, dev server (${values.server}), ${seconds}s per rate, ${USERS} users, ${EVENTS_PER_BATCH} events per batch, ${values.seen} batches handled in the week before`,
   );
   print(
     `ceiling (plain client, same server, workers running): ${ceilings.map((c, i) => `${[8, 32][i]} in flight ${c.perSecond.toFixed(0)} starts/s (p50 ${c.p50.toFixed(1)} ms)`).join('; ')}`,
@@ -243,7 +286,10 @@ try {
     const opened = await openStore(kind);
     const seeded = performance.now();
     await seed(opened.store);
-    console.error(`seeded ${USERS} profiles in the ${kind} store in ${((performance.now() - seeded) / 1000).toFixed(1)} s`);
+    await seedSeen(opened);
+    console.error(
+      `seeded ${USERS} profiles and ${values.seen} handled batches in the ${kind} store in ${((performance.now() - seeded) / 1000).toFixed(1)} s`,
+    );
     print(`ingest alone, idle mix, ${kind} store (in process, 32 at a time, no HTTP): ${await alone(opened.store)}`);
     stores.set(kind, opened);
   }
@@ -262,16 +308,18 @@ try {
       const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/v2/events`;
       const auth = `Basic ${Buffer.from('k:s').toString('base64')}`;
       // The ceiling beside each block, on the server as it is now (each block leaves runs behind,
-      // and the server's start rate falls as they pile up): the ratio compares like with like.
-      const ceilingBefore = await ceiling(32);
-      const rows: Array<(ceiling: number) => string> = [];
-      for (const rate of rates) {
+      // and the server's start rate falls as they pile up): the ratio compares like with like. The
+      // idle mix starts nothing, so it has none; every measurement starts on a quiet machine.
+      const measureCeiling = async () => (mix === 'idle' ? undefined : (await quiet(), (await ceiling(32)).perSecond));
+      const ceilingBefore = await measureCeiling();
+      const rows: Array<(ceiling: number | undefined) => string> = [];
+      /** Offers batches at `rate` for `secs`; the 202s' latencies, the rest counted as errors. */
+      const offer = async (rate: number, secs: number) => {
         const latencies: number[] = [];
         let errors = 0;
-        const before = { started: stats.started, signalled: stats.signalled };
         const t0 = performance.now();
         const inflight: Promise<void>[] = [];
-        for (let i = 0; i < rate * seconds; i++) {
+        for (let i = 0; i < rate * secs; i++) {
           const wait = t0 + (i / rate) * 1000 - performance.now();
           if (wait > 1) await new Promise((r) => setTimeout(r, wait));
           const sent = performance.now();
@@ -287,19 +335,27 @@ try {
           );
         }
         await Promise.all(inflight);
-        const elapsed = (performance.now() - t0) / 1000;
+        return { latencies, errors, elapsed: (performance.now() - t0) / 1000 };
+      };
+      for (const rate of rates) {
+        await quiet();
+        // A second at the rate first, not counted: the client opens the connections this rate needs
+        // and the code it runs is compiled; the first hundreds of ms of a new rate measure only that.
+        await offer(rate, 1);
+        const before = { started: stats.started, signalled: stats.signalled };
+        const { latencies, errors, elapsed } = await offer(rate, seconds);
         const accepted = latencies.length / elapsed;
         const starts = (stats.started - before.started) / elapsed;
         const signals = (stats.signalled - before.signalled) / elapsed;
         rows.push(
           (c) =>
             `| ${kind} | ${mix} | ${rate} | ${accepted.toFixed(0)} | ${(accepted * EVENTS_PER_BATCH).toFixed(0)} | ${pct(latencies, 50).toFixed(1)} | ${pct(latencies, 99).toFixed(1)} | ` +
-            `${starts.toFixed(0)} | ${c.toFixed(0)} | ${(starts / c).toFixed(2)} | ${signals.toFixed(0)} | ${errors} |`,
+            `${starts.toFixed(0)} | ${c?.toFixed(0) ?? '—'} | ${c ? (starts / c).toFixed(2) : '—'} | ${signals.toFixed(0)} | ${errors} |`,
         );
         if (errors > 0 || elapsed > seconds * 1.5) break; // saturated: the offered rate could not be kept
       }
-      const ceilingAfter = await ceiling(32);
-      const beside = (ceilingBefore.perSecond + ceilingAfter.perSecond) / 2;
+      const ceilingAfter = await measureCeiling();
+      const beside = ceilingBefore === undefined || ceilingAfter === undefined ? undefined : (ceilingBefore + ceilingAfter) / 2;
       for (const row of rows) print(row(beside));
       await app.close();
       await new Promise((r) => setTimeout(r, 10_000)); // the workers catch up with the runs started

@@ -1,11 +1,15 @@
 import { createHash } from 'node:crypto';
-import { access, readdir, readFile, rm, stat, unlink } from 'node:fs/promises';
-import { join } from 'node:path';
-import { appendDurably, makeFolders, syncFolder } from './durable-file.ts';
+import { constants } from 'node:fs';
+import { access, open, readdir, readFile, rm, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { makeFolders, syncFolder } from './durable-file.ts';
 
 /** Keys are spread over this many files per day, so a lookup reads a small share of a day's keys. */
 const BUCKETS = 256;
 const DAY_FOLDER = /^\d{4}-\d\d-\d\d$/;
+const DAY_MS = 86_400_000;
+/** Days before yesterday gain no keys (a writer's clock would have to be a day behind): their files are read on at most this often. */
+const CLOSED_DAY_REREAD_MS = 60_000;
 
 const dayOf = (at: number): string => new Date(at).toISOString().slice(0, 10);
 const bucketOf = (key: string): string => (createHash('sha256').update(key).digest()[0]! % BUCKETS).toString(16).padStart(2, '0');
@@ -13,19 +17,36 @@ const bucketOf = (key: string): string => (createHash('sha256').update(key).dige
 // spoils only itself.
 const line = (key: string): string => `\n${JSON.stringify(key)}\n`;
 
+/** What this process has read of one bucket file: up to `offset`, the hashes of the keys there. */
+interface BucketRead {
+  offset: number;
+  hashes: Set<number>;
+  /** When it was last read on (performance.now()). */
+  readAt: number;
+  /** The last read of it asked for: reads go one at a time, each started after its lookup began. */
+  turn?: Promise<void>;
+}
+
 /**
  * The file store's de-duplication records: per day (UTC) a folder, in it one append-only file per
  * hash bucket holding that day's keys, one per line. Marking a batch's keys touches at most
  * BUCKETS files however many keys it has; retention deletes whole day folders. Files named
  * `<key>.json` directly in the folder are the earlier one-file-per-key layout, still honoured.
+ *
+ * A lookup does not read the files whole: the process keeps, per file, a 31-bit hash of each
+ * line it has read and where it stopped, and reads only what was appended since (by any process).
+ * A hash found is confirmed in the file itself (a redelivery, or one lookup in millions that
+ * shares a hash), so a key is never taken for another. Memory: a hash per key in the retention.
+ * Today's files stay open for appending: an append is one write and one data sync.
  */
 export class SeenLog {
   /** Earlier days' folders, listed at most once a minute: only today's folder gains keys (see days). */
   private earlier?: { at: number; days: string[] };
   /** Whether the folder holds earlier-layout files at all: none are written any more, so once none, never. */
   private legacy?: Promise<boolean>;
-  /** Day folders this process made sure exist. */
-  private readonly made = new Set<string>();
+  private readonly reads = new Map<string, BucketRead>();
+  /** The day whose files are open for appending, and those files' handles. */
+  private appending?: { day: string; handles: Map<string, Promise<FileHandle>> };
 
   constructor(
     private readonly dir: string,
@@ -34,26 +55,30 @@ export class SeenLog {
   ) {}
 
   async has(key: string): Promise<boolean> {
-    const bucket = `${bucketOf(key)}.log`;
+    const bucket = bucketOf(key);
     const wanted = line(key);
+    const hash = hashOf(JSON.stringify(key));
+    const yesterday = dayOf(this.now() - DAY_MS);
     for (const day of (await this.days()).reverse()) {
-      const text = await readFile(join(this.dir, day, bucket), 'utf8').catch(ifMissing(''));
-      if (text.includes(wanted)) return true;
+      const file = join(this.dir, day, `${bucket}.log`);
+      const read = await this.readOn(file, day >= yesterday);
+      if (read.hashes.has(hash) && (await readFile(file, 'utf8').catch(ifMissing(''))).includes(wanted)) return true;
     }
     if (!(await (this.legacy ??= this.hasLegacyFiles()))) return false;
     return access(join(this.dir, this.legacyName(key))).then(() => true, ifMissing(false));
   }
 
   async add(keys: readonly string[]): Promise<void> {
-    const day = join(this.dir, dayOf(this.now()));
+    const day = dayOf(this.now());
     const byBucket = new Map<string, string[]>();
     for (const key of new Set(keys)) byBucket.set(bucketOf(key), [...(byBucket.get(bucketOf(key)) ?? []), line(key)]);
-    if (!this.made.has(day)) {
-      await makeFolders(day);
-      this.made.add(day);
-    }
     await Promise.all(
-      [...byBucket].map(([bucket, lines]) => appendDurably(join(day, `${bucket}.log`), lines.join(''), { folderExists: true })),
+      [...byBucket].map(async ([bucket, lines]) => {
+        const handle = await this.appender(day, join(this.dir, day, `${bucket}.log`));
+        // O_APPEND: appends from several processes do not interleave; the data sync makes it durable
+        await handle.appendFile(lines.join(''));
+        await handle.datasync();
+      }),
     );
   }
 
@@ -77,7 +102,6 @@ export class SeenLog {
     }
     if (removed > 0) await syncFolder(this.dir);
     this.earlier = undefined;
-    this.made.clear();
     return removed;
   }
 
@@ -87,13 +111,94 @@ export class SeenLog {
     if (!this.earlier || this.earlier.at < this.now() - 60_000 || this.earlier.days.some((d) => d >= today)) {
       const all = (await readdir(this.dir).catch(ifMissing([] as string[]))).filter((d) => DAY_FOLDER.test(d)).sort();
       this.earlier = { at: this.now(), days: all.filter((d) => d < today) };
+      // What was read of days swept since (here or by another process) is of no more use.
+      const kept = new Set([...this.earlier.days, today]);
+      for (const file of this.reads.keys()) if (!kept.has(basename(dirname(file)))) this.reads.delete(file);
     }
     return [...this.earlier.days, today];
+  }
+
+  /** A bucket file as read on to its end now: one read at a time per file, each after the lookup asked. */
+  private async readOn(file: string, live: boolean): Promise<BucketRead> {
+    let read = this.reads.get(file);
+    if (!read) this.reads.set(file, (read = { offset: 0, hashes: new Set(), readAt: -Infinity }));
+    if (!live && performance.now() - read.readAt < CLOSED_DAY_REREAD_MS) return read;
+    const turn = (read.turn ?? Promise.resolve()).then(() => this.readNew(file, read));
+    read.turn = turn.catch(() => undefined);
+    await turn;
+    return read;
+  }
+
+  private async readNew(file: string, read: BucketRead): Promise<void> {
+    read.readAt = performance.now();
+    const own = this.appending?.handles.get(file);
+    // Not open here: a stat says whether there is anything new before the file is opened.
+    const size = own ? (await (await own).stat()).size : (await stat(file).catch(ifMissing(undefined)))?.size;
+    if (size === undefined || size === read.offset) return;
+    const handle = own ? await own : await open(file, 'r').catch(ifMissing(undefined));
+    if (!handle) return;
+    try {
+      if (size < read.offset) {
+        // Shorter than read: replaced (a restore, a hand edit). Read it from the start.
+        read.offset = 0;
+        read.hashes.clear();
+      }
+      const buffer = Buffer.alloc(size - read.offset);
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, read.offset);
+      // Whole lines only: a line being written (or torn by a crash) does not end in a newline yet.
+      const end = buffer.lastIndexOf(10, bytesRead - 1);
+      if (end < 0) return;
+      for (const text of buffer.toString('utf8', 0, end).split('\n')) if (text !== '') read.hashes.add(hashOf(text));
+      read.offset += end + 1;
+    } finally {
+      if (!own) await handle.close();
+    }
+  }
+
+  /** Today's file of a bucket, open for appending; the previous day's files are closed once their appends are done. */
+  private appender(day: string, file: string): Promise<FileHandle> {
+    if (this.appending?.day !== day) {
+      const previous = this.appending;
+      this.appending = { day, handles: new Map() };
+      if (previous) {
+        const close = () => previous.handles.forEach((h) => void h.then((x) => x.close()).catch(() => undefined));
+        setTimeout(close, 10_000).unref();
+      }
+    }
+    const { handles } = this.appending;
+    let handle = handles.get(file);
+    if (!handle) {
+      handle = openForAppend(file);
+      handles.set(file, handle);
+      handle.catch(() => handles.get(file) === handle && handles.delete(file));
+    }
+    return handle;
   }
 
   private async hasLegacyFiles(): Promise<boolean> {
     return (await readdir(this.dir).catch(ifMissing([] as string[]))).some((name) => name.endsWith('.json'));
   }
+}
+
+/** Opens a bucket file to append to (and to read on); a file it creates has its folder synced, so its name outlives a crash. */
+async function openForAppend(file: string): Promise<FileHandle> {
+  await makeFolders(dirname(file));
+  const flags = constants.O_RDWR | constants.O_APPEND | constants.O_CREAT;
+  try {
+    const handle = await open(file, flags | constants.O_EXCL);
+    await syncFolder(dirname(file));
+    return handle;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    return open(file, flags);
+  }
+}
+
+/** FNV-1a of a line's text, 31 bits (a small integer in V8): a filter, confirmed in the file on a match. */
+export function hashOf(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 1;
 }
 
 /** A catch handler: a missing file or folder gives `value`, any other error propagates. */
