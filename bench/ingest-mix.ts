@@ -7,7 +7,8 @@
  *   user attributes as already stored — the common case;
  * - `mix`: 10% of events start a run (`order_placed`, reentry always) or signal one (`order_shipped`);
  * - `starts`: each batch starts one run, to compare ingest's starts/s with the ceiling.
- * The ceiling is a plain Temporal client starting the same workflow with the same input, on the
+ * The ceiling is a plain Temporal client making the very start ingest makes (same workflow, input,
+ * options and search attributes: ingest/start-run.ts), on the
  * same server with the same workers, at 8 and 32 in flight first, then at 32 in flight right before
  * and after each block of rates: each row's ratio is to the mean of those two (the server's start
  * rate falls as runs pile up, so a ceiling taken at the start would flatter nothing and blame ingest).
@@ -32,9 +33,9 @@ import { loadConfig } from '../dsl/config.ts';
 import { manualEvent } from '../dsl/event.ts';
 import type { FlowIR } from '../dsl/ir.ts';
 import { checkFlow } from '../dsl/validate.ts';
-import { routesFor } from '../workflows/routes.ts';
 import { ingestConnection } from '../ingest/connection.ts';
 import { buildIngest } from '../ingest/server.ts';
+import { runInput, startOptions } from '../ingest/start-run.ts';
 import { FileProfileStore } from '../profiles/file-store.ts';
 import { PostgresProfileStore } from '../profiles/postgres-store.ts';
 import type { ProfileStore } from '../profiles/store.ts';
@@ -43,8 +44,6 @@ import { destinationClients } from '../worker/destination-clients.ts';
 import { installRuntime } from '../worker/runtime.ts';
 import { startWorkers } from '../worker/start.ts';
 import { devServerEnvironment } from '../dev/test-environments.ts';
-import type { FlowRunInput } from '../workflows/input.ts';
-import { FLOW_TASK_QUEUE } from '../workflows/task-queues.ts';
 import { settle } from './settle.ts';
 
 const { values } = parseArgs({
@@ -140,19 +139,11 @@ async function ceiling(inFlight: number): Promise<{ perSecond: number; p50: numb
     while (performance.now() < until) {
       const i = ++n;
       const user = `ceiling-${i % USERS}`;
-      const input: FlowRunInput = {
-        flow: ORDER,
-        userId: user,
-        event: manualEvent({ name: 'order_placed' }, `c-${process.pid}-${round}-${i}`, Date.now()),
-        destinations: routesFor(config),
-        timezone: config.timezone,
-      };
+      const event = manualEvent({ name: 'order_placed' }, `c-${process.pid}-${round}-${i}`, Date.now());
+      // The very start ingest makes (input, options, search attributes): only ingest's own work differs.
+      const input = runInput(config, ORDER, user, event, Date.now());
       const t = performance.now();
-      await client.workflow.start('flowRun', {
-        taskQueue: FLOW_TASK_QUEUE,
-        workflowId: `flow/bench-order/${user}/c-${round}-${i}`,
-        args: [input],
-      });
+      await client.workflow.start('flowRun', startOptions(ORDER, input, `flow/bench-order/${user}/c-${round}-${i}`, true));
       latencies.push(performance.now() - t);
     }
   };

@@ -64,45 +64,12 @@ export async function startFlowRun(deps: StartDeps, flow: FlowIR, userId: string
   // then fails leaves an id that signals skip, and its retry starts that very run).
   if (indexed(flow)) await indexRun(deps.client, deps.profiles, flow, userId, id);
   const winners = deps.stepLog ? await winnersFor(deps.stepLog, flow, now) : {};
-  const input: FlowRunInput = {
-    flow,
-    userId,
-    event,
-    destinations: routesFor(deps.config),
-    timezone: deps.config.timezone,
-    stepEvents: true,
-    searchWaitsOnly: true,
-    recordAhead: true,
-    lightWaits: true,
-    enteredAt: now,
-    ...(Object.keys(winners).length ? { winners } : {}),
-    ...(deps.config.guardrails ? { guardrails: deps.config.guardrails } : {}),
-  };
+  const input = runInput(deps.config, flow, userId, event, now, winners);
   let handle;
   try {
     handle = await deps.client.workflow.start('flowRun', {
-      taskQueue: FLOW_TASK_QUEUE,
-      workflowId: id,
+      ...startOptions(flow, input, id, deps.searchAttributes !== false),
       args: [input],
-      workflowIdReusePolicy: reentry === 'after_exit' ? WorkflowIdReusePolicy.ALLOW_DUPLICATE : WorkflowIdReusePolicy.REJECT_DUPLICATE,
-      workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
-      staticSummary: `${flow.flow} · user ${userId}`.slice(0, 200),
-      staticDetails: [
-        `**${flow.name}** (\`${flow.flow}\`, version \`${flow.version}\`, from \`${flow.source}\`)`,
-        `User \`${userId}\`, entered on \`${event.name}\` (event \`${event.id}\`) at ${new Date(event.timestamp).toISOString()}`,
-        `Entry: reentry \`${reentry}\`${frequency ? `, at most ${frequency.max} per ${frequency.perMs / 1000}s` : ''}`,
-        ...Object.entries(winners).map(([split, branch]) => `Split \`${split}\`: experiment decided, new runs go to \`${branch}\``),
-      ].join('\n\n'),
-      ...(deps.searchAttributes === false
-        ? {}
-        : {
-            typedSearchAttributes: [
-              { key: FLOW_ID, value: flow.flow },
-              { key: FLOW_VERSION, value: flow.version },
-              { key: USER_ID, value: userId },
-              { key: FLOW_STEP, value: 'start' },
-            ],
-          }),
     });
   } catch (error) {
     const duplicate = error instanceof WorkflowExecutionAlreadyStartedError;
@@ -135,4 +102,64 @@ export async function startFlowRun(deps: StartDeps, flow: FlowIR, userId: string
       .catch((e: Error) => console.warn(`entry of a run of ${flow.flow} not recorded ahead of the run: ${e.message}`));
   }
   return { started: true, workflowId: id, runId: handle.firstExecutionRunId };
+}
+
+/**
+ * How a run is started (task queue, id policy, what Temporal Web shows, the search attributes
+ * operators filter on): one definition, so that the ingest benchmark's plain-client ceiling
+ * makes the very start ingest makes.
+ */
+export function startOptions(flow: FlowIR, input: FlowRunInput, id: string, searchAttributes: boolean) {
+  const { reentry, frequency } = flow.entry;
+  const { userId, event } = input;
+  const winners = input.winners ?? {};
+  return {
+    taskQueue: FLOW_TASK_QUEUE,
+    workflowId: id,
+    args: [input],
+    workflowIdReusePolicy: reentry === 'after_exit' ? WorkflowIdReusePolicy.ALLOW_DUPLICATE : WorkflowIdReusePolicy.REJECT_DUPLICATE,
+    workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
+    staticSummary: `${flow.flow} · user ${userId}`.slice(0, 200),
+    staticDetails: [
+      `**${flow.name}** (\`${flow.flow}\`, version \`${flow.version}\`, from \`${flow.source}\`)`,
+      `User \`${userId}\`, entered on \`${event.name}\` (event \`${event.id}\`) at ${new Date(event.timestamp).toISOString()}`,
+      `Entry: reentry \`${reentry}\`${frequency ? `, at most ${frequency.max} per ${frequency.perMs / 1000}s` : ''}`,
+      ...Object.entries(winners).map(([split, branch]) => `Split \`${split}\`: experiment decided, new runs go to \`${branch}\``),
+    ].join('\n\n'),
+    ...(!searchAttributes
+      ? {}
+      : {
+          typedSearchAttributes: [
+            { key: FLOW_ID, value: flow.flow },
+            { key: FLOW_VERSION, value: flow.version },
+            { key: USER_ID, value: userId },
+            { key: FLOW_STEP, value: 'start' },
+          ],
+        }),
+  };
+}
+
+/** A new run's input: what it runs and the interpreter's current behaviour flags (workflows/input.ts). */
+export function runInput(
+  config: FlowsConfig,
+  flow: FlowIR,
+  userId: string,
+  event: FlowEvent,
+  now: number,
+  winners: Record<string, string> = {},
+): FlowRunInput {
+  return {
+    flow,
+    userId,
+    event,
+    destinations: routesFor(config),
+    timezone: config.timezone,
+    stepEvents: true,
+    searchWaitsOnly: true,
+    recordAhead: true,
+    lightWaits: true,
+    enteredAt: now,
+    ...(Object.keys(winners).length ? { winners } : {}),
+    ...(config.guardrails ? { guardrails: config.guardrails } : {}),
+  };
 }
