@@ -37,7 +37,7 @@ interface BucketRead {
  * line it has read and where it stopped, and reads only what was appended since (by any process).
  * A hash found is confirmed in the file itself (a redelivery, or one lookup in millions that
  * shares a hash), so a key is never taken for another. Memory: a hash per key in the retention.
- * Today's files stay open for appending: an append is one write and one data sync.
+ * An append is an open, one write, a data sync and a close.
  */
 export class SeenLog {
   /** Earlier days' folders, listed at most once a minute: only today's folder gains keys (see days). */
@@ -45,8 +45,8 @@ export class SeenLog {
   /** Whether the folder holds earlier-layout files at all: none are written any more, so once none, never. */
   private legacy?: Promise<boolean>;
   private readonly reads = new Map<string, BucketRead>();
-  /** The day whose files are open for appending, and those files' handles. */
-  private appending?: { day: string; handles: Map<string, Promise<FileHandle>> };
+  /** Bucket files this process knows exist (it made them or found them): no folder sync to append to them. */
+  private readonly existing = new Set<string>();
 
   constructor(
     private readonly dir: string,
@@ -74,10 +74,15 @@ export class SeenLog {
     for (const key of new Set(keys)) byBucket.set(bucketOf(key), [...(byBucket.get(bucketOf(key)) ?? []), line(key)]);
     await Promise.all(
       [...byBucket].map(async ([bucket, lines]) => {
-        const handle = await this.appender(day, join(this.dir, day, `${bucket}.log`));
-        // O_APPEND: appends from several processes do not interleave; the data sync makes it durable
-        await handle.appendFile(lines.join(''));
-        await handle.datasync();
+        const file = join(this.dir, day, `${bucket}.log`);
+        const handle = await this.openForAppend(file);
+        try {
+          // O_APPEND: appends from several processes do not interleave; the data sync makes it durable.
+          await handle.appendFile(lines.join(''));
+          await handle.datasync();
+        } finally {
+          await handle.close();
+        }
       }),
     );
   }
@@ -114,6 +119,7 @@ export class SeenLog {
       // What was read of days swept since (here or by another process) is of no more use.
       const kept = new Set([...this.earlier.days, today]);
       for (const file of this.reads.keys()) if (!kept.has(basename(dirname(file)))) this.reads.delete(file);
+      for (const file of this.existing) if (!kept.has(basename(dirname(file)))) this.existing.delete(file);
     }
     return [...this.earlier.days, today];
   }
@@ -131,11 +137,10 @@ export class SeenLog {
 
   private async readNew(file: string, read: BucketRead): Promise<void> {
     read.readAt = performance.now();
-    const own = this.appending?.handles.get(file);
-    // Not open here: a stat says whether there is anything new before the file is opened.
-    const size = own ? (await (await own).stat()).size : (await stat(file).catch(ifMissing(undefined)))?.size;
+    // A stat says whether there is anything new before the file is opened.
+    const size = (await stat(file).catch(ifMissing(undefined)))?.size;
     if (size === undefined || size === read.offset) return;
-    const handle = own ? await own : await open(file, 'r').catch(ifMissing(undefined));
+    const handle = await open(file, 'r').catch(ifMissing(undefined));
     if (!handle) return;
     try {
       if (size < read.offset) {
@@ -151,46 +156,32 @@ export class SeenLog {
       for (const text of buffer.toString('utf8', 0, end).split('\n')) if (text !== '') read.hashes.add(hashOf(text));
       read.offset += end + 1;
     } finally {
-      if (!own) await handle.close();
+      await handle.close();
     }
   }
 
-  /** Today's file of a bucket, open for appending; the previous day's files are closed once their appends are done. */
-  private appender(day: string, file: string): Promise<FileHandle> {
-    if (this.appending?.day !== day) {
-      const previous = this.appending;
-      this.appending = { day, handles: new Map() };
-      if (previous) {
-        const close = () => previous.handles.forEach((h) => void h.then((x) => x.close()).catch(() => undefined));
-        setTimeout(close, 10_000).unref();
-      }
+  /**
+   * Opens a bucket file to append to. The first time this process opens a file it learns whether
+   * it creates it: a file it creates has its folder synced, so its name outlives a crash.
+   */
+  private async openForAppend(file: string): Promise<FileHandle> {
+    const flags = constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT;
+    if (this.existing.has(file)) return open(file, flags);
+    await makeFolders(dirname(file));
+    let handle: FileHandle;
+    try {
+      handle = await open(file, flags | constants.O_EXCL);
+      await syncFolder(dirname(file));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      handle = await open(file, flags);
     }
-    const { handles } = this.appending;
-    let handle = handles.get(file);
-    if (!handle) {
-      handle = openForAppend(file);
-      handles.set(file, handle);
-      handle.catch(() => handles.get(file) === handle && handles.delete(file));
-    }
+    this.existing.add(file);
     return handle;
   }
 
   private async hasLegacyFiles(): Promise<boolean> {
     return (await readdir(this.dir).catch(ifMissing([] as string[]))).some((name) => name.endsWith('.json'));
-  }
-}
-
-/** Opens a bucket file to append to (and to read on); a file it creates has its folder synced, so its name outlives a crash. */
-async function openForAppend(file: string): Promise<FileHandle> {
-  await makeFolders(dirname(file));
-  const flags = constants.O_RDWR | constants.O_APPEND | constants.O_CREAT;
-  try {
-    const handle = await open(file, flags | constants.O_EXCL);
-    await syncFolder(dirname(file));
-    return handle;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    return open(file, flags);
   }
 }
 
