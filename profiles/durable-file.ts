@@ -48,6 +48,47 @@ export async function appendDurably(file: string, text: string, options: { folde
   return before + Buffer.byteLength(text);
 }
 
+/** A file held open for appends: its size when opened, and appends synced before they return. */
+export interface AppendFile {
+  /** Its size: when opened under the file's lock, what every process appended so far. */
+  readonly size: number;
+  /** Appends and syncs (a new file's folder too); the file's size after it, under the caller's lock. After a failed append, close it. */
+  append(text: string): Promise<number>;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens a file for appends, for a caller that wants its size before appending (what others
+ * appended, under the file's lock) without a stat of its own: one open serves both.
+ */
+export async function openForAppend(file: string): Promise<AppendFile> {
+  await makeFolders(dirname(file));
+  const handle = await inFolder(dirname(file), () => open(file, 'a'));
+  let size: number;
+  try {
+    size = (await handle.stat()).size;
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
+  return {
+    get size() {
+      return size;
+    },
+    async append(text) {
+      // The caller appends one at a time, under the file's lock.
+      const before = size;
+      const after = before + Buffer.byteLength(text);
+      size = after;
+      await handle.appendFile(text);
+      await handle.sync();
+      if (before === 0) await syncFolder(dirname(file));
+      return after;
+    },
+    close: () => handle.close(),
+  };
+}
+
 /** Folders this process made or found: making them again costs a call on every write. */
 const knownFolders = new Set<string>();
 
@@ -93,29 +134,51 @@ const STALE_MS = 10_000;
 /**
  * Runs work while holding a lock on a file that every process using the folder respects
  * (`<file>.lock`, a folder created atomically; proper-lockfile). A process that died holding it
- * loses it after STALE_MS; a waiter gives up after about a minute, with a message.
+ * loses it after STALE_MS; a waiter gives up after about a minute, with a message. `folderKnown`:
+ * skip making the folder when this process knows it (it is made again if it was removed since).
  */
-export async function withFileLock<T>(file: string, work: () => Promise<T>): Promise<T> {
-  // Made for real, not from memory: the lock retries a missing folder instead of reporting it.
-  await makeFolders(dirname(file), { known: false });
-  let release: () => Promise<void>;
-  try {
-    release = await lock(file, {
-      realpath: false,
-      stale: STALE_MS,
-      retries: { retries: 700, factor: 1.2, minTimeout: 2, maxTimeout: 100, randomize: true },
-      onCompromised: (error) =>
-        console.warn(`profile store: the lock on ${file} was lost while held (${error.message}); another process may have written it`),
-    });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw error;
-    throw new Error(
-      `profile store: ${file} stayed locked by another process for over a minute; if no Flowline process is running, delete ${file}.lock`,
-    );
-  }
+export async function withFileLock<T>(file: string, work: () => Promise<T>, options: { folderKnown?: boolean } = {}): Promise<T> {
+  const release = (options.folderKnown && (await lockInKnownFolder(file))) || (await lockRetrying(file));
   try {
     return await work();
   } finally {
     await release().catch((error: Error) => console.warn(`profile store: could not release the lock on ${file}: ${error.message}`));
   }
 }
+
+/**
+ * One try at the lock without making the folder first, when this process made or found it (a
+ * call fewer per lock). Undefined when that fails (a folder removed since is made again by the
+ * retrying lock, a held lock is waited for there): the retrying lock would retry a missing
+ * folder for a minute instead of reporting it.
+ */
+async function lockInKnownFolder(file: string): Promise<(() => Promise<void>) | undefined> {
+  if (!knownFolders.has(dirname(file))) return undefined;
+  try {
+    return await lock(file, { ...lockOptions(file), retries: 0 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') knownFolders.delete(dirname(file));
+    return undefined;
+  }
+}
+
+async function lockRetrying(file: string): Promise<() => Promise<void>> {
+  // Made for real, not from memory: the lock retries a missing folder instead of reporting it.
+  await makeFolders(dirname(file), { known: false });
+  try {
+    return await lock(file, lockOptions(file));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw error;
+    throw new Error(
+      `profile store: ${file} stayed locked by another process for over a minute; if no Flowline process is running, delete ${file}.lock`,
+    );
+  }
+}
+
+const lockOptions = (file: string) => ({
+  realpath: false,
+  stale: STALE_MS,
+  retries: { retries: 700, factor: 1.2, minTimeout: 2, maxTimeout: 100, randomize: true },
+  onCompromised: (error: Error) =>
+    console.warn(`profile store: the lock on ${file} was lost while held (${error.message}); another process may have written it`),
+});

@@ -1,7 +1,7 @@
 import { open, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { FlowIR } from '../dsl/ir.ts';
-import { appendDurably, makeFolders, withFileLock, writeDurably } from './durable-file.ts';
+import { makeFolders, openForAppend, withFileLock, writeDurably } from './durable-file.ts';
 import { FLOW_STEP } from './step-log.ts';
 import type { FlowNumbers, LatestQuery, NumbersQuery, StepEvent, StepLog, StepOutcome, WinnerDecision } from './step-log.ts';
 import { byTime, canonicalEvent, checkEvents, dayOf, flowOfWorkflow, foldNumbers, hourOf, type RollupRow } from './step-rollup.ts';
@@ -217,20 +217,29 @@ export class FileStepLog implements StepLog {
         const batch = this.pending.get(file)!;
         this.pending.delete(file);
         try {
-          await withFileLock(file, async () => {
-            const day = await this.catchUp(file, true);
-            const fresh = new Map<string, StepEvent>();
-            for (const e of batch.events) if (!day.ids!.has(e.id) && !fresh.has(e.id)) fresh.set(e.id, e);
-            if (fresh.size === 0) return;
-            const text = [...fresh.values()].map((e) => `\n${JSON.stringify(canonicalEvent(e))}\n`).join('');
-            // withFileLock made the folder.
-            const size = await appendDurably(file, text, { folderExists: true });
-            // Under the lock nobody else appended: fold what was written without reading it back. The
-            // file ends with it; anything between the old offset and it is a line torn by a crash.
-            for (const e of fresh.values()) fold(day, e);
-            day.offset = size;
-            if (this.worthSaving(day)) await this.saveSnapshot(day);
-          });
+          await withFileLock(
+            file,
+            async () => {
+              // Opened first: its size under the lock says what other processes appended (no stat of its own).
+              const out = await openForAppend(file);
+              try {
+                const day = await this.catchUp(file, true, out.size);
+                const fresh = new Map<string, StepEvent>();
+                for (const e of batch.events) if (!day.ids!.has(e.id) && !fresh.has(e.id)) fresh.set(e.id, e);
+                if (fresh.size === 0) return;
+                const text = [...fresh.values()].map((e) => `\n${JSON.stringify(canonicalEvent(e))}\n`).join('');
+                const size = await out.append(text);
+                // Under the lock nobody else appended: fold what was written without reading it back. The
+                // file ends with it; anything between the old offset and it is a line torn by a crash.
+                for (const e of fresh.values()) fold(day, e);
+                day.offset = size;
+                if (this.worthSaving(day)) await this.saveSnapshot(day);
+              } finally {
+                await out.close();
+              }
+            },
+            { folderKnown: true },
+          );
           for (const w of batch.waiters) w.resolve();
         } catch (error) {
           for (const w of batch.waiters) w.reject(error);
@@ -262,8 +271,9 @@ export class FileStepLog implements StepLog {
   /**
    * Folds whatever was appended to a day file since the last call (by any process) into the
    * day's counters; with `ids`, also makes sure every id in the file is known. Call under `serial`.
+   * `knownSize`: the file's size now, when the caller has it (an open handle's), saves a stat.
    */
-  private async catchUp(file: string, ids: boolean): Promise<Day> {
+  private async catchUp(file: string, ids: boolean, knownSize?: number): Promise<Day> {
     let day = this.days.get(file);
     if (!day) {
       day = (await this.loadSnapshot(file)) ?? {
@@ -282,10 +292,12 @@ export class FileStepLog implements StepLog {
       if (day.offset > 0) for (const e of await readLines(file, 0, day.offset)) day.ids.add(e.id);
       this.rememberIds(file);
     }
-    const size = await stat(file).then(
-      (s) => s.size,
-      () => 0,
-    );
+    const size =
+      knownSize ??
+      (await stat(file).then(
+        (s) => s.size,
+        () => 0,
+      ));
     if (size <= day.offset) return day;
     const { events, end } = await readNew(file, day.offset, size);
     for (const e of events) fold(day, e);

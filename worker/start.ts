@@ -21,6 +21,7 @@ export const TYPE_DEFAULTS: Record<string, { rate_limit?: string; concurrency?: 
 // The sources bundle workflows/index.ts; the shipped CLI (dist/) bundles its compiled index.js beside it.
 const OWN_EXTENSION = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
 export const WORKFLOWS_PATH = fileURLToPath(new URL(`../workflows/index${OWN_EXTENSION}`, import.meta.url));
+const PRELOAD_PATH = fileURLToPath(new URL(`../workflows/preload${OWN_EXTENSION}`, import.meta.url));
 
 const bundled = new Map<string, Promise<WorkflowBundleWithSourceMap>>();
 
@@ -35,9 +36,11 @@ export function workflowBundle(failureConverterPath?: string): Promise<WorkflowB
       workflowsPath: WORKFLOWS_PATH,
       logger: quietBundlerLogger,
       // Pure libraries whose module scope every run would otherwise evaluate again (the reusable
-      // context gives each run its own module cache): about a millisecond of CPU a run. Neither
-      // keeps state a run could leave behind (luxon reads the clock and zone data when called).
-      preloadModules: ['luxon', 're2js'],
+      // context gives each run its own module cache): see workflows/preload.ts.
+      preloadModules: [PRELOAD_PATH],
+      // luxon and re2js declare no side effects, so webpack would drop imports whose bindings are
+      // unused, which the preload's are: the preload then evaluated nothing. Keep every import.
+      webpackConfigHook: (config) => ({ ...config, optimization: { ...config.optimization, sideEffects: false } }),
       ...(failureConverterPath ? { failureConverterPath } : {}),
     });
     bundled.set(failureConverterPath ?? '', bundle);

@@ -178,10 +178,7 @@ export async function flowRun(input: FlowRunInput): Promise<FlowRunResult> {
       show(current, null);
       return state.exitReason !== null;
     },
-    async readProfile() {
-      state.profile = await readProfile(userId);
-      return state.profile;
-    },
+    readProfile: () => readProfile(userId).then((profile) => (state.profile = profile)),
     events,
     async flush() {
       if (events.size === 0) return;

@@ -13,11 +13,15 @@ const readsProfile = (c: ConditionIR): boolean =>
         : c.field[0] === 'profile';
 
 /** `check`: a profile named in the condition is read fresh when the step runs, not at entry. */
-export const check: StepHandler<StepOf<'check'>> = async (step, run, event) => {
-  const profile = readsProfile(step.if) ? await run.readProfile() : run.state.profile;
-  const holds = evaluate(step.if, { event, profile, vars: run.state.vars }, Date.now());
-  run.events.add(step.id, 'branch', { branch: holds ? 'then' : 'else' });
-  return run.steps(holds ? step.then : step.else, event);
+// Chained, not async: an async layer costs promises, and the worker's promise hook captures a
+// stack for each (the wait handler and run.readProfile likewise).
+export const check: StepHandler<StepOf<'check'>> = (step, run, event) => {
+  const branch = (profile: typeof run.state.profile) => {
+    const holds = evaluate(step.if, { event, profile, vars: run.state.vars }, Date.now());
+    run.events.add(step.id, 'branch', { branch: holds ? 'then' : 'else' });
+    return run.steps(holds ? step.then : step.else, event);
+  };
+  return readsProfile(step.if) ? run.readProfile().then(branch) : branch(run.state.profile);
 };
 
 /**

@@ -7,10 +7,8 @@ import type { StepHandler } from '../run.ts';
 const iso = (ms: number): string => new Date(ms).toISOString();
 
 /** `wait: 3d`: a durable timer. */
-export const wait: StepHandler<StepOf<'wait'>> = async (step, run) => {
-  const exited = await run.pause(step.durationMs, { kind: 'wait', until: iso(Date.now() + step.durationMs) });
-  return exited ? 'exit' : 'next';
-};
+export const wait: StepHandler<StepOf<'wait'>> = (step, run) =>
+  run.pause(step.durationMs, { kind: 'wait', until: iso(Date.now() + step.durationMs) }).then((exited) => (exited ? 'exit' : 'next'));
 
 /** `wait_until`: the next send window in the user's zone, else the step's, else the config's. */
 export const waitUntil: StepHandler<StepOf<'wait_until'>> = async (step, run, event) => {
