@@ -12,7 +12,7 @@ const benches: Array<[string, string[], string[]]> = [
   ['bench/interpreter-overhead.ts', [], ['--runs', '30']],
   ['bench/rate-limit.ts', [], ['--seconds', '5', '--rate', '6000/min']],
   ['bench/ingest.ts', [], ['--seconds', '3', '--rates', '25,100,200']],
-  ['bench/ingest-mix.ts', [], ['--seconds', '3', '--rates', '100,400', '--users', '2000', '--stores', 'file']],
+  ['bench/ingest-mix.ts', [], ['--seconds', '3', '--rates', '100,400', '--users', '2000', '--stores', 'file', '--seen', '100000']],
   ['bench/waiting-runs.ts', [], ['--counts', '200,1000', '--wait', '20']],
   ['bench/step-log.ts', [], ['--runs', '10000']],
 ];
