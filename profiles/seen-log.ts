@@ -166,8 +166,16 @@ export class SeenLog {
    */
   private async openForAppend(file: string): Promise<FileHandle> {
     const flags = constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT;
-    if (this.existing.has(file)) return open(file, flags);
-    await makeFolders(dirname(file));
+    if (this.existing.has(file)) {
+      try {
+        return await open(file, flags);
+      } catch (error) {
+        // Its folder was removed since (by hand): made again below.
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+        this.existing.delete(file);
+      }
+    }
+    await makeFolders(dirname(file), { known: false });
     let handle: FileHandle;
     try {
       handle = await open(file, flags | constants.O_EXCL);

@@ -1,4 +1,4 @@
-import { appendFileSync, mkdtempSync, readdirSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
@@ -53,8 +53,11 @@ it('a key is seen only when it was marked: not another key with the same hash, n
   expect(await other.has('batch:half')).toBe(true);
   // A torn line followed by later appends spoils only itself.
   for (const f of files) appendFileSync(join(dir, day, f), '\n"batch:torn');
-  await log.add(['batch:after']);
-  expect(await log.has('batch:after')).toBe(true);
+  // Enough keys to fall in every bucket, the one this process knew among them.
+  const after = Array.from({ length: 3_000 }, (_, i) => `batch:after-${i}`);
+  await log.add(after);
+  expect(await log.has(after[0]!)).toBe(true);
+  expect(await log.has(after[2_999]!)).toBe(true);
   expect(await other.has('batch:after')).toBe(true);
   expect(await other.has('batch:torn')).toBe(false);
 });
@@ -72,4 +75,17 @@ it("keys of earlier days are still seen, and a day's keys go on being found afte
   expect(await b.has('batch:tuesday')).toBe(true);
   expect(await a.has('batch:monday')).toBe(true);
   expect(await b.has('batch:friday')).toBe(false);
+});
+
+it("today's folder removed by hand is made again by the next mark, and keys marked before it are no longer seen", async () => {
+  const dir = fresh();
+  const [log] = pair(dir);
+  await log.add(['batch:before']);
+  rmSync(join(dir, readdirSync(dir)[0]!), { recursive: true });
+  // Enough keys to fall in every bucket, the one this process knew among them.
+  const after = Array.from({ length: 3_000 }, (_, i) => `batch:after-${i}`);
+  await log.add(after);
+  expect(await log.has(after[0]!)).toBe(true);
+  expect(await log.has(after[2_999]!)).toBe(true);
+  expect(await log.has('batch:before')).toBe(false);
 });
