@@ -30,22 +30,16 @@ export async function writeDurably(file: string, text: string): Promise<void> {
 
 /**
  * Appends text and syncs it; a new file's folder is synced too. Appends from several processes do
- * not interleave. `folderExists`: the caller made sure of the folder (saves a call per append).
+ * not interleave (O_APPEND). Returns the file's size after it, which is exact when the caller
+ * holds the file's lock.
  */
-export async function appendDurably(file: string, text: string, options: { folderExists?: boolean } = {}): Promise<number> {
-  if (!options.folderExists) await makeFolders(dirname(file));
-  const handle = await inFolder(dirname(file), () => open(file, 'a'));
-  let before: number;
+export async function appendDurably(file: string, text: string): Promise<number> {
+  const out = await openForAppend(file);
   try {
-    before = (await handle.stat()).size;
-    await handle.appendFile(text);
-    await handle.sync();
+    return await out.append(text);
   } finally {
-    await handle.close();
+    await out.close();
   }
-  if (before === 0) await syncFolder(dirname(file));
-  // The file's size after this append, when no other process appended meanwhile (the caller holds its lock).
-  return before + Buffer.byteLength(text);
 }
 
 /** A file held open for appends: its size when opened, and appends synced before they return. */

@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
-import { constants } from 'node:fs';
-import { access, open, readdir, readFile, rm, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { access, open, readdir, readFile, rm, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { makeFolders, syncFolder } from './durable-file.ts';
+import { appendDurably, syncFolder } from './durable-file.ts';
 
 /** Keys are spread over this many files per day, so a lookup reads a small share of a day's keys. */
 const BUCKETS = 256;
@@ -37,7 +36,7 @@ interface BucketRead {
  * line it has read and where it stopped, and reads only what was appended since (by any process).
  * A hash found is confirmed in the file itself (a redelivery, or one lookup in millions that
  * shares a hash), so a key is never taken for another. Memory: a hash per key in the retention.
- * An append is an open, one write, a data sync and a close.
+ * Appends go through appendDurably (durable-file.ts), which makes a removed folder again.
  */
 export class SeenLog {
   /** Earlier days' folders, listed at most once a minute: only today's folder gains keys (see days). */
@@ -45,8 +44,6 @@ export class SeenLog {
   /** Whether the folder holds earlier-layout files at all: none are written any more, so once none, never. */
   private legacy?: Promise<boolean>;
   private readonly reads = new Map<string, BucketRead>();
-  /** Bucket files this process knows exist (it made them or found them): no folder sync to append to them. */
-  private readonly existing = new Set<string>();
 
   constructor(
     private readonly dir: string,
@@ -57,7 +54,8 @@ export class SeenLog {
   async has(key: string): Promise<boolean> {
     const bucket = bucketOf(key);
     const wanted = line(key);
-    const hash = hashOf(JSON.stringify(key));
+    // The hash of the line as readNew sees it: without the newlines around it.
+    const hash = hashOf(wanted.slice(1, -1));
     const yesterday = dayOf(this.now() - DAY_MS);
     for (const day of (await this.days()).reverse()) {
       const file = join(this.dir, day, `${bucket}.log`);
@@ -71,20 +69,13 @@ export class SeenLog {
   async add(keys: readonly string[]): Promise<void> {
     const day = dayOf(this.now());
     const byBucket = new Map<string, string[]>();
-    for (const key of new Set(keys)) byBucket.set(bucketOf(key), [...(byBucket.get(bucketOf(key)) ?? []), line(key)]);
-    await Promise.all(
-      [...byBucket].map(async ([bucket, lines]) => {
-        const file = join(this.dir, day, `${bucket}.log`);
-        const handle = await this.openForAppend(file);
-        try {
-          // O_APPEND: appends from several processes do not interleave; the data sync makes it durable.
-          await handle.appendFile(lines.join(''));
-          await handle.datasync();
-        } finally {
-          await handle.close();
-        }
-      }),
-    );
+    for (const key of new Set(keys)) {
+      const bucket = bucketOf(key);
+      const lines = byBucket.get(bucket);
+      if (lines) lines.push(line(key));
+      else byBucket.set(bucket, [line(key)]);
+    }
+    await Promise.all([...byBucket].map(([bucket, lines]) => appendDurably(join(this.dir, day, `${bucket}.log`), lines.join(''))));
   }
 
   /** Deletes the days wholly before `before` (and earlier-layout files older than it); returns the keys removed. */
@@ -119,7 +110,6 @@ export class SeenLog {
       // What was read of days swept since (here or by another process) is of no more use.
       const kept = new Set([...this.earlier.days, today]);
       for (const file of this.reads.keys()) if (!kept.has(basename(dirname(file)))) this.reads.delete(file);
-      for (const file of this.existing) if (!kept.has(basename(dirname(file)))) this.existing.delete(file);
     }
     return [...this.earlier.days, today];
   }
@@ -158,34 +148,6 @@ export class SeenLog {
     } finally {
       await handle.close();
     }
-  }
-
-  /**
-   * Opens a bucket file to append to. The first time this process opens a file it learns whether
-   * it creates it: a file it creates has its folder synced, so its name outlives a crash.
-   */
-  private async openForAppend(file: string): Promise<FileHandle> {
-    const flags = constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT;
-    if (this.existing.has(file)) {
-      try {
-        return await open(file, flags);
-      } catch (error) {
-        // Its folder was removed since (by hand): made again below.
-        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-        this.existing.delete(file);
-      }
-    }
-    await makeFolders(dirname(file), { known: false });
-    let handle: FileHandle;
-    try {
-      handle = await open(file, flags | constants.O_EXCL);
-      await syncFolder(dirname(file));
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      handle = await open(file, flags);
-    }
-    this.existing.add(file);
-    return handle;
   }
 
   private async hasLegacyFiles(): Promise<boolean> {
