@@ -67,10 +67,7 @@ export async function startFlowRun(deps: StartDeps, flow: FlowIR, userId: string
   const input = runInput(deps.config, flow, userId, event, now, winners);
   let handle;
   try {
-    handle = await deps.client.workflow.start('flowRun', {
-      ...startOptions(flow, input, id, deps.searchAttributes !== false),
-      args: [input],
-    });
+    handle = await deps.client.workflow.start('flowRun', startOptions(flow, input, id, deps.searchAttributes !== false));
   } catch (error) {
     const duplicate = error instanceof WorkflowExecutionAlreadyStartedError;
     if (!duplicate) {
