@@ -30,6 +30,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Client } from '@temporalio/client';
 import { loadConfig } from '../dsl/config.ts';
+import { DAY_MS } from '../dsl/durations.ts';
 import { manualEvent } from '../dsl/event.ts';
 import type { FlowIR } from '../dsl/ir.ts';
 import { checkFlow } from '../dsl/validate.ts';
@@ -177,9 +178,8 @@ async function openStore(kind: string): Promise<OpenStore> {
 /** `--seen` batch ids marked handled, spread over the seven days before today. */
 async function seedSeen(opened: OpenStore): Promise<void> {
   const total = Number(values.seen);
-  const DAY = 86_400_000;
   for (let d = 7; d >= 1; d--) {
-    const { store, close } = await opened.at(Date.now() - d * DAY);
+    const { store, close } = await opened.at(Date.now() - d * DAY_MS);
     const count = Math.floor(total / 7) + (d === 1 ? total % 7 : 0);
     for (let i = 0; i < count; i += 50_000) {
       await store.markSeen(Array.from({ length: Math.min(50_000, count - i) }, (_, k) => `batch:earlier-${d}-${i + k}`));

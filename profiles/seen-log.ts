@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { access, open, readdir, readFile, rm, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { DAY_MS } from '../dsl/durations.ts';
 import { appendDurably, syncFolder } from './durable-file.ts';
 
 /** Keys are spread over this many files per day, so a lookup reads a small share of a day's keys. */
 const BUCKETS = 256;
 const DAY_FOLDER = /^\d{4}-\d\d-\d\d$/;
-const DAY_MS = 86_400_000;
 /** Days before yesterday gain no keys (a writer's clock would have to be a day behind): their files are read on at most this often. */
 const CLOSED_DAY_REREAD_MS = 60_000;
 
