@@ -16,17 +16,22 @@
  * for the machine to be quiet (bench/settle.ts): seeding and a ceiling leave the server and the
  * workers busy for a while, and the next row would measure that backlog, not itself; then a second
  * at the row's rate goes uncounted (connections opened, code compiled).
+ * The batches come from a sender process of its own (bench/mix-sender.ts), as they come from
+ * other machines: the sender's HTTP client and garbage collection do not run on the ingest's thread.
  * Each mix runs at rising batch rates until requests fail or the rate cannot be kept. First, for
  * each store, ingest alone takes the idle mix in process, with nothing else running.
  * Each store also holds `--seen` batch ids handled over the week before (the default retention),
  * as a store that has run for a while does: a new batch's id is looked up among them.
  * Usage: npm run bench:ingest-mix [-- --seconds 5 --rates 50,100,200,400,800 --stores file,postgres --server sqlite --events 5 --seen 1000000]
  */
-import { mkdtempSync } from 'node:fs';
+import { fork } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Client } from '@temporalio/client';
 import { loadConfig } from '../dsl/config.ts';
@@ -45,6 +50,8 @@ import { destinationClients } from '../worker/destination-clients.ts';
 import { installRuntime } from '../worker/runtime.ts';
 import { startWorkers } from '../worker/start.ts';
 import { devServerEnvironment } from '../dev/test-environments.ts';
+import { attributes, batchMaker } from './mix-batches.ts';
+import type { Offer, Offered } from './mix-sender.ts';
 import { settle } from './settle.ts';
 
 const { values } = parseArgs({
@@ -87,47 +94,22 @@ steps:
 `);
 const flows = [ORDER];
 
-const serverArgs =
-  values.server === 'sqlite' ? ['--db-filename', join(mkdtempSync(join(tmpdir(), 'bench-mix-temporal-')), 'temporal.sqlite')] : [];
+// What the run writes (a week of seen batches is ~1 GB) goes when it ends.
+const scratch: string[] = [];
+const scratchDir = (prefix: string) => {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  scratch.push(dir);
+  return dir;
+};
+const serverArgs = values.server === 'sqlite' ? ['--db-filename', join(scratchDir('bench-mix-temporal-'), 'temporal.sqlite')] : [];
 const env = await devServerEnvironment(serverArgs);
 const clients = await destinationClients(config, { mode: 'fake' });
 const connection = ingestConnection({ address: env.address, namespace: 'default' });
 const client = new Client({ connection });
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? NaN;
 
-let seq = 0;
-const attributes = (u: number) => ({ tier: ['member', 'silver', 'gold'][u % 3], city: 'Oslo', app_version: '5.2' });
-const IDLE_KINDS = (i: number) => [
-  { event_type: 'screen_view', data: { screen_name: `screen-${i % 7}` } },
-  {
-    event_type: 'custom_event',
-    data: { event_name: 'item_viewed', custom_event_type: 'navigation', custom_attributes: { sku: `sku-${i % 50}` } },
-  },
-  { event_type: 'session_start', data: { session_uuid: `s-${i}` } },
-  { event_type: 'custom_event', data: { event_name: 'search', custom_event_type: 'search', custom_attributes: { q: 'shoes' } } },
-  { event_type: 'screen_view', data: { screen_name: 'cart' } },
-];
-const idleEvents = (i: number) => Array.from({ length: EVENTS_PER_BATCH }, (_, k) => IDLE_KINDS(i + k)[k % 5]!);
-/** One batch of the given mix for a random user; the batch ids are unique per run. */
-function batch(mix: string): string {
-  const i = ++seq;
-  const u = Math.floor(Math.random() * USERS);
-  const events: Array<Record<string, unknown>> = idleEvents(i);
-  const routed = (name: string, k = 0) => ({ event_type: 'custom_event', data: { event_name: name, source_message_id: `m-${i}-${k}` } });
-  if (mix === 'starts') events[0] = routed('order_placed');
-  // 10% of events: with 5 per batch, half of the batches carry one routed event (0.5 of 5 on average).
-  if (mix === 'mix') {
-    const count = Math.floor(EVENTS_PER_BATCH / 10) + (i % 2 === 0 && EVENTS_PER_BATCH % 10 >= 5 ? 1 : 0);
-    for (let k = 0; k < count; k++) events[k] = routed((i + k) % 4 === 0 ? 'order_placed' : 'order_shipped', k);
-  }
-  return JSON.stringify({
-    environment: 'production',
-    source_request_id: `bench-${process.pid}-${i}`,
-    user_identities: { customerid: `user-${u}` },
-    user_attributes: attributes(u),
-    events,
-  });
-}
+const shape = { users: USERS, events: EVENTS_PER_BATCH };
+const batch = batchMaker(shape);
 
 /** A plain client's starts/s of the same workflow and input as ingest starts, at `inFlight` concurrent starts. */
 let ceilingRound = 0;
@@ -162,7 +144,7 @@ interface OpenStore {
 
 async function openStore(kind: string): Promise<OpenStore> {
   if (kind === 'file') {
-    const dir = mkdtempSync(join(tmpdir(), 'bench-mix-profiles-'));
+    const dir = scratchDir('bench-mix-profiles-');
     const at = async (t: number) => ({ store: new FileProfileStore(dir, { now: () => t }), close: async () => undefined });
     return { store: new FileProfileStore(dir), at, close: async () => undefined };
   }
@@ -240,6 +222,8 @@ async function quiet(): Promise<void> {
   console.error(`settled in ${(await settle()).toFixed(0)} s`);
 }
 
+// The sender is a process of its own, as senders are: its client's work does not stall the ingest.
+const sender = fork(fileURLToPath(new URL('./mix-sender.ts', import.meta.url)), { execArgv: ['--import', 'tsx'] });
 const out: string[] = [];
 const print = (line: string) => {
   out.push(line);
@@ -250,7 +234,7 @@ try {
     connection: env.nativeConnection,
     namespace: 'default',
     config,
-    profiles: new FileProfileStore(mkdtempSync(join(tmpdir(), 'bench-mix-c-'))),
+    profiles: new FileProfileStore(scratchDir('bench-mix-c-')),
     destinations: clients.clients,
   });
   const ceilings = [await ceiling(8), await ceiling(32)];
@@ -304,29 +288,10 @@ try {
       const measureCeiling = async () => (mix === 'idle' ? undefined : (await quiet(), (await ceiling(32)).perSecond));
       const ceilingBefore = await measureCeiling();
       const rows: Array<(ceiling: number | undefined) => string> = [];
-      /** Offers batches at `rate` for `secs`; the 202s' latencies, the rest counted as errors. */
-      const offer = async (rate: number, secs: number) => {
-        const latencies: number[] = [];
-        let errors = 0;
-        const t0 = performance.now();
-        const inflight: Promise<void>[] = [];
-        for (let i = 0; i < rate * secs; i++) {
-          const wait = t0 + (i / rate) * 1000 - performance.now();
-          if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-          const sent = performance.now();
-          inflight.push(
-            fetch(url, { method: 'POST', headers: { authorization: auth, 'content-type': 'application/json' }, body: batch(mix) }).then(
-              async (r) => {
-                await r.arrayBuffer();
-                if (r.status === 202) latencies.push(performance.now() - sent);
-                else errors++;
-              },
-              () => void errors++,
-            ),
-          );
-        }
-        await Promise.all(inflight);
-        return { latencies, errors, elapsed: (performance.now() - t0) / 1000 };
+      const offer = async (rate: number, secs: number): Promise<Offered> => {
+        const answer = once(sender, 'message');
+        sender.send({ url, auth, mix, rate, seconds: secs, shape } satisfies Offer);
+        return (await answer)[0] as Offered;
       };
       for (const rate of rates) {
         await quiet();
@@ -355,7 +320,9 @@ try {
   }
   for (const { close } of stores.values()) await close();
 } finally {
+  sender.kill();
   await clients.close();
   await connection.close();
   await env.teardown();
+  for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
 }

@@ -3,6 +3,7 @@ import { access, open, readdir, readFile, rm, stat, unlink } from 'node:fs/promi
 import { basename, dirname, join } from 'node:path';
 import { DAY_MS } from '../dsl/durations.ts';
 import { appendDurably, syncFolder } from './durable-file.ts';
+import { IntSet } from './int-set.ts';
 
 /** Keys are spread over this many files per day, so a lookup reads a small share of a day's keys. */
 const BUCKETS = 256;
@@ -19,7 +20,7 @@ const line = (key: string): string => `\n${JSON.stringify(key)}\n`;
 /** What this process has read of one bucket file: up to `offset`, the hashes of the keys there. */
 interface BucketRead {
   offset: number;
-  hashes: Set<number>;
+  hashes: IntSet;
   /** When it was last read on (performance.now()). */
   readAt: number;
   /** The last read of it asked for: reads go one at a time, each started after its lookup began. */
@@ -117,7 +118,7 @@ export class SeenLog {
   /** A bucket file as read on to its end now: one read at a time per file, each after the lookup asked. */
   private async readOn(file: string, live: boolean): Promise<BucketRead> {
     let read = this.reads.get(file);
-    if (!read) this.reads.set(file, (read = { offset: 0, hashes: new Set(), readAt: -Infinity }));
+    if (!read) this.reads.set(file, (read = { offset: 0, hashes: new IntSet(), readAt: -Infinity }));
     if (!live && performance.now() - read.readAt < CLOSED_DAY_REREAD_MS) return read;
     const turn = (read.turn ?? Promise.resolve()).then(() => this.readNew(file, read));
     read.turn = turn.catch(() => undefined);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Worker } from '@temporalio/worker';
 import { describe, expect, it } from 'vitest';
 import { installRuntime } from '../worker/runtime.ts';
-import { workflowBundle } from '../worker/start.ts';
+import { workflowBundle } from '../worker/bundle.ts';
 
 installRuntime('WARN');
 const DIR = 'test/histories';

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { workflowBundle } from '../worker/start.ts';
+import { workflowBundle } from '../worker/bundle.ts';
 
 // The preload only saves work when it evaluates the very modules the interpreter imports: an
 // import webpack drops (a side-effect-free package) or resolves to another build (a require picks

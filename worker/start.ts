@@ -1,5 +1,4 @@
-import { fileURLToPath } from 'node:url';
-import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities/index.ts';
 import { dataConverter } from '../codec/data-converter.ts';
 import type { FlowsConfig } from '../dsl/config.ts';
@@ -7,6 +6,7 @@ import { parseRateLimit } from '../dsl/durations.ts';
 import type { DestinationClient } from '../destinations/types.ts';
 import type { StepLog } from '../profiles/step-log.ts';
 import type { ProfileStore } from '../profiles/store.ts';
+import { workflowBundle } from './bundle.ts';
 import { destinationTaskQueue, FLOW_TASK_QUEUE } from '../workflows/task-queues.ts';
 
 /**
@@ -17,38 +17,6 @@ export const TYPE_DEFAULTS: Record<string, { rate_limit?: string; concurrency?: 
   moengage: { rate_limit: '15000/min' },
   clevertap: { concurrency: 15 },
 };
-
-// The sources bundle workflows/index.ts; the shipped CLI (dist/) bundles its compiled index.js beside it.
-const OWN_EXTENSION = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
-export const WORKFLOWS_PATH = fileURLToPath(new URL(`../workflows/index${OWN_EXTENSION}`, import.meta.url));
-const PRELOAD_PATH = fileURLToPath(new URL(`../workflows/preload${OWN_EXTENSION}`, import.meta.url));
-
-const bundled = new Map<string, Promise<WorkflowBundleWithSourceMap>>();
-
-/**
- * The interpreter bundled once per process (and failure converter: an encrypting one must run in
- * the workflow sandbox too): every worker of the process shares it.
- */
-export function workflowBundle(failureConverterPath?: string): Promise<WorkflowBundleWithSourceMap> {
-  let bundle = bundled.get(failureConverterPath ?? '');
-  if (!bundle) {
-    bundle = bundleWorkflowCode({
-      workflowsPath: WORKFLOWS_PATH,
-      logger: quietBundlerLogger,
-      // Pure libraries whose module scope every run would otherwise evaluate again (the reusable
-      // context gives each run its own module cache): see workflows/preload.ts.
-      preloadModules: [PRELOAD_PATH],
-      // luxon and re2js declare no side effects, so webpack would drop imports whose bindings are
-      // unused, which the preload's are: the preload then evaluated nothing. Keep every import.
-      webpackConfigHook: (config) => ({ ...config, optimization: { ...config.optimization, sideEffects: false } }),
-      ...(failureConverterPath ? { failureConverterPath } : {}),
-    });
-    bundled.set(failureConverterPath ?? '', bundle);
-  }
-  return bundle;
-}
-
-const quietBundlerLogger = { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error };
 
 export interface WorkerOptions {
   connection: NativeConnection;
