@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { makeFolders, syncFolder, withFileLock, writeDurably } from './durable-file.ts';
 import { decideEntry, reservationRecord, type EntryRecord, type EntryRule, type Reservation } from './entry-records.ts';
@@ -252,7 +252,7 @@ export class FileProfileStore implements ProfileStore {
   private async load<T>(file: string, parse: (raw: unknown) => T | undefined): Promise<Loaded<T>> {
     let text: string;
     try {
-      text = await readFile(file, 'utf8');
+      text = await readWhole(file);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { value: undefined };
       throw new Error(`profile store: cannot read ${file}: ${(error as Error).message}`);
@@ -338,3 +338,23 @@ const encode = (id: string): string => {
     ? name
     : `${name.slice(0, 120).replace(/%[0-9A-F]?$/, '')}+${createHash('sha256').update(id).digest('hex')}`;
 };
+
+/**
+ * A file's text in open, read, close: the store's files are replaced whole (durable-file.ts), never
+ * appended to, so a read shorter than asked is the end. readFile spends a stat and a second read
+ * on top, on every profile a batch looks up.
+ */
+async function readWhole(file: string): Promise<string> {
+  const handle = await open(file, 'r');
+  try {
+    const chunks: Buffer[] = [];
+    for (let size = 16 * 1024; ; size *= 2) {
+      const chunk = Buffer.allocUnsafe(size);
+      const { bytesRead } = await handle.read(chunk, 0, size, null);
+      chunks.push(chunk.subarray(0, bytesRead));
+      if (bytesRead < size) return Buffer.concat(chunks).toString('utf8');
+    }
+  } finally {
+    await handle.close();
+  }
+}

@@ -1,14 +1,18 @@
 import { createHash } from 'node:crypto';
 import { access, open, readdir, readFile, rm, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { DAY_MS } from '../dsl/durations.ts';
 import { appendDurably, syncFolder } from './durable-file.ts';
 import { IntSet } from './int-set.ts';
 
 /** Keys are spread over this many files per day, so a lookup reads a small share of a day's keys. */
 const BUCKETS = 256;
 const DAY_FOLDER = /^\d{4}-\d\d-\d\d$/;
-/** Days before yesterday gain no keys (a writer's clock would have to be a day behind): their files are read on at most this often. */
+/**
+ * A day gains keys while some writer's clock is in it: past its end by at most this (clocks of one
+ * deployment agree far better). Later its files are read on at most every CLOSED_DAY_REREAD_MS, so
+ * a key from a writer further behind is seen within that, and a lookup spends no stat on the day.
+ */
+const CLOCK_SKEW_MS = 10 * 60_000;
 const CLOSED_DAY_REREAD_MS = 60_000;
 
 const dayOf = (at: number): string => new Date(at).toISOString().slice(0, 10);
@@ -57,10 +61,10 @@ export class SeenLog {
     const wanted = line(key);
     // The hash of the line as readNew sees it: without the newlines around it.
     const hash = hashOf(wanted.slice(1, -1));
-    const yesterday = dayOf(this.now() - DAY_MS);
+    const liveFrom = dayOf(this.now() - CLOCK_SKEW_MS);
     for (const day of (await this.days()).reverse()) {
       const file = join(this.dir, day, `${bucket}.log`);
-      const read = await this.readOn(file, day >= yesterday);
+      const read = await this.readOn(file, day >= liveFrom);
       if (read.hashes.has(hash) && (await readFile(file, 'utf8').catch(ifMissing(''))).includes(wanted)) return true;
     }
     if (!(await (this.legacy ??= this.hasLegacyFiles()))) return false;

@@ -37,6 +37,16 @@ describe.each(stores)('%s', (_name, make) => {
     expect(await store.get(user)).toMatchObject({ attributes: { tier: 'gold' }, identities: { email: 'a@example.com' }, lists: ['vip'] });
   });
 
+  it('reads back a profile of any size up to the limit, multi-byte text included, whole', async () => {
+    const store = make();
+    const user = `u-${Math.random()}`;
+    // 16 KB, 32 KB… chunks: sizes on both sides of each.
+    const sizes = [16 * 1024 - 40, 16 * 1024 + 3, 48 * 1024, 150 * 1024];
+    const attributes = Object.fromEntries(sizes.map((n, i) => [`a${i}`, 'é'.repeat(n / 2)]));
+    await store.update(user, (p) => Object.assign(p.attributes, attributes));
+    expect((await store.get(user)).attributes).toEqual(attributes);
+  });
+
   it('serialises concurrent updates to one user: no increment is lost', async () => {
     const store = make();
     const user = `c-${Math.random()}`;
