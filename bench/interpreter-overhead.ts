@@ -1,9 +1,10 @@
 /**
  * Interpreter overhead: one flow (set var → email → wait 1s → check → push) run N times at once as
  * a Flowline flow and N times as a hand-written Temporal workflow calling the same activities, on
- * the same dev server in one process, twice each (blocks Flowline, hand-written, hand-written,
- * Flowline). Prints CPU time per run (this process: client, workers,
- * activities, fake destinations, the step log) and history events per run, and their ratios.
+ * the same dev server in one process: two warm-up blocks each, then four measured blocks each (in
+ * the order Flowline, hand, hand, Flowline, hand, Flowline, Flowline, hand). Prints CPU time per
+ * run (this process: client, workers, activities, fake destinations, the step log) and history
+ * events per run, and their ratios.
  * Usage: npm run bench:interpreter [-- --runs 100]
  */
 import { mkdtempSync } from 'node:fs';
@@ -122,19 +123,26 @@ try {
       });
       return handle.workflowId;
     });
-  // A first block of each, not measured, warms both paths (bundles, connections, the JIT, the
-  // heap): measured first blocks cost up to half as much again as later ones.
-  await flowlineBlock('warm');
-  await handBlock('warm');
-  // Blocks in the order Flowline, hand-written, hand-written, Flowline: the machine's load and the
-  // process's own state drift during a run, and this order gives both variants the same share of
-  // early and late.
-  const flowBlocks = [await flowlineBlock(0)];
-  const handBlocks = [await handBlock(0), await handBlock(1)];
-  flowBlocks.push(await flowlineBlock(1));
+  // Two blocks of each first, not measured, warm both paths (bundles, connections, the JIT, the
+  // heap): with one, the first measured block of each still cost 10-20% more than its second,
+  // which weighed on whichever variant went first.
+  for (const warm of ['warm-0', 'warm-1']) {
+    await flowlineBlock(warm);
+    await handBlock(warm);
+  }
+  // Then four blocks each, in the order F H H F H F F H: the machine's load and the process's own
+  // state drift during a run, and this order gives both variants the same share of early and late
+  // (it balances a drift that is linear or quadratic in time).
+  const flowBlocks: Block[] = [];
+  const handBlocks: Block[] = [];
+  let block = 0;
+  for (const variant of 'FHHFHFFH') {
+    if (variant === 'F') flowBlocks.push(await flowlineBlock(block++));
+    else handBlocks.push(await handBlock(block++));
+  }
   const flowline = await summary('Flowline flow', flowBlocks);
   const hand = await summary('hand-written workflow', handBlocks);
-  console.log(`interpreter overhead, ${runs} runs at once, two blocks each, dev server, ${new Date().toISOString()}`);
+  console.log(`interpreter overhead, ${runs} runs at once, four blocks each, dev server, ${new Date().toISOString()}`);
   console.log('| variant | CPU ms per run | history events per run | wall s per block of runs |');
   console.log('| --- | ---: | ---: | ---: |');
   for (const r of [flowline, hand])
@@ -144,7 +152,7 @@ try {
     `| ratio Flowline / hand-written | ${(flowline.cpuMsPerRun / hand.cpuMsPerRun).toFixed(2)}x | ${(flowline.events / hand.events).toFixed(2)}x | ${(flowline.wallMs / hand.wallMs).toFixed(2)}x |`,
   );
   console.log(
-    `blocks in order, CPU ms per run: Flowline ${perRun(flowBlocks[0]!)}, hand-written ${handBlocks.map(perRun).join(', ')}, Flowline ${perRun(flowBlocks[1]!)}`,
+    `CPU ms per run of each block: Flowline ${flowBlocks.map(perRun).join(', ')}; hand-written ${handBlocks.map(perRun).join(', ')}`,
   );
 } finally {
   handWrittenWorker.shutdown();
