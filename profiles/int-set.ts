@@ -5,7 +5,7 @@
  * it, at 4–8 bytes each instead of ~16 and more.
  */
 export class IntSet {
-  private slots = new Int32Array(16).fill(EMPTY);
+  private slots = emptySlots();
   private count = 0;
 
   get size(): number {
@@ -13,46 +13,42 @@ export class IntSet {
   }
 
   has(value: number): boolean {
-    const mask = this.slots.length - 1;
-    for (let i = mix(value) & mask; ; i = (i + 1) & mask) {
-      const slot = this.slots[i]!;
-      if (slot === value) return true;
-      if (slot === EMPTY) return false;
-    }
+    return this.slots[slotFor(this.slots, value)] === value;
   }
 
   add(value: number): void {
     if (value < 0 || value > 0x7fffffff || !Number.isInteger(value)) throw new RangeError(`IntSet holds 31-bit integers, not ${value}`);
     if ((this.count + 1) * 2 > this.slots.length) this.grow();
-    if (this.place(this.slots, value)) this.count++;
+    const at = slotFor(this.slots, value);
+    if (this.slots[at] === value) return;
+    this.slots[at] = value;
+    this.count++;
   }
 
   clear(): void {
-    this.slots = new Int32Array(16).fill(EMPTY);
+    this.slots = emptySlots();
     this.count = 0;
   }
 
-  /** Puts `value` in its slot of `slots`; false when it was there already. */
-  private place(slots: Int32Array, value: number): boolean {
-    const mask = slots.length - 1;
-    for (let i = mix(value) & mask; ; i = (i + 1) & mask) {
-      if (slots[i] === value) return false;
-      if (slots[i] === EMPTY) {
-        slots[i] = value;
-        return true;
-      }
-    }
-  }
-
   private grow(): void {
-    const larger = new Int32Array(this.slots.length * 2).fill(EMPTY);
-    for (const value of this.slots) if (value !== EMPTY) this.place(larger, value);
+    const larger = emptySlots(this.slots.length * 2);
+    for (const value of this.slots) if (value !== EMPTY) larger[slotFor(larger, value)] = value;
     this.slots = larger;
   }
 }
 
 /** No value is negative, so -1 marks a free slot. */
 const EMPTY = -1;
+
+const emptySlots = (count = 16): Int32Array => new Int32Array(count).fill(EMPTY);
+
+/** Where `value` is in `slots`, or the free slot where it goes: linear probing from its home slot. */
+function slotFor(slots: Int32Array, value: number): number {
+  const mask = slots.length - 1;
+  let i = mix(value) & mask;
+  while (slots[i] !== value && slots[i] !== EMPTY) i = (i + 1) & mask;
+  return i;
+}
 
 /** Spreads the low bits, which neighbouring slots share: values that differ only high up still land apart. */
 const mix = (value: number): number => Math.imul(value ^ (value >>> 16), 0x45d9f3b);
