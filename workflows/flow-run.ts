@@ -19,7 +19,7 @@ import { FLOW_STOPPED, stopsAt } from '../dsl/lifecycle.ts';
 import { PAUSING_STEPS } from '../dsl/step-kinds.ts';
 import type { FlowRunInput, FlowRunResult } from './input.ts';
 import { eventSignal, stateQuery, stopSignal, type RunStateView, type Waiting } from './messages.ts';
-import type { Outcome, Run } from './run.ts';
+import type { Outcome, Run, StepHandler } from './run.ts';
 import { RunState } from './run-state.ts';
 import { FLOW_ID, FLOW_STEP } from './search-attributes.ts';
 import { FLOW, StepEvents } from './step-events.ts';
@@ -121,7 +121,7 @@ export async function flowRun(input: FlowRunInput): Promise<FlowRunResult> {
   // Where the run is in each nested list of steps (a branch inside a check inside the flow…): a
   // handler returns to its list's next step once its branch is done, so what follows the current
   // step is the next one of the innermost list that has one, or the run's end.
-  const frames: { steps: StepIR[]; at: number }[] = [];
+  const frames: { steps: StepIR[]; at: number; event: FlowEvent }[] = [];
   const enter = (step: StepIR) => {
     current = step;
     state.step = step.id;
@@ -129,31 +129,47 @@ export async function flowRun(input: FlowRunInput): Promise<FlowRunResult> {
     events.add(step.id, 'entered');
   };
 
+  /**
+   * Runs a list of steps to its end, with the branches its steps choose: one loop over a stack of
+   * frames (a branch is a frame on top of the step that chose it), so a branch costs no nested
+   * call and no promise of its own.
+   */
+  const interpret = async (steps: StepIR[], event: FlowEvent): Promise<Outcome> => {
+    frames.push({ steps, at: 0, event });
+    while (frames.length > 0) {
+      const frame = frames.at(-1)!;
+      const step = frame.steps[frame.at];
+      if (!step) {
+        // A branch is done: on after the step that chose it.
+        frames.pop();
+        if (frames.length > 0) frames.at(-1)!.at++;
+        continue;
+      }
+      if (state.exitReason !== null) {
+        // A wait whose entry was recorded ahead is entered, and left at once: the log agrees.
+        if (events.isAhead(step.id, 'entered')) enter(step);
+        frames.length = 0;
+        return 'exit';
+      }
+      enter(step);
+      if (searchable && !input.searchWaitsOnly) upsertSearchAttributes([{ key: FLOW_STEP, value: step.id }]);
+      show(step, null);
+      const handler = HANDLERS[step.kind] as StepHandler;
+      const answer = handler(step, run, frame.event);
+      const next = typeof answer === 'string' || 'branch' in answer ? answer : await answer;
+      if (next === 'exit') {
+        frames.length = 0;
+        return 'exit';
+      }
+      if (next === 'next') frame.at++;
+      else frames.push({ steps: next.branch, at: 0, event: next.event });
+    }
+    return state.exitReason === null ? 'next' : 'exit';
+  };
+
   const run: Run = {
     input,
     state,
-    async steps(steps, event): Promise<Outcome> {
-      const frame = { steps, at: 0 };
-      frames.push(frame);
-      try {
-        for (; frame.at < steps.length; frame.at++) {
-          const step = steps[frame.at]!;
-          if (state.exitReason !== null) {
-            // A wait whose entry was recorded ahead is entered, and left at once: the log agrees.
-            if (events.isAhead(step.id, 'entered')) enter(step);
-            return 'exit';
-          }
-          enter(step);
-          if (searchable && !input.searchWaitsOnly) upsertSearchAttributes([{ key: FLOW_STEP, value: step.id }]);
-          show(step, null);
-          const handler = HANDLERS[step.kind] as (s: StepIR, r: Run, e: FlowEvent) => Promise<Outcome>;
-          if ((await handler(step, run, event)) === 'exit') return 'exit';
-        }
-        return state.exitReason === null ? 'next' : 'exit';
-      } finally {
-        frames.pop();
-      }
-    },
     ahead() {
       if (!events.on || !input.recordAhead) return [];
       for (let i = frames.length - 1; i >= 0; i--) {
@@ -163,20 +179,36 @@ export async function flowRun(input: FlowRunInput): Promise<FlowRunResult> {
       }
       return [events.make(FLOW, 'completed')];
     },
-    async pause(ms, waiting, until) {
-      if (events.size > 0) await run.flush();
-      // FlowStep names where a run stays: set when it starts waiting, not on every step it passes.
-      if (searchable && input.searchWaitsOnly && current) upsertSearchAttributes([{ key: FLOW_STEP, value: current.id }]);
-      show(current, waiting);
-      const summary = waiting.kind === 'wait_for' ? `wait for ${waiting.event}` : `${waiting.kind} until ${waiting.until}`;
-      if (!until && input.lightWaits) {
+    pause(ms, waiting, until) {
+      // Chained, not async: see workflows/steps/branches.ts.
+      const wait = (): Promise<boolean> => {
+        // FlowStep names where a run stays: set when it starts waiting, not on every step it passes.
+        if (searchable && input.searchWaitsOnly && current) upsertSearchAttributes([{ key: FLOW_STEP, value: current.id }]);
+        show(current, waiting);
+        const summary = waiting.kind === 'wait_for' ? `wait for ${waiting.event}` : `${waiting.kind} until ${waiting.until}`;
+        const over = (): boolean => {
+          show(current, null);
+          return state.exitReason !== null;
+        };
+        if (until || !input.lightWaits)
+          return condition(() => state.exitReason !== null || (until?.() ?? false), Math.max(1, ms), { summary }).then(over);
         // Only an exit ends this wait early, and the run then ends: its timer needs no cancelling,
         // which spares the cancellation scope condition(fn, timeout) builds (and its failure).
-        exitAsked ??= condition(() => state.exitReason !== null);
-        await Promise.race([sleep(Math.max(1, ms), { summary }), exitAsked]);
-      } else await condition(() => state.exitReason !== null || (until?.() ?? false), Math.max(1, ms), { summary });
-      show(current, null);
-      return state.exitReason !== null;
+        // Settled by whichever comes first, without Promise.race's extra promises.
+        const asked = (exitAsked ??= condition(() => state.exitReason !== null));
+        return new Promise<boolean>((resolve, reject) => {
+          let settled = false;
+          // Once: a later exit must not touch the details of the wait the run is in by then.
+          const settle = () => {
+            if (settled) return;
+            settled = true;
+            resolve(over());
+          };
+          sleep(Math.max(1, ms), { summary }).then(settle, reject);
+          asked.then(settle, reject);
+        });
+      };
+      return events.size > 0 ? run.flush().then(wait) : wait();
     },
     readProfile: () => readProfile(userId).then((profile) => (state.profile = profile)),
     events,
@@ -195,13 +227,13 @@ export async function flowRun(input: FlowRunInput): Promise<FlowRunResult> {
   events.add(FLOW, 'entered', input.enteredAt === undefined ? {} : { at: input.enteredAt });
   let outcome: Outcome;
   try {
-    outcome = await run.steps(flow.steps, input.event);
+    outcome = await interpret(flow.steps, input.event);
   } catch (error) {
     events.add(FLOW, 'failed', { message: (error as Error).message });
     await CancellationScope.nonCancellable(() => run.flush());
     throw error;
   }
-  const last = current as StepIR | null; // set by run.steps
+  const last = current as StepIR | null; // set by interpret
   // The last step's activity recorded the run as completed: an exit asked for after it has no
   // step left to leave at, so the run completed, as the log says.
   if (outcome === 'exit' && events.isAhead(FLOW, 'completed')) {

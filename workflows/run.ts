@@ -7,15 +7,20 @@ import type { Waiting } from './messages.ts';
 import type { RunState } from './run-state.ts';
 import type { StepEvents } from './step-events.ts';
 
-/** What a step handler returns: go on with the next step, or leave the flow. */
+/** How a list of steps ends: on after it, or out of the flow. */
 export type Outcome = 'next' | 'exit';
+
+/**
+ * What a step handler returns: go on with the next step, leave the flow, or run a branch first
+ * (its steps; `event` is what their templates and conditions see as `event`), then go on after
+ * this step. The interpreter runs the branch in its own loop: no nested call, no promise of its own.
+ */
+export type Next = Outcome | { branch: StepIR[]; event: FlowEvent };
 
 /** What a step handler may use: the run's input and state, and the interpreter's services. */
 export interface Run {
   input: FlowRunInput;
   state: RunState;
-  /** Runs a branch; `event` is what its templates and conditions see as `event`. */
-  steps(steps: StepIR[], event: FlowEvent): Promise<Outcome>;
   /** A durable timer that ends early when the run must exit; resolves true in that case. */
   pause(ms: number, waiting: Waiting, until?: () => boolean): Promise<boolean>;
   /** The user's profile, read fresh. */
@@ -32,4 +37,5 @@ export interface Run {
   ahead(): StepEvent[];
 }
 
-export type StepHandler<S extends StepIR = StepIR> = (step: S, run: Run, event: FlowEvent) => Promise<Outcome>;
+// A handler that needs no command answers at once: awaiting costs a promise (and its stack).
+export type StepHandler<S extends StepIR = StepIR> = (step: S, run: Run, event: FlowEvent) => Next | Promise<Next>;

@@ -19,7 +19,7 @@ export const check: StepHandler<StepOf<'check'>> = (step, run, event) => {
   const branch = (profile: typeof run.state.profile) => {
     const holds = evaluate(step.if, { event, profile, vars: run.state.vars }, Date.now());
     run.events.add(step.id, 'branch', { branch: holds ? 'then' : 'else' });
-    return run.steps(holds ? step.then : step.else, event);
+    return { branch: holds ? step.then : step.else, event };
   };
   return readsProfile(step.if) ? run.readProfile().then(branch) : branch(run.state.profile);
 };
@@ -29,7 +29,7 @@ export const check: StepHandler<StepOf<'check'>> = (step, run, event) => {
  * has a winner (named in the YAML, or decided and passed in the run's input), a draw of any other
  * non-control branch goes to the winner: the holdout keeps its share, so lift stays measurable.
  */
-export const split: StepHandler<StepOf<'split'>> = async (step, run, event) => {
+export const split: StepHandler<StepOf<'split'>> = (step, run, event) => {
   const draw = Math.random() * 100;
   let upTo = 0;
   const drawn = step.branches.find((b) => draw < (upTo += b.percent)) ?? step.branches[step.branches.length - 1]!;
@@ -37,11 +37,11 @@ export const split: StepHandler<StepOf<'split'>> = async (step, run, event) => {
   const winner = step.branches.find((b) => b.label === winnerLabel && !b.control);
   const taken = winner && !drawn.control ? winner : drawn;
   run.events.add(step.id, 'branch', { branch: taken.label });
-  return run.steps(taken.steps, event);
+  return { branch: taken.steps, event };
 };
 
 /** `exit`: leave the flow. */
-export const exit: StepHandler<StepOf<'exit'>> = async (step, run) => {
+export const exit: StepHandler<StepOf<'exit'>> = (step, run) => {
   run.state.exitReason = `exit at ${step.id}`;
   return 'exit';
 };

@@ -41,5 +41,5 @@ export const waitFor: StepHandler<StepOf<'wait_for'>> = async (step, run, event)
   run.state.awaited = null;
   if (exited) return 'exit';
   run.events.add(step.id, 'branch', { branch: arrived ? 'event' : 'timeout' });
-  return arrived ? run.steps(step.then, arrived) : run.steps(step.else, event);
+  return arrived ? { branch: step.then, event: arrived } : { branch: step.else, event };
 };
