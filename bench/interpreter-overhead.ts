@@ -4,8 +4,9 @@
  * the same dev server in one process: two warm-up blocks each, then `pairs` pairs of measured
  * blocks (one of each, in the Thue-Morse order F H H F H F F H …). Prints CPU time per run (this
  * process: client, workers, activities, fake destinations, the step log) and history events per
- * run, their ratios, and the spread of the ratio over the pairs.
- * Usage: npm run bench:interpreter [-- --runs 100 --pairs 8]
+ * run, their ratios, and the spread of the ratio over the pairs. `--step-log off` runs Flowline
+ * without the step-event log (the studio's numbers), to tell the interpreter's cost from the log's.
+ * Usage: npm run bench:interpreter [-- --runs 100 --pairs 8 --step-log on|off]
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,9 +29,16 @@ import { installRuntime } from '../worker/runtime.ts';
 import { startWorkers } from '../worker/start.ts';
 import { devServerEnvironment } from '../dev/test-environments.ts';
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '100' }, pairs: { type: 'string', default: '8' } } });
+const { values } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '100' },
+    pairs: { type: 'string', default: '8' },
+    'step-log': { type: 'string', default: 'on' },
+  },
+});
 const runs = Number(values.runs);
 const pairs = Number(values.pairs);
+if (values['step-log'] !== 'on' && values['step-log'] !== 'off') throw new Error(`--step-log takes on or off, not ${values['step-log']}`);
 
 // A full collection at the end of each block charges the block with the garbage it made, instead
 // of whichever block runs when the collector gets to it (flag set at run time: tsx takes no node flags).
@@ -44,8 +52,9 @@ const env = await devServerEnvironment();
 const config = loadConfig('flows.config.yaml').config;
 const data = mkdtempSync(join(tmpdir(), 'bench-interp-'));
 const profiles = new FileProfileStore(join(data, 'profiles'));
-// The runs record their step events, as under `flows start` (the file log, synced on every record).
-const stepLog = new FileStepLog(join(data, 'step-log'));
+// The runs record their step events, as under `flows start` (the file log, synced on every record),
+// unless `--step-log off`: then the activities record none (the runs carry them all the same).
+const stepLog = values['step-log'] === 'on' ? new FileStepLog(join(data, 'step-log')) : undefined;
 const clients = await destinationClients(config, { mode: 'fake' });
 const workers = await startWorkers({
   connection: env.nativeConnection,
@@ -183,7 +192,9 @@ try {
   }
   const flowline = await summary('Flowline flow', flowBlocks);
   const hand = await summary('hand-written workflow', handBlocks);
-  console.log(`interpreter overhead, ${runs} runs at once, ${pairs} blocks each, dev server, ${new Date().toISOString()}`);
+  console.log(
+    `interpreter overhead, ${runs} runs at once, ${pairs} blocks each, step log ${values['step-log']}, dev server, ${new Date().toISOString()}`,
+  );
   console.log('| variant | CPU ms per run | of it system | history events per run | wall s per block of runs |');
   console.log('| --- | ---: | ---: | ---: | ---: |');
   for (const r of [flowline, hand])
