@@ -116,8 +116,6 @@ export async function flowRun(input: FlowRunInput): Promise<FlowRunResult> {
   };
 
   let current: StepIR | null = null;
-  // Resolves once an exit is asked for: made at the first light wait, and raced by every one.
-  let exitAsked: Promise<void> | undefined;
   // Where the run is in each nested list of steps (a branch inside a check inside the flow…): a
   // handler returns to its list's next step once its branch is done, so what follows the current
   // step is the next one of the innermost list that has one, or the run's end.
@@ -181,31 +179,31 @@ export async function flowRun(input: FlowRunInput): Promise<FlowRunResult> {
     },
     pause(ms, waiting, until) {
       // Chained, not async: see workflows/steps/branches.ts.
-      const wait = (): Promise<boolean> => {
+      const wait = (): Promise<Outcome> => {
         // FlowStep names where a run stays: set when it starts waiting, not on every step it passes.
         if (searchable && input.searchWaitsOnly && current) upsertSearchAttributes([{ key: FLOW_STEP, value: current.id }]);
         show(current, waiting);
         const summary = waiting.kind === 'wait_for' ? `wait for ${waiting.event}` : `${waiting.kind} until ${waiting.until}`;
-        const over = (): boolean => {
+        const over = (): Outcome => {
           show(current, null);
-          return state.exitReason !== null;
+          return state.exitReason !== null ? 'exit' : 'next';
         };
         if (until || !input.lightWaits)
           return condition(() => state.exitReason !== null || (until?.() ?? false), Math.max(1, ms), { summary }).then(over);
         // Only an exit ends this wait early, and the run then ends: its timer needs no cancelling,
         // which spares the cancellation scope condition(fn, timeout) builds (and its failure).
-        // Settled by whichever comes first, without Promise.race's extra promises.
-        const asked = (exitAsked ??= condition(() => state.exitReason !== null));
-        return new Promise<boolean>((resolve, reject) => {
+        return new Promise<Outcome>((resolve, reject) => {
           let settled = false;
+          let stopListening = () => {};
           // Once: a later exit must not touch the details of the wait the run is in by then.
           const settle = () => {
             if (settled) return;
             settled = true;
+            stopListening();
             resolve(over());
           };
           sleep(Math.max(1, ms), { summary }).then(settle, reject);
-          asked.then(settle, reject);
+          stopListening = state.onExit(settle);
         });
       };
       return events.size > 0 ? run.flush().then(wait) : wait();

@@ -12,12 +12,40 @@ export class RunState {
   /** What the current wait_for listens for, and what arrived. */
   awaiting: EventMatchIR | null = null;
   awaited: FlowEvent | null = null;
-  exitReason: string | null = null;
+  private reason: string | null = null;
+  private readonly exitListeners = new Set<() => void>();
   /** The profile as last read, for exit_when and wait_for conditions evaluated in signal handlers. */
   profile: Profile | null = null;
   /** Sends held back by guardrails (the state query and Temporal Web's details show them). */
   readonly held: HeldSend[] = [];
   private readonly seenEvents: string[] = [];
+
+  /** Why the run must leave (a signal, a stop, an exit step…), once asked. */
+  get exitReason(): string | null {
+    return this.reason;
+  }
+
+  set exitReason(reason: string | null) {
+    this.reason = reason;
+    if (reason === null) return;
+    const listeners = [...this.exitListeners];
+    this.exitListeners.clear();
+    for (const listener of listeners) listener();
+  }
+
+  /**
+   * Calls `listener` once when an exit is asked (at once if it already is); answers a function that
+   * takes it back. A wait listens so an exit ends it, without a `condition` (three promises, each
+   * with a stack captured by the worker's promise hook).
+   */
+  onExit(listener: () => void): () => void {
+    if (this.reason !== null) {
+      listener();
+      return () => undefined;
+    }
+    this.exitListeners.add(listener);
+    return () => this.exitListeners.delete(listener);
+  }
 
   /** True the first time an event id is seen; a redelivered event is ignored. */
   firstDelivery(id: string): boolean {

@@ -21,8 +21,8 @@ export type Next = Outcome | { branch: StepIR[]; event: FlowEvent };
 export interface Run {
   input: FlowRunInput;
   state: RunState;
-  /** A durable timer that ends early when the run must exit; resolves true in that case. */
-  pause(ms: number, waiting: Waiting, until?: () => boolean): Promise<boolean>;
+  /** A durable timer that ends early when the run must exit; resolves 'exit' in that case. */
+  pause(ms: number, waiting: Waiting, until?: () => boolean): Promise<Outcome>;
   /** The user's profile, read fresh. */
   readProfile(): Promise<Profile>;
   /** The run's step events not yet recorded (entered, branch, exited…). */

@@ -52,7 +52,7 @@ export async function guardSend(step: EffectStep, run: Run): Promise<'send' | Ou
       if (ends !== undefined) {
         const reason = `quiet hours ${hhmm(quiet.from)}–${hhmm(quiet.to)} ${zone}`;
         if (quiet.then === 'skip') return hold(run, step, 'skipped_quiet', reason);
-        if (await delay(run, step, ends, 'quiet_hours', reason)) return 'exit';
+        if ((await delay(run, step, ends, 'quiet_hours', reason)) === 'exit') return 'exit';
         continue;
       }
     }
@@ -63,7 +63,7 @@ export async function guardSend(step: EffectStep, run: Run): Promise<'send' | Ou
     const refusing = answer.refused.map((i) => caps[i]!);
     const reason = refusing.map(capText).join(', ');
     if (refusing.some((c) => c.then === 'skip')) return hold(run, step, 'capped', reason);
-    if (await delay(run, step, answer.until, 'frequency_cap', reason)) return 'exit';
+    if ((await delay(run, step, answer.until, 'frequency_cap', reason)) === 'exit') return 'exit';
   }
 }
 
@@ -87,8 +87,8 @@ function hold(run: Run, step: EffectStep, outcome: 'capped' | 'suppressed' | 'sk
   return 'next';
 }
 
-/** A delayed send: waits (a durable timer) until `until`; true when the run must exit meanwhile. */
-function delay(run: Run, step: EffectStep, until: number, kind: Waiting['kind'], reason: string): Promise<boolean> {
+/** A delayed send: waits (a durable timer) until `until`; 'exit' when the run must exit meanwhile. */
+function delay(run: Run, step: EffectStep, until: number, kind: Waiting['kind'], reason: string): Promise<Outcome> {
   note(run, { step: step.id, outcome: 'delayed', at: iso(Date.now()), until: iso(until), reason });
   return run.pause(until - Date.now(), { kind, until: iso(until) });
 }

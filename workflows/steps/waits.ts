@@ -8,7 +8,7 @@ const iso = (ms: number): string => new Date(ms).toISOString();
 
 /** `wait: 3d`: a durable timer. */
 export const wait: StepHandler<StepOf<'wait'>> = (step, run) =>
-  run.pause(step.durationMs, { kind: 'wait', until: iso(Date.now() + step.durationMs) }).then((exited) => (exited ? 'exit' : 'next'));
+  run.pause(step.durationMs, { kind: 'wait', until: iso(Date.now() + step.durationMs) });
 
 /** `wait_until`: the next send window in the user's zone, else the step's, else the config's. */
 export const waitUntil: StepHandler<StepOf<'wait_until'>> = async (step, run, event) => {
@@ -22,8 +22,7 @@ export const waitUntil: StepHandler<StepOf<'wait_until'>> = async (step, run, ev
     else log.info('no usable time zone in profile; using the default', { field: step.timezone.field.join('.'), zone });
   }
   const target = nextWindow(Date.now(), zone, step.hour, step.minute, step.days);
-  const exited = await run.pause(target - Date.now(), { kind: 'wait_until', until: iso(target) });
-  return exited ? 'exit' : 'next';
+  return run.pause(target - Date.now(), { kind: 'wait_until', until: iso(target) });
 };
 
 /** `wait_for`: `then` when the event arrives, `else` when the timeout passes first. */
@@ -31,11 +30,12 @@ export const waitFor: StepHandler<StepOf<'wait_for'>> = async (step, run, event)
   run.state.awaiting = { event: step.event, ...(step.where ? { where: step.where } : {}) };
   run.state.awaited = null;
   if (step.where) run.state.profile = await run.readProfile();
-  const exited = await run.pause(
-    step.timeoutMs,
-    { kind: 'wait_for', until: iso(Date.now() + step.timeoutMs), event: step.event },
-    () => run.state.awaited !== null,
-  );
+  const exited =
+    (await run.pause(
+      step.timeoutMs,
+      { kind: 'wait_for', until: iso(Date.now() + step.timeoutMs), event: step.event },
+      () => run.state.awaited !== null,
+    )) === 'exit';
   const arrived = run.state.awaited;
   run.state.awaiting = null;
   run.state.awaited = null;
