@@ -195,7 +195,8 @@ export async function flowRun(input: FlowRunInput): Promise<FlowRunResult> {
         return new Promise<Outcome>((resolve, reject) => {
           let settled = false;
           let stopListening = () => {};
-          // Once: a later exit must not touch the details of the wait the run is in by then.
+          // Once: the timer can still fire after an exit settled the wait (the exit's listener is
+          // taken back when the timer settles it first).
           const settle = () => {
             if (settled) return;
             settled = true;
