@@ -1,4 +1,4 @@
-import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -293,6 +293,26 @@ describe('embedded file log across processes and restarts', () => {
     const numbers = await studio.numbers('shared');
     expect(numbers.entered).toBe(2);
     expect(numbers.steps.vip!.branches).toEqual({ then: 1, else: 1 });
+  });
+
+  it('two writers recording the same runs at once, record after record, count each run once and both finish', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'step-log-busy-'));
+    const [worker, otherWorker, studio] = [new FileStepLog(dir), new FileStepLog(dir), new FileStepLog(dir)];
+    // Each writer records every run's events one call at a time, all at once (groups queue behind
+    // each other's appends); every run goes in through both, as a retry on another worker would.
+    const runs = Array.from({ length: 150 }, (_, i) => run('busy', `u${i}`, T0 + i, i % 3 === 0 ? 'then' : 'else'));
+    const recordAll = (log: FileStepLog) => Promise.all(runs.flatMap((events) => events.map((e) => log.record([e]))));
+    await Promise.all([recordAll(worker), recordAll(otherWorker)]);
+    const numbers = await studio.numbers('busy');
+    expect(numbers.entered).toBe(150);
+    expect(numbers.completed).toBe(150);
+    expect(numbers.steps.vip!.branches).toEqual({ then: 50, else: 100 });
+    // The day file holds each event once (readers count its lines without remembering ids).
+    const [day] = readdirSync(join(dir, 'flows', 'busy')).filter((n) => n.endsWith('.log'));
+    const lines = readFileSync(join(dir, 'flows', 'busy', day!), 'utf8')
+      .split('\n')
+      .filter((l) => l !== '');
+    expect(lines).toHaveLength(150 * 6);
   });
 
   it('a restarted process has the same numbers; a line torn by a crash counts nothing and spoils nothing', async () => {
