@@ -15,8 +15,12 @@ const SNAPSHOT_BYTES = 1 << 20;
 const DAY_FILE = /^(\d{4}-\d\d-\d\d)\.log$/;
 /** The saved counters' layout; a snapshot of another (older) layout is a cache miss: the day is read again. */
 const SNAPSHOT_FORMAT = 2;
-/** How long one process keeps a day's lock for the groups that queue up behind its append. */
-const HOLD_MS = 50;
+/**
+ * At most this many groups go in under one hold of a day's lock. Another process waiting for it
+ * polls, and only gets it in the moments between holds: with more groups per hold, a process
+ * under steady load would leave those moments too rare.
+ */
+const GROUPS_PER_LOCK = 4;
 
 /** Events and the sum of their values (conversions have values; other events count 0). */
 interface Count {
@@ -208,8 +212,7 @@ export class FileStepLog implements StepLog {
   /**
    * Group commit: events for one day file wait while an append is under way, then go in one
    * append. Groups that queue up meanwhile follow under the same lock and open file (a lock and an
-   * open cost five system calls; the append and its sync two), for at most HOLD_MS, so another
-   * process waiting for the day's lock gets its turn.
+   * open cost five system calls; the append and its sync two), up to GROUPS_PER_LOCK of them.
    */
   private commit(file: string, events: StepEvent[]): Promise<void> {
     return new Promise((resolve, reject) => {
@@ -231,7 +234,7 @@ export class FileStepLog implements StepLog {
             async () => {
               // Opened first: its size under the lock says what other processes appended (no stat of its own).
               const out = await openForAppend(file);
-              const until = performance.now() + HOLD_MS;
+              let held = 1;
               try {
                 for (;;) {
                   try {
@@ -242,7 +245,7 @@ export class FileStepLog implements StepLog {
                   }
                   for (const w of batch.waiters) w.resolve();
                   const next = this.pending.get(file);
-                  if (!next || performance.now() > until) return;
+                  if (!next || held++ >= GROUPS_PER_LOCK) return;
                   this.pending.delete(file);
                   batch = next;
                 }
