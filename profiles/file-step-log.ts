@@ -237,12 +237,7 @@ export class FileStepLog implements StepLog {
               let held = 1;
               try {
                 for (;;) {
-                  try {
-                    await this.append(file, out, batch.events);
-                  } catch (error) {
-                    for (const w of batch.waiters) w.reject(error);
-                    return; // the next group starts afresh (a failed append's file is closed)
-                  }
+                  await this.append(file, out, batch.events);
                   for (const w of batch.waiters) w.resolve();
                   const next = this.pending.get(file);
                   if (!next || held++ >= GROUPS_PER_LOCK) return;
@@ -256,7 +251,8 @@ export class FileStepLog implements StepLog {
             { folderKnown: true },
           );
         } catch (error) {
-          // The lock or the open failed (nothing of this group was appended), or the close did (its waiters are settled).
+          // The lock, the open or an append failed: the group in hand is refused (the next starts afresh,
+          // a failed append's file closed). A failed close finds its waiters settled already.
           for (const w of batch.waiters) w.reject(error);
         }
       });
