@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { buildCodecServer, DEFAULT_ORIGINS, newCodecToken } from '../codec/codec-server.ts';
 import { payloadCodec } from '../codec/data-converter.ts';
+import { allowedHosts, commaList } from './allowed-hosts.ts';
 import { EXIT, parseCommandArgs, UsageError, type CliIo } from './io.ts';
 
 export interface RunningCodecServer {
@@ -40,14 +41,6 @@ export async function listenCodecServer(options: {
   return { endpoint: `${url}/${token}`, url, close: () => app.close() };
 }
 
-const list = (value: string | undefined): string[] | undefined =>
-  value === undefined
-    ? undefined
-    : value
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean);
-
 /** Serves Temporal's codec protocol with FLOWLINE_PAYLOAD_KEY, so Temporal Web can show decrypted payloads. */
 export async function codecServerCommand(args: string[], io: CliIo): Promise<number> {
   const { values } = parseCommandArgs(args, {
@@ -58,15 +51,15 @@ export async function codecServerCommand(args: string[], io: CliIo): Promise<num
   });
   const port = Number(values.port ?? 8888);
   if (!Number.isInteger(port)) throw new UsageError('--port takes a port number');
-  const allowOrigins = list(values['allow-origin']);
-  const allowHosts = list(values['allow-host']);
+  const allowOrigins = commaList(values['allow-origin']);
+  const allowHosts = allowedHosts(values['allow-host']);
   let server: RunningCodecServer | undefined;
   try {
     server = await listenCodecServer({
       port,
       host: values.host ?? '127.0.0.1',
       ...(allowOrigins ? { allowOrigins } : {}),
-      ...(allowHosts ? { allowHosts } : {}),
+      allowHosts,
     });
   } catch (error) {
     io.err(`flows codec-server: ${(error as Error).message}\n`);

@@ -11,6 +11,7 @@ import type { StepLog } from '../profiles/step-log.ts';
 import { seenRetention, startSweeper } from '../profiles/retention.ts';
 import type { ProfileStore } from '../profiles/store.ts';
 import { temporalSettings, unreachable } from '../temporal/connection.ts';
+import { allowedHosts } from './allowed-hosts.ts';
 import { formatText } from './format/text.ts';
 import { EXIT, parseCommandArgs, UsageError, type CliIo } from './io.ts';
 import { dataDir, loadProject } from './project.ts';
@@ -23,7 +24,16 @@ export interface RunningIngest {
 /** Starts the ingest API on a Temporal connection; used by `flows ingest` and `flows start`. */
 export async function serveIngest(
   io: CliIo,
-  options: { port: number; host: string; profiles: ProfileStore; stepLog?: StepLog; config?: string; key: string; secret: string },
+  options: {
+    port: number;
+    host: string;
+    allowHosts?: string[];
+    profiles: ProfileStore;
+    stepLog?: StepLog;
+    config?: string;
+    key: string;
+    secret: string;
+  },
 ): Promise<RunningIngest | undefined> {
   const project = loadProject(io, { config: options.config });
   if (!project) return undefined;
@@ -62,6 +72,8 @@ export async function serveIngest(
     flows: flows.current,
     key: options.key,
     secret: options.secret,
+    host: options.host,
+    allowHosts: options.allowHosts ?? allowedHosts(undefined),
     onBatch: (report) => io.out(`${reportLine(report)}\n`),
     identityPriority,
   });
@@ -111,6 +123,7 @@ export async function ingestCommand(args: string[], io: CliIo): Promise<number> 
   const { values } = parseCommandArgs(args, {
     port: { type: 'string' },
     host: { type: 'string' },
+    'allow-host': { type: 'string' },
     config: { type: 'string' },
     data: { type: 'string' },
   });
@@ -129,6 +142,7 @@ export async function ingestCommand(args: string[], io: CliIo): Promise<number> 
   const running = await serveIngest(io, {
     port,
     host: values.host ?? '127.0.0.1',
+    allowHosts: allowedHosts(values['allow-host']),
     profiles,
     stepLog,
     key,

@@ -22,7 +22,8 @@ const COMMANDS: Record<string, Command> = {
   },
   studio: {
     summary: 'the Flow Studio web app: every flow as a picture with live per-step numbers (read-only)',
-    usage: 'flows studio [--port 8090] [--host 127.0.0.1] [--temporal ADDRESS] [--temporal-web URL] [--data DIR] [--config FILE]',
+    usage:
+      'flows studio [--port 8090] [--host 127.0.0.1] [--allow-host NAME,…] [--temporal ADDRESS] [--temporal-web URL] [--data DIR] [--config FILE]',
     load: async () => (await import('./studio.ts')).studioCommand,
   },
   start: {
@@ -38,7 +39,7 @@ const COMMANDS: Record<string, Command> = {
   },
   ingest: {
     summary: 'the ingest API (mParticle Events API) against an existing Temporal server',
-    usage: 'flows ingest [--port 8080] [--host 127.0.0.1] [--config FILE] [--data DIR]',
+    usage: 'flows ingest [--port 8080] [--host 127.0.0.1] [--allow-host NAME,…] [--config FILE] [--data DIR]',
     load: async () => (await import('./ingest.ts')).ingestCommand,
   },
   send: {

@@ -7,6 +7,7 @@ import { destinationClients } from '../worker/destination-clients.ts';
 import { installRuntime } from '../worker/runtime.ts';
 import { registerSearchAttributes } from '../worker/search-attributes.ts';
 import { startWorkers } from '../worker/start.ts';
+import { allowedHosts } from './allowed-hosts.ts';
 import { listenCodecServer } from './codec-server.ts';
 import { EXIT, parseCommandArgs, UsageError, type CliIo } from './io.ts';
 import { serveIngest } from './ingest.ts';
@@ -59,6 +60,7 @@ export async function startCommand(args: string[], io: CliIo): Promise<number> {
       port: 8888,
       host: '127.0.0.1',
       allowOrigins: [`http://localhost:${uiPort}`, `http://127.0.0.1:${uiPort}`],
+      allowHosts: allowedHosts(undefined),
     });
     closers.push(async () => codec?.close());
     server = await startDevServer({ dataDir: data, port, uiPort, ...(codec ? { codecEndpoint: codec.endpoint } : {}) });

@@ -6,6 +6,7 @@ import { StudioProject } from '../studio/project.ts';
 import { isLoopback } from '../studio/auth.ts';
 import { listenStudio } from '../studio/server.ts';
 import { connectionOptions, temporalSettings, unreachable } from '../temporal/connection.ts';
+import { allowedHosts } from './allowed-hosts.ts';
 import { EXIT, parseCommandArgs, UsageError, type CliIo } from './io.ts';
 import { dataDir } from './project.ts';
 
@@ -17,6 +18,8 @@ export interface StudioServeOptions {
   config?: string;
   port?: number;
   host?: string;
+  /** Host names to answer to besides loopback's and `host` (FLOWLINE_ALLOWED_HOSTS when not given). */
+  allowHosts?: string[];
   temporalWeb?: string;
 }
 
@@ -31,7 +34,12 @@ export function serveStudio(options: StudioServeOptions) {
       namespace: options.namespace,
       temporalWeb: options.temporalWeb ?? process.env.FLOWLINE_TEMPORAL_WEB ?? 'http://localhost:8233',
     },
-    { port: options.port ?? 8090, ...(options.host ? { host: options.host } : {}), ...(token ? { token } : {}) },
+    {
+      port: options.port ?? 8090,
+      allowHosts: options.allowHosts ?? allowedHosts(undefined),
+      ...(options.host ? { host: options.host } : {}),
+      ...(token ? { token } : {}),
+    },
   );
 }
 
@@ -40,6 +48,7 @@ export async function studioCommand(args: string[], io: CliIo): Promise<number> 
   const { values, positionals } = parseCommandArgs(args, {
     port: { type: 'string' },
     host: { type: 'string' },
+    'allow-host': { type: 'string' },
     temporal: { type: 'string' },
     'temporal-web': { type: 'string' },
     data: { type: 'string' },
@@ -75,6 +84,7 @@ export async function studioCommand(args: string[], io: CliIo): Promise<number> 
       cwd: io.cwd,
       port,
       config: values.config,
+      allowHosts: allowedHosts(values['allow-host']),
       ...(values.host ? { host: values.host } : {}),
       ...(values['temporal-web'] ? { temporalWeb: values['temporal-web'] } : {}),
     });

@@ -1,6 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Payload, PayloadCodec } from '@temporalio/common';
+import { ALLOW_HOST_HINT, hostAllowed, hostPolicy } from '../http-guard/host-origin.ts';
 
 interface JsonPayload {
   metadata?: Record<string, string>;
@@ -26,18 +27,10 @@ export interface CodecServerOptions {
   allowHosts?: string[];
 }
 
-const LOOPBACK = ['localhost', '127.0.0.1', '::1'];
 export const DEFAULT_ORIGINS = ['http://localhost:8233', 'http://127.0.0.1:8233'];
 
 /** A random token for when FLOWLINE_CODEC_TOKEN is not set; URL-safe so it can sit in the endpoint path. */
 export const newCodecToken = (): string => randomBytes(24).toString('base64url');
-
-/** The Host header's name without port or IPv6 brackets, lower-cased. */
-function hostName(host: string | undefined): string {
-  const h = (host ?? '').trim().toLowerCase();
-  if (h.startsWith('[')) return h.slice(1, h.indexOf(']'));
-  return h.replace(/:\d*$/, '');
-}
 
 /** Compares over fixed-length digests so neither the content nor the length of the token leaks through timing. */
 const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
@@ -54,12 +47,12 @@ export function buildCodecServer(codec: PayloadCodec, options: CodecServerOption
   if (!options.token) throw new Error('the codec server needs a token (FLOWLINE_CODEC_TOKEN)');
   const app = Fastify({ bodyLimit: 16 * 1024 * 1024 });
   const origins = new Set(options.allowOrigins ?? DEFAULT_ORIGINS);
-  const hosts = new Set([...LOOPBACK, ...(options.allowHosts ?? []).map((h) => hostName(h))]);
+  const hosts = hostPolicy('127.0.0.1', options.allowHosts);
   const expected = digest(options.token);
 
   app.addHook('onRequest', async (request, reply) => {
-    if (!hosts.has(hostName(request.headers.host))) {
-      return reply.code(403).send({ error: 'Host header not allowed; start the codec server with --allow-host NAME to serve that name' });
+    if (!hostAllowed(hosts, request.headers.host)) {
+      return reply.code(403).send({ error: `Host header not allowed; ${ALLOW_HOST_HINT}` });
     }
     const origin = request.headers.origin;
     if (origin !== undefined) {

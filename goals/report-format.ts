@@ -89,9 +89,14 @@ const CSV_HEAD = [
   'winner',
 ];
 
-/** A cell as RFC 4180 wants it: quoted when it holds a comma, a quote or a line break. */
+/**
+ * A cell as RFC 4180 wants it: quoted when it holds a comma, a quote or a line break. Text that a
+ * spreadsheet would run as a formula (a name beginning with `=`, `+`, `-`, `@`, a tab or a carriage
+ * return, as a split label or goal name may) gets a leading `'`, OWASP's neutralisation; numbers
+ * are left as they are, so a negative lift stays a number.
+ */
 const cell = (v: string | number | boolean | undefined): string => {
-  const s = v === undefined ? '' : String(v);
+  const s = v === undefined ? '' : typeof v === 'string' && /^[=+\-@\t\r]/.test(v) ? `'${v}` : String(v);
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 };
 

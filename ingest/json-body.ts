@@ -1,5 +1,5 @@
 import secureJson from 'secure-json-parse';
-import { badRequest, type FieldProblem } from './errors.ts';
+import { badRequest, pointer, type FieldProblem } from './errors.ts';
 import { LIMITS } from './limits.ts';
 
 // Big mpids (over 2^53) lose digits in JSON.parse: keep them as text.
@@ -23,9 +23,6 @@ function nestingDepth(text: string, stopAbove: number): number {
   }
   return deepest;
 }
-
-const pointer = (path: readonly (string | number)[]): string =>
-  `/${path.map((p) => String(p).replace(/~/g, '~0').replace(/\//g, '~1')).join('/')}`;
 
 /** Every string and key over its cap, with its place (at most 20: enough to fix the sender). */
 function oversized(root: unknown): FieldProblem[] {

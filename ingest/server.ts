@@ -1,4 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
+import { hostOriginHook } from '../http-guard/fastify-hook.ts';
+import { hostPolicy } from '../http-guard/host-origin.ts';
 import { basicAuth } from './auth.ts';
 import { errorHandler } from './errors.ts';
 import { parseJsonBody } from './json-body.ts';
@@ -16,6 +18,10 @@ export type { IngestStats } from './stats.ts';
 export interface IngestOptions extends RouteDeps {
   key: string;
   secret: string;
+  /** The address it listens on (default 127.0.0.1): with loopback's names, the names its Host header may carry. */
+  host?: string;
+  /** More names the Host header may carry (a DNS name behind a load balancer); `*` for any. */
+  allowHosts?: string[];
   /** Bytes per request (mParticle documents 256 KB). */
   bodyLimit?: number;
   logger?: boolean;
@@ -70,6 +76,13 @@ export function buildIngest(options: IngestOptions): { app: FastifyInstance; sta
     }
   });
   app.setErrorHandler(errorHandler(stats, log, bodyLimit));
+  // Before auth: a web page rebinding its name to this address must not even learn that auth failed.
+  app.addHook(
+    'onRequest',
+    hostOriginHook(hostPolicy(options.host ?? '127.0.0.1', options.allowHosts), (message) => ({
+      errors: [{ code: 'FORBIDDEN', message }],
+    })),
+  );
 
   const deps: IngestDeps = {
     stats,

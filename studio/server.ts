@@ -1,4 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
+import { hostOriginHook } from '../http-guard/fastify-hook.ts';
+import { hostPolicy } from '../http-guard/host-origin.ts';
 import { isLoopback, tokenHook } from './auth.ts';
 import type { StudioDeps } from './deps.ts';
 import { flowRoutes } from './routes/flow.ts';
@@ -11,9 +13,14 @@ export interface StudioOptions {
   host?: string;
   /** Required when `host` is not loopback. */
   token?: string;
+  /** Names the Host header may carry besides loopback's and `host` (a DNS name); `*` for any. */
+  allowHosts?: string[];
 }
 
-/** The Flow Studio: read-only (GET only), on loopback by default, token-protected anywhere else. */
+/**
+ * The Flow Studio: read-only (GET only), on loopback by default, token-protected anywhere else;
+ * it answers only to its own host names and takes writes only from its own pages.
+ */
 export function buildStudio(deps: StudioDeps, options: StudioOptions = {}): FastifyInstance {
   const host = options.host ?? '127.0.0.1';
   if (!isLoopback(host) && !options.token) {
@@ -21,6 +28,8 @@ export function buildStudio(deps: StudioDeps, options: StudioOptions = {}): Fast
   }
   // Live pages hold a connection open (server-sent events): closing the studio ends them.
   const app = Fastify({ logger: false, forceCloseConnections: true });
+  // First: a page that rebinds its name to this address is refused before anything is read.
+  app.addHook('onRequest', hostOriginHook(hostPolicy(host, options.allowHosts)));
   if (options.token) app.addHook('onRequest', tokenHook(options.token));
   app.setErrorHandler((error: Error & { statusCode?: number }, _req, reply) => {
     // Client errors keep their code; anything else here is Temporal or the log not answering.

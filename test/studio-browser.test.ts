@@ -255,7 +255,8 @@ describe('Flow Studio in a real browser, on a real Temporal server with real run
     const guarded = buildStudio(deps, { host: '0.0.0.0', token: 's3cret-token' });
     expect((await guarded.inject({ url: '/' })).statusCode).toBe(401);
     const withToken = await guarded.inject({ url: '/?token=s3cret-token' });
-    expect(withToken.statusCode).toBe(200);
+    expect(withToken.statusCode).toBe(303); // to `/`, the token out of the address bar
+    expect(withToken.headers.location).toBe('/');
     const cookie = String(withToken.headers['set-cookie']).split(';')[0]!;
     expect((await guarded.inject({ url: '/api/flows', headers: { cookie } })).statusCode).toBe(200);
     expect((await guarded.inject({ url: '/', headers: { authorization: 'Bearer wrong' } })).statusCode).toBe(401);

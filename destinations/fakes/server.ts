@@ -2,6 +2,7 @@ import { appendFileSync, mkdirSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
+import { hostOriginRefusal, hostPolicy } from '../../http-guard/host-origin.ts';
 
 /** A request as the fake received it. */
 export interface Received {
@@ -57,7 +58,11 @@ export async function startFake(name: string, handler: Handler, port = 0, record
   const faults: Fault[] = [];
   const hanging = new Set<ServerResponse>();
 
-  const server: Server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
+  // The fakes run in `npm start` beside the user's browser: a page must not rebind its name to them or post faults.
+  const policy = hostPolicy('127.0.0.1');
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const refused = hostOriginRefusal(policy, req.method, req.headers);
+    if (refused) return send(res, { status: refused.status, body: { error: refused.error } });
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const url = new URL(req.url ?? '/', 'http://fake');
@@ -71,7 +76,9 @@ export async function startFake(name: string, handler: Handler, port = 0, record
     };
     if (url.pathname === '/__fake/calls') return send(res, { status: 200, body: received });
     if (url.pathname === '/__fake/faults' && req.method === 'POST') {
-      faults.push(...(JSON.parse(request.body) as Fault[]));
+      const added = faultList(request.body);
+      if (typeof added === 'string') return send(res, { status: 400, body: { error: added } });
+      faults.push(...added);
       return send(res, { status: 204 });
     }
     let fault = faults.shift();
@@ -112,6 +119,13 @@ export async function startFake(name: string, handler: Handler, port = 0, record
     } catch (error) {
       send(res, { status: 500, body: { error: (error as Error).message } });
     }
+  };
+  // Whatever a request does wrong (a URL that does not parse, a body cut off) ends that request, not the process.
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch((error: Error) => {
+      if (res.headersSent) res.destroy();
+      else send(res, { status: 400, body: { error: error.message } });
+    });
   });
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   const address = server.address() as AddressInfo;
@@ -137,6 +151,26 @@ export async function startFake(name: string, handler: Handler, port = 0, record
       await new Promise((resolve) => server.close(resolve));
     },
   };
+}
+
+/** The faults a POST to /__fake/faults asks for, or what is wrong with it (a bad body must not stop the process that serves the fakes). */
+function faultList(body: string): Fault[] | string {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return 'POST /__fake/faults takes a JSON list of faults, e.g. [{"status": 503, "retryAfter": 1}]';
+  }
+  const list = Array.isArray(parsed) ? parsed : [parsed];
+  const known = (f: unknown): f is Fault =>
+    typeof f === 'object' &&
+    f !== null &&
+    (typeof (f as { status?: unknown }).status === 'number' ||
+      (f as { hang?: unknown }).hang === true ||
+      (f as { reset?: unknown }).reset === true ||
+      typeof (f as { delay?: unknown }).delay === 'number');
+  const bad = list.findIndex((f) => !known(f));
+  return bad < 0 ? list : `POST /__fake/faults: fault ${bad} is none of {status}, {hang: true}, {reset: true}, {delay: ms}`;
 }
 
 function send(res: ServerResponse, reply: Reply): void {

@@ -2,6 +2,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import { epochMs, idString, LIMITS } from '../limits.ts';
 import { audienceBatches, type AudienceRequest } from '../normalize.ts';
 import { accepted } from '../report.ts';
+import { badRequest } from '../errors.ts';
+import { illFormedStrings } from '../well-formed.ts';
 import type { IngestDeps } from './deps.ts';
 
 /** mParticle's `audience_membership_change_request`; ids and names capped as in event batches. */
@@ -48,6 +50,8 @@ export const audienceSchema = {
 export const audienceRoutes: FastifyPluginAsync<IngestDeps> = async (app, deps) => {
   app.post('/audiences', { schema: { body: audienceSchema } }, async (request, reply) => {
     const body = request.body as AudienceRequest;
+    const illFormed = illFormedStrings(body);
+    if (illFormed.length > 0) throw badRequest(illFormed);
     if (!body.user_profiles?.length) return reply.code(200).send({ type: 'audience_membership_change_response', timestamp_ms: Date.now() });
     const reports = [];
     for (const batch of audienceBatches(body, Date.now())) reports.push(await deps.accept(batch));

@@ -4,6 +4,7 @@ import { badRequest, validationProblems } from '../errors.ts';
 import { AJV_OPTIONS, epochMs, idString, LIMITS } from '../limits.ts';
 import { normalizeBatch, type MparticleBatch, type NormalizedBatch } from '../normalize.ts';
 import { accepted, type BatchReport, type RefusedBatch } from '../report.ts';
+import { illFormedStrings } from '../well-formed.ts';
 import type { IngestDeps } from './deps.ts';
 
 const EVENT_TYPES = [
@@ -116,6 +117,8 @@ async function acceptAll(deps: IngestDeps, batches: NormalizedBatch[]): Promise<
  */
 export const eventRoutes: FastifyPluginAsync<IngestDeps> = async (app, deps) => {
   app.post('/events', { schema: { body: batchSchema } }, async (request, reply) => {
+    const illFormed = illFormedStrings(request.body);
+    if (illFormed.length > 0) throw badRequest(illFormed);
     return accepted(request, reply, [await deps.accept(normalizeBatch(request.body as MparticleBatch, Date.now()))]);
   });
   app.post('/bulkevents', { schema: { body: bulkSchema } }, async (request, reply) => {
@@ -123,7 +126,9 @@ export const eventRoutes: FastifyPluginAsync<IngestDeps> = async (app, deps) => 
     const valid: NormalizedBatch[] = [];
     const refused: RefusedBatch[] = [];
     body.forEach((batch, index) => {
-      if (checkBatch(batch)) valid.push(normalizeBatch(batch as MparticleBatch, Date.now()));
+      const illFormed = illFormedStrings(batch);
+      if (illFormed.length > 0) refused.push({ index, errors: illFormed.map((p) => ({ code: 'BAD_REQUEST', ...p })) });
+      else if (checkBatch(batch)) valid.push(normalizeBatch(batch as MparticleBatch, Date.now()));
       else refused.push({ index, errors: validationProblems(checkBatch.errors ?? []).map((p) => ({ code: 'BAD_REQUEST', ...p })) });
     });
     if (refused.length > 0 && valid.length === 0) {
