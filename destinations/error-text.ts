@@ -47,12 +47,82 @@ const SCHEME = /\b(Bearer|Basic|Digest|Token|ANTAVO-HMAC-SHA256|AWS4-HMAC-SHA256
 const NAMED =
   /\b([\w-]*(?:authorization|api[_-]?key|secret|token|passcode|password|signature|sig))(\\?"?\s*[:=]\s*\\?"?)([^\s"',;&\\]{6,})/gi;
 
-/** `text` without the secrets given (exact values) and without anything shaped like a credential. */
-export function redact(message: string, secrets: Iterable<string>): string {
-  let out = message;
-  // Longest first, so a secret containing another is replaced whole.
-  for (const secret of [...new Set(secrets)].filter((s) => s.length >= 4).sort((a, b) => b.length - a.length)) {
-    out = out.split(secret).join(REDACTED);
+// Shorter encoded forms are left alone: a few base64 or hex characters occur in ordinary text.
+const MIN_ENCODED = 6;
+
+const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+
+/** A regex source matching `text` in any letter case (ASCII letters and those with a one-character other case). */
+const caseless = (text: string): string =>
+  [...text]
+    .map((c) => {
+      const [lower, upper] = [c.toLowerCase(), c.toUpperCase()];
+      return lower !== upper && lower.length === 1 && upper.length === 1 ? `[${escape(lower)}${escape(upper)}]` : escape(c);
+    })
+    .join('');
+
+/**
+ * The base64 characters that depend on the secret's bytes alone, with the secret at each of the
+ * three byte alignments: in `base64("key:" + secret)` the characters at the secret's edges mix in
+ * its neighbours' bits, the ones between do not, whatever precedes it.
+ */
+function base64Cores(secret: Buffer): string[] {
+  const cores: string[] = [];
+  for (let offset = 0; offset < 3; offset++) {
+    const encoded = Buffer.concat([Buffer.alloc(offset), secret]).toString('base64');
+    // Character 4g+j of base64 reads bytes 3g+[0,0,1,2][j] to 3g+[0,1,2,2][j]: keep those read only from the secret.
+    let core = '';
+    for (let c = 0; c < encoded.length; c++) {
+      const group = 3 * Math.floor(c / 4);
+      const first = group + [0, 0, 1, 2][c % 4]!;
+      const last = group + [0, 1, 2, 2][c % 4]!;
+      if (first >= offset && last < offset + secret.length) core += encoded[c];
+    }
+    if (core.length >= MIN_ENCODED) cores.push(core);
   }
+  return cores;
+}
+
+/**
+ * Regex sources for the ways a destination may echo a secret: as it is or in another letter case,
+ * URL- and form-encoded (any case of the %XX digits), as hex, and as base64 or base64url at any
+ * alignment (case-significant, so matched exactly).
+ */
+function spellings(secret: string): string[] {
+  const bytes = Buffer.from(secret, 'utf8');
+  const texts = new Set([secret, encodeURIComponent(secret), new URLSearchParams({ s: secret }).toString().slice(2)]);
+  const hex = bytes.toString('hex');
+  if (hex.length >= MIN_ENCODED) texts.add(hex);
+  const cores = base64Cores(bytes).flatMap((core) => [core, core.replace(/\+/g, '-').replace(/\//g, '_')]);
+  return [...[...texts].map(caseless), ...[...new Set(cores)].map(escape)];
+}
+
+/**
+ * `text` without the secrets given, however spelled (see `spellings`), and without anything
+ * shaped like a credential.
+ */
+export function redact(message: string, secrets: Iterable<string>): string {
+  // Every stretch any spelling of any secret covers, merged where they overlap: a secret that
+  // contains another, or overlaps it, is replaced whole whatever the order.
+  const spans: Array<[number, number]> = [];
+  for (const secret of new Set(secrets)) {
+    if (secret.length < 4) continue;
+    for (const source of spellings(secret)) {
+      const pattern = new RegExp(source, 'g');
+      for (let m = pattern.exec(message); m; m = pattern.exec(message)) {
+        spans.push([m.index, m.index + m[0].length]);
+        pattern.lastIndex = m.index + 1;
+      }
+    }
+  }
+  spans.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
+  let out = '';
+  let at = 0;
+  for (const [start, end] of spans) {
+    if (end <= at) continue; // within the stretch already replaced
+    if (start >= at) out += `${message.slice(at, start)}${REDACTED}`; // else it extends that stretch
+    at = end;
+  }
+  out += message.slice(at);
   return out.replace(SCHEME, `$1$2${REDACTED}`).replace(NAMED, `$1$2${REDACTED}`);
 }

@@ -1,4 +1,4 @@
-import { fetch, type Dispatcher } from 'undici';
+import { fetch, type Dispatcher, type Response } from 'undici';
 import { clip, knownErrorText } from './error-text.ts';
 import { DestinationError } from './errors.ts';
 import type { ClientSettings } from './settings.ts';
@@ -21,10 +21,30 @@ export interface HttpRequest {
 export interface HttpResponse {
   status: number;
   headers: { get(name: string): string | null };
+  /** The answer's body as UTF-8, at most its first MAX_SUCCESS_BODY_BYTES / MAX_ERROR_BODY_BYTES bytes. */
   text: string;
+  /** The body went on past that limit; the rest was not read. */
+  truncated?: boolean;
   /** What was asked, for error messages: `POST /v2/events`. */
   endpoint: string;
 }
+
+/**
+ * How much of an answer is read. A destination's body is untrusted in size: a 200 MB error page
+ * would grow the worker by as much, and a body that never ends would hold the call until the
+ * timeout. A success carries what a client reads (ids, small JSON), an error only its error
+ * fields, of which 300 characters are kept: anything beyond is not worth the memory.
+ */
+export const MAX_SUCCESS_BODY_BYTES = 1024 * 1024;
+export const MAX_ERROR_BODY_BYTES = 64 * 1024;
+const bodyLimit = (status: number): number => (status >= 200 && status < 300 ? MAX_SUCCESS_BODY_BYTES : MAX_ERROR_BODY_BYTES);
+
+/**
+ * The longest wait a destination may ask for (Retry-After, Sailthru's X-Rate-Limit-Reset): a
+ * bogus or hostile value would otherwise park a run for years. An hour outlasts any rate-limit
+ * window the destinations document; one still not ready then simply refuses again.
+ */
+export const MAX_RETRY_DELAY_MS = 60 * 60 * 1000;
 
 /**
  * One HTTP exchange with a destination. A timeout or a connection failure is a retryable
@@ -43,10 +63,12 @@ export async function exchange(destination: string, request: HttpRequest): Promi
       signal,
       redirect: 'manual',
     });
+    const body = await readBounded(response.body, bodyLimit(response.status));
     return {
       status: response.status,
       headers: response.headers,
-      text: await response.text(),
+      text: body.text,
+      ...(body.truncated ? { truncated: true } : {}),
       endpoint: request.endpoint ?? endpointOf(request),
     };
   } catch (error) {
@@ -54,6 +76,32 @@ export async function exchange(destination: string, request: HttpRequest): Promi
     if (timeout.aborted) throw new DestinationError(`no answer from ${host} within ${request.timeoutMs} ms`, true, { destination });
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
     throw new DestinationError(`cannot reach ${host}: ${cause?.code ?? cause?.message ?? (error as Error).message}`, true, { destination });
+  }
+}
+
+/**
+ * At most `limit` bytes of a body, decoded as UTF-8 (as `Response.text()` does). The rest is
+ * cancelled, not drained: undici then closes the connection rather than reading the body to its
+ * end, which may never come.
+ */
+async function readBounded(body: Response['body'], limit: number): Promise<{ text: string; truncated: boolean }> {
+  if (!body) return { text: '', truncated: false };
+  const reader = body.getReader();
+  const decoder = new TextDecoder('utf-8');
+  let text = '';
+  let size = 0;
+  for (;;) {
+    const { done, value } = (await reader.read()) as ReadableStreamReadResult<Uint8Array>;
+    if (done) return { text: text + decoder.decode(), truncated: false };
+    const room = limit - size;
+    if (value.byteLength > room) {
+      // A character cut at the limit decodes as U+FFFD: the text is incomplete either way.
+      text += decoder.decode(value.subarray(0, room));
+      await reader.cancel().catch(() => undefined);
+      return { text, truncated: true };
+    }
+    text += decoder.decode(value, { stream: true });
+    size += value.byteLength;
   }
 }
 
@@ -74,7 +122,7 @@ export function safeHost(url: string): string {
   }
 }
 
-/** Retry-After in seconds or as an HTTP date, in milliseconds from now. */
+/** Retry-After in seconds or as an HTTP date, in milliseconds from now (uncapped: `check` caps it). */
 export function retryAfterMs(headers: HttpResponse['headers'], now = Date.now()): number | undefined {
   const value = headers.get('retry-after');
   if (!value) return undefined;
@@ -96,11 +144,15 @@ export interface CheckOptions {
  * Only known error fields are read, never the raw body (it may echo the request's credentials).
  */
 export function refusal(
-  response: Pick<HttpResponse, 'status' | 'endpoint' | 'text'>,
+  response: Pick<HttpResponse, 'status' | 'endpoint' | 'text' | 'truncated'>,
   text?: string,
   statusText?: CheckOptions['statusText'],
 ): string {
-  const said = text ?? knownErrorText(parseJson(response.text)) ?? statusText?.(response.status) ?? 'the answer has no error text';
+  // A cut JSON body does not parse: say so, rather than that the destination gave no text.
+  const none = response.truncated
+    ? `the answer is over ${bodyLimit(response.status) / 1024} KiB, not read in full`
+    : 'the answer has no error text';
+  const said = text ?? knownErrorText(parseJson(response.text)) ?? statusText?.(response.status) ?? none;
   return `${response.status}: ${clip(said, 300)} [${response.endpoint}]`;
 }
 
@@ -112,7 +164,9 @@ export function refusal(
 export function check(destination: string, response: HttpResponse, options: CheckOptions = {}): void {
   if (response.status >= 200 && response.status < 300) return;
   const retryable = response.status === 408 || response.status === 429 || response.status >= 500;
-  const wait = retryable ? (retryAfterMs(response.headers) ?? options.retryAfter?.(response)) : undefined;
+  const asked = retryable ? (retryAfterMs(response.headers) ?? options.retryAfter?.(response)) : undefined;
+  // Capped here, so every source of a delay (Retry-After, a client's own header) is; a negative or NaN one is no delay at all.
+  const wait = asked !== undefined && asked >= 0 ? Math.min(asked, MAX_RETRY_DELAY_MS) : undefined;
   throw new DestinationError(refusal(response, options.errorText?.(response), options.statusText), retryable, {
     destination,
     status: response.status,

@@ -16,7 +16,7 @@ import { fakeWebhook } from '../destinations/fakes/webhook.ts';
 
 let fake: Fake;
 beforeAll(async () => {
-  fake = await fakeWebhook();
+  fake = await fakeWebhook({ allowHosts: ['hooks.flowline.invalid'] });
 });
 afterAll(async () => fake.close());
 beforeEach(() => fake.clear());

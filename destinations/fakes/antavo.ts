@@ -36,7 +36,6 @@ export function fakeAntavo(options: FakeOptions & { region?: string } = {}): Pro
         },
       };
     },
-    options.port,
-    options.recordFile,
+    options,
   );
 }

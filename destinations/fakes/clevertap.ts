@@ -50,7 +50,6 @@ export function fakeClevertap(options: FakeOptions & { concurrency?: number; del
         inFlight--;
       }
     },
-    options.port,
-    options.recordFile,
+    options,
   );
 }

@@ -30,6 +30,8 @@ export interface FakeOptions {
   port?: number;
   recordFile?: string;
   credentials?: FakeCredentials;
+  /** Host names it answers to besides loopback's (a test that resolves a made-up name to it). */
+  allowHosts?: string[];
 }
 
 /**

@@ -42,7 +42,6 @@ export function fakeCustomerio(options: FakeOptions = {}): Promise<Fake> {
       }
       return { status: 404, body: { meta: { errors: [`no route ${req.method} ${req.path}`] } } };
     },
-    options.port,
-    options.recordFile,
+    options,
   );
 }

@@ -24,7 +24,6 @@ export function fakeMoengage(options: FakeOptions = {}): Promise<Fake> {
         return fail(400, 'MissingAttributeError', 'actions are missing');
       return { status: 200, body: { status: 'success', message: 'Your request has been accepted and will be processed soon.' } };
     },
-    options.port,
-    options.recordFile,
+    options,
   );
 }

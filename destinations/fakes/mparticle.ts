@@ -40,7 +40,6 @@ export function fakeMparticle(options: FakeOptions = {}): Promise<Fake> {
       }
       return { status: 202 };
     },
-    options.port,
-    options.recordFile,
+    options,
   );
 }

@@ -60,7 +60,6 @@ export function fakeSailthru(options: FakeOptions & { perMinute?: number } = {})
           return fail(404, 99, `Unknown endpoint ${req.path}`);
       }
     },
-    options.port,
-    options.recordFile,
+    options,
   );
 }

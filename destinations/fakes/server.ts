@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
 import { hostOriginRefusal, hostPolicy } from '../../http-guard/host-origin.ts';
+import type { FakeOptions } from './credentials.ts';
 
 /** A request as the fake received it. */
 export interface Received {
@@ -50,7 +51,11 @@ export interface Fake {
  * told to answer with faults (429 with Retry-After, 5xx, 4xx, a hang, a reset connection), and
  * shows what it received as JSON at GET /__fake/calls (POST /__fake/faults adds faults).
  */
-export async function startFake(name: string, handler: Handler, port = 0, recordFile?: string): Promise<Fake> {
+export async function startFake(
+  name: string,
+  handler: Handler,
+  { port = 0, recordFile, allowHosts }: Pick<FakeOptions, 'port' | 'recordFile' | 'allowHosts'> = {},
+): Promise<Fake> {
   if (recordFile) mkdirSync(dirname(recordFile), { recursive: true });
   const received: Received[] = [];
   const faulted: Received[] = [];
@@ -59,7 +64,7 @@ export async function startFake(name: string, handler: Handler, port = 0, record
   const hanging = new Set<ServerResponse>();
 
   // The fakes run in `npm start` beside the user's browser: a page must not rebind its name to them or post faults.
-  const policy = hostPolicy('127.0.0.1');
+  const policy = hostPolicy('127.0.0.1', allowHosts);
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const refused = hostOriginRefusal(policy, req.method, req.headers);
     if (refused) return send(res, { status: refused.status, body: { error: refused.error } });

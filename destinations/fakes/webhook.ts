@@ -15,6 +15,5 @@ export const fakeWebhook = (options: FakeOptions = {}): Promise<Fake> =>
       }
       return { status: 200, body: { ok: true } };
     },
-    options.port,
-    options.recordFile,
+    options,
   );
