@@ -12,4 +12,8 @@ export interface StudioDeps {
   temporalWeb: string;
   /** How often the live numbers are pushed (ms). */
   liveIntervalMs?: number;
+  /** Live streams one client address may hold open at once (default 16); more are answered 429. */
+  liveStreamsPerClient?: number;
+  /** Live streams open at once in all (default 1000); more are answered 503. */
+  liveStreamsTotal?: number;
 }

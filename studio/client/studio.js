@@ -188,6 +188,12 @@ async function flowPage(id) {
     source.addEventListener('problem', (e) => {
       live.textContent = `numbers unavailable: ${JSON.parse(e.data).error}`;
     });
+    // Refused (too many live pages open from here: 429) or the studio gone: the browser gives up, so try again later.
+    source.addEventListener('error', () => {
+      if (source.readyState !== EventSource.CLOSED) return;
+      live.textContent = 'live numbers paused (too many studio pages open, or the studio stopped): trying again in 10 s';
+      setTimeout(connect, 10_000);
+    });
   };
   connect();
   addEventListener('pagehide', () => source?.close());
