@@ -1,6 +1,7 @@
 // Lint: typescript-eslint's recommended rules, and the direction of imports between folders.
 import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
+import { importX } from 'eslint-plugin-import-x';
 
 /**
  * The layers, bottom first: what each product folder may import. Anything not listed is out of
@@ -39,19 +40,69 @@ export const LAYERS = {
 };
 const FOLDERS = [...Object.keys(LAYERS), 'test', 'bench', 'scripts'];
 
-// Relative specifiers reach another top-level folder as ../x/, ../../x/ or ../../../x/.
-const reaching = (folder) => [1, 2, 3].map((depth) => `${'../'.repeat(depth)}${folder}/**`);
+/**
+ * dsl/'s stages, in the order a flow file goes through them: what each may import. language/ is
+ * what runs inside workflows (pure, no I/O); load/ alone reads flow files and the config.
+ */
+export const DSL_STAGES = {
+  language: [],
+  parse: ['language'],
+  compile: ['language', 'parse'],
+  validate: ['language', 'parse', 'compile'],
+  load: ['language', 'parse', 'compile', 'validate'],
+};
 
-const layerRules = Object.entries(LAYERS).map(([folder, allowed]) => ({
+/** Folders that may import only some of dsl/'s stages: workflow code runs in Temporal's sandbox. */
+const DSL_STAGES_ALLOWED = { workflows: ['language'] };
+
+// Relative specifiers reach another top-level folder as ../x/ up to ../../../../x/.
+const reaching = (folder, depths = [1, 2, 3, 4]) => depths.map((depth) => `${'../'.repeat(depth)}${folder}/**`);
+
+const layerMessage = (folder, allowed, other) =>
+  `${folder}/ may import only ${allowed.length ? allowed.join(', ') : 'its own files'} (docs/architecture.md): ${other}/ is above it or beside it`;
+
+/** The patterns a folder's files may not import: folders above or beside it, and dsl/ stages it may not use. */
+const forbidden = (folder) => {
+  const allowed = LAYERS[folder];
+  const folders = FOLDERS.filter((other) => other !== folder && !allowed.includes(other)).map((other) => ({
+    group: reaching(other),
+    message: layerMessage(folder, allowed, other),
+  }));
+  const stages = (DSL_STAGES_ALLOWED[folder] ?? []).length
+    ? Object.keys(DSL_STAGES)
+        .filter((stage) => !DSL_STAGES_ALLOWED[folder].includes(stage))
+        .map((stage) => ({
+          group: reaching(`dsl/${stage}`),
+          message: `${folder}/ may import only dsl/${DSL_STAGES_ALLOWED[folder].join(', dsl/')} (docs/architecture.md): dsl/${stage}/ does not run inside workflows`,
+        }))
+    : [];
+  return [...folders, ...stages];
+};
+
+/** Every product folder's sources (not tests, benchmarks or tools). */
+const PRODUCT_FILES = Object.keys(LAYERS).map((folder) => `${folder}/**/*.ts`);
+
+const layerRules = Object.keys(LAYERS).map((folder) => ({
   files: [`${folder}/**/*.ts`, `${folder}/**/*.js`],
+  rules: { 'no-restricted-imports': ['error', { patterns: forbidden(folder) }] },
+}));
+
+// A stage's files: dsl/'s own bounds, and the stages after it (one rule entry: a later one would replace, not add).
+const stageRules = Object.entries(DSL_STAGES).map(([stage, allowed]) => ({
+  files: [`dsl/${stage}/**/*.ts`],
   rules: {
     'no-restricted-imports': [
       'error',
       {
-        patterns: FOLDERS.filter((other) => other !== folder && !allowed.includes(other)).map((other) => ({
-          group: reaching(other),
-          message: `${folder}/ may import only ${allowed.length ? allowed.join(', ') : 'its own files'} (docs/architecture.md): ${other}/ is above it or beside it`,
-        })),
+        patterns: [
+          ...forbidden('dsl'),
+          ...Object.keys(DSL_STAGES)
+            .filter((other) => other !== stage && !allowed.includes(other))
+            .map((other) => ({
+              group: reaching(other, [1, 2]),
+              message: `dsl/${stage}/ may import only ${allowed.length ? allowed.map((a) => `dsl/${a}/`).join(', ') : 'its own files'} (docs/architecture.md): dsl/${other}/ comes after it`,
+            })),
+        ],
       },
     ],
   },
@@ -78,6 +129,19 @@ export default tseslint.config(
     files: ['{activities,cli,codec,destinations,dev,dsl,goals,http-guard,ingest,profiles,temporal,worker}/**/*.ts', 'studio/*.ts'],
     rules: { 'require-atomic-updates': 'error' },
   },
+  {
+    // No import cycle in product code: a cycle makes load order matter and hides which piece depends on which.
+    files: PRODUCT_FILES,
+    plugins: { 'import-x': importX },
+    // Our imports name their .ts files: Node's resolution finds them, parsed as TypeScript.
+    settings: {
+      'import-x/extensions': ['.ts', '.js'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
+      'import-x/resolver': { node: { extensions: ['.ts', '.js'] } },
+    },
+    rules: { 'import-x/no-cycle': ['error', { ignoreExternal: true }] },
+  },
   ...layerRules,
+  ...stageRules,
   prettier,
 );

@@ -7,8 +7,8 @@ import { stepEventId } from '../profiles/step-rollup.ts';
 import type { Profile, ProfileStore } from '../profiles/store.ts';
 import { renderMap, renderTemplate, renderValue, type RenderScope } from './render.ts';
 import { renderUrl } from './render-url.ts';
-import { withDefaultDestination } from '../dsl/destination-defaults.ts';
-import { ACTIVITY_FOR, type EffectActivity } from '../dsl/step-kinds.ts';
+import { withDefaultDestination } from '../dsl/language/destination-defaults.ts';
+import { ACTIVITY_FOR, type EffectActivity } from '../dsl/language/step-kinds.ts';
 import { type Activities, type EffectInput, type EffectOutput, type EffectStep } from './types.ts';
 
 export interface ActivityDeps {

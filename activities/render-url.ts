@@ -1,5 +1,5 @@
 import { Liquid } from 'liquidjs';
-import { liquid, type TemplateIR } from '../dsl/templates.ts';
+import { liquid, type TemplateIR } from '../dsl/language/templates.ts';
 import { renderTemplate, type RenderScope } from './render.ts';
 
 /** Data as one URL component: `/`, `?`, `&`, `#`, `@` and `:` cannot add a path segment, a query or a host. */

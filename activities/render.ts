@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Liquid } from 'liquidjs';
-import type { TemplateValueIR } from '../dsl/ir.ts';
-import { exceededLimit, liquid, type TemplateIR } from '../dsl/templates.ts';
+import type { TemplateValueIR } from '../dsl/language/ir.ts';
+import { exceededLimit, liquid, type TemplateIR } from '../dsl/language/templates.ts';
 
 export interface RenderScope {
   event: unknown;

@@ -56,8 +56,8 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floo
 // flows validate checks: the shipped modules (Ajv's validators generated at build time) and the
 // sources (Ajv compiles the schemas on the first check).
 type Check = (options: { cwd: string; paths?: string[]; compile: false }) => unknown;
-const shipped = ((await import(pathToFileURL(join(repo, 'dist/dsl/project.js')).href)) as { checkProject: Check }).checkProject;
-const { checkProject: fromSources } = await import('../dsl/project.ts');
+const shipped = ((await import(pathToFileURL(join(repo, 'dist/dsl/load/project.js')).href)) as { checkProject: Check }).checkProject;
+const { checkProject: fromSources } = await import('../dsl/load/project.ts');
 const inProcess = (check: Check, cwd: string, paths?: string[]) => {
   const t0 = performance.now();
   check({ cwd, ...(paths ? { paths } : {}), compile: false });

@@ -2,7 +2,7 @@
 // Temporal workflow calling the same activities: the baseline the interpreter is measured against.
 import { proxyActivities, sleep, workflowInfo } from '@temporalio/workflow';
 import type { Activities, EffectInput, EffectStep } from '../activities/types.ts';
-import type { FlowEvent } from '../dsl/event.ts';
+import type { FlowEvent } from '../dsl/language/event.ts';
 
 export async function handWritten(input: {
   userId: string;

@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Client } from '@temporalio/client';
-import { checkProject } from '../dsl/project.ts';
+import { checkProject } from '../dsl/load/project.ts';
 import { ingestConnection } from '../ingest/connection.ts';
 import { buildIngest } from '../ingest/server.ts';
 import { FileProfileStore } from '../profiles/file-store.ts';

@@ -9,7 +9,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { checkProject } from '../dsl/project.ts';
+import { checkProject } from '../dsl/load/project.ts';
 
 const { values } = parseArgs({ options: { flows: { type: 'string', default: '1000' }, runs: { type: 'string', default: '5' } } });
 const count = Number(values.flows);

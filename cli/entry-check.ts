@@ -1,7 +1,7 @@
-import { conditionText, triggerText } from '../dsl/describe.ts';
-import { matchesTrigger, type FlowEvent } from '../dsl/event.ts';
-import type { FlowIR } from '../dsl/ir.ts';
-import { flowPhase, windowText } from '../dsl/lifecycle.ts';
+import { conditionText, triggerText } from '../dsl/language/describe.ts';
+import { matchesTrigger, type FlowEvent } from '../dsl/language/event.ts';
+import type { FlowIR } from '../dsl/language/ir.ts';
+import { flowPhase, windowText } from '../dsl/language/lifecycle.ts';
 import type { Profile } from '../profiles/store.ts';
 
 /**
@@ -9,7 +9,7 @@ import type { Profile } from '../profiles/store.ts';
  * would. `flows run` and `flows simulate` ask before they start, so they show what production does.
  */
 export function whyNotStarted(flow: FlowIR, event: FlowEvent, profile: Profile, now: number, zone: string): string | undefined {
-  // The phase ingest goes by (dsl/lifecycle.ts): the status, and the active window in the config's zone.
+  // The phase ingest goes by (dsl/language/lifecycle.ts): the status, and the active window in the config's zone.
   const phase = flowPhase(flow, zone, now);
   if (phase === 'not-yet-active')
     return `the flow's active window has not begun (${windowText(flow.active!)}): ingest starts no run of it yet`;

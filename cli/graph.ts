@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
-import { DEFAULT_CONFIG_FILE, emptyConfig, loadConfig } from '../dsl/config.ts';
-import { checkFlow, checkFlowFile } from '../dsl/validate.ts';
+import { DEFAULT_CONFIG_FILE, emptyConfig } from '../dsl/language/config.ts';
+import { loadConfig } from '../dsl/load/config.ts';
+import { checkFlow } from '../dsl/validate/validate.ts';
+import { checkFlowFile } from '../dsl/load/flow-file.ts';
 import { layoutFlow } from '../studio/graph/layout.ts';
 import { flowGraph, type FlowGraph } from '../studio/graph/model.ts';
 import { renderSvg } from '../studio/graph/svg.ts';

@@ -1,4 +1,4 @@
-import { parseDuration } from '../dsl/durations.ts';
+import { parseDuration } from '../dsl/language/durations.ts';
 import { buildReport } from '../goals/report.ts';
 import { formatReport, REPORT_FORMATS, type ReportFormat } from '../goals/report-format.ts';
 import { openStepLog } from '../profiles/open.ts';

@@ -1,5 +1,5 @@
-import { manualEvent } from '../dsl/event.ts';
-import type { TriggerIR } from '../dsl/ir.ts';
+import { manualEvent } from '../dsl/language/event.ts';
+import type { TriggerIR } from '../dsl/language/ir.ts';
 import { startFlowRun } from '../ingest/start-run.ts';
 import { ENTRY_EVENT } from '../ingest/scheduled-entries.ts';
 import { openProfileStore } from '../profiles/open.ts';

@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stepLabel } from '../dsl/describe.ts';
-import { humanDuration } from '../dsl/durations.ts';
-import { manualEvent } from '../dsl/event.ts';
-import { stepsById } from '../dsl/ir.ts';
+import { stepLabel } from '../dsl/language/describe.ts';
+import { humanDuration } from '../dsl/language/durations.ts';
+import { manualEvent } from '../dsl/language/event.ts';
+import { stepsById } from '../dsl/language/ir.ts';
 import type { CallContext, DestinationCall, DestinationClient } from '../destinations/types.ts';
 import { startFlowRun } from '../ingest/start-run.ts';
 import { FileProfileStore } from '../profiles/file-store.ts';

@@ -1,8 +1,8 @@
 import { ScheduleNotFoundError, type Client } from '@temporalio/client';
-import { hasErrors } from '../dsl/diagnostics.ts';
-import { flowPhase, windowText } from '../dsl/lifecycle.ts';
-import { checkProject } from '../dsl/project.ts';
-import type { FlowIR } from '../dsl/ir.ts';
+import { hasErrors } from '../dsl/parse/diagnostics.ts';
+import { flowPhase, windowText } from '../dsl/language/lifecycle.ts';
+import { checkProject } from '../dsl/load/project.ts';
+import type { FlowIR } from '../dsl/language/ir.ts';
 import { runningRunsQuery } from '../ingest/flow-stops.ts';
 import { isTimed } from '../ingest/scheduled-entries.ts';
 import { scheduleId } from '../ingest/schedules.ts';

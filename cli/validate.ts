@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { hasErrors } from '../dsl/diagnostics.ts';
-import { checkProject } from '../dsl/project.ts';
+import { hasErrors } from '../dsl/parse/diagnostics.ts';
+import { checkProject } from '../dsl/load/project.ts';
 import { formatGithub } from './format/github.ts';
 import { formatJson } from './format/json.ts';
 import { formatText } from './format/text.ts';

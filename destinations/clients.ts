@@ -1,4 +1,4 @@
-import type { DestinationConfig } from '../dsl/config.ts';
+import type { DestinationConfig } from '../dsl/language/config.ts';
 import { AntavoClient } from './antavo.ts';
 import { ClevertapClient } from './clevertap.ts';
 import { CustomerioClient } from './customerio.ts';

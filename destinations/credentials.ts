@@ -1,7 +1,7 @@
-import type { DestinationConfig } from '../dsl/config.ts';
-import { envReferences, resolveEnvReferences } from '../dsl/env-references.ts';
-import { loadSchema } from '../dsl/schema-check.ts';
-import { DESTINATION_TYPES, type DestinationType } from '../dsl/capabilities.ts';
+import type { DestinationConfig } from '../dsl/language/config.ts';
+import { envReferences, resolveEnvReferences } from '../dsl/language/env-references.ts';
+import { loadSchema } from '../dsl/validate/schema-check.ts';
+import { DESTINATION_TYPES, type DestinationType } from '../dsl/language/capabilities.ts';
 
 /** A secret is never shown; an account id (`site_id`, `account_id`, `app_id`) may be, but still authenticates. */
 export type CredentialKind = 'secret' | 'id';

@@ -2,7 +2,7 @@ import { fetch, type Dispatcher, type Response } from 'undici';
 import { clip, knownErrorText } from './error-text.ts';
 import { DestinationError } from './errors.ts';
 import type { ClientSettings } from './settings.ts';
-import type { DestinationType } from '../dsl/capabilities.ts';
+import type { DestinationType } from '../dsl/language/capabilities.ts';
 import type { CallContext, CallResult, DestinationCall, DestinationClient } from './types.ts';
 
 export interface HttpRequest {

@@ -1,6 +1,6 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { DestinationType } from '../dsl/capabilities.ts';
+import type { DestinationType } from '../dsl/language/capabilities.ts';
 import type { DestinationError } from './errors.ts';
 import type { CallContext, CallResult, DestinationCall, DestinationClient } from './types.ts';
 

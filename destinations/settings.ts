@@ -1,8 +1,8 @@
-import type { DestinationConfig } from '../dsl/config.ts';
-import { parseDuration } from '../dsl/durations.ts';
-import { resolveEnvReferences } from '../dsl/env-references.ts';
+import type { DestinationConfig } from '../dsl/language/config.ts';
+import { parseDuration } from '../dsl/language/durations.ts';
+import { resolveEnvReferences } from '../dsl/language/env-references.ts';
 import { secretValues } from './credentials.ts';
-import { DEFAULT_TIMEOUT_MS } from '../dsl/destination-defaults.ts';
+import { DEFAULT_TIMEOUT_MS } from '../dsl/language/destination-defaults.ts';
 
 /** A destination's settings with every `${VAR}` replaced by its value: only ever held in memory. */
 export interface ClientSettings {

@@ -1,4 +1,4 @@
-import type { DestinationType } from '../dsl/capabilities.ts';
+import type { DestinationType } from '../dsl/language/capabilities.ts';
 
 /** Who a call is about, with the identities a destination may key on. */
 export interface UserRef {

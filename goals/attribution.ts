@@ -1,6 +1,6 @@
-import { asNumber, read } from '../dsl/evaluate.ts';
-import type { FlowEvent } from '../dsl/event.ts';
-import type { GoalIR } from '../dsl/ir.ts';
+import { asNumber, read } from '../dsl/language/evaluate.ts';
+import type { FlowEvent } from '../dsl/language/event.ts';
+import type { GoalIR } from '../dsl/language/ir.ts';
 import { FLOW_STEP, type StepEvent } from '../profiles/step-log.ts';
 import { stepEventId } from '../profiles/step-rollup.ts';
 

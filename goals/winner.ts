@@ -1,5 +1,5 @@
-import { humanDuration } from '../dsl/durations.ts';
-import { irSteps, type FlowIR, type StepOf } from '../dsl/ir.ts';
+import { humanDuration } from '../dsl/language/durations.ts';
+import { irSteps, type FlowIR, type StepOf } from '../dsl/language/ir.ts';
 import type { FlowNumbers } from '../profiles/step-log.ts';
 import { twoProportionTest, type Proportion } from './statistics.ts';
 

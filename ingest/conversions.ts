@@ -1,5 +1,5 @@
-import { matchesEvent, type FlowEvent } from '../dsl/event.ts';
-import type { FlowIR, GoalIR } from '../dsl/ir.ts';
+import { matchesEvent, type FlowEvent } from '../dsl/language/event.ts';
+import type { FlowIR, GoalIR } from '../dsl/language/ir.ts';
 import { conversionEvents } from '../goals/attribution.ts';
 import type { StepEvent, StepLog } from '../profiles/step-log.ts';
 import type { Profile } from '../profiles/store.ts';

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
-import type { DateTriggerIR } from '../dsl/ir.ts';
-import { isTimeZone } from '../dsl/time-zones.ts';
+import type { DateTriggerIR } from '../dsl/language/ir.ts';
+import { isTimeZone } from '../dsl/language/time-zones.ts';
 import type { Profile } from '../profiles/store.ts';
 
 /**

@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { dataConverter } from '../codec/data-converter.ts';
-import type { FlowIR } from '../dsl/ir.ts';
+import type { FlowIR } from '../dsl/language/ir.ts';
 import { connectionOptions, type TemporalSettings } from '../temporal/connection.ts';
 import { ENTRIES_TASK_QUEUE } from '../workflows/task-queues.ts';
 import { entryActivities } from './scheduled-entries.ts';

@@ -1,8 +1,8 @@
 import { existsSync, watch, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
-import { hasErrors, type Diagnostic } from '../dsl/diagnostics.ts';
-import type { FlowIR } from '../dsl/ir.ts';
-import { checkProject, DEFAULT_FLOWS_DIR } from '../dsl/project.ts';
+import { hasErrors, type Diagnostic } from '../dsl/parse/diagnostics.ts';
+import type { FlowIR } from '../dsl/language/ir.ts';
+import { checkProject, DEFAULT_FLOWS_DIR } from '../dsl/load/project.ts';
 
 export interface FlowRegistry {
   current(): readonly FlowIR[];

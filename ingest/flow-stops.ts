@@ -1,6 +1,6 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import type { FlowIR } from '../dsl/ir.ts';
-import { FLOW_STOPPED, flowPhase } from '../dsl/lifecycle.ts';
+import type { FlowIR } from '../dsl/language/ir.ts';
+import { FLOW_STOPPED, flowPhase } from '../dsl/language/lifecycle.ts';
 import { stopSignal } from '../workflows/messages.ts';
 
 export interface FlowStops {

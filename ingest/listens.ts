@@ -1,4 +1,4 @@
-import { irSteps, type FlowIR } from '../dsl/ir.ts';
+import { irSteps, type FlowIR } from '../dsl/language/ir.ts';
 
 /** Event names a flow's running runs listen to: its exit_when entries, goals that end a run and its wait_for steps. */
 const listened = new WeakMap<FlowIR, Set<string>>();

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { FlowEvent } from '../dsl/event.ts';
+import type { FlowEvent } from '../dsl/language/event.ts';
 
 /** An mParticle batch as sent to `/v2/events` (the Events API or the outbound JSON shape). */
 export interface MparticleBatch {

@@ -1,4 +1,4 @@
-import type { FlowEvent } from '../dsl/event.ts';
+import type { FlowEvent } from '../dsl/language/event.ts';
 import type { Profile, ProfileStore } from '../profiles/store.ts';
 import type { NormalizedBatch } from './normalize.ts';
 

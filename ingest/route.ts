@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
-import type { FlowsConfig } from '../dsl/config.ts';
-import { matchesTrigger, type FlowEvent } from '../dsl/event.ts';
-import type { FlowIR } from '../dsl/ir.ts';
+import type { FlowsConfig } from '../dsl/language/config.ts';
+import { matchesTrigger, type FlowEvent } from '../dsl/language/event.ts';
+import type { FlowIR } from '../dsl/language/ir.ts';
 import type { StepLog } from '../profiles/step-log.ts';
 import type { ProfileStore } from '../profiles/store.ts';
 import { resolveUser } from './identity.ts';

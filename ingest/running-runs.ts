@@ -1,6 +1,6 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import type { FlowEvent } from '../dsl/event.ts';
-import type { FlowIR } from '../dsl/ir.ts';
+import type { FlowEvent } from '../dsl/language/event.ts';
+import type { FlowIR } from '../dsl/language/ir.ts';
 import type { ProfileStore } from '../profiles/store.ts';
 import { workflowId } from '../workflows/input.ts';
 import { eventSignal } from '../workflows/messages.ts';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ScheduleAlreadyRunning, ScheduleNotFoundError, type Client, type ScheduleOptions } from '@temporalio/client';
-import type { FlowsConfig } from '../dsl/config.ts';
-import type { FlowIR } from '../dsl/ir.ts';
+import type { FlowsConfig } from '../dsl/language/config.ts';
+import type { FlowIR } from '../dsl/language/ir.ts';
 import { FLOW_TASK_QUEUE } from '../workflows/task-queues.ts';
 import { isTimed, type TimedFlow } from './scheduled-entries.ts';
 

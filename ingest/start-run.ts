@@ -1,8 +1,8 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type Client } from '@temporalio/client';
-import type { FlowsConfig } from '../dsl/config.ts';
-import type { FlowEvent } from '../dsl/event.ts';
-import type { FlowIR } from '../dsl/ir.ts';
-import { flowPhase, type FlowPhase } from '../dsl/lifecycle.ts';
+import type { FlowsConfig } from '../dsl/language/config.ts';
+import type { FlowEvent } from '../dsl/language/event.ts';
+import type { FlowIR } from '../dsl/language/ir.ts';
+import { flowPhase, type FlowPhase } from '../dsl/language/lifecycle.ts';
 import { routesFor } from '../workflows/routes.ts';
 import { FLOW_STEP as FLOW_STEP_EVENT, type StepLog } from '../profiles/step-log.ts';
 import { stepEventId } from '../profiles/step-rollup.ts';
@@ -39,7 +39,7 @@ export type StartOutcome =
  * - `frequency`: at most `max` entries per user within `per`, from the store's entry record.
  * `never` and `frequency` entries are reserved in the profile store before the start (atomic
  * per flow and user, across processes), confirmed after it, released when no run started.
- * Only active flows start runs, within their active window (dsl/lifecycle.ts): paused, draft,
+ * Only active flows start runs, within their active window (dsl/language/lifecycle.ts): paused, draft,
  * finishing and stopped flows start nothing, nor a flow before its window opens or after it closes. Runs of `reentry: always` flows that listen to events go
  * into the user's index of running runs first (ingest/running-runs.ts).
  */

@@ -1,4 +1,4 @@
-import { irSteps, type FlowIR, type StepOf } from '../dsl/ir.ts';
+import { irSteps, type FlowIR, type StepOf } from '../dsl/language/ir.ts';
 import { decideWinner, experimentStarts } from '../goals/winner.ts';
 import type { StepLog, WinnerDecision } from '../profiles/step-log.ts';
 

@@ -1,5 +1,5 @@
-import { DAY_MS } from '../dsl/durations.ts';
-import type { EntryIR } from '../dsl/ir.ts';
+import { DAY_MS } from '../dsl/language/durations.ts';
+import type { EntryIR } from '../dsl/language/ir.ts';
 
 /**
  * What a reservation of an entry found:

@@ -1,6 +1,6 @@
 import { open, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import type { FlowIR } from '../dsl/ir.ts';
+import type { FlowIR } from '../dsl/language/ir.ts';
 import { makeFolders, openForAppend, withFileLock, writeDurably, type AppendFile } from './durable-file.ts';
 import { FLOW_STEP } from './step-log.ts';
 import type { FlowNumbers, LatestQuery, NumbersQuery, StepEvent, StepLog, StepOutcome, WinnerDecision } from './step-log.ts';

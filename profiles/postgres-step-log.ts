@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { FlowIR } from '../dsl/ir.ts';
+import type { FlowIR } from '../dsl/language/ir.ts';
 import { FLOW_STEP } from './step-log.ts';
 import type { FlowNumbers, LatestQuery, NumbersQuery, StepEvent, StepLog, StepOutcome, WinnerDecision } from './step-log.ts';
 import { byTime, canonicalEvent, checkEvents, foldNumbers, hourOf, HOUR_MS, type StoredEvent } from './step-rollup.ts';

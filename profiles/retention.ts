@@ -1,4 +1,4 @@
-import { DAY_MS, formatDuration, parseDuration } from '../dsl/durations.ts';
+import { DAY_MS, formatDuration, parseDuration } from '../dsl/language/durations.ts';
 import type { ProfileStore } from './store.ts';
 
 /**

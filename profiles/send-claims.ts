@@ -1,4 +1,4 @@
-import { DAY_MS } from '../dsl/durations.ts';
+import { DAY_MS } from '../dsl/language/durations.ts';
 
 /** One frequency cap as the store checks it: at most `max` claims within `perMs`. */
 export interface SendCap {

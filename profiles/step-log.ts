@@ -1,4 +1,4 @@
-import type { FlowIR } from '../dsl/ir.ts';
+import type { FlowIR } from '../dsl/language/ir.ts';
 
 /**
  * The durable step-event log: what runs did, one record per run, step and outcome, under a

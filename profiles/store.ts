@@ -1,4 +1,4 @@
-import type { FlowEvent } from '../dsl/event.ts';
+import type { FlowEvent } from '../dsl/language/event.ts';
 import type { EntryRule, Reservation } from './entry-records.ts';
 import type { ClaimAnswer, SendCap, SendClaim } from './send-claims.ts';
 

@@ -15,7 +15,7 @@ import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import standalone from 'ajv/dist/standalone/index.js';
-import { AJV_OPTIONS, loadSchema, type SchemaName } from '../dsl/schema-check.ts';
+import { AJV_OPTIONS, loadSchema, type SchemaName } from '../dsl/validate/schema-check.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DIST = join(ROOT, 'dist');
@@ -121,7 +121,7 @@ function schemaNames(): SchemaName[] {
 }
 
 /**
- * Ajv's standalone code for one schema, with the options of dsl/schema-check.ts, plus `defs`: the
+ * Ajv's standalone code for one schema, with the options of dsl/validate/schema-check.ts, plus `defs`: the
  * object the code reports as an error's parent schema for each `$defs` entry (the diagnostics name
  * the kind of thing an error is about by that object).
  */

@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import { irSteps, type FlowIR } from '../dsl/ir.ts';
+import { irSteps, type FlowIR } from '../dsl/language/ir.ts';
 import { buildReport, type FlowReport } from '../goals/report.ts';
 import type { StepLog } from '../profiles/step-log.ts';
 import { HELD } from '../profiles/step-rollup.ts';

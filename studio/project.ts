@@ -1,8 +1,8 @@
 import { statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { DEFAULT_CONFIG_FILE } from '../dsl/config.ts';
-import type { FlowIR } from '../dsl/ir.ts';
-import { checkProject, DEFAULT_FLOWS_DIR, findFlowFiles, type ProjectResult } from '../dsl/project.ts';
+import { DEFAULT_CONFIG_FILE } from '../dsl/language/config.ts';
+import type { FlowIR } from '../dsl/language/ir.ts';
+import { checkProject, DEFAULT_FLOWS_DIR, findFlowFiles, type ProjectResult } from '../dsl/load/project.ts';
 import type { StepLog } from '../profiles/step-log.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { Client } from '@temporalio/client';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { FlowIR } from '../dsl/ir.ts';
+import type { FlowIR } from '../dsl/language/ir.ts';
 import { startEntries, type RunningEntries } from '../ingest/entries-worker.ts';
 import { temporalSettings } from '../temporal/connection.ts';
 import type { EntryTotals, ScheduledEntriesInput } from '../workflows/scheduled-entries.ts';

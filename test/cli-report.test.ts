@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
 import { main } from '../cli/main.ts';
-import { checkProject } from '../dsl/project.ts';
+import { checkProject } from '../dsl/load/project.ts';
 import type { FlowReport } from '../goals/report.ts';
 import { FileStepLog } from '../profiles/file-step-log.ts';
 import { FLOW_STEP, type StepEvent } from '../profiles/step-log.ts';

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../dsl/config.ts';
-import { describeStep } from '../dsl/describe.ts';
-import type { FlowIR, StepIR, StepOf } from '../dsl/ir.ts';
-import { checkFlow } from '../dsl/validate.ts';
+import { loadConfig } from '../dsl/load/config.ts';
+import { describeStep } from '../dsl/language/describe.ts';
+import type { FlowIR, StepIR, StepOf } from '../dsl/language/ir.ts';
+import { checkFlow } from '../dsl/validate/validate.ts';
 
 const config = loadConfig('flows.config.yaml').config;
 

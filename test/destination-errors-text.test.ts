@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpClient } from '../destinations/clients.ts';
 import type { DestinationError } from '../destinations/errors.ts';
 import type { DestinationCall, UserRef } from '../destinations/types.ts';
-import type { DestinationConfig } from '../dsl/config.ts';
+import type { DestinationConfig } from '../dsl/language/config.ts';
 import { FAKE_ENV, FAKES } from '../destinations/fakes/index.ts';
 import { startFake, type Fake } from '../destinations/fakes/server.ts';
 

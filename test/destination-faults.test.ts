@@ -1,7 +1,7 @@
 import { WorkflowFailedError } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { FlowsConfig } from '../dsl/config.ts';
+import type { FlowsConfig } from '../dsl/language/config.ts';
 import { FileProfileStore } from '../profiles/file-store.ts';
 import { FAKE_ENV } from '../destinations/fakes/index.ts';
 import { compile, harness, repoConfig, type Harness } from './helpers/temporal.ts';

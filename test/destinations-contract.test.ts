@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { DestinationConfig } from '../dsl/config.ts';
+import type { DestinationConfig } from '../dsl/language/config.ts';
 import { antavoEscher } from '../destinations/antavo.ts';
 import { httpClient } from '../destinations/clients.ts';
 import { eventUlid } from '../destinations/customerio.ts';

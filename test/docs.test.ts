@@ -1,10 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadSchema } from '../dsl/schema-check.ts';
-import { RULE_CATALOG } from '../dsl/rule-catalog.ts';
-import { STEP_KINDS } from '../dsl/step-kinds.ts';
-import { checkFlow } from '../dsl/validate.ts';
+import { loadSchema } from '../dsl/validate/schema-check.ts';
+import { RULE_CATALOG } from '../dsl/validate/rule-catalog.ts';
+import { STEP_KINDS } from '../dsl/language/step-kinds.ts';
+import { checkFlow } from '../dsl/validate/validate.ts';
 
 const rulesDoc = readFileSync('docs/validate-rules.md', 'utf8');
 const languageDoc = readFileSync('docs/flow-language.md', 'utf8');

@@ -1,8 +1,8 @@
 import { expect, it } from 'vitest';
 import { whyNotStarted } from '../cli/entry-check.ts';
-import { loadConfig } from '../dsl/config.ts';
-import { manualEvent } from '../dsl/event.ts';
-import { checkFlow } from '../dsl/validate.ts';
+import { loadConfig } from '../dsl/load/config.ts';
+import { manualEvent } from '../dsl/language/event.ts';
+import { checkFlow } from '../dsl/validate/validate.ts';
 import { emptyProfile } from '../profiles/store.ts';
 
 const config = loadConfig('flows.config.yaml').config;

@@ -1,7 +1,7 @@
 import { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { manualEvent } from '../dsl/event.ts';
-import type { FlowIR } from '../dsl/ir.ts';
+import { manualEvent } from '../dsl/language/event.ts';
+import type { FlowIR } from '../dsl/language/ir.ts';
 import { ingestConnection } from '../ingest/connection.ts';
 import { startFlowRun } from '../ingest/start-run.ts';
 import { PostgresProfileStore } from '../profiles/postgres-store.ts';

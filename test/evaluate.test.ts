@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compileCondition } from '../dsl/conditions.ts';
-import { evaluate } from '../dsl/evaluate.ts';
+import { compileCondition } from '../dsl/language/conditions.ts';
+import { evaluate } from '../dsl/language/evaluate.ts';
 
 const NOW = Date.parse('2026-11-23T12:00:00Z');
 const holds = (condition: unknown, scope: object) => evaluate(compileCondition(condition), scope, NOW);

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpClient } from '../destinations/clients.ts';
 import type { DestinationError } from '../destinations/errors.ts';
 import type { DestinationCall, UserRef } from '../destinations/types.ts';
-import { loadConfig } from '../dsl/config.ts';
+import { loadConfig } from '../dsl/load/config.ts';
 import { destinationClients, type Clients } from '../worker/destination-clients.ts';
 import { scratchRepo } from './helpers/scratch-repo.ts';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import { main } from '../cli/main.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FlowIR } from '../dsl/ir.ts';
+import type { FlowIR } from '../dsl/language/ir.ts';
 import { watchFlows, type FlowRegistry } from '../ingest/flow-registry.ts';
 import { runningRunsQuery, watchStops, type FlowStops } from '../ingest/flow-stops.ts';
 import { FileStepLog } from '../profiles/file-step-log.ts';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { main } from '../cli/main.ts';
-import type { Diagnostic } from '../dsl/diagnostics.ts';
+import type { Diagnostic } from '../dsl/parse/diagnostics.ts';
 import { watchFlows } from '../ingest/flow-registry.ts';
 
 it('ingest reloads flows when a file changes, and keeps the previous ones when an edit does not validate', async () => {

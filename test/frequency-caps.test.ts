@@ -2,10 +2,10 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHANNELS } from '../dsl/channels.ts';
-import type { FlowsConfig } from '../dsl/config.ts';
+import { CHANNELS } from '../dsl/language/channels.ts';
+import type { FlowsConfig } from '../dsl/language/config.ts';
 import type { RecordedCall } from '../destinations/recording.ts';
-import { loadSchema } from '../dsl/schema-check.ts';
+import { loadSchema } from '../dsl/validate/schema-check.ts';
 import { FileProfileStore } from '../profiles/file-store.ts';
 import { FileStepLog } from '../profiles/file-step-log.ts';
 import { PostgresProfileStore } from '../profiles/postgres-store.ts';
@@ -123,7 +123,7 @@ describe('caps in flows.config.yaml', () => {
     expect(diagnostics[0]!.hint).toContain('email');
   });
 
-  it('offers exactly the channels send steps send on (dsl/channels.ts)', () => {
+  it('offers exactly the channels send steps send on (dsl/language/channels.ts)', () => {
     const schema = loadSchema('config') as { $defs: { cap: { properties: { channel: { enum: string[] } } } } };
     expect(schema.$defs.cap.properties.channel.enum).toEqual([...CHANNELS]);
   });

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../cli/main.ts';
-import { loadConfig } from '../dsl/config.ts';
-import { checkFlow } from '../dsl/validate.ts';
+import { loadConfig } from '../dsl/load/config.ts';
+import { checkFlow } from '../dsl/validate/validate.ts';
 import { mutate, random } from './helpers/mutate.ts';
 
 const config = loadConfig('flows.config.yaml').config;

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import type { StepOf } from '../dsl/ir.ts';
+import type { StepOf } from '../dsl/language/ir.ts';
 import { decideWinner } from '../goals/winner.ts';
 import type { FlowNumbers } from '../profiles/step-log.ts';
 import { compile } from './helpers/temporal.ts';

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FlowIR } from '../dsl/ir.ts';
+import type { FlowIR } from '../dsl/language/ir.ts';
 import { buildIngest } from '../ingest/server.ts';
 import { FileStepLog } from '../profiles/file-step-log.ts';
 import { FLOW_STEP } from '../profiles/step-log.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { main } from '../cli/main.ts';
-import { checkProject } from '../dsl/project.ts';
-import { irSteps } from '../dsl/ir.ts';
+import { checkProject } from '../dsl/load/project.ts';
+import { irSteps } from '../dsl/language/ir.ts';
 import { layoutFlow } from '../studio/graph/layout.ts';
 
 async function graph(...args: string[]) {

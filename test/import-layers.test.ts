@@ -1,3 +1,5 @@
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
 
@@ -26,18 +28,54 @@ describe('imports point one way', () => {
   });
 
   it('refuses product code importing tests or benchmarks', async () => {
-    expect(
-      await problems('worker/x.ts', "import { harness } from '../test/helpers/temporal.ts';\nexport const x = harness;\n"),
-    ).toHaveLength(1);
+    expect(await problems('worker/x.ts', "import { harness } from '../test/helpers/temporal.ts';\nexport const x = harness;\n")).toHaveLength(1);
   });
 
   it('allows imports down the layers', async () => {
     expect(
       await problems(
         'activities/x.ts',
-        "import { evaluate } from '../dsl/evaluate.ts';\nimport { httpClient } from '../destinations/clients.ts';\nexport const x = [evaluate, httpClient];\n",
+        "import { evaluate } from '../dsl/language/evaluate.ts';\nimport { httpClient } from '../destinations/clients.ts';\nexport const x = [evaluate, httpClient];\n",
       ),
     ).toEqual([]);
     expect(await problems('cli/x.ts', "import { buildIngest } from '../ingest/server.ts';\nexport const x = buildIngest;\n")).toEqual([]);
   });
+
+  it('keeps dsl/ in stages: the language runs in workflows and reads nothing; only load/ reads files', async () => {
+    expect(
+      await problems('dsl/language/new.ts', "import { checkFlow } from '../validate/validate.ts';\nexport const x = checkFlow;\n"),
+    ).toEqual([expect.stringContaining('dsl/validate/ comes after it')]);
+    expect(
+      await problems(
+        'dsl/validate/rules/new.ts',
+        "import { checkProject } from '../../load/project.ts';\nexport const x = checkProject;\n",
+      ),
+    ).toHaveLength(1);
+    expect(
+      await problems(
+        'workflows/steps/new.ts',
+        "import { checkFlow } from '../../dsl/validate/validate.ts';\nexport const x = checkFlow;\n",
+      ),
+    ).toEqual([expect.stringContaining('does not run inside workflows')]);
+    expect(
+      await problems('dsl/load/new.ts', "import { checkFlow } from '../validate/validate.ts';\nexport const x = checkFlow;\n"),
+    ).toEqual([]);
+  });
+});
+
+describe('no import cycles', () => {
+  it('refuses two product modules that import each other, and passes the product as it is', async () => {
+    const dir = join('workflows', `cycle-probe-${process.pid}`);
+    mkdirSync(dir, { recursive: true });
+    try {
+      writeFileSync(join(dir, 'a.ts'), "import { b } from './b.ts';\nexport const a = (): number => b() + 1;\n");
+      writeFileSync(join(dir, 'b.ts'), "import { a } from './a.ts';\nexport const b = (): number => a() - 1;\n");
+      const [a] = await eslint.lintFiles([join(dir, 'a.ts')]);
+      expect(a!.messages.map((m) => m.ruleId)).toContain('import-x/no-cycle');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const product = await eslint.lintFiles(['dsl/**/*.ts', 'workflows/**/*.ts', 'ingest/**/*.ts']);
+    expect(product.flatMap((r) => r.messages.filter((m) => m.ruleId === 'import-x/no-cycle'))).toEqual([]);
+  }, 60_000);
 });

@@ -5,7 +5,7 @@ import { Client, Connection } from '@temporalio/client';
 import { ingestConnection } from '../ingest/connection.ts';
 import { afterAll, expect, it } from 'vitest';
 import { startDevServer, type DevServer } from '../dev/dev-server.ts';
-import { checkProject } from '../dsl/project.ts';
+import { checkProject } from '../dsl/load/project.ts';
 import { buildIngest } from '../ingest/server.ts';
 import { FileProfileStore } from '../profiles/file-store.ts';
 import { registerSearchAttributes } from '../worker/search-attributes.ts';

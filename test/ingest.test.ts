@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkProject } from '../dsl/project.ts';
+import { checkProject } from '../dsl/load/project.ts';
 import { buildIngest, type IngestStats } from '../ingest/server.ts';
 import { harness, type Harness } from './helpers/temporal.ts';
 

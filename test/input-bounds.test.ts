@@ -1,9 +1,9 @@
 import { ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { renderTemplate } from '../activities/render.ts';
-import { compileCondition } from '../dsl/conditions.ts';
-import { evaluate } from '../dsl/evaluate.ts';
-import { compileTemplate } from '../dsl/templates.ts';
+import { compileCondition } from '../dsl/language/conditions.ts';
+import { evaluate } from '../dsl/language/evaluate.ts';
+import { compileTemplate } from '../dsl/language/templates.ts';
 import type { FlowRunResult } from '../workflows/input.ts';
 import { compile, harness, type Harness } from './helpers/temporal.ts';
 

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkProject } from '../dsl/project.ts';
+import { checkProject } from '../dsl/load/project.ts';
 import { buildIngest, type IngestStats } from '../ingest/server.ts';
 import { json } from '../destinations/fakes/server.ts';
 import { harness, type Harness } from './helpers/temporal.ts';

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { AesGcmCodec, ENCRYPTED_ENCODING } from '../codec/aes-gcm-codec.ts';
 import { dataConverter as encryptingConverter } from '../codec/data-converter.ts';
 import { buildCodecServer } from '../codec/codec-server.ts';
-import { manualEvent } from '../dsl/event.ts';
+import { manualEvent } from '../dsl/language/event.ts';
 import { startFlowRun } from '../ingest/start-run.ts';
 import { FileProfileStore } from '../profiles/file-store.ts';
 import { destinationClients } from '../worker/destination-clients.ts';

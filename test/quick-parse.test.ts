@@ -2,11 +2,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LineCounter, parseAllDocuments, type Document } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { quickParse } from '../dsl/quick-parse.ts';
-import { locate, type DataPath } from '../dsl/source.ts';
+import { quickParse } from '../dsl/parse/quick-parse.ts';
+import { locate } from '../dsl/parse/source.ts';
+import type { DataPath } from '../dsl/language/data-path.ts';
 import { mutate, random } from './helpers/mutate.ts';
 
-/** What dsl/source.ts reads: the data when `yaml` finds no error or warning, else undefined. */
+/** What dsl/parse/source.ts reads: the data when `yaml` finds no error or warning, else undefined. */
 function fullParse(text: string): unknown {
   const docs = parseAllDocuments(text, { uniqueKeys: true, prettyErrors: false, resolveKnownTags: false });
   const list = Array.isArray(docs) ? docs : [];

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { RULE_CATALOG } from '../dsl/rule-catalog.ts';
-import { RULES } from '../dsl/rules/index.ts';
-import { loadSchema } from '../dsl/schema-check.ts';
+import { RULE_CATALOG } from '../dsl/validate/rule-catalog.ts';
+import { RULES } from '../dsl/validate/rules/index.ts';
+import { loadSchema } from '../dsl/validate/schema-check.ts';
 
 describe('the rule catalog is made of what each pass declares', () => {
   it('every rule documented in docs/validate-rules.md is declared by a pass (no section for a rule that is gone)', () => {
@@ -18,7 +18,7 @@ describe('the rule catalog is made of what each pass declares', () => {
   });
 
   it('every $defs name the schema pass picks a finding by exists in a schema, so a rename cannot silently change a finding', () => {
-    const source = readFileSync('dsl/schema-check.ts', 'utf8');
+    const source = readFileSync('dsl/validate/schema-check.ts', 'utf8');
     const start = source.indexOf('function patternDiagnostic(');
     const byPattern = source.slice(start, source.indexOf('\n}\n', start));
     const named = new Set([

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createActivities } from '../activities/index.ts';
 import type { EffectStep } from '../activities/types.ts';
 import { DestinationError } from '../destinations/errors.ts';
-import { manualEvent } from '../dsl/event.ts';
+import { manualEvent } from '../dsl/language/event.ts';
 import type { FlowRunResult } from '../workflows/input.ts';
 import { eventSignal } from '../workflows/messages.ts';
 import { compile, harness, type Harness } from './helpers/temporal.ts';
@@ -333,7 +333,7 @@ describe('a flow edited while a run is waiting', () => {
     const { mkdtempSync, writeFileSync } = await import('node:fs');
     const { join } = await import('node:path');
     const { tmpdir } = await import('node:os');
-    const { checkProject } = await import('../dsl/project.ts');
+    const { checkProject } = await import('../dsl/load/project.ts');
     const { stateQuery } = await import('../workflows/messages.ts');
     const dir = mkdtempSync(join(tmpdir(), 'flow-edit-'));
     const write = (template: string) =>

@@ -2,7 +2,7 @@ import { Client, type Connection } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { NativeConnection } from '@temporalio/worker';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { FlowIR } from '../dsl/ir.ts';
+import type { FlowIR } from '../dsl/language/ir.ts';
 import type { DestinationClient } from '../destinations/types.ts';
 import { devServerEnvironment } from '../dev/test-environments.ts';
 import { ingestConnection } from '../ingest/connection.ts';

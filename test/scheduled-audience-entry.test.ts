@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FlowIR } from '../dsl/ir.ts';
+import type { FlowIR } from '../dsl/language/ir.ts';
 import { startEntries, type RunningEntries } from '../ingest/entries-worker.ts';
 import { scheduleId, syncSchedules } from '../ingest/schedules.ts';
 import { temporalSettings } from '../temporal/connection.ts';

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { whyNotStarted } from '../cli/entry-check.ts';
-import { stepLabel } from '../dsl/describe.ts';
-import { manualEvent } from '../dsl/event.ts';
-import { stepsById, type FlowIR } from '../dsl/ir.ts';
-import { checkProject } from '../dsl/project.ts';
+import { stepLabel } from '../dsl/language/describe.ts';
+import { manualEvent } from '../dsl/language/event.ts';
+import { stepsById, type FlowIR } from '../dsl/language/ir.ts';
+import { checkProject } from '../dsl/load/project.ts';
 import { flows } from './helpers/cli.ts';
 import { harness, type Harness } from './helpers/temporal.ts';
 

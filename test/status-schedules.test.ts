@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { main } from '../cli/main.ts';
-import { checkProject } from '../dsl/project.ts';
+import { checkProject } from '../dsl/load/project.ts';
 import { syncSchedules } from '../ingest/schedules.ts';
 import { scratchRepo } from './helpers/scratch-repo.ts';
 import { harness, type Harness } from './helpers/temporal.ts';

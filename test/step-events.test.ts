@@ -5,7 +5,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createActivities } from '../activities/index.ts';
 import type { EffectStep } from '../activities/types.ts';
-import { manualEvent } from '../dsl/event.ts';
+import { manualEvent } from '../dsl/language/event.ts';
 import { FileStepLog } from '../profiles/file-step-log.ts';
 import { FLOW_STEP, type StepEvent, type StepLog } from '../profiles/step-log.ts';
 import { emptyStep } from '../profiles/step-rollup.ts';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FlowIR } from '../dsl/ir.ts';
+import type { FlowIR } from '../dsl/language/ir.ts';
 import { FileStepLog } from '../profiles/file-step-log.ts';
 import { openStepLog } from '../profiles/open.ts';
 import { PostgresStepLog } from '../profiles/postgres-step-log.ts';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { irSteps, type FlowIR } from '../dsl/ir.ts';
+import { irSteps, type FlowIR } from '../dsl/language/ir.ts';
 import { openStepLog } from '../profiles/open.ts';
 import type { StepLog } from '../profiles/step-log.ts';
 import { StudioProject } from '../studio/project.ts';

@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { devServerEnvironment } from '../dev/test-environments.ts';
-import { checkProject } from '../dsl/project.ts';
+import { checkProject } from '../dsl/load/project.ts';
 import { flows } from './helpers/cli.ts';
 import { startFlowsProcess } from './helpers/flows-process.ts';
 

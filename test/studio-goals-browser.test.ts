@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Client } from '@temporalio/client';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { manualEvent } from '../dsl/event.ts';
+import { manualEvent } from '../dsl/language/event.ts';
 import { conversionEvents } from '../goals/attribution.ts';
 import { liftInterval } from '../goals/statistics.ts';
 import { ingestConnection } from '../ingest/connection.ts';

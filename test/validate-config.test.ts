@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../dsl/config.ts';
+import { loadConfig } from '../dsl/load/config.ts';
 import { markedFindings, reportedFindings } from './helpers/markers.ts';
 
 const CASES: Record<string, string> = {

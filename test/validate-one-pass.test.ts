@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { main } from '../cli/main.ts';
-import { loadConfig } from '../dsl/config.ts';
-import { checkFlow } from '../dsl/validate.ts';
+import { loadConfig } from '../dsl/load/config.ts';
+import { checkFlow } from '../dsl/validate/validate.ts';
 import { markedFindings, reportedFindings } from './helpers/markers.ts';
 import { scratchRepo } from './helpers/scratch-repo.ts';
 

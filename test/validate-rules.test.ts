@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../dsl/config.ts';
-import { checkFlow } from '../dsl/validate.ts';
+import { loadConfig } from '../dsl/load/config.ts';
+import { checkFlow } from '../dsl/validate/validate.ts';
 import { markedFindings, reportedFindings } from './helpers/markers.ts';
 
 const config = loadConfig('flows.config.yaml').config;

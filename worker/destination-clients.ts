@@ -1,7 +1,7 @@
 import { join } from 'node:path';
-import { DEFAULT_WEBHOOK_DESTINATION } from '../dsl/destination-defaults.ts';
-import type { DestinationConfig, FlowsConfig } from '../dsl/config.ts';
-import { envReferences } from '../dsl/env-references.ts';
+import { DEFAULT_WEBHOOK_DESTINATION } from '../dsl/language/destination-defaults.ts';
+import type { DestinationConfig, FlowsConfig } from '../dsl/language/config.ts';
+import { envReferences } from '../dsl/language/env-references.ts';
 import { httpClient } from '../destinations/clients.ts';
 import { credentialEnvNames } from '../destinations/credentials.ts';
 import { RecordingDestination } from '../destinations/recording.ts';

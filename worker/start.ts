@@ -1,8 +1,8 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities/index.ts';
 import { dataConverter } from '../codec/data-converter.ts';
-import type { FlowsConfig } from '../dsl/config.ts';
-import { parseRateLimit } from '../dsl/durations.ts';
+import type { FlowsConfig } from '../dsl/language/config.ts';
+import { parseRateLimit } from '../dsl/language/durations.ts';
 import type { DestinationClient } from '../destinations/types.ts';
 import type { StepLog } from '../profiles/step-log.ts';
 import type { ProfileStore } from '../profiles/store.ts';

@@ -11,12 +11,12 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/types.ts';
-import { stepLabel, stepTitle } from '../dsl/describe.ts';
-import { goalReached, matchesEvent, type FlowEvent } from '../dsl/event.ts';
-import { irSteps, type StepIR } from '../dsl/ir.ts';
-import { withDefaultDestination } from '../dsl/destination-defaults.ts';
-import { FLOW_STOPPED, stopsAt } from '../dsl/lifecycle.ts';
-import { PAUSING_STEPS } from '../dsl/step-kinds.ts';
+import { stepLabel, stepTitle } from '../dsl/language/describe.ts';
+import { goalReached, matchesEvent, type FlowEvent } from '../dsl/language/event.ts';
+import { irSteps, type StepIR } from '../dsl/language/ir.ts';
+import { withDefaultDestination } from '../dsl/language/destination-defaults.ts';
+import { FLOW_STOPPED, stopsAt } from '../dsl/language/lifecycle.ts';
+import { PAUSING_STEPS } from '../dsl/language/step-kinds.ts';
 import type { FlowRunInput, FlowRunResult } from './input.ts';
 import { eventSignal, stateQuery, stopSignal, type RunStateView, type Waiting } from './messages.ts';
 import type { Outcome, Run, StepHandler } from './run.ts';

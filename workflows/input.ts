@@ -1,6 +1,6 @@
-import type { FlowEvent } from '../dsl/event.ts';
-import type { GuardrailsIR } from '../dsl/guardrails.ts';
-import type { FlowIR } from '../dsl/ir.ts';
+import type { FlowEvent } from '../dsl/language/event.ts';
+import type { GuardrailsIR } from '../dsl/language/guardrails.ts';
+import type { FlowIR } from '../dsl/language/ir.ts';
 
 /** How the interpreter reaches one destination: its queue, timeout and retry policy. */
 export interface DestinationRoute {

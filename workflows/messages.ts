@@ -1,5 +1,5 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
-import type { FlowEvent } from '../dsl/event.ts';
+import type { FlowEvent } from '../dsl/language/event.ts';
 
 /**
  * Events for a running run: what `wait_for` and `exit_when` listen to. The second argument is

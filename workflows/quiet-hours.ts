@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import type { TimeOfDayIR } from '../dsl/ir.ts';
+import type { TimeOfDayIR } from '../dsl/language/ir.ts';
 import { nextWindow } from './next-window.ts';
 
 const minutes = (t: TimeOfDayIR): number => t.hour * 60 + t.minute;

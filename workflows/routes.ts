@@ -1,6 +1,6 @@
-import { DEFAULT_RETRY, DEFAULT_TIMEOUT_MS, DEFAULT_WEBHOOK_DESTINATION } from '../dsl/destination-defaults.ts';
-import type { FlowsConfig } from '../dsl/config.ts';
-import { parseDuration } from '../dsl/durations.ts';
+import { DEFAULT_RETRY, DEFAULT_TIMEOUT_MS, DEFAULT_WEBHOOK_DESTINATION } from '../dsl/language/destination-defaults.ts';
+import type { FlowsConfig } from '../dsl/language/config.ts';
+import { parseDuration } from '../dsl/language/durations.ts';
 import type { DestinationRoute } from './input.ts';
 import { destinationTaskQueue } from './task-queues.ts';
 

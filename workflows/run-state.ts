@@ -1,5 +1,5 @@
-import type { FlowEvent } from '../dsl/event.ts';
-import type { EventMatchIR } from '../dsl/ir.ts';
+import type { FlowEvent } from '../dsl/language/event.ts';
+import type { EventMatchIR } from '../dsl/language/ir.ts';
 import type { Profile } from '../profiles/store.ts';
 import type { HeldSend, Waiting } from './messages.ts';
 

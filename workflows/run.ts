@@ -1,5 +1,5 @@
-import type { FlowEvent } from '../dsl/event.ts';
-import type { StepIR } from '../dsl/ir.ts';
+import type { FlowEvent } from '../dsl/language/event.ts';
+import type { StepIR } from '../dsl/language/ir.ts';
 import type { StepEvent } from '../profiles/step-log.ts';
 import type { Profile } from '../profiles/store.ts';
 import type { FlowRunInput } from './input.ts';

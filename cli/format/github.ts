@@ -1,4 +1,4 @@
-import type { Diagnostic } from '../../dsl/diagnostics.ts';
+import type { Diagnostic } from '../../dsl/parse/diagnostics.ts';
 
 // GitHub workflow commands: data escapes %, CR, LF; property values also escape : and ,.
 const data = (s: string): string => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');

@@ -1,4 +1,4 @@
-import type { Diagnostic } from '../../dsl/diagnostics.ts';
+import type { Diagnostic } from '../../dsl/parse/diagnostics.ts';
 
 /** A JSON array of findings for tools: the fixed fields, plus `hint` when there is one. */
 export function formatJson(diagnostics: readonly Diagnostic[]): string {

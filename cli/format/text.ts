@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Diagnostic } from '../../dsl/diagnostics.ts';
+import type { Diagnostic } from '../../dsl/parse/diagnostics.ts';
 import type { FormatOptions } from './options.ts';
 
 /** `file:line:col severity message [rule]`, then the offending line with a marker, then the hint. */

@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { basename, dirname } from 'node:path';
-import { stepLabel, triggerText } from '../../dsl/describe.ts';
-import { childLists, irSteps, type FlowIR, type StepIR } from '../../dsl/ir.ts';
-import { hasOwnId } from '../../dsl/describe.ts';
+import { stepLabel, triggerText } from '../../dsl/language/describe.ts';
+import { childLists, irSteps, type FlowIR, type StepIR } from '../../dsl/language/ir.ts';
+import { hasOwnId } from '../../dsl/language/describe.ts';
 import type { FlowGraph } from '../../studio/graph/model.ts';
 
 export interface FlowChange {

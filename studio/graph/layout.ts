@@ -1,6 +1,6 @@
 import dagre from '@dagrejs/dagre';
-import type { FlowIR } from '../../dsl/ir.ts';
-import { stepsById } from '../../dsl/ir.ts';
+import type { FlowIR } from '../../dsl/language/ir.ts';
+import { stepsById } from '../../dsl/language/ir.ts';
 import { flowGraph, type FlowGraph, type GraphEdge, type GraphNode } from './model.ts';
 import { statRows, type Stat } from './stats.ts';
 

@@ -1,6 +1,6 @@
-import { conditionText, describeStep, hasOwnId, triggerText } from '../../dsl/describe.ts';
-import { formatDuration } from '../../dsl/durations.ts';
-import { ON_ERROR_BRANCH, type FlowIR, type StepIR, type StepKindIR } from '../../dsl/ir.ts';
+import { conditionText, describeStep, hasOwnId, triggerText } from '../../dsl/language/describe.ts';
+import { formatDuration } from '../../dsl/language/durations.ts';
+import { ON_ERROR_BRANCH, type FlowIR, type StepIR, type StepKindIR } from '../../dsl/language/ir.ts';
 
 /**
  * A flow as boxes and arrows, independent of the drawing language: the studio's picture, the

@@ -1,7 +1,7 @@
-import { channelOf } from '../../dsl/channels.ts';
-import { describeStep } from '../../dsl/describe.ts';
-import type { StepIR } from '../../dsl/ir.ts';
-import { isDestinationStep } from '../../dsl/step-kinds.ts';
+import { channelOf } from '../../dsl/language/channels.ts';
+import { describeStep } from '../../dsl/language/describe.ts';
+import type { StepIR } from '../../dsl/language/ir.ts';
+import { isDestinationStep } from '../../dsl/language/step-kinds.ts';
 import type { FlowGraph, GraphNode } from './model.ts';
 
 /** One number on a box: `key` names it in the numbers the server sends (`branch:<name>` for a branch). */

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { triggerText } from '../../dsl/describe.ts';
-import { flowPhase, windowText } from '../../dsl/lifecycle.ts';
+import { triggerText } from '../../dsl/language/describe.ts';
+import { flowPhase, windowText } from '../../dsl/language/lifecycle.ts';
 import type { StudioDeps } from '../deps.ts';
 import { countRuns } from '../visibility.ts';
 import { windowSince } from '../windows.ts';

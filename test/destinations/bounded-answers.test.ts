@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpClient } from '../../destinations/clients.ts';
 import { DestinationError } from '../../destinations/errors.ts';
 import { check, exchange, MAX_ERROR_BODY_BYTES, MAX_SUCCESS_BODY_BYTES } from '../../destinations/http.ts';
-import type { DestinationConfig } from '../../dsl/config.ts';
+import type { DestinationConfig } from '../../dsl/language/config.ts';
 
 const HOUR_MS = 60 * 60 * 1000;
 const TIMEOUT_MS = 4000;

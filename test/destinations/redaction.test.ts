@@ -4,7 +4,7 @@ import { REDACTED, redact } from '../../destinations/error-text.ts';
 import type { DestinationError } from '../../destinations/errors.ts';
 import { FAKE_ENV, FAKES } from '../../destinations/fakes/index.ts';
 import type { Fake } from '../../destinations/fakes/server.ts';
-import type { DestinationConfig } from '../../dsl/config.ts';
+import type { DestinationConfig } from '../../dsl/language/config.ts';
 
 const SECRET = 'sk_live-7Qf9zR2mXw4Lp8Vt';
 const b64 = (text: string) => Buffer.from(text).toString('base64');

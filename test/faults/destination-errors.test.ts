@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
-import type { FlowsConfig } from '../../dsl/config.ts';
+import type { FlowsConfig } from '../../dsl/language/config.ts';
 import { json, type Fault, type Received } from '../../destinations/fakes/server.ts';
 import { moengageCall, report, retriedAfterTimeout, size, startRuns, tally, windowKeys } from '../helpers/fault-matrix.ts';
 import { compile, harness, repoConfig, type Harness } from '../helpers/temporal.ts';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { main } from '../../cli/main.ts';
-import { checkProject } from '../../dsl/project.ts';
+import { checkProject } from '../../dsl/load/project.ts';
 import { buildIngest } from '../../ingest/server.ts';
 import { json } from '../../destinations/fakes/server.ts';
 import { report, size, sleep, tally, until } from '../helpers/fault-matrix.ts';

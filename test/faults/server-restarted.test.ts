@@ -5,7 +5,7 @@ import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import { startDevServer, type DevServer } from '../../dev/dev-server.ts';
-import type { FlowsConfig } from '../../dsl/config.ts';
+import type { FlowsConfig } from '../../dsl/language/config.ts';
 import { FileStepLog } from '../../profiles/file-step-log.ts';
 import { FileProfileStore } from '../../profiles/file-store.ts';
 import { destinationClients, type Clients } from '../../worker/destination-clients.ts';

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { loadConfig, type ConfigResult } from '../../dsl/config.ts';
+import { loadConfig } from '../../dsl/load/config.ts';
+import type { ConfigResult } from '../../dsl/validate/config.ts';
 
 /** The repository's flows.config.yaml with more YAML appended (e.g. the guardrails under test). */
 export const configWith = (extra: string): ConfigResult =>

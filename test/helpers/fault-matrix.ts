@@ -1,7 +1,7 @@
 import { appendFileSync } from 'node:fs';
 import type { WorkflowHandle } from '@temporalio/client';
-import { manualEvent } from '../../dsl/event.ts';
-import type { FlowIR } from '../../dsl/ir.ts';
+import { manualEvent } from '../../dsl/language/event.ts';
+import type { FlowIR } from '../../dsl/language/ir.ts';
 import { startFlowRun, type StartDeps } from '../../ingest/start-run.ts';
 import { json, type Received } from '../../destinations/fakes/server.ts';
 

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join, resolve } from 'node:path';
-import { loadConfig, type FlowsConfig } from '../../dsl/config.ts';
+import { loadConfig } from '../../dsl/load/config.ts';
+import type { FlowsConfig } from '../../dsl/language/config.ts';
 import { FAKE_ENV } from '../../destinations/fakes/index.ts';
 import { scratchRepo } from './scratch-repo.ts';
 

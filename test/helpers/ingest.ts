@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@temporalio/client';
 import { ingestConnection } from '../../ingest/connection.ts';
-import { checkProject } from '../../dsl/project.ts';
+import { checkProject } from '../../dsl/load/project.ts';
 import { buildIngest, type IngestOptions } from '../../ingest/server.ts';
 import { FileProfileStore } from '../../profiles/file-store.ts';
 import type { ProfileStore } from '../../profiles/store.ts';

@@ -1,4 +1,4 @@
-import type { Diagnostic } from '../../dsl/diagnostics.ts';
+import type { Diagnostic } from '../../dsl/parse/diagnostics.ts';
 
 /**
  * Fixtures mark the line a finding must point at with a trailing YAML comment: `#! rule-id`

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { devServerEnvironment } from '../../dev/test-environments.ts';
-import { checkProject } from '../../dsl/project.ts';
+import { checkProject } from '../../dsl/load/project.ts';
 import { openStepLog } from '../../profiles/open.ts';
 import type { StepLog } from '../../profiles/step-log.ts';
 import type { StudioDeps } from '../../studio/deps.ts';

@@ -1,6 +1,6 @@
-import { evaluate } from '../../dsl/evaluate.ts';
-import type { ConditionIR } from '../../dsl/conditions.ts';
-import type { StepOf } from '../../dsl/ir.ts';
+import { evaluate } from '../../dsl/language/evaluate.ts';
+import type { ConditionIR } from '../../dsl/language/conditions.ts';
+import type { StepOf } from '../../dsl/language/ir.ts';
 import type { StepHandler } from '../run.ts';
 
 const readsProfile = (c: ConditionIR): boolean =>

@@ -1,8 +1,8 @@
 import { ActivityFailure, ApplicationFailure, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import { ACTIVITY_FOR, type Activities, type EffectStep } from '../../activities/types.ts';
-import { describeStep, stepLabel } from '../../dsl/describe.ts';
-import type { FlowEvent } from '../../dsl/event.ts';
-import { ON_ERROR_BRANCH } from '../../dsl/ir.ts';
+import { describeStep, stepLabel } from '../../dsl/language/describe.ts';
+import type { FlowEvent } from '../../dsl/language/event.ts';
+import { ON_ERROR_BRANCH } from '../../dsl/language/ir.ts';
 import type { DestinationRoute } from '../input.ts';
 import type { Next, Run, StepHandler } from '../run.ts';
 import { guardSend } from './guards.ts';

@@ -1,10 +1,10 @@
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities, EffectStep } from '../../activities/types.ts';
-import { channelOf } from '../../dsl/channels.ts';
-import { formatDuration } from '../../dsl/durations.ts';
-import { evaluate, read } from '../../dsl/evaluate.ts';
-import type { CapIR, QuietHoursIR } from '../../dsl/guardrails.ts';
-import type { TimeOfDayIR } from '../../dsl/ir.ts';
+import { channelOf } from '../../dsl/language/channels.ts';
+import { formatDuration } from '../../dsl/language/durations.ts';
+import { evaluate, read } from '../../dsl/language/evaluate.ts';
+import type { CapIR, QuietHoursIR } from '../../dsl/language/guardrails.ts';
+import type { TimeOfDayIR } from '../../dsl/language/ir.ts';
 import type { Profile } from '../../profiles/store.ts';
 import type { HeldSend, Waiting } from '../messages.ts';
 import { isValidZone } from '../next-window.ts';

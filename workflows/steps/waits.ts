@@ -1,6 +1,6 @@
 import { log } from '@temporalio/workflow';
-import { read } from '../../dsl/evaluate.ts';
-import type { StepOf } from '../../dsl/ir.ts';
+import { read } from '../../dsl/language/evaluate.ts';
+import type { StepOf } from '../../dsl/language/ir.ts';
 import { isValidZone, nextWindow } from '../next-window.ts';
 import type { StepHandler } from '../run.ts';
 
