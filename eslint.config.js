@@ -123,6 +123,20 @@ export default tseslint.config(
     },
   },
   {
+    // Type-aware checks on product code: a promise nobody awaits or catches (a lost failure), a
+    // promise where a callback's result is ignored (an event handler, a condition), await on a
+    // value that is not one. The type-checked `no-unsafe-*` family is off: input is `unknown` at
+    // the edges (JSON, YAML) and checked by our own code, so it would ask for casts, not checks.
+    files: PRODUCT_FILES,
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/await-thenable': 'error',
+      '@typescript-eslint/no-unnecessary-type-assertion': 'error',
+    },
+  },
+  {
     // Server code awaits many things at once: `total += await x` there reads the total before
     // the await and loses a concurrent update (ingest's signal count did). Workflow code and
     // benchmarks, tests and the browser client run one step at a time: there it reports false alarms.

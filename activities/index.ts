@@ -228,7 +228,7 @@ function stepRecorder(log: StepLog | undefined, input?: EffectInput) {
     async record(events: StepEvent[]): Promise<void> {
       if (!on || events.length === 0) return;
       try {
-        await log!.record(events);
+        await log.record(events);
       } catch (error) {
         console.warn(`step log: ${events.length} step events not recorded yet (${(error as Error).message}); the run keeps them`);
         unrecorded.push(...events);

@@ -41,7 +41,7 @@ export function renderValue(value: TemplateValueIR, scope: RenderScope): unknown
   }
   if (Array.isArray(value)) return value.map((v) => renderValue(v, scope));
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, renderValue(v as TemplateValueIR, scope)]));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, renderValue(v, scope)]));
   }
   return value;
 }

@@ -22,7 +22,7 @@ export interface EffectInput {
 }
 
 /** What an effect activity records in the step log. */
-export interface StepEventsIn {
+interface StepEventsIn {
   version: string;
   /** The time the run reached the step: every event of this step has it, so each retry writes the same event. */
   at: number;
@@ -37,7 +37,7 @@ export interface StepEventsIn {
   after?: StepEvent[];
 }
 
-export interface ClaimSendInput {
+interface ClaimSendInput {
   userId: string;
   claim: SendClaim;
   caps: SendCap[];

@@ -23,13 +23,13 @@ export function loadProject(io: CliIo, options: { paths?: string[]; config?: str
   return result;
 }
 
-export function findFlow(result: ProjectResult, file: string, io: CliIo): FlowIR | undefined {
+function findFlow(result: ProjectResult, file: string, io: CliIo): FlowIR | undefined {
   const wanted = resolve(io.cwd, file);
   return result.flows.find((f) => resolve(io.cwd, f.source) === wanted);
 }
 
 /** Parses `--event` JSON: `{"name": "sign_up", "attributes": {...}}`, or just an event name. */
-export function parseEventArg(text: string | undefined, fallbackName: string): { name: string; [key: string]: unknown } {
+function parseEventArg(text: string | undefined, fallbackName: string): { name: string; [key: string]: unknown } {
   if (text === undefined) return { name: fallbackName };
   if (!text.trim().startsWith('{')) return { name: text.trim() };
   const parsed = JSON.parse(text) as { name?: unknown };
@@ -45,7 +45,7 @@ export interface ProfileSeed {
 }
 
 /** Parses `--profile` JSON: `{"attributes": {...}, "identities": {"email": ...}, "lists": [...]}`. */
-export function parseProfileArg(text: string): ProfileSeed {
+function parseProfileArg(text: string): ProfileSeed {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -56,7 +56,7 @@ export function parseProfileArg(text: string): ProfileSeed {
     throw new Error('--profile takes a JSON object, e.g. {"identities":{"email":"ada@example.com"}}');
   const unknown = Object.keys(parsed).filter((k) => !['attributes', 'identities', 'lists', 'audiences'].includes(k));
   if (unknown.length) throw new Error(`--profile has ${unknown.join(', ')}; it takes attributes, identities, lists, audiences`);
-  return parsed as ProfileSeed;
+  return parsed;
 }
 
 export function mergeProfile(profile: Profile, seed: ProfileSeed): void {

@@ -49,7 +49,7 @@ export class AesGcmCodec implements PayloadCodec {
       const decipher = createDecipheriv('aes-256-gcm', key, sealed.subarray(0, 12));
       decipher.setAuthTag(sealed.subarray(sealed.length - 16));
       const plain = Buffer.concat([decipher.update(sealed.subarray(12, sealed.length - 16)), decipher.final()]);
-      return PayloadMessage.decode(plain) as Payload;
+      return PayloadMessage.decode(plain);
     });
   }
 

@@ -4,7 +4,7 @@ import { AesGcmCodec } from './aes-gcm-codec.ts';
 import { keyRingFromEnv } from './keys.ts';
 
 /** The module exporting the failure converter that moves messages and stack traces into (encrypted) payloads. */
-export const ENCRYPTING_FAILURE_CONVERTER = fileURLToPath(new URL('./failure-converter.cjs', import.meta.url));
+const ENCRYPTING_FAILURE_CONVERTER = fileURLToPath(new URL('./failure-converter.cjs', import.meta.url));
 
 /**
  * The data converter of every Flowline client, worker and test environment: with

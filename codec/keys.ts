@@ -1,7 +1,7 @@
 import { createHash, scryptSync } from 'node:crypto';
 
 /** One AES-256 key and the id that payloads encrypted with it carry in their metadata. */
-export interface PayloadKey {
+interface PayloadKey {
   id: string;
   key: Buffer;
 }
@@ -35,7 +35,7 @@ function rawKey(secret: string): Buffer | undefined {
  * and also decrypts with its SHA-256 hash: the derivation before scrypt, so payloads of runs that
  * started before the upgrade still decrypt.
  */
-export function keysFromSecret(secret: string): SecretKeys {
+function keysFromSecret(secret: string): SecretKeys {
   const trimmed = secret.trim();
   if (!trimmed) throw new Error('a payload key is empty');
   const raw = rawKey(trimmed);

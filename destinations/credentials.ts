@@ -11,7 +11,7 @@ export type CredentialKind = 'secret' | 'id';
  * secret is a `secretRef` and an account id an `idOrRef`, so the two never disagree. A webhook's
  * headers that read a `${VAR}` are its credentials.
  */
-export const CREDENTIAL_SETTINGS: Record<DestinationType, Record<string, CredentialKind>> = (() => {
+const CREDENTIAL_SETTINGS: Record<DestinationType, Record<string, CredentialKind>> = (() => {
   const defs = loadSchema('config').$defs as Record<string, { properties?: Record<string, { $ref?: string }> }>;
   const kind = (ref?: string): CredentialKind | undefined =>
     ref === '#/$defs/secretRef' ? 'secret' : ref === '#/$defs/idOrRef' ? 'id' : undefined;

@@ -44,7 +44,7 @@ const bodyLimit = (status: number): number => (status >= 200 && status < 300 ? M
  * bogus or hostile value would otherwise park a run for years. An hour outlasts any rate-limit
  * window the destinations document; one still not ready then simply refuses again.
  */
-export const MAX_RETRY_DELAY_MS = 60 * 60 * 1000;
+const MAX_RETRY_DELAY_MS = 60 * 60 * 1000;
 
 /**
  * One HTTP exchange with a destination. A timeout or a connection failure is a retryable
@@ -123,7 +123,7 @@ export function safeHost(url: string): string {
 }
 
 /** Retry-After in seconds or as an HTTP date, in milliseconds from now (uncapped: `check` caps it). */
-export function retryAfterMs(headers: HttpResponse['headers'], now = Date.now()): number | undefined {
+function retryAfterMs(headers: HttpResponse['headers'], now = Date.now()): number | undefined {
   const value = headers.get('retry-after');
   if (!value) return undefined;
   if (/^\d+$/.test(value.trim())) return Number(value) * 1000;

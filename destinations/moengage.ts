@@ -5,7 +5,7 @@ import { resultingValues } from './var-values.ts';
 import type { CallContext, CallResult, DestinationCall } from './types.ts';
 
 /** `DC-01` → `https://api-01.moengage.com`. */
-export const moengageHost = (dataCenter: string): string => `https://api-${dataCenter.replace(/^DC-/, '')}.moengage.com`;
+const moengageHost = (dataCenter: string): string => `https://api-${dataCenter.replace(/^DC-/, '')}.moengage.com`;
 
 /**
  * MoEngage Data API: users (`/v1/customer/{app_id}`) and events (`/v1/event/{app_id}`), Basic

@@ -97,7 +97,7 @@ const EVENTS_API_IDENTITIES = new Set([
  * whose id is none of those sent (started by hand with `flows run --user`, or known by a type the
  * Events API does not take) goes out under its id as the customer id.
  */
-export function userIdentities(user: UserRef): Record<string, string> {
+function userIdentities(user: UserRef): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [type, value] of Object.entries(user.identities)) {
     const name = type === 'customer_id' ? 'customerid' : type;

@@ -5,7 +5,7 @@ import { FLOW_STEP, type StepEvent } from '../profiles/step-log.ts';
 import { stepEventId } from '../profiles/step-rollup.ts';
 
 /** The number a goal's `value` names in the converting event (0 when it names none or no finite number). */
-export function conversionValue(goal: GoalIR, event: FlowEvent): number {
+function conversionValue(goal: GoalIR, event: FlowEvent): number {
   const n = goal.value ? asNumber(read({ event }, goal.value)) : undefined;
   return n !== undefined && Number.isFinite(n) ? n : 0;
 }

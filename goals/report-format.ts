@@ -19,7 +19,7 @@ function table(head: string[], rows: string[][], names = 1): string[] {
   return [line(head), ...rows.map(line)];
 }
 
-export function reportText(report: FlowReport): string {
+function reportText(report: FlowReport): string {
   const scope = `${report.version ? `version ${report.version}` : 'all versions'}${
     report.since === undefined ? ', all time' : `, since ${new Date(report.since).toISOString()}`
   }`;

@@ -5,9 +5,9 @@ import { liftInterval } from './statistics.ts';
 import { branchProportion, decideWinner, experimentStarts } from './winner.ts';
 
 /** The confidence of lift intervals when a split names none (its pick_winner's otherwise). */
-export const DEFAULT_CONFIDENCE = 0.95;
+const DEFAULT_CONFIDENCE = 0.95;
 
-export interface GoalRow {
+interface GoalRow {
   goal: string;
   primary: boolean;
   /** Runs that entered the flow in the window. */
@@ -19,7 +19,7 @@ export interface GoalRow {
   value: number;
 }
 
-export interface BranchRow {
+interface BranchRow {
   label: string;
   control: boolean;
   runs: number;
@@ -33,7 +33,7 @@ export interface BranchRow {
   winner: boolean;
 }
 
-export interface ExperimentReport {
+interface ExperimentReport {
   step: string;
   title: string;
   /** The goal the branches are compared on: the flow's primary goal. */
@@ -46,7 +46,7 @@ export interface ExperimentReport {
   pending?: string;
 }
 
-export interface CreditRow {
+interface CreditRow {
   step: string;
   title: string;
   goal: string;

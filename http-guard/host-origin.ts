@@ -14,13 +14,13 @@ export interface HostPolicy {
   origins: ReadonlySet<string>;
 }
 
-export const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '::1'] as const;
+const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '::1'] as const;
 
 /** What tells the operator how to serve another name; every refusal says it. */
 export const ALLOW_HOST_HINT = 'start it with --allow-host NAME or set FLOWLINE_ALLOWED_HOSTS=NAME[,NAME…] to serve that name';
 
 /** A Host header's (or a bind address's) name without port or IPv6 brackets, lower-cased. */
-export function hostName(host: string | undefined): string {
+function hostName(host: string | undefined): string {
   const h = (host ?? '').trim().toLowerCase();
   if (h.startsWith('[')) return h.slice(1, h.indexOf(']'));
   // A bare IPv6 address (a bind address) has colons and no port to strip.

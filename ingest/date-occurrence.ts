@@ -8,7 +8,7 @@ import type { Profile } from '../profiles/store.ts';
  * (a slow scan still running, the server down) is made up by the next; the per-year event id
  * makes a moment seen by two firings enter once.
  */
-export const DATE_WINDOW_MS = 2 * 3_600_000;
+const DATE_WINDOW_MS = 2 * 3_600_000;
 
 /** A date the trigger fires on for a user: its moment and the event id that makes it enter once. */
 export interface DateOccurrence {
@@ -21,7 +21,7 @@ const read = (profile: Profile, field: readonly string[]): unknown =>
   field.slice(1).reduce<unknown>((v, k) => (v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), profile);
 
 /** `YYYY-MM-DD` (a longer ISO text is cut to its date) or epoch milliseconds (UTC date); else undefined. */
-export function calendarDate(value: unknown): { year: number; month: number; day: number } | undefined {
+function calendarDate(value: unknown): { year: number; month: number; day: number } | undefined {
   const text = typeof value === 'number' && Number.isFinite(value) ? new Date(value).toISOString() : value;
   const m = typeof text === 'string' ? /^(\d{4})-(\d\d)-(\d\d)/.exec(text.trim()) : null;
   if (!m) return undefined;
@@ -30,7 +30,7 @@ export function calendarDate(value: unknown): { year: number; month: number; day
 }
 
 /** The user's zone for a date trigger: the trigger's zone, else the profile field it names when that holds a zone, else the config's. */
-export function userZone(trigger: DateTriggerIR, profile: Profile, configZone: string): string {
+function userZone(trigger: DateTriggerIR, profile: Profile, configZone: string): string {
   if (!trigger.timezone) return configZone;
   if ('zone' in trigger.timezone) return trigger.timezone.zone;
   const value = read(profile, trigger.timezone.field);

@@ -1,5 +1,5 @@
 /** The default order in which identities name a user: customer id, then email, then mParticle id. */
-export const DEFAULT_IDENTITY_PRIORITY = ['customer_id', 'email', 'mpid'] as const;
+const DEFAULT_IDENTITY_PRIORITY = ['customer_id', 'email', 'mpid'] as const;
 
 /**
  * The user a batch is about: the first identity in the configured priority that the batch has.

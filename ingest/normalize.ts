@@ -15,13 +15,13 @@ export interface MparticleBatch {
 }
 
 /** One event of a batch: its type, and its `data` as sent (read field by field, each converted where it is read). */
-export interface MparticleEvent {
+interface MparticleEvent {
   event_type?: string;
   data?: MparticleEventData;
 }
 
 /** The fields of an event's `data` that flows read; any other rides along unread. */
-export interface MparticleEventData {
+interface MparticleEventData {
   source_message_id?: unknown;
   timestamp_unixtime_ms?: unknown;
   custom_attributes?: Record<string, unknown>;
@@ -67,7 +67,7 @@ const plain = (name: string): string => name.replace(/^\$/, '');
  * customer id and `other2` … `other10` for `other_id_2` … `other_id_10`. Other names
  * (`email`, `other`, `mobile_number`, `phone_number_2`, `facebook`, …) are the same everywhere.
  */
-export const identityType = (type: string): string => {
+const identityType = (type: string): string => {
   const lower = type.toLowerCase();
   if (lower === 'customerid' || lower === 'customer') return 'customer_id';
   const other = /^other(\d+)$/.exec(lower);

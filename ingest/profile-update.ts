@@ -3,7 +3,7 @@ import type { Profile, ProfileStore } from '../profiles/store.ts';
 import type { NormalizedBatch } from './normalize.ts';
 
 /** A batch's change to a profile: identities, attributes, deleted attributes, audience memberships. */
-export function applyBatch(p: Profile, batch: NormalizedBatch): void {
+function applyBatch(p: Profile, batch: NormalizedBatch): void {
   Object.assign(p.identities, batch.identities);
   Object.assign(p.attributes, batch.attributes);
   for (const name of batch.deletedAttributes) delete p.attributes[name];
@@ -14,7 +14,7 @@ export function applyBatch(p: Profile, batch: NormalizedBatch): void {
 }
 
 /** Attribute changes seen by comparing a batch's user_attributes with the profile before it (ids from the batch: a retry gets the same). */
-export function attributeChanges(before: Profile, batch: NormalizedBatch, now: number, matters: (name: string) => boolean): FlowEvent[] {
+function attributeChanges(before: Profile, batch: NormalizedBatch, now: number, matters: (name: string) => boolean): FlowEvent[] {
   const explicit = new Set(batch.events.filter((e) => e.name === 'user_attribute_change').map((e) => e.attribute_name));
   const changes: FlowEvent[] = [];
   for (const [name, value] of Object.entries(batch.attributes)) {

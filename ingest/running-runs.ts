@@ -11,7 +11,7 @@ import { listensTo } from './listens.ts';
  * Temporal (describe is consistent) and drops those that closed: a user whose runs end without
  * ever being signalled does not grow the index without bound.
  */
-export const RUNNING_INDEX_PRUNE_AT = 32;
+const RUNNING_INDEX_PRUNE_AT = 32;
 
 /**
  * Does a start of this flow go into the index of running runs? Only `reentry: always` runs have

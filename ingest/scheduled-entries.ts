@@ -28,7 +28,7 @@ export const isTimed = (flow: FlowIR): flow is TimedFlow => flow.trigger.kind ==
  * `enter: new` remembers whom a flow's schedule entered as entry records under this name (kept
  * forever, like `reentry: never` ones): flow ids are kebab-case, so it is no flow's id.
  */
-export const scheduleEntriesKey = (flow: string): string => `schedule:${flow}`;
+const scheduleEntriesKey = (flow: string): string => `schedule:${flow}`;
 
 /** An `after_exit` start already made for this event (the run may have ended since): as ingest/route.ts remembers event starts. */
 const madeKey = (flow: string, user: string, eventId: string) => `scheduled-start:${flow}:${user}:${eventId}`;

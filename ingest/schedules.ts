@@ -6,7 +6,7 @@ import { FLOW_TASK_QUEUE } from '../workflows/task-queues.ts';
 import { isTimed, type TimedFlow } from './scheduled-entries.ts';
 
 /** Every schedule Flowline keeps has an id with this prefix; the rest of the id is the flow id. */
-export const SCHEDULE_PREFIX = 'flowline-entries/';
+const SCHEDULE_PREFIX = 'flowline-entries/';
 export const scheduleId = (flow: string): string => `${SCHEDULE_PREFIX}${flow}`;
 
 const DAY_NAMES = ['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY', 'SUNDAY'] as const;
@@ -16,7 +16,7 @@ const DAY_NAMES = ['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATU
  * config's). A date flow fires every hour at its `at` minute: each firing enters the users whose
  * date-and-time has come in their own zone since the one before (ingest/date-occurrence.ts).
  */
-export function scheduleFor(flow: TimedFlow, config: FlowsConfig): ScheduleOptions {
+function scheduleFor(flow: TimedFlow, config: FlowsConfig): ScheduleOptions {
   const t = flow.trigger;
   const spec =
     t.kind === 'scheduled_audience'

@@ -3,7 +3,7 @@ import { decideWinner, experimentStarts } from '../goals/winner.ts';
 import type { StepLog, WinnerDecision } from '../profiles/step-log.ts';
 
 /** How long a process reuses what it knows of a flow's winners before asking the log again. */
-export const WINNERS_TTL_MS = 10_000;
+const WINNERS_TTL_MS = 10_000;
 
 type Experiment = StepOf<'split'> & { pickWinner: NonNullable<StepOf<'split'>['pickWinner']> };
 

@@ -28,10 +28,10 @@ export interface EntryRecord {
  * Frequency entries are kept at least this long, so that lengthening a flow's `per` window soon
  * after still counts the entries made under the old one.
  */
-export const MIN_FREQUENCY_ENTRY_RETENTION_MS = 30 * DAY_MS;
+const MIN_FREQUENCY_ENTRY_RETENTION_MS = 30 * DAY_MS;
 
 /** How long an entry made now must be kept: forever for `never`, else the frequency window (30 days at least). */
-export function keepUntil(rule: EntryRule, at: number): number | undefined {
+function keepUntil(rule: EntryRule, at: number): number | undefined {
   if (rule.reentry === 'never' || !rule.frequency) return undefined;
   return at + Math.max(rule.frequency.perMs, MIN_FREQUENCY_ENTRY_RETENTION_MS);
 }

@@ -313,7 +313,7 @@ function asEntries(raw: unknown): EntryRecord[] | undefined {
   const records = raw.map((r): EntryRecord | undefined =>
     typeof r === 'number' ? { at: r } : isRecord(r) && typeof r.at === 'number' ? (r as unknown as EntryRecord) : undefined,
   );
-  return records.every((r) => r !== undefined) ? (records as EntryRecord[]) : undefined;
+  return records.every((r) => r !== undefined) ? records : undefined;
 }
 
 const asClaims = (raw: unknown): ClaimRecord[] | undefined =>

@@ -5,7 +5,7 @@ import type { Profile } from './store.ts';
  * activity inputs): Temporal refuses payloads over 2 MB and warns from 512 KB, so a profile stays
  * well under the warning, with room for the event and the encryption envelope beside it.
  */
-export const PROFILE_LIMITS = { attributes: 1_000, bytes: 256 * 1024 } as const;
+const PROFILE_LIMITS = { attributes: 1_000, bytes: 256 * 1024 } as const;
 
 /** A change refused because the profile would grow past PROFILE_LIMITS; ingest answers it with a 413. */
 export class ProfileLimitError extends Error {

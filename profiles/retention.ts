@@ -7,8 +7,8 @@ import type { ProfileStore } from './store.ts';
  */
 export const DEFAULT_SEEN_RETENTION_MS = 7 * DAY_MS;
 /** The shortest retention accepted: below it a sender's ordinary retries would start runs twice. */
-export const MIN_SEEN_RETENTION_MS = DAY_MS;
-export const SWEEP_INTERVAL_MS = 3_600_000;
+const MIN_SEEN_RETENTION_MS = DAY_MS;
+const SWEEP_INTERVAL_MS = 3_600_000;
 
 /** FLOWLINE_SEEN_RETENTION (a duration such as `7d` or `2w`), or the default; throws with the fix when it is wrong. */
 export function seenRetention(env: NodeJS.ProcessEnv = process.env): number {

@@ -26,7 +26,7 @@ export interface ClaimRecord {
 }
 
 /** Claims are kept at least this long, so a cap whose window is lengthened soon after still counts them. */
-export const MIN_CLAIM_RETENTION_MS = 30 * DAY_MS;
+const MIN_CLAIM_RETENTION_MS = 30 * DAY_MS;
 
 /** Claims older than this at `at` count for no cap and are dropped. */
 export const claimCutoff = (caps: readonly SendCap[], at: number): number =>

@@ -22,8 +22,8 @@ interface Topic {
 }
 
 /** The wire format of the live stream (server-sent events), as the flow page reads it. */
-export const numbersFrame = (numbers: unknown): string => `event: numbers\ndata: ${JSON.stringify(numbers)}\n\n`;
-export const problemFrame = (error: unknown): string =>
+const numbersFrame = (numbers: unknown): string => `event: numbers\ndata: ${JSON.stringify(numbers)}\n\n`;
+const problemFrame = (error: unknown): string =>
   `event: problem\ndata: ${JSON.stringify({ error: error instanceof Error ? error.message : String(error) })}\n\n`;
 
 export function liveHub(intervalMs: number): LiveHub {

@@ -1,5 +1,5 @@
 /** The windows the cumulative numbers can be counted over. */
-export const WINDOWS = { '24h': 24 * 3600_000, '7d': 7 * 24 * 3600_000, '30d': 30 * 24 * 3600_000, all: undefined } as const;
+const WINDOWS = { '24h': 24 * 3600_000, '7d': 7 * 24 * 3600_000, '30d': 30 * 24 * 3600_000, all: undefined } as const;
 
 export type WindowName = keyof typeof WINDOWS;
 

@@ -28,7 +28,9 @@ describe('imports point one way', () => {
   });
 
   it('refuses product code importing tests or benchmarks', async () => {
-    expect(await problems('worker/x.ts', "import { harness } from '../test/helpers/temporal.ts';\nexport const x = harness;\n")).toHaveLength(1);
+    expect(
+      await problems('worker/x.ts', "import { harness } from '../test/helpers/temporal.ts';\nexport const x = harness;\n"),
+    ).toHaveLength(1);
   });
 
   it('allows imports down the layers', async () => {

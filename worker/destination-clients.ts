@@ -11,7 +11,7 @@ import { FAKE_ENV, FAKES, type FakeCredentials } from '../destinations/fakes/ind
 import type { Fake } from '../destinations/fakes/server.ts';
 
 /** The `${VAR}` references of one destination's settings. */
-export function credentialVariables(settings: Record<string, unknown>): string[] {
+function credentialVariables(settings: Record<string, unknown>): string[] {
   const found = new Set<string>();
   const visit = (value: unknown) => {
     if (typeof value === 'string') for (const name of envReferences(value)) found.add(name);

@@ -13,7 +13,7 @@ import { destinationTaskQueue, FLOW_TASK_QUEUE } from '../workflows/task-queues.
  * Limits a destination type has unless its config says otherwise: MoEngage's integration page
  * states 15,000 requests a minute (excess is dropped); CleverTap allows 15 uploads in flight.
  */
-export const TYPE_DEFAULTS: Record<string, { rate_limit?: string; concurrency?: number }> = {
+const TYPE_DEFAULTS: Record<string, { rate_limit?: string; concurrency?: number }> = {
   moengage: { rate_limit: '15000/min' },
   clevertap: { concurrency: 15 },
 };

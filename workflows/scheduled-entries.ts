@@ -2,7 +2,7 @@ import { continueAsNew, proxyActivities, setCurrentDetails } from '@temporalio/w
 import { ENTRIES_TASK_QUEUE } from './task-queues.ts';
 
 /** Members read per activity call, and calls per workflow run before it continues as new. */
-export const PAGE_SIZE = 500;
+const PAGE_SIZE = 500;
 export const PAGES_PER_RUN = 10;
 
 /** What one firing has done so far: carried across continueAsNew, returned at the end. */

@@ -12,9 +12,8 @@ export function fakeAntavo(options: FakeOptions & { region?: string } = {}): Pro
     (req) => {
       const error = (status: number, type: string, code: number, message: string) => ({ status, body: { error: { type, code, message } } });
       try {
-        escher.authenticate(
-          { method: req.method, url: req.path, headers: Object.entries(req.headers) as Array<[string, string]>, body: req.body },
-          (key) => (key === setting('api_key') ? setting('api_secret') : undefined),
+        escher.authenticate({ method: req.method, url: req.path, headers: Object.entries<string>(req.headers), body: req.body }, (key) =>
+          key === setting('api_key') ? setting('api_secret') : undefined,
         );
       } catch (e) {
         return error(401, 'UnauthorizedException', 401, `Invalid signature: ${(e as Error).message}`);

@@ -39,6 +39,6 @@ export interface FakeOptions {
  * value (`mparticle` `api_key` → FAKE_ENV.MPARTICLE_API_KEY).
  */
 export function expected(type: string, credentials: FakeCredentials | undefined): (setting: string) => string | undefined {
-  if (credentials) return (setting) => (typeof credentials[setting] === 'string' ? (credentials[setting] as string) : undefined);
+  if (credentials) return (setting) => (typeof credentials[setting] === 'string' ? credentials[setting] : undefined);
   return (setting) => (FAKE_ENV as Record<string, string>)[`${type}_${setting}`.toUpperCase()];
 }

@@ -15,7 +15,7 @@ export interface Received {
   at: string;
 }
 
-export interface Reply {
+interface Reply {
   status: number;
   headers?: Record<string, string>;
   body?: unknown;

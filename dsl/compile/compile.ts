@@ -29,7 +29,7 @@ import {
 const WEEKDAYS: readonly string[] = WEEKDAY_NAMES;
 
 /** How long after entry a goal counts when it names no `within`. */
-export const DEFAULT_GOAL_WITHIN = '7d';
+const DEFAULT_GOAL_WITHIN = '7d';
 
 /** Compile a flow that passed every check. Throws only on input the checks would have refused. */
 export function compileFlow(source: SourceFile, file: string): FlowIR {
@@ -54,7 +54,7 @@ export function compileFlow(source: SourceFile, file: string): FlowIR {
 }
 
 /** A short hash of the canonical JSON: the flow's version. */
-export function contentHash(value: unknown): string {
+function contentHash(value: unknown): string {
   return createHash('sha256').update(canonicalJson(value)).digest('hex').slice(0, 12);
 }
 
@@ -148,7 +148,7 @@ function compileDateTrigger(raw: RawFlow['trigger']): TriggerIR {
 }
 
 /** When a date trigger names no `at`: the start of the working day. */
-export const DEFAULT_DATE_AT = '09:00';
+const DEFAULT_DATE_AT = '09:00';
 
 function compileSteps(source: SourceFile, steps: unknown[], path: readonly (string | number)[], prefix: string): StepIR[] {
   return listVisits(steps, path, prefix).map((visit) => compileStep(source, visit));

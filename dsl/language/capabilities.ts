@@ -4,7 +4,7 @@ import type { DestinationStep } from './step-kinds.ts';
  * Which steps each destination type can perform. The validator reads this declaration and the
  * clients implement it, so a flow that validates never asks a destination for what it cannot do.
  */
-export const CAPABILITIES = {
+const CAPABILITIES = {
   sailthru: ['set_var', 'send_email', 'add_to_list', 'remove_from_list', 'send_event'],
   customerio: ['set_var', 'send_email', 'send_push', 'send_sms', 'add_to_list', 'remove_from_list', 'send_event'],
   clevertap: ['set_var', 'send_push', 'send_sms', 'send_event'],

@@ -5,8 +5,6 @@ import { CHANNEL_OF, type ChannelOf } from './step-kinds.ts';
  * destination steps (set_var, lists, send_event, webhook) are not marketing sends and pass every
  * guardrail.
  */
-export { CHANNEL_OF };
-
 export type Channel = ChannelOf[keyof ChannelOf];
 
 export const CHANNELS: readonly Channel[] = [...new Set(Object.values(CHANNEL_OF))];

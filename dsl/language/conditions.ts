@@ -3,29 +3,15 @@ import { patternProblem } from './patterns.ts';
 import type { DataPath } from './data-path.ts';
 import { suggestion } from './suggest.ts';
 
-export const OPERATORS = [
-  'eq',
-  'ne',
-  'in',
-  'not_in',
-  'gt',
-  'gte',
-  'lt',
-  'lte',
-  'contains',
-  'exists',
-  'matches',
-  'before',
-  'after',
-  'within_last',
-] as const;
-export type Operator = (typeof OPERATORS)[number];
+/** The operators a condition may use (the flow schema lists them for authors; the evaluator switches on them). */
+type Operator =
+  'eq' | 'ne' | 'in' | 'not_in' | 'gt' | 'gte' | 'lt' | 'lte' | 'contains' | 'exists' | 'matches' | 'before' | 'after' | 'within_last';
 
 export type ConditionIR =
   { all: ConditionIR[] } | { any: ConditionIR[] } | { not: ConditionIR } | { field: string[]; op: Operator; value: unknown };
 
 /** What may follow each root. `*` means any name may follow (attributes, vars). */
-export const FIELDS: Record<string, readonly string[]> = {
+const FIELDS: Record<string, readonly string[]> = {
   event: [
     'name',
     'type',
@@ -48,7 +34,7 @@ export const FIELDS: Record<string, readonly string[]> = {
   vars: ['*'],
 };
 
-export const FIELD_ROOTS = Object.keys(FIELDS);
+const FIELD_ROOTS = Object.keys(FIELDS);
 
 /** One `FIELD: { OPERATOR: VALUE }` leaf of a raw condition, with where it sits. */
 export interface ConditionLeaf {

@@ -112,14 +112,14 @@ export function triggerText(trigger: TriggerIR): string[] {
 const clock = (t: TimeOfDayIR): string => `${String(t.hour).padStart(2, '0')}:${String(t.minute).padStart(2, '0')}`;
 
 /** "mon, thu at 10:00" / "daily at 09:30, 17:00". */
-export function scheduleText(schedule: ScheduleIR): string {
+function scheduleText(schedule: ScheduleIR): string {
   const days = schedule.days ? schedule.days.map((d) => WEEKDAY_NAMES[d - 1]).join(', ') : 'daily';
   return `${days} at ${schedule.times.map(clock).join(', ')}`;
 }
 
-export const templateText = (t: TemplateIR): string => (typeof t === 'string' ? t : t.$liquid);
+const templateText = (t: TemplateIR): string => (typeof t === 'string' ? t : t.$liquid);
 
-export const short = (s: string, max = 60): string => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
+const short = (s: string, max = 60): string => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
 
 export function conditionText(c: ConditionIR): string {
   if ('all' in c) return c.all.map(wrap).join(' and ');

@@ -17,7 +17,7 @@ export function evaluate(condition: ConditionIR, scope: Scope, now: number): boo
   if ('all' in condition) return condition.all.every((c) => evaluate(c, scope, now));
   if ('any' in condition) return condition.any.some((c) => evaluate(c, scope, now));
   if ('not' in condition) return !evaluate(condition.not, scope, now);
-  const actual = read(scope as Record<string, unknown>, condition.field);
+  const actual = read(scope, condition.field);
   return test(condition.op, actual, condition.value, now);
 }
 

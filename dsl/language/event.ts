@@ -36,7 +36,7 @@ export function matchesEvent(match: EventMatchIR, event: FlowEvent, scope: Omit<
 }
 
 /** Is this event a conversion of a goal for a run that entered at `enteredAt`: its event and `where`, within the window? */
-export function goalMatches(goal: GoalIR, event: FlowEvent, scope: Omit<Scope, 'event'>, now: number, enteredAt: number): boolean {
+function goalMatches(goal: GoalIR, event: FlowEvent, scope: Omit<Scope, 'event'>, now: number, enteredAt: number): boolean {
   return event.timestamp >= enteredAt && event.timestamp <= enteredAt + goal.withinMs && matchesEvent(goal, event, scope, now);
 }
 

@@ -35,7 +35,7 @@ export interface GuardrailsIR {
 }
 
 /** Where quiet hours read the user's zone when the config names none. */
-export const DEFAULT_QUIET_ZONE_FIELD = 'profile.attributes.timezone';
+const DEFAULT_QUIET_ZONE_FIELD = 'profile.attributes.timezone';
 
 /** The ids the guardrail checks report, all declared by other passes (config.ts lists them as used). */
 export const GUARDRAIL_RULES = ['invalid-value', 'time-zone', 'condition-field', 'condition-value'] as const;

@@ -135,7 +135,7 @@ export type TemplateValueIR = TemplateIR | number | boolean | null | TemplateVal
 export type VarOperationIR =
   { op: 'set'; value: TemplateIR | number | boolean | null } | { op: 'increment'; by: number } | { op: 'delete' };
 
-export interface StepBase {
+interface StepBase {
   id: string;
   /** Where it sits, 1-based (`#3.then.1`), and its line, for people. */
   position: string;

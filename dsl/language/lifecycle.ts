@@ -31,7 +31,7 @@ export function localMoment(text: unknown, zone: string, edge: 'from' | 'until')
 }
 
 /** The window's bounds in epoch milliseconds, each only when given. */
-export function windowBounds(active: ActiveWindowIR, zone: string): { fromMs?: number; untilMs?: number } {
+function windowBounds(active: ActiveWindowIR, zone: string): { fromMs?: number; untilMs?: number } {
   const fromMs = localMoment(active.from, zone, 'from');
   const untilMs = localMoment(active.until, zone, 'until');
   return { ...(fromMs !== undefined ? { fromMs } : {}), ...(untilMs !== undefined ? { untilMs } : {}) };

@@ -5,7 +5,7 @@
  * (the run stays there: its search attribute is set, its entry recorded ahead). Every other list of kinds
  * — destination steps, activities, channels, handlers — is derived from this table.
  */
-export const STEP_KIND_TABLE = {
+const STEP_KIND_TABLE = {
   set_var: { activity: 'setVars' },
   send_email: { activity: 'sendEmail', channel: 'email' },
   send_push: { activity: 'sendPush', channel: 'push' },
@@ -38,7 +38,7 @@ export const ACTIVITY_FOR = Object.fromEntries(DESTINATION_STEPS.map((k) => [k, 
 export type EffectActivity = ActivityFor[DestinationStep];
 
 /** Steps that send a message, and the channel of each. */
-export type MessageStep = { [K in StepKind]: Table[K] extends { channel: string } ? K : never }[StepKind];
+type MessageStep = { [K in StepKind]: Table[K] extends { channel: string } ? K : never }[StepKind];
 export type ChannelOf = { [K in MessageStep]: Table[K]['channel'] };
 export const CHANNEL_OF = Object.fromEntries(
   STEP_KINDS.flatMap((k) => ('channel' in STEP_KIND_TABLE[k] ? [[k, (STEP_KIND_TABLE[k] as { channel: string }).channel]] : [])),

@@ -1,9 +1,9 @@
 import { closest, distance } from 'fastest-levenshtein';
 
 /** "did you mean" for a misspelt name: the closest candidate when it is near enough to be a typo. */
-export function didYouMean(word: string, candidates: readonly string[]): string | undefined {
+function didYouMean(word: string, candidates: readonly string[]): string | undefined {
   if (candidates.length === 0) return undefined;
-  const best = closest(word, candidates as string[]);
+  const best = closest(word, candidates);
   const limit = Math.max(2, Math.floor(best.length / 3));
   return distance(word, best) <= limit ? best : undefined;
 }

@@ -8,13 +8,13 @@ const { Liquid } = createRequire(import.meta.url)('liquidjs') as typeof import('
 /** A string of the flow after compilation: plain text, or Liquid with the variables it reads. */
 export type TemplateIR = string | { $liquid: string; refs: string[] };
 
-export const TEMPLATE_ROOTS = ['event', 'profile', 'vars'] as const;
+const TEMPLATE_ROOTS = ['event', 'profile', 'vars'] as const;
 
 /**
  * Bounds on one template, so data or a careless loop (`{% for i in (1..100000000) %}`) cannot stall
  * a worker: a message template is a few KB and renders in microseconds, far inside all three.
  */
-export const TEMPLATE_LIMITS = {
+const TEMPLATE_LIMITS = {
   /** Characters of template source. */
   parseLimit: 100_000,
   /** Milliseconds of rendering (checked between tags, so one filter can overrun it a little). */

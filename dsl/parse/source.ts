@@ -244,7 +244,7 @@ function yamlHint(code: string): string | undefined {
   }
 }
 
-export function span(lineCounter: LineCounter, start: number, end: number): Position {
+function span(lineCounter: LineCounter, start: number, end: number): Position {
   const a = lineCounter.linePos(start);
   const b = lineCounter.linePos(Math.max(start, end));
   return { line: a.line, column: a.col, endLine: b.line, endColumn: b.col };

@@ -26,13 +26,13 @@ export interface RawGoal {
   value?: string;
 }
 
-export type RawStep = Record<string, unknown>;
+type RawStep = Record<string, unknown>;
 
 /** A template value as the schema admits it: text (a template), a scalar, or lists and maps of them. */
-export type RawTemplateValue = string | number | boolean | null | RawTemplateValue[] | { [key: string]: RawTemplateValue };
+type RawTemplateValue = string | number | boolean | null | RawTemplateValue[] | { [key: string]: RawTemplateValue };
 
 /** A `set_var` value: a template, a scalar, or one operation. */
-export type RawVarValue = string | number | boolean | null | { increment: number } | { decrement: number } | { delete: true };
+type RawVarValue = string | number | boolean | null | { increment: number } | { decrement: number } | { delete: true };
 
 type RawListChange = { destination: string; list: string | number };
 
@@ -41,7 +41,7 @@ type RawListChange = { destination: string; list: string | number };
  * schema/flow.schema.json): what the compiler reads, since it compiles only flows the schema admitted.
  * Conditions and nested steps stay `unknown`: their own compilers and walks read them.
  */
-export interface RawStepBodies {
+interface RawStepBodies {
   set_var: { destination: string; vars: Record<string, RawVarValue> };
   send_email: { destination: string; template: string; vars?: Record<string, RawTemplateValue> };
   send_push: { destination: string; title?: string; body: string; deep_link?: string; vars?: Record<string, RawTemplateValue> };
@@ -113,9 +113,9 @@ export function splitParts(visit: StepVisit): SplitParts | undefined {
 }
 
 /** A split branch's name when it has no `label`: its percent. */
-export const defaultLabel = (percent: unknown): string => `${typeof percent === 'number' ? percent : '?'}%`;
+const defaultLabel = (percent: unknown): string => `${typeof percent === 'number' ? percent : '?'}%`;
 
-export function asStep(raw: unknown): RawStep {
+function asStep(raw: unknown): RawStep {
   return typeof raw === 'string' ? { [raw]: null } : isRecord(raw) ? raw : {};
 }
 
@@ -125,7 +125,7 @@ export const isRecord = (value: unknown): value is Record<string, unknown> =>
 /** A list the schema may have refused: anything else reads as empty. */
 export const listOf = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
 
-export function visitOf(raw: unknown, path: DataPath, position: string): StepVisit {
+function visitOf(raw: unknown, path: DataPath, position: string): StepVisit {
   const step = asStep(raw);
   const kinds = Object.keys(step).filter(isStepKind);
   const kind = kinds.length === 1 ? kinds[0] : undefined;

@@ -33,5 +33,5 @@ function merge(passes: readonly Declared[]): Record<RuleId, string> {
   }
   const undeclared = passes.flatMap((pass) => pass.uses).filter((id) => !(id in all));
   if (undeclared.length) throw new Error(`rule ids used but declared by no pass: ${undeclared.join(', ')}`);
-  return all as Record<RuleId, string>;
+  return all;
 }

@@ -4,7 +4,6 @@ import { fileURLToPath } from 'node:url';
 import type * as AjvModule from 'ajv/dist/2020.js';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import { declareFindings, type Diagnostic, type FindingOptions, type Position } from '../parse/diagnostics.ts';
-import { locate, type SourceFile } from '../parse/source.ts';
 import type { DataPath } from '../language/data-path.ts';
 import { withoutUserInfo } from './secrets.ts';
 import { suggestion, uniqueMatch } from '../language/suggest.ts';
@@ -41,7 +40,7 @@ export type SchemaName = 'flow' | 'config';
  * per schema. Loading a schema without one of them fails, so a renamed entry cannot silently
  * turn its findings generic; and a name compared below that is not listed here does not compile.
  */
-export const WORDED_DEFS = {
+const WORDED_DEFS = {
   flow: [
     'stepObject',
     'operators',
@@ -91,7 +90,7 @@ export function loadSchema(name: SchemaName): Record<string, unknown> {
 export const AJV_OPTIONS = { strict: true, allErrors: true, allowUnionTypes: true, verbose: true, inlineRefs: false } as const;
 
 /** What the build writes beside the schema: the standalone validator, and the schema object of each `$defs` entry it reports. */
-export interface PrebuiltValidator {
+interface PrebuiltValidator {
   (data: unknown): boolean;
   errors?: ErrorObject[] | null;
   defs: Record<string, unknown>;
@@ -140,15 +139,6 @@ export interface SchemaFinding {
   path: DataPath;
   /** An unknown key that surely means another one (a typo with one close match absent from its map). */
   meant?: { parent: DataPath; key: string; to: string };
-}
-
-/**
- * Schema pass. Raw ajv errors are many and shaped for machines; this keeps one finding per
- * place and words it for the person who wrote the file, with a rule named after the mistake.
- */
-export function checkSchema(name: SchemaName, source: SourceFile): Diagnostic[] {
-  const place = { file: source.file, locate: (path: DataPath, target?: 'value' | 'key') => locate(source, path, target) };
-  return schemaFindings(name, source.data, place).map((f) => f.diagnostic);
 }
 
 /** The schema pass over any data (the file's, or a copy with typos read as meant), placed by `place`. */

@@ -7,7 +7,7 @@ import { illFormedStrings } from '../well-formed.ts';
 import type { IngestDeps } from './deps.ts';
 
 /** mParticle's `audience_membership_change_request`; ids and names capped as in event batches. */
-export const audienceSchema = {
+const audienceSchema = {
   type: 'object',
   properties: {
     type: { type: 'string' },

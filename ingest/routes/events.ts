@@ -39,7 +39,7 @@ const identityValue = { type: ['string', 'number', 'null'], maxLength: LIMITS.id
  * `environment` may be left out (mParticle's schema defaults it to production; its Python SDK
  * leaves it out unless set); Flowline treats every environment alike.
  */
-export const batchSchema = {
+const batchSchema = {
   type: 'object',
   properties: {
     environment: { type: 'string', enum: ['development', 'production', 'unknown'] },
@@ -88,7 +88,7 @@ export const batchSchema = {
 } as const;
 
 /** Up to 100 batches; each is checked on its own, so one bad batch does not lose the others. */
-export const bulkSchema = { type: 'array', maxItems: 100 } as const;
+const bulkSchema = { type: 'array', maxItems: 100 } as const;
 
 const checkBatch = new Ajv(AJV_OPTIONS).compile(batchSchema);
 
@@ -100,7 +100,8 @@ async function acceptAll(deps: IngestDeps, batches: NormalizedBatch[]): Promise<
   const last = new Map<string, Promise<unknown>>();
   const work = batches.map((batch) => {
     const names = Object.entries(batch.identities).map(([type, value]) => `${type}:${value}`);
-    const done = Promise.allSettled(names.map((n) => last.get(n))).then(() => deps.accept(batch));
+    const earlier = names.flatMap((n) => last.get(n) ?? []);
+    const done = Promise.allSettled(earlier).then(() => deps.accept(batch));
     for (const n of names) last.set(n, done);
     return done;
   });

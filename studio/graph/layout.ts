@@ -20,7 +20,7 @@ export interface PlacedNode extends GraphNode {
   stats: Stat[][];
 }
 
-export interface PlacedEdge extends GraphEdge {
+interface PlacedEdge extends GraphEdge {
   points: Array<{ x: number; y: number }>;
   labelAt?: { x: number; y: number };
 }

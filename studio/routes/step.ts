@@ -81,7 +81,7 @@ async function enteredAt(log: StepLog, workflowId: string, runId: string, step: 
 }
 
 /** The step's lines in its file: from its `- ` line while the lines stay indented below it. */
-export function stepYaml(file: string, line: number): string | null {
+function stepYaml(file: string, line: number): string | null {
   let lines: string[];
   try {
     lines = readFileSync(file, 'utf8').split('\n');

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 /** Debian's chromium (apt), driven by playwright-core: playwright's own browser downloads cannot work here. */
-export const CHROMIUM = ['/usr/bin/chromium', '/usr/lib/chromium/chromium'].find(existsSync);
+const CHROMIUM = ['/usr/bin/chromium', '/usr/lib/chromium/chromium'].find(existsSync);
 
 export async function launchChromium(): Promise<Browser> {
   if (!CHROMIUM) throw new Error('no chromium: install it with `apt-get install chromium` (.ci/run does)');

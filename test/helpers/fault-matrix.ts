@@ -9,7 +9,7 @@ import { json, type Received } from '../../destinations/fakes/server.ts';
  * The fault matrix runs quick in `npm test` and full with `npm run faults`
  * (FLOWLINE_FAULTS=full), which also collects every row in FLOWLINE_FAULTS_REPORT.
  */
-export const FULL = process.env.FLOWLINE_FAULTS === 'full';
+const FULL = process.env.FLOWLINE_FAULTS === 'full';
 export const size = (quick: number, full: number): number => (FULL ? full : quick);
 
 /** What every case counts: the columns of the fault-matrix table. */

@@ -41,5 +41,5 @@ export function defineRule<const Ids extends Record<string, string>, const Uses 
   uses?: readonly Uses[];
   check(ctx: RuleContext<(keyof Ids & string) | Uses>): void;
 }): Rule<keyof Ids & string> {
-  return { ids: rule.ids, uses: rule.uses ?? [], check: rule.check as Rule['check'] };
+  return { ids: rule.ids, uses: rule.uses ?? [], check: rule.check };
 }

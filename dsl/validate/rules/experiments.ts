@@ -60,7 +60,7 @@ function controls(ctx: RuleContext<'split-control'>, visit: StepVisit, branches:
       if (!isDestinationStep(step.kind)) continue;
       ctx.report(
         'split-control',
-        [...step.path, step.kind!],
+        [...step.path, step.kind],
         `control branch '${branch.label}' must send nothing, but step ${step.id} (${step.kind}) calls a destination`,
         {
           target: 'key',

@@ -3,7 +3,7 @@ import { isRecord, listOf } from '../../parse/walk.ts';
 import { defineRule, type RuleContext } from './context.ts';
 
 /** A goal's name appears in reports, URLs and CSV headers: letters, digits, `_` and `-`. */
-export const GOAL_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+const GOAL_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 
 /** Goals are told apart by name (their event's, unless `name:` says otherwise), and sum a field of the goal event. */
 export const goals = defineRule({
