@@ -1,7 +1,7 @@
 /**
  * The statistics behind "which branch wins": two proportions (conversions of runs) compared.
  * Checked against Agresti, An Introduction to Categorical Data Analysis (2nd ed.), §2.2
- * (Physicians' Health Study), in test/goal-statistics.test.ts.
+ * (Physicians' Health Study), in test/goals/statistics.test.ts.
  */
 
 /**

@@ -8,7 +8,7 @@ import { checkFlow } from '../dsl/validate/validate.ts';
 
 const rulesDoc = readFileSync('docs/validate-rules.md', 'utf8');
 const languageDoc = readFileSync('docs/flow-language.md', 'utf8');
-const testSources = readdirSync('test')
+const testSources = readdirSync('test', { recursive: true, encoding: 'utf8' })
   .filter((f) => f.endsWith('.test.ts'))
   .map((f) => readFileSync(join('test', f), 'utf8'))
   .join('\n');

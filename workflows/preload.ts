@@ -6,7 +6,7 @@
 // activity proxies, signal and query definitions and tables, and a run's state lives in its own
 // call of the workflow function. Keep it so: a `let` or a cache at module scope in workflows/
 // would be shared by every run of a worker.
-// luxon and re2js are named too: test/workflow-preload.test.ts checks that they resolve to the
+// luxon and re2js are named too: test/worker/workflow-preload.e2e.test.ts checks that they resolve to the
 // very modules the interpreter uses (a require from the bundler's list picks their CommonJS
 // builds instead, which no run uses).
 import 'luxon';
