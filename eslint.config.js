@@ -12,20 +12,20 @@ export const LAYERS = {
   'http-guard': [],
   codec: ['http-guard'],
   destinations: ['dsl', 'http-guard'],
-  profiles: ['dsl'],
+  store: ['dsl'],
   temporal: ['codec'],
-  goals: ['dsl', 'profiles'],
-  activities: ['dsl', 'destinations', 'profiles'],
-  workflows: ['dsl', 'activities', 'profiles'],
+  goals: ['dsl', 'store'],
+  activities: ['dsl', 'destinations', 'store'],
+  workflows: ['dsl', 'activities', 'store'],
   dev: ['codec', 'temporal', 'workflows'],
-  ingest: ['dsl', 'profiles', 'goals', 'workflows', 'codec', 'temporal', 'http-guard'],
-  studio: ['dsl', 'profiles', 'goals', 'workflows', 'temporal', 'http-guard'],
-  worker: ['dsl', 'destinations', 'profiles', 'goals', 'activities', 'workflows', 'codec', 'temporal', 'http-guard'],
+  ingest: ['dsl', 'store', 'goals', 'workflows', 'codec', 'temporal', 'http-guard'],
+  studio: ['dsl', 'store', 'goals', 'workflows', 'temporal', 'http-guard'],
+  worker: ['dsl', 'destinations', 'store', 'goals', 'activities', 'workflows', 'codec', 'temporal', 'http-guard'],
   cli: [
     'dsl',
     'http-guard',
     'destinations',
-    'profiles',
+    'store',
     'goals',
     'activities',
     'workflows',
@@ -140,7 +140,7 @@ export default tseslint.config(
     // Server code awaits many things at once: `total += await x` there reads the total before
     // the await and loses a concurrent update (ingest's signal count did). Workflow code and
     // benchmarks, tests and the browser client run one step at a time: there it reports false alarms.
-    files: ['{activities,cli,codec,destinations,dev,dsl,goals,http-guard,ingest,profiles,temporal,worker}/**/*.ts', 'studio/*.ts'],
+    files: ['{activities,cli,codec,destinations,dev,dsl,goals,http-guard,ingest,store,temporal,worker}/**/*.ts', 'studio/*.ts'],
     rules: { 'require-atomic-updates': 'error' },
   },
   {

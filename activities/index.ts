@@ -1,10 +1,10 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { ProfileLimitError } from '../profiles/limits.ts';
+import { ProfileLimitError } from '../store/limits.ts';
 import { DestinationError } from '../destinations/errors.ts';
 import type { DestinationCall, DestinationClient, UserRef, VarChange } from '../destinations/types.ts';
-import type { StepEvent, StepLog, StepOutcome } from '../profiles/step-log.ts';
-import { stepEventId } from '../profiles/step-rollup.ts';
-import type { Profile, ProfileStore } from '../profiles/store.ts';
+import type { StepEvent, StepLog, StepOutcome } from '../store/step-log.ts';
+import { stepEventId } from '../store/step-rollup.ts';
+import type { Profile, Profiles, SendClaims } from '../store/store.ts';
 import { renderMap, renderTemplate, renderValue, type RenderScope } from './render.ts';
 import { renderUrl } from './render-url.ts';
 import { withDefaultDestination } from '../dsl/language/destination-defaults.ts';
@@ -12,7 +12,7 @@ import { ACTIVITY_FOR, type EffectActivity } from '../dsl/language/step-kinds.ts
 import { type Activities, type EffectInput, type EffectOutput, type EffectStep } from './types.ts';
 
 export interface ActivityDeps {
-  profiles: ProfileStore;
+  profiles: Profiles & SendClaims;
   destinations: ReadonlyMap<string, DestinationClient>;
   /** Where runs record step events; without it nothing is recorded and a retry relies on the heartbeat alone. */
   stepLog?: StepLog;

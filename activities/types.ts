@@ -1,9 +1,9 @@
 import type { FlowEvent } from '../dsl/language/event.ts';
 import type { StepOf } from '../dsl/language/ir.ts';
 import { ACTIVITY_FOR, type DestinationStep, type EffectActivity } from '../dsl/language/step-kinds.ts';
-import type { ClaimAnswer, SendCap, SendClaim } from '../profiles/send-claims.ts';
-import type { StepEvent } from '../profiles/step-log.ts';
-import type { Profile } from '../profiles/store.ts';
+import type { ClaimAnswer, SendCap, SendClaim } from '../store/send-claims.ts';
+import type { StepEvent } from '../store/step-log.ts';
+import type { Profile } from '../store/store.ts';
 
 /** Steps that call a destination: each is one activity (dsl/language/step-kinds.ts names it). */
 export type EffectStep = StepOf<DestinationStep>;

@@ -16,7 +16,7 @@ import { loadConfig } from '../dsl/load/config.ts';
 import { parseRateLimit } from '../dsl/language/durations.ts';
 import { manualEvent } from '../dsl/language/event.ts';
 import { checkFlow } from '../dsl/validate/validate.ts';
-import { FileProfileStore } from '../profiles/file-store.ts';
+import { FileProfileStore } from '../store/file-store.ts';
 import { destinationClients } from '../worker/destination-clients.ts';
 import { installRuntime } from '../worker/runtime.ts';
 import { startWorkers } from '../worker/start.ts';

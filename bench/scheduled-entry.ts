@@ -15,7 +15,7 @@ import { loadConfig } from '../dsl/load/config.ts';
 import { checkFlow } from '../dsl/validate/validate.ts';
 import { startEntries } from '../ingest/entries-worker.ts';
 import { scheduleId } from '../ingest/schedules.ts';
-import { FileProfileStore } from '../profiles/file-store.ts';
+import { FileProfileStore } from '../store/file-store.ts';
 import { temporalSettings } from '../temporal/connection.ts';
 import { destinationClients } from '../worker/destination-clients.ts';
 import { installRuntime } from '../worker/runtime.ts';

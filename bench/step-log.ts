@@ -9,10 +9,10 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { FileStepLog } from '../profiles/file-step-log.ts';
-import { PostgresStepLog } from '../profiles/postgres-step-log.ts';
-import { FLOW_STEP, type StepEvent, type StepLog, type StepOutcome } from '../profiles/step-log.ts';
-import { stepEventId } from '../profiles/step-rollup.ts';
+import { FileStepLog } from '../store/file-step-log.ts';
+import { PostgresStepLog } from '../store/postgres-step-log.ts';
+import { FLOW_STEP, type StepEvent, type StepLog, type StepOutcome } from '../store/step-log.ts';
+import { stepEventId } from '../store/step-rollup.ts';
 import { startPostgres } from '../test/helpers/postgres.ts';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '100000' }, only: { type: 'string' } } });

@@ -2,7 +2,7 @@ import { conditionText, triggerText } from '../dsl/language/describe.ts';
 import { matchesTrigger, type FlowEvent } from '../dsl/language/event.ts';
 import type { FlowIR } from '../dsl/language/ir.ts';
 import { flowPhase, windowText } from '../dsl/language/lifecycle.ts';
-import type { Profile } from '../profiles/store.ts';
+import type { Profile } from '../store/store.ts';
 
 /**
  * Why ingest would not start this flow for this event and profile, in words; undefined when it

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import type { FlowIR } from '../dsl/language/ir.ts';
 import { checkProject, type ProjectResult } from '../dsl/load/project.ts';
 import { hasErrors } from '../dsl/parse/diagnostics.ts';
-import type { Profile } from '../profiles/store.ts';
+import type { Profile } from '../store/store.ts';
 import { formatText } from './format/text.ts';
 import { UsageError, type CliIo } from './io.ts';
 

@@ -1,7 +1,7 @@
 import { parseDuration } from '../dsl/language/durations.ts';
 import { buildReport } from '../goals/report.ts';
 import { formatReport, REPORT_FORMATS, type ReportFormat } from '../goals/report-format.ts';
-import { openStepLog } from '../profiles/open.ts';
+import { openStepLog } from '../store/open.ts';
 import { EXIT, parseCommandArgs, UsageError, type CliIo } from './io.ts';
 import { dataDir, loadProject } from './project.ts';
 

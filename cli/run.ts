@@ -2,7 +2,7 @@ import { manualEvent } from '../dsl/language/event.ts';
 import type { TriggerIR } from '../dsl/language/ir.ts';
 import { startFlowRun } from '../ingest/start-run.ts';
 import { ENTRY_EVENT } from '../ingest/scheduled-entries.ts';
-import { openProfileStore } from '../profiles/open.ts';
+import { openProfileStore } from '../store/open.ts';
 import { FORCE_NOTE, whyNotStarted } from './entry-check.ts';
 import { EXIT, parseCommandArgs, UsageError, type CliIo } from './io.ts';
 import { dataDir, loadHandRun, mergeProfile } from './project.ts';

@@ -2,7 +2,7 @@ import { join, relative } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { startDevServer, type DevServer } from '../dev/dev-server.ts';
-import { openProfileStore, openStepLog } from '../profiles/open.ts';
+import { openProfileStore, openStepLog } from '../store/open.ts';
 import { destinationClients } from '../worker/destination-clients.ts';
 import { installRuntime } from '../worker/runtime.ts';
 import { registerSearchAttributes } from '../worker/search-attributes.ts';

@@ -1,7 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { dataConverter } from '../codec/data-converter.ts';
-import { openStepLog } from '../profiles/open.ts';
-import type { StepLog } from '../profiles/step-log.ts';
+import { openStepLog } from '../store/open.ts';
+import type { StepLog } from '../store/step-log.ts';
 import { StudioProject } from '../studio/project.ts';
 import { isLoopback } from '../studio/auth.ts';
 import { listenStudio } from '../studio/server.ts';

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
-import { openProfileStore, openStepLog } from '../profiles/open.ts';
+import { openProfileStore, openStepLog } from '../store/open.ts';
 import { connectionOptions, temporalSettings, unreachable } from '../temporal/connection.ts';
 import { destinationClients, MissingCredentialError } from '../worker/destination-clients.ts';
 import { registerSearchAttributes } from '../worker/search-attributes.ts';

@@ -1,8 +1,8 @@
 import { asNumber, read } from '../dsl/language/evaluate.ts';
 import type { FlowEvent } from '../dsl/language/event.ts';
 import type { GoalIR } from '../dsl/language/ir.ts';
-import { FLOW_STEP, type StepEvent } from '../profiles/step-log.ts';
-import { stepEventId } from '../profiles/step-rollup.ts';
+import { FLOW_STEP, type StepEvent } from '../store/step-log.ts';
+import { stepEventId } from '../store/step-rollup.ts';
 
 /** The number a goal's `value` names in the converting event (0 when it names none or no finite number). */
 function conversionValue(goal: GoalIR, event: FlowEvent): number {

@@ -1,6 +1,6 @@
 import { stepLabel } from '../dsl/language/describe.ts';
 import { irSteps, type FlowIR, type StepOf } from '../dsl/language/ir.ts';
-import type { FlowNumbers, WinnerDecision } from '../profiles/step-log.ts';
+import type { FlowNumbers, WinnerDecision } from '../store/step-log.ts';
 import { liftInterval } from './statistics.ts';
 import { branchProportion, decideWinner, experimentStarts } from './winner.ts';
 

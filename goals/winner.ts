@@ -1,6 +1,6 @@
 import { humanDuration } from '../dsl/language/durations.ts';
 import { irSteps, type FlowIR, type StepOf } from '../dsl/language/ir.ts';
-import type { FlowNumbers } from '../profiles/step-log.ts';
+import type { FlowNumbers } from '../store/step-log.ts';
 import { twoProportionTest, type Proportion } from './statistics.ts';
 
 export type Verdict = { decided: true; branch: string; reason: string } | { decided: false; why: string };

@@ -1,8 +1,8 @@
 import { matchesEvent, type FlowEvent } from '../dsl/language/event.ts';
 import type { FlowIR, GoalIR } from '../dsl/language/ir.ts';
 import { conversionEvents } from '../goals/attribution.ts';
-import type { StepEvent, StepLog } from '../profiles/step-log.ts';
-import type { Profile } from '../profiles/store.ts';
+import type { StepEvent, StepLog } from '../store/step-log.ts';
+import type { Profile } from '../store/store.ts';
 
 /** Goal event names per flow, so an event no goal names costs one Set lookup per flow with goals. */
 const goalNames = new WeakMap<FlowIR, Set<string>>();

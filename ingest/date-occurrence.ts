@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import type { DateTriggerIR } from '../dsl/language/ir.ts';
 import { isTimeZone } from '../dsl/language/time-zones.ts';
-import type { Profile } from '../profiles/store.ts';
+import type { Profile } from '../store/store.ts';
 
 /**
  * How far back a firing of a date flow's hourly schedule looks: two hours, so a firing skipped

@@ -1,5 +1,5 @@
 import type { FlowEvent } from '../dsl/language/event.ts';
-import type { Profile, ProfileStore } from '../profiles/store.ts';
+import type { Profile, Profiles, SeenRecords } from '../store/store.ts';
 import type { NormalizedBatch } from './normalize.ts';
 
 /** A batch's change to a profile: identities, attributes, deleted attributes, audience memberships. */
@@ -48,7 +48,7 @@ const ATTEMPTS = 3;
  *   saved; if another batch changed it in between, the whole step is done again.
  */
 export async function updateProfile(
-  profiles: ProfileStore,
+  profiles: Profiles & SeenRecords,
   user: string,
   batch: NormalizedBatch,
   batchKey: string,

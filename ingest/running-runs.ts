@@ -1,7 +1,7 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { FlowEvent } from '../dsl/language/event.ts';
 import type { FlowIR } from '../dsl/language/ir.ts';
-import type { ProfileStore } from '../profiles/store.ts';
+import type { RunningRunIndex } from '../store/store.ts';
 import { workflowId } from '../workflows/input.ts';
 import { eventSignal } from '../workflows/messages.ts';
 import { listensTo } from './listens.ts';
@@ -42,7 +42,7 @@ async function closedRuns(client: Client, ids: readonly string[], missingToo: bo
  * Adds a run's id to the index before its start, so that an event right after the start finds it.
  * Past RUNNING_INDEX_PRUNE_AT ids, the oldest are checked and dropped when closed or unknown.
  */
-export async function indexRun(client: Client, profiles: ProfileStore, flow: FlowIR, user: string, id: string): Promise<void> {
+export async function indexRun(client: Client, profiles: RunningRunIndex, flow: FlowIR, user: string, id: string): Promise<void> {
   const ids = await profiles.changeRunningRuns(flow.flow, user, { add: [id] });
   if (ids.length <= RUNNING_INDEX_PRUNE_AT) return;
   const oldest = ids.filter((i) => i !== id).slice(0, ids.length - RUNNING_INDEX_PRUNE_AT / 2);
@@ -56,7 +56,7 @@ export async function indexRun(client: Client, profiles: ProfileStore, flow: Flo
  * the starts, unlike Temporal's visibility); ids whose run has closed are removed from it. The
  * signal names the user, so the run itself ignores an event for anyone else.
  */
-export async function signalRuns(client: Client, profiles: ProfileStore, flow: FlowIR, user: string, event: FlowEvent): Promise<number> {
+export async function signalRuns(client: Client, profiles: RunningRunIndex, flow: FlowIR, user: string, event: FlowEvent): Promise<number> {
   const ids = indexed(flow) ? await profiles.runningRuns(flow.flow, user) : [workflowId(flow.flow, user)];
   const missed: string[] = [];
   const sent = await Promise.all(

@@ -2,7 +2,7 @@ import { Context } from '@temporalio/activity';
 import type { FlowEvent } from '../dsl/language/event.ts';
 import { evaluate } from '../dsl/language/evaluate.ts';
 import type { DateTriggerIR, FlowIR, ScheduledAudienceTriggerIR } from '../dsl/language/ir.ts';
-import type { Profile } from '../profiles/store.ts';
+import type { Profile } from '../store/store.ts';
 import type { EnterPageRequest, EnterPageResult, EntryActivities } from '../workflows/scheduled-entries.ts';
 import { dateOccurrence } from './date-occurrence.ts';
 import { startFlowRun, type StartDeps } from './start-run.ts';

@@ -1,6 +1,6 @@
 import { irSteps, type FlowIR, type StepOf } from '../dsl/language/ir.ts';
 import { decideWinner, experimentStarts } from '../goals/winner.ts';
-import type { StepLog, WinnerDecision } from '../profiles/step-log.ts';
+import type { StepLog, WinnerDecision } from '../store/step-log.ts';
 
 /** How long a process reuses what it knows of a flow's winners before asking the log again. */
 const WINNERS_TTL_MS = 10_000;

@@ -15,7 +15,7 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { manualEvent, type FlowEvent } from '../dsl/language/event.ts';
 import { checkProject } from '../dsl/load/project.ts';
 import { startFlowRun } from '../ingest/start-run.ts';
-import { FileProfileStore } from '../profiles/file-store.ts';
+import { FileProfileStore } from '../store/file-store.ts';
 import { destinationClients } from '../worker/destination-clients.ts';
 import { installRuntime } from '../worker/runtime.ts';
 import { startWorkers } from '../worker/start.ts';

@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import type { StepLog } from '../profiles/step-log.ts';
+import type { StepLog } from '../store/step-log.ts';
 import type { StudioProject } from './project.ts';
 
 /** What the studio reads: the repository's flows, the step-event log, Temporal (visibility, queries). Nothing it writes. */

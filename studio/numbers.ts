@@ -1,8 +1,8 @@
 import type { Client } from '@temporalio/client';
 import { irSteps, type FlowIR } from '../dsl/language/ir.ts';
 import { buildReport, type FlowReport } from '../goals/report.ts';
-import type { StepLog } from '../profiles/step-log.ts';
-import { HELD } from '../profiles/step-rollup.ts';
+import type { StepLog } from '../store/step-log.ts';
+import { HELD } from '../store/step-rollup.ts';
 import { canHoldRuns } from './graph/stats.ts';
 import { countRuns } from './visibility.ts';
 import { windowSince } from './windows.ts';

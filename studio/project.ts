@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { DEFAULT_CONFIG_FILE } from '../dsl/language/config.ts';
 import type { FlowIR } from '../dsl/language/ir.ts';
 import { checkProject, DEFAULT_FLOWS_DIR, findFlowFiles, type ProjectResult } from '../dsl/load/project.ts';
-import type { StepLog } from '../profiles/step-log.ts';
+import type { StepLog } from '../store/step-log.ts';
 
 /**
  * The flows of the repository as `flows validate` compiles them, recompiled only when a file

@@ -4,8 +4,8 @@ import { dataConverter } from '../codec/data-converter.ts';
 import type { FlowsConfig } from '../dsl/language/config.ts';
 import { parseRateLimit } from '../dsl/language/durations.ts';
 import type { DestinationClient } from '../destinations/types.ts';
-import type { StepLog } from '../profiles/step-log.ts';
-import type { ProfileStore } from '../profiles/store.ts';
+import type { StepLog } from '../store/step-log.ts';
+import type { ProfileStore } from '../store/store.ts';
 import { workflowBundle } from './bundle.ts';
 import { destinationTaskQueue, FLOW_TASK_QUEUE } from '../workflows/task-queues.ts';
 

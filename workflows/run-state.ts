@@ -1,6 +1,6 @@
 import type { FlowEvent } from '../dsl/language/event.ts';
 import type { EventMatchIR } from '../dsl/language/ir.ts';
-import type { Profile } from '../profiles/store.ts';
+import type { Profile } from '../store/store.ts';
 import type { HeldSend, Waiting } from './messages.ts';
 
 /** Everything a run knows about itself; the `state` query shows it. */

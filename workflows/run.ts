@@ -1,7 +1,7 @@
 import type { FlowEvent } from '../dsl/language/event.ts';
 import type { StepIR } from '../dsl/language/ir.ts';
-import type { StepEvent } from '../profiles/step-log.ts';
-import type { Profile } from '../profiles/store.ts';
+import type { StepEvent } from '../store/step-log.ts';
+import type { Profile } from '../store/store.ts';
 import type { FlowRunInput } from './input.ts';
 import type { Waiting } from './messages.ts';
 import type { RunState } from './run-state.ts';

@@ -1,5 +1,5 @@
-import { FLOW_STEP, type StepEvent, type StepOutcome } from '../profiles/step-log.ts';
-import { stepEventId } from '../profiles/step-rollup.ts';
+import { FLOW_STEP, type StepEvent, type StepOutcome } from '../store/step-log.ts';
+import { stepEventId } from '../store/step-rollup.ts';
 
 export { FLOW_STEP as FLOW };
 

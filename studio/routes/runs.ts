@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { FLOW_STEP as LOG_FLOW_STEP } from '../../profiles/step-log.ts';
+import { FLOW_STEP as LOG_FLOW_STEP } from '../../store/step-log.ts';
 import { FLOW_ID, FLOW_STEP, FLOW_VERSION } from '../../workflows/search-attributes.ts';
 import type { StudioDeps } from '../deps.ts';
 import { layoutFlow } from '../graph/layout.ts';

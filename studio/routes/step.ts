@@ -4,7 +4,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { stringify } from 'yaml';
 import { stepTitle } from '../../dsl/language/describe.ts';
 import { stepsById, type StepIR } from '../../dsl/language/ir.ts';
-import type { StepLog } from '../../profiles/step-log.ts';
+import type { StepLog } from '../../store/step-log.ts';
 import { stateQuery } from '../../workflows/messages.ts';
 import { USER_ID } from '../../workflows/search-attributes.ts';
 import type { StudioDeps } from '../deps.ts';

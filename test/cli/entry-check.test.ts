@@ -3,7 +3,7 @@ import { whyNotStarted } from '../../cli/entry-check.ts';
 import { loadConfig } from '../../dsl/load/config.ts';
 import { manualEvent } from '../../dsl/language/event.ts';
 import { checkFlow } from '../../dsl/validate/validate.ts';
-import { emptyProfile } from '../../profiles/store.ts';
+import { emptyProfile } from '../../store/store.ts';
 
 const config = loadConfig('flows.config.yaml').config;
 const flowWith = (active: string) =>

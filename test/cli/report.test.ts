@@ -5,9 +5,9 @@ import { beforeAll, expect, it } from 'vitest';
 import { main } from '../../cli/main.ts';
 import { checkProject } from '../../dsl/load/project.ts';
 import type { FlowReport } from '../../goals/report.ts';
-import { FileStepLog } from '../../profiles/file-step-log.ts';
-import { FLOW_STEP, type StepEvent } from '../../profiles/step-log.ts';
-import { stepEventId } from '../../profiles/step-rollup.ts';
+import { FileStepLog } from '../../store/file-step-log.ts';
+import { FLOW_STEP, type StepEvent } from '../../store/step-log.ts';
+import { stepEventId } from '../../store/step-rollup.ts';
 
 /**
  * `flows report` on a project of its own and a file step log filled with known runs: what it prints

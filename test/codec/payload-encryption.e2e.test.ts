@@ -10,7 +10,7 @@ import { dataConverter as encryptingConverter } from '../../codec/data-converter
 import { buildCodecServer } from '../../codec/codec-server.ts';
 import { manualEvent } from '../../dsl/language/event.ts';
 import { startFlowRun } from '../../ingest/start-run.ts';
-import { FileProfileStore } from '../../profiles/file-store.ts';
+import { FileProfileStore } from '../../store/file-store.ts';
 import { destinationClients } from '../../worker/destination-clients.ts';
 import { installRuntime } from '../../worker/runtime.ts';
 import { startWorkers, type RunningWorkers } from '../../worker/start.ts';

@@ -2,7 +2,7 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { FlowsConfig } from '../../dsl/language/config.ts';
-import { FileProfileStore } from '../../profiles/file-store.ts';
+import { FileProfileStore } from '../../store/file-store.ts';
 import { FAKE_ENV } from '../../destinations/fakes/index.ts';
 import { compile, harness, repoConfig, type Harness } from '../helpers/temporal.ts';
 import { mkdtempSync } from 'node:fs';

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { FileProfileStore } from '../../profiles/file-store.ts';
+import { FileProfileStore } from '../../store/file-store.ts';
 import { json, type Received } from '../../destinations/fakes/server.ts';
 import { startFlowsProcess, type FlowsProcess } from '../helpers/flows-process.ts';
 import { report, size, sleep, tally, until } from '../helpers/fault-matrix.ts';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import { devServerEnvironment } from '../../dev/test-environments.ts';
-import { FileProfileStore } from '../../profiles/file-store.ts';
+import { FileProfileStore } from '../../store/file-store.ts';
 import { FAKES } from '../../destinations/fakes/index.ts';
 import type { Fake } from '../../destinations/fakes/server.ts';
 import { moengageCall, report, retriedAfterTimeout, size, sleep, startRuns, tally, until, windowKeys } from '../helpers/fault-matrix.ts';

@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import type { StepOf } from '../../dsl/language/ir.ts';
 import { decideWinner } from '../../goals/winner.ts';
-import type { FlowNumbers } from '../../profiles/step-log.ts';
+import type { FlowNumbers } from '../../store/step-log.ts';
 import { compile } from '../helpers/temporal.ts';
 
 const flow = (pick: string) =>

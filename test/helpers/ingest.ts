@@ -6,8 +6,8 @@ import { Client } from '@temporalio/client';
 import { ingestConnection } from '../../ingest/connection.ts';
 import { checkProject } from '../../dsl/load/project.ts';
 import { buildIngest, type IngestOptions } from '../../ingest/server.ts';
-import { FileProfileStore } from '../../profiles/file-store.ts';
-import type { ProfileStore } from '../../profiles/store.ts';
+import { FileProfileStore } from '../../store/file-store.ts';
+import type { ProfileStore } from '../../store/store.ts';
 
 export const KEY = 'ingest-key';
 export const SECRET = 'ingest-secret';

@@ -4,7 +4,7 @@
 //                             cap-1 frequency entry; prints how many passed
 // It prints `ready` once loaded and begins when a line arrives on stdin, so that the parent can
 // start two at once and their work overlaps.
-import { FileProfileStore } from '../../profiles/file-store.ts';
+import { FileProfileStore } from '../../store/file-store.ts';
 
 const [mode, dir, user, count] = process.argv.slice(2);
 const store = new FileProfileStore(dir!);

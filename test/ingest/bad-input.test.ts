@@ -2,8 +2,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it, vi } from 'vitest';
-import { FileProfileStore } from '../../profiles/file-store.ts';
-import type { Profile } from '../../profiles/store.ts';
+import { FileProfileStore } from '../../store/file-store.ts';
+import type { Profile } from '../../store/store.ts';
 import { offlineIngest } from '../helpers/ingest.ts';
 
 const ingest = offlineIngest();

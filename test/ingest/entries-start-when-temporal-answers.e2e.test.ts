@@ -6,7 +6,7 @@ import { afterAll, expect, it } from 'vitest';
 import { serveIngest } from '../../cli/ingest.ts';
 import { startDevServer, type DevServer } from '../../dev/dev-server.ts';
 import { scheduleId } from '../../ingest/schedules.ts';
-import { FileProfileStore } from '../../profiles/file-store.ts';
+import { FileProfileStore } from '../../store/file-store.ts';
 import { registerSearchAttributes } from '../../worker/search-attributes.ts';
 
 const PORT = 17561;

@@ -7,7 +7,7 @@ import { afterAll, expect, it } from 'vitest';
 import { startDevServer, type DevServer } from '../../dev/dev-server.ts';
 import { ingestConnection } from '../../ingest/connection.ts';
 import { buildIngest } from '../../ingest/server.ts';
-import { FileProfileStore } from '../../profiles/file-store.ts';
+import { FileProfileStore } from '../../store/file-store.ts';
 import { destinationClients, type Clients } from '../../worker/destination-clients.ts';
 import { registerSearchAttributes } from '../../worker/search-attributes.ts';
 import { startWorkers, type RunningWorkers } from '../../worker/start.ts';

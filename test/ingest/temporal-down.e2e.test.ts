@@ -7,7 +7,7 @@ import { afterAll, expect, it } from 'vitest';
 import { startDevServer, type DevServer } from '../../dev/dev-server.ts';
 import { checkProject } from '../../dsl/load/project.ts';
 import { buildIngest } from '../../ingest/server.ts';
-import { FileProfileStore } from '../../profiles/file-store.ts';
+import { FileProfileStore } from '../../store/file-store.ts';
 import { registerSearchAttributes } from '../../worker/search-attributes.ts';
 import { KEY, SECRET, postTo } from '../helpers/ingest.ts';
 

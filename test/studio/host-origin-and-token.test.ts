@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Client } from '@temporalio/client';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ingestConnection } from '../../ingest/connection.ts';
-import { openStepLog } from '../../profiles/open.ts';
+import { openStepLog } from '../../store/open.ts';
 import { StudioProject } from '../../studio/project.ts';
 import { buildStudio } from '../../studio/server.ts';
 import type { StudioDeps } from '../../studio/deps.ts';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { toMermaid } from '../../cli/graph/mermaid.ts';
-import { FileStepLog } from '../../profiles/file-step-log.ts';
+import { FileStepLog } from '../../store/file-step-log.ts';
 import { flowGraph } from '../../studio/graph/model.ts';
 import type { FlowRunResult } from '../../workflows/input.ts';
 import { compile, harness, type Harness } from '../helpers/temporal.ts';

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FlowIR } from '../../dsl/language/ir.ts';
 import { watchFlows, type FlowRegistry } from '../../ingest/flow-registry.ts';
 import { runningRunsQuery, watchStops, type FlowStops } from '../../ingest/flow-stops.ts';
-import { FileStepLog } from '../../profiles/file-step-log.ts';
+import { FileStepLog } from '../../store/file-step-log.ts';
 import type { FlowRunResult } from '../../workflows/input.ts';
 import { compile, harness, repoConfig, type Harness } from '../helpers/temporal.ts';
 

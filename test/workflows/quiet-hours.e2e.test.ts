@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { FileStepLog } from '../../profiles/file-step-log.ts';
+import { FileStepLog } from '../../store/file-step-log.ts';
 import { stateQuery } from '../../workflows/messages.ts';
 import { quietUntil } from '../../workflows/quiet-hours.ts';
 import { configWith } from '../helpers/config-with.ts';

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FileStepLog } from '../../profiles/file-step-log.ts';
+import { FileStepLog } from '../../store/file-step-log.ts';
 import { stateQuery } from '../../workflows/messages.ts';
 import { configWith } from '../helpers/config-with.ts';
 import { compile, harness } from '../helpers/temporal.ts';

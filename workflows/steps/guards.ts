@@ -5,7 +5,7 @@ import { formatDuration } from '../../dsl/language/durations.ts';
 import { evaluate, read } from '../../dsl/language/evaluate.ts';
 import type { CapIR, QuietHoursIR } from '../../dsl/language/guardrails.ts';
 import type { TimeOfDayIR } from '../../dsl/language/ir.ts';
-import type { Profile } from '../../profiles/store.ts';
+import type { Profile } from '../../store/store.ts';
 import type { HeldSend, Waiting } from '../messages.ts';
 import { isValidZone } from '../next-window.ts';
 import { quietUntil } from '../quiet-hours.ts';

@@ -77,12 +77,8 @@ export function matchesFilter(profile: Profile, filter: ProfileFilter = {}): boo
   return true;
 }
 
-/**
- * The profile store behind a small interface: an embedded default (files, no server) and, for
- * deployments with several processes, a database. It also keeps entries into flows, durably,
- * because Temporal forgets closed runs after its retention period.
- */
-export interface ProfileStore {
+/** Profiles: identities, attributes, lists, audiences and vars per user. */
+export interface Profiles {
   get(userId: string): Promise<Profile>;
   /**
    * Applies a change and returns the profile after it. Changes to one user are serialised, across
@@ -90,6 +86,16 @@ export interface ProfileStore {
    * (statusCode 413) and writes nothing.
    */
   update(userId: string, change: (profile: Profile) => void): Promise<Profile>;
+  /**
+   * Reads the next `limit` profiles (at most MAX_PAGE) after the cursor and returns those matching
+   * the filter: the work per call is bounded however few match, so a page may hold none and still
+   * have a `next`.
+   */
+  pageProfiles(query: PageQuery): Promise<ProfilePage>;
+}
+
+/** Entries into flows, kept durably because Temporal forgets closed runs after its retention: what entry rules decide by. */
+interface EntryRecords {
   /** When the user entered this flow (epoch ms), oldest first. */
   entries(flowId: string, userId: string): Promise<number[]>;
   /** Records an entry kept forever (no event, not pending). */
@@ -104,19 +110,31 @@ export interface ProfileStore {
   confirmEntry(flowId: string, userId: string, eventId: string): Promise<void>;
   /** No run started: the event's pending reservation is removed. */
   releaseEntry(flowId: string, userId: string, eventId: string): Promise<void>;
+}
+
+/** Sends claimed against frequency caps. */
+export interface SendClaims {
   /**
    * Checks a channel's frequency caps for a send and, when they allow it, records the claim, in one
    * step per user and channel (atomic across processes and flows): two sends at the same moment
    * cannot both pass a cap of one. Idempotent by claim id; claims past every window are dropped.
    */
   claimSend(userId: string, claim: SendClaim, caps: readonly SendCap[]): Promise<ClaimAnswer>;
-  /** Delivery ids already handled (batches, events), for de-duplicating redelivery. */
+}
+
+/** What ingest has handled, for de-duplicating redelivery. */
+export interface SeenRecords {
+  /** Delivery ids already handled (batches, events). */
   seen(key: string): Promise<boolean>;
   markSeen(keys: readonly string[]): Promise<void>;
   /** The record a batch's earlier attempt left (see PendingBatch), if any. */
   pendingBatch(key: string): Promise<PendingBatch | undefined>;
   /** Writes a batch's pending record durably; undefined removes it. */
   savePendingBatch(key: string, pending: PendingBatch | undefined): Promise<void>;
+}
+
+/** The runs of a user that may be running, per `reentry: always` flow: how ingest finds whom to signal. */
+export interface RunningRunIndex {
   /**
    * The ids of a user's runs of a `reentry: always` flow that may still be running: ingest adds a
    * run's id before starting it and removes ids whose run it finds closed, so the list is
@@ -125,12 +143,17 @@ export interface ProfileStore {
   runningRuns(flowId: string, userId: string): Promise<string[]>;
   /** Adds and removes ids in that list, in one step per flow and user; returns the ids after. */
   changeRunningRuns(flowId: string, userId: string, change: { add?: readonly string[]; remove?: readonly string[] }): Promise<string[]>;
-  /**
-   * Reads the next `limit` profiles (at most MAX_PAGE) after the cursor and returns those matching
-   * the filter: the work per call is bounded however few match, so a page may hold none and still
-   * have a `next`.
-   */
-  pageProfiles(query: PageQuery): Promise<ProfilePage>;
-  /** Deletes de-duplication, pending-batch and entry records past their retention (see profiles/retention.ts). */
+}
+
+/** Deleting records past their retention. */
+export interface Retention {
+  /** Deletes de-duplication, pending-batch and entry records past their retention (see store/retention.ts). */
   sweep(cutoffs: SweepCutoffs): Promise<SweepResult>;
 }
+
+/**
+ * Every record Flowline keeps outside Temporal but the step-event log, by role, behind one backend:
+ * embedded files (no server) by default, PostgreSQL for deployments with several processes. Code
+ * that needs one role takes that role's interface.
+ */
+export interface ProfileStore extends Profiles, EntryRecords, SendClaims, SeenRecords, RunningRunIndex, Retention {}

@@ -1,4 +1,5 @@
-import pg from 'pg';
+import type pg from 'pg';
+import { sharedPool } from './postgres-pool.ts';
 import type { FlowIR } from '../dsl/language/ir.ts';
 import { FLOW_STEP } from './step-log.ts';
 import type { FlowNumbers, LatestQuery, NumbersQuery, StepEvent, StepLog, StepOutcome, WinnerDecision } from './step-log.ts';
@@ -87,20 +88,20 @@ export class PostgresStepLog implements StepLog {
 
   private constructor(
     private readonly pool: pg.Pool,
+    private readonly release: () => Promise<void>,
     private readonly now: () => number,
   ) {}
 
-  /** Connects and creates the tables when missing. */
+  /** Connects (on the process's one pool for this database, shared with the profile store) and creates the tables when missing. */
   static async open(connectionString: string, options: { now?: () => number } = {}): Promise<PostgresStepLog> {
-    const pool = new pg.Pool({ connectionString, max: 10 });
-    pool.on('error', (error) => console.warn(`step log: an idle PostgreSQL connection closed: ${error.message}`));
+    const { pool, release } = sharedPool(connectionString);
     try {
       await pool.query(SCHEMA);
     } catch (error) {
-      await pool.end().catch(() => undefined);
+      await release().catch(() => undefined);
       throw error;
     }
-    return new PostgresStepLog(pool, options.now ?? Date.now);
+    return new PostgresStepLog(pool, release, options.now ?? Date.now);
   }
 
   async record(events: readonly StepEvent[]): Promise<void> {
@@ -223,6 +224,6 @@ export class PostgresStepLog implements StepLog {
   }
 
   close(): Promise<void> {
-    return this.pool.end();
+    return this.release();
   }
 }

@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FlowIR } from '../../dsl/language/ir.ts';
-import { FileStepLog } from '../../profiles/file-step-log.ts';
-import { openStepLog } from '../../profiles/open.ts';
-import { PostgresStepLog } from '../../profiles/postgres-step-log.ts';
-import { FLOW_STEP, type StepEvent, type StepLog, type StepOutcome } from '../../profiles/step-log.ts';
-import { stepEventId } from '../../profiles/step-rollup.ts';
+import { FileStepLog } from '../../store/file-step-log.ts';
+import { openStepLog } from '../../store/open.ts';
+import { PostgresStepLog } from '../../store/postgres-step-log.ts';
+import { FLOW_STEP, type StepEvent, type StepLog, type StepOutcome } from '../../store/step-log.ts';
+import { stepEventId } from '../../store/step-rollup.ts';
 import { startPostgres } from '../helpers/postgres.ts';
 
 let postgres: ReturnType<typeof startPostgres>;

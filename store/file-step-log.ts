@@ -5,6 +5,7 @@ import { makeFolders, openForAppend, withFileLock, writeDurably, type AppendFile
 import { FLOW_STEP } from './step-log.ts';
 import type { FlowNumbers, LatestQuery, NumbersQuery, StepEvent, StepLog, StepOutcome, WinnerDecision } from './step-log.ts';
 import { byTime, canonicalEvent, checkEvents, dayOf, flowOfWorkflow, foldNumbers, hourOf, type RollupRow } from './step-rollup.ts';
+import { KeyQueue } from './key-queue.ts';
 
 /** Events kept in memory per day, version, step and outcome for `latest()`; a larger limit reads the day files. */
 const LATEST_KEEP = 20;
@@ -72,7 +73,7 @@ interface Snapshot {
  */
 export class FileStepLog implements StepLog {
   private readonly days = new Map<string, Day>();
-  private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly queue = new KeyQueue();
   private readonly pending = new Map<string, { events: StepEvent[]; waiters: Array<{ resolve(): void; reject(e: unknown): void }> }>();
   private readonly idDays: string[] = [];
   private readonly knownVersions = new Set<string>();
@@ -391,12 +392,7 @@ export class FileStepLog implements StepLog {
 
   /** One operation on a day at a time in this process (reads and folds interleave otherwise). */
   private serial<T>(key: string, work: () => Promise<T>): Promise<T> {
-    const previous = this.queues.get(key) ?? Promise.resolve();
-    const next = previous.then(work, work);
-    const settled = next.catch(() => undefined);
-    this.queues.set(key, settled);
-    void settled.then(() => this.queues.get(key) === settled && this.queues.delete(key));
-    return next;
+    return this.queue.run(key, work);
   }
 }
 

@@ -3,9 +3,9 @@ import pg from 'pg';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FileProfileStore } from '../../profiles/file-store.ts';
-import { PostgresProfileStore } from '../../profiles/postgres-store.ts';
-import { MAX_PAGE, type ProfileFilter, type ProfileStore } from '../../profiles/store.ts';
+import { FileProfileStore } from '../../store/file-store.ts';
+import { PostgresProfileStore } from '../../store/postgres-store.ts';
+import { MAX_PAGE, type ProfileFilter, type ProfileStore } from '../../store/store.ts';
 import { startPostgres } from '../helpers/postgres.ts';
 
 let postgres: ReturnType<typeof startPostgres>;

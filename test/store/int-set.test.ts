@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { IntSet } from '../../profiles/int-set.ts';
+import { IntSet } from '../../store/int-set.ts';
 
 describe('the seen log’s hash set', () => {
   it('answers exactly as a Set does for 200,000 random 31-bit values, half of them added', () => {

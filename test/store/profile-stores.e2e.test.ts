@@ -2,10 +2,10 @@ import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FileProfileStore } from '../../profiles/file-store.ts';
-import { openProfileStore } from '../../profiles/open.ts';
-import { PostgresProfileStore } from '../../profiles/postgres-store.ts';
-import type { ProfileStore } from '../../profiles/store.ts';
+import { FileProfileStore } from '../../store/file-store.ts';
+import { openProfileStore } from '../../store/open.ts';
+import { PostgresProfileStore } from '../../store/postgres-store.ts';
+import type { ProfileStore } from '../../store/store.ts';
 import { startPostgres } from '../helpers/postgres.ts';
 
 let postgres: ReturnType<typeof startPostgres>;

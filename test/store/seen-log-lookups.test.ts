@@ -2,7 +2,7 @@ import { appendFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { hashOf, SeenLog } from '../../profiles/seen-log.ts';
+import { hashOf, SeenLog } from '../../store/seen-log.ts';
 
 const T0 = Date.UTC(2026, 5, 1, 12);
 const fresh = () => mkdtempSync(join(tmpdir(), 'seen-lookups-'));

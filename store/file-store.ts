@@ -8,6 +8,7 @@ import { SeenLog } from './seen-log.ts';
 import { claimCutoff, decideClaim, type ClaimAnswer, type ClaimRecord, type SendCap, type SendClaim } from './send-claims.ts';
 import { emptyProfile, matchesFilter, pageSize } from './store.ts';
 import type { PageQuery, PendingBatch, Profile, ProfilePage, ProfileStore, SweepCutoffs, SweepResult } from './store.ts';
+import { KeyQueue } from './key-queue.ts';
 
 /** How long a listing of the profile folder serves pages (profiles added meanwhile wait for the next listing). */
 const LISTING_TTL_MS = 10_000;
@@ -30,7 +31,7 @@ type Loaded<T> = { value: T | undefined; corrupt?: true };
  * `quarantine/` with a log line, and the store goes on as if it were missing.
  */
 export class FileProfileStore implements ProfileStore {
-  private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly queue = new KeyQueue();
   private readonly seenLog: SeenLog;
   private listing?: { at: number; names: string[] };
 
@@ -282,15 +283,7 @@ export class FileProfileStore implements ProfileStore {
 
   /** One read-modify-write of a file at a time: in this process by a queue, across processes by a lock file. */
   private locked<T>(file: string, work: () => Promise<T>): Promise<T> {
-    const previous = this.queues.get(file) ?? Promise.resolve();
-    const next = previous.then(
-      () => withFileLock(file, work),
-      () => withFileLock(file, work),
-    );
-    const settled = next.catch(() => undefined);
-    this.queues.set(file, settled);
-    void settled.then(() => this.queues.get(file) === settled && this.queues.delete(file));
-    return next;
+    return this.queue.run(file, () => withFileLock(file, work));
   }
 }
 

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import pg from 'pg';
+import type pg from 'pg';
+import { sharedPool } from './postgres-pool.ts';
 import { decideEntry, reservationRecord, type EntryRecord, type EntryRule, type Reservation } from './entry-records.ts';
 import { applyWithinLimits } from './limits.ts';
 import { claimCutoff, decideClaim, type ClaimAnswer, type SendCap, type SendClaim } from './send-claims.ts';
@@ -47,22 +48,20 @@ export interface PostgresStoreOptions {
 export class PostgresProfileStore implements ProfileStore {
   private constructor(
     private readonly pool: pg.Pool,
+    private readonly release: () => Promise<void>,
     private readonly now: () => number,
   ) {}
 
-  /** Connects and creates the tables when missing. */
+  /** Connects (on the process's one pool for this database) and creates the tables when missing. */
   static async open(connectionString: string, options: PostgresStoreOptions = {}): Promise<PostgresProfileStore> {
-    const pool = new pg.Pool({ connectionString, max: 10 });
-    // An idle connection the server closes (restart, failover) is dropped and replaced; pg
-    // requires a listener, or the process dies on it.
-    pool.on('error', (error) => console.warn(`profile store: an idle PostgreSQL connection closed: ${error.message}`));
+    const { pool, release } = sharedPool(connectionString);
     try {
       await pool.query(SCHEMA);
     } catch (error) {
-      await pool.end().catch(() => undefined);
+      await release().catch(() => undefined);
       throw error;
     }
-    return new PostgresProfileStore(pool, options.now ?? Date.now);
+    return new PostgresProfileStore(pool, release, options.now ?? Date.now);
   }
 
   async get(userId: string): Promise<Profile> {
@@ -246,7 +245,7 @@ export class PostgresProfileStore implements ProfileStore {
   }
 
   close(): Promise<void> {
-    return this.pool.end();
+    return this.release();
   }
 
   private async deleteInBatches(table: string, condition: string, cutoff: number): Promise<number> {

@@ -1,5 +1,5 @@
 import { DAY_MS, formatDuration, parseDuration } from '../dsl/language/durations.ts';
-import type { ProfileStore } from './store.ts';
+import type { Retention } from './store.ts';
 
 /**
  * How long a handled batch or event id is remembered, so that a redelivery starts nothing:
@@ -37,7 +37,7 @@ export interface Sweeper {
  * once at start, then every interval. Any number of processes may sweep one store.
  */
 export function startSweeper(
-  store: ProfileStore,
+  store: Retention,
   options: { retentionMs?: number; intervalMs?: number; now?: () => number; log?: (line: string) => void } = {},
 ): Sweeper {
   const { retentionMs = DEFAULT_SEEN_RETENTION_MS, intervalMs = SWEEP_INTERVAL_MS, now = Date.now } = options;

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { appendDurably, openForAppend, withFileLock, writeDurably } from '../../profiles/durable-file.ts';
+import { appendDurably, openForAppend, withFileLock, writeDurably } from '../../store/durable-file.ts';
 
 // Writers remember the folders they made (one call fewer per write); a folder removed since (a
 // retention sweep, an operator) is made again, and the write still lands.

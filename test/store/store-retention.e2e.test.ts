@@ -2,10 +2,10 @@ import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FileProfileStore } from '../../profiles/file-store.ts';
-import { PostgresProfileStore } from '../../profiles/postgres-store.ts';
-import { DEFAULT_SEEN_RETENTION_MS, seenRetention, startSweeper } from '../../profiles/retention.ts';
-import type { ProfileStore } from '../../profiles/store.ts';
+import { FileProfileStore } from '../../store/file-store.ts';
+import { PostgresProfileStore } from '../../store/postgres-store.ts';
+import { DEFAULT_SEEN_RETENTION_MS, seenRetention, startSweeper } from '../../store/retention.ts';
+import type { ProfileStore } from '../../store/store.ts';
 import { startPostgres } from '../helpers/postgres.ts';
 
 const DAY = 86_400_000;
