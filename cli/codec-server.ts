@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildCodecServer, DEFAULT_ORIGINS, newCodecToken } from '../codec/codec-server.ts';
 import { payloadCodec } from '../codec/data-converter.ts';
 import { allowedHosts, commaList } from './allowed-hosts.ts';
+import { COMMAND_WORDS } from './commands.ts';
 import { EXIT, parseCommandArgs, UsageError, type CliIo } from './io.ts';
 
 export interface RunningCodecServer {
@@ -43,12 +44,7 @@ export async function listenCodecServer(options: {
 
 /** Serves Temporal's codec protocol with FLOWLINE_PAYLOAD_KEY, so Temporal Web can show decrypted payloads. */
 export async function codecServerCommand(args: string[], io: CliIo): Promise<number> {
-  const { values } = parseCommandArgs(args, {
-    port: { type: 'string' },
-    host: { type: 'string' },
-    'allow-origin': { type: 'string' },
-    'allow-host': { type: 'string' },
-  });
+  const { values } = parseCommandArgs(args, COMMAND_WORDS['codec-server'].flags);
   const port = Number(values.port ?? 8888);
   if (!Number.isInteger(port)) throw new UsageError('--port takes a port number');
   const allowOrigins = commaList(values['allow-origin']);

@@ -12,16 +12,13 @@ import { compareFlows, fileAtRef, markGraph, type FlowChange } from './graph/com
 import { toDot } from './graph/dot.ts';
 import { toMarkdown } from './graph/markdown.ts';
 import { toMermaid } from './graph/mermaid.ts';
+import { COMMAND_WORDS } from './commands.ts';
 import { EXIT, parseCommandArgs, UsageError, type CliIo } from './io.ts';
 
 const FORMATS = ['mermaid', 'dot', 'svg', 'markdown'] as const;
 
 export function graphCommand(args: string[], io: CliIo): number {
-  const { values, positionals } = parseCommandArgs(args, {
-    format: { type: 'string' },
-    config: { type: 'string' },
-    compare: { type: 'string' },
-  });
+  const { values, positionals } = parseCommandArgs(args, COMMAND_WORDS.graph.flags);
   const format = values.format ?? 'mermaid';
   if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`unknown format '${format}'; use ${FORMATS.join(', ')}`);
   if (positionals.length !== 1) throw new UsageError('give exactly one flow file');

@@ -13,6 +13,7 @@ import type { ProfileStore } from '../store/store.ts';
 import { temporalSettings, unreachable } from '../temporal/connection.ts';
 import { allowedHosts } from './allowed-hosts.ts';
 import { formatText } from './format/text.ts';
+import { COMMAND_WORDS } from './commands.ts';
 import { EXIT, parseCommandArgs, UsageError, type CliIo } from './io.ts';
 import { dataDir, loadProject } from './project.ts';
 
@@ -120,13 +121,7 @@ export async function serveIngest(
 
 /** `flows ingest`: the ingest API alone against an existing Temporal server, as a deployment runs it. */
 export async function ingestCommand(args: string[], io: CliIo): Promise<number> {
-  const { values } = parseCommandArgs(args, {
-    port: { type: 'string' },
-    host: { type: 'string' },
-    'allow-host': { type: 'string' },
-    config: { type: 'string' },
-    data: { type: 'string' },
-  });
+  const { values } = parseCommandArgs(args, COMMAND_WORDS.ingest.flags);
   const port = Number(values.port ?? 8080);
   if (!Number.isInteger(port)) throw new UsageError('--port takes a port number');
   const key = process.env.FLOWLINE_INGEST_KEY;

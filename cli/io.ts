@@ -18,7 +18,10 @@ export const EXIT = { ok: 0, findings: 1, usage: 2 } as const;
 
 export class UsageError extends Error {}
 
-/** parseArgs with our conventions: options only as declared; anything else is a usage error. */
-export function parseCommandArgs<T extends Record<string, { type: 'string' | 'boolean'; short?: string }>>(args: string[], options: T) {
+/** parseArgs with our conventions: the command's flags only (cli/commands.ts); anything else is a usage error. */
+export function parseCommandArgs<T extends Readonly<Record<string, { type: 'string' | 'boolean' }>>>(args: string[], flags: T) {
+  const options = Object.fromEntries(Object.entries(flags).map(([name, f]) => [name, { type: f.type }])) as {
+    [K in keyof T]: { type: T[K]['type'] };
+  };
   return parseArgs({ args, options, allowPositionals: true, strict: true });
 }

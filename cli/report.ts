@@ -2,6 +2,7 @@ import { parseDuration } from '../dsl/language/durations.ts';
 import { buildReport } from '../goals/report.ts';
 import { formatReport, REPORT_FORMATS, type ReportFormat } from '../goals/report-format.ts';
 import { openStepLog } from '../store/open.ts';
+import { COMMAND_WORDS } from './commands.ts';
 import { EXIT, parseCommandArgs, UsageError, type CliIo } from './io.ts';
 import { dataDir, loadProject } from './project.ts';
 
@@ -10,13 +11,7 @@ import { dataDir, loadProject } from './project.ts';
  * studio shows them, for scripts (json) and spreadsheets (csv).
  */
 export async function reportCommand(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCommandArgs(args, {
-    since: { type: 'string' },
-    format: { type: 'string' },
-    version: { type: 'string' },
-    data: { type: 'string' },
-    config: { type: 'string' },
-  });
+  const { values, positionals } = parseCommandArgs(args, COMMAND_WORDS.report.flags);
   if (positionals.length !== 1) throw new UsageError('name one flow id, e.g. flows report welcome-series');
   const format = (values.format ?? 'text') as ReportFormat;
   if (!REPORT_FORMATS.includes(format)) throw new UsageError(`--format takes ${REPORT_FORMATS.join(', ')}; got '${values.format}'`);

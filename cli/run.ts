@@ -4,6 +4,7 @@ import { startFlowRun } from '../ingest/start-run.ts';
 import { ENTRY_EVENT } from '../ingest/scheduled-entries.ts';
 import { openProfileStore } from '../store/open.ts';
 import { FORCE_NOTE, whyNotStarted } from './entry-check.ts';
+import { COMMAND_WORDS } from './commands.ts';
 import { EXIT, parseCommandArgs, UsageError, type CliIo } from './io.ts';
 import { dataDir, loadHandRun, mergeProfile } from './project.ts';
 import { withTemporalClient } from './temporal-client.ts';
@@ -13,14 +14,7 @@ import { withTemporalClient } from './temporal-client.ts';
  * `--force` skips the filter (and a paused or draft status), and says so.
  */
 export async function runCommand(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCommandArgs(args, {
-    user: { type: 'string' },
-    event: { type: 'string' },
-    profile: { type: 'string' },
-    config: { type: 'string' },
-    data: { type: 'string' },
-    force: { type: 'boolean' },
-  });
+  const { values, positionals } = parseCommandArgs(args, COMMAND_WORDS.run.flags);
   if (positionals.length !== 1) throw new UsageError('give exactly one flow file');
   if (!values.user) throw new UsageError('--user is required');
   const hand = loadHandRun(io, positionals[0]!, values, (flow) => triggerName(flow.trigger));

@@ -1,16 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { reportLine, type BatchReport } from '../ingest/report.ts';
+import { COMMAND_WORDS } from './commands.ts';
 import { EXIT, parseCommandArgs, UsageError, type CliIo } from './io.ts';
 
 /** Posts a batch (from a file, or generated for a named event and user) to a running ingest. */
 export async function sendCommand(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCommandArgs(args, {
-    url: { type: 'string' },
-    event: { type: 'string' },
-    user: { type: 'string' },
-    attributes: { type: 'string' },
-  });
+  const { values, positionals } = parseCommandArgs(args, COMMAND_WORDS.send.flags);
   let body: unknown;
   if (positionals.length === 1) {
     try {

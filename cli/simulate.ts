@@ -14,6 +14,7 @@ import { installRuntime } from '../worker/runtime.ts';
 import { startWorkers } from '../worker/start.ts';
 import type { FlowRunResult } from '../workflows/input.ts';
 import { FORCE_NOTE, whyNotStarted } from './entry-check.ts';
+import { COMMAND_WORDS } from './commands.ts';
 import { EXIT, parseCommandArgs, UsageError, type CliIo } from './io.ts';
 import { loadHandRun, mergeProfile } from './project.ts';
 import { timeSkippingEnvironment } from '../dev/test-environments.ts';
@@ -51,13 +52,7 @@ function observed(client: DestinationClient, attempts: Attempt[], clock: () => n
  * the machine.
  */
 export async function simulateCommand(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCommandArgs(args, {
-    event: { type: 'string' },
-    user: { type: 'string' },
-    profile: { type: 'string' },
-    config: { type: 'string' },
-    force: { type: 'boolean' },
-  });
+  const { values, positionals } = parseCommandArgs(args, COMMAND_WORDS.simulate.flags);
   if (positionals.length !== 1) throw new UsageError('give exactly one flow file');
   const hand = loadHandRun(io, positionals[0]!, values, (flow) => (flow.trigger.kind === 'event' ? flow.trigger.event : 'manual'));
   if (!hand) return EXIT.findings;

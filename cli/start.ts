@@ -9,6 +9,7 @@ import { registerSearchAttributes } from '../worker/search-attributes.ts';
 import { startWorkers } from '../worker/start.ts';
 import { allowedHosts } from './allowed-hosts.ts';
 import { listenCodecServer } from './codec-server.ts';
+import { COMMAND_WORDS } from './commands.ts';
 import { EXIT, parseCommandArgs, UsageError, type CliIo } from './io.ts';
 import { serveIngest } from './ingest.ts';
 import { serveStudio } from './studio.ts';
@@ -21,15 +22,7 @@ import { dataDir, loadProject } from './project.ts';
  * stops everything.
  */
 export async function startCommand(args: string[], io: CliIo): Promise<number> {
-  const { values } = parseCommandArgs(args, {
-    port: { type: 'string' },
-    'ui-port': { type: 'string' },
-    data: { type: 'string' },
-    config: { type: 'string' },
-    'ingest-port': { type: 'string' },
-    'fakes-port': { type: 'string' },
-    'studio-port': { type: 'string' },
-  });
+  const { values } = parseCommandArgs(args, COMMAND_WORDS.start.flags);
   const port = Number(values.port ?? 7233);
   const uiPort = Number(values['ui-port'] ?? 8233);
   const ingestPort = Number(values['ingest-port'] ?? 8080);

@@ -1,6 +1,7 @@
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import { stateQuery } from '../workflows/messages.ts';
 import { FLOW_ID, FLOW_STEP, USER_ID } from '../workflows/search-attributes.ts';
+import { COMMAND_WORDS } from './commands.ts';
 import { EXIT, parseCommandArgs, UsageError, type CliIo } from './io.ts';
 import { flowRows } from './status-flows.ts';
 import { withTemporalClient } from './temporal-client.ts';
@@ -10,7 +11,7 @@ import { withTemporalClient } from './temporal-client.ts';
  * for, and why failed ones failed.
  */
 export async function statusCommand(args: string[], io: CliIo): Promise<number> {
-  const { values } = parseCommandArgs(args, { flow: { type: 'string' }, all: { type: 'boolean' }, limit: { type: 'string' } });
+  const { values } = parseCommandArgs(args, COMMAND_WORDS.status.flags);
   const limit = Number(values.limit ?? 50);
   if (!Number.isInteger(limit) || limit < 1) throw new UsageError('--limit must be a positive whole number');
   if (values.flow !== undefined && !/^[a-z0-9-]+$/.test(values.flow)) throw new UsageError('--flow takes a flow id (lowercase kebab-case)');

@@ -7,6 +7,7 @@ import { isLoopback } from '../studio/auth.ts';
 import { listenStudio } from '../studio/server.ts';
 import { connectionOptions, temporalSettings, unreachable } from '../temporal/connection.ts';
 import { allowedHosts } from './allowed-hosts.ts';
+import { COMMAND_WORDS } from './commands.ts';
 import { EXIT, parseCommandArgs, UsageError, type CliIo } from './io.ts';
 import { dataDir } from './project.ts';
 
@@ -45,15 +46,7 @@ export function serveStudio(options: StudioServeOptions) {
 
 /** The Flow Studio against any Temporal address and store: every flow as a picture with live numbers. */
 export async function studioCommand(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCommandArgs(args, {
-    port: { type: 'string' },
-    host: { type: 'string' },
-    'allow-host': { type: 'string' },
-    temporal: { type: 'string' },
-    'temporal-web': { type: 'string' },
-    data: { type: 'string' },
-    config: { type: 'string' },
-  });
+  const { values, positionals } = parseCommandArgs(args, COMMAND_WORDS.studio.flags);
   if (positionals.length)
     throw new UsageError(`flows studio takes no files (it shows every flow under flows/); got ${positionals.join(' ')}`);
   const port = Number(values.port ?? 8090);

@@ -5,15 +5,13 @@ import { checkProject } from '../dsl/load/project.ts';
 import { formatGithub } from './format/github.ts';
 import { formatJson } from './format/json.ts';
 import { formatText } from './format/text.ts';
+import { COMMAND_WORDS } from './commands.ts';
 import { EXIT, parseCommandArgs, UsageError, type CliIo } from './io.ts';
 
 const FORMATS = { text: formatText, json: formatJson, github: formatGithub } as const;
 
 export function validateCommand(args: string[], io: CliIo): number {
-  const { values, positionals } = parseCommandArgs(args, {
-    config: { type: 'string' },
-    format: { type: 'string' },
-  });
+  const { values, positionals } = parseCommandArgs(args, COMMAND_WORDS.validate.flags);
   const format = values.format ?? 'text';
   if (!(format in FORMATS)) throw new UsageError(`unknown format '${format}'; use text, json or github`);
   for (const path of positionals) {

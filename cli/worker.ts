@@ -6,16 +6,13 @@ import { connectionOptions, temporalSettings, unreachable } from '../temporal/co
 import { destinationClients, MissingCredentialError } from '../worker/destination-clients.ts';
 import { registerSearchAttributes } from '../worker/search-attributes.ts';
 import { startWorkers } from '../worker/start.ts';
+import { COMMAND_WORDS } from './commands.ts';
 import { EXIT, parseCommandArgs, type CliIo } from './io.ts';
 import { dataDir, loadProject } from './project.ts';
 
 /** Runs the workers against an existing Temporal server, as a deployment runs them. Stops on SIGINT/SIGTERM. */
 export async function workerCommand(args: string[], io: CliIo): Promise<number> {
-  const { values } = parseCommandArgs(args, {
-    config: { type: 'string' },
-    'fake-destinations': { type: 'boolean' },
-    data: { type: 'string' },
-  });
+  const { values } = parseCommandArgs(args, COMMAND_WORDS.worker.flags);
   const project = loadProject(io, { config: values.config });
   if (!project) return EXIT.findings;
   const data = dataDir(io, values.data);

@@ -1,4 +1,5 @@
 import type { DestinationConfig } from '../dsl/language/config.ts';
+import type { DestinationType } from '../dsl/language/capabilities.ts';
 import { AntavoClient } from './antavo.ts';
 import { ClevertapClient } from './clevertap.ts';
 import { CustomerioClient } from './customerio.ts';
@@ -20,7 +21,7 @@ const CLIENTS = {
   mparticle: MparticleClient,
   antavo: AntavoClient,
   webhook: WebhookClient,
-} as const;
+} as const satisfies Record<DestinationType, unknown>;
 
 export interface HttpClientOptions {
   /** How webhook host names are resolved (tests inject one; default the system resolver). */

@@ -156,4 +156,7 @@ export interface Retention {
  * embedded files (no server) by default, PostgreSQL for deployments with several processes. Code
  * that needs one role takes that role's interface.
  */
-export interface ProfileStore extends Profiles, EntryRecords, SendClaims, SeenRecords, RunningRunIndex, Retention {}
+export interface ProfileStore extends Profiles, EntryRecords, SendClaims, SeenRecords, RunningRunIndex, Retention {
+  /** Lets go of what the backend holds (PostgreSQL's connections); the files need nothing. */
+  close?(): Promise<void>;
+}

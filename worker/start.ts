@@ -2,21 +2,13 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities/index.ts';
 import { dataConverter } from '../codec/data-converter.ts';
 import type { FlowsConfig } from '../dsl/language/config.ts';
+import { TYPE_DEFAULTS } from '../dsl/language/destination-defaults.ts';
 import { parseRateLimit } from '../dsl/language/durations.ts';
 import type { DestinationClient } from '../destinations/types.ts';
 import type { StepLog } from '../store/step-log.ts';
 import type { ProfileStore } from '../store/store.ts';
 import { workflowBundle } from './bundle.ts';
 import { destinationTaskQueue, FLOW_TASK_QUEUE } from '../workflows/task-queues.ts';
-
-/**
- * Limits a destination type has unless its config says otherwise: MoEngage's integration page
- * states 15,000 requests a minute (excess is dropped); CleverTap allows 15 uploads in flight.
- */
-const TYPE_DEFAULTS: Record<string, { rate_limit?: string; concurrency?: number }> = {
-  moengage: { rate_limit: '15000/min' },
-  clevertap: { concurrency: 15 },
-};
 
 export interface WorkerOptions {
   connection: NativeConnection;
@@ -59,8 +51,8 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
     await Worker.create({ ...common, taskQueue: FLOW_TASK_QUEUE, workflowBundle: await workflowBundle(converter?.failureConverterPath) }),
   ];
   for (const name of options.destinations.keys()) {
-    const configured = options.config.destinations.get(name) as { type?: string; rate_limit?: string; concurrency?: number } | undefined;
-    const settings = { ...TYPE_DEFAULTS[configured?.type ?? ''], ...configured };
+    const configured = options.config.destinations.get(name);
+    const settings = { ...(configured && TYPE_DEFAULTS[configured.type]), ...configured } as { rate_limit?: string; concurrency?: number };
     const perSecond = settings.rate_limit ? parseRateLimit(settings.rate_limit) : undefined;
     workers.push(
       await Worker.create({

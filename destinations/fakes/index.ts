@@ -1,3 +1,4 @@
+import type { DestinationType } from '../../dsl/language/capabilities.ts';
 import { fakeAntavo } from './antavo.ts';
 import { fakeClevertap } from './clevertap.ts';
 import { fakeCustomerio } from './customerio.ts';
@@ -19,4 +20,4 @@ export const FAKES = {
   mparticle: fakeMparticle,
   antavo: fakeAntavo,
   webhook: fakeWebhook,
-} as const satisfies Record<string, (options?: FakeOptions) => Promise<Fake>>;
+} as const satisfies Record<DestinationType, (options?: FakeOptions) => Promise<Fake>>;

@@ -1,3 +1,5 @@
+import type { DestinationType } from './capabilities.ts';
+
 /** What the flow language assumes when a flow or the config leaves a destination setting out. */
 
 /** The built-in destination of a webhook step without `destination:` (no credentials). */
@@ -8,6 +10,15 @@ export const DEFAULT_RETRY = { attempts: 5, backoffMs: 1_000 };
 
 /** Per request. */
 export const DEFAULT_TIMEOUT_MS = 10_000;
+
+/**
+ * Limits a destination type has unless its config says otherwise: MoEngage's integration page
+ * states 15,000 requests a minute (excess is dropped); CleverTap allows 15 uploads in flight.
+ */
+export const TYPE_DEFAULTS: Partial<Record<DestinationType, { rate_limit?: string; concurrency?: number }>> = {
+  moengage: { rate_limit: '15000/min' },
+  clevertap: { concurrency: 15 },
+};
 
 /**
  * IR compiled before the compiler wrote DEFAULT_WEBHOOK_DESTINATION into webhook steps has webhook

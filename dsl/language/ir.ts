@@ -8,11 +8,15 @@ import type { TemplateIR } from './templates.ts';
  */
 export const IR_VERSION = 1;
 
+/** A flow's statuses (the flow schema's `status` enum says the same for authors). */
+export const FLOW_STATUSES = ['active', 'paused', 'draft', 'finishing', 'stopped'] as const;
+export type FlowStatus = (typeof FLOW_STATUSES)[number];
+
 export interface FlowIR {
   irVersion: typeof IR_VERSION;
   flow: string;
   name: string;
-  status: 'active' | 'paused' | 'draft' | 'finishing' | 'stopped';
+  status: FlowStatus;
   /** Present only when the flow declares an active window (dsl/language/lifecycle.ts reads it). */
   active?: ActiveWindowIR;
   version: string;

@@ -1,3 +1,4 @@
+import type { FlowStatus } from '../language/ir.ts';
 import type { DataPath } from '../language/data-path.ts';
 import { isStepKind, type StepKind } from '../language/step-kinds.ts';
 
@@ -8,7 +9,7 @@ import { isStepKind, type StepKind } from '../language/step-kinds.ts';
 export interface RawFlow {
   flow: string;
   name?: string;
-  status?: 'active' | 'paused' | 'draft' | 'finishing' | 'stopped';
+  status?: FlowStatus;
   active?: { from?: string; until?: string; then?: 'finish' | 'stop' };
   trigger: Record<string, unknown> & { where?: unknown };
   entry?: { reentry?: string; frequency?: { max: number; per: string } };

@@ -7,6 +7,7 @@ import { declareFindings, type Diagnostic, type FindingOptions, type Position } 
 import type { DataPath } from '../language/data-path.ts';
 import { withoutUserInfo } from './secrets.ts';
 import { suggestion, uniqueMatch } from '../language/suggest.ts';
+import { DESTINATION_TYPES } from '../language/capabilities.ts';
 import { isStepKind, STEP_KINDS } from '../language/step-kinds.ts';
 
 /** What the JSON Schema pass reports. */
@@ -362,7 +363,7 @@ function requiredHint(def: WordedDef | undefined, missing: string): string | und
   if (def === undefined && missing === 'flow') return 'start the file with `flow: my-flow-id`';
   if (missing === 'steps') return 'add `steps:` with at least one step';
   if (missing === 'trigger') return 'add `trigger:` with `event: NAME` (or attribute_change, identity_change, audience)';
-  if (missing === 'type') return 'set `type:` to one of sailthru, customerio, clevertap, moengage, mparticle, antavo, webhook';
+  if (missing === 'type') return `set \`type:\` to one of ${DESTINATION_TYPES.join(', ')}`;
   return undefined;
 }
 
