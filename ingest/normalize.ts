@@ -1,49 +1,19 @@
 import { createHash } from 'node:crypto';
+import type { FromSchema } from 'json-schema-to-ts';
 import type { FlowEvent } from '../dsl/language/event.ts';
+import type { batchSchema } from './batch-schema.ts';
 
-/** An mParticle batch as sent to `/v2/events` (the Events API or the outbound JSON shape). */
-export interface MparticleBatch {
-  environment?: string;
-  events?: MparticleEvent[];
-  user_identities?: Record<string, unknown> | Array<{ identity_type?: string; identity?: unknown }>;
-  user_attributes?: Record<string, unknown>;
-  deleted_user_attributes?: string[];
-  mpid?: string | number;
-  source_request_id?: string;
-  timestamp_unixtime_ms?: number;
-  [other: string]: unknown;
-}
+/**
+ * An mParticle batch as sent to `/v2/events` (the Events API or the outbound JSON shape), as its
+ * schema (ingest/batch-schema.ts) checked it: the type is derived from the schema, so the two
+ * cannot drift. Fields the schema leaves open are `unknown`, converted where they are read.
+ */
+export type MparticleBatch = FromSchema<typeof batchSchema>;
 
-/** One event of a batch: its type, and its `data` as sent (read field by field, each converted where it is read). */
-interface MparticleEvent {
-  event_type?: string;
-  data?: MparticleEventData;
-}
+/** One event of a batch: its type, and its `data` as sent. */
+type MparticleEvent = NonNullable<MparticleBatch['events']>[number];
 
-/** The fields of an event's `data` that flows read; any other rides along unread. */
-interface MparticleEventData {
-  source_message_id?: unknown;
-  timestamp_unixtime_ms?: unknown;
-  custom_attributes?: Record<string, unknown>;
-  event_name?: unknown;
-  session_uuid?: unknown;
-  session_duration_ms?: unknown;
-  screen_name?: unknown;
-  currency_code?: unknown;
-  product_action?: {
-    action?: unknown;
-    transaction_id?: unknown;
-    total_amount?: unknown;
-    coupon_code?: unknown;
-    tax_amount?: unknown;
-    products?: Array<Record<string, unknown>>;
-  };
-  user_attribute_name?: unknown;
-  /** A user_attribute_change's values; a user_identity_change's identities (`{ identity_type, identity }`). */
-  new?: unknown;
-  old?: unknown;
-  [other: string]: unknown;
-}
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export interface NormalizedBatch {
   /** Identities by type, `customerid` spelt `customer_id`, values as text. */
@@ -129,7 +99,8 @@ function eventOf(raw: MparticleEvent, id: string, fallbackTime: number): FlowEve
         ...(action.transaction_id !== undefined ? { transaction_id: String(action.transaction_id) } : {}),
         ...(action.total_amount !== undefined ? { revenue: Number(action.total_amount) } : {}),
         ...(data.currency_code !== undefined ? { currency: String(data.currency_code) } : {}),
-        products: action.products ?? [],
+        // The schema leaves products open: a list of objects is kept, anything else is no products.
+        products: Array.isArray(action.products) ? action.products.filter((p): p is Record<string, unknown> => isObject(p)) : [],
         attributes: {
           ...base.attributes,
           ...(action.coupon_code ? { coupon_code: action.coupon_code } : {}),
