@@ -1,14 +1,14 @@
-import { open, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { FlowIR } from '../dsl/language/ir.ts';
 import { makeFolders, openForAppend, withFileLock, writeDurably, type AppendFile } from './durable-file.ts';
 import { FLOW_STEP } from './step-log.ts';
 import type { FlowNumbers, LatestQuery, NumbersQuery, StepEvent, StepLog, StepOutcome, WinnerDecision } from './step-log.ts';
 import { byTime, canonicalEvent, checkEvents, dayOf, flowOfWorkflow, foldNumbers, hourOf, type RollupRow } from './step-rollup.ts';
+import { fold, LATEST_KEEP, readLines, readNew, runHash, type Day } from './day-file.ts';
 import { KeyQueue } from './key-queue.ts';
+import { readDecisions } from './winner-decisions-file.ts';
 
-/** Events kept in memory per day, version, step and outcome for `latest()`; a larger limit reads the day files. */
-const LATEST_KEEP = 20;
 /** Days whose event ids a process keeps in memory for de-duplication (the days it writes). */
 const ID_DAYS = 3;
 /** A day's counters are saved beside its log after this many newly read bytes, so a restart reads little. */
@@ -22,29 +22,6 @@ const SNAPSHOT_FORMAT = 2;
  * under steady load would leave those moments too rare.
  */
 const GROUPS_PER_LOCK = 4;
-
-/** Events and the sum of their values (conversions have values; other events count 0). */
-interface Count {
-  n: number;
-  value: number;
-}
-
-/** What the process knows about one day file of one flow: everything up to `offset` is folded in. */
-interface Day {
-  file: string;
-  offset: number;
-  snapshotAt: number;
-  /** `${version}\t${step}\t${outcome}\t${branch}\t${goal}\t${hour}` → count and value. */
-  rollup: Map<string, Count>;
-  /** `${version}\t${step}\t${outcome}` → newest last. */
-  latest: Map<string, StepEvent[]>;
-  /** Hashes of the workflow ids with events in this day (for `run()`; a collision only costs a needless read). */
-  runs: Set<number>;
-  /** Hashes of the user ids with events in this day (for `userRuns()`, likewise). */
-  users: Set<number>;
-  /** Every event id in the day; only while this process writes the day. */
-  ids?: Set<string>;
-}
 
 interface Snapshot {
   format: typeof SNAPSHOT_FORMAT;
@@ -396,99 +373,8 @@ export class FileStepLog implements StepLog {
   }
 }
 
-function fold(day: Day, e: StepEvent): void {
-  const key = `${e.version}\t${e.step}\t${e.outcome}\t${e.branch ?? ''}\t${e.goal ?? ''}\t${hourOf(e.at)}`;
-  const count = day.rollup.get(key);
-  if (count) {
-    count.n += 1;
-    count.value += e.value ?? 0;
-  } else day.rollup.set(key, { n: 1, value: e.value ?? 0 });
-  const latestKey = `${e.version}\t${e.step}\t${e.outcome}`;
-  const list = day.latest.get(latestKey) ?? [];
-  list.push(e);
-  if (list.length > LATEST_KEEP) list.shift();
-  day.latest.set(latestKey, list);
-  day.runs.add(runHash(e.workflowId));
-  day.users.add(runHash(e.userId));
-  day.ids?.add(e.id);
-}
-
 /** Flow ids name folders: only the ids the flow schema allows (no separators, no `..`). */
 function safeFlow(flowId: string): string {
   if (!/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(flowId)) throw new Error(`step log: '${flowId}' is not a flow id (letters, digits, - and _)`);
   return flowId;
 }
-
-/** A flow's winners, one per split; none when the file does not exist yet. */
-async function readDecisions(file: string): Promise<WinnerDecision[]> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    parsed = undefined;
-  }
-  // Written by rename, so never torn: only an edit by hand gets here.
-  if (!Array.isArray(parsed))
-    throw new Error(`step log: ${file} is not a JSON list of winners; fix it, or delete it to let the splits' winners be decided again`);
-  return parsed as WinnerDecision[];
-}
-
-/** FNV-1a, cut to 30 bits: small integers, which a Set holds without boxing. */
-function runHash(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  return h & 0x3fffffff;
-}
-
-function parseEvent(line: string): StepEvent | undefined {
-  if (line === '') return undefined;
-  try {
-    const e = JSON.parse(line) as StepEvent;
-    return typeof e?.id === 'string' ? e : undefined;
-  } catch {
-    return undefined; // a line torn by a crash mid-append: the record never returned, so its run records it again
-  }
-}
-
-/** Read at most this much at once: a day file may be larger than a string can be. */
-const CHUNK = 16 << 20;
-
-/** Complete lines from `from` up to `size`: a line still being appended (no newline yet) is left for the next read. */
-async function readNew(
-  file: string,
-  from: number,
-  size: number,
-  keep?: (line: string) => boolean,
-): Promise<{ events: StepEvent[]; end: number }> {
-  const handle = await open(file, 'r');
-  const events: StepEvent[] = [];
-  let end = from;
-  try {
-    while (end < size) {
-      const buffer = Buffer.alloc(Math.min(CHUNK, size - end));
-      const { bytesRead } = await handle.read(buffer, 0, buffer.length, end);
-      const last = buffer.subarray(0, bytesRead).lastIndexOf(0x0a);
-      if (last < 0) {
-        if (bytesRead < CHUNK) break;
-        throw new Error(`step log: ${file} has a line longer than ${CHUNK} bytes at byte ${end}; it is not a step log`);
-      }
-      for (const line of buffer.toString('utf8', 0, last).split('\n')) {
-        const e = keep && !keep(line) ? undefined : parseEvent(line);
-        if (e) events.push(e);
-      }
-      end += last + 1;
-    }
-    return { events, end };
-  } finally {
-    await handle.close();
-  }
-}
-
-const readLines = async (file: string, from: number, to: number): Promise<StepEvent[]> => (await readNew(file, from, to)).events;
