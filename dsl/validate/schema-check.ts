@@ -41,7 +41,7 @@ export type SchemaName = 'flow' | 'config';
  * per schema. Loading a schema without one of them fails, so a renamed entry cannot silently
  * turn its findings generic; and a name compared below that is not listed here does not compile.
  */
-const WORDED_DEFS = {
+export const WORDED_DEFS = {
   flow: [
     'stepObject',
     'operators',
