@@ -8,10 +8,6 @@ export interface FieldProblem {
   message: string;
 }
 
-/** A JSON pointer (RFC 6901) to a place in a body, for a FieldProblem's `path`. */
-export const pointer = (path: readonly (string | number)[]): string =>
-  `/${path.map((p) => String(p).replace(/~/g, '~0').replace(/\//g, '~1')).join('/')}`;
-
 /** A 400 naming each field that is wrong. */
 export const badRequest = (fields: FieldProblem[]): Error & { statusCode: 400; fields: FieldProblem[] } =>
   Object.assign(new Error(fields.map((f) => `${f.path} ${f.message}`).join('; ')), { statusCode: 400 as const, fields });

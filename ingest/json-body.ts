@@ -1,5 +1,6 @@
 import secureJson from 'secure-json-parse';
-import { badRequest, pointer, type FieldProblem } from './errors.ts';
+import { badRequest, type FieldProblem } from './errors.ts';
+import { fieldProblems } from './field-walk.ts';
 import { LIMITS } from './limits.ts';
 
 // Big mpids (over 2^53) lose digits in JSON.parse: keep them as text.
@@ -24,25 +25,13 @@ function nestingDepth(text: string, stopAbove: number): number {
   return deepest;
 }
 
-/** Every string and key over its cap, with its place (at most 20: enough to fix the sender). */
-function oversized(root: unknown): FieldProblem[] {
-  const problems: FieldProblem[] = [];
-  const stack: Array<[unknown, Array<string | number>]> = [[root, []]];
-  while (stack.length > 0 && problems.length < 20) {
-    const [value, path] = stack.pop()!;
-    if (typeof value === 'string' && value.length > LIMITS.stringChars) {
-      problems.push({ path: pointer(path), message: `is ${value.length} characters long; the limit is ${LIMITS.stringChars}` });
-    } else if (Array.isArray(value)) value.forEach((v, i) => stack.push([v, [...path, i]]));
-    else if (value !== null && typeof value === 'object') {
-      for (const [k, v] of Object.entries(value)) {
-        if (k.length > LIMITS.keyChars)
-          problems.push({ path: pointer(path), message: `has a key ${k.length} characters long; the limit is ${LIMITS.keyChars}` });
-        else stack.push([v, [...path, k]]);
-      }
-    }
-  }
-  return problems;
-}
+/** Every string and key over its cap, with its place. */
+const oversized = (root: unknown): FieldProblem[] =>
+  fieldProblems(root, {
+    string: (text) =>
+      text.length > LIMITS.stringChars ? `is ${text.length} characters long; the limit is ${LIMITS.stringChars}` : undefined,
+    key: (key) => (key.length > LIMITS.keyChars ? `has a key ${key.length} characters long; the limit is ${LIMITS.keyChars}` : undefined),
+  });
 
 /**
  * Parses a request body, refusing with 400 what would fail later: nesting deeper than the

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { FromSchema } from 'json-schema-to-ts';
 import type { FlowEvent } from '../dsl/language/event.ts';
+import { isRecord } from '../dsl/parse/walk.ts';
 import type { batchSchema } from './batch-schema.ts';
 
 /**
@@ -12,8 +13,6 @@ export type MparticleBatch = FromSchema<typeof batchSchema>;
 
 /** One event of a batch: its type, and its `data` as sent. */
 type MparticleEvent = NonNullable<MparticleBatch['events']>[number];
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export interface NormalizedBatch {
   /** Identities by type, `customerid` spelt `customer_id`, values as text. */
@@ -100,7 +99,7 @@ function eventOf(raw: MparticleEvent, id: string, fallbackTime: number): FlowEve
         ...(action.total_amount !== undefined ? { revenue: Number(action.total_amount) } : {}),
         ...(data.currency_code !== undefined ? { currency: String(data.currency_code) } : {}),
         // The schema leaves products open: a list of objects is kept, anything else is no products.
-        products: Array.isArray(action.products) ? action.products.filter((p): p is Record<string, unknown> => isObject(p)) : [],
+        products: Array.isArray(action.products) ? action.products.filter(isRecord) : [],
         attributes: {
           ...base.attributes,
           ...(action.coupon_code ? { coupon_code: action.coupon_code } : {}),
