@@ -34,7 +34,8 @@ export async function listenCodecServer(options: {
   const app: FastifyInstance = buildCodecServer(codec, {
     token,
     ...(options.allowOrigins ? { allowOrigins: options.allowOrigins } : {}),
-    allowHosts: [options.host, ...(options.allowHosts ?? [])],
+    host: options.host,
+    ...(options.allowHosts ? { allowHosts: options.allowHosts } : {}),
   });
   await app.listen({ port: options.port, host: options.host });
   const { port } = app.server.address() as AddressInfo; // the one chosen when asked for port 0

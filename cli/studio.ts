@@ -3,7 +3,7 @@ import { dataConverter } from '../codec/data-converter.ts';
 import { openStepLog } from '../store/open.ts';
 import type { StepLog } from '../store/step-log.ts';
 import { StudioProject } from '../studio/project.ts';
-import { isLoopback } from '../studio/auth.ts';
+import { isLoopback } from '../http-guard/host-origin.ts';
 import { listenStudio } from '../studio/server.ts';
 import { connectionOptions, temporalSettings, unreachable } from '../temporal/connection.ts';
 import { allowedHosts } from './allowed-hosts.ts';

@@ -23,7 +23,9 @@ export interface CodecServerOptions {
   token: string;
   /** Browser origins allowed to call (Temporal Web's); default http://localhost:8233 and http://127.0.0.1:8233. */
   allowOrigins?: string[];
-  /** Host names accepted in the Host header besides loopback (localhost, 127.0.0.1, ::1). */
+  /** The address it listens on (default 127.0.0.1): with loopback's names, what the Host header may carry. */
+  host?: string;
+  /** Host names accepted in the Host header besides those. */
   allowHosts?: string[];
 }
 
@@ -47,7 +49,7 @@ export function buildCodecServer(codec: PayloadCodec, options: CodecServerOption
   if (!options.token) throw new Error('the codec server needs a token (FLOWLINE_CODEC_TOKEN)');
   const app = Fastify({ bodyLimit: 16 * 1024 * 1024 });
   const origins = new Set(options.allowOrigins ?? DEFAULT_ORIGINS);
-  const hosts = hostPolicy('127.0.0.1', options.allowHosts);
+  const hosts = hostPolicy(options.host ?? '127.0.0.1', options.allowHosts);
   const expected = digest(options.token);
 
   app.addHook('onRequest', async (request, reply) => {

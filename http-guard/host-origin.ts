@@ -16,6 +16,12 @@ export interface HostPolicy {
 
 const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '::1'] as const;
 
+/** Whether a bind address keeps a server on this machine (all of 127.0.0.0/8, and loopback's names). */
+export const isLoopback = (address: string): boolean => {
+  const name = hostName(address);
+  return (LOOPBACK_NAMES as readonly string[]).includes(name) || /^127\./.test(name);
+};
+
 /** What tells the operator how to serve another name; every refusal says it. */
 export const ALLOW_HOST_HINT = 'start it with --allow-host NAME or set FLOWLINE_ALLOWED_HOSTS=NAME[,NAME…] to serve that name';
 

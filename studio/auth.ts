@@ -3,8 +3,6 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 
 const COOKIE = 'flowline_studio';
 
-export const isLoopback = (host: string): boolean => host === 'localhost' || host === '::1' || /^127\./.test(host);
-
 /** Over fixed-length digests, so neither the token's content nor its length shows in the time taken. */
 const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
 

@@ -1,7 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { hostOriginHook } from '../http-guard/fastify-hook.ts';
-import { hostPolicy } from '../http-guard/host-origin.ts';
-import { isLoopback, tokenHook } from './auth.ts';
+import { hostPolicy, isLoopback } from '../http-guard/host-origin.ts';
+import { tokenHook } from './auth.ts';
 import type { StudioDeps } from './deps.ts';
 import { flowRoutes } from './routes/flow.ts';
 import { flowsRoutes } from './routes/flows.ts';
