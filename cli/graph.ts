@@ -17,7 +17,7 @@ import { EXIT, parseCommandArgs, UsageError, type CliIo } from './io.ts';
 
 const FORMATS = ['mermaid', 'dot', 'svg', 'markdown'] as const;
 
-export function graphCommand(args: string[], io: CliIo): number {
+export async function graphCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, COMMAND_WORDS.graph.flags);
   const format = values.format ?? 'mermaid';
   if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`unknown format '${format}'; use ${FORMATS.join(', ')}`);
@@ -68,7 +68,7 @@ export function graphCommand(args: string[], io: CliIo): number {
       io.out(toDot(graph));
       break;
     case 'svg':
-      io.out(renderSvg(layoutFlow(ir, { graph })));
+      io.out(renderSvg(await layoutFlow(ir, { graph })));
       break;
     case 'markdown':
       io.out(toMarkdown(graph, shown, changes));

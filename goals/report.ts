@@ -31,6 +31,8 @@ interface BranchRow {
   /** Why there is no lift (no control, no conversions on a side). */
   liftWhy?: string;
   winner: boolean;
+  /** The best conversion rate so far, control included (none while no branch has converted, or on a tie). */
+  leading: boolean;
 }
 
 interface ExperimentReport {
@@ -134,12 +136,16 @@ function experiment(
       rate: rateOf(p.x, p.n),
       value: numbers.steps[split.id]?.branchConversions[b.label]?.[goal]?.value ?? 0,
       winner: winner?.branch === b.label,
+      leading: false,
     };
     if (b.control) return row;
     if (!controlRate) return { ...row, liftWhy: 'no control branch' };
     const lift = liftInterval(p, controlRate, confidence);
     return lift.ok ? { ...row, lift: { lift: lift.lift, low: lift.low, high: lift.high } } : { ...row, liftWhy: lift.why };
   });
+  const best = Math.max(...branches.map((b) => b.rate ?? 0));
+  const leaders = branches.filter((b) => best > 0 && b.rate === best);
+  if (leaders.length === 1) leaders[0]!.leading = true;
   return {
     step: split.id,
     title: stepLabel(split),

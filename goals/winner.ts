@@ -32,14 +32,15 @@ export function decideWinner(
   if (!rule) return { decided: false, why: 'the split does not pick a winner' };
   if (rule.winner) return { decided: true, branch: rule.winner, reason: 'named in the flow file (pick_winner.winner)' };
   if (firstRunAt === undefined) return { decided: false, why: 'no run has reached the split yet' };
+  // Every condition still unmet, not only the first: a marketer should see all that stands in the way.
+  const waiting: string[] = [];
   const left = firstRunAt + rule.afterMs - now;
-  if (left > 0)
-    return { decided: false, why: `${humanDuration(rule.afterMs)} have not passed since the first run (${humanDuration(left)} left)` };
+  if (left > 0) waiting.push(`${humanDuration(rule.afterMs)} have not passed since the first run (${humanDuration(left)} left)`);
   const compared = split.branches
     .filter((b) => !b.control)
     .map((b) => ({ label: b.label, p: branchProportion(split, b.label, numbers, goal) }));
-  const short = compared.filter((c) => c.p.n < rule.minRuns);
-  if (short.length) return { decided: false, why: short.map((c) => `${c.label} has ${c.p.n} of ${rule.minRuns} runs needed`).join('; ') };
+  for (const c of compared) if (c.p.n < rule.minRuns) waiting.push(`${c.label} has ${c.p.n} of ${rule.minRuns} runs needed`);
+  if (waiting.length) return { decided: false, why: [...waiting, ...controlAhead(split, compared, numbers, goal)].join('; ') };
   const best = [...compared].sort((a, b) => b.p.x / b.p.n - a.p.x / a.p.n)[0]!;
   const tests = compared.filter((c) => c !== best).map((c) => ({ c, t: twoProportionTest(best.p, c.p) }));
   const confidence = `${Math.round(rule.confidence * 1000) / 10}%`;
@@ -56,6 +57,20 @@ export function decideWinner(
     branch: best.label,
     reason: `${goal}: ${rates}; two-proportion z-test p = ${worst.toPrecision(2)} < ${(1 - rule.confidence).toFixed(3)}`,
   };
+}
+
+/** "the control (12.0%) is ahead of every branch", when it is: the experiment may be sending for nothing. */
+function controlAhead(
+  split: StepOf<'split'>,
+  compared: ReadonlyArray<{ p: Proportion }>,
+  numbers: FlowNumbers,
+  goal: string,
+): string[] {
+  const control = split.branches.find((b) => b.control);
+  if (!control) return [];
+  const c = branchProportion(split, control.label, numbers, goal);
+  const rate = (p: Proportion) => (p.n ? p.x / p.n : 0);
+  return c.n > 0 && compared.every((b) => rate(c) > rate(b.p)) ? [`the control ${control.label} (${percent(c)}) is ahead of every branch`] : [];
 }
 
 /** When each split's experiment began: the first run of the first version that had the split. */

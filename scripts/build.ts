@@ -11,11 +11,12 @@
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join, relative, sep } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import standalone from 'ajv/dist/standalone/index.js';
 import { AJV_OPTIONS, loadSchema, type SchemaName } from '../dsl/validate/schema-check.ts';
+import { bundleClient } from '../studio/client-bundle.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DIST = join(ROOT, 'dist');
@@ -34,9 +35,11 @@ const out = mkdtempSync(join(ROOT, '.dist-'));
 try {
   const compiled = compile(out);
   await bundleValidate(out);
+  const client = await bundleClient(join(out, 'studio', 'client', 'bundle'));
   const assets = copyAssets(out, [...new Set(compiled.map((file) => file.split('/')[0]!)), SCHEMA_FOLDER]);
   for (const name of schemaNames()) writeFileSync(join(out, SCHEMA_FOLDER, `${name}.validate.cjs`), standaloneValidator(name));
-  const sources = [...compiled, ...assets].sort();
+  const clientSources = client.inputs.map((file) => relative(ROOT, resolve(ROOT, file)).split(sep).join('/'));
+  const sources = [...new Set([...compiled, ...assets, ...clientSources])].sort();
   writeFileSync(join(out, 'build.json'), `${JSON.stringify({ startedAt, sources }, null, 1)}\n`);
   swapIn(out);
   console.log(`built dist/: ${compiled.length} modules, ${assets.length} files beside them, in ${Date.now() - startedAt} ms`);
@@ -107,7 +110,8 @@ async function bundleValidate(into: string): Promise<void> {
 function copyAssets(into: string, folders: string[]): string[] {
   const files = folders.flatMap((folder) =>
     readdirSync(join(ROOT, folder), { recursive: true, withFileTypes: true })
-      .filter((entry) => entry.isFile() && !entry.name.endsWith('.ts'))
+      // The studio's client (.tsx, its tsconfig and style) ships as the bundle bundleClient makes.
+      .filter((entry) => entry.isFile() && !/\.(tsx?|css)$/.test(entry.name) && entry.name !== 'tsconfig.json')
       .map((entry) => relative(ROOT, join(entry.parentPath, entry.name)).split(sep).join('/')),
   );
   for (const file of files) cpSync(join(ROOT, file), join(into, file), { preserveTimestamps: true });

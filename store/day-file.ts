@@ -1,6 +1,6 @@
 import { open } from 'node:fs/promises';
 import type { StepEvent } from './step-log.ts';
-import { hourOf } from './step-rollup.ts';
+import { hourOf, rollupBranch } from './step-rollup.ts';
 
 // One day file of a flow's step log (store/file-step-log.ts): reading its lines, and folding its
 // events into what a process keeps in memory about the day.
@@ -33,7 +33,7 @@ export interface Day {
 
 /** Adds one event to what the process knows of its day. */
 export function fold(day: Day, e: StepEvent): void {
-  const key = `${e.version}\t${e.step}\t${e.outcome}\t${e.branch ?? ''}\t${e.goal ?? ''}\t${hourOf(e.at)}`;
+  const key = `${e.version}\t${e.step}\t${e.outcome}\t${rollupBranch(e)}\t${e.goal ?? ''}\t${hourOf(e.at)}`;
   const count = day.rollup.get(key);
   if (count) {
     count.n += 1;

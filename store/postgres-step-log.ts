@@ -50,7 +50,8 @@ with input as (
 ), inserted as (
   insert into flowline_step_events (id, flow_id, version, workflow_id, run_id, user_id, step, outcome, branch, message, at, goal, value, ord)
   select * from input order by id on conflict (id) do nothing
-  returning flow_id, version, step, outcome, coalesce(branch, '') as branch, coalesce(goal, '') as goal, coalesce(value, 0) as value,
+  returning flow_id, version, step, outcome,
+    case when step = '${FLOW_STEP}' and outcome = 'exited' then coalesce(message, '') else coalesce(branch, '') end as branch, coalesce(goal, '') as goal, coalesce(value, 0) as value,
     (at / ${HOUR_MS}) * ${HOUR_MS} as hour
 )
 insert into flowline_step_rollup (flow_id, version, step, outcome, branch, goal, hour, n, value)

@@ -114,6 +114,8 @@ export interface FlowNumbers {
   entered: number;
   completed: number;
   exited: number;
+  /** Runs that exited, by the way they left (`exit_when: purchase`, `goal reached: …`, `flow stopped`; '' when the log did not say). */
+  exits: Record<string, number>;
   failed: number;
   /** Per goal name: runs that converted (each run once per goal) and their value. */
   goals: Record<string, Conversions>;

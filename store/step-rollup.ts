@@ -34,6 +34,14 @@ export const stepEventId = (e: Pick<StepEvent, 'workflowId' | 'runId' | 'step' |
   return `${e.workflowId}/${e.runId}/${e.step}/${e.outcome}${goal}${e.branch !== undefined ? `/${e.branch}` : ''}`;
 };
 
+/**
+ * The branch a rollup row counts an event under: a run's way out of the flow (its FLOW_STEP
+ * `exited` event's message: `exit_when: purchase`, `goal reached: …`, `flow stopped`) counts as
+ * that exit's branch, so the studio can say how many left each way without reading events.
+ */
+export const rollupBranch = (e: Pick<StepEvent, 'step' | 'outcome' | 'branch' | 'message'>): string =>
+  e.step === FLOW_STEP && e.outcome === 'exited' ? (e.message ?? '') : (e.branch ?? '');
+
 /** Checks events before they are stored: a malformed one is a programming error, named here. */
 export function checkEvents(events: readonly StepEvent[]): void {
   for (const e of events) {
@@ -105,7 +113,7 @@ const addConversions = (into: Record<string, Conversions>, row: RollupRow): void
  * (or the first day with runs) to today (or the last day with runs), zeros included.
  */
 export function foldNumbers(rows: Iterable<RollupRow>, since: number | undefined, now: number): FlowNumbers {
-  const numbers: FlowNumbers = { entered: 0, completed: 0, exited: 0, failed: 0, goals: {}, steps: {}, trend: [] };
+  const numbers: FlowNumbers = { entered: 0, completed: 0, exited: 0, exits: {}, failed: 0, goals: {}, steps: {}, trend: [] };
   const perDay = new Map<string, number>();
   let first = since;
   for (const row of rows) {
@@ -115,6 +123,7 @@ export function foldNumbers(rows: Iterable<RollupRow>, since: number | undefined
         perDay.set(dayOf(row.at), (perDay.get(dayOf(row.at)) ?? 0) + row.n);
         if (first === undefined || row.at < first) first = row.at;
       } else if (row.outcome === 'completed' || row.outcome === 'exited' || row.outcome === 'failed') numbers[row.outcome] += row.n;
+      if (row.outcome === 'exited') numbers.exits[row.branch] = (numbers.exits[row.branch] ?? 0) + row.n;
       else if (row.outcome === 'converted') addConversions(numbers.goals, row);
       continue;
     }

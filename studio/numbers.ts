@@ -1,5 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { irSteps, type FlowIR } from '../dsl/language/ir.ts';
+import { ON_ERROR_EXIT } from '../dsl/language/lifecycle.ts';
+import { exitWords } from '../workflows/run-verdict.ts';
 import { buildReport, type FlowReport } from '../goals/report.ts';
 import type { StepLog } from '../store/step-log.ts';
 import { HELD } from '../store/step-rollup.ts';
@@ -14,10 +16,24 @@ export interface PictureNumbers {
   window: string;
   flow: Record<string, number>;
   steps: Record<string, Record<string, number>>;
+  /** Runs that exited, by the reason they record (`exit_when: purchase`, `goal reached: …`): each exit box's number. */
+  exits: Record<string, number>;
+  /** Runs that exited after a step failed with `on_error: exit` (the "exit (step failed)" box). */
+  errorExits: number;
+  /** Runs that exited before their first step: the exits no step accounts for. */
+  leftEarly: number;
+  /** Every way a run of the window is now: completed, each exit, failed, running. They add up to `flow.entered` once the window's runs are all counted. */
+  ways: Way[];
   /** With goals: the goal, experiment and last-touch tables (goals/report.ts), as `flows report` prints them. */
   report?: FlowReport;
   /** Why some numbers are missing (Temporal unreachable: the "now" counts are left out, the log's still shown). */
   problem?: string;
+}
+
+export interface Way {
+  label: string;
+  count: number;
+  tone: 'good' | 'exit' | 'bad' | 'now';
 }
 
 /**
@@ -65,5 +81,26 @@ export async function pictureNumbers(log: StepLog, client: Client, ir: FlowIR, w
     const [decisions, versions] = experiments;
     report = buildReport(ir, numbers, decisions, { now: Date.now(), version: ir.version, since, versions });
   }
-  return { at: Date.now(), version: ir.version, window, flow, steps, report, problem };
+  const stepExits = Object.values(numbers.steps).reduce((sum, s) => sum + s.exited, 0);
+  const ways: Way[] = [
+    { label: 'completed', count: numbers.completed, tone: 'good' },
+    ...Object.entries(numbers.exits)
+      .sort(([, a], [, b]) => b - a)
+      .map(([reason, count]): Way => ({ label: `exited: ${exitWords(reason) ?? 'reason not recorded'}`, count, tone: 'exit' })),
+    { label: 'failed', count: numbers.failed, tone: 'bad' },
+    ...(running !== undefined ? [{ label: 'running now', count: running, tone: 'now' } as const] : []),
+  ];
+  return {
+    at: Date.now(),
+    version: ir.version,
+    window,
+    flow,
+    steps,
+    exits: numbers.exits,
+    errorExits: Object.entries(numbers.exits).reduce((sum, [reason, n]) => sum + (reason.startsWith(ON_ERROR_EXIT) ? n : 0), 0),
+    leftEarly: Math.max(0, numbers.exited - stepExits),
+    ways,
+    report,
+    problem,
+  };
 }

@@ -15,7 +15,7 @@ import { stepLabel, stepTitle } from '../dsl/language/describe.ts';
 import { goalReached, matchesEvent, type FlowEvent } from '../dsl/language/event.ts';
 import { irSteps, type StepIR } from '../dsl/language/ir.ts';
 import { withDefaultDestination } from '../dsl/language/destination-defaults.ts';
-import { FLOW_STOPPED, stopsAt } from '../dsl/language/lifecycle.ts';
+import { exitWhenReason, FLOW_STOPPED, goalReason, stopsAt } from '../dsl/language/lifecycle.ts';
 import { PAUSING_STEPS } from '../dsl/language/step-kinds.ts';
 import type { FlowRunInput, FlowRunResult } from './input.ts';
 import { eventSignal, stateQuery, stopSignal, type RunStateView, type Waiting } from './messages.ts';
@@ -77,8 +77,8 @@ export async function flowRun(input: FlowRunInput): Promise<FlowRunResult> {
       const now = Date.now();
       const exitOn = flow.exitWhen.find((m) => matchesEvent(m, event, scope, now));
       const reached = goalReached(flow.goals, event, scope, now, enteredAt);
-      if (exitOn && state.exitReason === null) state.exitReason = `exit_when: ${event.name}`;
-      else if (reached && state.exitReason === null) state.exitReason = `goal reached: ${reached.name}`;
+      if (exitOn && state.exitReason === null) state.exitReason = exitWhenReason(event.name);
+      else if (reached && state.exitReason === null) state.exitReason = goalReason(reached.name);
       else if (state.awaiting && state.awaited === null && matchesEvent(state.awaiting, event, scope, now)) state.awaited = event;
     },
     { description: 'an event for this user: wait_for, exit_when and goals with exit: true listen to it' },

@@ -9,6 +9,12 @@ export type FlowPhase = FlowIR['status'] | 'not-yet-active';
 
 /** The reason a run records when its flow stops: its result's exitReason and its `exited` events. */
 export const FLOW_STOPPED = 'flow stopped';
+/** The reason a run records when an `exit_when` event ends it (the studio counts its exit box by it). */
+export const exitWhenReason = (event: string): string => `exit_when: ${event}`;
+/** The reason a run records when reaching a goal with `exit: true` ends it. */
+export const goalReason = (goal: string): string => `goal reached: ${goal}`;
+/** The start of the reason a run records when a failed step with `on_error: exit` ends it. */
+export const ON_ERROR_EXIT = 'on_error: exit after';
 
 /** The forms of a window's dates: a date, or a local date and time (minutes, optionally seconds). */
 export const LOCAL_DATE_FORMAT = 'YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS]';

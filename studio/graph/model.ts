@@ -1,6 +1,7 @@
 import { conditionText, describeStep, hasOwnId, triggerText } from '../../dsl/language/describe.ts';
 import { formatDuration } from '../../dsl/language/durations.ts';
 import { ON_ERROR_BRANCH, type FlowIR, type StepIR, type StepKindIR } from '../../dsl/language/ir.ts';
+import { exitWhenReason, goalReason } from '../../dsl/language/lifecycle.ts';
 
 /**
  * A flow as boxes and arrows, independent of the drawing language: the studio's picture, the
@@ -11,9 +12,11 @@ export interface GraphNode {
   lines: string[];
   shape: 'start' | 'action' | 'wait' | 'decision' | 'end';
   /** What the box stands for: a step's kind, or the trigger and the ways out. */
-  role: StepKindIR | 'trigger' | 'done' | 'exit_when' | 'error_exit' | 'removed';
+  role: StepKindIR | 'trigger' | 'done' | 'exit_when' | 'goal_exit' | 'error_exit' | 'removed';
   /** The step's id (IR), for numbers and the panel. */
   step?: string;
+  /** For a way out at any step: the exit reason its runs record (lifecycle.ts), which counts them. */
+  exit?: string;
   /** With `--compare`: how the step differs from the other version. */
   mark?: 'added' | 'changed' | 'removed';
 }
@@ -91,7 +94,15 @@ export function flowGraph(flow: FlowIR): FlowGraph {
   if (loose.length > 0) connect(loose, add(['done'], 'end', 'done'));
   for (const match of flow.exitWhen) {
     const lines = [`exit when ${match.event}`, ...(match.where ? [`where ${conditionText(match.where)}`] : [])];
-    connect([{ from: start, label: 'at any step' }], add(lines, 'end', 'exit_when'));
+    const node = add(lines, 'end', 'exit_when');
+    nodes.at(-1)!.exit = exitWhenReason(match.event);
+    connect([{ from: start, label: 'at any step' }], node);
+  }
+  for (const goal of flow.goals ?? []) {
+    if (!goal.exit) continue;
+    const node = add([`goal reached: ${goal.name}`, 'exit: true'], 'end', 'goal_exit');
+    nodes.at(-1)!.exit = goalReason(goal.name);
+    connect([{ from: start, label: 'at any step' }], node);
   }
   if (exits.length > 0) connect(exits, add(['exit (step failed)'], 'end', 'error_exit'));
   const status = flow.status === 'active' ? '' : ` (${flow.status})`;

@@ -22,7 +22,11 @@ export function statRows(graph: FlowGraph, node: GraphNode, step: StepIR | undef
     return [
       [s('entered'), s('completed'), ...converted],
       [s('exited'), s('failed'), s('now', 'running now')],
+      [s('left_early', 'left before the first step')],
     ];
+  // The ways out count the runs that left by them.
+  if (node.role === 'done') return [[s('completed')]];
+  if (node.role === 'exit_when' || node.role === 'goal_exit' || node.role === 'error_exit') return [[s('exited', 'left here')]];
   if (!step) return [];
   const rows: Stat[][] = [[s('entered'), s('exited'), ...(canHoldRuns(step) ? [s('now', 'here now')] : [])]];
   if (isDestinationStep(step.kind)) rows.push([s('sent'), s('failed'), s('retried'), ...converted]);

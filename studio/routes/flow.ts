@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { PictureAnswer } from '../api.ts';
 import type { StudioDeps } from '../deps.ts';
 import { layoutFlow } from '../graph/layout.ts';
-import { renderSvg } from '../graph/svg.ts';
 import { liveHub, StreamSlots } from '../live.ts';
 import { pictureNumbers } from '../numbers.ts';
 import { flowVersion } from '../project.ts';
@@ -23,10 +23,18 @@ export const flowRoutes: FastifyPluginAsync<StudioDeps> = async (app, deps) => {
   app.get<FlowParams>('/api/flows/:id/picture', async (req, reply) => {
     const found = await flowVersion(deps.project, deps.log, req.params.id, req.query.version);
     if (!found) return missing(reply, req.params.id, req.query.version);
-    const picture = layoutFlow(found.ir, { numbers: true });
-    const nodes = picture.nodes.map((n) => ({ id: n.id, step: n.step, role: n.role, x: n.x, y: n.y, width: n.width, height: n.height }));
+    const picture = await layoutFlow(found.ir, { numbers: true });
     const { flow, name, version, source } = found.ir;
-    return { flow, name, version, source, versions: found.versions, nodes, svg: renderSvg(picture) };
+    const answer: PictureAnswer = {
+      flow,
+      name,
+      version,
+      source,
+      versions: found.versions,
+      picture,
+      mainPath: found.ir.steps.map((s) => s.id),
+    };
+    return answer;
   });
 
   app.get<FlowParams>('/api/flows/:id/numbers', async (req, reply) => {

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { triggerText } from '../../dsl/language/describe.ts';
 import { flowPhase, windowText } from '../../dsl/language/lifecycle.ts';
+import type { FlowsAnswer } from '../api.ts';
 import type { StudioDeps } from '../deps.ts';
 import { countRuns } from '../visibility.ts';
 import { windowSince } from '../windows.ts';
@@ -36,6 +37,7 @@ export const flowsRoutes: FastifyPluginAsync<StudioDeps> = async (app, deps) => 
       }),
     );
     const problems = project.diagnostics.filter((d) => d.severity === 'error').length;
-    return { window, flows, problems };
+    const answer: FlowsAnswer = { window, flows, problems };
+    return answer;
   });
 };

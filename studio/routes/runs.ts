@@ -1,28 +1,36 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { FLOW_STEP as LOG_FLOW_STEP } from '../../store/step-log.ts';
 import { FLOW_ID, FLOW_STEP, FLOW_VERSION } from '../../workflows/search-attributes.ts';
+import type { RunAnswer, UserRunsAnswer } from '../api.ts';
 import type { StudioDeps } from '../deps.ts';
 import { layoutFlow } from '../graph/layout.ts';
-import { renderSvg } from '../graph/svg.ts';
+import { runVerdict } from '../run-verdicts.ts';
 import { flowVersion } from '../project.ts';
 import { temporalWebLink, userQuery } from '../visibility.ts';
+
+/** How many of a user's runs the run page lists. */
+const LISTED = 50;
 
 /** The run page: find a user's runs, then one run's path through its version's picture. */
 export const runRoutes: FastifyPluginAsync<StudioDeps> = async (app, deps) => {
   app.get<{ Querystring: { user?: string } }>('/api/runs', async (req, reply) => {
     if (!req.query.user) return reply.code(400).send({ error: 'give ?user=<user id>' });
-    const runs = [];
-    for await (const run of deps.client.workflow.list({ query: userQuery(req.query.user), pageSize: 50 })) {
-      runs.push({
+    const found = [];
+    for await (const run of deps.client.workflow.list({ query: userQuery(req.query.user), pageSize: LISTED })) {
+      found.push(run);
+      if (found.length >= LISTED) break;
+    }
+    const runs = await Promise.all(
+      found.map(async (run) => ({
         workflowId: run.workflowId,
         runId: run.runId,
         flow: String(run.typedSearchAttributes.get(FLOW_ID) ?? ''),
-        status: run.status.name,
+        verdict: (await runVerdict(deps.client, deps.log, run.workflowId, run.runId, run.status.name))!,
         started: run.startTime.toISOString(),
-      });
-      if (runs.length >= 50) break;
-    }
-    return { user: req.query.user, runs };
+      })),
+    );
+    const answer: UserRunsAnswer = { user: req.query.user, runs };
+    return answer;
   });
 
   app.get<{ Querystring: { workflowId?: string; runId?: string } }>('/api/run', async (req, reply) => {
@@ -38,7 +46,8 @@ export const runRoutes: FastifyPluginAsync<StudioDeps> = async (app, deps) => {
     if (!found) return reply.code(404).send({ error: `no run '${workflowId}' in Temporal or the step-event log` });
     const status = described?.status.name ?? null;
     const at = status === 'RUNNING' ? String(described?.typedSearchAttributes.get(FLOW_STEP) ?? '') : null;
-    return {
+    const verdict = await runVerdict(deps.client, deps.log, workflowId, resolvedRun, status ?? undefined);
+    const answer: RunAnswer = {
       workflowId,
       runId: resolvedRun ?? events[0]?.runId ?? null,
       flow: found.ir.flow,
@@ -46,6 +55,7 @@ export const runRoutes: FastifyPluginAsync<StudioDeps> = async (app, deps) => {
       version: found.ir.version,
       user: events[0]?.userId ?? null,
       status,
+      verdict,
       at,
       link: resolvedRun ? temporalWebLink(deps.temporalWeb, deps.namespace, workflowId, resolvedRun) : null,
       events: events.map((e) => ({
@@ -55,7 +65,8 @@ export const runRoutes: FastifyPluginAsync<StudioDeps> = async (app, deps) => {
         message: e.message ?? null,
         at: new Date(e.at).toISOString(),
       })),
-      svg: renderSvg(layoutFlow(found.ir)),
+      picture: await layoutFlow(found.ir),
     };
+    return answer;
   });
 };

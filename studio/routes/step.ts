@@ -7,7 +7,9 @@ import { stepsById, type StepIR } from '../../dsl/language/ir.ts';
 import type { StepLog } from '../../store/step-log.ts';
 import { stateQuery } from '../../workflows/messages.ts';
 import { USER_ID } from '../../workflows/search-attributes.ts';
+import type { StepAnswer } from '../api.ts';
 import type { StudioDeps } from '../deps.ts';
+import { canHoldRuns } from '../graph/stats.ts';
 import { flowVersion } from '../project.ts';
 import { countRuns, runQuery, temporalWebLink } from '../visibility.ts';
 
@@ -23,14 +25,18 @@ export const stepRoutes: FastifyPluginAsync<StudioDeps> = async (app, deps) => {
     const current = found.versions.find((v) => v.version === found.ir.version)?.current ?? false;
     const filter = { flow: found.ir.flow, version: found.ir.version, step: step.id };
     const link = (workflowId: string, runId: string) => temporalWebLink(deps.temporalWeb, deps.namespace, workflowId, runId);
+    // Only a wait holds runs: a send's "runs here now" would always be none.
+    const holdsRuns = canHoldRuns(step);
     const [total, now, failures] = await Promise.all([
-      countRuns(deps.client, filter),
-      runsHere(deps, step, runQuery(filter), link),
+      holdsRuns ? countRuns(deps.client, filter) : 0,
+      holdsRuns ? runsHere(deps, step, runQuery(filter), link) : [],
       deps.log.latest(found.ir.flow, step.id, 'failed', { version: found.ir.version, limit: 10 }),
     ]);
-    return {
+    const answer: StepAnswer = {
       step: step.id,
       title: stepTitle(step),
+      kind: step.kind,
+      holdsRuns,
       file: found.ir.source,
       line: step.line,
       yaml: current ? stepYaml(resolve(deps.project.cwd, found.ir.source), step.line) : null,
@@ -45,6 +51,7 @@ export const stepRoutes: FastifyPluginAsync<StudioDeps> = async (app, deps) => {
         link: link(f.workflowId, f.runId),
       })),
     };
+    return answer;
   });
 };
 

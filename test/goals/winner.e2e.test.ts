@@ -24,6 +24,7 @@ const numbers = (branches: Record<string, [runs: number, converted: number]>): F
   entered: 0,
   completed: 0,
   exited: 0,
+  exits: {},
   failed: 0,
   goals: {},
   trend: [],
@@ -64,6 +65,16 @@ it('not while the difference is not significant at the confidence', () => {
 it('not before `after` has passed since the first run, saying how long is left', () => {
   const verdict = decideWinner(splitOf(), numbers({ A: [200, 60], B: [200, 30] }), 'buy', T0, T0 + 5 * DAY);
   expect(verdict).toEqual({ decided: false, why: '7d have not passed since the first run (2d left)' });
+});
+
+it('names every unmet condition at once: time left, runs short of min_runs, and a control ahead of the branches', () => {
+  const verdict = decideWinner(splitOf(), numbers({ A: [16, 1], B: [20, 2], hold: [9, 3] }), 'buy', T0, T0 + 5 * DAY);
+  expect(verdict).toEqual({
+    decided: false,
+    why:
+      '7d have not passed since the first run (2d left); A has 16 of 100 runs needed; B has 20 of 100 runs needed; ' +
+      'the control hold (33.3%) is ahead of every branch',
+  });
 });
 
 it('a winner named in the YAML decides at once, whatever the numbers', () => {

@@ -45,10 +45,10 @@ describe('flows graph --format svg', () => {
     expect(out).toContain('a&lt;b&amp;c');
   });
 
-  it('lays out every example flow, with and without numbers, with no two boxes overlapping', () => {
+  it('lays out every example flow, with and without numbers, with no two boxes overlapping', async () => {
     for (const flow of flows) {
       for (const numbers of [false, true]) {
-        const { nodes } = layoutFlow(flow, { numbers });
+        const { nodes } = await layoutFlow(flow, { numbers });
         expect(nodes.filter((n) => n.step !== undefined)).toHaveLength([...irSteps(flow.steps)].length);
         for (const [i, a] of nodes.entries()) {
           for (const b of nodes.slice(i + 1)) {
@@ -63,9 +63,9 @@ describe('flows graph --format svg', () => {
     }
   });
 
-  it('gives each box the numbers its step can have: waits "here now", destination steps sent/failed/retried, branches per branch', () => {
+  it('gives each box the numbers its step can have: waits "here now", destination steps sent/failed/retried, branches per branch', async () => {
     const ir = flows.find((f) => f.flow === 'sailthru-welcome-series')!;
-    const { nodes } = layoutFlow(ir, { numbers: true });
+    const { nodes } = await layoutFlow(ir, { numbers: true });
     const keys = (step: string) =>
       nodes
         .find((n) => n.step === step)!
@@ -86,7 +86,7 @@ describe('flows graph --format svg', () => {
     expect(keys('vip-check')).toEqual(['entered', 'exited', 'branch:then', 'branch:else']);
     expect(keys('#4')).toEqual(['entered', 'exited', 'now']);
     const split = flows.find((f) => f.flow === 'clevertap-cart-drop-off')!;
-    const splitNode = layoutFlow(split, { numbers: true }).nodes.find((n) => n.role === 'split')!;
+    const splitNode = (await layoutFlow(split, { numbers: true })).nodes.find((n) => n.role === 'split')!;
     expect(splitNode.stats.flat().map((s) => s.key)).toEqual(['entered', 'exited', 'branch:push-first', 'branch:control']);
   });
 });

@@ -3,6 +3,7 @@ import { ACTIVITY_FOR, type Activities, type EffectStep } from '../../activities
 import { describeStep, stepLabel } from '../../dsl/language/describe.ts';
 import type { FlowEvent } from '../../dsl/language/event.ts';
 import { ON_ERROR_BRANCH } from '../../dsl/language/ir.ts';
+import { ON_ERROR_EXIT } from '../../dsl/language/lifecycle.ts';
 import type { DestinationRoute } from '../input.ts';
 import type { Next, Run, StepHandler } from '../run.ts';
 import { guardSend } from './guards.ts';
@@ -82,7 +83,7 @@ function call(step: EffectStep, route: DestinationRoute, run: Run, event: FlowEv
         return { branch: step.onError.steps, event };
       }
       if (step.onError === 'exit') {
-        run.state.exitReason = `on_error: exit after ${stepLabel(step)} failed`;
+        run.state.exitReason = `${ON_ERROR_EXIT} ${stepLabel(step)} failed`;
         return 'exit';
       }
       throw ApplicationFailure.create({

@@ -1,0 +1,213 @@
+import {
+  BaseEdge,
+  Controls,
+  EdgeLabelRenderer,
+  Handle,
+  MarkerType,
+  MiniMap,
+  Position,
+  ReactFlow,
+  useReactFlow,
+  type Edge,
+  type EdgeProps,
+  type Node,
+  type NodeProps,
+} from '@xyflow/react';
+import { memo, useEffect, useMemo } from 'react';
+import type { Picture, PlacedEdge, PlacedNode } from '../api.ts';
+import type { EdgeCount, Shown } from './drop-off.ts';
+
+/** What a box shows besides its words: its numbers (flow page) or its place on one run's path (run page). */
+export interface NodeView {
+  rows?: Shown[][];
+  /** Run page: on the path, off it, where the run is now, or the step that failed it. */
+  state?: 'on-path' | 'off-path' | 'here-now' | 'failed';
+  /** A note under the numbers (a split's experiment: leading branch, why no winner yet). */
+  note?: { text: string; title: string };
+}
+
+export interface EdgeView {
+  count?: EdgeCount;
+  /** An experiment's branch: its conversions and rate, and whether it leads or won. */
+  experiment?: { text: string; mark?: 'leading' | 'winner' | 'control' };
+  taken?: boolean;
+}
+
+type StepNodeData = { node: PlacedNode; view: NodeView; selected: boolean };
+type CountEdgeData = { edge: PlacedEdge; view: EdgeView };
+type StepNode = Node<StepNodeData, 'step'>;
+type CountEdge = Edge<CountEdgeData, 'count'>;
+
+const StepBox = memo(function StepBox({ data }: NodeProps<StepNode>) {
+  const { node, view } = data;
+  const classes = ['fl-node', `shape-${node.shape}`, `role-${node.role}`, view.state, data.selected ? 'selected' : undefined, node.mark ? `mark-${node.mark}` : undefined];
+  return (
+    <div
+      className={classes.filter(Boolean).join(' ')}
+      data-node={node.id}
+      data-role={node.role}
+      data-step={node.step}
+      data-state={view.state}
+      style={{ width: node.width, height: node.height }}
+      title={node.lines.join('\n')}
+    >
+      <Handle type="target" position={Position.Top} isConnectable={false} />
+      {node.lines.map((line, i) => (
+        <div key={i} className={i === 0 ? 'fl-head' : 'fl-line'}>
+          {line}
+        </div>
+      ))}
+      {view.rows?.map((row, i) => (
+        <div key={i} className="fl-nums">
+          {row.map((s) => (
+            <span
+              key={s.key}
+              className={`fl-stat tone-${s.tone}`}
+              data-stat={s.key}
+              data-value={s.value}
+              title={s.share && s.of ? `${s.share} of ${s.of}` : undefined}
+            >
+              {s.label} <b>{s.value}</b>
+              {s.share ? <em> {s.share}</em> : null}
+            </span>
+          ))}
+        </div>
+      ))}
+      {view.note ? (
+        <div className="fl-note" title={view.note.title} data-note>
+          {view.note.text}
+        </div>
+      ) : null}
+      <Handle type="source" position={Position.Bottom} isConnectable={false} />
+    </div>
+  );
+});
+
+/** The arrow as the layout routed it (ELK's bend points), with its words, count and share at its label. */
+function CountArrow({ id, data, markerEnd }: EdgeProps<CountEdge>) {
+  if (!data) return null;
+  const { edge, view } = data;
+  const path = edge.points.map((p, i) => `${i ? 'L' : 'M'} ${p.x} ${p.y}`).join(' ');
+  const at = edge.labelAt ?? edge.points[Math.floor(edge.points.length / 2)];
+  const hasLabel = edge.label || view.count || view.experiment;
+  return (
+    <>
+      <BaseEdge id={id} path={path} markerEnd={markerEnd} className={view.taken ? 'fl-edge taken' : 'fl-edge'} />
+      {hasLabel && at ? (
+        <EdgeLabelRenderer>
+          <div
+            className={`fl-edge-label${view.taken ? ' taken' : ''}${view.experiment?.mark ? ` ${view.experiment.mark}` : ''}`}
+            data-edge={id}
+            data-from={edge.from}
+            data-to={edge.to}
+            data-branch={edge.branch}
+            data-taken={view.taken ? 'true' : undefined}
+            style={{ transform: `translate(-50%, -50%) translate(${at.x}px, ${at.y}px)` }}
+          >
+            {edge.label ? <span className="fl-edge-words">{edge.label}</span> : null}
+            {view.count ? (
+              <span className="fl-edge-count" data-count={view.count.count} data-share={view.count.share}>
+                {' '}
+                {view.count.count}
+                {view.count.share ? <em> {view.count.share}</em> : null}
+              </span>
+            ) : null}
+            {view.experiment ? (
+              <span className="fl-edge-exp" data-experiment>
+                {' '}
+                · {view.experiment.text}
+                {view.experiment.mark && view.experiment.mark !== 'control' ? <strong> {view.experiment.mark}</strong> : null}
+              </span>
+            ) : null}
+          </div>
+        </EdgeLabelRenderer>
+      ) : null}
+    </>
+  );
+}
+
+const NODE_TYPES = { step: StepBox };
+const EDGE_TYPES = { count: CountArrow };
+
+/** Fits the whole flow again when the space it has changes (the panel opened or closed, the window resized). */
+function FitOnChange({ token }: { token: string }) {
+  const flow = useReactFlow();
+  useEffect(() => {
+    const fit = () => void flow.fitView({ padding: 0.04, duration: 0 });
+    const frame = requestAnimationFrame(fit);
+    return () => cancelAnimationFrame(frame);
+  }, [flow, token]);
+  return null;
+}
+
+export interface FlowCanvasProps {
+  picture: Picture;
+  nodeView: (node: PlacedNode) => NodeView;
+  edgeView: (edge: PlacedEdge) => EdgeView;
+  selected?: string | undefined;
+  onSelect?: (step: string) => void;
+  /** Changes when the canvas's size changes: the flow is fitted to it again. */
+  fitToken?: string;
+}
+
+/**
+ * A flow's picture on a canvas (React Flow): the layout the server computed, fitted to the screen
+ * on open, with zoom, pan and a minimap. Boxes are placed, not dragged: the YAML is the source.
+ */
+export function FlowCanvas({ picture, nodeView, edgeView, selected, onSelect, fitToken = '' }: FlowCanvasProps) {
+  const nodes = useMemo(
+    () =>
+      picture.nodes.map(
+        (node): StepNode => ({
+          id: node.id,
+          type: 'step',
+          position: { x: node.x, y: node.y },
+          data: { node, view: nodeView(node), selected: node.step !== undefined && node.step === selected },
+          width: node.width,
+          height: node.height,
+          draggable: false,
+          connectable: false,
+          selectable: node.step !== undefined,
+          ariaLabel: node.lines.join(', '),
+        }),
+      ),
+    [picture, nodeView, selected],
+  );
+  const edges = useMemo(
+    () =>
+      picture.edges.map(
+        (edge, i): CountEdge => ({
+          id: `e${i}`,
+          source: edge.from,
+          target: edge.to,
+          type: 'count',
+          data: { edge, view: edgeView(edge) },
+          markerEnd: { type: MarkerType.ArrowClosed, width: 16, height: 16 },
+          focusable: false,
+        }),
+      ),
+    [picture, edgeView],
+  );
+  return (
+    <ReactFlow
+      nodes={nodes}
+      edges={edges}
+      nodeTypes={NODE_TYPES}
+      edgeTypes={EDGE_TYPES}
+      fitView
+      fitViewOptions={{ padding: 0.04 }}
+      minZoom={0.05}
+      maxZoom={2}
+      nodesDraggable={false}
+      nodesConnectable={false}
+      elementsSelectable={false}
+      onNodeClick={(_e, node: StepNode) => {
+        if (node.data.node.step !== undefined) onSelect?.(node.data.node.step);
+      }}
+    >
+      <Controls showInteractive={false} />
+      <MiniMap pannable zoomable ariaLabel="minimap of the whole flow" />
+      <FitOnChange token={fitToken} />
+    </ReactFlow>
+  );
+}

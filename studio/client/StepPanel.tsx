@@ -1,0 +1,102 @@
+import { useEffect, useState } from 'react';
+import type { StepAnswer } from '../api.ts';
+import { getJson } from './fetch-json.ts';
+import { when } from './format.ts';
+
+const runHref = (r: { workflowId: string; runId: string }) => `/runs?${new URLSearchParams({ workflowId: r.workflowId, runId: r.runId })}`;
+
+/** The panel beside the picture: a step's YAML and place in its file, the runs waiting there, its latest failures. */
+export function StepPanel({ flow, version, step, onClose }: { flow: string; version: string; step: string; onClose: () => void }) {
+  const [d, setD] = useState<StepAnswer>();
+  const [error, setError] = useState<string>();
+  useEffect(() => {
+    setD(undefined);
+    setError(undefined);
+    getJson<StepAnswer>(`/api/flows/${encodeURIComponent(flow)}/steps/${encodeURIComponent(step)}?version=${encodeURIComponent(version)}`).then(
+      setD,
+      (e: Error) => setError(e.message),
+    );
+  }, [flow, version, step]);
+  return (
+    <aside className="panel" id="panel" aria-label="step details">
+      <button type="button" className="close" onClick={onClose} aria-label="close the step panel">
+        ×
+      </button>
+      {error ? <p className="error">{error}</p> : null}
+      {!d && !error ? <p className="muted">loading…</p> : null}
+      {d ? (
+        <>
+          <h2>{d.title}</h2>
+          <div className="muted">
+            <code id="step-place">
+              {d.file}:{d.line}
+            </code>
+          </div>
+          {d.yaml !== null ? (
+            <pre id="step-yaml">{d.yaml}</pre>
+          ) : (
+            <div>
+              <p className="muted">this version as compiled (its YAML may have changed since):</p>
+              <pre id="step-yaml">{d.compiled}</pre>
+            </div>
+          )}
+          {d.holdsRuns ? (
+            <>
+              <h2>Runs waiting here now: {d.total}</h2>
+              {d.now.length ? (
+                <table id="runs-here">
+                  <thead>
+                    <tr>
+                      <th>User</th>
+                      <th>Since</th>
+                      <th>Until</th>
+                      <th>Run</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {d.now.map((r) => (
+                      <tr key={r.runId}>
+                        <td>
+                          <a href={runHref(r)}>{r.user}</a>
+                        </td>
+                        <td>{when(r.since)}</td>
+                        <td>{when(r.until)}</td>
+                        <td>
+                          <a className="temporal-link" href={r.link} target="_blank" rel="noopener noreferrer">
+                            Temporal Web
+                          </a>
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              ) : (
+                <p className="muted">none (Temporal&apos;s search lags a moment behind the runs)</p>
+              )}
+              {d.total > d.now.length ? (
+                <p className="muted">
+                  showing {d.now.length} of {d.total}
+                </p>
+              ) : null}
+            </>
+          ) : null}
+          <h2>Latest failures</h2>
+          {d.failures.length ? (
+            <ul id="failures">
+              {d.failures.map((f, i) => (
+                <li key={i}>
+                  <code>{when(f.at)}</code> {f.user}: {f.message}{' '}
+                  <a href={f.link} target="_blank" rel="noopener noreferrer">
+                    run
+                  </a>
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <p className="muted">none</p>
+          )}
+        </>
+      ) : null}
+    </aside>
+  );
+}
