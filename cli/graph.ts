@@ -12,6 +12,7 @@ import { compareFlows, fileAtRef, markGraph, type FlowChange } from './graph/com
 import { toDot } from './graph/dot.ts';
 import { toMarkdown } from './graph/markdown.ts';
 import { toMermaid } from './graph/mermaid.ts';
+import { shortenGraph, withTitles } from './graph/shorten.ts';
 import { COMMAND_WORDS } from './commands.ts';
 import { EXIT, parseCommandArgs, UsageError, type CliIo } from './io.ts';
 
@@ -68,7 +69,7 @@ export async function graphCommand(args: string[], io: CliIo): Promise<number> {
       io.out(toDot(graph));
       break;
     case 'svg':
-      io.out(renderSvg(await layoutFlow(ir, { graph })));
+      io.out(withTitles(renderSvg(await layoutFlow(ir, { graph: shortenGraph(graph) })), graph));
       break;
     case 'markdown':
       io.out(toMarkdown(graph, shown, changes));

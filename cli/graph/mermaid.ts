@@ -1,4 +1,5 @@
 import type { FlowGraph, GraphNode } from '../../studio/graph/model.ts';
+import { fullText, shortenGraph } from './shorten.ts';
 
 // Mermaid reads entity codes (#quot;) inside quoted labels; <br/> breaks lines.
 const escape = (s: string): string => s.replace(/&/g, '#amp;').replace(/"/g, '#quot;').replace(/</g, '#lt;').replace(/>/g, '#gt;');
@@ -17,13 +18,16 @@ const MARKS: Record<NonNullable<GraphNode['mark']>, string> = {
   removed: 'fill:#ffebe9,stroke:#cf222e,stroke-width:2px,stroke-dasharray:5 3',
 };
 
-/** A Mermaid flowchart, which GitHub renders inside a ```mermaid block. */
-export function toMermaid(graph: FlowGraph): string {
+/** A Mermaid flowchart, which GitHub renders inside a ```mermaid block. A cut box has its whole text in a comment above it. */
+export function toMermaid(whole: FlowGraph): string {
+  const graph = shortenGraph(whole);
   const out = ['---', `title: ${JSON.stringify(graph.title)}`, '---', 'flowchart TD'];
-  for (const node of graph.nodes) {
+  graph.nodes.forEach((node, i) => {
+    const full = fullText(whole.nodes[i]!);
+    if (full !== undefined) out.push(`  %% ${node.id}: ${full.replace(/\n/g, ' / ')}`);
     const [open, close] = SHAPES[node.shape];
     out.push(`  ${node.id}${open}"${node.lines.filter(Boolean).map(escape).join('<br/>')}"${close}`);
-  }
+  });
   for (const edge of graph.edges) {
     out.push(edge.label ? `  ${edge.from} -->|"${escape(edge.label)}"| ${edge.to}` : `  ${edge.from} --> ${edge.to}`);
   }

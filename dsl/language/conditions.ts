@@ -3,9 +3,29 @@ import { patternProblem } from './patterns.ts';
 import type { DataPath } from './data-path.ts';
 import { suggestion } from './suggest.ts';
 
-/** The operators a condition may use (the flow schema lists them for authors; the evaluator switches on them). */
-type Operator =
-  'eq' | 'ne' | 'in' | 'not_in' | 'gt' | 'gte' | 'lt' | 'lte' | 'contains' | 'exists' | 'matches' | 'before' | 'after' | 'within_last';
+/**
+ * The operators a condition may use, each with the words people read for it (the graph, `flows graph`,
+ * `flows run`, `flows simulate`): `points ≥ 100`, `plan is one of pro, team`. The flow schema lists them for
+ * authors; the evaluator switches on them. `exists: false` reads `is not set`.
+ */
+export const OPERATOR_WORDS = {
+  eq: '=',
+  ne: '≠',
+  in: 'is one of',
+  not_in: 'is not one of',
+  gt: '>',
+  gte: '≥',
+  lt: '<',
+  lte: '≤',
+  contains: 'contains',
+  exists: 'is set',
+  matches: 'matches',
+  before: 'is before',
+  after: 'is after',
+  within_last: 'is within the last',
+} as const satisfies Record<string, string>;
+
+export type Operator = keyof typeof OPERATOR_WORDS;
 
 export type ConditionIR =
   { all: ConditionIR[] } | { any: ConditionIR[] } | { not: ConditionIR } | { field: string[]; op: Operator; value: unknown };
@@ -35,6 +55,9 @@ const FIELDS: Record<string, readonly string[]> = {
 };
 
 const FIELD_ROOTS = Object.keys(FIELDS);
+
+/** Whether `name` is a root (`event`, `profile`, `vars`) or one of `root`'s own fields (`event.name`, `profile.lists`). */
+export const isFieldName = (root: string, name: string): boolean => FIELD_ROOTS.includes(name) || (FIELDS[root]?.includes(name) ?? false);
 
 /** One `FIELD: { OPERATOR: VALUE }` leaf of a raw condition, with where it sits. */
 export interface ConditionLeaf {

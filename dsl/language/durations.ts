@@ -12,9 +12,13 @@ export function parseDuration(text: string): number | undefined {
   return Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS];
 }
 
-/** The shortest exact spelling of a duration, for messages and graphs (90000 → "90s", 7200000 → "2h"). */
+/**
+ * A duration as people write it, for messages and graphs: the largest unit up to days that
+ * holds it exactly (90000 → "90s", 7200000 → "2h", a week → "7d", 36 hours → "36h"). Never
+ * weeks: a marketer counts waits in days. Only words for people use it, never the IR or a hash.
+ */
 export function formatDuration(ms: number): string {
-  for (const unit of ['w', 'd', 'h', 'm', 's'] as const) {
+  for (const unit of ['d', 'h', 'm', 's'] as const) {
     if (ms >= UNIT_MS[unit] && ms % UNIT_MS[unit] === 0) return `${ms / UNIT_MS[unit]}${unit}`;
   }
   return `${ms}ms`;

@@ -9,8 +9,8 @@ export const CHAR_WIDTH = 7.3;
 export const LINE_HEIGHT = 16;
 const PAD_X = 14;
 const PAD_Y = 10;
-/** A box is at most this wide: a longer line is cut where it is drawn, and shown whole on hover. */
-export const MAX_TEXT = 44;
+/** A box is at most this wide (shortText's length): a longer line is cut where it is drawn, and shown whole on hover. */
+const MAX_TEXT = 60;
 /** Room for a number and its share: boxes are sized for six digits, so live numbers never overflow them. */
 const NUMBER_ROOM = '999999 100%';
 

@@ -1,4 +1,4 @@
-import { CHAR_WIDTH, LINE_HEIGHT, MAX_TEXT, type Picture, type PlacedNode } from './layout.ts';
+import { CHAR_WIDTH, LINE_HEIGHT, type Picture, type PlacedNode } from './layout.ts';
 
 /** Numbers to print on the boxes: per node id, per stat key. */
 export type NodeValues = Record<string, Record<string, number>>;
@@ -87,10 +87,7 @@ function renderNode(node: PlacedNode, values: Record<string, number>): string {
   let y = node.y + 10 + 12;
   const x = node.x + 14;
   node.lines.forEach((line, i) => {
-    // Cut to the box's width; the whole line is the text's tooltip.
-    const shown = line.length > MAX_TEXT ? `${line.slice(0, MAX_TEXT - 1)}…` : line;
-    const title = shown === line ? '' : `<title>${esc(line)}</title>`;
-    out.push(el('text', { class: i === 0 ? 'head' : 'line', x, y }, `${title}${esc(shown)}`));
+    out.push(el('text', { class: i === 0 ? 'head' : 'line', x, y }, esc(line)));
     y += LINE_HEIGHT;
   });
   if (node.stats.length) y += 6;

@@ -13,7 +13,7 @@ describe('flows graph', () => {
     const { code, out } = await graph('flows/sailthru-welcome-series.yaml');
     expect(code).toBe(0);
     expect(out).toContain('flowchart TD');
-    expect(out).toContain('n0(["event: sign_up<br/>where event.attributes.plan in [#quot;pro#quot;,#quot;team#quot;]"])');
+    expect(out).toContain('n0(["event: sign_up<br/>where plan is one of pro, team"])');
     expect(out).toContain('n5 -->|"then: app_open"| n6');
     expect(out).toContain('n5 -->|"else: after 2d"| n7');
     expect(out).toMatch(/n8 -->\|"then"\| n9/);
@@ -38,7 +38,7 @@ describe('flows graph', () => {
       'flow: exits\ntrigger: { event: a }\nexit_when:\n  - event: b\n    where: { event.attributes.x: { eq: 1 } }\nsteps:\n  - webhook: { url: "https://example.com/x" }\n    on_error: exit\n',
     );
     const exits = await graph(file);
-    expect(exits.out).toContain('exit when b<br/>where event.attributes.x eq 1');
+    expect(exits.out).toContain('exit when b<br/>where x = 1');
     expect(exits.out).toContain('n1 -->|"on error"| n4');
     expect(exits.out).toContain('n4(("exit (step failed)"))');
   });
@@ -56,6 +56,28 @@ describe('flows graph', () => {
     expect(out).toMatch(/^digraph flow \{/);
     expect(out).toContain('n2 -> n3 [label="then"]');
     expect(out).toContain('shape=diamond');
+  });
+
+  it('cuts a long line of a step box at 60 characters and offers its whole text: SVG <title>, Graphviz tooltip, Mermaid comment', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const file = join(mkdtempSync(join(tmpdir(), 'graph-')), 'long.yaml');
+    const names = ['alpha', 'bravo', 'charlie', 'delta', 'echo', 'foxtrot', 'golf', 'hotel'];
+    writeFileSync(
+      file,
+      `flow: long\ntrigger: { event: a }\nsteps:\n  - check:\n      if: { event.attributes.plan: { in: [${names.join(', ')}] } }\n      then: [ { exit: true } ]\n`,
+    );
+    const whole = `plan is one of ${names.join(', ')}`;
+    const cut = `${whole.slice(0, 59)}…`;
+    const mermaid = (await graph(file)).out;
+    expect(mermaid).toContain(`n1{{"check<br/>${cut}"}}`);
+    expect(mermaid).toContain(`%% n1: check / ${whole}`);
+    const svg = (await graph(file, '--format', 'svg')).out;
+    expect(svg).toContain(`<title>check\n${whole}</title>`);
+    expect(svg).toContain(`>${cut}</text>`);
+    expect(svg).not.toContain(`>${whole}</text>`);
+    expect((await graph(file, '--format', 'dot')).out).toContain(`label="check\\n${cut}", shape=diamond, tooltip="check\\n${whole}"`);
   });
 
   it('refuses an invalid flow with its diagnostics, and a usage error with 2', async () => {

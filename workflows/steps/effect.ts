@@ -1,6 +1,6 @@
 import { ActivityFailure, ApplicationFailure, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import { ACTIVITY_FOR, type Activities, type EffectStep } from '../../activities/types.ts';
-import { describeStep, stepLabel } from '../../dsl/language/describe.ts';
+import { describeStep, shortText, stepLabel } from '../../dsl/language/describe.ts';
 import type { FlowEvent } from '../../dsl/language/event.ts';
 import { ON_ERROR_BRANCH } from '../../dsl/language/ir.ts';
 import { ON_ERROR_EXIT } from '../../dsl/language/lifecycle.ts';
@@ -33,7 +33,10 @@ export const effect: StepHandler<EffectStep> = (step, run, event) => {
 function call(step: EffectStep, route: DestinationRoute, run: Run, event: FlowEvent): Promise<Next> {
   const attempts = step.retry?.attempts ?? route.retry.attempts;
   const backoffMs = step.retry?.backoffMs ?? route.retry.backoffMs;
-  const summary = `${describeStep(step).lines.join(' ')} · user ${run.input.userId}`;
+  // Temporal Web's one-line summary: the box's lines, each cut as a name is (an SMS body, a URL).
+  const summary = `${describeStep(step)
+    .lines.map((l) => shortText(l))
+    .join(' ')} · user ${run.input.userId}`;
   const activities = proxyActivities<Activities>({
     taskQueue: route.taskQueue,
     startToCloseTimeout: route.timeoutMs,
