@@ -63,6 +63,7 @@ export const COMMAND_WORDS = {
       event: { type: 'string', shows: 'JSON' },
       user: { type: 'string', shows: 'ID' },
       profile: { type: 'string', shows: 'JSON' },
+      'event-during': { type: 'string', shows: 'STEP=JSON' },
       force: { type: 'boolean' },
       config,
     },

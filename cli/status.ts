@@ -4,7 +4,7 @@ import { stepsById } from '../dsl/language/ir.ts';
 import { checkProject } from '../dsl/load/project.ts';
 import type { FlowRunResult } from '../workflows/input.ts';
 import { stateQuery } from '../workflows/messages.ts';
-import { verdictOf } from '../workflows/run-verdict.ts';
+import { verdictOf, type RunWord } from '../workflows/run-verdict.ts';
 import { FLOW_ID, FLOW_STEP, FLOW_VERSION, USER_ID } from '../workflows/search-attributes.ts';
 import { COMMAND_WORDS } from './commands.ts';
 import { EXIT, parseCommandArgs, UsageError, type CliIo } from './io.ts';
@@ -62,7 +62,7 @@ interface RunRow {
   flow: string;
   user: string;
   /** The verdict's word: running, completed, exited, failed… */
-  word: string;
+  word: RunWord;
   step: string;
   waiting: string;
   failure?: string;

@@ -68,6 +68,48 @@ describe('flows simulate says first whether ingest would start the run', () => {
   }, 60_000);
 });
 
+describe('flows simulate --event-during previews what a wait_for does when its event arrives', () => {
+  const welcome = ['simulate', 'flows/sailthru-welcome-series.yaml', '--event', '{"name":"sign_up","attributes":{"plan":"pro"}}'];
+
+  it('delivers the event while the run waits there, so the then path is taken and printed', async () => {
+    const r = await flows(
+      {},
+      ...welcome,
+      '--profile',
+      '{"identities":{"email":"ada@example.com"}}',
+      '--event-during',
+      'wait-for-app-open={"name":"app_open","attributes":{"screen":"home"}}',
+    );
+    expect(r.out).toMatch(/--event-during: delivered app_open at wait-for-app-open, \+3d .*into the run/);
+    expect(r.out).toMatch(/^path: .*wait-for-app-open → add_to_list · sailthru: list engaged-users \(line \d+\) → vip-check/m);
+    expect(r.out).toContain('add_to_list → sailthru  {"list":"engaged-users"}');
+    expect(r.out).not.toContain('nudge-push');
+    expect(r.out).toMatch(/^outcome: completed after 3d/m);
+    expect(r.code).toBe(0);
+  }, 60_000);
+
+  it.each([
+    [
+      'an unknown step',
+      'no-such-step={"name":"app_open"}',
+      "sailthru-welcome-series has no step 'no-such-step'; its wait_for steps: wait-for-app-open (waits for app_open)",
+    ],
+    ['a step that is not a wait_for', 'welcome-email={"name":"app_open"}', "step 'welcome-email' is a send_email, not a wait_for"],
+    ['an event that is not JSON', 'wait-for-app-open={"name":', "the event after 'wait-for-app-open=' is not JSON"],
+    [
+      'an event the wait_for does not wait for',
+      'wait-for-app-open={"name":"purchase"}',
+      'step \'wait-for-app-open\' waits for app_open, not purchase; give {"name":"app_open",…}',
+    ],
+    ['no step at all', '{"name":"app_open"}', '--event-during takes STEP=JSON'],
+  ])('refuses %s before simulating, saying what to give', async (_, given, says) => {
+    const r = await flows({}, ...welcome, '--event-during', given);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(says);
+    expect(r.out).toBe('');
+  });
+});
+
 describe('flows run and flows status against a real Temporal server', () => {
   let h: Harness;
   let env: Record<string, string>;
