@@ -206,4 +206,24 @@ describe('flows run and flows status against a real Temporal server', () => {
     const status = await flows(env, 'status', '--all', '--flow', 'trial-conversion-test');
     expect(status.out).toMatch(/\ntrial-conversion-test +subscriber +exited +goal subscription_started reached +\d{4}-/);
   }, 60_000);
+
+  it('flows status --all says a run that finished its steps completed, naming its last step by its label', async () => {
+    const started = await flows(
+      env,
+      'run',
+      'flows/antavo-points-to-mparticle.yaml',
+      '--user',
+      'finisher',
+      '--event',
+      '{"name":"point_add","attributes":{"points":150}}',
+    );
+    expect(started.code).toBe(0);
+    await expect
+      .poll(async () => (await flows(env, 'status', '--flow', 'antavo-points-to-mparticle')).out, { timeout: 30_000 })
+      .toContain('no running runs');
+    const status = await flows(env, 'status', '--all', '--flow', 'antavo-points-to-mparticle');
+    expect(status.out).toMatch(
+      /\nantavo-points-to-mparticle +finisher +completed +check: profile\.attributes\.points_balance gte 1000 \(line \d+\) +\d{4}-/,
+    );
+  }, 60_000);
 });
