@@ -63,6 +63,7 @@ export const COMMAND_WORDS = {
       event: { type: 'string', shows: 'JSON' },
       user: { type: 'string', shows: 'ID' },
       profile: { type: 'string', shows: 'JSON' },
+      'event-during': { type: 'string', shows: 'STEP=JSON' },
       force: { type: 'boolean' },
       config,
     },
@@ -114,7 +115,7 @@ export const COMMAND_WORDS = {
     },
   },
   status: {
-    summary: 'list runs with their current step and what they wait for',
+    summary: 'list runs: the step each is at and what it waits for, or how it ended (completed, exited, failed…) and why',
     flags: { flow: { type: 'string', shows: 'ID' }, all: { type: 'boolean' }, limit: { type: 'string', shows: 'N' } },
   },
   worker: {

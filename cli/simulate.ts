@@ -1,10 +1,12 @@
+import type { WorkflowHandle } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stepLabel } from '../dsl/language/describe.ts';
 import { humanDuration } from '../dsl/language/durations.ts';
 import { manualEvent } from '../dsl/language/event.ts';
-import { stepsById } from '../dsl/language/ir.ts';
+import { irSteps, stepsById, type FlowIR, type StepOf } from '../dsl/language/ir.ts';
 import type { CallContext, DestinationCall, DestinationClient } from '../destinations/types.ts';
 import { startFlowRun } from '../ingest/start-run.ts';
 import { FileProfileStore } from '../store/file-store.ts';
@@ -13,6 +15,8 @@ import { destinationClients } from '../worker/destination-clients.ts';
 import { installRuntime } from '../worker/runtime.ts';
 import { startWorkers } from '../worker/start.ts';
 import type { FlowRunResult } from '../workflows/input.ts';
+import { eventSignal, stateQuery } from '../workflows/messages.ts';
+import { verdictOf } from '../workflows/run-verdict.ts';
 import { FORCE_NOTE, whyNotStarted } from './entry-check.ts';
 import { COMMAND_WORDS } from './commands.ts';
 import { EXIT, parseCommandArgs, UsageError, type CliIo } from './io.ts';
@@ -58,6 +62,7 @@ export async function simulateCommand(args: string[], io: CliIo): Promise<number
   if (!hand) return EXIT.findings;
   const { project, flow: found, event: raw, seed } = hand;
   const user = values.user ?? 'simulated-user';
+  const during = values['event-during'] === undefined ? undefined : parseEventDuring(values['event-during'], found);
 
   // Whether ingest would start the run is answered before any server starts.
   const seeded = emptyProfile(user);
@@ -97,6 +102,7 @@ export async function simulateCommand(args: string[], io: CliIo): Promise<number
     let failure: string | undefined;
     let startedAt = event.timestamp;
     let endedAt = startedAt;
+    let deliveredAt: number | null = null;
     try {
       const outcome = await startFlowRun(
         { client: env.client, profiles, config: project.config, searchAttributes: false },
@@ -106,6 +112,7 @@ export async function simulateCommand(args: string[], io: CliIo): Promise<number
       );
       if (!outcome.started) throw new Error(`not started: ${outcome.reason}`);
       const handle = env.client.workflow.getHandle(outcome.workflowId);
+      if (during) deliveredAt = (await deliverDuring(env, handle, during, user)) ?? null;
       try {
         result = await handle.result();
       } catch (error) {
@@ -128,6 +135,12 @@ export async function simulateCommand(args: string[], io: CliIo): Promise<number
         `  ${when} ${new Date(a.at).toISOString()}  ${a.call.kind} → ${a.destination}  ${a.error ? `FAILED: ${a.error}` : summary(a.call)}\n`,
       );
     }
+    if (during)
+      io.out(
+        deliveredAt === null
+          ? `\nnote: the run never waited at ${stepLabel(during.step)}, so ${during.raw.name} was not delivered (--event-during)\n`
+          : `\n--event-during: delivered ${during.raw.name} at ${stepLabel(during.step)}, +${humanDuration(deliveredAt - startedAt)} into the run\n`,
+      );
     const elapsed = humanDuration(endedAt - startedAt);
     const steps = stepsById(flow);
     const name = (id: string) => (steps.get(id) ? stepLabel(steps.get(id)!) : id);
@@ -135,7 +148,8 @@ export async function simulateCommand(args: string[], io: CliIo): Promise<number
     if (drawn) io.out(`\nnote: a split draws its branch at random per run; a real run may take another branch\n`);
     if (result) {
       io.out(`\npath: ${result.path.map(name).join(' → ')}\n`);
-      io.out(`outcome: ${result.outcome}${result.exitReason ? ` (${result.exitReason})` : ''} after ${elapsed} of simulated time\n`);
+      const verdict = verdictOf('COMPLETED', result);
+      io.out(`outcome: ${verdict.word}${verdict.reason ? ` (${verdict.reason})` : ''} after ${elapsed} of simulated time\n`);
       return EXIT.ok;
     }
     io.out(`\noutcome: failed after ${elapsed} of simulated time: ${failure}\n`);
@@ -149,4 +163,74 @@ export async function simulateCommand(args: string[], io: CliIo): Promise<number
 function summary(call: DestinationCall): string {
   const { user: _user, kind: _kind, ...rest } = call;
   return JSON.stringify(rest);
+}
+
+interface EventDuring {
+  step: StepOf<'wait_for'>;
+  raw: { name: string; [key: string]: unknown };
+}
+
+/**
+ * `--event-during STEP=JSON`: the wait_for step and the event to deliver while the run waits there,
+ * checked before any server starts. JSON as `--event` takes it, or a bare event name.
+ */
+function parseEventDuring(text: string, flow: FlowIR): EventDuring {
+  const waits = [...irSteps(flow.steps)].filter((s): s is StepOf<'wait_for'> => s.kind === 'wait_for');
+  const choices = waits.length
+    ? `its wait_for steps: ${waits.map((s) => `${s.id} (waits for ${s.event})`).join(', ')}`
+    : 'it has no wait_for step';
+  const eq = text.indexOf('=');
+  if (eq < 1) throw new UsageError(`--event-during takes STEP=JSON, e.g. --event-during '${example(waits[0])}'; ${choices}`);
+  const id = text.slice(0, eq).trim();
+  const json = text.slice(eq + 1).trim();
+  const step = stepsById(flow).get(id);
+  if (!step) throw new UsageError(`--event-during: ${flow.flow} has no step '${id}'; ${choices}`);
+  if (step.kind !== 'wait_for')
+    throw new UsageError(
+      `--event-during: step '${id}' is a ${step.kind}, not a wait_for; an event is delivered while a run waits; ${choices}`,
+    );
+  let raw: { name?: unknown; [key: string]: unknown };
+  if (!json.startsWith('{')) raw = { name: json };
+  else {
+    try {
+      raw = JSON.parse(json) as typeof raw;
+    } catch (error) {
+      throw new UsageError(`--event-during: the event after '${id}=' is not JSON (${(error as Error).message}); e.g. ${example(step)}`);
+    }
+  }
+  if (typeof raw.name !== 'string' || raw.name === '')
+    throw new UsageError(`--event-during: the event needs a "name"; e.g. ${example(step)}`);
+  if (raw.name !== step.event)
+    throw new UsageError(`--event-during: step '${id}' waits for ${step.event}, not ${raw.name}; give {"name":"${step.event}",…}`);
+  return { step, raw: raw as EventDuring['raw'] };
+}
+
+const example = (step: StepOf<'wait_for'> | undefined): string =>
+  `${step?.id ?? 'wait-for-app-open'}={"name":"${step?.event ?? 'app_open'}","attributes":{}}`;
+
+/**
+ * Lets simulated time pass only up to each wait of the run (time skipping is locked unless asked),
+ * until the run waits at the step; then sends the event as ingest would. Answers the simulated time
+ * it was delivered, or undefined when the run closed without waiting there (another branch).
+ */
+async function deliverDuring(
+  env: TestWorkflowEnvironment,
+  handle: WorkflowHandle,
+  during: EventDuring,
+  user: string,
+): Promise<number | undefined> {
+  for (;;) {
+    if ((await handle.describe()).status.name !== 'RUNNING') return undefined;
+    const state = await handle.query(stateQuery).catch(() => undefined);
+    const now = await env.currentTimeMs();
+    if (state?.step === during.step.id && state.waiting?.kind === 'wait_for') {
+      await handle.signal(eventSignal, manualEvent(during.raw, 'simulated-event-during', now), user);
+      return now;
+    }
+    const until = state?.waiting ? Date.parse(state.waiting.until) : NaN;
+    // Skip to the end of the run's current wait; between waits (a step under way) a moment of real time.
+    if (until > now) await env.sleep(until - now);
+    else if (state?.waiting) await env.sleep(1_000);
+    else await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
