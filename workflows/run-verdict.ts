@@ -63,7 +63,7 @@ export const verdictText = (v: RunVerdict): string => (v.reason ? `${v.word}: ${
  * `on_error: exit after welcome-email failed` → `welcome-email failed (on_error: exit)`,
  * `exit at bye` → `exit step bye`. Anything else (`flow stopped`) reads as it is.
  */
-function exitWords(reason: string | undefined): string | undefined {
+export function exitWords(reason: string | undefined): string | undefined {
   if (!reason) return undefined;
   const exitWhen = /^exit_when: (.+)$/.exec(reason);
   if (exitWhen) return `exit_when ${exitWhen[1]}`;

@@ -40,7 +40,14 @@ type CountEdge = Edge<CountEdgeData, 'count'>;
 
 const StepBox = memo(function StepBox({ data }: NodeProps<StepNode>) {
   const { node, view } = data;
-  const classes = ['fl-node', `shape-${node.shape}`, `role-${node.role}`, view.state, data.selected ? 'selected' : undefined, node.mark ? `mark-${node.mark}` : undefined];
+  const classes = [
+    'fl-node',
+    `shape-${node.shape}`,
+    `role-${node.role}`,
+    view.state,
+    data.selected ? 'selected' : undefined,
+    node.mark ? `mark-${node.mark}` : undefined,
+  ];
   return (
     <div
       className={classes.filter(Boolean).join(' ')}
@@ -114,8 +121,7 @@ function CountArrow({ id, data, markerEnd }: EdgeProps<CountEdge>) {
             ) : null}
             {view.experiment ? (
               <span className="fl-edge-exp" data-experiment>
-                {' '}
-                · {view.experiment.text}
+                {view.experiment.text}
                 {view.experiment.mark && view.experiment.mark !== 'control' ? <strong> {view.experiment.mark}</strong> : null}
               </span>
             ) : null}
@@ -157,35 +163,31 @@ export interface FlowCanvasProps {
 export function FlowCanvas({ picture, nodeView, edgeView, selected, onSelect, fitToken = '' }: FlowCanvasProps) {
   const nodes = useMemo(
     () =>
-      picture.nodes.map(
-        (node): StepNode => ({
-          id: node.id,
-          type: 'step',
-          position: { x: node.x, y: node.y },
-          data: { node, view: nodeView(node), selected: node.step !== undefined && node.step === selected },
-          width: node.width,
-          height: node.height,
-          draggable: false,
-          connectable: false,
-          selectable: node.step !== undefined,
-          ariaLabel: node.lines.join(', '),
-        }),
-      ),
+      picture.nodes.map((node): StepNode => ({
+        id: node.id,
+        type: 'step',
+        position: { x: node.x, y: node.y },
+        data: { node, view: nodeView(node), selected: node.step !== undefined && node.step === selected },
+        width: node.width,
+        height: node.height,
+        draggable: false,
+        connectable: false,
+        selectable: node.step !== undefined,
+        ariaLabel: node.lines.join(', '),
+      })),
     [picture, nodeView, selected],
   );
   const edges = useMemo(
     () =>
-      picture.edges.map(
-        (edge, i): CountEdge => ({
-          id: `e${i}`,
-          source: edge.from,
-          target: edge.to,
-          type: 'count',
-          data: { edge, view: edgeView(edge) },
-          markerEnd: { type: MarkerType.ArrowClosed, width: 16, height: 16 },
-          focusable: false,
-        }),
-      ),
+      picture.edges.map((edge, i): CountEdge => ({
+        id: `e${i}`,
+        source: edge.from,
+        target: edge.to,
+        type: 'count',
+        data: { edge, view: edgeView(edge) },
+        markerEnd: { type: MarkerType.ArrowClosed, width: 16, height: 16 },
+        focusable: false,
+      })),
     [picture, edgeView],
   );
   return (

@@ -44,7 +44,10 @@ export function FlowPage({ id }: { id: string }) {
   }, [id, version]);
   const numbers = useLive(answer ? { flow: answer.flow, version: answer.version, window } : undefined);
 
-  const counts = useMemo(() => (answer && numbers ? edgeCounts(answer.picture, numbers) : new Map<PlacedEdge, EdgeCount>()), [answer, numbers]);
+  const counts = useMemo(
+    () => (answer && numbers ? edgeCounts(answer.picture, numbers) : new Map<PlacedEdge, EdgeCount>()),
+    [answer, numbers],
+  );
   const nodeView = useCallback(
     (node: PlacedNode): NodeView => {
       if (!numbers || !answer) return {};
@@ -161,7 +164,9 @@ function WaysOut({ numbers }: { numbers: PictureNumbers }) {
             <td className="n" data-value={entered}>
               {entered}
             </td>
-            <td className="n muted">{total === entered ? '' : `${total} accounted for (running now counts every run, not only the window's)`}</td>
+            <td className="n muted">
+              {total === entered ? '' : `${total} accounted for (running now counts every run, not only the window's)`}
+            </td>
           </tr>
         </tfoot>
       </table>

@@ -104,7 +104,12 @@ export function FlowsPage() {
                   {COLUMNS.map(([k]) => {
                     const v = f[k];
                     return (
-                      <td key={k} className={`n tone-${k}`} data-stat={k} title={k !== 'now' && k !== 'entered' && v !== null ? `${share(v, f.entered)} of entered` : undefined}>
+                      <td
+                        key={k}
+                        className={`n tone-${k}`}
+                        data-stat={k}
+                        title={k !== 'now' && k !== 'entered' && v !== null ? `${share(v, f.entered)} of entered` : undefined}
+                      >
                         {v ?? '?'}
                       </td>
                     );

@@ -42,7 +42,13 @@ export function RunPage() {
         <label htmlFor="run-input" className="visually-hidden">
           a user id, a workflow id or a Temporal Web link
         </label>
-        <input id="run-input" size={60} placeholder="a user id, a workflow id or a Temporal Web link" value={input} onChange={(e) => setInput(e.target.value)} />
+        <input
+          id="run-input"
+          size={60}
+          placeholder="a user id, a workflow id or a Temporal Web link"
+          value={input}
+          onChange={(e) => setInput(e.target.value)}
+        />
         <button type="submit">Show</button>
       </form>
       {workflowId ? <OneRun workflowId={workflowId} runId={query.get('runId') ?? undefined} /> : user ? <UserRuns user={user} /> : null}

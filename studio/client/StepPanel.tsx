@@ -12,10 +12,9 @@ export function StepPanel({ flow, version, step, onClose }: { flow: string; vers
   useEffect(() => {
     setD(undefined);
     setError(undefined);
-    getJson<StepAnswer>(`/api/flows/${encodeURIComponent(flow)}/steps/${encodeURIComponent(step)}?version=${encodeURIComponent(version)}`).then(
-      setD,
-      (e: Error) => setError(e.message),
-    );
+    getJson<StepAnswer>(
+      `/api/flows/${encodeURIComponent(flow)}/steps/${encodeURIComponent(step)}?version=${encodeURIComponent(version)}`,
+    ).then(setD, (e: Error) => setError(e.message));
   }, [flow, version, step]);
   return (
     <aside className="panel" id="panel" aria-label="step details">

@@ -90,10 +90,24 @@ export function nodeRows(node: PlacedNode, values: Record<string, number>, enter
         const tone = HELD.has(s.key) ? 'held' : (TONES[s.key] ?? 'count');
         if (s.key === 'entered') {
           const of = node.role === 'trigger' ? undefined : enteredFrom;
-          return { key: s.key, label: s.label, value, share: of?.share ?? '', tone, ...(of ? { of: 'the runs that reached the step before' } : {}) };
+          return {
+            key: s.key,
+            label: s.label,
+            value,
+            share: of?.share ?? '',
+            tone,
+            ...(of ? { of: 'the runs that reached the step before' } : {}),
+          };
         }
         if (s.key === 'now') return { key: s.key, label: s.label, value, share: '', tone };
-        return { key: s.key, label: s.label, value, share: share(value, entered), tone, of: node.role === 'trigger' ? 'the runs that entered the flow' : 'the runs that entered the step' };
+        return {
+          key: s.key,
+          label: s.label,
+          value,
+          share: share(value, entered),
+          tone,
+          of: node.role === 'trigger' ? 'the runs that entered the flow' : 'the runs that entered the step',
+        };
       }),
   );
   return rows.filter((r) => r.length > 0);

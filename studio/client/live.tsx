@@ -29,7 +29,9 @@ export function useLive(of: { flow: string; version: string; window: string } | 
         setNumbers(next);
         say(`live · ${next.window} · updated ${new Date(next.at).toLocaleTimeString()}${next.problem ? ` · ${next.problem}` : ''}`);
       });
-      source.addEventListener('problem', (e) => say(`numbers unavailable: ${(JSON.parse((e as MessageEvent<string>).data) as { error: string }).error}`));
+      source.addEventListener('problem', (e) =>
+        say(`numbers unavailable: ${(JSON.parse((e as MessageEvent<string>).data) as { error: string }).error}`),
+      );
       source.addEventListener('error', () => {
         if (source?.readyState !== EventSource.CLOSED) return;
         say(`live numbers paused (too many studio pages open, or the studio stopped): trying again in ${RETRY_S} s`);

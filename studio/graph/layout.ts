@@ -13,6 +13,7 @@ const PAD_Y = 10;
 const MAX_TEXT = 60;
 /** Room for a number and its share: boxes are sized for six digits, so live numbers never overflow them. */
 const NUMBER_ROOM = '999999 100%';
+const EXPERIMENT_ROOM = '999999/999999 converted (100.0%) leading';
 
 export interface PlacedNode extends GraphNode {
   x: number;
@@ -77,14 +78,19 @@ export async function layoutFlow(flow: FlowIR, options: { numbers?: boolean; gra
     const width = Math.max(90, ...lines.map(textWidth)) + 2 * PAD_X;
     return { id: node.id, width, height: lines.length * LINE_HEIGHT + 2 * PAD_Y + (rows.length ? 6 : 0) };
   });
+  const roles = new Map(graph.nodes.map((n) => [n.id, n.role]));
   const edges: ElkExtendedEdge[] = graph.edges.map((edge, i) => {
-    const text = edge.label ? `${edge.label}${options.numbers && edge.branch !== undefined ? ` ${NUMBER_ROOM}` : ''}` : '';
-    return {
-      id: `e${i}`,
-      sources: [edge.from],
-      targets: [edge.to],
-      ...(text ? { labels: [{ id: `l${i}`, text, width: textWidth(text) + 8, height: LINE_HEIGHT + 2 }] } : {}),
+    const counted = options.numbers && edge.branch !== undefined;
+    const lines = edge.label ? [`${edge.label}${counted ? ` ${NUMBER_ROOM}` : ''}`] : [];
+    // An experiment's branch says its conversions on a second line.
+    if (counted && roles.get(edge.from) === 'split') lines.push(EXPERIMENT_ROOM);
+    const label = {
+      id: `l${i}`,
+      text: lines.join('\n'),
+      width: Math.max(...lines.map(textWidth)) + 8,
+      height: lines.length * LINE_HEIGHT + 2,
     };
+    return { id: `e${i}`, sources: [edge.from], targets: [edge.to], ...(lines.length ? { labels: [label] } : {}) };
   });
   const placed: ElkNode = await elk.layout({ id: 'flow', layoutOptions: LAYOUT_OPTIONS, children, edges });
   const at = new Map((placed.children ?? []).map((c) => [c.id, c]));

@@ -1,4 +1,5 @@
-import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -24,6 +25,10 @@ const TIMEOUT_S = 40;
 const flowText = (extra = '') => `flow: studio-demo
 name: Studio demo
 trigger: { event: sign_up }
+exit_when:
+  - event: purchase
+goals:
+  - { event: upgrade, within: 1d, exit: true }
 steps:
   - id: welcome
     send_email: { destination: sailthru, template: welcome-1 }
@@ -40,6 +45,14 @@ ${extra}  - id: wait-open
           add_to_list: { destination: sailthru, list: quiet }
 `;
 const OLD_EXTRA = '  - id: old-only\n    wait: 1s\n';
+// A run of this one fails at its only step (the fake refuses the call with a 400).
+const FAILING = `flow: studio-fails
+name: Studio fails
+trigger: { event: sign_up }
+steps:
+  - id: tell-mparticle
+    send_event: { destination: mparticle, event: welcomed }
+`;
 const WEB = 'http://localhost:8233';
 const SHOTS = 'test-results/studio';
 
@@ -78,7 +91,7 @@ beforeAll(
     mkdirSync(SHOTS, { recursive: true });
     log = await openStepLog(mkdtempSync(join(tmpdir(), 'studio-log-')), {});
     h = await harness('dev', { destinations: 'fake', stepLog: log });
-    const repo = scratchRepo(readFileSync('flows.config.yaml', 'utf8'), { 'studio-demo.yaml': flowText() });
+    const repo = scratchRepo(readFileSync('flows.config.yaml', 'utf8'), { 'studio-demo.yaml': flowText(), 'studio-fails.yaml': FAILING });
     current = compile(flowText());
     old = compile(flowText(OLD_EXTRA));
     studio = await listenStudio(
@@ -121,9 +134,13 @@ const poll = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 15_000,
 /** Nothing on the page reads "null", "undefined" or "NaN": every absent value is left out or said in words. */
 const noJunk = async (page: Page) => expect(await page.locator('main').innerText()).not.toMatch(/\bnull\b|\bundefined\b|\bNaN\b/);
 const stat = (page: Page, step: string, key: string) =>
-  page.locator(`g.node[data-step="${step}"] tspan[data-stat="${key}"]`).getAttribute('data-value');
-const flowStat = (page: Page, key: string) =>
-  page.locator(`g.node[data-role="trigger"] tspan[data-stat="${key}"]`).getAttribute('data-value');
+  page.locator(`.fl-node[data-step="${step}"] [data-stat="${key}"]`).getAttribute('data-value');
+const flowStat = (page: Page, key: string) => page.locator(`.fl-node[data-role="trigger"] [data-stat="${key}"]`).getAttribute('data-value');
+/** A branch's arrow: the runs that took it and their share of the runs that reached its step. */
+const branchCount = (page: Page, branch: string) =>
+  page.locator(`.fl-edge-label[data-branch="${branch}"] [data-count]`).getAttribute('data-count');
+const branchShare = (page: Page, branch: string) =>
+  page.locator(`.fl-edge-label[data-branch="${branch}"] [data-count]`).getAttribute('data-share');
 
 describe('Flow Studio in a real browser, on a real Temporal server with real runs', () => {
   it('shows every flow with its numbers on the flows page', async () => {
@@ -144,11 +161,16 @@ describe('Flow Studio in a real browser, on a real Temporal server with real run
   it('draws every step with the exact numbers of the traffic, live, with no two boxes overlapping', async () => {
     const { page, errors } = await watchedPage(browser);
     await page.goto(`${studio.url}/flows/studio-demo?window=24h`);
-    for (const step of irSteps(current.steps)) await poll(() => page.locator(`g.node[data-step="${step.id}"]`).count()).toBe(1);
+    for (const step of irSteps(current.steps)) await poll(() => page.locator(`.fl-node[data-step="${step.id}"]`).count()).toBe(1);
     await poll(() => stat(page, 'wait-open', 'now')).toBe('5');
     expect(await stat(page, 'wait-open', 'entered')).toBe('12');
-    expect(await stat(page, 'wait-open', 'branch:event')).toBe('3');
-    expect(await stat(page, 'wait-open', 'branch:timeout')).toBe('4');
+    expect(await branchCount(page, 'event')).toBe('3');
+    expect(await branchCount(page, 'timeout')).toBe('4');
+    // Shares of the runs that reached the step: 3 of 12 took the event, 10 of 12 sends went out.
+    expect(await branchShare(page, 'event')).toBe('25%');
+    expect(await branchShare(page, 'timeout')).toBe('33%');
+    expect(await page.locator('.fl-node[data-step="welcome"] [data-stat="sent"] em').textContent()).toBe(' 83%');
+    expect(await page.locator('.fl-node[data-step="welcome"] [data-stat="failed"]').getAttribute('class')).toContain('tone-bad');
     expect(await stat(page, 'welcome', 'entered')).toBe('12');
     expect(await stat(page, 'welcome', 'sent')).toBe('10');
     expect(await stat(page, 'welcome', 'failed')).toBe('2');
@@ -160,10 +182,8 @@ describe('Flow Studio in a real browser, on a real Temporal server with real run
     expect(await flowStat(page, 'now')).toBe('5');
     expect(await flowStat(page, 'exited')).toBe('0');
 
-    const boxes = await page
-      .locator('g.node > rect')
-      .evaluateAll((rects) => rects.map((r) => r.getBoundingClientRect().toJSON() as DOMRect));
-    expect(boxes.length).toBe([...irSteps(current.steps)].length + 2); // the trigger and "done"
+    const boxes = await page.locator('.fl-node').evaluateAll((nodes) => nodes.map((r) => r.getBoundingClientRect().toJSON() as DOMRect));
+    expect(boxes.length).toBe([...irSteps(current.steps)].length + 4); // the trigger, "done", the exit_when and the goal's exit
     for (const [i, a] of boxes.entries()) {
       for (const b of boxes.slice(i + 1)) {
         const apart = a.right <= b.left || b.right <= a.left || a.bottom <= b.top || b.bottom <= a.top;
@@ -185,7 +205,7 @@ describe('Flow Studio in a real browser, on a real Temporal server with real run
   it('lists the runs waiting at a step in its panel, each linking to its run in Temporal Web, with the YAML and file:line', async () => {
     const { page, errors } = await watchedPage(browser);
     await page.goto(`${studio.url}/flows/studio-demo?window=24h`);
-    await page.locator('g.node[data-step="wait-open"]').click();
+    await page.locator('.fl-node[data-step="wait-open"]').click();
     await poll(() => page.locator('#runs-here tbody tr').count()).toBe(6);
     expect(await page.locator('#step-place').textContent()).toBe('flows/studio-demo.yaml:8');
     expect(await page.locator('#step-yaml').textContent()).toContain('wait_for:\n      event: app_open');
@@ -207,7 +227,7 @@ describe('Flow Studio in a real browser, on a real Temporal server with real run
     await noJunk(page);
     await page.screenshot({ path: `${SHOTS}/panel.png`, fullPage: true });
 
-    await page.locator('g.node[data-step="welcome"]').click();
+    await page.locator('.fl-node[data-step="welcome"]').click();
     await poll(() => page.locator('#failures li').count()).toBe(2);
     expect(await page.locator('#failures').textContent()).toMatch(/400|template not found/);
     expect(errors).toEqual([]);
@@ -217,10 +237,10 @@ describe('Flow Studio in a real browser, on a real Temporal server with real run
     const { page, errors } = await watchedPage(browser);
     await page.goto(`${studio.url}/flows/studio-demo`);
     await poll(() => page.locator('#version option').count()).toBe(2);
-    expect(await page.locator('g.node[data-step="old-only"]').count()).toBe(0);
+    expect(await page.locator('.fl-node[data-step="old-only"]').count()).toBe(0);
     await page.locator('#version').selectOption(old.version);
     await page.waitForURL(/version=/);
-    await poll(() => page.locator('g.node[data-step="old-only"]').count()).toBe(1);
+    await poll(() => page.locator('.fl-node[data-step="old-only"]').count()).toBe(1);
     await poll(() => stat(page, 'welcome', 'entered')).toBe('1');
     expect(await page.locator('#old-version').isVisible()).toBe(true);
     expect(errors).toEqual([]);
@@ -230,22 +250,167 @@ describe('Flow Studio in a real browser, on a real Temporal server with real run
     const { page, errors } = await watchedPage(browser);
     const run = started.get('u1')!; // took the event branch and completed
     await page.goto(`${studio.url}/runs?${new URLSearchParams(run)}`);
-    await poll(() => page.locator('g.node[data-step="engaged"].on-path').count()).toBe(1);
-    expect(await page.locator('g.node[data-step="nudge"].off-path').count()).toBe(1);
-    expect(await page.locator('g.edge-g.taken[data-branch="event"]').count()).toBe(1);
-    expect(await page.locator('g.edge-g.taken[data-branch="timeout"]').count()).toBe(0);
+    await poll(() => page.locator('.fl-node[data-step="engaged"].on-path').count()).toBe(1);
+    expect(await page.locator('.fl-node[data-step="nudge"].off-path').count()).toBe(1);
+    expect(await page.locator('.fl-edge-label.taken[data-branch="event"]').count()).toBe(1);
+    expect(await page.locator('.fl-edge-label.taken[data-branch="timeout"]').count()).toBe(0);
     expect(await page.locator('#run-path').textContent()).toContain('branch: event');
-    expect(await page.locator('g.node[data-role="done"].on-path').count()).toBe(1);
+    expect(await page.locator('.fl-node[data-role="done"].on-path').count()).toBe(1);
+    expect(await page.locator('#run-title [data-verdict]').textContent()).toBe('completed');
     await noJunk(page);
     await page.screenshot({ path: `${SHOTS}/run.png`, fullPage: true });
 
     const waiting = started.get('u8')!;
     await page.goto(`${studio.url}/runs?user=u8`);
     await page.locator('#user-runs a').first().click();
-    await poll(() => page.locator('g.node[data-step="wait-open"].here-now').count()).toBe(1);
+    await poll(() => page.locator('.fl-node[data-step="wait-open"].here-now').count()).toBe(1);
     expect(page.url()).toContain(encodeURIComponent(waiting.runId));
     expect(errors).toEqual([]);
   });
+
+  it('tells an exited run, a goal exit and a failed run truly, and every way out adds up to the runs that entered', async () => {
+    // x1 leaves on exit_when purchase and x2 on reaching its goal, both while waiting; x3's only step is refused (400).
+    await startUsers(current, ['x1', 'x2']);
+    const waitingAt = (user: string) => async () =>
+      (await log.run(started.get(user)!.workflowId)).some((e) => e.step === 'wait-open' && e.outcome === 'entered');
+    await until('x1 waiting', waitingAt('x1'));
+    await until('x2 waiting', waitingAt('x2'));
+    const tell = (user: string, name: string) =>
+      h.env.client.workflow
+        .getHandle(started.get(user)!.workflowId)
+        .signal(eventSignal, { id: `${name}-${user}`, name, type: 'custom_event', timestamp: Date.now(), attributes: {} }, user);
+    await tell('x1', 'purchase');
+    await tell('x2', 'upgrade');
+    h.fakes.get('mparticle')!.inject({ status: 400, body: { errors: [{ code: 'BAD_REQUEST', message: 'event refused by the test' }] } }, 1);
+    await startUsers(compile(FAILING), ['x3']);
+    for (const user of ['x1', 'x2', 'x3']) {
+      const run = started.get(user)!;
+      await until(
+        `${user} closed`,
+        async () => (await h.env.client.workflow.getHandle(run.workflowId).describe()).status.name !== 'RUNNING',
+      );
+    }
+
+    const { page, errors } = await watchedPage(browser);
+    const verdict = async (user: string) => {
+      await page.goto(`${studio.url}/runs?${new URLSearchParams(started.get(user)!)}`);
+      await page.locator('#run-title [data-verdict]').waitFor();
+      return page.locator('#run-title [data-verdict]').innerText();
+    };
+    expect(await verdict('x1')).toBe('exited: exit_when purchase');
+    expect(await page.locator('.fl-node[data-role="exit_when"].on-path').count()).toBe(1);
+    expect(await page.locator('.fl-node[data-role="done"].off-path').count()).toBe(1);
+    await page.screenshot({ path: `${SHOTS}/run-exited.png` });
+    expect(await verdict('x2')).toBe('exited: goal upgrade reached');
+    expect(await page.locator('.fl-node[data-role="goal_exit"].on-path').count()).toBe(1);
+    expect(await verdict('x3')).toMatch(/^failed: .*400|refused by the test/);
+    const failed = page.locator('.fl-node[data-step="tell-mparticle"]');
+    expect(await failed.getAttribute('data-state')).toBe('failed');
+    expect(await failed.evaluate((el) => getComputedStyle(el).borderTopColor)).toBe('rgb(207, 34, 46)'); // red, not the path's green
+    await page.screenshot({ path: `${SHOTS}/run-failed.png` });
+
+    await page.goto(`${studio.url}/flows/studio-demo?window=24h`);
+    await poll(() => page.locator('.fl-node[data-role="exit_when"] [data-stat="exited"]').getAttribute('data-value')).toBe('1');
+    expect(await page.locator('.fl-node[data-role="goal_exit"] [data-stat="exited"]').getAttribute('data-value')).toBe('1');
+    expect(await flowStat(page, 'exited')).toBe('2');
+    expect(await flowStat(page, 'left_early')).toBe('0');
+    // Completed, each exit, failed and running now add up to the runs that entered (visibility may lag a moment).
+    const ways = async () => {
+      const counts = await page
+        .locator('#ways tbody td[data-value]')
+        .evaluateAll((tds) => tds.map((td) => Number(td.getAttribute('data-value'))));
+      const entered = Number(await page.locator('#ways tfoot td[data-value]').getAttribute('data-value'));
+      return { sum: counts.reduce((a, b) => a + b, 0), entered };
+    };
+    await poll(async () => {
+      const w = await ways();
+      return w.sum === w.entered && w.entered > 0;
+    }).toBe(true);
+    expect((await ways()).entered).toBe(Number(await flowStat(page, 'entered')));
+    expect(await page.locator('#ways tr[data-way="exited: exit_when purchase"] td[data-value]').getAttribute('data-value')).toBe('1');
+    expect(await page.locator('#ways tr[data-way="exited: goal upgrade reached"] td[data-value]').getAttribute('data-value')).toBe('1');
+    await noJunk(page);
+    expect(errors).toEqual([]);
+  }, 120_000);
+
+  it('fits every flow of flows/ into a 1280×800 window on open, zooms and pans, and has room at 390 px', async () => {
+    const repoStudio = await listenStudio(
+      { project: new StudioProject(process.cwd()), log, client: h.env.client, namespace: 'default', temporalWeb: WEB },
+      { port: 0 },
+    );
+    try {
+      const { page, errors } = await watchedPage(browser, { width: 1280, height: 800 });
+      for (const flow of readdirSync('flows').filter((f) => f.endsWith('.yaml'))) {
+        const id = flow.replace(/\.yaml$/, '');
+        await page.goto(`${repoStudio.url}/flows/${id}`);
+        await page.locator('.fl-node').first().waitFor();
+        await page.waitForTimeout(300); // the fit runs on the next frame
+        const outside = await page.locator('.fl-node').evaluateAll((nodes) =>
+          nodes
+            .map((n) => ({ text: n.textContent, r: n.getBoundingClientRect() }))
+            .filter(({ r }) => r.left < 0 || r.top < 0 || r.right > innerWidth || r.bottom > innerHeight)
+            .map(({ text }) => text),
+        );
+        expect(outside, `${id}: boxes outside the window`).toEqual([]);
+        if (id === 'sailthru-welcome-series') await page.screenshot({ path: `${SHOTS}/fit-welcome-1280x800.png` });
+      }
+      // Zoom in makes a box bigger; dragging the canvas moves it.
+      await page.goto(`${repoStudio.url}/flows/sailthru-welcome-series`);
+      const box = page.locator('.fl-node[data-role="trigger"]');
+      await box.waitFor();
+      await page.waitForTimeout(300);
+      const before = (await box.boundingBox())!;
+      await page.locator('.react-flow__controls-zoomin').click();
+      await poll(async () => (await box.boundingBox())!.width).toBeGreaterThan(before.width * 1.1);
+      const zoomed = (await box.boundingBox())!;
+      const pane = (await page.locator('.react-flow__pane').boundingBox())!;
+      await page.mouse.move(pane.x + 20, pane.y + pane.height - 20);
+      await page.mouse.down();
+      await page.mouse.move(pane.x + 220, pane.y + pane.height - 120, { steps: 8 });
+      await page.mouse.up();
+      await poll(async () => Math.round((await box.boundingBox())!.x - zoomed.x)).toBe(200);
+
+      // A phone's width: nothing is wider than the window.
+      const narrow = await watchedPage(browser, { width: 390, height: 844 });
+      for (const path of ['/', '/flows/sailthru-welcome-series', '/runs']) {
+        await narrow.page.goto(`${repoStudio.url}${path}`);
+        await narrow.page.locator('h1').waitFor();
+        await narrow.page.waitForTimeout(300);
+        expect(await narrow.page.evaluate(() => document.documentElement.scrollWidth), path).toBeLessThanOrEqual(390);
+      }
+      await narrow.page.screenshot({ path: `${SHOTS}/flow-390.png` });
+      expect([...errors, ...narrow.errors]).toEqual([]);
+    } finally {
+      await repoStudio.close();
+    }
+  }, 120_000);
+
+  it('has no accessibility violations axe-core can find on the flows, flow, panel and run pages', async () => {
+    const axe = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+    const { page } = await watchedPage(browser);
+    const violations = async () => {
+      // Evaluated through the browser's debugging protocol: the studio's CSP (rightly) refuses inline scripts.
+      await page.evaluate(axe);
+      const result = await page.evaluate(async () => {
+        const run = (
+          window as unknown as { axe: { run(): Promise<{ violations: Array<{ id: string; nodes: Array<{ target: string[] }> }> }> } }
+        ).axe;
+        return (await run.run()).violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+      });
+      return result;
+    };
+    await page.goto(`${studio.url}/?window=24h`);
+    await page.locator('tr[data-flow="studio-demo"]').waitFor();
+    expect(await violations(), 'flows page').toEqual([]);
+    await page.goto(`${studio.url}/flows/studio-demo?window=24h`);
+    await poll(() => stat(page, 'welcome', 'entered')).not.toBe(null);
+    await page.locator('.fl-node[data-step="wait-open"]').click();
+    await page.locator('#step-place').waitFor();
+    expect(await violations(), 'flow page with its panel').toEqual([]);
+    await page.goto(`${studio.url}/runs?${new URLSearchParams(started.get('u1')!)}`);
+    await page.locator('#run-title [data-verdict]').waitFor();
+    expect(await violations(), 'run page').toEqual([]);
+  }, 60_000);
 
   it('is read-only, and wants a token when bound beyond loopback', async () => {
     const deps = { project: new StudioProject(process.cwd()), log, client: h.env.client, namespace: 'default', temporalWeb: WEB };
