@@ -1,7 +1,8 @@
 import { conditionText, triggerText } from '../dsl/language/describe.ts';
-import { matchesTrigger, type FlowEvent } from '../dsl/language/event.ts';
+import { triggerTakes, type FlowEvent } from '../dsl/language/event.ts';
 import type { FlowIR } from '../dsl/language/ir.ts';
 import { flowPhase, windowText } from '../dsl/language/lifecycle.ts';
+import { NOT_STARTED_WORDS } from '../ingest/not-started.ts';
 import type { Profile } from '../store/store.ts';
 
 /**
@@ -17,12 +18,10 @@ export function whyNotStarted(flow: FlowIR, event: FlowEvent, profile: Profile, 
     const why = phase === flow.status ? '' : ` (its active window is over: ${windowText(flow.active!)})`;
     return `the flow is ${phase}${why}: ingest starts no run of it`;
   }
-  const scope = { profile, vars: {} };
   const { where, ...kind } = flow.trigger;
-  if (!matchesTrigger(kind, event, scope, now)) {
-    return `the event '${event.name}' does not trigger this flow (trigger: ${triggerText(kind).join(', ')})`;
-  }
-  if (where && !matchesTrigger(flow.trigger, event, scope, now)) return `the trigger's filter does not hold: where ${conditionText(where)}`;
+  const takes = triggerTakes(flow.trigger, event, { profile, vars: {} }, now);
+  if (takes === 'other-event') return `the event '${event.name}' does not trigger this flow (trigger: ${triggerText(kind).join(', ')})`;
+  if (takes === 'filter' && where) return `${NOT_STARTED_WORDS.filter}: where ${conditionText(where)}`;
   return undefined;
 }
 

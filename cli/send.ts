@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { notStartedText } from '../ingest/not-started.ts';
 import { reportLine, type BatchReport } from '../ingest/report.ts';
 import { COMMAND_WORDS } from './commands.ts';
 import { EXIT, parseCommandArgs, UsageError, type CliIo } from './io.ts';
@@ -67,7 +68,10 @@ export async function sendCommand(args: string[], io: CliIo): Promise<number> {
   return response.status === 202 ? EXIT.ok : EXIT.findings;
 }
 
-/** The batch report of a 202, one line per batch; an ingest that sends none gets no lines. */
+/**
+ * The batch report of a 202, one line per batch, then one per event that started no run of a
+ * flow and why (as `flows run` says it); an ingest that sends none gets no lines.
+ */
 function describeReport(text: string): string {
   let report: { batches?: BatchReport[] };
   try {
@@ -75,5 +79,7 @@ function describeReport(text: string): string {
   } catch {
     return '';
   }
-  return (report.batches ?? []).map((b) => `${reportLine(b)}\n`).join('');
+  return (report.batches ?? [])
+    .map((b) => [reportLine(b), ...(b.notStartedEvents ?? []).map((n) => `  ${notStartedText(n)}`)].map((line) => `${line}\n`).join(''))
+    .join('');
 }

@@ -1,5 +1,10 @@
 import { epochMs, idString, LIMITS } from './limits.ts';
 
+/**
+ * Every `event_type` mParticle's Events API takes (its SDKs' `EventTypeEnum`: Node, Python,
+ * `@mparticle/event-models`). A type flows do not act on must still be taken, never a 400: the
+ * SDKs send them (the Python SDK's `pre_attribution`), and a 400 would lose the batch's other events.
+ */
 const EVENT_TYPES = [
   'custom_event',
   'session_start',
@@ -11,6 +16,7 @@ const EVENT_TYPES = [
   'crash_report',
   'opt_out',
   'first_run',
+  'pre_attribution',
   'push_registration',
   'application_state_transition',
   'push_message',

@@ -1,7 +1,8 @@
 import type { Client } from '@temporalio/client';
 import type { FlowsConfig } from '../dsl/language/config.ts';
-import { matchesTrigger, type FlowEvent } from '../dsl/language/event.ts';
+import { triggerTakes, type FlowEvent } from '../dsl/language/event.ts';
 import type { FlowIR } from '../dsl/language/ir.ts';
+import { flowPhase } from '../dsl/language/lifecycle.ts';
 import type { StepLog } from '../store/step-log.ts';
 import type { ProfileStore } from '../store/store.ts';
 import { resolveUser } from './identity.ts';
@@ -10,7 +11,8 @@ import { attributeChangeMatters, listensTo } from './listens.ts';
 import type { NormalizedBatch } from './normalize.ts';
 import { updateProfile } from './profile-update.ts';
 import { signalRuns } from './running-runs.ts';
-import { startFlowRun, type NotStarted } from './start-run.ts';
+import type { EventNotStarted, NotStarted } from './not-started.ts';
+import { startFlowRun } from './start-run.ts';
 
 export interface RouteDeps {
   client: Client;
@@ -34,6 +36,8 @@ export interface BatchOutcome {
   /** Runs credited with a goal's conversion (run × goal), counted again on a redelivery. */
   converted: number;
   notStarted: Partial<Record<NotStarted, number>>;
+  /** Why, per event and flow (ingest/not-started.ts): each refused start, and each event no flow starts on or waits for. */
+  notStartedEvents: EventNotStarted[];
   ignored: number;
 }
 
@@ -41,6 +45,8 @@ export interface BatchOutcome {
 interface Call {
   kind: 'signal' | 'start';
   event: FlowEvent;
+  /** The event's position in the batch, to list not-started reasons in event order. */
+  at: number;
 }
 
 /**
@@ -84,6 +90,7 @@ export async function routeBatch(deps: RouteDeps, batch: NormalizedBatch): Promi
     signalled: 0,
     converted: 0,
     notStarted: {},
+    notStartedEvents: [],
     ignored: batch.ignored,
   };
   const user = resolveUser(batch.identities, deps.identityPriority);
@@ -100,15 +107,29 @@ export async function routeBatch(deps: RouteDeps, batch: NormalizedBatch): Promi
   const { profile, changes } = await updateProfile(deps.profiles, user, batch, batchKey, now, matters, stored);
   const events = [...batch.events, ...changes];
 
+  const refusals: Array<EventNotStarted & { at: number }> = [];
+  const refuse = (at: number, event: FlowEvent, reason: NotStarted, flow?: FlowIR) => {
+    outcome.notStarted[reason] = (outcome.notStarted[reason] ?? 0) + 1;
+    refusals.push({ at, event: event.name, ...(flow ? { flow: flow.flow } : {}), reason });
+  };
   const calls = new Map<FlowIR, Call[]>();
-  for (const event of events) {
+  events.forEach((event, at) => {
+    let reached = false;
     for (const flow of flows) {
       const planned: Call[] = [];
-      if (listensTo(flow).has(event.name)) planned.push({ kind: 'signal', event });
-      if (matchesTrigger(flow.trigger, event, { profile, vars: {} }, now)) planned.push({ kind: 'start', event });
+      if (listensTo(flow).has(event.name)) planned.push({ kind: 'signal', event, at });
+      const takes = triggerTakes(flow.trigger, event, { profile, vars: {} }, now);
+      if (takes === 'yes') planned.push({ kind: 'start', event, at });
+      else if (takes === 'filter') {
+        // A paused or draft flow is named so before its filter, as `flows run` does.
+        const phase = flowPhase(flow, deps.config.timezone, now);
+        refuse(at, event, phase === 'active' ? 'filter' : phase, flow);
+      }
       if (planned.length) calls.set(flow, [...(calls.get(flow) ?? []), ...planned]);
+      reached ||= takes !== 'other-event' || planned.length > 0 || (flow.goals ?? []).some((g) => g.event === event.name);
     }
-  }
+    if (!reached) refuse(at, event, 'no-flow');
+  });
   // after_exit starts a first attempt already made (the run may have ended since).
   const remembered = [...calls].flatMap(([flow, list]) =>
     rememberedStart(flow) ? list.filter((c) => c.kind === 'start').map((c) => startKey(flow.flow, user, c.event)) : [],
@@ -137,7 +158,7 @@ export async function routeBatch(deps: RouteDeps, batch: NormalizedBatch): Promi
     const started = await startFlowRun(startDeps, flow, user, c.event);
     if (rememberedStart(flow)) newlyMade.push(key);
     if (started.started) outcome.started++;
-    else outcome.notStarted[started.reason] = (outcome.notStarted[started.reason] ?? 0) + 1;
+    else refuse(c.at, c.event, started.reason, flow);
   };
   const credit = async () => {
     if (deps.stepLog) outcome.converted = await recordConversions(deps.stepLog, flows, user, events, profile, now);
@@ -160,5 +181,8 @@ export async function routeBatch(deps: RouteDeps, batch: NormalizedBatch): Promi
   }
   await deps.profiles.markSeen([batchKey, ...newlyMade]);
   if (changes.length) await deps.profiles.savePendingBatch(batchKey, undefined);
+  // Starts answer in any order: list the reasons in event order, then by flow.
+  refusals.sort((a, b) => a.at - b.at || (a.flow ?? '').localeCompare(b.flow ?? ''));
+  outcome.notStartedEvents = refusals.map(({ at: _at, ...why }) => why);
   return outcome;
 }

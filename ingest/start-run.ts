@@ -2,7 +2,7 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowIdConflictPolicy, Workflo
 import type { FlowsConfig } from '../dsl/language/config.ts';
 import type { FlowEvent } from '../dsl/language/event.ts';
 import type { FlowIR } from '../dsl/language/ir.ts';
-import { flowPhase, type FlowPhase } from '../dsl/language/lifecycle.ts';
+import { flowPhase } from '../dsl/language/lifecycle.ts';
 import { routesFor } from '../workflows/routes.ts';
 import { FLOW_STEP as FLOW_STEP_EVENT, type StepLog } from '../store/step-log.ts';
 import { stepEventId } from '../store/step-rollup.ts';
@@ -11,6 +11,7 @@ import type { ProfileStore } from '../store/store.ts';
 import { workflowId, type FlowRunInput } from '../workflows/input.ts';
 import { FLOW_ID, FLOW_STEP, FLOW_VERSION, USER_ID } from '../workflows/search-attributes.ts';
 import { FLOW_TASK_QUEUE } from '../workflows/task-queues.ts';
+import type { EntryRefusal } from './not-started.ts';
 import { indexed, indexRun } from './running-runs.ts';
 import { winnersFor } from './winners.ts';
 
@@ -25,10 +26,8 @@ export interface StartDeps {
   stepLog?: StepLog;
 }
 
-export type NotStarted = Exclude<FlowPhase, 'active'> | 'already-entered' | 'already-running' | 'duplicate-event' | 'frequency-cap';
-
 export type StartOutcome =
-  { started: true; workflowId: string; runId: string } | { started: false; reason: NotStarted; workflowId: string };
+  { started: true; workflowId: string; runId: string } | { started: false; reason: EntryRefusal; workflowId: string };
 
 /**
  * Starts a run of a flow for a user under the flow's entry rules:
@@ -46,7 +45,7 @@ export type StartOutcome =
 export async function startFlowRun(deps: StartDeps, flow: FlowIR, userId: string, event: FlowEvent): Promise<StartOutcome> {
   const { reentry, frequency } = flow.entry;
   const id = workflowId(flow.flow, userId, reentry === 'always' ? event.id : undefined);
-  const skip = (reason: NotStarted): StartOutcome => ({ started: false, reason, workflowId: id });
+  const skip = (reason: EntryRefusal): StartOutcome => ({ started: false, reason, workflowId: id });
   const now = (deps.now ?? Date.now)();
   const phase = flowPhase(flow, deps.config.timezone, now);
   if (phase !== 'active') return skip(phase);

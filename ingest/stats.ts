@@ -16,7 +16,10 @@ export interface IngestStats {
   signalled: number;
   /** Runs credited with a goal's conversion (run × goal; a duplicate batch credits nothing). */
   converted: number;
+  /** Starts not made, by reason (ingest/not-started.ts); `no-flow` counts events no flow starts on or waits for. */
   notStarted: Record<string, number>;
+  /** The same per flow: which flow's filter, status or entry rules refused (no `no-flow` here). */
+  notStartedByFlow: Record<string, Record<string, number>>;
   unavailable: number;
 }
 
@@ -32,6 +35,7 @@ export const emptyStats = (): IngestStats => ({
   signalled: 0,
   converted: 0,
   notStarted: {},
+  notStartedByFlow: {},
   unavailable: 0,
 });
 
@@ -49,4 +53,9 @@ export function count(stats: IngestStats, outcome: BatchOutcome, batch: Normaliz
   stats.signalled += outcome.signalled;
   stats.converted += outcome.converted;
   for (const [reason, n] of Object.entries(outcome.notStarted)) stats.notStarted[reason] = (stats.notStarted[reason] ?? 0) + n;
+  for (const { flow, reason } of outcome.notStartedEvents) {
+    if (flow === undefined) continue;
+    const byReason = (stats.notStartedByFlow[flow] ??= {});
+    byReason[reason] = (byReason[reason] ?? 0) + 1;
+  }
 }

@@ -51,8 +51,17 @@ export function goalReached(
   return goals?.find((g) => g.exit && goalMatches(g, event, scope, now, enteredAt));
 }
 
-/** Does this event start a flow with this trigger? */
-export function matchesTrigger(trigger: TriggerIR, event: FlowEvent, scope: Omit<Scope, 'event'>, now: number): boolean {
+/**
+ * Does this event start a flow with this trigger? `yes`, else why not: `other-event` (it starts
+ * on something else) or `filter` (its `where` does not hold). Ingest's not-started reasons and
+ * `flows run` tell the two refusals apart.
+ */
+export function triggerTakes(
+  trigger: TriggerIR,
+  event: FlowEvent,
+  scope: Omit<Scope, 'event'>,
+  now: number,
+): 'other-event' | 'filter' | 'yes' {
   const kindMatches = (() => {
     switch (trigger.kind) {
       case 'event':
@@ -74,7 +83,8 @@ export function matchesTrigger(trigger: TriggerIR, event: FlowEvent, scope: Omit
         return false; // entered on a schedule (ingest/scheduled-entries.ts), never by an event
     }
   })();
-  return kindMatches && holds(trigger.where, { ...scope, event }, now);
+  if (!kindMatches) return 'other-event';
+  return holds(trigger.where, { ...scope, event }, now) ? 'yes' : 'filter';
 }
 
 /** An event typed by hand (`flows run --event`), completed with what a sender would have set. */

@@ -121,6 +121,12 @@ it('npm start brings up the stack, says where each piece is, runs flows, and sur
   expect(sent.stdout).toContain('batch user ingest-user: 1 event, 1 started, 0 signalled');
   expect(first.output()).toContain('batch user ingest-user: 1 event, 1 started, 0 signalled');
   await expect.poll(() => readFileSync(join(data, 'calls', 'mparticle.jsonl'), 'utf8'), { timeout: 20_000 }).toContain('ingest-user');
+  // An event that starts nothing says why: no flow takes it, or which flow's filter refused it.
+  const ingestUrl = ['--url', 'http://127.0.0.1:18080'];
+  const unheard = await flows('send', '--event', 'nobody_listens', '--user', 'ingest-user', ...ingestUrl);
+  expect(unheard.stdout).toContain("  not started on 'nobody_listens': no flow starts on or waits for this event\n");
+  const filtered = await flows('send', '--event', 'sign_up', '--user', 'ingest-user', '--attributes', '{"plan":"free"}', ...ingestUrl);
+  expect(filtered.stdout).toContain("  not started on 'sign_up': flow sailthru-welcome-series: the trigger's filter does not hold\n");
 
   // A run that fails (no email identity for Sailthru) is one log line with its reason, no stack trace.
   await flows(

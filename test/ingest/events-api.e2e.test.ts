@@ -178,7 +178,16 @@ describe('answers', () => {
     };
     const first = { environment: 'production', user_identities: { customerid: 'dup-user' }, events: [event] };
     expect((await post('/v2/events', first)).status).toBe(202);
-    expect((await post('/v2/events', { ...first, source_request_id: 'other-batch' })).status).toBe(202);
+    const again = await post(
+      '/v2/events',
+      { ...first, source_request_id: 'other-batch' },
+      { authorization: auth, 'x-flowline-report': '1' },
+    );
+    expect(again.status).toBe(202);
+    // The report says which entry rule refused it, for which flow.
+    expect((await again.json()).batches[0].notStartedEvents).toEqual([
+      { event: 'point_add', flow: 'antavo-points-to-mparticle', reason: 'duplicate-event' },
+    ]);
     await expect
       .poll(() => runsOf('antavo-points-to-mparticle', 'dup-user'), { timeout: 15_000 })
       .toEqual(['flow/antavo-points-to-mparticle/dup-user/msg-1']);

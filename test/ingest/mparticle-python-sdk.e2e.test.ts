@@ -92,6 +92,25 @@ print(json.dumps({'environment': api.api_client.sanitize_for_serialization(batch
     await expect.poll(() => runIds('antavo-points-to-mparticle', 'py-user'), { timeout: 15_000 }).toHaveLength(1);
   });
 
+  it('a pre_attribution event the SDK builds is ignored, and the custom event beside it starts its flow', async () => {
+    const before = stats.ignoredEvents;
+    const out = await python(`
+from mparticle import EventBase, EventData
+b = Batch('production')
+b.user_identities = UserIdentities()
+b.user_identities.customerid = 'py-pre-attribution-user'
+pre = EventBase()
+pre.event_type = 'pre_attribution'
+pre.data = EventData()
+event = AppEvent('point_add', 'transaction')
+event.custom_attributes = {'points': '150'}
+b.events = [pre, event]
+print(json.dumps({'status': status(lambda: api.upload_events(b))}))`);
+    expect(out).toEqual({ status: 'accepted' });
+    expect(stats.ignoredEvents - before).toBe(1);
+    await expect.poll(() => runIds('antavo-points-to-mparticle', 'py-pre-attribution-user'), { timeout: 15_000 }).toHaveLength(1);
+  });
+
   it('bulk upload with one invalid batch among valid ones: the SDK hears 202, the valid batches run, the refused one is counted and logged', async () => {
     const before = { refused: stats.refusedBatches, batches: stats.batches };
     const out = await python(`
