@@ -2,6 +2,7 @@
 import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 import { importX } from 'eslint-plugin-import-x';
+import reactHooks from 'eslint-plugin-react-hooks';
 
 /**
  * The layers, bottom first: what each product folder may import. Anything not listed is out of
@@ -154,6 +155,11 @@ export default tseslint.config(
       'import-x/resolver': { node: { extensions: ['.ts', '.js'] } },
     },
     rules: { 'import-x/no-cycle': ['error', { ignoreExternal: true }] },
+  },
+  {
+    // The studio's browser client: React's rules of hooks (a hook's dependencies, hooks only at a component's top).
+    files: ['studio/client/**/*.{ts,tsx}'],
+    ...reactHooks.configs.flat['recommended-latest'],
   },
   ...layerRules,
   ...stageRules,

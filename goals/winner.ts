@@ -60,17 +60,14 @@ export function decideWinner(
 }
 
 /** "the control (12.0%) is ahead of every branch", when it is: the experiment may be sending for nothing. */
-function controlAhead(
-  split: StepOf<'split'>,
-  compared: ReadonlyArray<{ p: Proportion }>,
-  numbers: FlowNumbers,
-  goal: string,
-): string[] {
+function controlAhead(split: StepOf<'split'>, compared: ReadonlyArray<{ p: Proportion }>, numbers: FlowNumbers, goal: string): string[] {
   const control = split.branches.find((b) => b.control);
   if (!control) return [];
   const c = branchProportion(split, control.label, numbers, goal);
   const rate = (p: Proportion) => (p.n ? p.x / p.n : 0);
-  return c.n > 0 && compared.every((b) => rate(c) > rate(b.p)) ? [`the control ${control.label} (${percent(c)}) is ahead of every branch`] : [];
+  return c.n > 0 && compared.every((b) => rate(c) > rate(b.p))
+    ? [`the control ${control.label} (${percent(c)}) is ahead of every branch`]
+    : [];
 }
 
 /** When each split's experiment began: the first run of the first version that had the split. */

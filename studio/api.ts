@@ -10,7 +10,6 @@ import type { VersionChoice } from './project.ts';
 
 export type { Picture, PictureNumbers, RunVerdict, VersionChoice };
 export type { PlacedEdge, PlacedNode } from './graph/layout.ts';
-export type { Stat } from './graph/stats.ts';
 export type { FlowReport } from '../goals/report.ts';
 
 /** GET /api/flows */

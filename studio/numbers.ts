@@ -30,7 +30,7 @@ export interface PictureNumbers {
   problem?: string;
 }
 
-export interface Way {
+interface Way {
   label: string;
   count: number;
   tone: 'good' | 'exit' | 'bad' | 'now';

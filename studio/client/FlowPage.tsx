@@ -1,6 +1,6 @@
 import { ReactFlowProvider } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import type { PictureAnswer, PictureNumbers, PlacedEdge, PlacedNode } from '../api.ts';
+import type { PictureAnswer, PictureNumbers, PlacedEdge, PlacedNode, VersionChoice } from '../api.ts';
 import { edgeCounts, nodeRows, nodeValues, type EdgeCount } from './drop-off.ts';
 import { FlowCanvas, type EdgeView, type NodeView } from './FlowCanvas.tsx';
 import { getJson, query, setQuery } from './fetch-json.ts';
@@ -73,7 +73,7 @@ export function FlowPage({ id }: { id: string }) {
   if (!answer) return <p className="muted">loading…</p>;
   const current = answer.versions.find((v) => v.current);
   const isOld = current?.version !== answer.version;
-  const choice = (v: PictureAnswer['versions'][number]) =>
+  const choice = (v: VersionChoice) =>
     `${v.version}${v.current ? ' (in the repository now)' : ''}${v.firstSeen ? ` · first run ${new Date(v.firstSeen).toLocaleDateString()}` : ''}`;
   return (
     <>

@@ -16,7 +16,7 @@ function parseRunInput(text: string): Record<string, string> {
 const runHref = (r: { workflowId: string; runId: string }) => `/runs?${new URLSearchParams({ workflowId: r.workflowId, runId: r.runId })}`;
 
 /** completed · exited: exit_when purchase · failed: … — the same words as `flows status --all`. */
-export function Verdict({ verdict }: { verdict: RunVerdict | null }) {
+function Verdict({ verdict }: { verdict: RunVerdict | null }) {
   if (!verdict) return <span className="verdict">closed (gone from Temporal and the log)</span>;
   return (
     <span className={`verdict verdict-${verdict.word.replace(' ', '-')}`} data-verdict={verdict.word}>

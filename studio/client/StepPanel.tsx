@@ -7,15 +7,17 @@ const runHref = (r: { workflowId: string; runId: string }) => `/runs?${new URLSe
 
 /** The panel beside the picture: a step's YAML and place in its file, the runs waiting there, its latest failures. */
 export function StepPanel({ flow, version, step, onClose }: { flow: string; version: string; step: string; onClose: () => void }) {
-  const [d, setD] = useState<StepAnswer>();
-  const [error, setError] = useState<string>();
+  // The answer is kept with the step it is for: another step's shows "loading…" until its own arrives.
+  const url = `/api/flows/${encodeURIComponent(flow)}/steps/${encodeURIComponent(step)}?version=${encodeURIComponent(version)}`;
+  const [got, setGot] = useState<{ url: string; answer?: StepAnswer; error?: string }>();
   useEffect(() => {
-    setD(undefined);
-    setError(undefined);
-    getJson<StepAnswer>(
-      `/api/flows/${encodeURIComponent(flow)}/steps/${encodeURIComponent(step)}?version=${encodeURIComponent(version)}`,
-    ).then(setD, (e: Error) => setError(e.message));
-  }, [flow, version, step]);
+    getJson<StepAnswer>(url).then(
+      (answer) => setGot({ url, answer }),
+      (e: Error) => setGot({ url, error: e.message }),
+    );
+  }, [url]);
+  const d = got?.url === url ? got.answer : undefined;
+  const error = got?.url === url ? got.error : undefined;
   return (
     <aside className="panel" id="panel" aria-label="step details">
       <button type="button" className="close" onClick={onClose} aria-label="close the step panel">

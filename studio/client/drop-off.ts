@@ -2,7 +2,7 @@ import type { Picture, PictureNumbers, PlacedEdge, PlacedNode } from '../api.ts'
 import { share } from './format.ts';
 
 /** How a number reads: its colour on the box says what kind of way on (or out) it counts. */
-export type Tone = 'count' | 'good' | 'bad' | 'exit' | 'now' | 'held';
+type Tone = 'count' | 'good' | 'bad' | 'exit' | 'now' | 'held';
 
 /** One number on a box: its value, and its share of the runs it is a part of. */
 export interface Shown {

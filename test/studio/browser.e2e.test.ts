@@ -207,7 +207,7 @@ describe('Flow Studio in a real browser, on a real Temporal server with real run
     await page.goto(`${studio.url}/flows/studio-demo?window=24h`);
     await page.locator('.fl-node[data-step="wait-open"]').click();
     await poll(() => page.locator('#runs-here tbody tr').count()).toBe(6);
-    expect(await page.locator('#step-place').textContent()).toBe('flows/studio-demo.yaml:8');
+    expect(await page.locator('#step-place').textContent()).toBe('flows/studio-demo.yaml:12');
     expect(await page.locator('#step-yaml').textContent()).toContain('wait_for:\n      event: app_open');
     const rows = await page.locator('#runs-here tbody tr').evaluateAll((trs) =>
       trs.map((tr) => ({
@@ -364,9 +364,10 @@ describe('Flow Studio in a real browser, on a real Temporal server with real run
       await poll(async () => (await box.boundingBox())!.width).toBeGreaterThan(before.width * 1.1);
       const zoomed = (await box.boundingBox())!;
       const pane = (await page.locator('.react-flow__pane').boundingBox())!;
-      await page.mouse.move(pane.x + 20, pane.y + pane.height - 20);
+      // From the canvas's top left corner, clear of the boxes, the controls and the minimap.
+      await page.mouse.move(pane.x + 4, pane.y + 4);
       await page.mouse.down();
-      await page.mouse.move(pane.x + 220, pane.y + pane.height - 120, { steps: 8 });
+      await page.mouse.move(pane.x + 204, pane.y + 104, { steps: 8 });
       await page.mouse.up();
       await poll(async () => Math.round((await box.boundingBox())!.x - zoomed.x)).toBe(200);
 

@@ -129,11 +129,13 @@ it('the flow page shows goals, each branch with lift over the control, the winne
     .toBe('6');
   expect(await page.locator('.fl-node[data-role="trigger"] [data-stat="converted"]').getAttribute('data-value')).toBe('10');
   // On the canvas: the branches left to right as the YAML lists them, each arrow with its conversions and rate, the control's too.
-  const arrows = await page.locator('.fl-edge-label[data-branch]').evaluateAll((labels) =>
-    labels
-      .map((l) => ({ branch: l.getAttribute('data-branch'), x: l.getBoundingClientRect().x, text: l.textContent }))
-      .sort((a, b) => a.x - b.x),
-  );
+  const arrows = await page
+    .locator('.fl-edge-label[data-branch]')
+    .evaluateAll((labels) =>
+      labels
+        .map((l) => ({ branch: l.getAttribute('data-branch'), x: l.getBoundingClientRect().x, text: l.textContent }))
+        .sort((a, b) => a.x - b.x),
+    );
   expect(arrows.map((a) => a.branch)).toEqual(['A', 'B', 'hold']);
   expect(arrows[0]!.text).toContain('6/12 converted (50.0%) winner');
   expect(arrows[1]!.text).toContain('3/12 converted (25.0%)');
