@@ -20,7 +20,7 @@ export const LAYERS = {
   workflows: ['dsl', 'activities', 'store'],
   dev: ['codec', 'temporal', 'workflows'],
   ingest: ['dsl', 'store', 'goals', 'workflows', 'codec', 'temporal', 'http-guard'],
-  studio: ['dsl', 'store', 'goals', 'workflows', 'temporal', 'http-guard'],
+  studio: ['dsl', 'store', 'goals', 'activities', 'workflows', 'temporal', 'http-guard'],
   worker: ['dsl', 'destinations', 'store', 'goals', 'activities', 'workflows', 'codec', 'temporal', 'http-guard'],
   cli: [
     'dsl',

@@ -118,6 +118,7 @@ export async function startCommand(args: string[], io: CliIo): Promise<number> {
       client: studioClient,
       namespace: 'default',
       log: stepLog,
+      profiles,
       cwd: io.cwd,
       port: studioPort,
       temporalWeb: server.uiUrl,

@@ -1,6 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { dataConverter } from '../codec/data-converter.ts';
-import { openStepLog } from '../store/open.ts';
+import { openProfileStore, openStepLog } from '../store/open.ts';
+import type { Profiles } from '../store/store.ts';
 import type { StepLog } from '../store/step-log.ts';
 import { StudioProject } from '../studio/project.ts';
 import { isLoopback } from '../http-guard/host-origin.ts';
@@ -15,6 +16,8 @@ export interface StudioServeOptions {
   client: Client;
   namespace: string;
   log: StepLog;
+  /** For previews of a step's message for a chosen user. */
+  profiles?: Pick<Profiles, 'get'>;
   cwd: string;
   config?: string;
   port?: number;
@@ -31,6 +34,7 @@ export function serveStudio(options: StudioServeOptions) {
     {
       project: new StudioProject(options.cwd, options.config),
       log: options.log,
+      ...(options.profiles ? { profiles: options.profiles } : {}),
       client: options.client,
       namespace: options.namespace,
       temporalWeb: options.temporalWeb ?? process.env.FLOWLINE_TEMPORAL_WEB ?? 'http://localhost:8233',
@@ -70,10 +74,12 @@ export async function studioCommand(args: string[], io: CliIo): Promise<number> 
     const converter = dataConverter();
     const client = new Client({ connection, namespace: settings.namespace, ...(converter ? { dataConverter: converter } : {}) });
     const log = await openStepLog(dataDir(io, values.data));
+    const profiles = await openProfileStore(dataDir(io, values.data));
     const studio = await serveStudio({
       client,
       namespace: settings.namespace,
       log,
+      profiles,
       cwd: io.cwd,
       port,
       config: values.config,

@@ -6,6 +6,7 @@
 import type { RunVerdict } from '../workflows/run-verdict.ts';
 import type { Picture } from './graph/layout.ts';
 import type { PictureNumbers } from './numbers.ts';
+import type { StepPreview } from './preview.ts';
 import type { VersionChoice } from './project.ts';
 
 export type { Picture, PictureNumbers, RunVerdict, VersionChoice };
@@ -56,6 +57,10 @@ export interface StepAnswer {
   /** The step as its file says it now; null for an older version (then `compiled`). */
   yaml: string | null;
   compiled: string | null;
+  /** The step as a form would show it: what it does, then its settings. */
+  summary: Array<[string, string]>;
+  /** What it would send, rendered for `?user=` (with a profile store) or a sample profile; null for a step that sends nothing. */
+  preview: StepPreview | null;
   /** Whether runs can stay at this step (a wait): only then are "runs here now" listed. */
   holdsRuns: boolean;
   total: number;

@@ -1,11 +1,14 @@
 import type { Client } from '@temporalio/client';
 import type { StepLog } from '../store/step-log.ts';
+import type { Profiles } from '../store/store.ts';
 import type { StudioProject } from './project.ts';
 
 /** What the studio reads: the repository's flows, the step-event log, Temporal (visibility, queries). Nothing it writes. */
 export interface StudioDeps {
   project: StudioProject;
   log: StepLog;
+  /** Profiles, read to preview a step's message for a chosen user; without them previews use a sample profile. */
+  profiles?: Pick<Profiles, 'get'>;
   client: Client;
   namespace: string;
   /** Temporal Web's base URL, for links to runs (e.g. http://localhost:8233). */

@@ -67,13 +67,7 @@ const StepBox = memo(function StepBox({ data }: NodeProps<StepNode>) {
       {view.rows?.map((row, i) => (
         <div key={i} className="fl-nums">
           {row.map((s) => (
-            <span
-              key={s.key}
-              className={`fl-stat tone-${s.tone}`}
-              data-stat={s.key}
-              data-value={s.value}
-              title={s.share && s.of ? `${s.share} of ${s.of}` : undefined}
-            >
+            <span key={s.key} className={`fl-stat tone-${s.tone}`} data-stat={s.key} data-value={s.value} title={s.title}>
               {s.label} <b>{s.value}</b>
               {s.share ? <em> {s.share}</em> : null}
             </span>

@@ -8,7 +8,9 @@ const runHref = (r: { workflowId: string; runId: string }) => `/runs?${new URLSe
 /** The panel beside the picture: a step's YAML and place in its file, the runs waiting there, its latest failures. */
 export function StepPanel({ flow, version, step, onClose }: { flow: string; version: string; step: string; onClose: () => void }) {
   // The answer is kept with the step it is for: another step's shows "loading…" until its own arrives.
-  const url = `/api/flows/${encodeURIComponent(flow)}/steps/${encodeURIComponent(step)}?version=${encodeURIComponent(version)}`;
+  const [user, setUser] = useState('');
+  const q = new URLSearchParams({ version, ...(user ? { user } : {}) });
+  const url = `/api/flows/${encodeURIComponent(flow)}/steps/${encodeURIComponent(step)}?${q}`;
   const [got, setGot] = useState<{ url: string; answer?: StepAnswer; error?: string }>();
   useEffect(() => {
     getJson<StepAnswer>(url).then(
@@ -33,6 +35,18 @@ export function StepPanel({ flow, version, step, onClose }: { flow: string; vers
               {d.file}:{d.line}
             </code>
           </div>
+          <table id="step-summary" className="summary">
+            <tbody>
+              {d.summary.map(([k, v]) => (
+                <tr key={k}>
+                  <th scope="row">{k}</th>
+                  <td>{v}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {d.preview ? <Preview preview={d.preview} user={user} onUser={setUser} /> : null}
+          <h3>YAML</h3>
           {d.yaml !== null ? (
             <pre id="step-yaml">{d.yaml}</pre>
           ) : (
@@ -99,5 +113,42 @@ export function StepPanel({ flow, version, step, onClose }: { flow: string; vers
         </>
       ) : null}
     </aside>
+  );
+}
+
+/** What the step would send, rendered for a sample profile or the user typed in. */
+function Preview({ preview, user, onUser }: { preview: NonNullable<StepAnswer['preview']>; user: string; onUser: (user: string) => void }) {
+  const [typed, setTyped] = useState(user);
+  return (
+    <section id="preview" aria-labelledby="preview-title">
+      <h3 id="preview-title">What it sends</h3>
+      <form
+        className="bar"
+        onSubmit={(e) => {
+          e.preventDefault();
+          onUser(typed.trim());
+        }}
+      >
+        <label>
+          for user{' '}
+          <input id="preview-user" value={typed} placeholder="a sample profile" size={16} onChange={(e) => setTyped(e.target.value)} />
+        </label>
+        <button type="submit">Preview</button>
+      </form>
+      <p className="muted" id="preview-for">
+        {preview.sample
+          ? 'rendered for a sample profile (an email, no attributes: templates show their defaults) and an event like the trigger’s'
+          : `rendered for ${preview.for}’s profile and an event like the trigger’s`}
+      </p>
+      {preview.problem ? <p className="error">{preview.problem}</p> : null}
+      <dl className="preview">
+        {preview.fields.map((f, i) => (
+          <div key={i} data-field={f.label}>
+            <dt>{f.label}</dt>
+            <dd>{f.text}</dd>
+          </div>
+        ))}
+      </dl>
+    </section>
   );
 }

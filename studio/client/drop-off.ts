@@ -11,8 +11,8 @@ export interface Shown {
   value: number;
   share: string;
   tone: Tone;
-  /** What the share is of, for the tooltip. */
-  of?: string;
+  /** The tooltip: what the number counts (guardrails), or what its share is of. */
+  title?: string;
 }
 
 /** One arrow's count: runs that went this way, and their share of the runs that reached the arrow's start. */
@@ -30,8 +30,13 @@ const TONES: Record<string, Tone> = {
   left_early: 'exit',
   now: 'now',
 };
-/** Guardrails' numbers: a send held back or put off. Shown only once one happened (docs/studio.md). */
-const HELD = new Set(['capped', 'delayed', 'suppressed', 'skipped_quiet']);
+/** Guardrails' numbers: a send held back or put off, in words (docs/studio.md). Shown only once one happened. */
+const HELD: Record<string, string> = {
+  capped: 'sends skipped: the user had reached a frequency cap for this channel',
+  delayed: 'sends held until quiet hours ended or a cap let them through',
+  suppressed: 'sends skipped: the user is on a suppression list',
+  skipped_quiet: 'sends skipped: they fell in quiet hours',
+};
 
 /** Every number a box can show, by stat key: its step's, the flow's, or its way out's. */
 export function nodeValues(node: PlacedNode, numbers: PictureNumbers): Record<string, number> {
@@ -82,33 +87,22 @@ export function edgeCounts(picture: Picture, numbers: PictureNumbers): Map<Place
  */
 export function nodeRows(node: PlacedNode, values: Record<string, number>, enteredFrom: EdgeCount | undefined): Shown[][] {
   const entered = values.entered ?? 0;
+  const ofWhat = node.role === 'trigger' ? 'the runs that entered the flow' : 'the runs that entered the step';
+  const shown = (key: string, label: string): Shown => {
+    const value = values[key] ?? 0;
+    const base = { key, label, value };
+    if (key in HELD) return { ...base, share: share(value, entered), tone: 'held', title: HELD[key]! };
+    const tone = TONES[key] ?? 'count';
+    if (key === 'now') return { ...base, share: '', tone };
+    if (key === 'entered') {
+      const part = node.role === 'trigger' ? '' : (enteredFrom?.share ?? '');
+      return { ...base, share: part, tone, ...(part ? { title: `${part} of the runs that reached the step before` } : {}) };
+    }
+    const part = share(value, entered);
+    return { ...base, share: part, tone, ...(part ? { title: `${part} of ${ofWhat}` } : {}) };
+  };
   const rows = node.stats.map((row) =>
-    row
-      .filter((s) => !s.key.startsWith('branch:') && !(HELD.has(s.key) && !values[s.key]))
-      .map((s): Shown => {
-        const value = values[s.key] ?? 0;
-        const tone = HELD.has(s.key) ? 'held' : (TONES[s.key] ?? 'count');
-        if (s.key === 'entered') {
-          const of = node.role === 'trigger' ? undefined : enteredFrom;
-          return {
-            key: s.key,
-            label: s.label,
-            value,
-            share: of?.share ?? '',
-            tone,
-            ...(of ? { of: 'the runs that reached the step before' } : {}),
-          };
-        }
-        if (s.key === 'now') return { key: s.key, label: s.label, value, share: '', tone };
-        return {
-          key: s.key,
-          label: s.label,
-          value,
-          share: share(value, entered),
-          tone,
-          of: node.role === 'trigger' ? 'the runs that entered the flow' : 'the runs that entered the step',
-        };
-      }),
+    row.filter((s) => !s.key.startsWith('branch:') && !(s.key in HELD && !values[s.key])).map((s) => shown(s.key, s.label)),
   );
   return rows.filter((r) => r.length > 0);
 }

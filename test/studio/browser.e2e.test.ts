@@ -95,7 +95,15 @@ beforeAll(
     current = compile(flowText());
     old = compile(flowText(OLD_EXTRA));
     studio = await listenStudio(
-      { project: new StudioProject(repo), log, client: h.env.client, namespace: 'default', temporalWeb: WEB, liveIntervalMs: 500 },
+      {
+        project: new StudioProject(repo),
+        log,
+        profiles: h.profiles,
+        client: h.env.client,
+        namespace: 'default',
+        temporalWeb: WEB,
+        liveIntervalMs: 500,
+      },
       { port: 0 },
     );
     browser = await launchChromium();
@@ -229,6 +237,17 @@ describe('Flow Studio in a real browser, on a real Temporal server with real run
 
     await page.locator('.fl-node[data-step="welcome"]').click();
     await poll(() => page.locator('#failures li').count()).toBe(2);
+    // A send says what it sends, for a sample profile, then for a chosen user; and lists no waiting runs.
+    const field = (label: string) => page.locator(`#preview [data-field="${label}"] dd`).textContent();
+    expect(await field('template')).toBe('welcome-1');
+    expect(await field('to')).toBe('sample@example.com');
+    expect(await page.locator('#runs-here').count()).toBe(0);
+    expect(await page.locator('#step-summary').textContent()).toContain('go on with the next step');
+    await page.locator('#preview-user').fill('u1');
+    await page.locator('#preview button').click();
+    await poll(() => field('to')).toBe('u1@example.com');
+    expect(await page.locator('#preview-for').textContent()).toContain('u1’s profile');
+    await page.screenshot({ path: `${SHOTS}/panel-send.png` });
     expect(await page.locator('#failures').textContent()).toMatch(/400|template not found/);
     expect(errors).toEqual([]);
   });
