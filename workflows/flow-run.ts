@@ -21,6 +21,7 @@ import type { FlowRunInput, FlowRunResult } from './input.ts';
 import { eventSignal, stateQuery, stopSignal, type RunStateView, type Waiting } from './messages.ts';
 import type { Outcome, Run, StepHandler } from './run.ts';
 import { RunState } from './run-state.ts';
+import { verdictOf, verdictText } from './run-verdict.ts';
 import { FLOW_ID, FLOW_STEP } from './search-attributes.ts';
 import { FLOW, StepEvents } from './step-events.ts';
 import { HANDLERS } from './steps/index.ts';
@@ -103,13 +104,17 @@ export async function flowRun(input: FlowRunInput): Promise<FlowRunResult> {
     );
   }
 
-  const show = (step: StepIR | null, waiting: Waiting | null) => {
+  const show = (step: StepIR | null, waiting: Waiting | null, ended?: FlowRunResult['outcome']) => {
     state.waiting = waiting;
     const lines = [`**${flow.name}** · user \`${userId}\` · version \`${flow.version}\``];
     if (step) lines.push(`Step: ${stepTitle(step)}`);
     if (waiting?.kind === 'wait_for') lines.push(`Waiting for \`${waiting.event}\` until ${waiting.until}, then timing out`);
     else if (waiting) lines.push(`Waiting (${waiting.kind}) until ${waiting.until}`);
-    if (!step && state.exitReason !== null) lines.push(`Exited: ${state.exitReason}`);
+    // How the run ended, in the words the studio and `flows status` use (Temporal says only "Completed").
+    if (ended)
+      lines.push(
+        `Ended: ${verdictText(verdictOf('COMPLETED', { outcome: ended, ...(state.exitReason !== null ? { exitReason: state.exitReason } : {}) }))}`,
+      );
     const held = state.held.at(-1); // the latest send a guardrail held back (workflows/steps/guards.ts)
     if (held) lines.push(`Held back: \`${held.step}\` ${held.outcome}${held.until ? ` until ${held.until}` : ''} (${held.reason})`);
     setCurrentDetails(lines.join('\n\n'));
@@ -244,7 +249,7 @@ export async function flowRun(input: FlowRunInput): Promise<FlowRunResult> {
   events.add(FLOW, outcome === 'exit' ? 'exited' : 'completed', why);
   if (events.size > 0) await run.flush();
   state.step = null;
-  show(null, null);
+  show(null, null, outcome === 'exit' ? 'exited' : 'completed');
   if (searchable && !input.searchWaitsOnly)
     upsertSearchAttributes([{ key: FLOW_STEP, value: outcome === 'exit' ? 'exited' : 'completed' }]);
   return {

@@ -31,7 +31,11 @@ const WORDS: Record<string, RunWord> = {
  * The verdict from what Temporal says: its status, the run's result when it completed (which says
  * whether it exited), and the failure's message when it failed, was terminated or timed out.
  */
-export function verdictOf(temporalStatus: string, result?: FlowRunResult | null, failureMessage?: string): RunVerdict {
+export function verdictOf(
+  temporalStatus: string,
+  result?: Pick<FlowRunResult, 'outcome' | 'exitReason'> | null,
+  failureMessage?: string,
+): RunVerdict {
   const word = WORDS[temporalStatus] ?? 'unknown';
   if (word === 'completed' && result?.outcome === 'exited') return withReason('exited', exitWords(result.exitReason));
   if (word === 'completed' || word === 'running' || word === 'paused' || word === 'continued') return { word };

@@ -310,6 +310,16 @@ describe('Flow Studio in a real browser, on a real Temporal server with real run
       );
     }
 
+    // Temporal Web's current details say it in the same words.
+    const details = async (user: string) =>
+      (
+        (await h.env.client.workflow.getHandle(started.get(user)!.workflowId).query('__temporal_workflow_metadata')) as {
+          currentDetails?: string;
+        }
+      ).currentDetails;
+    expect(await details('x1')).toContain('Ended: exited: exit_when purchase');
+    expect(await details('x2')).toContain('Ended: exited: goal upgrade reached');
+
     const { page, errors } = await watchedPage(browser);
     const verdict = async (user: string) => {
       await page.goto(`${studio.url}/runs?${new URLSearchParams(started.get(user)!)}`);
