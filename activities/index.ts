@@ -1,7 +1,7 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { ProfileLimitError } from '../store/limits.ts';
 import { DestinationError } from '../destinations/errors.ts';
-import type { DestinationCall, DestinationClient, UserRef, VarChange } from '../destinations/types.ts';
+import type { DestinationCall, DestinationClient } from '../destinations/types.ts';
 import type { StepEvent, StepLog, StepOutcome } from '../store/step-log.ts';
 import { stepEventId } from '../store/step-rollup.ts';
 import type { Profile, Profiles, SendClaims } from '../store/store.ts';

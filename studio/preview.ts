@@ -1,12 +1,13 @@
 import { callFor, userRef } from '../activities/destination-call.ts';
 import type { EffectStep } from '../activities/types.ts';
-import type { DestinationCall } from '../destinations/types.ts';
 import { describeStep, hasOwnId } from '../dsl/language/describe.ts';
 import { formatDuration } from '../dsl/language/durations.ts';
 import { manualEvent } from '../dsl/language/event.ts';
 import type { FlowIR, StepIR } from '../dsl/language/ir.ts';
 import { isDestinationStep } from '../dsl/language/step-kinds.ts';
 import { emptyProfile, type Profile } from '../store/store.ts';
+
+type DestinationCall = ReturnType<typeof callFor>;
 
 /** What a step would send, rendered as its activity renders it (activities/destination-call.ts). */
 export interface StepPreview {
@@ -19,7 +20,7 @@ export interface StepPreview {
 }
 
 /** The user a preview is rendered for when none is chosen: an email and nothing else, so templates show their defaults. */
-export const SAMPLE_USER = 'sample-user';
+const SAMPLE_USER = 'sample-user';
 const sampleProfile = (): Profile => ({
   ...emptyProfile(SAMPLE_USER),
   identities: { customerid: SAMPLE_USER, email: 'sample@example.com' },
