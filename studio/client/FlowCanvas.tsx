@@ -133,7 +133,7 @@ const EDGE_TYPES = { count: CountArrow };
 function FitOnChange({ token }: { token: string }) {
   const flow = useReactFlow();
   useEffect(() => {
-    const fit = () => void flow.fitView({ padding: 0.04, duration: 0 });
+    const fit = () => void flow.fitView({ padding: 0.04, maxZoom: 1, duration: 0 });
     const frame = requestAnimationFrame(fit);
     return () => cancelAnimationFrame(frame);
   }, [flow, token]);
@@ -191,7 +191,7 @@ export function FlowCanvas({ picture, nodeView, edgeView, selected, onSelect, fi
       nodeTypes={NODE_TYPES}
       edgeTypes={EDGE_TYPES}
       fitView
-      fitViewOptions={{ padding: 0.04 }}
+      fitViewOptions={{ padding: 0.04, maxZoom: 1 }}
       minZoom={0.05}
       maxZoom={2}
       nodesDraggable={false}

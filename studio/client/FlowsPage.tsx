@@ -106,7 +106,7 @@ export function FlowsPage() {
                     return (
                       <td
                         key={k}
-                        className={`n tone-${k}`}
+                        className={v ? `n tone-${k}` : 'n'}
                         data-stat={k}
                         title={k !== 'now' && k !== 'entered' && v !== null ? `${share(v, f.entered)} of entered` : undefined}
                       >

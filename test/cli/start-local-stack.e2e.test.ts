@@ -155,7 +155,7 @@ it('npm start brings up the stack, says where each piece is, runs flows, and sur
   );
   await expect
     .poll(async () => (await flows('status', '--flow', 'sailthru-welcome-series')).stdout, { timeout: 20_000 })
-    .toMatch(/sailthru-welcome-series +restart-user +RUNNING +wait 3d \(line \d+\) +wait until/);
+    .toMatch(/sailthru-welcome-series +restart-user +running +wait 3d \(line \d+\) +wait until/);
   expect(await stop(first.child)).toBe(0);
   expect(first.output()).toContain('Flowline stopped');
 
@@ -168,7 +168,7 @@ it('npm start brings up the stack, says where each piece is, runs flows, and sur
   expect(fakeUrls(second.output())).toEqual(fakeUrls(first.output()));
   try {
     const status = await flows('status', '--flow', 'sailthru-welcome-series');
-    expect(status.stdout).toMatch(/sailthru-welcome-series +restart-user +RUNNING +wait 3d \(line \d+\) +wait until \d{4}-/);
+    expect(status.stdout).toMatch(/sailthru-welcome-series +restart-user +running +wait 3d \(line \d+\) +wait until \d{4}-/);
     expect(status.stdout).not.toMatch(/#\d/);
   } finally {
     expect(await stop(second.child, 'SIGTERM')).toBe(0);

@@ -223,7 +223,7 @@ describe('flows run and flows status against a real Temporal server', () => {
       .toContain('no running runs');
     const status = await flows(env, 'status', '--all', '--flow', 'antavo-points-to-mparticle');
     expect(status.out).toMatch(
-      /\nantavo-points-to-mparticle +finisher +completed +check: profile\.attributes\.points_balance gte 1000 \(line \d+\) +\d{4}-/,
+      /\nantavo-points-to-mparticle +finisher +completed +check: profile\.points_balance ≥ 1000 \(line \d+\) +\d{4}-/,
     );
   }, 60_000);
 });
