@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { PictureAnswer } from '../api.ts';
 import type { StudioDeps } from '../deps.ts';
-import { layoutFlow } from '../graph/layout.ts';
+import { pictureOf } from '../pictures.ts';
 import { liveHub, StreamSlots } from '../live.ts';
 import { pictureNumbers } from '../numbers.ts';
 import { flowVersion } from '../project.ts';
@@ -23,7 +23,7 @@ export const flowRoutes: FastifyPluginAsync<StudioDeps> = async (app, deps) => {
   app.get<FlowParams>('/api/flows/:id/picture', async (req, reply) => {
     const found = await flowVersion(deps.project, deps.log, req.params.id, req.query.version);
     if (!found) return missing(reply, req.params.id, req.query.version);
-    const picture = await layoutFlow(found.ir, { numbers: true });
+    const picture = await pictureOf(found.ir, true);
     const { flow, name, version, source } = found.ir;
     const answer: PictureAnswer = {
       flow,

@@ -3,7 +3,7 @@ import { FLOW_STEP as LOG_FLOW_STEP } from '../../store/step-log.ts';
 import { FLOW_ID, FLOW_STEP, FLOW_VERSION } from '../../workflows/search-attributes.ts';
 import type { RunAnswer, UserRunsAnswer } from '../api.ts';
 import type { StudioDeps } from '../deps.ts';
-import { layoutFlow } from '../graph/layout.ts';
+import { pictureOf } from '../pictures.ts';
 import { runVerdict } from '../run-verdicts.ts';
 import { flowVersion } from '../project.ts';
 import { temporalWebLink, userQuery } from '../visibility.ts';
@@ -65,7 +65,7 @@ export const runRoutes: FastifyPluginAsync<StudioDeps> = async (app, deps) => {
         message: e.message ?? null,
         at: new Date(e.at).toISOString(),
       })),
-      picture: await layoutFlow(found.ir),
+      picture: await pictureOf(found.ir, false),
     };
     return answer;
   });
