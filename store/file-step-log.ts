@@ -1,36 +1,28 @@
-import { readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { FlowIR } from '../dsl/language/ir.ts';
-import { makeFolders, openForAppend, withFileLock, writeDurably, type AppendFile } from './durable-file.ts';
+import { openForAppend, withFileLock, writeDurably, type AppendFile } from './durable-file.ts';
 import { FLOW_STEP } from './step-log.ts';
 import type { FlowNumbers, LatestQuery, NumbersQuery, StepEvent, StepLog, StepOutcome, WinnerDecision } from './step-log.ts';
 import { byTime, canonicalEvent, checkEvents, dayOf, flowOfWorkflow, foldNumbers, hourOf, type RollupRow } from './step-rollup.ts';
 import { fold, LATEST_KEEP, readLines, readNew, runHash, type Day } from './day-file.ts';
 import { KeyQueue } from './key-queue.ts';
 import { readDecisions } from './winner-decisions-file.ts';
+import { loadSnapshot, saveSnapshot } from './day-snapshot.ts';
+import { safeFlow } from './flow-folder.ts';
+import { VersionFiles } from './version-files.ts';
 
 /** Days whose event ids a process keeps in memory for de-duplication (the days it writes). */
 const ID_DAYS = 3;
 /** A day's counters are saved beside its log after this many newly read bytes, so a restart reads little. */
 const SNAPSHOT_BYTES = 1 << 20;
 const DAY_FILE = /^(\d{4}-\d\d-\d\d)\.log$/;
-/** The saved counters' layout; a snapshot of another (older) layout is a cache miss: the day is read again. */
-const SNAPSHOT_FORMAT = 2;
 /**
  * At most this many groups go in under one hold of a day's lock. Another process waiting for it
  * polls, and only gets it in the moments between holds: with more groups per hold, a process
  * under steady load would leave those moments too rare.
  */
 const GROUPS_PER_LOCK = 4;
-
-interface Snapshot {
-  format: typeof SNAPSHOT_FORMAT;
-  offset: number;
-  rollup: Array<[string, number, number]>;
-  latest: Array<[string, StepEvent[]]>;
-  runs: number[];
-  users: number[];
-}
 
 /**
  * The embedded step log: per flow a folder, in it one append-only file per UTC day of the events'
@@ -53,12 +45,15 @@ export class FileStepLog implements StepLog {
   private readonly queue = new KeyQueue();
   private readonly pending = new Map<string, { events: StepEvent[]; waiters: Array<{ resolve(): void; reject(e: unknown): void }> }>();
   private readonly idDays: string[] = [];
-  private readonly knownVersions = new Set<string>();
+
+  private readonly versionFiles: VersionFiles;
 
   constructor(
     private readonly dir: string,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.versionFiles = new VersionFiles(join(dir, 'versions'));
+  }
 
   async record(events: readonly StepEvent[]): Promise<void> {
     checkEvents(events);
@@ -161,30 +156,12 @@ export class FileStepLog implements StepLog {
     return (await readDecisions(this.decisionsFile(flowId))).sort((a, b) => (a.step < b.step ? -1 : a.step > b.step ? 1 : 0));
   }
 
-  async recordVersion(ir: FlowIR, at: number): Promise<void> {
-    const key = `${ir.flow}\t${ir.version}`;
-    if (this.knownVersions.has(key)) return;
-    const file = join(this.dir, 'versions', safeFlow(ir.flow), `${encodeURIComponent(ir.version)}.json`);
-    const exists = await stat(file).then(
-      () => true,
-      () => false,
-    );
-    if (!exists) await writeDurably(file, JSON.stringify({ version: ir.version, firstSeen: at, ir }));
-    this.knownVersions.add(key);
+  recordVersion(ir: FlowIR, at: number): Promise<void> {
+    return this.versionFiles.record(ir, at);
   }
 
-  async versions(flowId: string): Promise<Array<{ version: string; firstSeen: number; ir: FlowIR }>> {
-    const folder = join(this.dir, 'versions', safeFlow(flowId));
-    const found: Array<{ version: string; firstSeen: number; ir: FlowIR }> = [];
-    for (const name of await readdir(folder).catch(() => [] as string[])) {
-      if (!name.endsWith('.json')) continue;
-      try {
-        found.push(JSON.parse(await readFile(join(folder, name), 'utf8')) as { version: string; firstSeen: number; ir: FlowIR });
-      } catch {
-        // a torn write of a version file (only possible without fsync support): the next start of that version writes it again
-      }
-    }
-    return found.sort((a, b) => b.firstSeen - a.firstSeen);
+  versions(flowId: string): Promise<Array<{ version: string; firstSeen: number; ir: FlowIR }>> {
+    return this.versionFiles.list(flowId);
   }
 
   /**
@@ -249,7 +226,7 @@ export class FileStepLog implements StepLog {
     // file ends with it; anything between the old offset and it is a line torn by a crash.
     for (const e of fresh.values()) fold(day, e);
     day.offset = size;
-    if (this.worthSaving(day)) await this.saveSnapshot(day);
+    if (this.worthSaving(day)) await saveSnapshot(day);
   }
 
   /** Reads every day of a flow (from `since`'s day on) up to its end. */
@@ -280,7 +257,7 @@ export class FileStepLog implements StepLog {
   private async catchUp(file: string, ids: boolean, knownSize?: number): Promise<Day> {
     let day = this.days.get(file);
     if (!day) {
-      day = (await this.loadSnapshot(file)) ?? {
+      day = (await loadSnapshot(file)) ?? {
         file,
         offset: 0,
         snapshotAt: 0,
@@ -306,7 +283,7 @@ export class FileStepLog implements StepLog {
     const { events, end } = await readNew(file, day.offset, size);
     for (const e of events) fold(day, e);
     day.offset = end;
-    if (this.worthSaving(day)) await this.saveSnapshot(day);
+    if (this.worthSaving(day)) await saveSnapshot(day);
     return day;
   }
 
@@ -326,55 +303,8 @@ export class FileStepLog implements StepLog {
     return closed || day.offset - day.snapshotAt >= SNAPSHOT_BYTES;
   }
 
-  private async loadSnapshot(file: string): Promise<Day | undefined> {
-    try {
-      const saved = JSON.parse(await readFile(`${file.slice(0, -4)}.sum.json`, 'utf8')) as Snapshot;
-      const size = await stat(file).then(
-        (s) => s.size,
-        () => 0,
-      );
-      if (saved.format !== SNAPSHOT_FORMAT) return undefined; // saved by an older Flowline: rebuild
-      if (saved.offset > size) return undefined; // the log lost data the save had seen: rebuild
-      return {
-        file,
-        offset: saved.offset,
-        snapshotAt: saved.offset,
-        rollup: new Map(saved.rollup.map(([key, n, value]) => [key, { n, value }])),
-        latest: new Map(saved.latest),
-        runs: new Set(saved.runs),
-        users: new Set(saved.users),
-      };
-    } catch {
-      return undefined;
-    }
-  }
-
-  private async saveSnapshot(day: Day): Promise<void> {
-    const target = `${day.file.slice(0, -4)}.sum.json`;
-    const temp = `${target}.${process.pid}.tmp`;
-    const snapshot: Snapshot = {
-      format: SNAPSHOT_FORMAT,
-      offset: day.offset,
-      rollup: [...day.rollup].map(([key, { n, value }]) => [key, n, value]),
-      latest: [...day.latest],
-      runs: [...day.runs],
-      users: [...day.users],
-    };
-    // A cache, not synced: after a crash it is older than the log (then the rest is read) or missing (then rebuilt).
-    await makeFolders(join(day.file, '..'));
-    await writeFile(temp, JSON.stringify(snapshot));
-    await rename(temp, target);
-    day.snapshotAt = day.offset;
-  }
-
   /** One operation on a day at a time in this process (reads and folds interleave otherwise). */
   private serial<T>(key: string, work: () => Promise<T>): Promise<T> {
     return this.queue.run(key, work);
   }
-}
-
-/** Flow ids name folders: only the ids the flow schema allows (no separators, no `..`). */
-function safeFlow(flowId: string): string {
-  if (!/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(flowId)) throw new Error(`step log: '${flowId}' is not a flow id (letters, digits, - and _)`);
-  return flowId;
 }

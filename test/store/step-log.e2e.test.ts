@@ -67,7 +67,7 @@ const logs: Array<[string, () => StepLog]> = [
   ['PostgreSQL log', () => pgLog],
 ];
 
-describe.each(logs)('%s', (_name, make) => {
+describe.each(logs)('%s', (name, make) => {
   it('counts an event recorded twice (a retry, a replay, a second worker) once', async () => {
     const log = make();
     const flow = `twice-${Math.random().toString(36).slice(2, 8)}`;
@@ -136,6 +136,27 @@ describe.each(logs)('%s', (_name, make) => {
       ['v2', T0, 'v2'],
       ['v1', T0 - 3 * DAY, 'v1'],
     ]);
+  });
+
+  it('counts exits by the way the runs left (the studio numbers each exit box by it), and they add up to exited', async () => {
+    const log = make();
+    const flow = `exits-${name.split(' ')[0]}`;
+    const left = (user: string, reason: string, at: number) => [
+      ev(flow, user, FLOW_STEP, 'entered', at),
+      ev(flow, user, 'welcome', 'entered', at),
+      ev(flow, user, 'welcome', 'exited', at + 5, { message: reason }),
+      ev(flow, user, FLOW_STEP, 'exited', at + 5, { message: reason }),
+    ];
+    await log.record([
+      ...left('a', 'exit_when: purchase', T0),
+      ...left('b', 'exit_when: purchase', T0 + 1),
+      ...left('c', 'goal reached: upgrade', T0 + 2),
+      ...run(flow, 'd', T0 + 3, 'then'),
+    ]);
+    const numbers = await log.numbers(flow);
+    expect(numbers).toMatchObject({ entered: 4, completed: 1, exited: 3 });
+    expect(numbers.exits).toEqual({ 'exit_when: purchase': 2, 'goal reached: upgrade': 1 });
+    expect(numbers.steps.welcome!.exited).toBe(3);
   });
 
   it('lists the latest events of a step newest first, beyond what it keeps in memory', async () => {
