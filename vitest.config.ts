@@ -2,7 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * Two projects: `unit` (in process: no Temporal server, browser, child process or database) answers
- * in seconds (`npm run test:unit`); `e2e` runs the real pieces (`*.e2e.test.ts`). `npm test` runs both.
+ * in seconds (`npm run test:unit`, on every core: vitest's default leaves one free, half of a 2-core
+ * machine); `e2e` runs the real pieces (`*.e2e.test.ts`). `npm test` runs both.
  * Tests sit in folders that mirror the product: the tests of ingest/normalize.ts are under test/ingest/.
  */
 export default defineConfig({

@@ -45,11 +45,17 @@ const readBuilt = (folder: URL): ClientFiles => ({
   'studio.css': readFileSync(new URL('studio.css', folder), 'utf8'),
 });
 
-/** The built bundle when there is one (dist/), else bundled now from the sources (a second or so, once per start). */
-export async function clientFiles(): Promise<ClientFiles> {
-  try {
-    return readBuilt(BUILT);
-  } catch {
-    return bundleClient();
-  }
+/** Bundled once per process: every studio built in it serves the same files. */
+let files: Promise<ClientFiles> | undefined;
+
+/** The built bundle when there is one (dist/), else bundled now from the sources (a second or so, once per process). */
+export function clientFiles(): Promise<ClientFiles> {
+  files ??= (async () => {
+    try {
+      return readBuilt(BUILT);
+    } catch {
+      return bundleClient();
+    }
+  })();
+  return files;
 }
