@@ -1,5 +1,6 @@
 import type { FlowIR } from '../dsl/language/ir.ts';
 import { layoutFlow, type Picture } from './graph/layout.ts';
+import { flowGraph } from './graph/model.ts';
 
 /** Versions whose pictures are kept: every page of a version draws the same one. */
 const KEPT = 256;
@@ -13,7 +14,7 @@ export function pictureOf(ir: FlowIR, numbers: boolean): Promise<Picture> {
   const key = `${ir.flow}@${ir.version}|${numbers}`;
   let picture = kept.get(key);
   if (!picture) {
-    picture = layoutFlow(ir, { numbers });
+    picture = layoutFlow(ir, { numbers, graph: flowGraph(ir, { ids: false }) });
     // A layout that failed is not kept: the next page tries again.
     picture.catch(() => kept.delete(key));
     kept.set(key, picture);

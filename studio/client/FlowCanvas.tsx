@@ -56,7 +56,7 @@ const StepBox = memo(function StepBox({ data }: NodeProps<StepNode>) {
       data-step={node.step}
       data-state={view.state}
       style={{ width: node.width, height: node.height }}
-      title={node.lines.join('\n')}
+      title={[...node.lines, ...(node.step !== undefined && !node.step.startsWith('#') ? [`id: ${node.step}`] : [])].join('\n')}
     >
       <Handle type="target" position={Position.Top} isConnectable={false} />
       {node.lines.map((line, i) => (

@@ -55,7 +55,7 @@ const LAYOUT_OPTIONS = {
   'elk.layered.crossingMinimization.forceNodeModelOrder': 'true',
   'elk.edgeRouting': 'ORTHOGONAL',
   'elk.spacing.nodeNode': '36',
-  'elk.layered.spacing.nodeNodeBetweenLayers': '44',
+  'elk.layered.spacing.nodeNodeBetweenLayers': '36',
   'elk.spacing.edgeLabel': '4',
   'elk.edgeLabels.inline': 'true',
   'elk.padding': '[top=16,left=16,bottom=16,right=16]',

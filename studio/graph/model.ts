@@ -42,7 +42,12 @@ interface Loose {
   branch?: string;
 }
 
-export function flowGraph(flow: FlowIR): FlowGraph {
+/**
+ * With `ids: false` a box leaves out its step's `id:` line (the studio shows the id on hover and in
+ * the panel, and the saved line lets the whole flow fit the screen); `flows graph` keeps it.
+ */
+export function flowGraph(flow: FlowIR, options: { ids?: boolean } = {}): FlowGraph {
+  const ids = options.ids ?? true;
   const nodes: GraphNode[] = [];
   const edges: GraphEdge[] = [];
   const add = (lines: string[], shape: GraphNode['shape'], role: GraphNode['role'], step?: string): string => {
@@ -59,7 +64,7 @@ export function flowGraph(flow: FlowIR): FlowGraph {
     for (const step of steps) {
       const { lines, shape } = describeStep(step);
       const shown = lines.filter(Boolean);
-      const node = add(hasOwnId(step) ? [...shown, `id: ${step.id}`] : shown, shape, step.kind, step.id);
+      const node = add(ids && hasOwnId(step) ? [...shown, `id: ${step.id}`] : shown, shape, step.kind, step.id);
       if (step.onError === 'exit') exits.push({ from: node, label: 'on error' });
       connect(loose, node);
       switch (step.kind) {
