@@ -66,7 +66,7 @@ function controlAhead(split: StepOf<'split'>, compared: ReadonlyArray<{ p: Propo
   const c = branchProportion(split, control.label, numbers, goal);
   const rate = (p: Proportion) => (p.n ? p.x / p.n : 0);
   return c.n > 0 && compared.every((b) => rate(c) > rate(b.p))
-    ? [`the control ${control.label} (${percent(c)}) is ahead of every branch`]
+    ? [`the control${control.label === 'control' ? '' : ` ${control.label}`} (${percent(c)}) is ahead of every branch`]
     : [];
 }
 
