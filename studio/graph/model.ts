@@ -50,9 +50,14 @@ export function flowGraph(flow: FlowIR, options: { ids?: boolean } = {}): FlowGr
   const ids = options.ids ?? true;
   const nodes: GraphNode[] = [];
   const edges: GraphEdge[] = [];
-  const add = (lines: string[], shape: GraphNode['shape'], role: GraphNode['role'], step?: string): string => {
+  const add = (
+    lines: string[],
+    shape: GraphNode['shape'],
+    role: GraphNode['role'],
+    more: Pick<GraphNode, 'step' | 'exit'> = {},
+  ): string => {
     const id = `n${nodes.length}`;
-    nodes.push({ id, lines, shape, role, step });
+    nodes.push({ id, lines, shape, role, ...more });
     return id;
   };
   const connect = (loose: Loose[], to: string) => {
@@ -64,7 +69,7 @@ export function flowGraph(flow: FlowIR, options: { ids?: boolean } = {}): FlowGr
     for (const step of steps) {
       const { lines, shape } = describeStep(step);
       const shown = lines.filter(Boolean);
-      const node = add(ids && hasOwnId(step) ? [...shown, `id: ${step.id}`] : shown, shape, step.kind, step.id);
+      const node = add(ids && hasOwnId(step) ? [...shown, `id: ${step.id}`] : shown, shape, step.kind, { step: step.id });
       if (step.onError === 'exit') exits.push({ from: node, label: 'on error' });
       connect(loose, node);
       switch (step.kind) {
@@ -99,14 +104,11 @@ export function flowGraph(flow: FlowIR, options: { ids?: boolean } = {}): FlowGr
   if (loose.length > 0) connect(loose, add(['done'], 'end', 'done'));
   for (const match of flow.exitWhen) {
     const lines = [`exit when ${match.event}`, ...(match.where ? [`where ${conditionText(match.where)}`] : [])];
-    const node = add(lines, 'end', 'exit_when');
-    nodes.at(-1)!.exit = exitWhenReason(match.event);
-    connect([{ from: start, label: 'at any step' }], node);
+    connect([{ from: start, label: 'at any step' }], add(lines, 'end', 'exit_when', { exit: exitWhenReason(match.event) }));
   }
   for (const goal of flow.goals ?? []) {
     if (!goal.exit) continue;
-    const node = add([`goal reached: ${goal.name}`, 'exit: true'], 'end', 'goal_exit');
-    nodes.at(-1)!.exit = goalReason(goal.name);
+    const node = add([`goal reached: ${goal.name}`, 'exit: true'], 'end', 'goal_exit', { exit: goalReason(goal.name) });
     connect([{ from: start, label: 'at any step' }], node);
   }
   if (exits.length > 0) connect(exits, add(['exit (step failed)'], 'end', 'error_exit'));
