@@ -5,6 +5,7 @@ import type { RunAnswer, UserRunsAnswer } from '../api.ts';
 import type { StudioDeps } from '../deps.ts';
 import { pictureOf } from '../pictures.ts';
 import { runVerdict } from '../run-verdicts.ts';
+import { verdictFromEvents } from '../../workflows/run-verdict.ts';
 import { flowVersion } from '../project.ts';
 import { temporalWebLink, userQuery } from '../visibility.ts';
 
@@ -25,7 +26,7 @@ export const runRoutes: FastifyPluginAsync<StudioDeps> = async (app, deps) => {
         workflowId: run.workflowId,
         runId: run.runId,
         flow: String(run.typedSearchAttributes.get(FLOW_ID) ?? ''),
-        verdict: (await runVerdict(deps.client, deps.log, run.workflowId, run.runId, run.status.name))!,
+        verdict: await runVerdict(deps.client, run.workflowId, run.runId, run.status.name),
         started: run.startTime.toISOString(),
       })),
     );
@@ -46,7 +47,8 @@ export const runRoutes: FastifyPluginAsync<StudioDeps> = async (app, deps) => {
     if (!found) return reply.code(404).send({ error: `no run '${workflowId}' in Temporal or the step-event log` });
     const status = described?.status.name ?? null;
     const at = status === 'RUNNING' ? String(described?.typedSearchAttributes.get(FLOW_STEP) ?? '') : null;
-    const verdict = await runVerdict(deps.client, deps.log, workflowId, resolvedRun, status ?? undefined);
+    // Temporal's word while it has the run; else the step events already read above.
+    const verdict = status !== null ? await runVerdict(deps.client, workflowId, resolvedRun, status) : verdictFromEvents(events);
     const answer: RunAnswer = {
       workflowId,
       runId: resolvedRun ?? events[0]?.runId ?? null,
