@@ -25,7 +25,9 @@ export const stepRoutes: FastifyPluginAsync<StudioDeps> = async (app, deps) => {
   app.get<{ Params: { id: string; step: string }; Querystring: { version?: string; user?: string } }>(
     '/api/flows/:id/steps/:step',
     async (req, reply) => {
-      const user = req.query.user?.trim();
+      const asked: unknown = req.query.user;
+      // Given twice (?user=a&user=b) the query holds a list: a preview takes one id, so that is refused too.
+      const user = typeof asked === 'string' ? asked.trim() : asked === undefined ? undefined : '';
       if (user !== undefined && (user === '' || user.length > MAX_USER_ID))
         return reply.code(400).send({ error: `?user= takes a user id of 1 to ${MAX_USER_ID} characters` });
       const found = await flowVersion(deps.project, deps.log, req.params.id, req.query.version);
