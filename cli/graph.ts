@@ -8,11 +8,12 @@ import { layoutFlow } from '../studio/graph/layout.ts';
 import { flowGraph, type FlowGraph } from '../studio/graph/model.ts';
 import { renderSvg } from '../studio/graph/svg.ts';
 import { formatText } from './format/text.ts';
-import { compareFlows, fileAtRef, markGraph, type FlowChange } from './graph/compare.ts';
+import { compareFlows, markGraph, type FlowChange } from '../studio/graph/compare.ts';
+import { fileAtRef } from './graph/file-at-ref.ts';
 import { toDot } from './graph/dot.ts';
-import { toMarkdown } from './graph/markdown.ts';
-import { toMermaid } from './graph/mermaid.ts';
-import { shortenGraph, withTitles } from './graph/shorten.ts';
+import { toMarkdown } from '../studio/graph/markdown.ts';
+import { toMermaid } from '../studio/graph/mermaid.ts';
+import { shortenGraph, withTitles } from '../studio/graph/shorten.ts';
 import { COMMAND_WORDS } from './commands.ts';
 import { EXIT, parseCommandArgs, UsageError, type CliIo } from './io.ts';
 

@@ -1,5 +1,5 @@
 import type { FlowGraph, GraphNode } from '../../studio/graph/model.ts';
-import { fullText, shortenGraph } from './shorten.ts';
+import { fullText, shortenGraph } from '../../studio/graph/shorten.ts';
 
 const quote = (s: string): string => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { toMermaid } from '../../cli/graph/mermaid.ts';
+import { toMermaid } from '../../studio/graph/mermaid.ts';
 import { FileStepLog } from '../../store/file-step-log.ts';
 import { flowGraph } from '../../studio/graph/model.ts';
 import type { FlowRunResult } from '../../workflows/input.ts';

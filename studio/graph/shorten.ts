@@ -1,5 +1,5 @@
 import { shortText } from '../../dsl/language/describe.ts';
-import type { FlowGraph, GraphNode } from '../../studio/graph/model.ts';
+import type { FlowGraph, GraphNode } from './model.ts';
 
 /**
  * `flows graph` draws boxes of a fixed width: a step's lines (a long condition, an SMS body)

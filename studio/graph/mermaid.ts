@@ -1,4 +1,4 @@
-import type { FlowGraph, GraphNode } from '../../studio/graph/model.ts';
+import type { FlowGraph, GraphNode } from './model.ts';
 import { fullText, shortenGraph } from './shorten.ts';
 
 // Mermaid reads entity codes (#quot;) inside quoted labels; <br/> breaks lines.

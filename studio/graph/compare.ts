@@ -1,9 +1,7 @@
-import { execFileSync } from 'node:child_process';
-import { basename, dirname } from 'node:path';
 import { stepLabel, triggerText } from '../../dsl/language/describe.ts';
 import { childLists, irSteps, type FlowIR, type StepIR } from '../../dsl/language/ir.ts';
 import { hasOwnId } from '../../dsl/language/describe.ts';
-import type { FlowGraph } from '../../studio/graph/model.ts';
+import type { FlowGraph } from './model.ts';
 
 export interface FlowChange {
   mark: 'added' | 'removed' | 'changed';
@@ -89,20 +87,4 @@ export function markGraph(graph: FlowGraph, after: FlowIR, changes: FlowChange[]
     });
   }
   return { ...graph, nodes };
-}
-
-/** The file as it is at a git ref (`git show REF:./file`, run beside the file so any checkout works). */
-export function fileAtRef(file: string, ref: string): string {
-  try {
-    return execFileSync('git', ['show', `${ref}:./${basename(file)}`], {
-      cwd: dirname(file),
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-  } catch (error) {
-    const stderr = String((error as { stderr?: unknown }).stderr ?? '')
-      .trim()
-      .split('\n')[0];
-    throw new Error(`cannot read ${basename(file)} at ${ref}: ${stderr || (error as Error).message}`);
-  }
 }

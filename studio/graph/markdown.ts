@@ -1,4 +1,4 @@
-import type { FlowGraph } from '../../studio/graph/model.ts';
+import type { FlowGraph } from './model.ts';
 import type { FlowChange } from './compare.ts';
 import { toMermaid } from './mermaid.ts';
 
