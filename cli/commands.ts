@@ -33,9 +33,10 @@ export const COMMAND_WORDS = {
     flags: { format: { type: 'string', shows: 'mermaid|dot|svg|markdown' }, compare: { type: 'string', shows: 'REF' }, config },
   },
   studio: {
-    summary: 'the Flow Studio web app: every flow as a picture with live per-step numbers (read-only)',
+    summary: 'the Flow Studio web app: every flow as a picture with live per-step numbers; edits proposed as git branches',
     flags: {
       port: { type: 'string', shows: '8090' },
+      'read-only': { type: 'boolean' },
       host: { type: 'string', shows: '127.0.0.1' },
       'allow-host': allowHost,
       temporal: { type: 'string', shows: 'ADDRESS' },

@@ -6,6 +6,10 @@ import type { StepLog } from '../store/step-log.ts';
 import { StudioProject } from '../studio/project.ts';
 import { isLoopback } from '../http-guard/host-origin.ts';
 import { listenStudio } from '../studio/server.ts';
+import type { StudioEditing } from '../studio/deps.ts';
+import { githubClient, githubToken } from '../review/github.ts';
+import { repoFromEnvironment } from '../review/repository.ts';
+import { gitTopLevel, remoteUrl } from '../review/git-propose.ts';
 import { connectionOptions, temporalSettings, unreachable } from '../temporal/connection.ts';
 import { allowedHosts } from './allowed-hosts.ts';
 import { COMMAND_WORDS } from './commands.ts';
@@ -25,13 +29,17 @@ export interface StudioServeOptions {
   /** Host names to answer to besides loopback's and `host` (FLOWLINE_ALLOWED_HOSTS when not given). */
   allowHosts?: string[];
   temporalWeb?: string;
+  /** The viewer alone: no edit routes. */
+  readOnly?: boolean;
 }
 
 /** Serves the studio (for `flows studio` and `npm start`); bound beyond loopback it takes FLOWLINE_STUDIO_TOKEN. */
-export function serveStudio(options: StudioServeOptions) {
+export async function serveStudio(options: StudioServeOptions) {
   const token = process.env.FLOWLINE_STUDIO_TOKEN;
+  const editing = options.readOnly ? undefined : await studioEditing(options.cwd);
   return listenStudio(
     {
+      ...(editing ? { editing } : {}),
       project: new StudioProject(options.cwd, options.config),
       log: options.log,
       ...(options.profiles ? { profiles: options.profiles } : {}),
@@ -63,13 +71,16 @@ export async function studioCommand(args: string[], io: CliIo): Promise<number> 
     return EXIT.findings;
   }
   const settings = temporalSettings(values.temporal ? { ...process.env, TEMPORAL_ADDRESS: values.temporal } : process.env);
-  let connection: Connection;
-  try {
-    connection = await Connection.connect({ ...connectionOptions(settings), connectTimeout: '3s' });
-  } catch (error) {
-    io.err(`flows studio: ${unreachable(settings, error)}\n`);
-    return EXIT.findings;
-  }
+  // Editing needs only the repository: without Temporal the studio starts all the same, its
+  // "running now" numbers say Temporal does not answer, and come back once it does (lazy connection).
+  const connection = Connection.lazy({ ...connectionOptions(settings), connectTimeout: '3s' });
+  const reachable = await Connection.connect({ ...connectionOptions(settings), connectTimeout: '3s' }).then(
+    (probe) => probe.close().then(() => true),
+    (error: unknown) => {
+      io.err(`flows studio: ${unreachable(settings, error)}; starting without it (runs now and run pages wait for it)\n`);
+      return false;
+    },
+  );
   try {
     const converter = dataConverter();
     const client = new Client({ connection, namespace: settings.namespace, ...(converter ? { dataConverter: converter } : {}) });
@@ -84,10 +95,12 @@ export async function studioCommand(args: string[], io: CliIo): Promise<number> 
       port,
       config: values.config,
       allowHosts: allowedHosts(values['allow-host']),
+      readOnly: values['read-only'] === true,
       ...(values.host ? { host: values.host } : {}),
       ...(values['temporal-web'] ? { temporalWeb: values['temporal-web'] } : {}),
     });
-    io.out(`Flow Studio on ${studio.url} (Temporal ${settings.address}, namespace ${settings.namespace}); Ctrl-C stops it\n`);
+    const temporal = `Temporal ${settings.address}${reachable ? '' : ' (not answering yet)'}, namespace ${settings.namespace}`;
+    io.out(`Flow Studio on ${studio.url} (${temporal}${values['read-only'] ? ', read-only' : ''}); Ctrl-C stops it\n`);
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);
@@ -100,4 +113,13 @@ export async function studioCommand(args: string[], io: CliIo): Promise<number> 
   } finally {
     await connection.close();
   }
+}
+
+/** Where the studio proposes edits: the git checkout holding the project, and GitHub when a token and repository are known. */
+async function studioEditing(cwd: string): Promise<StudioEditing> {
+  const repoRoot = await gitTopLevel(cwd);
+  const token = githubToken();
+  const repo = repoRoot ? repoFromEnvironment(process.env, await remoteUrl(repoRoot)) : undefined;
+  const github = token && repo ? { client: githubClient({ token }), repo } : undefined;
+  return { ...(repoRoot ? { repoRoot } : {}), ...(github ? { github } : {}) };
 }

@@ -8,8 +8,10 @@ import type { Picture } from './graph/layout.ts';
 import type { PictureNumbers } from './numbers.ts';
 import type { StepPreview } from './preview.ts';
 import type { VersionChoice } from './project.ts';
+import type { DraftCheck, Finding } from './edit/draft.ts';
+import type { FormField, StepForms } from './edit/step-forms.ts';
 
-export type { Picture, PictureNumbers, RunVerdict, VersionChoice };
+export type { Picture, PictureNumbers, RunVerdict, VersionChoice, Finding, FormField, StepForms };
 export type { PlacedEdge, PlacedNode } from './graph/layout.ts';
 export type { FlowReport } from '../goals/report.ts';
 
@@ -96,4 +98,49 @@ export interface RunAnswer {
 /** Every answer that is not a success: its words for a person. */
 export interface ErrorAnswer {
   error: string;
+}
+
+/** GET /api/session: what this studio lets the page do, and the token its writes carry. */
+export interface SessionAnswer {
+  csrf: string;
+  /** `flows studio --read-only`: the viewer alone. */
+  readOnly: boolean;
+  /** The project is a git checkout: changes can be proposed as branches. */
+  git: boolean;
+  /** A GitHub token and repository are set up: a proposal opens a pull request. */
+  github: boolean;
+}
+
+/** GET /api/edit/:id (and /api/edit for a new flow): the file as its branch holds it, and what the forms offer. */
+export interface EditAnswer {
+  /** The path from the repository's root (flows/x.yaml); empty for a new flow. */
+  file: string;
+  /** The branch it was read from, and the proposal's base. */
+  base: string;
+  /** The file's git blob on that branch; null for a new file. */
+  blob: string | null;
+  text: string;
+  flow: string;
+  forms: StepForms;
+  flows: Array<{ flow: string; source: string; name: string }>;
+}
+
+/** POST /api/draft: the draft's findings, as flows validate words them, and its picture when it compiles. */
+export type DraftAnswer = DraftCheck;
+
+/** POST /api/propose */
+export interface ProposeAnswer {
+  branch: string;
+  commit: string;
+  base: string;
+  pushed: boolean;
+  pushError?: string;
+  /** The unified diff of the file. */
+  diff: string;
+  /** The pull request's body: what flows graph --compare --format markdown prints. */
+  markdown: string;
+  /** The flow after the change, added and changed steps marked. */
+  picture: Picture;
+  pullRequest: { number: number; url: string } | null;
+  pullRequestError?: string;
 }

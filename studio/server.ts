@@ -2,10 +2,12 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { hostOriginHook } from '../http-guard/fastify-hook.ts';
 import { hostPolicy, isLoopback } from '../http-guard/host-origin.ts';
 import { tokenHook } from './auth.ts';
+import { csrfGuard } from './csrf.ts';
 import type { StudioDeps } from './deps.ts';
 import { flowRoutes } from './routes/flow.ts';
 import { flowsRoutes } from './routes/flows.ts';
 import { pageRoutes } from './routes/pages.ts';
+import { editRoutes } from './routes/edit.ts';
 import { runRoutes } from './routes/runs.ts';
 import { stepRoutes } from './routes/step.ts';
 
@@ -18,8 +20,9 @@ export interface StudioOptions {
 }
 
 /**
- * The Flow Studio: read-only (GET only), on loopback by default, token-protected anywhere else;
- * it answers only to its own host names and takes writes only from its own pages.
+ * The Flow Studio: on loopback by default, token-protected anywhere else; it answers only to its
+ * own host names and takes writes only from its own pages (Origin, and the CSRF token in a header).
+ * Its only writes are proposals: new git branches, never the checkout.
  */
 export function buildStudio(deps: StudioDeps, options: StudioOptions = {}): FastifyInstance {
   const host = options.host ?? '127.0.0.1';
@@ -31,6 +34,8 @@ export function buildStudio(deps: StudioDeps, options: StudioOptions = {}): Fast
   // First: a page that rebinds its name to this address is refused before anything is read.
   app.addHook('onRequest', hostOriginHook(hostPolicy(host, options.allowHosts)));
   if (options.token) app.addHook('onRequest', tokenHook(options.token));
+  const csrf = csrfGuard();
+  app.addHook('onRequest', csrf.hook);
   app.setErrorHandler((error: Error & { statusCode?: number }, _req, reply) => {
     // Client errors keep their code; anything else here is Temporal or the log not answering.
     reply.code(error.statusCode && error.statusCode < 500 ? error.statusCode : 502).send({ error: error.message });
@@ -40,6 +45,7 @@ export function buildStudio(deps: StudioDeps, options: StudioOptions = {}): Fast
   app.register(flowRoutes, deps);
   app.register(stepRoutes, deps);
   app.register(runRoutes, deps);
+  app.register(editRoutes, { ...deps, csrf: csrf.token });
   return app;
 }
 

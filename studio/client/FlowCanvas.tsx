@@ -13,7 +13,7 @@ import {
   type Node,
   type NodeProps,
 } from '@xyflow/react';
-import { memo, useEffect, useMemo } from 'react';
+import { memo, useEffect, useMemo, useState } from 'react';
 import type { Picture, PlacedEdge, PlacedNode } from '../api.ts';
 import type { EdgeCount, Shown } from './drop-off.ts';
 
@@ -24,6 +24,8 @@ export interface NodeView {
   state?: 'on-path' | 'off-path' | 'here-now' | 'failed';
   /** A note under the numbers (a split's experiment: leading branch, why no winner yet). */
   note?: { text: string; title: string };
+  /** Editor: what `flows validate` finds in this step. */
+  problems?: string[];
 }
 
 export interface EdgeView {
@@ -47,6 +49,7 @@ const StepBox = memo(function StepBox({ data }: NodeProps<StepNode>) {
     view.state,
     data.selected ? 'selected' : undefined,
     node.mark ? `mark-${node.mark}` : undefined,
+    view.problems?.length ? 'has-problems' : undefined,
   ];
   return (
     <div
@@ -74,6 +77,11 @@ const StepBox = memo(function StepBox({ data }: NodeProps<StepNode>) {
           ))}
         </div>
       ))}
+      {view.problems?.length ? (
+        <div className="fl-problems" data-problems={view.problems.length} title={view.problems.join('\n')}>
+          ⚠ {view.problems.length === 1 ? view.problems[0] : `${view.problems.length} problems`}
+        </div>
+      ) : null}
       {view.note ? (
         <div className="fl-note" title={view.note.title} data-note>
           {view.note.text}
@@ -148,28 +156,33 @@ export interface FlowCanvasProps {
   onSelect?: (step: string) => void;
   /** Changes when the canvas's size changes: the flow is fitted to it again. */
   fitToken?: string;
+  /** Editor: a step dragged onto another goes after it. Without it boxes stay where the layout put them. */
+  onDropOn?: (dragged: string, target: string) => void;
 }
 
 /**
  * A flow's picture on a canvas (React Flow): the layout the server computed, fitted to the screen
  * on open, with zoom, pan and a minimap. Boxes are placed, not dragged: the YAML is the source.
  */
-export function FlowCanvas({ picture, nodeView, edgeView, selected, onSelect, fitToken = '' }: FlowCanvasProps) {
+export function FlowCanvas({ picture, nodeView, edgeView, selected, onSelect, fitToken = '', onDropOn }: FlowCanvasProps) {
+  // While a box is dragged it follows the pointer; dropped, it goes back to the layout's place (the YAML decides).
+  const [dragging, setDragging] = useState<{ id: string; x: number; y: number }>();
+  const flow = useReactFlow();
   const nodes = useMemo(
     () =>
       picture.nodes.map((node): StepNode => ({
         id: node.id,
         type: 'step',
-        position: { x: node.x, y: node.y },
+        position: dragging?.id === node.id ? { x: dragging.x, y: dragging.y } : { x: node.x, y: node.y },
         data: { node, view: nodeView(node), selected: node.step !== undefined && node.step === selected },
         width: node.width,
         height: node.height,
-        draggable: false,
+        draggable: Boolean(onDropOn) && node.step !== undefined,
         connectable: false,
         selectable: node.step !== undefined,
         ariaLabel: node.lines.join(', '),
       })),
-    [picture, nodeView, selected],
+    [picture, nodeView, selected, dragging, onDropOn],
   );
   const edges = useMemo(
     () =>
@@ -194,7 +207,17 @@ export function FlowCanvas({ picture, nodeView, edgeView, selected, onSelect, fi
       fitViewOptions={{ padding: 0.04, maxZoom: 1 }}
       minZoom={0.05}
       maxZoom={2}
-      nodesDraggable={false}
+      nodesDraggable={Boolean(onDropOn)}
+      onNodeDrag={(_e, node: StepNode) => setDragging({ id: node.id, x: node.position.x, y: node.position.y })}
+      onNodeDragStop={(_e, node: StepNode) => {
+        setDragging(undefined);
+        const target = flow
+          .getIntersectingNodes(node)
+          .map((n) => (n as StepNode).data.node.step)
+          .find((step) => step !== undefined && step !== node.data.node.step);
+        const dragged = node.data.node.step;
+        if (onDropOn && dragged !== undefined && target !== undefined) onDropOn(dragged, target);
+      }}
       nodesConnectable={false}
       elementsSelectable={false}
       onNodeClick={(_e, node: StepNode) => {

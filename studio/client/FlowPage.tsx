@@ -9,6 +9,7 @@ import { GoalsSection } from './GoalsSection.tsx';
 import { useLive } from './live.tsx';
 import { StepPanel } from './StepPanel.tsx';
 import { WindowPicker } from './WindowPicker.tsx';
+import { EditLink } from './edit/EditLink.tsx';
 
 type Experiments = NonNullable<PictureNumbers['report']>['experiments'];
 
@@ -112,6 +113,11 @@ export function FlowPage({ id }: { id: string }) {
           </span>
         ) : null}
         <a href="/runs">find a run…</a>
+        {isOld ? null : (
+          <EditLink id="edit" href={`/flows/${encodeURIComponent(answer.flow)}/edit`}>
+            Edit
+          </EditLink>
+        )}
       </div>
       <div className={`layout${selected ? ' with-panel' : ''}`}>
         <div className="canvas" id="picture" data-updated={numbers?.at}>

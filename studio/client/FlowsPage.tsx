@@ -3,6 +3,7 @@ import type { FlowsAnswer } from '../api.ts';
 import { getJson, query, setQuery } from './fetch-json.ts';
 import { share } from './format.ts';
 import { WindowPicker } from './WindowPicker.tsx';
+import { EditLink } from './edit/EditLink.tsx';
 
 /** How often the flows page reads its numbers again. */
 const REFRESH_MS = 5000;
@@ -71,6 +72,9 @@ export function FlowsPage() {
           }}
         />
         <span className="muted">running now is every version right now; the other numbers count the runs that entered in the window</span>
+        <EditLink id="new-flow" href="/new">
+          New flow
+        </EditLink>
       </div>
       {error ? <p className="error">{error}</p> : null}
       {data?.problems ? <p className="error">{data.problems} problems in the flow files: run flows validate</p> : null}

@@ -5,9 +5,22 @@ import { createRoot } from 'react-dom/client';
 import { FlowPage } from './FlowPage.tsx';
 import { FlowsPage } from './FlowsPage.tsx';
 import { RunPage } from './RunPage.tsx';
+import { EditFlowPage, NewFlowPage } from './edit/EditRoute.tsx';
 
 // The studio's pages, by path: the server sends the same shell for each (studio/routes/pages.ts).
 const path = location.pathname;
-const flow = /^\/flows\/([^/]+)$/.exec(path);
-const page = flow ? <FlowPage id={decodeURIComponent(flow[1]!)} /> : path === '/runs' ? <RunPage /> : <FlowsPage />;
+const flow = /^\/flows\/([^/]+)(\/edit)?$/.exec(path);
+const page = flow ? (
+  flow[2] ? (
+    <EditFlowPage id={decodeURIComponent(flow[1]!)} />
+  ) : (
+    <FlowPage id={decodeURIComponent(flow[1]!)} />
+  )
+) : path === '/runs' ? (
+  <RunPage />
+) : path === '/new' ? (
+  <NewFlowPage />
+) : (
+  <FlowsPage />
+);
 createRoot(document.getElementById('app')!).render(<StrictMode>{page}</StrictMode>);

@@ -1,0 +1,322 @@
+import { ReactFlowProvider } from '@xyflow/react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { applyEdit, stepPlaces, type FlowEdit, type StepPlace, type Where } from '../../../dsl/edit/index.ts';
+import type { DraftAnswer, EditAnswer, Finding, Picture, PlacedNode } from '../../api.ts';
+import { nodeRows, nodeValues } from '../drop-off.ts';
+import { FlowCanvas, type EdgeView, type NodeView } from '../FlowCanvas.tsx';
+import { useLive } from '../live.tsx';
+import { canRedo, canUndo, currentText, openHistory, pushText, redo, typeText, undo, type TextHistory } from './history.ts';
+import { dataAt, parseText } from './key-lines.ts';
+import { Palette, placesFor, type Placement } from './Palette.tsx';
+import { ProposePanel } from './ProposePanel.tsx';
+import { postJson } from './session.ts';
+import { FlowForm, StepForm } from './StepForm.tsx';
+import { YamlPane } from './YamlPane.tsx';
+
+/** How long the text rests before it is checked: the marks follow typing without a request per key. */
+const CHECK_AFTER_MS = 120;
+/** Keystrokes closer than this are one burst: one undo takes them back together. */
+const BURST_MS = 800;
+
+/** The step a finding's line falls in: the last step, in reading order, starting at or before it. */
+function stepOfLine(places: readonly StepPlace[], line: number): StepPlace | undefined {
+  let found: StepPlace | undefined;
+  for (const p of places) if (p.line <= line && (!found || p.line >= found.line)) found = p;
+  return found;
+}
+
+const typingTarget = (t: EventTarget | null) =>
+  t instanceof HTMLElement && (t.closest('input, textarea, select, .cm-editor') !== null || t.isContentEditable);
+
+export interface EditorPageProps {
+  opened: EditAnswer;
+  /** The version the repository's file compiles to now: its live numbers stay on their steps while editing. */
+  numbersFor?: { flow: string; version: string } | undefined;
+  /** Leaves the editor (back to the flow page). */
+  onClose: () => void;
+}
+
+/**
+ * The editor: the file's text is the one state, with its history (undo, redo). The canvas, the
+ * form and the YAML pane each change it through the comment-safe writer (dsl/edit/) or by typing;
+ * each text is checked by the studio exactly as `flows validate` checks it, and drawn when it compiles.
+ */
+export function EditorPage({ opened, numbersFor, onClose }: EditorPageProps) {
+  const [history, setHistory] = useState<TextHistory>(() => openHistory(opened.text));
+  const text = currentText(history);
+  const [draft, setDraft] = useState<DraftAnswer>();
+  const [picture, setPicture] = useState<Picture>();
+  const [selected, setSelected] = useState<string>();
+  const [placement, setPlacement] = useState<Placement>('after');
+  const [cut, setCut] = useState<string>();
+  const [notice, setNotice] = useState<string>();
+  const [proposing, setProposing] = useState(false);
+  const lastTyped = useRef(0);
+
+  const parsed = useMemo(() => parseText(text), [text]);
+  const places = useMemo(() => stepPlaces(text) ?? [], [text]);
+  const openedIds = useMemo(() => new Map((stepPlaces(opened.text) ?? []).map((p) => [p.position, p.id])), [opened.text]);
+  const place = places.find((p) => p.id === selected);
+
+  // Every text is checked (debounced): findings as flows validate words them, and the picture when it compiles.
+  useEffect(() => {
+    const abort = new AbortController();
+    const timer = setTimeout(() => {
+      postJson<DraftAnswer>('/api/draft', { file: opened.file, text }, abort.signal).then(
+        (answer) => {
+          setDraft(answer);
+          if (answer.picture) setPicture(answer.picture);
+        },
+        (e: Error) => {
+          if (e.name !== 'AbortError') setNotice(e.message);
+        },
+      );
+    }, CHECK_AFTER_MS);
+    return () => {
+      clearTimeout(timer);
+      abort.abort();
+    };
+  }, [text, opened.file]);
+
+  const findings: readonly Finding[] = draft?.findings ?? [];
+  const findingsByStep = useMemo(() => {
+    const out = new Map<string, Finding[]>();
+    for (const f of findings) {
+      const p = stepOfLine(places, f.line);
+      if (p) out.set(p.id, [...(out.get(p.id) ?? []), f]);
+    }
+    return out;
+  }, [findings, places]);
+
+  const edit = useCallback(
+    (e: FlowEdit) => {
+      const result = applyEdit(text, e);
+      if (!result.ok) return setNotice(result.reason);
+      setNotice(undefined);
+      setHistory((h) => pushText(h, result.text));
+    },
+    [text],
+  );
+  const typed = useCallback((t: string) => {
+    const now = Date.now();
+    const burst = now - lastTyped.current < BURST_MS;
+    lastTyped.current = now;
+    setHistory((h) => typeText(h, t, burst));
+  }, []);
+
+  const siblings = (p: StepPlace) => {
+    const parent = p.path.slice(0, -1).join('\u0000');
+    return places.filter((q) => q.path.length === p.path.length && q.path.slice(0, -1).join('\u0000') === parent);
+  };
+  const where = (): Where => {
+    if (!place) return { top: placement === 'start' ? 0 : places.filter((p) => p.path.length === 2).length };
+    if (placement === 'after' || placement === 'before') return placement === 'after' ? { after: place.id } : { before: place.id };
+    if (placement === 'start' || placement === 'end') return { top: placement === 'start' ? 0 : places.filter((p) => p.path.length === 2).length };
+    return { into: place.id, branch: placement };
+  };
+  const moveBy = (delta: -1 | 1) => {
+    if (!place) return;
+    const sib = siblings(place);
+    const i = sib.findIndex((s) => s.id === place.id);
+    const other = sib[i + delta];
+    if (!other) return setNotice(delta < 0 ? 'it is already the first step of its list' : 'it is already the last step of its list');
+    edit({ op: 'moveStep', step: place.id, where: delta < 0 ? { before: other.id } : { after: other.id } });
+  };
+  const duplicate = () => {
+    if (!place) return;
+    const step = dataAt(parsed.data, place.path);
+    const copy = step && typeof step === 'object' && typeof (step as { id?: unknown }).id === 'string' ? { ...step, id: `${(step as { id: string }).id}-copy` } : step;
+    edit({ op: 'addStep', step: copy, where: { after: place.id } });
+  };
+  const remove = () => {
+    if (!place) return;
+    edit({ op: 'removeStep', step: place.id });
+    setSelected(undefined);
+  };
+  const paste = () => {
+    if (!cut) return setNotice('nothing is cut: select a step and press Ctrl+X first');
+    if (!place) return edit({ op: 'moveStep', step: cut, where: where() });
+    edit({ op: 'moveStep', step: cut, where: where() });
+    setCut(undefined);
+  };
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const mod = e.ctrlKey || e.metaKey;
+      if (mod && e.key.toLowerCase() === 'z') {
+        if (typingTarget(e.target) && !(e.target instanceof HTMLElement && e.target.closest('.cm-editor'))) return;
+        e.preventDefault();
+        setHistory((h) => (e.shiftKey ? redo(h) : undo(h)));
+        return;
+      }
+      if (mod && e.key.toLowerCase() === 'y') {
+        e.preventDefault();
+        setHistory(redo);
+        return;
+      }
+      if (typingTarget(e.target)) return;
+      if (e.key === 'Delete' || e.key === 'Backspace') {
+        if (place) {
+          e.preventDefault();
+          remove();
+        }
+      } else if (mod && e.key.toLowerCase() === 'x' && place) {
+        e.preventDefault();
+        setCut(place.id);
+        setNotice(`cut ${place.id}: select where it goes, then Ctrl+V`);
+      } else if (mod && e.key.toLowerCase() === 'v') {
+        e.preventDefault();
+        paste();
+      } else if (mod && e.key.toLowerCase() === 'd' && place) {
+        e.preventDefault();
+        duplicate();
+      } else if (e.altKey && (e.key === 'ArrowUp' || e.key === 'ArrowDown')) {
+        e.preventDefault();
+        moveBy(e.key === 'ArrowUp' ? -1 : 1);
+      } else if (e.key === 'Escape') {
+        setSelected(undefined);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  });
+
+  const numbers = useLive(numbersFor ? { ...numbersFor, window: '7d' } : undefined);
+  const nodeView = useCallback(
+    (node: PlacedNode): NodeView => {
+      const problems = node.step !== undefined ? (findingsByStep.get(node.step) ?? []) : [];
+      const rows = numbers && node.step !== undefined && numbers.steps[node.step] ? nodeRows(node, nodeValues(node, numbers), undefined) : undefined;
+      return {
+        ...(rows ? { rows } : {}),
+        ...(problems.length ? { problems: problems.map((f) => `${f.severity}: ${f.message}`) } : {}),
+        ...(node.step !== undefined && node.step === cut ? { state: 'off-path' as const } : {}),
+      };
+    },
+    [findingsByStep, numbers, cut],
+  );
+  const edgeView = useCallback((): EdgeView => ({}), []);
+
+  const errors = findings.filter((f) => f.severity === 'error').length;
+  const unchanged = text === opened.text;
+  return (
+    <div className="editor">
+      <div className="bar editor-bar" role="toolbar" aria-label="editing">
+        <strong>Editing</strong> <code>{opened.file}</code>
+        {opened.base ? <span className="muted">from {opened.base}</span> : null}
+        <button type="button" id="undo" disabled={!canUndo(history)} onClick={() => setHistory(undo)} title="Ctrl+Z">
+          Undo
+        </button>
+        <button type="button" id="redo" disabled={!canRedo(history)} onClick={() => setHistory(redo)} title="Ctrl+Shift+Z">
+          Redo
+        </button>
+        <span id="check-state" className={errors ? 'bad' : 'good'} role="status" data-errors={errors} data-checked={draft ? 'yes' : 'no'}>
+          {!draft ? 'checking…' : errors ? `${errors} error${errors === 1 ? '' : 's'}` : findings.length ? `valid, ${findings.length} warning(s)` : 'valid'}
+        </span>
+        <button type="button" id="propose" disabled={unchanged || errors > 0 || !draft} onClick={() => setProposing(true)}>
+          Propose…
+        </button>
+        <button type="button" onClick={onClose}>
+          Close
+        </button>
+      </div>
+      {notice ? (
+        <p className="notice" role="alert" id="notice">
+          {notice}
+        </p>
+      ) : null}
+      {draft && !draft.picture ? (
+        <p className="notice" id="stale-picture">
+          The picture shows the last version that compiled: fix the errors to redraw it.
+        </p>
+      ) : null}
+      <div className="editor-layout">
+        <div className="editor-side">
+          <Palette
+            forms={opened.forms}
+            place={place}
+            placement={placement}
+            onPlacement={setPlacement}
+            onAdd={(step) => edit({ op: 'addStep', step, where: where() })}
+          />
+          <label className="outline">
+            step{' '}
+            <select id="step-outline" value={selected ?? ''} onChange={(e) => setSelected(e.target.value || undefined)}>
+              <option value="">(the flow itself)</option>
+              {places.map((p) => (
+                <option key={p.position} value={p.id}>
+                  {'\u00a0\u00a0'.repeat(p.position.split('.').length - 1)}
+                  {p.position} {p.kind ?? '?'}
+                  {p.id !== p.position ? ` · ${p.id}` : ''}
+                </option>
+              ))}
+            </select>
+          </label>
+          {place ? (
+            <div className="step-actions" role="group" aria-label="the selected step">
+              <button type="button" id="move-up" onClick={() => moveBy(-1)} title="Alt+↑">
+                Move up
+              </button>
+              <button type="button" id="move-down" onClick={() => moveBy(1)} title="Alt+↓">
+                Move down
+              </button>
+              <button type="button" id="duplicate" onClick={duplicate} title="Ctrl+D">
+                Duplicate
+              </button>
+              <button type="button" id="cut" onClick={() => setCut(place.id)} title="Ctrl+X">
+                Cut
+              </button>
+              <button type="button" id="paste" disabled={!cut} onClick={paste} title="Ctrl+V">
+                Paste {placesFor(place).find((p) => p.value === placement)?.label ?? 'after'}
+              </button>
+              <button type="button" id="delete" onClick={remove} title="Delete">
+                Delete
+              </button>
+            </div>
+          ) : null}
+          {place ? (
+            <StepForm
+              key={place.position}
+              place={place}
+              step={dataAt(parsed.data, place.path)}
+              forms={opened.forms}
+              findings={findingsByStep.get(place.id) ?? []}
+              keyLines={parsed.keyLines(place.path)}
+              openedId={openedIds.get(place.position) === place.id ? place.id : openedIds.get(place.position)}
+              onEdit={edit}
+            />
+          ) : (
+            <FlowForm data={parsed.data} onEdit={edit} />
+          )}
+        </div>
+        <div className="canvas editor-canvas" id="picture">
+          {picture ? (
+            <ReactFlowProvider>
+              <FlowCanvas
+                picture={picture}
+                nodeView={nodeView}
+                edgeView={edgeView}
+                selected={selected}
+                onSelect={setSelected}
+                onDropOn={(dragged, target) => edit({ op: 'moveStep', step: dragged, where: { after: target } })}
+                fitToken={`${picture.nodes.length}`}
+              />
+            </ReactFlowProvider>
+          ) : (
+            <p className="muted">drawing…</p>
+          )}
+        </div>
+        <div className="editor-text">
+          <YamlPane text={text} findings={findings} forms={opened.forms} onType={typed} line={place?.line} />
+          <ul className="findings" id="findings" aria-label="findings">
+            {findings.map((f, i) => (
+              <li key={i} className={f.severity} data-rule={f.rule} data-line={f.line}>
+                {f.file}:{f.line}:{f.column} {f.severity} {f.message} [{f.rule}]{f.hint ? <span className="muted"> hint: {f.hint}</span> : null}
+              </li>
+            ))}
+          </ul>
+        </div>
+      </div>
+      {proposing ? <ProposePanel opened={opened} text={text} onClose={() => setProposing(false)} /> : null}
+    </div>
+  );
+}
