@@ -44,11 +44,44 @@ describe('flows studio', () => {
     expect(studio.child.exitCode).toBe(0);
   }, 60_000);
 
-  it('says where it looked when Temporal cannot be reached', async () => {
-    const r = await flows({}, 'studio', '--temporal', '127.0.0.1:1', '--port', '0');
-    expect(r.code).toBe(1);
-    expect(r.err).toContain('flows studio: cannot reach Temporal at 127.0.0.1:1');
-  }, 30_000);
+  it('starts without Temporal (editing needs only the repository), says where it looked, and its numbers say runs now are unknown', async () => {
+    const data = mkdtempSync(join(tmpdir(), 'studio-cli-'));
+    const studio = await startFlowsProcess(['studio', '--port', '0', '--temporal', '127.0.0.1:1', '--data', data], {
+      cwd: process.cwd(),
+      env: { FLOWLINE_STUDIO_TOKEN: '' },
+      ready: 'Flow Studio on',
+    });
+    try {
+      expect(studio.output()).toContain('flows studio: cannot reach Temporal at 127.0.0.1:1');
+      expect(studio.output()).toContain('(Temporal 127.0.0.1:1 (not answering yet), namespace default)');
+      const url = /Flow Studio on (http:\/\/127\.0\.0\.1:\d+)/.exec(studio.output())![1]!;
+      const body = (await (await fetch(`${url}/api/flows`)).json()) as { flows: Array<{ now: number | null }> };
+      expect(body.flows.length).toBeGreaterThan(0);
+      expect(body.flows.every((f) => f.now === null)).toBe(true);
+      const session = (await (await fetch(`${url}/api/session`)).json()) as { readOnly: boolean; git: boolean };
+      expect(session).toMatchObject({ readOnly: false, git: true });
+      expect((await fetch(`${url}/api/edit/birthday-greeting`)).status).toBe(200);
+    } finally {
+      await studio.stop();
+    }
+  }, 60_000);
+
+  it('--read-only serves the viewer alone', async () => {
+    const data = mkdtempSync(join(tmpdir(), 'studio-cli-'));
+    const studio = await startFlowsProcess(['studio', '--read-only', '--port', '0', '--temporal', env.address, '--data', data], {
+      cwd: process.cwd(),
+      env: { FLOWLINE_STUDIO_TOKEN: '' },
+      ready: 'Flow Studio on',
+    });
+    try {
+      expect(studio.output()).toContain(', read-only)');
+      const url = /Flow Studio on (http:\/\/127\.0\.0\.1:\d+)/.exec(studio.output())![1]!;
+      expect(((await (await fetch(`${url}/api/session`)).json()) as { readOnly: boolean }).readOnly).toBe(true);
+      expect((await fetch(`${url}/api/edit/birthday-greeting`)).status).toBe(404);
+    } finally {
+      await studio.stop();
+    }
+  }, 60_000);
 
   it('refuses to serve beyond loopback without FLOWLINE_STUDIO_TOKEN', async () => {
     const r = await flows({ FLOWLINE_STUDIO_TOKEN: '' }, 'studio', '--host', '0.0.0.0', '--temporal', env.address);
