@@ -48,7 +48,13 @@ export async function checkDraft(
   const id = result.flowId?.id;
   const clash = id !== undefined ? otherFlows.find((f) => f.flow === id && f.source !== file) : undefined;
   // The other file first, as `flows validate` lists it: the finding then falls on the draft.
-  if (clash) findings.push(...checkAcrossFiles([checkFlow(clash.source, readFileSync(resolve(cwd, clash.source), 'utf8'), config, { compile: false }), result]).map(asFinding));
+  if (clash)
+    findings.push(
+      ...checkAcrossFiles([
+        checkFlow(clash.source, readFileSync(resolve(cwd, clash.source), 'utf8'), config, { compile: false }),
+        result,
+      ]).map(asFinding),
+    );
   const picture = result.ir && !clash ? await pictureOf(result.ir, true) : null;
   return { findings, picture, version: result.ir?.version ?? null, flow: id ?? null };
 }

@@ -89,63 +89,72 @@ export const editRoutes: FastifyPluginAsync<StudioDeps & { csrf: string }> = asy
     return answer;
   });
 
-  app.post<{ Body: ProposeBody }>('/api/propose', { schema: { body: proposeSchema }, bodyLimit: MAX_DRAFT_BYTES * 2 }, async (req, reply) => {
-    const { file, text, base, blob, title } = req.body;
-    if (!FLOW_FILE.test(file)) return badFile(reply, file);
-    if (!repoRoot) return reply.code(409).send({ error: 'the project is not a git checkout: the studio proposes changes as git branches' });
-    const config = deps.project.current().config;
-    const draft = await checkDraft(file, text, config, flowsList(), repoRoot);
-    const errors = draft.findings.filter((f) => f.severity === 'error');
-    if (errors.length || !draft.picture) {
-      return reply.code(422).send({ error: `the flow has ${errors.length} error(s): fix them before proposing (flows validate would fail)` });
-    }
-    let before: OpenedFile;
-    try {
-      before = await openFile(repoRoot, file, base);
-    } catch (error) {
-      if (error instanceof ProposalRefused) return reply.code(400).send({ error: error.message });
-      throw error;
-    }
-    let result;
-    try {
-      result = await proposeFile(repoRoot, { file, base, blob, text: before.text }, text, title ? { message: title } : {});
-    } catch (error) {
-      if (error instanceof ProposalRefused) return reply.code(400).send({ error: error.message });
-      throw error;
-    }
-    if (!result.ok) {
-      const code = result.reason === 'changed-on-base' ? 409 : result.reason === 'unchanged' ? 422 : 400;
-      return reply.code(code).send({ error: result.message, ...(result.reason === 'changed-on-base' ? { current: result.current } : {}) });
-    }
-    const beforeIr = before.blob ? (checkFlow(file, before.text, config).ir ?? null) : null;
-    const afterIr = checkFlow(file, text, config).ir!;
-    const change = await flowChange(file, beforeIr, afterIr, base);
-    const answer: ProposeAnswer = {
-      branch: result.branch,
-      commit: result.commit,
-      base,
-      pushed: result.pushed,
-      ...(result.pushError ? { pushError: result.pushError } : {}),
-      diff: result.diff,
-      markdown: change.markdown,
-      picture: change.picture,
-      pullRequest: null,
-    };
-    const github = editing.github;
-    if (github && result.pushed) {
-      try {
-        const pr = await github.client.openPullRequest({
-          ...github.repo,
-          head: result.branch,
-          base,
-          title: title || `${blob ? 'Update' : 'Add'} ${file}`,
-          body: change.markdown,
-        });
-        answer.pullRequest = { number: pr.number, url: pr.url };
-      } catch (error) {
-        answer.pullRequestError = (error as Error).message;
+  app.post<{ Body: ProposeBody }>(
+    '/api/propose',
+    { schema: { body: proposeSchema }, bodyLimit: MAX_DRAFT_BYTES * 2 },
+    async (req, reply) => {
+      const { file, text, base, blob, title } = req.body;
+      if (!FLOW_FILE.test(file)) return badFile(reply, file);
+      if (!repoRoot)
+        return reply.code(409).send({ error: 'the project is not a git checkout: the studio proposes changes as git branches' });
+      const config = deps.project.current().config;
+      const draft = await checkDraft(file, text, config, flowsList(), repoRoot);
+      const errors = draft.findings.filter((f) => f.severity === 'error');
+      if (errors.length || !draft.picture) {
+        return reply
+          .code(422)
+          .send({ error: `the flow has ${errors.length} error(s): fix them before proposing (flows validate would fail)` });
       }
-    }
-    return answer;
-  });
+      let before: OpenedFile;
+      try {
+        before = await openFile(repoRoot, file, base);
+      } catch (error) {
+        if (error instanceof ProposalRefused) return reply.code(400).send({ error: error.message });
+        throw error;
+      }
+      let result;
+      try {
+        result = await proposeFile(repoRoot, { file, base, blob, text: before.text }, text, title ? { message: title } : {});
+      } catch (error) {
+        if (error instanceof ProposalRefused) return reply.code(400).send({ error: error.message });
+        throw error;
+      }
+      if (!result.ok) {
+        const code = result.reason === 'changed-on-base' ? 409 : result.reason === 'unchanged' ? 422 : 400;
+        return reply
+          .code(code)
+          .send({ error: result.message, ...(result.reason === 'changed-on-base' ? { current: result.current } : {}) });
+      }
+      const beforeIr = before.blob ? (checkFlow(file, before.text, config).ir ?? null) : null;
+      const afterIr = checkFlow(file, text, config).ir!;
+      const change = await flowChange(file, beforeIr, afterIr, base);
+      const answer: ProposeAnswer = {
+        branch: result.branch,
+        commit: result.commit,
+        base,
+        pushed: result.pushed,
+        ...(result.pushError ? { pushError: result.pushError } : {}),
+        diff: result.diff,
+        markdown: change.markdown,
+        picture: change.picture,
+        pullRequest: null,
+      };
+      const github = editing.github;
+      if (github && result.pushed) {
+        try {
+          const pr = await github.client.openPullRequest({
+            ...github.repo,
+            head: result.branch,
+            base,
+            title: title || `${blob ? 'Update' : 'Add'} ${file}`,
+            body: change.markdown,
+          });
+          answer.pullRequest = { number: pr.number, url: pr.url };
+        } catch (error) {
+          answer.pullRequestError = (error as Error).message;
+        }
+      }
+      return answer;
+    },
+  );
 };

@@ -15,7 +15,8 @@ import { fakeGitHub, type FakeGitHub } from '../helpers/fake-github.ts';
 
 // A scratch repository with a bare remote, the repository's own config and one flow; the studio
 // over it with a real Temporal client pointed where nothing listens (editing needs no Temporal).
-const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+const git = (cwd: string, ...args: string[]) =>
+  execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
 const FLOW = readFileSync('flows/birthday-greeting.yaml', 'utf8');
 const HOST = { host: '127.0.0.1:8090' };
 
@@ -50,7 +51,10 @@ beforeAll(async () => {
     client,
     namespace: 'default',
     temporalWeb: 'http://localhost:8233',
-    editing: { repoRoot: repo, github: { client: githubClient({ token: github.token, baseUrl: github.url }), repo: { owner: 'acme', repo: 'flows' } } },
+    editing: {
+      repoRoot: repo,
+      github: { client: githubClient({ token: github.token, baseUrl: github.url }), repo: { owner: 'acme', repo: 'flows' } },
+    },
   };
   studio = buildStudio(deps);
   readOnly = buildStudio({ ...deps, editing: undefined });
@@ -59,7 +63,12 @@ beforeAll(async () => {
 afterAll(() => Promise.all([studio?.close(), readOnly?.close(), github?.close()]));
 
 const post = (url: string, body: unknown, headers: Record<string, string> = { 'x-flowline-csrf': csrf }) =>
-  studio.inject({ method: 'POST', url, headers: { ...HOST, 'content-type': 'application/json', ...headers }, payload: JSON.stringify(body) });
+  studio.inject({
+    method: 'POST',
+    url,
+    headers: { ...HOST, 'content-type': 'application/json', ...headers },
+    payload: JSON.stringify(body),
+  });
 
 describe('a write is refused unless it comes from the studio itself', () => {
   it('without the CSRF header, or with a wrong one: 403 saying how to get one', async () => {
@@ -87,7 +96,15 @@ describe('a write is refused unless it comes from the studio itself', () => {
     expect((await readOnly.inject({ url: '/api/edit/birthday-greeting', headers: HOST })).statusCode).toBe(404);
   });
   it('only flow files under flows/: a path out of it is a 400 naming the rule', async () => {
-    for (const file of ['../x.yaml', 'flows/../x.yaml', '/etc/passwd', 'src/app.ts', 'flows/.hidden.yaml', 'flows/a/b.yaml', 'flows.config.yaml']) {
+    for (const file of [
+      '../x.yaml',
+      'flows/../x.yaml',
+      '/etc/passwd',
+      'src/app.ts',
+      'flows/.hidden.yaml',
+      'flows/a/b.yaml',
+      'flows.config.yaml',
+    ]) {
       const answer = await post('/api/draft', { file, text: 'flow: x' });
       expect(answer.statusCode, file).toBe(400);
       expect(answer.json().error, file).toContain('flows/');
@@ -116,7 +133,10 @@ describe('editing a flow', () => {
     writeFileSync(join(repo, 'flows/birthday-greeting.yaml'), broken);
     let cli: string;
     try {
-      cli = execFileSync(process.execPath, [join(process.cwd(), 'bin/flows.js'), 'validate', '--format', 'json'], { cwd: repo, encoding: 'utf8' });
+      cli = execFileSync(process.execPath, [join(process.cwd(), 'bin/flows.js'), 'validate', '--format', 'json'], {
+        cwd: repo,
+        encoding: 'utf8',
+      });
     } catch (error) {
       cli = String((error as { stdout: string }).stdout);
     } finally {
@@ -165,7 +185,12 @@ describe('proposing', () => {
     writeFileSync(join(repo, 'flows/birthday-greeting.yaml'), FLOW.replace('09:00', '10:00'));
     git(repo, 'commit', '-qam', 'someone else changed it');
     const branches = git(repo, 'branch', '--list');
-    const answer = await post('/api/propose', { file: opened.file, base: opened.base, blob: opened.blob, text: opened.text.replace('wait: 7d', 'wait: 6d') });
+    const answer = await post('/api/propose', {
+      file: opened.file,
+      base: opened.base,
+      blob: opened.blob,
+      text: opened.text.replace('wait: 7d', 'wait: 6d'),
+    });
     expect(answer.statusCode).toBe(409);
     expect(answer.json().error).toContain('changed');
     expect(answer.json().current.text).toContain('10:00');
@@ -174,7 +199,12 @@ describe('proposing', () => {
 
   it('a draft with errors is not proposed (CI would refuse it)', async () => {
     const opened = (await studio.inject({ url: '/api/edit/birthday-greeting', headers: HOST })).json<EditAnswer>();
-    const answer = await post('/api/propose', { file: opened.file, base: opened.base, blob: opened.blob, text: opened.text.replace('wait: 7d', 'wait: soon') });
+    const answer = await post('/api/propose', {
+      file: opened.file,
+      base: opened.base,
+      blob: opened.blob,
+      text: opened.text.replace('wait: 7d', 'wait: soon'),
+    });
     expect(answer.statusCode).toBe(422);
     expect(answer.json().error).toContain('error');
   });

@@ -44,7 +44,13 @@ export function NewFlowPage() {
   if (opened) return <EditorPage opened={opened} onClose={() => (location.href = '/')} />;
   if (!base) return error ? <p className="error">{error}</p> : <p className="muted">loading…</p>;
   const taken = base.flows.some((f) => f.flow === id);
-  const idProblem = !id ? undefined : !FLOW_ID.test(id) ? 'lowercase words joined by -, e.g. spring-sale' : taken ? 'a flow has that id already' : undefined;
+  const idProblem = !id
+    ? undefined
+    : !FLOW_ID.test(id)
+      ? 'lowercase words joined by -, e.g. spring-sale'
+      : taken
+        ? 'a flow has that id already'
+        : undefined;
   const start = async () => {
     const file = `flows/${id}.yaml`;
     const trigger = NEW_TRIGGERS.find((t) => t.key === from);

@@ -13,8 +13,8 @@ import { postJson } from './session.ts';
 import { FlowForm, StepForm } from './StepForm.tsx';
 import { YamlPane } from './YamlPane.tsx';
 
-/** How long the text rests before it is checked: the marks follow typing without a request per key. */
-const CHECK_AFTER_MS = 120;
+/** How long typed text rests before it is checked: the marks follow typing without a request per key. A canvas or form edit is checked at once. */
+const CHECK_AFTER_TYPING_MS = 120;
 /** Keystrokes closer than this are one burst: one undo takes them back together. */
 const BURST_MS = 800;
 
@@ -52,6 +52,8 @@ export function EditorPage({ opened, numbersFor, onClose }: EditorPageProps) {
   const [notice, setNotice] = useState<string>();
   const [proposing, setProposing] = useState(false);
   const lastTyped = useRef(0);
+  const typing = useRef(false);
+  const [checkedAt, setCheckedAt] = useState<number>();
 
   const parsed = useMemo(() => parseText(text), [text]);
   const places = useMemo(() => stepPlaces(text) ?? [], [text]);
@@ -59,24 +61,29 @@ export function EditorPage({ opened, numbersFor, onClose }: EditorPageProps) {
   const place = places.find((p) => p.id === selected);
 
   // Every text is checked (debounced): findings as flows validate words them, and the picture when it compiles.
+  const at = history.at;
   useEffect(() => {
     const abort = new AbortController();
-    const timer = setTimeout(() => {
-      postJson<DraftAnswer>('/api/draft', { file: opened.file, text }, abort.signal).then(
-        (answer) => {
-          setDraft(answer);
-          if (answer.picture) setPicture(answer.picture);
-        },
-        (e: Error) => {
-          if (e.name !== 'AbortError') setNotice(e.message);
-        },
-      );
-    }, CHECK_AFTER_MS);
+    const timer = setTimeout(
+      () => {
+        postJson<DraftAnswer>('/api/draft', { file: opened.file, text }, abort.signal).then(
+          (answer) => {
+            setDraft(answer);
+            setCheckedAt(at);
+            if (answer.picture) setPicture(answer.picture);
+          },
+          (e: Error) => {
+            if (e.name !== 'AbortError') setNotice(e.message);
+          },
+        );
+      },
+      typing.current ? CHECK_AFTER_TYPING_MS : 0,
+    );
     return () => {
       clearTimeout(timer);
       abort.abort();
     };
-  }, [text, opened.file]);
+  }, [text, opened.file, at]);
 
   const findings: readonly Finding[] = draft?.findings ?? [];
   const findingsByStep = useMemo(() => {
@@ -93,14 +100,20 @@ export function EditorPage({ opened, numbersFor, onClose }: EditorPageProps) {
       const result = applyEdit(text, e);
       if (!result.ok) return setNotice(result.reason);
       setNotice(undefined);
+      typing.current = false;
       setHistory((h) => pushText(h, result.text));
     },
     [text],
   );
+  const travel = (move: (h: TextHistory) => TextHistory) => {
+    typing.current = false;
+    setHistory(move);
+  };
   const typed = useCallback((t: string) => {
     const now = Date.now();
     const burst = now - lastTyped.current < BURST_MS;
     lastTyped.current = now;
+    typing.current = true;
     setHistory((h) => typeText(h, t, burst));
   }, []);
 
@@ -111,7 +124,8 @@ export function EditorPage({ opened, numbersFor, onClose }: EditorPageProps) {
   const where = (): Where => {
     if (!place) return { top: placement === 'start' ? 0 : places.filter((p) => p.path.length === 2).length };
     if (placement === 'after' || placement === 'before') return placement === 'after' ? { after: place.id } : { before: place.id };
-    if (placement === 'start' || placement === 'end') return { top: placement === 'start' ? 0 : places.filter((p) => p.path.length === 2).length };
+    if (placement === 'start' || placement === 'end')
+      return { top: placement === 'start' ? 0 : places.filter((p) => p.path.length === 2).length };
     return { into: place.id, branch: placement };
   };
   const moveBy = (delta: -1 | 1) => {
@@ -125,7 +139,10 @@ export function EditorPage({ opened, numbersFor, onClose }: EditorPageProps) {
   const duplicate = () => {
     if (!place) return;
     const step = dataAt(parsed.data, place.path);
-    const copy = step && typeof step === 'object' && typeof (step as { id?: unknown }).id === 'string' ? { ...step, id: `${(step as { id: string }).id}-copy` } : step;
+    const copy =
+      step && typeof step === 'object' && typeof (step as { id?: unknown }).id === 'string'
+        ? { ...step, id: `${(step as { id: string }).id}-copy` }
+        : step;
     edit({ op: 'addStep', step: copy, where: { after: place.id } });
   };
   const remove = () => {
@@ -146,12 +163,12 @@ export function EditorPage({ opened, numbersFor, onClose }: EditorPageProps) {
       if (mod && e.key.toLowerCase() === 'z') {
         if (typingTarget(e.target) && !(e.target instanceof HTMLElement && e.target.closest('.cm-editor'))) return;
         e.preventDefault();
-        setHistory((h) => (e.shiftKey ? redo(h) : undo(h)));
+        travel(e.shiftKey ? redo : undo);
         return;
       }
       if (mod && e.key.toLowerCase() === 'y') {
         e.preventDefault();
-        setHistory(redo);
+        travel(redo);
         return;
       }
       if (typingTarget(e.target)) return;
@@ -185,7 +202,8 @@ export function EditorPage({ opened, numbersFor, onClose }: EditorPageProps) {
   const nodeView = useCallback(
     (node: PlacedNode): NodeView => {
       const problems = node.step !== undefined ? (findingsByStep.get(node.step) ?? []) : [];
-      const rows = numbers && node.step !== undefined && numbers.steps[node.step] ? nodeRows(node, nodeValues(node, numbers), undefined) : undefined;
+      const rows =
+        numbers && node.step !== undefined && numbers.steps[node.step] ? nodeRows(node, nodeValues(node, numbers), undefined) : undefined;
       return {
         ...(rows ? { rows } : {}),
         ...(problems.length ? { problems: problems.map((f) => `${f.severity}: ${f.message}`) } : {}),
@@ -199,18 +217,31 @@ export function EditorPage({ opened, numbersFor, onClose }: EditorPageProps) {
   const errors = findings.filter((f) => f.severity === 'error').length;
   const unchanged = text === opened.text;
   return (
-    <div className="editor">
+    <div className="editor" data-at={history.at} data-unchanged={unchanged ? 'yes' : 'no'}>
       <div className="bar editor-bar" role="toolbar" aria-label="editing">
         <strong>Editing</strong> <code>{opened.file}</code>
         {opened.base ? <span className="muted">from {opened.base}</span> : null}
-        <button type="button" id="undo" disabled={!canUndo(history)} onClick={() => setHistory(undo)} title="Ctrl+Z">
+        <button type="button" id="undo" disabled={!canUndo(history)} onClick={() => travel(undo)} title="Ctrl+Z">
           Undo
         </button>
-        <button type="button" id="redo" disabled={!canRedo(history)} onClick={() => setHistory(redo)} title="Ctrl+Shift+Z">
+        <button type="button" id="redo" disabled={!canRedo(history)} onClick={() => travel(redo)} title="Ctrl+Shift+Z">
           Redo
         </button>
-        <span id="check-state" className={errors ? 'bad' : 'good'} role="status" data-errors={errors} data-checked={draft ? 'yes' : 'no'}>
-          {!draft ? 'checking…' : errors ? `${errors} error${errors === 1 ? '' : 's'}` : findings.length ? `valid, ${findings.length} warning(s)` : 'valid'}
+        <span
+          id="check-state"
+          className={errors ? 'bad' : 'good'}
+          role="status"
+          data-errors={errors}
+          data-checked={draft ? 'yes' : 'no'}
+          data-checked-at={checkedAt}
+        >
+          {!draft
+            ? 'checking…'
+            : errors
+              ? `${errors} error${errors === 1 ? '' : 's'}`
+              : findings.length
+                ? `valid, ${findings.length} warning(s)`
+                : 'valid'}
         </span>
         <button type="button" id="propose" disabled={unchanged || errors > 0 || !draft} onClick={() => setProposing(true)}>
           Propose…
@@ -310,7 +341,8 @@ export function EditorPage({ opened, numbersFor, onClose }: EditorPageProps) {
           <ul className="findings" id="findings" aria-label="findings">
             {findings.map((f, i) => (
               <li key={i} className={f.severity} data-rule={f.rule} data-line={f.line}>
-                {f.file}:{f.line}:{f.column} {f.severity} {f.message} [{f.rule}]{f.hint ? <span className="muted"> hint: {f.hint}</span> : null}
+                {f.file}:{f.line}:{f.column} {f.severity} {f.message} [{f.rule}]
+                {f.hint ? <span className="muted"> hint: {f.hint}</span> : null}
               </li>
             ))}
           </ul>

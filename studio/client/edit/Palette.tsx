@@ -7,10 +7,11 @@ export type Placement = string;
 
 /** The places a step can go near the selected one: after, before, and into each of its branches. */
 export function placesFor(place: StepPlace | undefined, branches = 0): Array<{ value: Placement; label: string }> {
-  if (!place) return [
-    { value: 'end', label: 'at the end' },
-    { value: 'start', label: 'at the start' },
-  ];
+  if (!place)
+    return [
+      { value: 'end', label: 'at the end' },
+      { value: 'start', label: 'at the start' },
+    ];
   const out = [
     { value: 'after', label: 'after it' },
     { value: 'before', label: 'before it' },

@@ -5,10 +5,7 @@ import { FlowCanvas } from '../FlowCanvas.tsx';
 import { postJson, WriteRefused } from './session.ts';
 
 type State =
-  | { at: 'ask' }
-  | { at: 'sending' }
-  | { at: 'done'; answer: ProposeAnswer }
-  | { at: 'refused'; message: string; changedOnBase: boolean };
+  { at: 'ask' } | { at: 'sending' } | { at: 'done'; answer: ProposeAnswer } | { at: 'refused'; message: string; changedOnBase: boolean };
 
 /**
  * Propose, never overwrite: the change goes on a new branch in one commit (pushed, and a pull
@@ -85,7 +82,10 @@ function Proposed({ answer }: { answer: ProposeAnswer }) {
       </div>
       <pre className="diff" id="diff" aria-label="the text diff">
         {answer.diff.split('\n').map((l, i) => (
-          <span key={i} className={l.startsWith('+') && !l.startsWith('+++') ? 'add' : l.startsWith('-') && !l.startsWith('---') ? 'del' : undefined}>
+          <span
+            key={i}
+            className={l.startsWith('+') && !l.startsWith('+++') ? 'add' : l.startsWith('-') && !l.startsWith('---') ? 'del' : undefined}
+          >
             {l}
             {'\n'}
           </span>

@@ -41,9 +41,7 @@ export function StepForm({ place, step, forms, findings, keyLines, openedId, onE
   const bodyValue = (f: FormField) => (scalar ? body : isMap(body) ? body[f.key] : undefined);
   const setBody = (f: FormField, value: unknown) =>
     onEdit(
-      value === undefined && !scalar
-        ? { op: 'delete', path: [...bodyPath, f.key] }
-        : { op: 'setStep', step: place.id, key: f.key, value },
+      value === undefined && !scalar ? { op: 'delete', path: [...bodyPath, f.key] } : { op: 'setStep', step: place.id, key: f.key, value },
     );
   const setCommon = (f: FormField, value: unknown) =>
     onEdit(value === undefined ? { op: 'delete', path: [...place.path, f.key] } : { op: 'set', path: [...place.path, f.key], value });
@@ -105,7 +103,13 @@ function SplitBranches({ place, body, onEdit }: { place: StepPlace; body: unknow
             <Field
               field={{ key: 'label', control: 'text', required: false }}
               value={b.label}
-              onCommit={(v) => onEdit(v === undefined ? { op: 'delete', path: [...listPath, i, 'label'] } : { op: 'set', path: [...listPath, i, 'label'], value: v })}
+              onCommit={(v) =>
+                onEdit(
+                  v === undefined
+                    ? { op: 'delete', path: [...listPath, i, 'label'] }
+                    : { op: 'set', path: [...listPath, i, 'label'], value: v },
+                )
+              }
             />
             <Field
               field={{ key: 'percent', control: 'number', required: true }}
@@ -120,7 +124,14 @@ function SplitBranches({ place, body, onEdit }: { place: StepPlace; body: unknow
       })}
       <button
         type="button"
-        onClick={() => onEdit({ op: 'insert', path: listPath, index: items.length, value: { label: `branch ${items.length + 1}`, percent: 0, steps: [] } })}
+        onClick={() =>
+          onEdit({
+            op: 'insert',
+            path: listPath,
+            index: items.length,
+            value: { label: `branch ${items.length + 1}`, percent: 0, steps: [] },
+          })
+        }
       >
         add a branch
       </button>

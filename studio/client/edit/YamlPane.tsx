@@ -23,7 +23,9 @@ function range(doc: Text, f: Finding): { from: number; to: number } {
 /** Completion from what the schema and the config allow: keys, step kinds, destinations, durations. */
 function completions(forms: StepForms) {
   const kinds = Object.keys(forms.kinds);
-  const keys = [...new Set([...kinds, ...forms.common.map((f) => f.key), ...Object.values(forms.kinds).flatMap((f) => f.map((x) => x.key))])];
+  const keys = [
+    ...new Set([...kinds, ...forms.common.map((f) => f.key), ...Object.values(forms.kinds).flatMap((f) => f.map((x) => x.key))]),
+  ];
   const destinations = [...new Set(Object.values(forms.destinations).flat())];
   return (ctx: CompletionContext): CompletionResult | null => {
     const line = ctx.state.doc.lineAt(ctx.pos);

@@ -71,7 +71,13 @@ export function Field({ field, value, destinations, problems = [], onCommit }: F
   let control;
   if (field.control === 'boolean') {
     control = (
-      <input id={id} type="checkbox" checked={value === true} aria-describedby={describedBy} onChange={(e) => onCommit(e.target.checked ? true : undefined)} />
+      <input
+        id={id}
+        type="checkbox"
+        checked={value === true}
+        aria-describedby={describedBy}
+        onChange={(e) => onCommit(e.target.checked ? true : undefined)}
+      />
     );
   } else if (field.control === 'choice' || field.control === 'destination') {
     const options = field.control === 'destination' ? [...(destinations ?? [])] : [...(field.choices ?? [])];

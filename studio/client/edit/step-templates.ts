@@ -67,7 +67,11 @@ export const NEW_TRIGGERS: ReadonlyArray<{ key: string; label: string; yaml: str
   { key: 'session', label: 'a session start', yaml: 'trigger:\n  event: mp_session_start\n' },
   { key: 'attribute', label: 'an attribute change', yaml: 'trigger:\n  attribute_change: tier\n' },
   { key: 'audience', label: 'joining an audience', yaml: 'trigger:\n  audience: { name: New audience, on: added }\n' },
-  { key: 'date', label: 'a date (a birthday, a renewal)', yaml: 'trigger:\n  date: profile.attributes.birthday\n  anniversary: true\n  at: "09:00"\n' },
+  {
+    key: 'date',
+    label: 'a date (a birthday, a renewal)',
+    yaml: 'trigger:\n  date: profile.attributes.birthday\n  anniversary: true\n  at: "09:00"\n',
+  },
 ];
 
 /** A new flow's file: its id, name and trigger, and one wait to start from. */
