@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GitError, runGit, type GitRunOptions } from './git-run.ts';
@@ -135,11 +135,13 @@ export function proposalBranchName(flowId: string, now: Date): string {
 
 /** Where git runs: the top of the working tree (paths are then from the root), or a bare repository itself. */
 async function repoCwd(repoRoot: string): Promise<string> {
+  const folder = await stat(repoRoot).catch(() => null);
+  if (!folder?.isDirectory()) throw new ProposalRefused(`${repoRoot} is not a folder`);
   const top = await runGit(['rev-parse', '--show-toplevel'], { cwd: repoRoot, okCodes: [0, 128] });
   if (top.code === 0) return top.stdout.toString('utf8').replace(/\n$/, '');
-  const bare = await runGit(['rev-parse', '--is-bare-repository'], { cwd: repoRoot });
-  if (bare.stdout.toString('utf8').trim() === 'true') return repoRoot;
-  throw new ProposalRefused(`${repoRoot} is not a git repository`);
+  const bare = await runGit(['rev-parse', '--is-bare-repository'], { cwd: repoRoot, okCodes: [0, 128] });
+  if (bare.code === 0 && bare.stdout.toString('utf8').trim() === 'true') return repoRoot;
+  throw new ProposalRefused(`${repoRoot} is not in a git repository${bare.stderr ? ` (${bare.stderr.split('\n')[0]})` : ''}`);
 }
 
 const text = (out: { stdout: Buffer }) => out.stdout.toString('utf8').trim();

@@ -109,7 +109,7 @@ export function runGit(args: readonly string[], options: GitRunOptions): Promise
         child.kill('SIGKILL');
       }
     };
-    const timer = setTimeout(() => stop(`did not finish within ${Math.round(timeoutMs / 1000)} s`), timeoutMs);
+    const timer = setTimeout(() => stop(`did not finish within ${timeoutMs} ms`), timeoutMs);
     child.stdout.on('data', (chunk: Buffer) => {
       outBytes += chunk.length;
       if (outBytes > maxOutput) stop(`printed more than ${maxOutput} bytes`);

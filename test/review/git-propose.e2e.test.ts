@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openFile, proposalBranchName, proposeFile, ProposalRefused, type ProposeResult } from '../../review/git-propose.ts';
-import { redactUrls } from '../../review/git-run.ts';
+import { GitError, redactUrls, runGit } from '../../review/git-run.ts';
 import { scratchRepo } from '../helpers/scratch-repo.ts';
 
 const WELCOME = `flow: welcome-series
@@ -57,7 +57,7 @@ function repo(options: RepoOptions = {}): { dir: string; bare?: string } {
   let bare: string | undefined;
   if (options.remote === 'bare') {
     bare = mkdtempSync(join(tmpdir(), 'flowline-remote-'));
-    git(bare, 'init', '-q', '--bare');
+    git(bare, 'init', '-q', '--bare', '-b', 'main');
     git(dir, 'remote', 'add', 'origin', bare);
     git(dir, 'push', '-q', 'origin', 'main');
   } else if (options.remote) git(dir, 'remote', 'add', 'origin', options.remote);
@@ -347,6 +347,18 @@ describe('proposing a flow file as a git branch', () => {
     // From a subfolder of the checkout, paths are still from the root.
     expect((await openFile(join(dir, 'flows'), FILE)).text).toBe(CHANGED);
   });
+
+  it('works in a bare repository, and refuses a folder that is no repository', async () => {
+    const { dir, bare } = repo({ remote: 'bare' });
+    const result = made(await proposeFile(bare!, await openFile(bare!, FILE), CHANGED, { now: NOW }));
+    expect(result).toMatchObject({ base: 'main', pushed: false });
+    expect(git(bare!, 'show', `${result.branch}:${FILE}`)).toBe(CHANGED);
+    expect(changedFiles(bare!, result.commit)).toEqual([FILE]);
+    const nowhere = mkdtempSync(join(tmpdir(), 'flowline-not-a-repo-'));
+    await expect(openFile(nowhere, FILE)).rejects.toThrow(/is not in a git repository/);
+    await expect(openFile(join(nowhere, 'missing'), FILE)).rejects.toThrow(/is not a folder/);
+    expect(await proposeFile(nowhere, await openFile(dir, FILE), CHANGED)).toMatchObject({ ok: false, reason: 'refused' });
+  });
 });
 
 describe('proposalBranchName', () => {
@@ -357,6 +369,20 @@ describe('proposalBranchName', () => {
       expect(name).toMatch(/^flowline\/[a-z0-9]+(?:-[a-z0-9]+)*-20261207-041500$/);
       expect(execFileSync('git', ['check-ref-format', '--branch', name], { encoding: 'utf8' }).trim()).toBe(name);
     }
+  });
+});
+
+describe('runGit', () => {
+  it('stops git (and what it started) at the time limit and at the output limit, naming the command', async () => {
+    const { dir } = repo();
+    const started = Date.now();
+    const slow = runGit(['-c', 'alias.slow=!sleep 5', 'slow'], { cwd: dir, timeoutMs: 300 });
+    await expect(slow).rejects.toThrow('git -c "alias.slow=!sleep 5" slow did not finish within 300 ms');
+    expect(Date.now() - started).toBeLessThan(3000); // the sleep was killed with git, or close would wait for it
+    await expect(runGit(['cat-file', 'blob', `main:${FILE}`], { cwd: dir, maxOutput: 10 })).rejects.toThrow('printed more than 10 bytes');
+    const failed = await runGit(['rev-parse', '--verify', 'no-such-ref'], { cwd: dir }).catch((error: unknown) => error);
+    expect(failed).toBeInstanceOf(GitError);
+    expect(failed).toMatchObject({ command: 'git rev-parse --verify no-such-ref', code: 128, stderr: 'fatal: Needed a single revision' });
   });
 });
 
