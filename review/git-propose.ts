@@ -46,7 +46,7 @@ export type ProposeResult =
   | { ok: false; reason: 'changed-on-base'; current: OpenedFile; message: string }
   | { ok: false; reason: 'unchanged' | 'refused'; message: string };
 
-export interface ProposeOptions {
+interface ProposeOptions {
   /** The new branch's name; default proposalBranchName(the file's name, now). A name taken gets a suffix (`-2`, `-3`, …). */
   branch?: string;
   /** The commit message; default `Update flows/x.yaml` (`Add` for a new file), proposed from Flowline Studio. */
@@ -70,11 +70,12 @@ export class ProposalRefused extends Error {
 }
 
 /** The largest flow file read or written: 1 MiB. */
-export const MAX_FLOW_BYTES = 1024 * 1024;
+const MAX_FLOW_BYTES = 1024 * 1024;
 const MAX_MESSAGE_BYTES = 64 * 1024;
 const MAX_PATH_DEPTH = 4;
 const DEFAULT_AUTHOR = { name: 'Flowline Studio', email: 'studio@flowline.invalid' };
 const PUSH_TIMEOUT_MS = 60_000;
+const LIST_TIMEOUT_MS = 20_000;
 /** How many suffixed names are tried when the branch name is taken. */
 const MAX_NAME_TRIES = 20;
 
@@ -85,7 +86,7 @@ const HASH = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
  * A flow file's path, relative to the root: `flows/<name>.yaml` (or `.yml`), in folders under flows/
  * at most four deep, every part a plain file name (letters, digits, `.`, `_`, `-`; no `..`).
  */
-export function checkFlowPath(file: unknown): string {
+function checkFlowPath(file: unknown): string {
   if (typeof file !== 'string' || file.length > 400) throw new ProposalRefused('the file must be a path like flows/<name>.yaml');
   const parts = file.split('/');
   const name = parts[parts.length - 1]!;
@@ -263,8 +264,33 @@ async function remotes(cwd: string): Promise<string[]> {
     .filter(Boolean);
 }
 
-/** Whether a branch name is taken here or on the remote as last fetched (a push would then be refused). */
-async function nameTaken(cwd: string, branch: string, remote: string | undefined): Promise<boolean> {
+/**
+ * The remote's branches named `wanted` or `wanted-<n>`, as `git ls-remote` lists them now; none
+ * when the remote cannot be asked (the push then says why, and its lease still refuses a name taken).
+ */
+async function remoteNames(cwd: string, remote: string, wanted: string): Promise<Set<string>> {
+  try {
+    const listed = await runGit(['ls-remote', '--heads', remote, `refs/heads/${wanted}`, `refs/heads/${wanted}-*`], {
+      cwd,
+      timeoutMs: LIST_TIMEOUT_MS,
+    });
+    return new Set(
+      listed.stdout
+        .toString('utf8')
+        .split('\n')
+        .map((line) => line.split('\t')[1] ?? '')
+        .filter((ref) => ref.startsWith('refs/heads/'))
+        .map((ref) => ref.slice('refs/heads/'.length)),
+    );
+  } catch (error) {
+    if (error instanceof GitError) return new Set();
+    throw error;
+  }
+}
+
+/** Whether a branch name is taken here, on the remote as last fetched, or on the remote now. */
+async function nameTaken(cwd: string, branch: string, remote: string | undefined, onRemote: ReadonlySet<string>): Promise<boolean> {
+  if (onRemote.has(branch)) return true;
   const refs = [`refs/heads/${branch}`, ...(remote ? [`refs/remotes/${remote}/${branch}`] : [])];
   for (const ref of refs) {
     const found = await runGit(['rev-parse', '--verify', '--quiet', ref], { cwd, okCodes: [0, 1] });
@@ -275,19 +301,20 @@ async function nameTaken(cwd: string, branch: string, remote: string | undefined
 
 /**
  * Creates the branch at the commit, never moving one that exists (`update-ref` with an empty old
- * value): a name taken gets `-2`, `-3`, … Answers the name made.
+ * value): a name taken here or on the remote gets `-2`, `-3`, … Answers the name made.
  */
 async function createBranch(cwd: string, wanted: string, commit: string, remote: string | undefined, file: string): Promise<string> {
+  const onRemote = remote ? await remoteNames(cwd, remote, wanted) : new Set<string>();
   for (let attempt = 1; attempt <= MAX_NAME_TRIES; attempt++) {
     const name = attempt === 1 ? wanted : `${wanted}-${attempt}`;
     if (attempt > 1) await checkBranchName(cwd, name, 'the branch');
-    if (await nameTaken(cwd, name, remote)) continue;
+    if (await nameTaken(cwd, name, remote, onRemote)) continue;
     try {
       await runGit(['update-ref', '-m', `flowline: propose ${file}`, `refs/heads/${name}`, commit, ''], { cwd });
       return name;
     } catch (error) {
       // Made meanwhile by someone else: try the next name. Any other failure is the answer.
-      if (!(error instanceof GitError) || !(await nameTaken(cwd, name, undefined))) throw error;
+      if (!(error instanceof GitError) || !(await nameTaken(cwd, name, undefined, onRemote))) throw error;
     }
   }
   throw new ProposalRefused(`the branch names ${wanted} to ${wanted}-${MAX_NAME_TRIES} are all taken`);
@@ -374,7 +401,7 @@ async function propose(repoRoot: string, opened: OpenedFile, newText: string, op
     GIT_COMMITTER_EMAIL: author.email,
   };
   const commit = text(await runGit(['commit-tree', tree, '-p', baseCommit, '-F', '-'], { cwd, env: ident, input: message }));
-  const branch = await createBranch(cwd, wanted, commit, remote, file);
+  const branch = await createBranch(cwd, wanted, commit, push ? remote : undefined, file);
   const diff = (
     await runGit(
       [
@@ -428,10 +455,15 @@ async function treeWith(cwd: string, baseCommit: string, file: string, blob: str
   }
 }
 
-/** Pushes the branch to the same name on the remote; answers why it failed (without credentials), or undefined. */
+/**
+ * Pushes the branch to the same name on the remote, only if the remote has no branch of that name
+ * (a lease with an empty expected value: a branch someone made meanwhile is never moved, not even
+ * fast-forwarded). Answers why it failed (git's words, without credentials), or undefined.
+ */
 async function pushBranch(cwd: string, remote: string, branch: string): Promise<string | undefined> {
+  const ref = `refs/heads/${branch}`;
   try {
-    await runGit(['push', '--porcelain', remote, `refs/heads/${branch}:refs/heads/${branch}`], { cwd, timeoutMs: PUSH_TIMEOUT_MS });
+    await runGit(['push', `--force-with-lease=${ref}:`, remote, `${ref}:${ref}`], { cwd, timeoutMs: PUSH_TIMEOUT_MS });
     return undefined;
   } catch (error) {
     if (error instanceof GitError) return error.message;

@@ -22,7 +22,7 @@ export interface GitRunOptions {
   okCodes?: readonly number[];
 }
 
-export interface GitOutput {
+interface GitOutput {
   stdout: Buffer;
   stderr: string;
   code: number;
@@ -74,7 +74,7 @@ export function redactUrls(text: string): string {
 }
 
 /** The command as it would be typed, for messages: arguments with spaces quoted, credentials out. */
-export function gitCommandText(args: readonly string[]): string {
+function gitCommandText(args: readonly string[]): string {
   return redactUrls(['git', ...args].map((arg) => (/^[\w@%+=:,./^{}-]+$/.test(arg) ? arg : JSON.stringify(arg))).join(' '));
 }
 

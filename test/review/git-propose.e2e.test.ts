@@ -222,6 +222,27 @@ describe('proposing a flow file as a git branch', () => {
     git(dir, 'push', '-q', 'origin', `main:refs/heads/team/x`);
     git(dir, 'fetch', '-q', 'origin');
     expect(made(await proposeFile(dir, opened, CHANGED, { branch: 'team/x' })).branch).toBe('team/x-2');
+    // And one made on the remote by someone else, not fetched here: asked with ls-remote, never moved.
+    const main2 = git(dir, 'rev-parse', 'main').trim();
+    git(bare!, 'update-ref', 'refs/heads/theirs', main2);
+    git(bare!, 'update-ref', 'refs/heads/theirs-2', main2);
+    const aside = made(await proposeFile(dir, opened, CHANGED, { branch: 'theirs' }));
+    expect(aside).toMatchObject({ branch: 'theirs-3', pushed: true });
+    expect(git(bare!, 'rev-parse', 'theirs', 'theirs-2').trim().split('\n')).toEqual([main2, main2]);
+  });
+
+  it('never moves a branch the remote has, even when it could not be listed and the push would fast-forward it', async () => {
+    const { dir, bare } = repo({ remote: 'bare' });
+    const main = git(dir, 'rev-parse', 'main').trim();
+    const name = proposalBranchName('welcome', NOW);
+    git(bare!, 'update-ref', `refs/heads/${name}`, main);
+    git(dir, 'config', 'remote.origin.uploadpack', 'false'); // ls-remote fails; push (receive-pack) works
+    const result = made(await proposeFile(dir, await openFile(dir, FILE), CHANGED, { now: NOW }));
+    expect(result).toMatchObject({ branch: name, pushed: false, remote: 'origin' });
+    expect(result.pushError).toContain('[rejected]');
+    expect(result.pushError).toContain('stale info');
+    expect(git(bare!, 'rev-parse', name).trim()).toBe(main);
+    expect(git(dir, 'rev-parse', name).trim()).toBe(result.commit);
   });
 
   it('refuses hostile paths, symlinks and names, writing nothing', async () => {
@@ -293,6 +314,32 @@ describe('proposing a flow file as a git branch', () => {
     }
   });
 
+  it('gives proposals made at the same moment a branch each', async () => {
+    const { dir } = repo({ remote: 'bare' });
+    const opened = await openFile(dir, FILE);
+    const texts = ['welcome-5', 'welcome-6', 'welcome-7'].map((t) => WELCOME.replace('welcome-1', t));
+    const results = (await Promise.all(texts.map((text) => proposeFile(dir, opened, text, { now: NOW })))).map(made);
+    expect(new Set(results.map((r) => r.branch)).size).toBe(3);
+    for (const [i, r] of results.entries()) {
+      expect(git(dir, 'show', `${r.branch}:${FILE}`)).toBe(texts[i]);
+      expect(r.pushed).toBe(true);
+    }
+  });
+
+  it('keeps the bytes it is given (line endings, a byte-order mark, any script) whatever the repository filters, and refuses a file that is not UTF-8', async () => {
+    const { dir } = repo();
+    writeFileSync(join(dir, '.gitattributes'), '*.yaml text eol=lf\n');
+    git(dir, 'config', 'core.autocrlf', 'true');
+    writeFileSync(join(dir, 'flows', 'latin1.yaml'), Buffer.from([0x66, 0x6c, 0x6f, 0x77, 0x3a, 0x20, 0xe9, 0x0a]));
+    git(dir, 'add', '.');
+    git(dir, 'commit', '-qm', 'attributes');
+    const text = `\ufeff${WELCOME.replace('welcome-1', 'bienvenüe-日本').replace(/\n/g, '\r\n')}`;
+    const result = made(await proposeFile(dir, await openFile(dir, FILE), text));
+    expect(execFileSync('git', ['cat-file', 'blob', `${result.commit}:${FILE}`], { cwd: dir })).toEqual(Buffer.from(text, 'utf8'));
+    expect((await openFile(dir, FILE, result.branch)).text).toBe(text);
+    await expect(openFile(dir, 'flows/latin1.yaml')).rejects.toThrow('flows/latin1.yaml is not UTF-8 text');
+  });
+
   it('makes the branch without pushing in a repository without a remote; push: true there is refused', async () => {
     const { dir } = repo();
     const opened = await openFile(dir, FILE);
@@ -323,7 +370,8 @@ describe('proposing a flow file as a git branch', () => {
     const { dir } = repo({ remote: missing });
     const result = made(await proposeFile(dir, await openFile(dir, FILE), CHANGED, { now: NOW }));
     expect(result).toMatchObject({ pushed: false, remote: 'origin' });
-    expect(result.pushError).toContain(`git push --porcelain origin refs/heads/${result.branch}:refs/heads/${result.branch}`);
+    const ref = `refs/heads/${result.branch}`;
+    expect(result.pushError).toContain(`git push --force-with-lease=${ref}: origin ${ref}:${ref} failed (exit 128): fatal: `);
     expect(result.pushError).toMatch(/does not appear to be a git repository|Could not read from remote/);
     expect(git(dir, 'rev-parse', result.branch).trim()).toBe(result.commit);
 
