@@ -36,7 +36,7 @@ export class GitError extends Error {
     readonly code: number | null,
     why: string,
   ) {
-    super(`${command} ${why}${stderr ? `: ${stderr}` : ''}`);
+    super(`${command} ${why}${stderr ? `: ${stderr.length > 2000 ? `${stderr.slice(0, 2000)}…` : stderr}` : ''}`);
     this.name = 'GitError';
   }
 }
