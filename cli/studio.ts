@@ -9,7 +9,7 @@ import { listenStudio } from '../studio/server.ts';
 import type { StudioEditing } from '../studio/deps.ts';
 import { githubClient, githubToken } from '../review/github.ts';
 import { repoFromEnvironment } from '../review/repository.ts';
-import { gitTopLevel, remoteUrl } from '../review/git-propose.ts';
+import { gitTopLevel, remoteUrl } from '../review/checkout.ts';
 import { connectionOptions, temporalSettings, unreachable } from '../temporal/connection.ts';
 import { allowedHosts } from './allowed-hosts.ts';
 import { COMMAND_WORDS } from './commands.ts';

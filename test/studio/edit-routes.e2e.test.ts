@@ -72,7 +72,7 @@ const post = (url: string, body: unknown, headers: Record<string, string> = { 'x
 
 describe('a write is refused unless it comes from the studio itself', () => {
   it('without the CSRF header, or with a wrong one: 403 saying how to get one', async () => {
-    for (const headers of [{}, { 'x-flowline-csrf': 'guess' }, { 'x-flowline-csrf': '' }]) {
+    for (const headers of [{}, { 'x-flowline-csrf': 'guess' }, { 'x-flowline-csrf': '' }] as Array<Record<string, string>>) {
       const answer = await post('/api/draft', { file: 'flows/x.yaml', text: 'flow: x' }, headers);
       expect(answer.statusCode).toBe(403);
       expect(answer.json().error).toContain('x-flowline-csrf');

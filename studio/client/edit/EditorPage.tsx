@@ -26,7 +26,7 @@ function stepOfLine(places: readonly StepPlace[], line: number): StepPlace | und
 }
 
 const typingTarget = (t: EventTarget | null) =>
-  t instanceof HTMLElement && (t.closest('input, textarea, select, .cm-editor') !== null || t.isContentEditable);
+  t instanceof HTMLElement && (t.closest('input, textarea, .cm-editor') !== null || t.isContentEditable);
 
 export interface EditorPageProps {
   opened: EditAnswer;
@@ -219,7 +219,9 @@ export function EditorPage({ opened, numbersFor, onClose }: EditorPageProps) {
   return (
     <div className="editor" data-at={history.at} data-unchanged={unchanged ? 'yes' : 'no'}>
       <div className="bar editor-bar" role="toolbar" aria-label="editing">
-        <strong>Editing</strong> <code>{opened.file}</code>
+        <h1 className="editor-title">
+          Editing <code>{opened.file}</code>
+        </h1>
         {opened.base ? <span className="muted">from {opened.base}</span> : null}
         <button type="button" id="undo" disabled={!canUndo(history)} onClick={() => travel(undo)} title="Ctrl+Z">
           Undo

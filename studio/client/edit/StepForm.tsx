@@ -116,8 +116,15 @@ function SplitBranches({ place, body, onEdit }: { place: StepPlace; body: unknow
               value={b.percent}
               onCommit={(v) => onEdit({ op: 'set', path: [...listPath, i, 'percent'], value: v ?? 0 })}
             />
-            <button type="button" disabled={items.length <= 2} onClick={() => onEdit({ op: 'delete', path: [...listPath, i] })}>
-              remove branch {i + 1}
+            <button
+              type="button"
+              className="remove-branch"
+              aria-label={`remove branch ${i + 1}`}
+              title={`remove branch ${i + 1}`}
+              disabled={items.length <= 2}
+              onClick={() => onEdit({ op: 'delete', path: [...listPath, i] })}
+            >
+              ×
             </button>
           </div>
         );

@@ -88,6 +88,9 @@ export function YamlPane({ text, findings, forms, onType, line }: YamlPaneProps)
         ],
       }),
     });
+    // The scroller is reachable by the keyboard too (its lines scroll without the caret).
+    v.scrollDOM.tabIndex = 0;
+    v.scrollDOM.setAttribute('aria-label', 'the flow file, scrolled');
     view.current = v;
     return () => v.destroy();
     // The editor is made once; text and findings reach it below.
