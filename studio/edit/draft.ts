@@ -13,7 +13,7 @@ export type Finding = Pick<Diagnostic, 'file' | 'line' | 'column' | 'endLine' | 
 
 export interface DraftCheck {
   findings: Finding[];
-  /** The draft's picture when it compiles (no error); null otherwise. */
+  /** The draft's picture when it compiles (no error) and was asked for; null otherwise. */
   picture: Picture | null;
   /** The version the draft compiles to; null when it does not compile. */
   version: string | null;
@@ -42,6 +42,7 @@ export async function checkDraft(
   config: FlowsConfig,
   otherFlows: ReadonlyArray<{ flow: string; source: string }>,
   cwd: string,
+  options: { picture?: boolean } = {},
 ): Promise<DraftCheck> {
   const result = checkFlow(file, text, config);
   const findings = result.diagnostics.map(asFinding);
@@ -55,6 +56,6 @@ export async function checkDraft(
         result,
       ]).map(asFinding),
     );
-  const picture = result.ir && !clash ? await pictureOf(result.ir, true) : null;
+  const picture = options.picture !== false && result.ir && !clash ? await pictureOf(result.ir, true) : null;
   return { findings, picture, version: result.ir?.version ?? null, flow: id ?? null };
 }

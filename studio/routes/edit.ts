@@ -17,6 +17,8 @@ const FLOW_FILE = /^flows\/[A-Za-z0-9][A-Za-z0-9_.-]{0,120}\.ya?ml$/;
 interface DraftBody {
   file: string;
   text: string;
+  /** False: the findings alone, at once (laying out a large flow takes longer than checking it). */
+  picture?: boolean;
 }
 interface ProposeBody extends DraftBody {
   base: string;
@@ -28,14 +30,19 @@ const draftSchema = {
   type: 'object',
   required: ['file', 'text'],
   additionalProperties: false,
-  properties: { file: { type: 'string', maxLength: 200 }, text: { type: 'string', maxLength: MAX_DRAFT_BYTES } },
+  properties: {
+    file: { type: 'string', maxLength: 200 },
+    text: { type: 'string', maxLength: MAX_DRAFT_BYTES },
+    picture: { type: 'boolean' },
+  },
 } as const;
 const proposeSchema = {
   type: 'object',
   required: ['file', 'text', 'base', 'blob'],
   additionalProperties: false,
   properties: {
-    ...draftSchema.properties,
+    file: draftSchema.properties.file,
+    text: draftSchema.properties.text,
     base: { type: 'string', minLength: 1, maxLength: 200 },
     blob: { anyOf: [{ type: 'string', pattern: '^[0-9a-f]{40,64}$' }, { type: 'null' }] },
     title: { type: 'string', maxLength: 200 },
@@ -82,10 +89,12 @@ export const editRoutes: FastifyPluginAsync<StudioDeps & { csrf: string }> = asy
   });
 
   app.post<{ Body: DraftBody }>('/api/draft', { schema: { body: draftSchema }, bodyLimit: MAX_DRAFT_BYTES * 2 }, async (req, reply) => {
-    const { file, text } = req.body;
+    const { file, text, picture } = req.body;
     if (!FLOW_FILE.test(file)) return badFile(reply, file);
     const project = deps.project.current();
-    const answer: DraftAnswer = await checkDraft(file, text, project.config, flowsList(), repoRoot ?? deps.project.cwd);
+    const answer: DraftAnswer = await checkDraft(file, text, project.config, flowsList(), repoRoot ?? deps.project.cwd, {
+      picture: picture !== false,
+    });
     return answer;
   });
 

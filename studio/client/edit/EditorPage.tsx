@@ -1,6 +1,6 @@
 import { ReactFlowProvider } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { applyEdit, stepPlaces, type FlowEdit, type StepPlace, type Where } from '../../../dsl/edit/index.ts';
+import { applyEdit, type FlowEdit, type StepPlace, type Where } from '../../../dsl/edit/index.ts';
 import type { DraftAnswer, EditAnswer, Finding, Picture, PlacedNode } from '../../api.ts';
 import { nodeRows, nodeValues } from '../drop-off.ts';
 import { FlowCanvas, type EdgeView, type NodeView } from '../FlowCanvas.tsx';
@@ -56,8 +56,8 @@ export function EditorPage({ opened, numbersFor, onClose }: EditorPageProps) {
   const [checkedAt, setCheckedAt] = useState<number>();
 
   const parsed = useMemo(() => parseText(text), [text]);
-  const places = useMemo(() => stepPlaces(text) ?? [], [text]);
-  const openedIds = useMemo(() => new Map((stepPlaces(opened.text) ?? []).map((p) => [p.position, p.id])), [opened.text]);
+  const places = parsed.places;
+  const openedIds = useMemo(() => new Map(parseText(opened.text).places.map((p) => [p.position, p.id])), [opened.text]);
   const place = places.find((p) => p.id === selected);
 
   // Every text is checked (debounced): findings as flows validate words them, and the picture when it compiles.
@@ -66,15 +66,22 @@ export function EditorPage({ opened, numbersFor, onClose }: EditorPageProps) {
     const abort = new AbortController();
     const timer = setTimeout(
       () => {
-        postJson<DraftAnswer>('/api/draft', { file: opened.file, text }, abort.signal).then(
+        // Two asks at once: the findings (marks follow at once), and the picture (a large flow takes longer to lay out).
+        const body = { file: opened.file, text };
+        postJson<DraftAnswer>('/api/draft', { ...body, picture: false }, abort.signal).then(
           (answer) => {
             setDraft(answer);
             setCheckedAt(at);
-            if (answer.picture) setPicture(answer.picture);
           },
           (e: Error) => {
             if (e.name !== 'AbortError') setNotice(e.message);
           },
+        );
+        postJson<DraftAnswer>('/api/draft', body, abort.signal).then(
+          (answer) => {
+            if (answer.picture) setPicture(answer.picture);
+          },
+          () => undefined,
         );
       },
       typing.current ? CHECK_AFTER_TYPING_MS : 0,
@@ -257,7 +264,7 @@ export function EditorPage({ opened, numbersFor, onClose }: EditorPageProps) {
           {notice}
         </p>
       ) : null}
-      {draft && !draft.picture ? (
+      {draft && draft.version === null ? (
         <p className="notice" id="stale-picture">
           The picture shows the last version that compiled: fix the errors to redraw it.
         </p>

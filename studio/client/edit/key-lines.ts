@@ -1,13 +1,17 @@
 import { isMap, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import type { StepPlace } from '../../../dsl/edit/index.ts';
 import type { DataPath } from '../../../dsl/language/data-path.ts';
+import { allSteps, isRecord } from '../../../dsl/parse/walk.ts';
 
 /** The parsed file and where its lines start, made once per text. */
 export interface ParsedText {
   data: unknown;
+  /** Every step, in reading order, with the line its \`- \` is on. */
+  places: StepPlace[];
   keyLines(path: DataPath): Map<string, number>;
 }
 
-/** The file's data, and for a step (or any map) the line of each of its keys and of its kind's keys. */
+/** The file parsed once per text: its data, its steps, and for a step (or any map) the line of each of its keys and of its kind's keys. */
 export function parseText(text: string): ParsedText {
   const counter = new LineCounter();
   const doc = parseDocument(text, { lineCounter: counter, uniqueKeys: false });
@@ -35,8 +39,16 @@ export function parseText(text: string): ParsedText {
       }
     }
   };
+  const places: StepPlace[] = isRecord(data)
+    ? allSteps(data.steps, ['steps'], '#').map((v) => {
+        const node = nodeAt(v.path) as Node | undefined;
+        const line = node?.range ? counter.linePos(node.range[0]).line : 0;
+        return { path: v.path, position: v.position, id: v.id, kind: v.kind, line };
+      })
+    : [];
   return {
     data,
+    places,
     keyLines(path) {
       const out = new Map<string, number>();
       const step = nodeAt(path);
