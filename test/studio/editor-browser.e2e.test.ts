@@ -119,6 +119,20 @@ describe('the editor', () => {
     await select(page, 'hello');
     await page.locator('#delete').click();
     await expect.poll(() => yamlText(page)).not.toContain('id: hello');
+    // Drag a box onto another: it goes after that one.
+    const from = (await page.locator('.fl-node[data-step="pause"]').boundingBox())!;
+    const to = (await page.locator('.fl-node[data-step="bye"]').boundingBox())!;
+    await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(to.x + to.width / 2, to.y + to.height / 2, { steps: 12 });
+    await page.mouse.up();
+    await expect.poll(async () => (await yamlText(page)).indexOf('id: pause') > (await yamlText(page)).indexOf('id: bye')).toBe(true);
+    // Renaming an id warns that its history starts afresh.
+    await select(page, 'bye');
+    const id = page.locator('.step-form [data-field="id"] input');
+    await id.fill('farewell');
+    await id.press('Enter');
+    await expect.poll(() => page.locator('#rename-warning').textContent()).toContain('start afresh');
     const edited = await yamlText(page);
     expect(edited).toContain('# first, a pause');
     expect(edited).toContain("# The editor's demo");

@@ -57,7 +57,9 @@ export function EditorPage({ opened, numbersFor, onClose }: EditorPageProps) {
 
   const parsed = useMemo(() => parseText(text), [text]);
   const places = parsed.places;
-  const openedIds = useMemo(() => new Map(parseText(opened.text).places.map((p) => [p.position, p.id])), [opened.text]);
+  const openedIds = useMemo(() => new Set(parseText(opened.text).places.map((p) => p.id)), [opened.text]);
+  // A step renamed in this session, by its new id: the id it had in the file as opened.
+  const [renames, setRenames] = useState(new Map<string, string>());
   const place = places.find((p) => p.id === selected);
 
   // Every text is checked (debounced): findings as flows validate words them, and the picture when it compiles.
@@ -108,9 +110,21 @@ export function EditorPage({ opened, numbersFor, onClose }: EditorPageProps) {
       if (!result.ok) return setNotice(result.reason);
       setNotice(undefined);
       typing.current = false;
+      // A step's id set in the form: the selection follows it, and a rename of an id the file had is remembered.
+      if (
+        place &&
+        e.op === 'set' &&
+        e.path.length === place.path.length + 1 &&
+        e.path.every((k, i) => (i >= place.path.length ? k === 'id' : k === place.path[i]))
+      ) {
+        const next = typeof e.value === 'string' ? e.value : place.position;
+        const original = renames.get(place.id) ?? place.id;
+        if (openedIds.has(original) && original !== next) setRenames((r) => new Map(r).set(next, original));
+        setSelected(next);
+      }
       setHistory((h) => pushText(h, result.text));
     },
-    [text],
+    [text, place, renames, openedIds],
   );
   const travel = (move: (h: TextHistory) => TextHistory) => {
     typing.current = false;
@@ -321,7 +335,7 @@ export function EditorPage({ opened, numbersFor, onClose }: EditorPageProps) {
               forms={opened.forms}
               findings={findingsByStep.get(place.id) ?? []}
               keyLines={parsed.keyLines(place.path)}
-              openedId={openedIds.get(place.position) === place.id ? place.id : openedIds.get(place.position)}
+              renamedFrom={places.some((p) => p.id === renames.get(place.id)) ? undefined : renames.get(place.id)}
               onEdit={edit}
             />
           ) : (

@@ -23,13 +23,13 @@ export interface StepFormProps {
   findings: readonly Finding[];
   /** Lines of the step's keys in the file (body keys and step keys). */
   keyLines: Map<string, number>;
-  /** The id the step had when the file was opened, to warn on a rename. */
-  openedId: string | undefined;
+  /** The id the step had in the file as opened, when it was renamed since. */
+  renamedFrom: string | undefined;
   onEdit: (edit: FlowEdit) => void;
 }
 
 /** The selected step as a form made from the schema: its kind's keys, then the keys every step takes; split branches as rows. */
-export function StepForm({ place, step, forms, findings, keyLines, openedId, onEdit }: StepFormProps) {
+export function StepForm({ place, step, forms, findings, keyLines, renamedFrom, onEdit }: StepFormProps) {
   const kind = place.kind;
   if (!kind) return <p className="muted">This step has no single kind: fix it in the YAML.</p>;
   const map = isMap(step) ? step : {};
@@ -80,9 +80,10 @@ export function StepForm({ place, step, forms, findings, keyLines, openedId, onE
             />
           ))
         : null}
-      {openedId !== undefined && id !== openedId ? (
+      {renamedFrom !== undefined && id !== renamedFrom ? (
         <p className="warning" role="status" id="rename-warning">
-          Renamed from <code>{openedId}</code>: this step&apos;s numbers, and any experiment keyed by its id, start afresh under the new id.
+          Renamed from <code>{renamedFrom}</code>: this step&apos;s numbers, and any experiment keyed by its id, start afresh under the new
+          id.
         </p>
       ) : null}
     </form>
