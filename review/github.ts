@@ -172,8 +172,7 @@ function explain(name: string, error: unknown, redact: (s: string) => string): G
   let advice = '';
   let retryAt: Date | undefined;
   if (status === undefined) {
-    const cause = (error as { cause?: { message?: string; cause?: { code?: string } } }).cause;
-    advice = `no answer from GitHub: ${[failure.message ?? String(error), cause?.cause?.code].filter(Boolean).join(' ')}`;
+    advice = `no answer from GitHub: ${failure.message ?? String(error)}`;
   } else if (status === 401) {
     advice = 'GitHub refused the token (bad credentials or expired): check GITHUB_TOKEN / FLOWLINE_GITHUB_TOKEN';
   } else if (status === 404) {

@@ -1,3 +1,6 @@
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { GitHubError, githubApiUrl, githubClient, githubToken } from '../../review/github.ts';
 import { repoFromEnvironment, repoFromName, repoFromRemote } from '../../review/repository.ts';
@@ -108,9 +111,13 @@ describe('errors say what to do, and never hold the token', () => {
   });
 
   it('no answer at all: says so', async () => {
-    const closed = githubClient({ token: secret, baseUrl: 'http://127.0.0.1:9' });
+    const server = createServer().listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const { port } = server.address() as AddressInfo;
+    await new Promise((resolve) => server.close(resolve));
+    const closed = githubClient({ token: secret, baseUrl: `http://127.0.0.1:${port}` });
     const error = await failure(closed.upsertComment({ ...repo, issueNumber: 1, marker: 'm', body: 'b' }));
-    expect(error.message).toMatch(/no answer from GitHub/);
+    expect(error.message).toMatch(/no answer from GitHub: connect ECONNREFUSED/);
     expect(error.message).not.toContain(secret);
   });
 });
