@@ -15,7 +15,7 @@ const call = async (method: string, path: string, body?: unknown, auth: string |
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
-  return { status: res.status, headers: res.headers, body: text ? (JSON.parse(text) as Record<string, unknown> & unknown[]) : undefined };
+  return { status: res.status, headers: res.headers, body: text ? (JSON.parse(text) as unknown) : undefined };
 };
 
 describe('fake GitHub REST API', () => {
@@ -46,7 +46,7 @@ describe('fake GitHub REST API', () => {
     const unknown = await call('POST', '/repos/acme/flows/pulls', { title: 'T', head: 'nope', base: 'main' });
     expect(unknown.body).toMatchObject({ errors: [{ resource: 'PullRequest', field: 'head', code: 'invalid' }] });
     const listed = await call('GET', '/repos/acme/flows/pulls?head=acme:feature&state=open');
-    expect(listed.body.map((p: { number: number }) => p.number)).toEqual([1]);
+    expect((listed.body as { number: number }[]).map((p) => p.number)).toEqual([1]);
     expect((await call('GET', '/repos/acme/flows/pulls?head=acme:other')).body).toEqual([]);
     expect((await call('GET', '/repos/acme/flows/pulls/1')).body).toMatchObject({ number: 1 });
   });
@@ -55,7 +55,7 @@ describe('fake GitHub REST API', () => {
     const pr = gh.addPull('acme/flows', { head: 'feature', base: 'main' });
     for (let i = 0; i < 5; i++) gh.addComment('acme/flows', pr, `comment ${i}`);
     const first = await call('GET', `/repos/acme/flows/issues/${pr}/comments?per_page=2`);
-    expect(first.body.map((c: { body: string }) => c.body)).toEqual(['comment 0', 'comment 1']);
+    expect((first.body as { body: string }[]).map((c) => c.body)).toEqual(['comment 0', 'comment 1']);
     expect(first.headers.get('link')).toContain('page=2>; rel="next"');
     expect(first.headers.get('link')).toContain('page=3>; rel="last"');
     const last = await call('GET', `/repos/acme/flows/issues/${pr}/comments?per_page=2&page=3`);
