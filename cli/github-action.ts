@@ -134,7 +134,10 @@ async function changedFlows(
       continue;
     }
     const compared = await draw(project, [...plain, '--compare', base]);
-    if (compared.code === 0) sections.push({ file: shown, markdown: retitle(compared.out, file, shown) });
+    if (compared.code === 0) {
+      const markdown = retitle(compared.out, file, shown).replace(`compared with \`${base}\``, `compared with the base \`${short(base)}\``);
+      sections.push({ file: shown, markdown });
+    }
     else {
       // The file at the base did not validate (or is not there): the picture without marks, and why.
       const drawn = await draw(project, plain);

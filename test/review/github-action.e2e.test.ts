@@ -130,7 +130,7 @@ describe('the GitHub Action on a pull request', () => {
     expect(gh.repo('acme/flows').comments).toHaveLength(2);
     expect(gh.log.map((r) => r.method)).toEqual(['GET', 'PATCH']);
     const body = comments[0]!.body;
-    expect(body).toContain(`### Flow \`flows/welcome.yaml\` compared with \`${base}\``);
+    expect(body).toContain(`### Flow \`flows/welcome.yaml\` compared with the base \`${base.slice(0, 7)}\``);
     expect(body).toContain('```mermaid');
     expect(body).toMatch(/\*\*2 added, 0 changed, 0 removed\*\*/);
     expect(run.outputs).toMatch(/comment-url=https:\/\/github\.com\/acme\/flows\/pull\/\d+#issuecomment-\d+\n/);
