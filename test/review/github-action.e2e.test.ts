@@ -3,15 +3,23 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fakeGitHub, type FakeGitHub } from '../helpers/fake-github.ts';
+import { parse } from 'yaml';
+import { fakeGitHub, githubFaults, type FakeGitHub } from '../helpers/fake-github.ts';
 import { scratchRepo } from '../helpers/scratch-repo.ts';
 
 /**
- * The Action's entry (`flows github-action`, what action.yml runs) as a child process, with the
- * environment GitHub gives a step, in a scratch git repository, against the fake GitHub API.
+ * The Action's last step (action.yml's `run:` with its `env:`, as bash runs it, so the entry is
+ * `flows github-action`) as a child process, with the environment GitHub gives a step, in a
+ * scratch git repository, against the fake GitHub API.
  */
 
-const FLOWS_BIN = resolve(import.meta.dirname, '../../bin/flows.js');
+const ROOT = resolve(import.meta.dirname, '../..');
+interface ActionYml {
+  inputs: Record<string, { default?: string }>;
+  runs: { using: string; steps: { id?: string; run?: string; shell?: string; env?: Record<string, string> }[] };
+}
+const ACTION = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as ActionYml;
+const STEP = ACTION.runs.steps.find((s) => s.id === 'flows')!;
 const CONFIG = 'destinations:\n  sailthru: { type: sailthru, api_key: "${K}", api_secret: "${S}" }\n';
 const V1 = 'flow: welcome\ntrigger: { event: sign_up }\nsteps:\n  - send_email: { destination: sailthru, template: welcome-1 }\n';
 const BROKEN = `${V1}  - send_email: { destination: sailthur, template: welcome-2 }\n`;
@@ -46,7 +54,7 @@ interface ActionRun {
 /** One run of the action's step for pull request `number`, as the runner starts it. */
 function runAction(
   number: number,
-  { baseSha = base, extraEnv = {} }: { baseSha?: string; extraEnv?: Record<string, string> } = {},
+  { baseSha = base, inputs = {} }: { baseSha?: string; inputs?: Record<string, string> } = {},
 ): Promise<ActionRun> {
   const dir = mkdtempSync(join(tmpdir(), 'flowline-runner-'));
   const files = { event: join(dir, 'event.json'), output: join(dir, 'output'), summary: join(dir, 'summary') };
@@ -72,12 +80,20 @@ function runAction(
     GITHUB_STEP_SUMMARY: files.summary,
     GITHUB_REPOSITORY: 'acme/flows',
     GITHUB_API_URL: gh.url,
-    GITHUB_TOKEN: gh.token,
     GITHUB_WORKSPACE: repo,
-    ...extraEnv,
+    GITHUB_ACTION_PATH: ROOT,
+    // The step's env: its `${{ inputs.x }}` from the inputs given, else action.yml's defaults.
+    ...Object.fromEntries(
+      Object.entries(STEP.env ?? {}).map(([name, value]) => [
+        name,
+        value.replace(/\$\{\{\s*inputs\.([\w-]+)\s*\}\}/g, (_, input: string) =>
+          input === 'github-token' ? (inputs[input] ?? gh.token) : (inputs[input] ?? ACTION.inputs[input]?.default ?? ''),
+        ),
+      ]),
+    ),
   };
   return new Promise((done) => {
-    execFile('node', [FLOWS_BIN, 'github-action'], { cwd: repo, env }, (error, stdout, stderr) => {
+    execFile('bash', ['-e', '-c', STEP.run!], { cwd: repo, env }, (error, stdout, stderr) => {
       done({
         code: error ? Number(error.code ?? 1) : 0,
         stdout,
@@ -90,6 +106,17 @@ function runAction(
 }
 
 const ourComments = () => gh.repo('acme/flows').comments.filter((c) => c.body.includes('<!-- flowline:flows-review -->'));
+
+describe('action.yml', () => {
+  it("is a composite action whose inputs are the brief's, passed to flows github-action as environment variables", () => {
+    expect(ACTION.runs.using).toBe('composite');
+    expect(Object.keys(ACTION.inputs)).toEqual(expect.arrayContaining(['project', 'base-ref', 'comment', 'github-token']));
+    expect(ACTION.inputs['github-token']!.default).toBe('${{ github.token }}');
+    expect(STEP.run).toContain('bin/flows.js" github-action');
+    // No `${{ }}` inside the script: inputs arrive as variables, so a crafted input cannot inject shell.
+    expect(STEP.run).not.toContain('${{');
+  });
+});
 
 describe('the GitHub Action on a pull request', () => {
   let pr: number;
@@ -147,5 +174,21 @@ describe('the GitHub Action on a pull request', () => {
     expect(run.outputs).toContain('changed-flows=0\n');
     const comment = ourComments().find((c) => c.issue === other);
     expect(comment!.body).toContain(`No flow file changed in this pull request (compared with \`${before.slice(0, 7)}\`).`);
+  });
+
+  it('comment: false sends nothing to GitHub; a rate limit on the comment is a warning, not a failed check', async () => {
+    gh.clear();
+    const quiet = await runAction(pr, { inputs: { comment: 'false' } });
+    expect(quiet.code, quiet.stderr).toBe(0);
+    expect(gh.log).toHaveLength(0);
+    expect(quiet.summary).toContain('### Flow `flows/welcome.yaml`');
+    gh.inject(githubFaults.rateLimited(300));
+    const limited = await runAction(pr);
+    expect(limited.code, limited.stderr).toBe(0);
+    expect(limited.stdout).toMatch(
+      /^::warning::flows: GitHub: cannot list the comments of #\d+ on acme\/flows: .*rate limit is used up: retry after /m,
+    );
+    expect(gh.faulted).toHaveLength(1);
+    expect(gh.log).toHaveLength(0);
   });
 });
