@@ -19,7 +19,7 @@ import { EXIT, parseCommandArgs, UsageError, type CliIo } from './io.ts';
  */
 
 /** The hidden marker of the one comment this command keeps on a pull request. */
-export const COMMENT_MARKER = 'flows-review';
+const COMMENT_MARKER = 'flows-review';
 /** GitHub refuses a comment over 65,536 characters; the marker and the tail need some room. */
 const COMMENT_ROOM = 60_000;
 

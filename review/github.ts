@@ -6,7 +6,7 @@ import { Octokit } from '@octokit/rest';
  * FLOWLINE_GITHUB_TOKEN) and never appears in an error or a log line.
  */
 
-export const DEFAULT_GITHUB_API_URL = 'https://api.github.com';
+const DEFAULT_GITHUB_API_URL = 'https://api.github.com';
 
 export interface GitHubOptions {
   token: string;
@@ -23,14 +23,14 @@ export interface RepoRef {
   repo: string;
 }
 
-export interface PullRequest {
+interface PullRequest {
   number: number;
   url: string;
   /** False when a pull request for the head branch was already open and this is it. */
   created: boolean;
 }
 
-export interface UpsertedComment {
+interface UpsertedComment {
   id: number;
   url: string;
   action: 'created' | 'updated';
@@ -51,7 +51,7 @@ export class GitHubError extends Error {
 }
 
 /** A marker is a name; the comment carries it as `<!-- flowline:NAME -->`, which GitHub does not show. */
-export const markerComment = (marker: string): string => {
+const markerComment = (marker: string): string => {
   if (!/^[\w.-]+$/.test(marker)) throw new Error(`a comment marker is letters, digits, '.', '_' and '-': '${marker}'`);
   return `<!-- flowline:${marker} -->`;
 };

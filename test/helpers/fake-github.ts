@@ -20,7 +20,7 @@ export interface FakeGitHubOptions {
   login?: string;
 }
 
-export interface FakePull {
+interface FakePull {
   number: number;
   title: string;
   body: string | null;
@@ -31,7 +31,7 @@ export interface FakePull {
   createdAt: string;
 }
 
-export interface FakeComment {
+interface FakeComment {
   id: number;
   issue: number;
   body: string;
@@ -48,7 +48,7 @@ interface RepoState {
   comments: FakeComment[];
 }
 
-export interface LoggedRequest {
+interface LoggedRequest {
   method: string;
   path: string;
   query: Record<string, string>;
