@@ -54,7 +54,11 @@ interface ActionRun {
 /** One run of the action's step for pull request `number`, as the runner starts it. */
 function runAction(
   number: number,
-  { baseSha = base, inputs = {} }: { baseSha?: string; inputs?: Record<string, string> } = {},
+  {
+    baseSha = base,
+    inputs = {},
+    eventName = 'pull_request',
+  }: { baseSha?: string; inputs?: Record<string, string>; eventName?: string } = {},
 ): Promise<ActionRun> {
   const dir = mkdtempSync(join(tmpdir(), 'flowline-runner-'));
   const files = { event: join(dir, 'event.json'), output: join(dir, 'output'), summary: join(dir, 'summary') };
@@ -74,7 +78,7 @@ function runAction(
     HOME: dir,
     CI: 'true',
     GITHUB_ACTIONS: 'true',
-    GITHUB_EVENT_NAME: 'pull_request',
+    GITHUB_EVENT_NAME: eventName,
     GITHUB_EVENT_PATH: files.event,
     GITHUB_OUTPUT: files.output,
     GITHUB_STEP_SUMMARY: files.summary,
@@ -118,7 +122,7 @@ describe('action.yml', () => {
   });
 });
 
-describe('the GitHub Action on a pull request', () => {
+describe('the GitHub Action on a pull request', { timeout: 90_000 }, () => {
   let pr: number;
 
   it('a broken flow: annotations, exit 1, outputs, summary, and one comment', async () => {
@@ -189,6 +193,25 @@ describe('the GitHub Action on a pull request', () => {
       /^::warning::flows: GitHub: cannot list the comments of #\d+ on acme\/flows: .*rate limit is used up: retry after /m,
     );
     expect(gh.faulted).toHaveLength(1);
+    expect(gh.log).toHaveLength(0);
+  });
+});
+
+describe('the GitHub Action on a push, with the project in a folder', { timeout: 90_000 }, () => {
+  it('annotates with paths from the repository root, fails on the error, and calls GitHub not at all', async () => {
+    const outer = mkdtempSync(join(tmpdir(), 'flowline-outer-'));
+    const inner = scratchRepo(CONFIG, { 'welcome.yaml': BROKEN });
+    execFileSync('cp', ['-r', inner, join(outer, 'marketing')]);
+    repo = outer;
+    git('init', '-q', '-b', 'main');
+    git('add', '-A');
+    git('commit', '-qm', 'base');
+    gh.clear();
+    const run = await runAction(1, { eventName: 'push', inputs: { project: 'marketing' } });
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.stdout).toMatch(/^::error file=marketing\/flows\/welcome\.yaml,line=5,/m);
+    expect(run.summary).toMatch(/\| `marketing\/flows\/welcome\.yaml:5:\d+` \| error \|/);
+    expect(run.outputs).toContain('changed-flows=0\n');
     expect(gh.log).toHaveLength(0);
   });
 });
