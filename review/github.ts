@@ -50,10 +50,14 @@ export class GitHubError extends Error {
   }
 }
 
-/** A marker is a name; the comment carries it as `<!-- flowline:NAME -->`, which GitHub does not show. */
+/**
+ * A marker is a name, or the whole hidden comment: the comment carries it as `<!-- flowline:NAME -->`,
+ * which GitHub does not show.
+ */
 const markerComment = (marker: string): string => {
-  if (!/^[\w.-]+$/.test(marker)) throw new Error(`a comment marker is letters, digits, '.', '_' and '-': '${marker}'`);
-  return `<!-- flowline:${marker} -->`;
+  const name = /^<!-- flowline:(.*) -->$/.exec(marker)?.[1] ?? marker;
+  if (!/^[\w.-]+$/.test(name)) throw new Error(`a comment marker is letters, digits, '.', '_' and '-': '${marker}'`);
+  return `<!-- flowline:${name} -->`;
 };
 
 export interface GitHubClient {

@@ -63,6 +63,9 @@ describe('upsertComment', () => {
     const lists = gh.log.filter((r) => r.method === 'GET');
     expect(lists.map((r) => r.query.page ?? '1')).toEqual(['1', '2', '1', '2', '3']);
     expect(gh.log.filter((r) => r.method === 'PATCH')).toHaveLength(1);
+    // The marker may also be given whole.
+    const third = await client().upsertComment({ ...repo, issueNumber: pr, marker: '<!-- flowline:graph -->', body: 'third' });
+    expect(third).toEqual({ ...made, action: 'updated' });
   });
 
   it('refuses a marker that could break out of the HTML comment', async () => {
