@@ -51,6 +51,9 @@ describe.skipIf(!available && !process.env.CI)(
         npm_config_update_notifier: 'false',
       };
 
+      const manifest = run(ROOT, PRE_COMMIT, 'validate-manifest', '.pre-commit-hooks.yaml');
+      expect(manifest.status, `${manifest.stdout}${manifest.stderr}`).toBe(0);
+
       // The hook repository as pre-commit fetches it: a git repository with .pre-commit-hooks.yaml, at a commit.
       const hooks = mkdtempSync(join(tmpdir(), 'flowline-hooks-'));
       copyFileSync(join(ROOT, '.pre-commit-hooks.yaml'), join(hooks, '.pre-commit-hooks.yaml'));
