@@ -137,8 +137,7 @@ async function changedFlows(
     if (compared.code === 0) {
       const markdown = retitle(compared.out, file, shown).replace(`compared with \`${base}\``, `compared with the base \`${short(base)}\``);
       sections.push({ file: shown, markdown });
-    }
-    else {
+    } else {
       // The file at the base did not validate (or is not there): the picture without marks, and why.
       const drawn = await draw(project, plain);
       const why = compared.err
