@@ -11,6 +11,7 @@ import reactHooks from 'eslint-plugin-react-hooks';
 export const LAYERS = {
   dsl: [],
   'http-guard': [],
+  review: [],
   codec: ['http-guard'],
   destinations: ['dsl', 'http-guard'],
   store: ['dsl'],
@@ -20,7 +21,7 @@ export const LAYERS = {
   workflows: ['dsl', 'activities', 'store'],
   dev: ['codec', 'temporal', 'workflows'],
   ingest: ['dsl', 'store', 'goals', 'workflows', 'codec', 'temporal', 'http-guard'],
-  studio: ['dsl', 'store', 'goals', 'activities', 'workflows', 'temporal', 'http-guard'],
+  studio: ['dsl', 'store', 'goals', 'activities', 'workflows', 'temporal', 'http-guard', 'review'],
   worker: ['dsl', 'destinations', 'store', 'goals', 'activities', 'workflows', 'codec', 'temporal', 'http-guard'],
   cli: [
     'dsl',
@@ -36,6 +37,7 @@ export const LAYERS = {
     'ingest',
     'studio',
     'worker',
+    'review',
   ],
   bin: ['cli'],
 };

@@ -119,6 +119,15 @@ export const COMMAND_WORDS = {
     summary: 'list runs: the step each is at and what it waits for, or how it ended (completed, exited, failed…) and why',
     flags: { flow: { type: 'string', shows: 'ID' }, all: { type: 'boolean' }, limit: { type: 'string', shows: 'N' } },
   },
+  'github-action': {
+    summary:
+      "what the GitHub Action runs: validate with annotations, job summary and outputs, one pull-request comment of the changed flows' pictures",
+    flags: {
+      project: { type: 'string', shows: 'DIR' },
+      'base-ref': { type: 'string', shows: 'REF' },
+      comment: { type: 'string', shows: 'true|false' },
+    },
+  },
   worker: {
     summary: 'run the workers against an existing Temporal server',
     flags: { config, 'fake-destinations': { type: 'boolean' }, data },

@@ -42,6 +42,9 @@ const COMMANDS: Record<CommandName, Command> = {
   status: {
     load: async () => (await import('./status.ts')).statusCommand,
   },
+  'github-action': {
+    load: async () => (await import('./github-action.ts')).githubActionCommand,
+  },
   worker: {
     load: async () => (await import('./worker.ts')).workerCommand,
   },
