@@ -22,8 +22,10 @@ export const LAYERS = {
   ingest: ['dsl', 'store', 'goals', 'workflows', 'codec', 'temporal', 'http-guard'],
   studio: ['dsl', 'store', 'goals', 'activities', 'workflows', 'temporal', 'http-guard'],
   worker: ['dsl', 'destinations', 'store', 'goals', 'activities', 'workflows', 'codec', 'temporal', 'http-guard'],
+  lsp: ['dsl'],
   cli: [
     'dsl',
+    'lsp',
     'http-guard',
     'destinations',
     'store',

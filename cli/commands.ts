@@ -122,6 +122,10 @@ export const COMMAND_WORDS = {
     summary: 'run the workers against an existing Temporal server',
     flags: { config, 'fake-destinations': { type: 'boolean' }, data },
   },
+  lsp: {
+    summary: 'the language server for editors: findings as you type, completion, hover, go to definition (docs/editors.md)',
+    flags: { stdio: { type: 'boolean' } },
+  },
 } as const satisfies Record<string, CommandWords>;
 
 export type CommandName = keyof typeof COMMAND_WORDS;
