@@ -54,7 +54,10 @@ function values(place: Place, at: SchemaAt, data: unknown, marked: string, sourc
   if (place.path.at(-1) === 'winner' && place.path.at(-2) === 'pick_winner') return branchLabels(valueAt(data, place.path.slice(0, -2)));
   if (has('step')) return stepKinds();
   const words = at.schemas.flatMap((s) => [...(Array.isArray(s.enum) ? s.enum : []), ...('const' in s ? [s.const] : [])]);
-  return [...new Set(words.filter((w): w is string => typeof w === 'string'))].map((w) => ({ label: w, kind: CompletionItemKind.EnumMember }));
+  return [...new Set(words.filter((w): w is string => typeof w === 'string'))].map((w) => ({
+    label: w,
+    kind: CompletionItemKind.EnumMember,
+  }));
 }
 
 /** The destinations of the config whose type can do the step the `destination:` belongs to. */
@@ -62,7 +65,11 @@ function destinations(path: DataPath, config: FlowsConfig): CompletionItem[] {
   const kind = path.at(-2);
   return [...config.destinations.values()]
     .filter((d) => typeof kind !== 'string' || !isDestinationStep(kind) || canPerform(d.type, kind))
-    .map((d) => ({ label: d.name, kind: CompletionItemKind.Reference, detail: `${d.type} destination (${config.file ?? 'flows.config.yaml'})` }));
+    .map((d) => ({
+      label: d.name,
+      kind: CompletionItemKind.Reference,
+      detail: `${d.type} destination (${config.file ?? 'flows.config.yaml'})`,
+    }));
 }
 
 /** The labels pick_winner may name: the split's branches but its control, each by its label or its percent. */
@@ -99,6 +106,7 @@ const documented = (doc: string | undefined) => (doc ? { documentation: { kind: 
 
 function valueAt(data: unknown, path: DataPath): unknown {
   let node = data;
-  for (const segment of path) node = isRecord(node) || Array.isArray(node) ? (node as Record<string | number, unknown>)[segment] : undefined;
+  for (const segment of path)
+    node = isRecord(node) || Array.isArray(node) ? (node as Record<string | number, unknown>)[segment] : undefined;
   return node;
 }

@@ -78,9 +78,10 @@ export function serve(connection: Connection): Promise<void> {
 
   connection.onInitialized(() => {
     if (watchRegistration) {
-      void connection.client.register(DidChangeWatchedFilesNotification.type, {
-        watchers: [{ globPattern: '**/flows.config.yaml' }],
-      });
+      // A client that refuses leaves a config changed on disk unseen until a flow is edited: not worth failing over.
+      connection.client
+        .register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/flows.config.yaml' }] })
+        .catch(() => undefined);
     }
   });
 

@@ -1,4 +1,4 @@
-import { isPair, isScalar, isSeq, parseDocument, visit, type Document, type Node, type Pair } from 'yaml';
+import { isPair, isScalar, isSeq, parseDocument, visit, type Document, type Pair } from 'yaml';
 import type { DataPath } from '../dsl/language/data-path.ts';
 
 /** A plain scalar of a YAML file, and where it sits in the data: what hover, completion and go-to-definition ask about. */
@@ -39,18 +39,9 @@ function dataPath(chain: readonly unknown[]): DataPath {
     const node = chain[i];
     const next = chain[i + 1];
     if (isPair(node)) path.push(keyText(node));
-    else if (isSeq(node)) path.push(node.items.indexOf(next as Node));
+    else if (isSeq(node)) path.push(node.items.indexOf(next));
   }
   return path;
 }
 
 const keyText = (pair: Pair): string => (isScalar(pair.key) ? String(pair.key.value) : String(pair.key));
-
-/** Whether a path runs inside a step list: the key or item right after a list index under `steps`, `then`, `else`. */
-export function stepPathOf(path: DataPath): DataPath | undefined {
-  for (let i = path.length - 1; i > 0; i--) {
-    if (typeof path[i] === 'number' && (path[i - 1] === 'steps' || path[i - 1] === 'then' || path[i - 1] === 'else'))
-      return path.slice(0, i + 1);
-  }
-  return undefined;
-}

@@ -9,6 +9,7 @@ import {
   InitializedNotification,
   InitializeRequest,
   PublishDiagnosticsNotification,
+  RegistrationRequest,
   ShutdownRequest,
   type PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol';
@@ -33,11 +34,14 @@ export async function startLsp(root: string, options: { watch?: boolean } = {}):
   let stderr = '';
   child.stderr!.on('data', (chunk) => (stderr += chunk));
   const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
-  const waiting: Array<{ uri: string; predicate: (p: PublishDiagnosticsParams) => boolean; done: (p: PublishDiagnosticsParams) => void }> = [];
+  const waiting: Array<{ uri: string; predicate: (p: PublishDiagnosticsParams) => boolean; done: (p: PublishDiagnosticsParams) => void }> =
+    [];
   connection.onNotification(PublishDiagnosticsNotification.type, (params) => {
     const i = waiting.findIndex((w) => w.uri === params.uri && w.predicate(params));
     if (i >= 0) waiting.splice(i, 1)[0]!.done(params);
   });
+  // Watching flows.config.yaml, the server registers for file events, as it does with an editor.
+  connection.onRequest(RegistrationRequest.type, () => null);
   connection.listen();
   await connection.sendRequest(InitializeRequest.type, {
     processId: process.pid,
@@ -54,13 +58,18 @@ export async function startLsp(root: string, options: { watch?: boolean } = {}):
     open(path, text) {
       const uri = pathToFileURL(path).href;
       versions.set(uri, 1);
-      void connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'yaml', version: 1, text } });
+      void connection.sendNotification(DidOpenTextDocumentNotification.type, {
+        textDocument: { uri, languageId: 'yaml', version: 1, text },
+      });
       return uri;
     },
     change(uri, text) {
       const version = (versions.get(uri) ?? 1) + 1;
       versions.set(uri, version);
-      void connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges: [{ text }] });
+      void connection.sendNotification(DidChangeTextDocumentNotification.type, {
+        textDocument: { uri, version },
+        contentChanges: [{ text }],
+      });
     },
     diagnostics: (uri, predicate = () => true) => new Promise((done) => waiting.push({ uri, predicate, done })),
     async stop() {
