@@ -41,7 +41,7 @@ export async function startLsp(root: string, options: { watch?: boolean } = {}):
     if (i >= 0) waiting.splice(i, 1)[0]!.done(params);
   });
   // Watching flows.config.yaml, the server registers for file events, as it does with an editor.
-  connection.onRequest(RegistrationRequest.type, () => null);
+  connection.onRequest(RegistrationRequest.method, () => null);
   connection.listen();
   await connection.sendRequest(InitializeRequest.type, {
     processId: process.pid,

@@ -125,7 +125,7 @@ describe('flows lsp', () => {
     const broken = lsp.diagnostics(uri, (p) => p.version === 2);
     lsp.change(uri, text.replace('destination: sailthru', 'destination: sailthur'));
     const found = (await broken).diagnostics;
-    expect(found.map((d) => [d.code, d.message.split('\n')[0]])).toEqual([
+    expect(found.map((d) => [d.code, String(d.message).split('\n')[0]])).toEqual([
       ['unknown-destination', "destination 'sailthur' is not defined in flows.config.yaml"],
     ]);
     const fixed = lsp.diagnostics(uri, (p) => p.version === 3);
