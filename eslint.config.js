@@ -113,7 +113,19 @@ const stageRules = Object.entries(DSL_STAGES).map(([stage, allowed]) => ({
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/', '.tools/', '.data/', 'coverage/', 'test-results/', 'dist/', '.dist-*/', 'studio/client/vendor/', '**/*.cjs'],
+    // editors/: each editor's own package (the VS Code extension is CommonJS with its own dependencies).
+    ignores: [
+      'node_modules/',
+      '.tools/',
+      '.data/',
+      'coverage/',
+      'test-results/',
+      'dist/',
+      '.dist-*/',
+      'studio/client/vendor/',
+      '**/*.cjs',
+      'editors/',
+    ],
   },
   ...tseslint.configs.recommended,
   {

@@ -9,7 +9,7 @@ import { stepDoc } from './language-docs.ts';
 import { placeAt, readYaml, type Place } from './yaml-place.ts';
 
 /** What completion offers names from, besides the file itself. */
-export interface CompletionSources {
+interface CompletionSources {
   config: FlowsConfig;
   /** Event names used across the project; given the text being completed (with the cursor marked). */
   eventNames(text: string): string[];

@@ -36,7 +36,7 @@ export function hoverAt(text: string, offset: number): Hover | null {
 }
 
 /** A 0-based line and character for an offset. */
-export function offsetPosition(text: string, offset: number): { line: number; character: number } {
+function offsetPosition(text: string, offset: number): { line: number; character: number } {
   const before = text.slice(0, offset);
   const line = before.split('\n').length - 1;
   return { line, character: offset - (before.lastIndexOf('\n') + 1) };

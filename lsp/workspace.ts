@@ -89,7 +89,7 @@ export class Workspace {
 }
 
 /** Every string value of an `event` key in a YAML text. */
-export function eventsIn(text: string): string[] {
+function eventsIn(text: string): string[] {
   const found: string[] = [];
   const visit = (value: unknown): void => {
     if (Array.isArray(value)) value.forEach(visit);
