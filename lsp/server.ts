@@ -10,17 +10,13 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { checkFlow } from '../dsl/validate/validate.ts';
 import { loadConfig } from '../dsl/load/config.ts';
-import { emptyConfig } from '../dsl/language/config.ts';
 import { completionsAt } from './completion.ts';
 import { Debouncer } from './debounce.ts';
 import { definitionAt } from './definition.ts';
 import { isConfigFile, isFlowFile, toLspDiagnostic } from './diagnostics.ts';
 import { hoverAt } from './hover.ts';
+import { warmUp } from './warm-up.ts';
 import { Workspace } from './workspace.ts';
-
-/** A flow with a mistake, checked once at start: the first real check with a finding then costs what the next ones do. */
-const WARM_UP = 'flow: warm-up\ntrigger: { event: a }\nsteps:\n  - send_email: { destination: nowhere, template: x }\n  - wait: 0s\n';
-const warmUp = () => void checkFlow('warm-up.yaml', WARM_UP, emptyConfig(), { compile: false });
 
 /** How long a document must be quiet after a keystroke before it is checked again. */
 export const CHECK_DELAY_MS = 150;
@@ -82,8 +78,7 @@ export function serve(connection: Connection): Promise<void> {
   });
 
   connection.onInitialized(() => {
-    // What the first check with a finding would load (yaml with positions, the rules' paths): loaded now,
-    // while the editor is still opening files, not on the first mistake typed.
+    // The checks' code warmed up while the editor is still opening files, not on the first mistakes typed.
     setTimeout(warmUp, 0);
     if (watchRegistration) {
       // A client that refuses leaves a config changed on disk unseen until a flow is edited: not worth failing over.
