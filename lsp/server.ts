@@ -42,13 +42,24 @@ export function serve(connection: Connection): Promise<void> {
       void connection.sendDiagnostics({ uri, version: document.version, diagnostics });
       return;
     }
-    if (!isFlowFile(path, text)) return;
+    // A file that is no flow (or no longer one: its `flow:` went) shows no finding of ours.
+    if (!isFlowFile(path, text)) {
+      void connection.sendDiagnostics({ uri, version: document.version, diagnostics: [] });
+      return;
+    }
     const loaded = workspace.configFor(path);
     const shown = loaded.path ? relative(dirname(loaded.path), path) : path;
     const result = checkFlow(shown, text, loaded.config, { compile: false });
     void connection.sendDiagnostics({ uri, version: document.version, diagnostics: result.diagnostics.map(toLspDiagnostic) });
   };
-  const checks = new Debouncer(check);
+  // A check that throws (a rule's bug) must not end the server: the editor keeps its last findings, the log says why.
+  const checks = new Debouncer((uri) => {
+    try {
+      check(uri);
+    } catch (error) {
+      connection.console.error(`flows lsp: checking ${uri} failed: ${(error as Error).stack ?? String(error)}`);
+    }
+  });
   const recheckOpenFlows = () => {
     for (const document of documents.all()) {
       const path = pathOf(document.uri);
