@@ -143,7 +143,7 @@ export function serve(connection: Connection): Promise<void> {
     const document = documents.get(textDocument.uri);
     const path = pathOf(textDocument.uri);
     if (!document || !path || !isFlowFile(path, document.getText())) return null;
-    return hoverAt(document.getText(), document.offsetAt(position));
+    return hoverAt(document.getText(), document.offsetAt(position), workspace.configFor(path).config);
   });
 
   connection.onDefinition(({ textDocument, position }) => {

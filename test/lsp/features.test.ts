@@ -56,4 +56,12 @@ describe('hover', () => {
     const value = (hoverAt(text, text.indexOf('timeout'))!.contents as { value: string }).value;
     expect(value).toContain('A whole number and one unit');
   });
+
+  it("names a destination's type and what it can do", () => {
+    const text = `${FLOW}  - send_event: { destination: moengage, event: a }\n`;
+    const value = (hoverAt(text, text.indexOf('moengage'), config)!.contents as { value: string }).value;
+    expect(value).toContain('a `moengage` destination of flows.config.yaml');
+    expect(value).toContain('`set_var`, `send_event`');
+    expect(value).toContain('sends no email, push or SMS');
+  });
 });
