@@ -13,6 +13,8 @@ export interface LoadedConfig {
   config: FlowsConfig;
   diagnostics: Diagnostic[];
   text?: string;
+  /** The file's modification time when read (-1: read from the editor). */
+  mtimeMs?: number;
 }
 
 /**
@@ -40,20 +42,25 @@ export class Workspace {
     return undefined;
   }
 
-  /** The config a flow file is checked against, read once until it changes. */
+  /**
+   * The config a flow file is checked against, read once until it changes: in the editor, or on
+   * disk (its modification time is compared at each check, so a client that watches no files
+   * still sees a config changed by git or another editor at the next keystroke).
+   */
   configFor(file: string): LoadedConfig {
     const path = this.configPathFor(file);
     if (!path) return { config: emptyConfig(), diagnostics: [] };
+    const open = this.openConfigs.get(path);
+    const mtimeMs = open === undefined ? (statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? 0) : -1;
     let loaded = this.configs.get(path);
-    if (!loaded) {
-      let text = this.openConfigs.get(path);
+    if (!loaded || loaded.mtimeMs !== mtimeMs) {
       try {
-        text ??= readFileSync(path, 'utf8');
+        const text = open ?? readFileSync(path, 'utf8');
         const result = loadConfig(path, text);
         // Named as `flows validate` names it, run from the project's folder: messages say "flows.config.yaml".
-        loaded = { path, config: { ...result.config, file: basename(path) }, diagnostics: result.diagnostics, text };
+        loaded = { path, config: { ...result.config, file: basename(path) }, diagnostics: result.diagnostics, text, mtimeMs };
       } catch {
-        loaded = { path, config: emptyConfig(), diagnostics: [] };
+        loaded = { path, config: emptyConfig(), diagnostics: [], mtimeMs };
       }
       this.configs.set(path, loaded);
     }

@@ -151,8 +151,16 @@ describe('flows lsp', () => {
     });
     expect((await onDisk).diagnostics).toEqual([]);
 
-    // Opened in the editor, the config's text is what counts: deleting the entry there is seen before any save.
+    // Changed on disk with no notice (a client that watches no files): seen at the flow's next keystroke.
+    writeFileSync(configPath, config);
+    const unnoticed = lsp.diagnostics(uri, (p) => p.version === 2);
+    lsp.change(uri, text);
+    expect((await unnoticed).diagnostics.map((d) => d.code)).toEqual(['unknown-destination']);
+
+    // Opened in the editor, the config's text is what counts, saved or not.
+    const opened = lsp.diagnostics(uri, (p) => p.diagnostics.length === 0);
     const configUri = lsp.open(configPath, withExtra);
+    await opened;
     const inEditor = lsp.diagnostics(uri, (p) => p.diagnostics.length > 0);
     lsp.change(configUri, config);
     expect((await inEditor).diagnostics.map((d) => d.code)).toEqual(['unknown-destination']);
