@@ -124,7 +124,8 @@ export const COMMAND_WORDS = {
   },
   lsp: {
     summary: 'the language server for editors: findings as you type, completion, hover, go to definition (docs/editors.md)',
-    flags: { stdio: { type: 'boolean' } },
+    // Both as language clients pass them: vscode-languageserver reads --clientProcessId itself, and exits with that process.
+    flags: { stdio: { type: 'boolean' }, clientProcessId: { type: 'string', shows: 'PID' } },
   },
 } as const satisfies Record<string, CommandWords>;
 
