@@ -133,6 +133,16 @@ describe('flows lsp', () => {
     expect((await fixed).diagnostics).toEqual([]);
   });
 
+  it('leaves other YAML alone: no finding for a file that is not a flow', async () => {
+    const path = join(dir, '.github', 'ci.yml');
+    const uri = pathToFileURL(path).href;
+    const published = lsp.diagnostics(uri);
+    lsp.open(path, 'name: ci\non: pull_request\njobs: { steps: [ wait ] }\n');
+    expect((await published).diagnostics).toEqual([]);
+    const hover = await lsp.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 0, character: 1 } });
+    expect(hover).toBeNull();
+  });
+
   it('checks open flows again when flows.config.yaml changes on disk or in the editor', async () => {
     const path = join(dir, 'flows', 'uses-extra.yaml');
     const text = 'flow: uses-extra\ntrigger: { event: sign_up }\nsteps:\n  - send_event: { destination: extra, event: hello }\n';
