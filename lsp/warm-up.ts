@@ -4,9 +4,9 @@ import { checkFlow } from '../dsl/validate/validate.ts';
 /**
  * A 40-step flow, with a mistake (yaml's parser with positions runs, as for any finding) or
  * without (the fast path): checked a few times as the server starts, so the first edits are
- * checked by warmed-up code. Cold, the first check with a finding of a 200-step flow took 1.2 s
- * on a loaded 2-core machine; after this warm-up (0.6 s there, while the editor opens its files),
- * 0.17 s (bench/lsp.ts measures the server).
+ * checked by warmed-up code. In process, on the 2-core machine at load average 12: the first check
+ * with a finding of a 200-step flow took 0.86 s cold and 0.31 s after this warm-up (the next ones
+ * 0.22–0.25 s), the first clean one 0.90 s and 0.05 s (bench/lsp.ts measures the server).
  */
 function sample(mistake: boolean): string {
   const steps: string[] = [];
