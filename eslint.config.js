@@ -23,8 +23,10 @@ export const LAYERS = {
   ingest: ['dsl', 'store', 'goals', 'workflows', 'codec', 'temporal', 'http-guard'],
   studio: ['dsl', 'store', 'goals', 'activities', 'workflows', 'temporal', 'http-guard', 'review'],
   worker: ['dsl', 'destinations', 'store', 'goals', 'activities', 'workflows', 'codec', 'temporal', 'http-guard'],
+  lsp: ['dsl'],
   cli: [
     'dsl',
+    'lsp',
     'http-guard',
     'destinations',
     'store',
@@ -113,7 +115,19 @@ const stageRules = Object.entries(DSL_STAGES).map(([stage, allowed]) => ({
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/', '.tools/', '.data/', 'coverage/', 'test-results/', 'dist/', '.dist-*/', 'studio/client/vendor/', '**/*.cjs'],
+    // editors/: each editor's own package (the VS Code extension is CommonJS with its own dependencies).
+    ignores: [
+      'node_modules/',
+      '.tools/',
+      '.data/',
+      'coverage/',
+      'test-results/',
+      'dist/',
+      '.dist-*/',
+      'studio/client/vendor/',
+      '**/*.cjs',
+      'editors/',
+    ],
   },
   ...tseslint.configs.recommended,
   {

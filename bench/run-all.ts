@@ -16,6 +16,7 @@ const benches: Array<[string, string[], string[]]> = [
   ['bench/waiting-runs.ts', [], ['--counts', '200,1000', '--wait', '20']],
   ['bench/step-log.ts', [], ['--runs', '10000']],
   ['bench/picture-layout.ts', [], ['--runs', '5']],
+  ['bench/lsp.ts', [], ['--edits', '10']],
 ];
 // The tables, not the dev servers' shutdown logs (set FLOWLINE_TEMPORAL_LOG_LEVEL=warn to see them).
 const env = { ...process.env, [SERVER_LOG_LEVEL]: process.env[SERVER_LOG_LEVEL] || 'never' };

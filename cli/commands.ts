@@ -132,6 +132,11 @@ export const COMMAND_WORDS = {
     summary: 'run the workers against an existing Temporal server',
     flags: { config, 'fake-destinations': { type: 'boolean' }, data },
   },
+  lsp: {
+    summary: 'the language server for editors: findings as you type, completion, hover, go to definition (docs/editors.md)',
+    // Both as language clients pass them: vscode-languageserver reads --clientProcessId itself, and exits with that process.
+    flags: { stdio: { type: 'boolean' }, clientProcessId: { type: 'string', shows: 'PID' } },
+  },
 } as const satisfies Record<string, CommandWords>;
 
 export type CommandName = keyof typeof COMMAND_WORDS;

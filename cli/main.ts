@@ -48,6 +48,9 @@ const COMMANDS: Record<CommandName, Command> = {
   worker: {
     load: async () => (await import('./worker.ts')).workerCommand,
   },
+  lsp: {
+    load: async () => (await import('./lsp.ts')).lspCommand,
+  },
 };
 
 /** Every command's name, for help and for tests that try each one. */
