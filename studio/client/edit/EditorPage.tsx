@@ -94,7 +94,7 @@ export function EditorPage({ opened, numbersFor, onClose }: EditorPageProps) {
     };
   }, [text, opened.file, at]);
 
-  const findings: readonly Finding[] = draft?.findings ?? [];
+  const findings: readonly Finding[] = useMemo(() => draft?.findings ?? [], [draft]);
   const findingsByStep = useMemo(() => {
     const out = new Map<string, Finding[]>();
     for (const f of findings) {

@@ -56,18 +56,16 @@ export function StepForm({ place, step, forms, findings, keyLines, renamedFrom, 
           {p}
         </p>
       ))}
-      {kindFields
-        .filter((f) => !(kind === 'split' && Array.isArray(body)))
-        .map((f) => (
-          <Field
-            key={`${place.path.join('.')}:${f.key}`}
-            field={f}
-            value={bodyValue(f)}
-            destinations={forms.destinations[kind]}
-            problems={problems.get(f.key) ?? []}
-            onCommit={(v) => setBody(f, v)}
-          />
-        ))}
+      {(kind === 'split' && Array.isArray(body) ? [] : kindFields).map((f) => (
+        <Field
+          key={`${place.path.join('.')}:${f.key}`}
+          field={f}
+          value={bodyValue(f)}
+          destinations={forms.destinations[kind]}
+          problems={problems.get(f.key) ?? []}
+          onCommit={(v) => setBody(f, v)}
+        />
+      ))}
       {kind === 'split' ? <SplitBranches place={place} body={body} onEdit={onEdit} /> : null}
       {isMap(step)
         ? forms.common.map((f) => (

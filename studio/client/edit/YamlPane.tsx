@@ -64,7 +64,9 @@ export function YamlPane({ text, findings, forms, onType, line }: YamlPaneProps)
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView>(undefined);
   const typed = useRef(onType);
-  typed.current = onType;
+  useEffect(() => {
+    typed.current = onType;
+  }, [onType]);
 
   useEffect(() => {
     const v = new EditorView({

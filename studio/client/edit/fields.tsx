@@ -1,4 +1,4 @@
-import { useEffect, useId, useState } from 'react';
+import { useId, useState } from 'react';
 import { parse, stringify } from 'yaml';
 import type { FormField } from '../../api.ts';
 
@@ -52,8 +52,10 @@ export interface FieldProps {
  */
 export function Field({ field, value, destinations, problems = [], onCommit }: FieldProps) {
   const id = useId();
-  const [text, setText] = useState(shown(field, value));
-  useEffect(() => setText(shown(field, value)), [field, value]);
+  // What is typed, kept with the value it was typed over: a new value (an undo, a YAML edit) shows afresh.
+  const [typed, setTyped] = useState({ over: value, text: shown(field, value) });
+  const text = typed.over === value ? typed.text : shown(field, value);
+  const setText = (t: string) => setTyped({ over: value, text: t });
   const got = read(field, text);
   const error = 'error' in got ? got.error : undefined;
   const commit = (t = text) => {
