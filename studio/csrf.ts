@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
-export const CSRF_HEADER = 'x-flowline-csrf';
+const CSRF_HEADER = 'x-flowline-csrf';
 
 const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const digest = (s: string): Buffer => createHash('sha256').update(s).digest();

@@ -9,7 +9,7 @@ import { stepForms } from '../edit/step-forms.ts';
 import { flowChange } from '../graph/change.ts';
 
 /** The largest draft the studio takes: a flow file ten times the largest example's size and more. */
-export const MAX_DRAFT_BYTES = 256 * 1024;
+const MAX_DRAFT_BYTES = 256 * 1024;
 
 /** A flow file's place in the repository, as the editor names it: under flows/, a plain name. */
 const FLOW_FILE = /^flows\/[A-Za-z0-9][A-Za-z0-9_.-]{0,120}\.ya?ml$/;

@@ -16,7 +16,8 @@ export const pageRoutes: FastifyPluginAsync = async (app) => {
     reply.header('content-security-policy', CSP);
     reply.header('x-content-type-options', 'nosniff');
   });
-  for (const path of ['/', '/flows/:id', '/flows/:id/edit', '/new', '/runs']) app.get(path, async (_req, reply) => reply.type('text/html; charset=utf-8').send(html));
+  for (const path of ['/', '/flows/:id', '/flows/:id/edit', '/new', '/runs'])
+    app.get(path, async (_req, reply) => reply.type('text/html; charset=utf-8').send(html));
   app.get<{ Params: { file: string } }>('/static/:file', async (req, reply) => {
     const name = req.params.file;
     if (!Object.hasOwn(TYPES, name)) return reply.code(404).send({ error: 'no such file' });
