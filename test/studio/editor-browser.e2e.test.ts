@@ -76,6 +76,10 @@ beforeAll(async () => {
     { port: 0 },
   );
   browser = await launchChromium();
+  // One run of the demo as it is in the repository: its steps have numbers the editor keeps on them.
+  const demo = await h.start(compile(DEMO), 'grace', { name: 'sign_up' });
+  if (!demo.started) throw new Error(`the demo did not start: ${demo.reason}`);
+  await h.env.client.workflow.getHandle(demo.workflowId).result();
 }, 120_000);
 
 afterAll(async () => {
@@ -102,6 +106,8 @@ describe('the editor', () => {
     await page.waitForURL(/\/flows\/editor-demo\/edit$/);
     await checked(page);
     expect(await yamlText(page)).toBe(DEMO);
+    const entered = (step: string) => page.locator(`.fl-node[data-step="${step}"] [data-stat="entered"]`).getAttribute('data-value');
+    await expect.poll(() => entered('pause'), { timeout: 20_000 }).toBe('1');
 
     await select(page, 'pause');
     const wait = page.locator('.step-form [data-field="wait"] input');
@@ -133,6 +139,9 @@ describe('the editor', () => {
     await id.fill('farewell');
     await id.press('Enter');
     await expect.poll(() => page.locator('#rename-warning').textContent()).toContain('start afresh');
+    // The numbers stay on the steps they belong to, wherever the steps went; a renamed step has none.
+    await expect.poll(() => entered('pause')).toBe('1');
+    expect(await page.locator('.fl-node[data-step="farewell"] [data-stat]').count()).toBe(0);
     const edited = await yamlText(page);
     expect(edited).toContain('# first, a pause');
     expect(edited).toContain("# The editor's demo");
