@@ -177,7 +177,10 @@ describe('proposing', () => {
     expect(pulls[0]!.body).toBe(proposal.markdown);
     expect(proposal.markdown).toContain('compared with `main`');
     expect(proposal.pullRequest?.number).toBe(pulls[0]!.number);
-    expect(JSON.stringify(github.log)).not.toContain(github.token);
+    // The GitHub token stays on the server: no answer the browser gets carries it.
+    for (const url of ['/api/session', '/api/edit/birthday-greeting', '/api/edit', '/static/studio.js'])
+      expect((await studio.inject({ url, headers: HOST })).body, url).not.toContain(github.token);
+    expect(answer.body).not.toContain(github.token);
   });
 
   it('a file changed on its base since it was opened: 409 with the file as it now is, nothing written', async () => {
