@@ -32,8 +32,17 @@ export interface Parsed {
   layout: Layout;
 }
 
+/** The text parsed last: an edit's steps parse the text each wrote, and the next step reads the same. Never changed once made. */
+let last: Parsed | undefined;
+
 /** Parses a text an edit may write to: one YAML document, no errors. */
 export function parseText(text: string): Parsed {
+  if (last?.text === text) return last;
+  last = parseFresh(text);
+  return last;
+}
+
+function parseFresh(text: string): Parsed {
   const docs = parseAllDocuments(text, { keepSourceTokens: true });
   if (!Array.isArray(docs)) return refuse('the file holds no YAML document');
   if (docs.length !== 1) return refuse(`the file holds ${docs.length} YAML documents; an edit writes to a file of one`);
