@@ -47,8 +47,11 @@ function applyOne(text: string, edit: FlowEdit, data: unknown): string {
   switch (edit.op) {
     case 'set':
       if (edit.path.length === 0) refuse('set needs a path to a key');
-      setData(data, edit.path, edit.value);
-      return setText(text, edit.path, edit.value);
+      {
+        const next = setText(text, edit.path, edit.value);
+        setData(data, edit.path, edit.value);
+        return next;
+      }
     case 'delete': {
       if (edit.path.length === 0) refuse('delete needs a path to a key or an item');
       const next = deleteText(text, edit.path);
@@ -80,8 +83,9 @@ function applyOne(text: string, edit: FlowEdit, data: unknown): string {
       return moveStep(text, data, edit.step, edit.where);
     case 'setStep': {
       const path = setStepPath(data, edit.step, edit.key, edit.value);
+      const next = setText(text, path.path, path.value);
       setData(data, path.path, path.value);
-      return setText(text, path.path, path.value);
+      return next;
     }
     default:
       return refuse(`unknown edit '${(edit as { op?: unknown }).op}'`);

@@ -11,9 +11,10 @@ const isContainer = (v: unknown): v is Container => v !== null && typeof v === '
 
 export const clone = <T>(v: T): T => structuredClone(v);
 
-function containerAt(data: unknown, path: DataPath, create: boolean): Container {
+/** The collection holding the last key of `path` (making missing maps on the way when `create`). */
+function parentAt(data: unknown, path: DataPath, create: boolean): Container {
   let at = data;
-  for (let i = 0; i < path.length; i++) {
+  for (let i = 0; i < path.length - 1; i++) {
     const key = path[i]!;
     const parent = at as Record<string | number, unknown>;
     let next = parent[key];
@@ -25,19 +26,19 @@ function containerAt(data: unknown, path: DataPath, create: boolean): Container 
 }
 
 export function setData(data: unknown, path: DataPath, value: unknown): void {
-  const parent = containerAt(data, path.slice(0, -1), true);
+  const parent = parentAt(data, path, true);
   (parent as Record<string | number, unknown>)[path.at(-1)!] = clone(value);
 }
 
 export function deleteData(data: unknown, path: DataPath): void {
-  const parent = containerAt(data, path.slice(0, -1), false);
+  const parent = parentAt(data, path, false);
   const key = path.at(-1)!;
   if (Array.isArray(parent)) parent.splice(key as number, 1);
   else delete parent[key as string];
 }
 
 export function insertData(data: unknown, list: DataPath, index: number, value: unknown): void {
-  const parent = containerAt(data, list.slice(0, -1), true) as Record<string | number, unknown>;
+  const parent = parentAt(data, list, true) as Record<string | number, unknown>;
   const key = list.at(-1)!;
   if (parent[key] === undefined || parent[key] === null) parent[key] = [];
   const items = parent[key];
