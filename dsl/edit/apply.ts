@@ -102,7 +102,7 @@ function listLength(data: unknown, path: DataPath): number {
 /** Sets a value, writing as little as it can: a map or a list set to a like one is set key by key, item by item. */
 function setText(text: string, path: DataPath, value: unknown): string {
   const parsed = parseText(text);
-  const { found, collection, rest } = walk(parsed, path);
+  const { found, collection, rest, atEmpty } = walk(parsed, path);
   const old = dataAt(parsed.data, path);
   if (rest.length === 0) {
     if (deepEqual(old, value)) return text;
@@ -129,9 +129,8 @@ function setText(text: string, path: DataPath, value: unknown): string {
   if (rest.some((k) => typeof k === 'number'))
     refuse(`${showPath(path)} cannot be set: no item ${rest.find((k) => typeof k === 'number')} in the list there`);
   const nested = rest.slice(1).reduceRight<unknown>((v, key) => ({ [key]: v }), value);
-  const last = found.at(-1);
-  const reached = found.length + rest.length === path.length ? undefined : last;
-  if (reached) return replaceValue(parsed, reached, { [rest[0]!]: nested });
+  // `key:` with nothing after it (null) becomes the map the path goes through.
+  if (atEmpty) return replaceValue(parsed, found.at(-1)!, { [rest[0]!]: nested });
   if (!isMap(collection)) return refuse(`${showPath(path.slice(0, found.length))} is a list: no item ${String(rest[0])}`);
   return addPair(parsed, collection, rest[0] as string, nested, path.slice(0, found.length));
 }

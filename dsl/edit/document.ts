@@ -105,7 +105,7 @@ export function rootMap(parsed: Parsed): YAMLMap {
  * Walks a path from the root as far as it exists. Refuses to walk through an alias, a merge key
  * or a scalar; `steps` ends at the last collection reached.
  */
-export function walk(parsed: Parsed, path: DataPath): { found: Step[]; collection: YAMLMap | YAMLSeq; rest: DataPath } {
+export function walk(parsed: Parsed, path: DataPath): { found: Step[]; collection: YAMLMap | YAMLSeq; rest: DataPath; atEmpty?: boolean } {
   let collection: YAMLMap | YAMLSeq = rootMap(parsed);
   const found: Step[] = [];
   for (let i = 0; i < path.length; i++) {
@@ -129,7 +129,7 @@ export function walk(parsed: Parsed, path: DataPath): { found: Step[]; collectio
     if (isAlias(node)) return refuse(`${showPath(here)} is an alias (*${node.source}): edit the value where its anchor is`);
     if (isMap(node) || isSeq(node)) collection = node;
     else if (node === null || node === undefined || (isScalar(node) && node.value === null)) {
-      return { found, collection, rest: path.slice(i + 1) };
+      return { found, collection, rest: path.slice(i + 1), atEmpty: true };
     } else
       return refuse(
         `${showPath(here)} is a value (${String((node as { value?: unknown }).value)}), not a map or a list: ${showPath(path)} cannot be reached`,

@@ -78,6 +78,15 @@ describe('where the YAML writer puts things, and in what form', () => {
     expect(text).toContain('  - wait: 1d\n    retry:\n      attempts: 3\n');
   });
 
+  it('fills a key written with no value, and takes the first key off a step’s dash line', () => {
+    expect(write('flow: a\ntrigger:\nsteps:\n  - wait: 1d\n', { op: 'set', path: ['trigger', 'event'], value: 'x' })).toBe(
+      'flow: a\ntrigger:\n  event: x\nsteps:\n  - wait: 1d\n',
+    );
+    expect(write(FLOW, { op: 'delete', path: ['steps', 0, 'id'] })).toContain(
+      '  # the welcome\n  - send_email:\n      destination: sailthru\n',
+    );
+  });
+
   it('follows a file written with 4 spaces and unindented lists', () => {
     const four =
       'flow: four\ntrigger:\n    event: a\nsteps:\n-   wait: 1d\n-   check:\n        if: { event.x: { eq: 1 } }\n        then:\n        -   wait: 2d\n';
