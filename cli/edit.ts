@@ -3,7 +3,7 @@ import { relative, resolve } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { parse } from 'yaml';
 import { DEFAULT_CONFIG_FILE, emptyConfig } from '../dsl/language/config.ts';
-import { applyEdit, type FlowEdit, type Where } from '../dsl/edit/index.ts';
+import { applyEdit, type FlowEdit, type StepRef, type Where } from '../dsl/edit/index.ts';
 import { loadConfig } from '../dsl/load/config.ts';
 import { hasErrors } from '../dsl/parse/diagnostics.ts';
 import { checkFlow } from '../dsl/validate/validate.ts';
@@ -70,6 +70,7 @@ function editOf(verb: string, rest: string[], values: { after?: string; before?:
     if (rest.length !== 1) throw new UsageError(`${verb} takes ${what}`);
     return rest[0]!;
   };
+  const step = (): StepRef => one('one STEP (its id, or its position like #3)');
   switch (verb) {
     case 'set': {
       noPlace();
@@ -81,11 +82,11 @@ function editOf(verb: string, rest: string[], values: { after?: string; before?:
     }
     case 'remove':
       noPlace();
-      return { op: 'removeStep', step: one('one STEP (its id, or its position like #3)') };
+      return { op: 'removeStep', step: step() };
     case 'add':
       return { op: 'addStep', step: one("one step as YAML (for example: 'wait: 1d')"), where: where() };
     case 'move':
-      return { op: 'moveStep', step: one('one STEP (its id, or its position like #3)'), where: where() };
+      return { op: 'moveStep', step: step(), where: where() };
     default:
       throw new UsageError(`unknown edit '${verb}'; use set, remove, add or move`);
   }

@@ -95,7 +95,7 @@ export interface Step {
 }
 
 /** The root's node: the document's contents, a map. */
-export function rootMap(parsed: Parsed): YAMLMap {
+function rootMap(parsed: Parsed): YAMLMap {
   const root = parsed.doc.contents;
   if (!isMap(root)) return refuse('the file is not a map of keys (flow, trigger, steps, …)');
   return root;
@@ -138,7 +138,7 @@ export function walk(parsed: Parsed, path: DataPath): { found: Step[]; collectio
   return { found, collection, rest: [] };
 }
 
-export function findPair(map: YAMLMap, key: string): Pair | undefined {
+function findPair(map: YAMLMap, key: string): Pair | undefined {
   return map.items.find((p) => (isScalar(p.key) ? String(p.key.value) : p.key) === key);
 }
 

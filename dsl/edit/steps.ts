@@ -8,7 +8,7 @@ import { refuse, type StepPlace, type StepRef, type Where } from './types.ts';
 /** Keys of a step's own map (beside its kind); any other key `setStep` sets goes in the kind's body. */
 export const STEP_KEYS: ReadonlySet<string> = new Set(['id', 'on_error', 'retry', 'caps', 'quiet_hours', 'transactional']);
 
-export const visitsOf = (data: unknown): readonly StepVisit[] => (isRecord(data) ? allSteps(data.steps, ['steps'], '#') : []);
+const visitsOf = (data: unknown): readonly StepVisit[] => (isRecord(data) ? allSteps(data.steps, ['steps'], '#') : []);
 
 /** The step a ref names: its `id`, else its position name. */
 export function resolveStep(data: unknown, ref: StepRef): StepVisit {

@@ -5,7 +5,7 @@ import { stepPlaces, type StepPlace } from '../../../dsl/edit/index.ts';
 import { loadConfig } from '../../../dsl/load/config.ts';
 import { checkFlow } from '../../../dsl/validate/validate.ts';
 
-export const CORPUS = join(import.meta.dirname, 'corpus');
+const CORPUS = join(import.meta.dirname, 'corpus');
 
 /** Every corpus file's name and bytes (the CRLF ones stay CRLF: the folder's .gitattributes says -text). */
 export const corpus: ReadonlyArray<{ name: string; text: string }> = readdirSync(CORPUS)
@@ -22,7 +22,7 @@ export const errorsOf = (text: string): string[] =>
     .map((d) => `${d.line}: ${d.message} [${d.rule}]`);
 
 /** A step as the tests recognise it across edits: its id, or its kind and scalar values (not its branches). */
-export function identity(step: unknown): string {
+function identity(step: unknown): string {
   if (typeof step !== 'object' || step === null) return String(step);
   const record = step as Record<string, unknown>;
   if (typeof record.id === 'string') return `id:${record.id}`;
