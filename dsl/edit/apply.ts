@@ -183,11 +183,31 @@ function moveStep(text: string, data: unknown, ref: string, where: Parameters<ty
   else if (startsWith(list, fromList) && list.length > fromList.length && (list[fromList.length] as number) > fromIndex) {
     list[fromList.length] = (list[fromList.length] as number) - 1;
   }
-  let next = deleteText(text, from);
-  next = insertText(next, { list, index }, content);
+  const next =
+    bothAtOnce(text, deleteText(text, from), insertText(text, target, content)) ??
+    insertText(deleteText(text, from), { list, index }, content);
   deleteData(data, from);
   insertData(data, list, index, value);
   return next;
+}
+
+/**
+ * Two changes made to the same text, as one: each is the one run of characters it replaced
+ * (between what it kept at both ends), and apart they compose. Saves parsing the text between a
+ * move's removal and its insertion; undefined when the runs touch (then they are made in turn).
+ */
+function bothAtOnce(base: string, a: string, b: string): string | undefined {
+  const run = (changed: string) => {
+    let start = 0;
+    const most = Math.min(base.length, changed.length);
+    while (start < most && base[start] === changed[start]) start++;
+    let end = 0;
+    while (end < most - start && base[base.length - 1 - end] === changed[changed.length - 1 - end]) end++;
+    return { from: start, to: base.length - end, insert: changed.slice(start, changed.length - end) };
+  };
+  const [first, second] = [run(a), run(b)].sort((x, y) => x.from - y.from) as [ReturnType<typeof run>, ReturnType<typeof run>];
+  if (first.to >= second.from) return undefined;
+  return base.slice(0, first.from) + first.insert + base.slice(first.to, second.from) + second.insert + base.slice(second.to);
 }
 
 const sameList = (a: DataPath, b: DataPath): boolean => a.length === b.length && startsWith(a, b);
