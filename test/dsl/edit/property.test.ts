@@ -86,13 +86,29 @@ function editFor(c: Choice, data: unknown, n: number): FlowEdit | undefined {
   return undefined;
 }
 
-/** A step after an `exit` could never run: the flow stays well formed but no longer validates. */
+/** The step lists a step branches into (not on_error: that runs only when a call fails). */
+function branchLists(step: Record<string, unknown>): unknown[][] {
+  const body = isMap(step.check) ? step.check : isMap(step.wait_for) ? step.wait_for : undefined;
+  if (body) return [body.then, body.else].map((l) => (Array.isArray(l) ? l : []));
+  const split = Array.isArray(step.split) ? step.split : isMap(step.split) ? step.split.branches : undefined;
+  return Array.isArray(split) ? split.map((b) => (isMap(b) && Array.isArray(b.steps) ? b.steps : [])) : [];
+}
+
+/** An `exit`, or a branching step every branch of which ends in one. */
+function alwaysExits(step: unknown): boolean {
+  if (step === 'exit' || (isMap(step) && 'exit' in step)) return true;
+  if (!isMap(step)) return false;
+  const lists = branchLists(step);
+  return lists.length > 0 && lists.every((l) => l.length > 0 && alwaysExits(l.at(-1)));
+}
+
+/** A step after one that always exits could never run: the flow stays well formed but no longer validates. */
 function exitsBeforeOthers(data: unknown): boolean {
   let found = false;
   const look = (v: unknown) => {
     if (Array.isArray(v)) {
       v.forEach((x, i) => {
-        if (i < v.length - 1 && (x === 'exit' || (isMap(x) && 'exit' in x))) found = true;
+        if (i < v.length - 1 && alwaysExits(x)) found = true;
         look(x);
       });
     } else if (isMap(v)) Object.values(v).forEach(look);
