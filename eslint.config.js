@@ -54,7 +54,22 @@ export const DSL_STAGES = {
   parse: ['language'],
   compile: ['language', 'parse'],
   validate: ['language', 'parse', 'compile'],
-  load: ['language', 'parse', 'compile', 'validate'],
+  edit: ['language', 'parse'],
+  load: ['language', 'parse', 'compile', 'validate', 'edit'],
+};
+
+/**
+ * What a stage may not import beyond the stage rules: dsl/edit/ is bundled into the studio's
+ * browser client, so no Node module, and of parse/ only the walkers (source.ts uses node:module).
+ */
+const DSL_STAGE_LIMITS = {
+  edit: [
+    { group: ['node:*'], message: 'dsl/edit/ runs in the browser (the studio bundles it): no Node modules' },
+    {
+      group: ['../parse/*', '!../parse/walk.ts'],
+      message: 'dsl/edit/ runs in the browser: of dsl/parse/ it may import only walk.ts (source.ts uses node:module)',
+    },
+  ],
 };
 
 /** Folders that may import only some of dsl/'s stages: workflow code runs in Temporal's sandbox. */
@@ -107,6 +122,7 @@ const stageRules = Object.entries(DSL_STAGES).map(([stage, allowed]) => ({
               group: reaching(other, [1, 2]),
               message: `dsl/${stage}/ may import only ${allowed.length ? allowed.map((a) => `dsl/${a}/`).join(', ') : 'its own files'} (docs/architecture.md): dsl/${other}/ comes after it`,
             })),
+          ...(DSL_STAGE_LIMITS[stage] ?? []),
         ],
       },
     ],

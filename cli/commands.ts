@@ -32,6 +32,17 @@ export const COMMAND_WORDS = {
     positionals: 'FILE',
     flags: { format: { type: 'string', shows: 'mermaid|dot|svg|markdown' }, compare: { type: 'string', shows: 'REF' }, config },
   },
+  edit: {
+    summary: 'change a flow file in place (set a key, add, move or remove a step), keeping its comments; prints the diff',
+    positionals: 'FILE set STEP KEY=VALUE | remove STEP | add STEP-YAML | move STEP',
+    flags: {
+      after: { type: 'string', shows: 'STEP' },
+      before: { type: 'string', shows: 'STEP' },
+      'dry-run': { type: 'boolean' },
+      force: { type: 'boolean' },
+      config,
+    },
+  },
   studio: {
     summary: 'the Flow Studio web app: every flow as a picture with live per-step numbers; edits proposed as git branches',
     flags: {

@@ -15,6 +15,9 @@ const COMMANDS: Record<CommandName, Command> = {
   graph: {
     load: async () => (await import('./graph.ts')).graphCommand,
   },
+  edit: {
+    load: async () => (await import('./edit.ts')).editCommand,
+  },
   studio: {
     load: async () => (await import('./studio.ts')).studioCommand,
   },

@@ -77,6 +77,26 @@ describe('imports point one way', () => {
   });
 });
 
+describe('dsl/edit/ stays browser-safe (the studio bundles it)', () => {
+  it('refuses a Node module, parse/source.ts and a later stage; takes yaml, language/ and parse/walk.ts', async () => {
+    expect(await problems('dsl/edit/new.ts', "import { readFileSync } from 'node:fs';\nexport const x = readFileSync;\n")).toEqual([
+      expect.stringContaining('no Node modules'),
+    ]);
+    expect(await problems('dsl/edit/new.ts', "import { parseSource } from '../parse/source.ts';\nexport const x = parseSource;\n")).toEqual(
+      [expect.stringContaining('it may import only walk.ts')],
+    );
+    expect(
+      await problems('dsl/edit/new.ts', "import { checkFlow } from '../validate/validate.ts';\nexport const x = checkFlow;\n"),
+    ).toEqual([expect.stringContaining('dsl/validate/ comes after it')]);
+    expect(
+      await problems(
+        'dsl/edit/new.ts',
+        "import { parse } from 'yaml';\nimport { allSteps } from '../parse/walk.ts';\nimport { isStepKind } from '../language/step-kinds.ts';\nexport const x = [parse, allSteps, isStepKind];\n",
+      ),
+    ).toEqual([]);
+  });
+});
+
 describe('no import cycles', () => {
   it('refuses two product modules that import each other, and passes the product as it is', async () => {
     const dir = join('workflows', `cycle-probe-${process.pid}`);

@@ -3,4 +3,6 @@ export interface FormatOptions {
   files: number;
   /** Diagnostics name files relative to this folder. */
   cwd: string;
+  /** Texts to quote lines from instead of the files on disk (an edit not written yet). */
+  sources?: ReadonlyMap<string, string>;
 }

@@ -8,6 +8,7 @@ export function formatText(diagnostics: readonly Diagnostic[], options: FormatOp
   const lines = new Map<string, string[]>();
   const sourceLines = (file: string): string[] => {
     let found = lines.get(file);
+    if (!found && options.sources?.has(file)) found = options.sources.get(file)!.split(/\r?\n/);
     if (!found) {
       try {
         found = readFileSync(resolve(options.cwd, file), 'utf8').split(/\r?\n/);
