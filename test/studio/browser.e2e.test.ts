@@ -442,11 +442,12 @@ describe('Flow Studio in a real browser, on a real Temporal server with real run
     expect(await violations(), 'run page').toEqual([]);
   }, 60_000);
 
-  it('is read-only, and wants a token when bound beyond loopback', async () => {
+  it('takes no write without its CSRF token, and wants a token when bound beyond loopback', async () => {
     const deps = { project: new StudioProject(process.cwd()), log, client: h.env.client, namespace: 'default', temporalWeb: WEB };
     expect(() => buildStudio(deps, { host: '0.0.0.0' })).toThrow(/FLOWLINE_STUDIO_TOKEN/);
     const open = await fetch(`${studio.url}/api/flows`, { method: 'POST' });
-    expect(open.status).toBe(404);
+    expect(open.status).toBe(403);
+    expect(((await open.json()) as { error: string }).error).toContain('CSRF');
     const guarded = buildStudio(deps, { host: '0.0.0.0', token: 's3cret-token' });
     expect((await guarded.inject({ url: '/' })).statusCode).toBe(401);
     const withToken = await guarded.inject({ url: '/?token=s3cret-token' });
