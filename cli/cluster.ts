@@ -3,7 +3,7 @@ import { Connection } from '@temporalio/client';
 import { ensureDatabase, startPostgres } from '../dev/postgres.ts';
 import { portInUse, spawnService, type Service } from '../dev/services.ts';
 import { ensureNamespace, serverPorts, setUpTemporalSchema, startTemporalServer, startTemporalWeb } from '../dev/temporal-cluster.ts';
-import { checkoutRoot } from '../dev/tools.ts';
+import { checkoutRoot, clusterTools } from '../dev/tools.ts';
 import { registerSearchAttributes } from '../worker/search-attributes.ts';
 import { allowedHosts } from './allowed-hosts.ts';
 import { listenCodecServer } from './codec-server.ts';
@@ -46,6 +46,12 @@ export async function clusterCommand(args: string[], io: CliIo): Promise<number>
   const fakesSpan = project.config.destinations.size + 1;
   const workerCount = 2;
 
+  try {
+    for (const tool of Object.values(clusterTools)) tool();
+  } catch (error) {
+    io.err(`flows cluster: ${(error as Error).message}\n`);
+    return EXIT.findings;
+  }
   const wanted = [
     ...serverPorts(temporalPort).map((p) => [p, 'the Temporal server', '--port'] as const),
     [uiPort, 'Temporal Web', '--ui-port'] as const,
@@ -124,6 +130,7 @@ export async function clusterCommand(args: string[], io: CliIo): Promise<number>
       FLOWLINE_INGEST_KEY: key,
       FLOWLINE_INGEST_SECRET: secret,
       FLOWLINE_TEMPORAL_WEB: webUrl,
+      FLOWLINE_SDK_LOG_LEVEL: process.env.FLOWLINE_SDK_LOG_LEVEL || 'WARN',
     };
     const config = values.config ? ['--config', values.config] : [];
     const flows = (name: string, flowsArgs: string[]) => {

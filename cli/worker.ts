@@ -4,6 +4,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { openProfileStore, openStepLog } from '../store/open.ts';
 import { connectionOptions, temporalSettings, unreachable } from '../temporal/connection.ts';
 import { destinationClients, MissingCredentialError } from '../worker/destination-clients.ts';
+import { installRuntimeFromEnv } from '../worker/runtime.ts';
 import { registerSearchAttributes } from '../worker/search-attributes.ts';
 import { startWorkers } from '../worker/start.ts';
 import { COMMAND_WORDS } from './commands.ts';
@@ -16,6 +17,7 @@ export async function workerCommand(args: string[], io: CliIo): Promise<number> 
   const project = loadProject(io, { config: values.config });
   if (!project) return EXIT.findings;
   const data = dataDir(io, values.data);
+  installRuntimeFromEnv();
   const fake = values['fake-destinations'] ?? false;
   // --fake-missing: only destinations without credentials talk to fakes, as in `flows start` and `flows cluster`.
   const fakeMissing = !fake && (values['fake-missing'] ?? false);

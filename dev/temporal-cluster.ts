@@ -27,7 +27,8 @@ const TEMPORAL_DATABASES = [
  * applied. Safe on every start: a cluster started before is brought up to the server's version.
  */
 export async function setUpTemporalSchema(db: ClusterDatabase): Promise<void> {
-  const { sqlTool, schema } = clusterTools();
+  const sqlTool = clusterTools.sqlTool();
+  const schema = clusterTools.schema();
   for (const { name, schema: folder } of TEMPORAL_DATABASES) {
     const tool = (...args: string[]) =>
       run(sqlTool, ['--plugin', 'postgres12', '--ep', db.host, '--port', String(db.port), '--user', db.user, '--db', name, ...args]).catch(
@@ -62,7 +63,7 @@ export async function startTemporalServer(options: {
   logFile: string;
   shards?: number;
 }): Promise<Service> {
-  const { server } = clusterTools();
+  const server = clusterTools.server();
   const configDir = join(checkoutRoot(), 'deploy', 'cluster', 'temporal');
   const service = spawnService({
     name: 'temporal-server',
@@ -149,7 +150,7 @@ export async function startTemporalWeb(options: {
   logFile: string;
   codecEndpoint?: string;
 }): Promise<Service> {
-  const { uiServer } = clusterTools();
+  const uiServer = clusterTools.uiServer();
   const configDir = join(checkoutRoot(), 'deploy', 'cluster', 'temporal-web');
   const service = spawnService({
     name: 'temporal-web',

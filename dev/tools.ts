@@ -29,10 +29,13 @@ function clusterTool(local: string, what: string): string {
   return path;
 }
 
-/** The Temporal server (every service), the SQL schema tool, Temporal Web, and the server's SQL schema: for `flows cluster`. */
-export const clusterTools = () => ({
-  server: clusterTool('bin/temporal-server', 'the Temporal server'),
-  sqlTool: clusterTool('bin/temporal-sql-tool', "the Temporal server's SQL tool"),
-  uiServer: clusterTool('bin/temporal-ui-server', 'Temporal Web (ui-server)'),
-  schema: clusterTool('temporal-schema/postgresql/v12', "the Temporal server's PostgreSQL schema"),
-});
+/**
+ * The Temporal server (every service), its SQL schema tool, Temporal Web, and the server's SQL
+ * schema: for `flows cluster`. Each throws, saying how to install it, when it is missing.
+ */
+export const clusterTools = {
+  server: () => clusterTool('bin/temporal-server', 'the Temporal server'),
+  sqlTool: () => clusterTool('bin/temporal-sql-tool', "the Temporal server's SQL tool"),
+  uiServer: () => clusterTool('bin/temporal-ui-server', 'Temporal Web (ui-server)'),
+  schema: () => clusterTool('temporal-schema/postgresql/v12', "the Temporal server's PostgreSQL schema"),
+};

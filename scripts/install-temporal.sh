@@ -77,10 +77,13 @@ install_go_binary() { # target-name module/package version what
   echo "$what: building $package@$version with go install (takes minutes the first time)"
   local scratch
   scratch="$(mktemp -d "$TOOLS/build.XXXXXX")"
-  # shellcheck disable=SC2064
-  trap "rm -rf '$scratch'" RETURN
-  GOBIN="$scratch" GOFLAGS=-mod=mod go install "$package@$version"
+  if ! GOBIN="$scratch" GOFLAGS=-mod=mod go install "$package@$version"; then
+    rm -rf "$scratch"
+    echo "$what: go install $package@$version failed (above)" >&2
+    exit 1
+  fi
   mv "$scratch"/* "$target"
+  rm -rf "$scratch"
   echo "$version" > "$target.version"
 }
 

@@ -1,5 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -14,6 +14,7 @@ import { portInUse } from '../../dev/services.ts';
  */
 const run = promisify(execFile);
 const data = mkdtempSync(join(tmpdir(), 'cluster-'));
+chmodSync(data, 0o755); // PostgreSQL runs as its own user (as root: `postgres`), which must reach its data below
 const PORT = 27233;
 const UI = 28233;
 const INGESTS = [28080, 28081];
@@ -100,7 +101,10 @@ function calls(): Array<{ worker: number; user: string }> {
     return readFileSync(file, 'utf8')
       .split('\n')
       .filter(Boolean)
-      .map((line) => ({ worker, user: /"(cluster-user-\d+)"/.exec(line)?.[1] ?? '?' }));
+      .map((line) => {
+        const body = JSON.parse((JSON.parse(line) as { body: string }).body) as { user_identities: { customerid: string } };
+        return { worker, user: body.user_identities.customerid };
+      });
   });
 }
 
