@@ -73,11 +73,13 @@ export async function clusterCommand(args: string[], io: CliIo): Promise<number>
     for (const close of closers.splice(0).reverse()) await close().catch((error: Error) => io.err(`flows cluster: ${error.message}\n`));
   };
   // Ctrl-C and SIGTERM while starting stop what has started; once running, they end the wait below.
+  // The handlers stay until the cluster has stopped: `npm run cluster` gets a Ctrl-C twice (from
+  // the terminal, and forwarded by npm), and a second signal must not kill it half-way.
   let signalled: () => void = () => undefined;
   const signal = new Promise<string>((resolve) => {
     signalled = () => resolve('signal');
-    process.once('SIGINT', signalled);
-    process.once('SIGTERM', signalled);
+    process.on('SIGINT', signalled);
+    process.on('SIGTERM', signalled);
   });
   const services: Service[] = [];
   try {
@@ -209,10 +211,10 @@ export async function clusterCommand(args: string[], io: CliIo): Promise<number>
     io.err(`flows cluster: ${(error as Error).message}\n`);
     return EXIT.findings;
   } finally {
-    process.off('SIGINT', signalled);
-    process.off('SIGTERM', signalled);
     io.out('stopping the cluster…\n');
     await stop();
+    process.off('SIGINT', signalled);
+    process.off('SIGTERM', signalled);
     io.out('Flowline cluster stopped\n');
   }
 }

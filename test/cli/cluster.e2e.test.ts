@@ -45,8 +45,12 @@ afterAll(async () => {
   for (const child of children) if (child.exitCode === null) await stop(child, 'SIGTERM');
 }, 90_000);
 
-function startCluster(): Promise<{ child: ChildProcess; output: () => string }> {
-  const child = spawn(process.execPath, ['bin/flows.js', ...ARGS], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+/** `flows cluster` directly, or through `npm run cluster` itself (signals then go to npm's own pid, which forwards them). */
+function startCluster(via: 'node' | 'npm' = 'node'): Promise<{ child: ChildProcess; output: () => string }> {
+  const child =
+    via === 'npm'
+      ? spawn('npm', ['run', 'cluster', '--', ...ARGS.slice(1)], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+      : spawn(process.execPath, ['bin/flows.js', ...ARGS], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   let output = '';
   child.stdout!.on('data', (c) => (output += c));
@@ -170,8 +174,9 @@ it('npm run cluster runs Temporal on PostgreSQL with two ingests and two workers
   expect(first.output()).toContain('Flowline cluster stopped');
   for (const port of [PORT, UI, ...INGESTS, STUDIO, POSTGRES]) expect(await portInUse(port)).toBe(false);
 
-  // A second start reuses PostgreSQL's data: the runs of the first are still there.
-  const second = await startCluster();
+  // A second start, through `npm run cluster` and stopped by SIGTERM to npm's pid, reuses
+  // PostgreSQL's data: the runs of the first are still there.
+  const second = await startCluster('npm');
   try {
     const status = await run(
       process.execPath,
