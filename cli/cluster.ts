@@ -36,6 +36,9 @@ export async function clusterCommand(args: string[], io: CliIo): Promise<number>
   const fakesPort = port(values['fakes-port'] ?? process.env.FLOWLINE_FAKES_PORT, 8100, '--fakes-port');
   const ingestPorts = (values['ingest-ports'] ?? '8080,8081').split(',').map((p) => port(p.trim(), 0, '--ingest-ports'));
   if (ingestPorts.length < 1) throw new UsageError('--ingest-ports takes one or more port numbers, comma-separated');
+  // The server stores its membership ports (the frontend's minus 300 to 294) as a PostgreSQL smallint.
+  if (temporalPort - 294 > 32767 || temporalPort < 1000)
+    throw new UsageError('--port takes a port from 1000 to 33061 (its membership ports, 300 below, must stay under 32768)');
   const project = loadProject(io, { config: values.config });
   if (!project) return EXIT.findings;
   const data = join(dataDir(io, values.data), 'cluster');
