@@ -1,5 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -43,6 +43,7 @@ const children: ChildProcess[] = [];
 // A failed assertion must not leave a cluster (and its PostgreSQL) holding the ports.
 afterAll(async () => {
   for (const child of children) if (child.exitCode === null) await stop(child, 'SIGTERM');
+  rmSync(data, { recursive: true, force: true }); // PostgreSQL's data, ~50 MB
 }, 90_000);
 
 /** `flows cluster` directly, or through `npm run cluster` itself (signals then go to npm's own pid, which forwards them). */
@@ -160,6 +161,23 @@ it('npm run cluster runs Temporal on PostgreSQL with two ingests and two workers
     `http://127.0.0.1:${INGESTS[1]}`,
   ]);
   expect(sent.stdout).toContain('batch user cluster-send: 1 event, 1 started, 0 signalled');
+  const started = await run(
+    process.execPath,
+    [
+      'bin/flows.js',
+      'run',
+      'flows/antavo-points-to-mparticle.yaml',
+      '--user',
+      'cluster-run',
+      '--event',
+      '{"name":"point_add","id":"r-1","attributes":{"points":"150"}}',
+      '--data',
+      data,
+    ],
+    { env },
+  );
+  expect(started.stdout).toMatch(/^started flow\/antavo-points-to-mparticle\/cluster-run\/r-1 /);
+  await expect.poll(() => calls().filter((c) => c.user === 'cluster-run').length, { timeout: 30_000 }).toBe(1);
   await expect
     .poll(
       async () =>
