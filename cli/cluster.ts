@@ -172,6 +172,7 @@ export async function clusterCommand(args: string[], io: CliIo): Promise<number>
       ...ingests.map((i) => i.ready(/^ingest listening on /, 180_000)),
       studio.ready(/^Flow Studio on /, 180_000),
     ]);
+    ready.catch(() => undefined); // stopped by a signal while starting: the processes' exits reject it unheard
     if ((await Promise.race([ready, signal])) === 'signal') return EXIT.ok;
 
     const active = project.flows.filter((f) => f.status === 'active').length;

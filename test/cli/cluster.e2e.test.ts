@@ -43,7 +43,7 @@ const children: ChildProcess[] = [];
 // A failed assertion must not leave a cluster (and its PostgreSQL) holding the ports.
 afterAll(async () => {
   for (const child of children) if (child.exitCode === null) await stop(child, 'SIGTERM');
-  rmSync(data, { recursive: true, force: true }); // PostgreSQL's data, ~50 MB
+  rmSync(data, { recursive: true, force: true }); // PostgreSQL's data, ~80 MB
 }, 90_000);
 
 /** `flows cluster` directly, or through `npm run cluster` itself (signals then go to npm's own pid, which forwards them). */
