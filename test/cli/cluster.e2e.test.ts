@@ -143,6 +143,13 @@ it('npm run cluster runs Temporal on PostgreSQL with two ingests and two workers
   // Both workers took runs' calls.
   expect(made.filter((c) => c.worker === 1).length).toBeGreaterThan(0);
   expect(made.filter((c) => c.worker === 2).length).toBeGreaterThan(0);
+  // Temporal Web reads them from the cluster (SQL visibility, by Flowline's search attribute).
+  const listed = (await (
+    await fetch(
+      `http://127.0.0.1:${UI}/api/v1/namespaces/default/workflows?query=${encodeURIComponent('FlowId="antavo-points-to-mparticle"')}`,
+    )
+  ).json()) as { executions?: unknown[] };
+  expect(listed.executions?.length).toBeGreaterThanOrEqual(USERS);
   // Each ingest logged its batches.
   expect(first.output()).toMatch(/ingest-1 *\| batch user cluster-user-0: 2 events, 1 started, 0 signalled/);
   expect(first.output()).toMatch(/ingest-2 *\| batch user cluster-user-1: 2 events, 1 started, 0 signalled/);
