@@ -141,7 +141,26 @@ export const COMMAND_WORDS = {
   },
   worker: {
     summary: 'run the workers against an existing Temporal server',
-    flags: { config, 'fake-destinations': { type: 'boolean' }, data },
+    flags: {
+      config,
+      'fake-destinations': { type: 'boolean' },
+      'fake-missing': { type: 'boolean' },
+      'fakes-port': { type: 'string', shows: 'PORT' },
+      data,
+    },
+  },
+  cluster: {
+    summary: 'a production-shaped stack on this machine: PostgreSQL, the Temporal server and Web, two ingests, two workers, the studio',
+    flags: {
+      port: { type: 'string', shows: '7233' },
+      'ui-port': { type: 'string', shows: '8233' },
+      'ingest-ports': { type: 'string', shows: '8080,8081' },
+      'studio-port': { type: 'string', shows: '8090' },
+      'postgres-port': { type: 'string', shows: '5433' },
+      'fakes-port': { type: 'string', shows: '8100' },
+      data,
+      config,
+    },
   },
   lsp: {
     summary: 'the language server for editors: findings as you type, completion, hover, go to definition (docs/editors.md)',

@@ -11,6 +11,7 @@ import type { StepLog } from '../store/step-log.ts';
 import { seenRetention, startSweeper } from '../store/retention.ts';
 import type { ProfileStore } from '../store/store.ts';
 import { temporalSettings, unreachable } from '../temporal/connection.ts';
+import { installRuntimeFromEnv } from '../worker/runtime.ts';
 import { allowedHosts } from './allowed-hosts.ts';
 import { formatText } from './format/text.ts';
 import { COMMAND_WORDS } from './commands.ts';
@@ -132,6 +133,7 @@ export async function ingestCommand(args: string[], io: CliIo): Promise<number> 
     );
     return EXIT.findings;
   }
+  installRuntimeFromEnv();
   const profiles = await openProfileStore(dataDir(io, values.data));
   const stepLog = await openStepLog(dataDir(io, values.data));
   const running = await serveIngest(io, {

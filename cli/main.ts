@@ -24,6 +24,9 @@ const COMMANDS: Record<CommandName, Command> = {
   start: {
     load: async () => (await import('./start.ts')).startCommand,
   },
+  cluster: {
+    load: async () => (await import('./cluster.ts')).clusterCommand,
+  },
   simulate: {
     load: async () => (await import('./simulate.ts')).simulateCommand,
   },

@@ -4,10 +4,11 @@ import { NativeConnection } from '@temporalio/worker';
 import { openProfileStore, openStepLog } from '../store/open.ts';
 import { connectionOptions, temporalSettings, unreachable } from '../temporal/connection.ts';
 import { destinationClients, MissingCredentialError } from '../worker/destination-clients.ts';
+import { installRuntimeFromEnv } from '../worker/runtime.ts';
 import { registerSearchAttributes } from '../worker/search-attributes.ts';
 import { startWorkers } from '../worker/start.ts';
 import { COMMAND_WORDS } from './commands.ts';
-import { EXIT, parseCommandArgs, type CliIo } from './io.ts';
+import { EXIT, parseCommandArgs, UsageError, type CliIo } from './io.ts';
 import { dataDir, loadProject } from './project.ts';
 
 /** Runs the workers against an existing Temporal server, as a deployment runs them. Stops on SIGINT/SIGTERM. */
@@ -16,10 +17,20 @@ export async function workerCommand(args: string[], io: CliIo): Promise<number> 
   const project = loadProject(io, { config: values.config });
   if (!project) return EXIT.findings;
   const data = dataDir(io, values.data);
+  installRuntimeFromEnv();
   const fake = values['fake-destinations'] ?? false;
+  // --fake-missing: only destinations without credentials talk to fakes, as in `flows start` and `flows cluster`.
+  const fakeMissing = !fake && (values['fake-missing'] ?? false);
+  const fakesPort = values['fakes-port'] === undefined ? undefined : Number(values['fakes-port']);
+  if (fakesPort !== undefined && (!Number.isInteger(fakesPort) || fakesPort < 1 || fakesPort > 65000))
+    throw new UsageError('--fakes-port takes a port number');
   let destinations;
   try {
-    destinations = await destinationClients(project.config, { mode: fake ? 'fake' : 'real', recordDir: join(data, 'calls') });
+    destinations = await destinationClients(project.config, {
+      mode: fake ? 'fake' : fakeMissing ? 'fake-missing' : 'real',
+      recordDir: join(data, 'calls'),
+      ...(fakesPort === undefined ? {} : { fakesPort }),
+    });
   } catch (error) {
     if (error instanceof MissingCredentialError) {
       io.err(`flows worker: ${error.message}\n`);
@@ -53,9 +64,9 @@ export async function workerCommand(args: string[], io: CliIo): Promise<number> 
     stepLog: await openStepLog(data),
     destinations: destinations.clients,
   });
-  if (fake) {
+  if (destinations.faked.length) {
     io.out(
-      `FAKE DESTINATIONS: every destination talks to a local fake server; what each received is in ${join(data, 'calls')}/<destination>.jsonl\n`,
+      `FAKE DESTINATIONS: ${fake ? 'every destination talks' : `${destinations.faked.length} destinations without credentials talk`} to a local fake server; what each received is in ${join(data, 'calls')}/<destination>.jsonl\n`,
     );
     for (const f of destinations.faked) io.out(`  ${f.name.padEnd(16)} ${f.url}/__fake/calls\n`);
   }

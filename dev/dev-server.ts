@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { createConnection } from 'node:net';
 import { join } from 'node:path';
+import { portInUse } from './services.ts';
 import { temporalCli } from './tools.ts';
 
 export interface DevServer {
@@ -11,16 +11,6 @@ export interface DevServer {
   process: ChildProcess;
   stop(): Promise<void>;
 }
-
-const portInUse = (port: number): Promise<boolean> =>
-  new Promise((resolve) => {
-    const socket = createConnection({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 
 /**
  * The Temporal CLI dev server with its state in a SQLite file under the data folder, so runs

@@ -17,3 +17,25 @@ export const temporalCli = (): string => tool(process.env.TEMPORAL_CLI, 'tempora
 /** The time-skipping test server launcher. */
 export const temporalTestServer = (): string =>
   tool(process.env.TEMPORAL_TEST_SERVER, 'temporal-test-server', 'the Temporal time-skipping test server');
+
+/** The checkout's root folder, with a trailing slash (deploy/, bin/ and .tools/ are under it). */
+export const checkoutRoot = (): string => ROOT;
+
+const CLUSTER_INSTALL = 'run `bash scripts/install-temporal.sh cluster` (npm run cluster does it for you)';
+
+function clusterTool(local: string, what: string): string {
+  const path = `${ROOT}.tools/${local}`;
+  if (!existsSync(path)) throw new Error(`${what} not found at ${path}: ${CLUSTER_INSTALL}`);
+  return path;
+}
+
+/**
+ * The Temporal server (every service), its SQL schema tool, Temporal Web, and the server's SQL
+ * schema: for `flows cluster`. Each throws, saying how to install it, when it is missing.
+ */
+export const clusterTools = {
+  server: () => clusterTool('bin/temporal-server', 'the Temporal server'),
+  sqlTool: () => clusterTool('bin/temporal-sql-tool', "the Temporal server's SQL tool"),
+  uiServer: () => clusterTool('bin/temporal-ui-server', 'Temporal Web (ui-server)'),
+  schema: () => clusterTool('temporal-schema/postgresql/v12', "the Temporal server's PostgreSQL schema"),
+};

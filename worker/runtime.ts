@@ -36,3 +36,16 @@ export function installRuntime(level: LogLevel = 'WARN', coreLevel: LogLevel = '
     telemetryOptions: { logging: { filter: { core: coreLevel, other: coreLevel } } },
   });
 }
+
+const LEVELS: readonly LogLevel[] = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'];
+
+/**
+ * `flows worker` and `flows ingest`: the SDK's own logging (every worker state change at INFO)
+ * unless FLOWLINE_SDK_LOG_LEVEL names a level; `flows cluster` sets WARN for its processes.
+ */
+export function installRuntimeFromEnv(env: NodeJS.ProcessEnv = process.env): void {
+  const level = env.FLOWLINE_SDK_LOG_LEVEL?.toUpperCase();
+  if (!level) return;
+  if (!(LEVELS as string[]).includes(level)) throw new Error(`FLOWLINE_SDK_LOG_LEVEL is one of ${LEVELS.join(', ')}, not ${level}`);
+  installRuntime(level as LogLevel);
+}
