@@ -234,6 +234,15 @@ export function EditorPage({ opened, numbersFor, onClose }: EditorPageProps) {
     [findingsByStep, numbers, cut],
   );
   const edgeView = useCallback((): EdgeView => ({}), []);
+  // The canvas keeps one drop handler (its boxes are kept while unchanged); it calls the latest edit.
+  const latestEdit = useRef(edit);
+  useEffect(() => {
+    latestEdit.current = edit;
+  }, [edit]);
+  const dropOn = useCallback(
+    (dragged: string, target: string) => latestEdit.current({ op: 'moveStep', step: dragged, where: { after: target } }),
+    [],
+  );
 
   const errors = findings.filter((f) => f.severity === 'error').length;
   const unchanged = text === opened.text;
@@ -351,7 +360,7 @@ export function EditorPage({ opened, numbersFor, onClose }: EditorPageProps) {
                 edgeView={edgeView}
                 selected={selected}
                 onSelect={setSelected}
-                onDropOn={(dragged, target) => edit({ op: 'moveStep', step: dragged, where: { after: target } })}
+                onDropOn={dropOn}
                 fitToken={`${picture.nodes.length}`}
               />
             </ReactFlowProvider>
