@@ -4,5 +4,5 @@
  * bundles it): it imports only `yaml`, dsl/language/ and dsl/parse/walk.ts.
  */
 export { applyEdit, applyEdits } from './apply.ts';
-export { findStep, stepPlaces } from './steps.ts';
+export { findStep, readFlowText, stepPlaces, type FlowText } from './read.ts';
 export type { EditResult, FlowEdit, StepPlace, StepRef, Where } from './types.ts';

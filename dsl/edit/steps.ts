@@ -1,14 +1,11 @@
-import { parseDocument, isSeq, type Node } from 'yaml';
 import type { DataPath } from '../language/data-path.ts';
 import { allSteps, isRecord, listOf, splitParts, type StepVisit } from '../parse/walk.ts';
-import { dashOffset } from './document.ts';
-import { Lines } from './lines.ts';
-import { refuse, type StepPlace, type StepRef, type Where } from './types.ts';
+import { refuse, type StepRef, type Where } from './types.ts';
 
 /** Keys of a step's own map (beside its kind); any other key `setStep` sets goes in the kind's body. */
 export const STEP_KEYS: ReadonlySet<string> = new Set(['id', 'on_error', 'retry', 'caps', 'quiet_hours', 'transactional']);
 
-const visitsOf = (data: unknown): readonly StepVisit[] => (isRecord(data) ? allSteps(data.steps, ['steps'], '#') : []);
+export const visitsOf = (data: unknown): readonly StepVisit[] => (isRecord(data) ? allSteps(data.steps, ['steps'], '#') : []);
 
 /** The step a ref names: its `id`, else its position name. */
 export function resolveStep(data: unknown, ref: StepRef): StepVisit {
@@ -83,22 +80,3 @@ function branchList(visit: StepVisit, branch: string): DataPath {
 }
 
 /** Every step of a flow text, in reading order, with the line of its `- `; undefined when the text is not YAML. */
-export function stepPlaces(text: string): StepPlace[] | undefined {
-  const lf = text.replace(/\r\n/g, '\n');
-  const doc = parseDocument(lf, { keepSourceTokens: true });
-  if (doc.errors.length) return undefined;
-  const lines = new Lines(lf);
-  return visitsOf(doc.toJS({ maxAliasCount: -1 })).map((v) => {
-    const seq = doc.getIn(v.path.slice(0, -1), true);
-    const index = v.path.at(-1) as number;
-    const dash = isSeq(seq) ? dashOffset(seq, index) : undefined;
-    const node = isSeq(seq) ? (seq.items[index] as Node | undefined) : undefined;
-    const offset = dash ?? node?.range?.[0] ?? 0;
-    return { path: v.path, position: v.position, id: v.id, kind: v.kind, line: lines.lineOf(offset) + 1 };
-  });
-}
-
-export function findStep(text: string, ref: StepRef): StepPlace | undefined {
-  const places = stepPlaces(text);
-  return places?.find((p) => p.id === ref) ?? places?.find((p) => p.position === ref);
-}

@@ -15,7 +15,7 @@ export interface DraftCheck {
   findings: Finding[];
   /** The draft's picture when it compiles (no error) and was asked for; null otherwise. */
   picture: Picture | null;
-  /** The version the draft compiles to; null when it does not compile. */
+  /** The version the draft compiles to; null when it does not compile (or only the findings were asked for). */
   version: string | null;
   flow: string | null;
 }
@@ -44,7 +44,8 @@ export async function checkDraft(
   cwd: string,
   options: { picture?: boolean } = {},
 ): Promise<DraftCheck> {
-  const result = checkFlow(file, text, config);
+  // The findings alone need no IR: compiling it is skipped unless the picture is wanted.
+  const result = checkFlow(file, text, config, { compile: options.picture !== false });
   const findings = result.diagnostics.map(asFinding);
   const id = result.flowId?.id;
   const clash = id !== undefined ? otherFlows.find((f) => f.flow === id && f.source !== file) : undefined;

@@ -287,7 +287,7 @@ export function EditorPage({ opened, numbersFor, onClose }: EditorPageProps) {
           {notice}
         </p>
       ) : null}
-      {draft && draft.version === null ? (
+      {draft && draft.findings.some((f) => f.severity === 'error') ? (
         <p className="notice" id="stale-picture">
           The picture shows the last version that compiled: fix the errors to redraw it.
         </p>
