@@ -136,8 +136,12 @@ function CountArrow({ id, data, markerEnd }: EdgeProps<CountEdge>) {
 
 const NODE_TYPES = { step: StepBox };
 
-/** Each placed box's last React Flow node, with what it showed: reused while that is unchanged. */
-const keptBoxes = new WeakMap<PlacedNode, { key: string; made: StepNode }>();
+/**
+ * Each box's last React Flow node, by id, with all it showed (its place, words, numbers, state):
+ * reused while that is unchanged, also across a new picture of the same flow (an edit moves a few
+ * boxes; the rest keep their nodes, and React Flow neither redraws nor measures them again).
+ */
+const keptBoxes = new Map<string, { key: string; made: StepNode }>();
 const EDGE_TYPES = { count: CountArrow };
 
 /** Fits the whole flow again when the space it has changes (the panel opened or closed, the window resized). */
@@ -172,15 +176,13 @@ export function FlowCanvas({ picture, nodeView, edgeView, selected, onSelect, fi
   const [dragging, setDragging] = useState<{ id: string; x: number; y: number }>();
   const flow = useReactFlow();
   const draggable = Boolean(onDropOn);
-  // A box whose words, numbers and state did not change keeps its object, so React Flow and the box
-  // skip it: an edit or a live tick redraws only the boxes it changed (a 200-step flow stays quick).
   const nodes = useMemo(() => {
     return picture.nodes.map((node): StepNode => {
       const view = nodeView(node);
       const isSelected = node.step !== undefined && node.step === selected;
       const at = dragging?.id === node.id ? { x: dragging.x, y: dragging.y } : { x: node.x, y: node.y };
-      const key = JSON.stringify([view, isSelected, at, draggable]);
-      const before = keptBoxes.get(node);
+      const key = JSON.stringify([node, view, isSelected, at, draggable]);
+      const before = keptBoxes.get(node.id);
       const stepNode =
         before && before.key === key
           ? before.made
@@ -196,7 +198,7 @@ export function FlowCanvas({ picture, nodeView, edgeView, selected, onSelect, fi
               selectable: node.step !== undefined,
               ariaLabel: node.lines.join(', '),
             };
-      keptBoxes.set(node, { key, made: stepNode });
+      keptBoxes.set(node.id, { key, made: stepNode });
       return stepNode;
     });
   }, [picture, nodeView, selected, dragging, draggable]);
