@@ -19,7 +19,11 @@ import { listenStudio } from '../studio/server.ts';
 import { launchChromium } from '../test/helpers/browser.ts';
 
 const { values } = parseArgs({
-  options: { steps: { type: 'string', default: '200' }, edits: { type: 'string', default: '40' }, opens: { type: 'string', default: '10' } },
+  options: {
+    steps: { type: 'string', default: '200' },
+    edits: { type: 'string', default: '40' },
+    opens: { type: 'string', default: '10' },
+  },
 });
 const n = Number(values.steps);
 
