@@ -303,6 +303,51 @@ describe('the editor', () => {
     await page.close();
   }, 90_000);
 
+  it('copies a flow as a new one, duplicates a step, and adds, sets and removes a split branch', async () => {
+    const { page, errors } = await watchedPage(browser, { width: 1600, height: 1000 });
+    await page.goto(`${studio.url}/new`);
+    await page.locator('#new-id').fill('demo-copy');
+    await page.locator('#new-name').fill('Demo copy');
+    await page.locator('#new-from').selectOption('copy:editor-demo');
+    await page.locator('#new-start').click();
+    await checked(page);
+    const copied = await yamlText(page);
+    expect(copied).toContain('flow: demo-copy');
+    expect(copied).toContain('name: Demo copy');
+    expect(copied).toContain('# first, a pause');
+    expect(copied.split('\n').length).toBe(DEMO.split('\n').length);
+
+    await select(page, 'pause');
+    await page.locator('#duplicate').click();
+    await expect.poll(() => yamlText(page)).toContain('id: pause-copy');
+    await checked(page);
+    await page.locator('.fl-node[data-step="pause-copy"]').waitFor();
+
+    await page.locator('#placement').selectOption('after');
+    await page.locator('.palette [data-kind="split"]').click();
+    await expect.poll(() => yamlText(page)).toContain('split:');
+    await checked(page);
+    const split = (await page.locator('#step-outline option', { hasText: 'split' }).getAttribute('value'))!;
+    await page.locator('#step-outline').selectOption(split);
+    await page.locator('.branches button', { hasText: 'add a branch' }).click();
+    await expect.poll(() => yamlText(page)).toContain('label: branch 3');
+    const percents = page.locator('.branch-row [data-field="percent"] input');
+    await percents.nth(0).fill('40');
+    await percents.nth(0).press('Enter');
+    await percents.nth(2).fill('10');
+    await percents.nth(2).press('Enter');
+    await expect.poll(() => yamlText(page)).toContain('percent: 40');
+    await checked(page);
+    expect(await page.locator('#check-state').getAttribute('data-errors')).toBe('0');
+    await page.locator('.branch-row button[aria-label="remove branch 3"]').click();
+    await expect.poll(() => yamlText(page)).not.toContain('label: branch 3');
+    await checked(page);
+    // 40 + 50 no longer adds up to 100: the validator says so, on the split.
+    expect(Number(await page.locator('#check-state').getAttribute('data-errors'))).toBeGreaterThan(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 90_000);
+
   it('has no accessibility violations axe-core can find on the editor and the new-flow page', async () => {
     const axe = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
     const { page } = await watchedPage(browser, { width: 1600, height: 1000 });
