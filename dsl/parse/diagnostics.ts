@@ -15,6 +15,23 @@ export interface Diagnostic {
   sensitive?: boolean;
 }
 
+/** A finding as tools receive it (`flows validate --format json`, the studio's draft check): the fixed fields, and `hint` when there is one. */
+export type ToolFinding = Pick<Diagnostic, 'file' | 'line' | 'column' | 'endLine' | 'endColumn' | 'severity' | 'rule' | 'message'> & {
+  hint?: string;
+};
+
+export const toolFinding = ({ file, line, column, endLine, endColumn, severity, rule, message, hint }: Diagnostic): ToolFinding => ({
+  file,
+  line,
+  column,
+  endLine,
+  endColumn,
+  severity,
+  rule,
+  message,
+  ...(hint ? { hint } : {}),
+});
+
 export interface Position {
   line: number;
   column: number;

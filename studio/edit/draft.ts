@@ -1,15 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { FlowsConfig } from '../../dsl/language/config.ts';
-import type { Diagnostic } from '../../dsl/parse/diagnostics.ts';
+import { toolFinding, type ToolFinding } from '../../dsl/parse/diagnostics.ts';
 import { checkAcrossFiles, checkFlow } from '../../dsl/validate/validate.ts';
 import type { Picture } from '../graph/layout.ts';
 import { pictureOf } from '../pictures.ts';
 
 /** A finding as `flows validate --format json` gives it (the same fields and words). */
-export type Finding = Pick<Diagnostic, 'file' | 'line' | 'column' | 'endLine' | 'endColumn' | 'severity' | 'rule' | 'message'> & {
-  hint?: string;
-};
+export type Finding = ToolFinding;
 
 export interface DraftCheck {
   findings: Finding[];
@@ -19,18 +17,6 @@ export interface DraftCheck {
   version: string | null;
   flow: string | null;
 }
-
-const asFinding = ({ file, line, column, endLine, endColumn, severity, rule, message, hint }: Diagnostic): Finding => ({
-  file,
-  line,
-  column,
-  endLine,
-  endColumn,
-  severity,
-  rule,
-  message,
-  ...(hint ? { hint } : {}),
-});
 
 /**
  * A draft checked exactly as `flows validate` checks its file (checkFlow, the project's config),
@@ -46,7 +32,7 @@ export async function checkDraft(
 ): Promise<DraftCheck> {
   // The findings alone need no IR: compiling it is skipped unless the picture is wanted.
   const result = checkFlow(file, text, config, { compile: options.picture !== false });
-  const findings = result.diagnostics.map(asFinding);
+  const findings = result.diagnostics.map(toolFinding);
   const id = result.flowId?.id;
   const clash = id !== undefined ? otherFlows.find((f) => f.flow === id && f.source !== file) : undefined;
   // The other file first, as `flows validate` lists it: the finding then falls on the draft.
@@ -55,7 +41,7 @@ export async function checkDraft(
       ...checkAcrossFiles([
         checkFlow(clash.source, readFileSync(resolve(cwd, clash.source), 'utf8'), config, { compile: false }),
         result,
-      ]).map(asFinding),
+      ]).map(toolFinding),
     );
   const picture = options.picture !== false && result.ir && !clash ? await pictureOf(result.ir, true) : null;
   return { findings, picture, version: result.ir?.version ?? null, flow: id ?? null };

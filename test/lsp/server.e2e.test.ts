@@ -16,18 +16,10 @@ import { main } from '../../cli/main.ts';
 import { scratchRepo } from '../helpers/scratch-repo.ts';
 import { startLsp, type LspClient } from './client.ts';
 import { ruleFixtures } from './rule-fixtures.ts';
+import type { ToolFinding } from '../../dsl/parse/diagnostics.ts';
 
 /** One finding of `flows validate --format json`. */
-interface JsonFinding {
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
-  severity: 'error' | 'warning';
-  rule: string;
-  message: string;
-  hint?: string;
-}
+type JsonFinding = ToolFinding;
 
 const FIXTURES = Object.entries(ruleFixtures());
 const fileName = (i: number) => `case-${String(i).padStart(2, '0')}.yaml`;
