@@ -153,6 +153,11 @@ async function checkedOutBranch(cwd: string): Promise<string> {
   return text(head);
 }
 
+/** The checked-out branch: what a file is opened from, and a proposal made on, by default. */
+export async function defaultBase(repoRoot: string): Promise<string> {
+  return checkedOutBranch(await repoCwd(repoRoot));
+}
+
 /** The branch's tip commit, or null when there is no such branch. */
 async function branchTip(cwd: string, branch: string): Promise<string | null> {
   const tip = await runGit(['rev-parse', '--verify', '--quiet', `refs/heads/${branch}^{commit}`], { cwd, okCodes: [0, 1] });

@@ -1,7 +1,7 @@
 import { relative, resolve } from 'node:path';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { checkFlow } from '../../dsl/validate/validate.ts';
-import { openFile, proposeFile, ProposalRefused, type OpenedFile } from '../../review/git-propose.ts';
+import { defaultBase, openFile, proposeFile, ProposalRefused, type OpenedFile } from '../../review/git-propose.ts';
 import type { DraftAnswer, EditAnswer, ProposeAnswer, SessionAnswer } from '../api.ts';
 import type { StudioDeps } from '../deps.ts';
 import { checkDraft } from '../edit/draft.ts';
@@ -84,7 +84,7 @@ export const editRoutes: FastifyPluginAsync<StudioDeps & { csrf: string }> = asy
 
   /** What a new flow starts from: the forms and the flows (a copy of one, or a trigger's template, is made in the page). */
   app.get('/api/edit', async (): Promise<EditAnswer> => {
-    const base = repoRoot ? (await openFile(repoRoot, 'flows/new.yaml')).base : '';
+    const base = repoRoot ? await defaultBase(repoRoot) : '';
     return { file: '', base, blob: null, text: '', flow: '', forms: stepForms(deps.project.current().config), flows: flowsList() };
   });
 
