@@ -107,9 +107,10 @@ export const editRoutes: FastifyPluginAsync<StudioDeps & { csrf: string }> = asy
       if (!repoRoot)
         return reply.code(409).send({ error: 'the project is not a git checkout: the studio proposes changes as git branches' });
       const config = deps.project.current().config;
-      const draft = await checkDraft(file, text, config, flowsList(), repoRoot);
+      // The findings only: the picture of the change is drawn once, below, with its marks.
+      const draft = await checkDraft(file, text, config, flowsList(), repoRoot, { picture: false });
       const errors = draft.findings.filter((f) => f.severity === 'error');
-      if (errors.length || !draft.picture) {
+      if (errors.length) {
         return reply
           .code(422)
           .send({ error: `the flow has ${errors.length} error(s): fix them before proposing (flows validate would fail)` });
