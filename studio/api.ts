@@ -123,6 +123,8 @@ export interface EditAnswer {
   flow: string;
   forms: StepForms;
   flows: Array<{ flow: string; source: string; name: string }>;
+  /** The opened text's findings and picture (an existing flow's file; a new flow's are asked for). */
+  check?: DraftAnswer;
 }
 
 /** POST /api/draft: the draft's findings, as flows validate words them, and its picture when it compiles. */

@@ -25,7 +25,8 @@ export async function bundleClient(write?: string): Promise<ClientFiles & { inpu
     platform: 'browser',
     target: 'es2022',
     jsx: 'automatic',
-    minify: true,
+    // FLOWLINE_CLIENT_UNMINIFIED=1 keeps names, for reading a CPU profile of the page.
+    minify: process.env.FLOWLINE_CLIENT_UNMINIFIED !== '1',
     legalComments: 'none',
     define: { 'process.env.NODE_ENV': '"production"' },
     logLevel: 'warning',

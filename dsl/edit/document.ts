@@ -72,6 +72,8 @@ function layoutOf(doc: Document.Parsed, lines: Lines): Layout {
         const dash = dashOffset(value, 0);
         if (dash !== undefined && lines.lineOf(dash) > lines.lineOf(key.range[0])) seqIndented = lines.column(dash) > keyColumn;
       }
+      // Both known: the rest of the file is not read (a large flow's every pair, on every edit).
+      return indent !== undefined && seqIndented !== undefined ? visit.BREAK : undefined;
     },
   });
   return { indent: indent ?? 2, seqIndented: seqIndented ?? true };

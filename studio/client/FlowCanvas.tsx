@@ -1,19 +1,20 @@
 import {
   BaseEdge,
   Controls,
-  EdgeLabelRenderer,
   Handle,
   MarkerType,
   MiniMap,
   Position,
   ReactFlow,
   useReactFlow,
+  useStore,
   type Edge,
   type EdgeProps,
   type Node,
   type NodeProps,
 } from '@xyflow/react';
-import { memo, useEffect, useMemo, useState } from 'react';
+import { createContext, memo, useCallback, useContext, useEffect, useMemo, useState } from 'react';
+import { createPortal } from 'react-dom';
 import type { Picture, PlacedEdge, PlacedNode } from '../api.ts';
 import type { EdgeCount, Shown } from './drop-off.ts';
 
@@ -92,8 +93,23 @@ const StepBox = memo(function StepBox({ data }: NodeProps<StepNode>) {
   );
 });
 
+/**
+ * Where arrows' labels go: React Flow's label layer, found once. Its own EdgeLabelRenderer looks the
+ * layer up in the DOM from a store selector in every arrow, so each store update (every edit) ran a
+ * query per arrow: 250 of them on a 200-step flow.
+ */
+const LabelLayer = createContext<HTMLElement | null>(null);
+
+/** Finds React Flow's label layer when its DOM is there, and hands it up. */
+function FindLabelLayer({ onFound }: { onFound: (layer: HTMLElement | null) => void }) {
+  const domNode = useStore((s) => s.domNode);
+  useEffect(() => onFound(domNode?.querySelector<HTMLElement>('.react-flow__edgelabel-renderer') ?? null), [domNode, onFound]);
+  return null;
+}
+
 /** The arrow as the layout routed it (ELK's bend points), with its words, count and share at its label. */
 function CountArrow({ id, data, markerEnd }: EdgeProps<CountEdge>) {
+  const layer = useContext(LabelLayer);
   if (!data) return null;
   const { edge, view } = data;
   const path = edge.points.map((p, i) => `${i ? 'L' : 'M'} ${p.x} ${p.y}`).join(' ');
@@ -102,34 +118,35 @@ function CountArrow({ id, data, markerEnd }: EdgeProps<CountEdge>) {
   return (
     <>
       <BaseEdge id={id} path={path} markerEnd={markerEnd} className={view.taken ? 'fl-edge taken' : 'fl-edge'} />
-      {hasLabel && at ? (
-        <EdgeLabelRenderer>
-          <div
-            className={`fl-edge-label${view.taken ? ' taken' : ''}${view.experiment?.mark ? ` ${view.experiment.mark}` : ''}`}
-            data-edge={id}
-            data-from={edge.from}
-            data-to={edge.to}
-            data-branch={edge.branch}
-            data-taken={view.taken ? 'true' : undefined}
-            style={{ transform: `translate(-50%, -50%) translate(${at.x}px, ${at.y}px)` }}
-          >
-            {edge.label ? <span className="fl-edge-words">{edge.label}</span> : null}
-            {view.count ? (
-              <span className="fl-edge-count" data-count={view.count.count} data-share={view.count.share}>
-                {' '}
-                {view.count.count}
-                {view.count.share ? <em> {view.count.share}</em> : null}
-              </span>
-            ) : null}
-            {view.experiment ? (
-              <span className="fl-edge-exp" data-experiment>
-                {view.experiment.text}
-                {view.experiment.mark && view.experiment.mark !== 'control' ? <strong> {view.experiment.mark}</strong> : null}
-              </span>
-            ) : null}
-          </div>
-        </EdgeLabelRenderer>
-      ) : null}
+      {hasLabel && at && layer
+        ? createPortal(
+            <div
+              className={`fl-edge-label${view.taken ? ' taken' : ''}${view.experiment?.mark ? ` ${view.experiment.mark}` : ''}`}
+              data-edge={id}
+              data-from={edge.from}
+              data-to={edge.to}
+              data-branch={edge.branch}
+              data-taken={view.taken ? 'true' : undefined}
+              style={{ transform: `translate(-50%, -50%) translate(${at.x}px, ${at.y}px)` }}
+            >
+              {edge.label ? <span className="fl-edge-words">{edge.label}</span> : null}
+              {view.count ? (
+                <span className="fl-edge-count" data-count={view.count.count} data-share={view.count.share}>
+                  {' '}
+                  {view.count.count}
+                  {view.count.share ? <em> {view.count.share}</em> : null}
+                </span>
+              ) : null}
+              {view.experiment ? (
+                <span className="fl-edge-exp" data-experiment>
+                  {view.experiment.text}
+                  {view.experiment.mark && view.experiment.mark !== 'control' ? <strong> {view.experiment.mark}</strong> : null}
+                </span>
+              ) : null}
+            </div>,
+            layer,
+          )
+        : null}
     </>
   );
 }
@@ -142,6 +159,7 @@ const NODE_TYPES = { step: StepBox };
  * boxes; the rest keep their nodes, and React Flow neither redraws nor measures them again).
  */
 const keptBoxes = new Map<string, { key: string; made: StepNode }>();
+const FIT = { padding: 0.04, maxZoom: 1 };
 const EDGE_TYPES = { count: CountArrow };
 
 /** Fits the whole flow again when the space it has changes (the panel opened or closed, the window resized). */
@@ -171,11 +189,20 @@ export interface FlowCanvasProps {
  * A flow's picture on a canvas (React Flow): the layout the server computed, fitted to the screen
  * on open, with zoom, pan and a minimap. Boxes are placed, not dragged: the YAML is the source.
  */
-export function FlowCanvas({ picture, nodeView, edgeView, selected, onSelect, fitToken = '', onDropOn }: FlowCanvasProps) {
+export const FlowCanvas = memo(function FlowCanvas({
+  picture,
+  nodeView,
+  edgeView,
+  selected,
+  onSelect,
+  fitToken = '',
+  onDropOn,
+}: FlowCanvasProps) {
   // While a box is dragged it follows the pointer; dropped, it goes back to the layout's place (the YAML decides).
   const [dragging, setDragging] = useState<{ id: string; x: number; y: number }>();
   const flow = useReactFlow();
   const draggable = Boolean(onDropOn);
+  const [labelLayer, setLabelLayer] = useState<HTMLElement | null>(null);
   const nodes = useMemo(() => {
     return picture.nodes.map((node): StepNode => {
       const view = nodeView(node);
@@ -215,36 +242,49 @@ export function FlowCanvas({ picture, nodeView, edgeView, selected, onSelect, fi
       })),
     [picture, edgeView],
   );
-  return (
-    <ReactFlow
-      nodes={nodes}
-      edges={edges}
-      nodeTypes={NODE_TYPES}
-      edgeTypes={EDGE_TYPES}
-      fitView
-      fitViewOptions={{ padding: 0.04, maxZoom: 1 }}
-      minZoom={0.05}
-      maxZoom={2}
-      nodesDraggable={Boolean(onDropOn)}
-      onNodeDrag={(_e, node: StepNode) => setDragging({ id: node.id, x: node.position.x, y: node.position.y })}
-      onNodeDragStop={(_e, node: StepNode) => {
-        setDragging(undefined);
-        const target = flow
-          .getIntersectingNodes(node)
-          .map((n) => (n as StepNode).data.node.step)
-          .find((step) => step !== undefined && step !== node.data.node.step);
-        const dragged = node.data.node.step;
-        if (onDropOn && dragged !== undefined && target !== undefined) onDropOn(dragged, target);
-      }}
-      nodesConnectable={false}
-      elementsSelectable={false}
-      onNodeClick={(_e, node: StepNode) => {
-        if (node.data.node.step !== undefined) onSelect?.(node.data.node.step);
-      }}
-    >
-      <Controls showInteractive={false} />
-      <MiniMap pannable zoomable ariaLabel="minimap of the whole flow" />
-      <FitOnChange token={fitToken} />
-    </ReactFlow>
+  // Handlers kept across renders: a new one would update React Flow's store, and each box's selectors would run again.
+  const onNodeDrag = useCallback((_e: unknown, node: StepNode) => setDragging({ id: node.id, x: node.position.x, y: node.position.y }), []);
+  const onNodeDragStop = useCallback(
+    (_e: unknown, node: StepNode) => {
+      setDragging(undefined);
+      const target = flow
+        .getIntersectingNodes(node)
+        .map((n) => (n as StepNode).data.node.step)
+        .find((step) => step !== undefined && step !== node.data.node.step);
+      const dragged = node.data.node.step;
+      if (onDropOn && dragged !== undefined && target !== undefined) onDropOn(dragged, target);
+    },
+    [flow, onDropOn],
   );
-}
+  const onNodeClick = useCallback(
+    (_e: unknown, node: StepNode) => {
+      if (node.data.node.step !== undefined) onSelect?.(node.data.node.step);
+    },
+    [onSelect],
+  );
+  return (
+    <LabelLayer.Provider value={labelLayer}>
+      <ReactFlow
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={NODE_TYPES}
+        edgeTypes={EDGE_TYPES}
+        fitView
+        fitViewOptions={FIT}
+        minZoom={0.05}
+        maxZoom={2}
+        nodesDraggable={Boolean(onDropOn)}
+        onNodeDrag={onNodeDrag}
+        onNodeDragStop={onNodeDragStop}
+        nodesConnectable={false}
+        elementsSelectable={false}
+        onNodeClick={onNodeClick}
+      >
+        <Controls showInteractive={false} />
+        <MiniMap pannable zoomable ariaLabel="minimap of the whole flow" />
+        <FitOnChange token={fitToken} />
+        <FindLabelLayer onFound={setLabelLayer} />
+      </ReactFlow>
+    </LabelLayer.Provider>
+  );
+});

@@ -78,7 +78,10 @@ export const editRoutes: FastifyPluginAsync<StudioDeps & { csrf: string }> = asy
     if (!ir) return reply.code(404).send({ error: `no flow '${req.params.id}' in the repository that compiles (flows validate says why)` });
     const file = fromRoot(ir.source);
     const opened: OpenedFile = repoRoot ? await openFile(repoRoot, file) : { file, base: '', blob: null, text: '' };
-    const answer: EditAnswer = { ...opened, flow: ir.flow, forms: stepForms(deps.project.current().config), flows: flowsList() };
+    const project = deps.project.current();
+    // The opened text checked and drawn here, in the same answer: the editor shows it at once, with no second round trip.
+    const check = await checkDraft(file, opened.text, project.config, flowsList(), repoRoot ?? deps.project.cwd);
+    const answer: EditAnswer = { ...opened, flow: ir.flow, forms: stepForms(project.config), flows: flowsList(), check };
     return answer;
   });
 

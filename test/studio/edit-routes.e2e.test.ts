@@ -125,6 +125,9 @@ describe('editing a flow', () => {
     expect(opened.forms.kinds.wait).toEqual([expect.objectContaining({ key: 'wait', control: 'duration' })]);
     expect(opened.forms.destinations.send_push).toContain('clevertap');
     expect(opened.forms.destinations.send_push).not.toContain('sailthru');
+    // Checked and drawn in the same answer: the editor shows the findings and the picture with no second request.
+    expect(opened.check?.findings.filter((f) => f.severity === 'error')).toEqual([]);
+    expect(opened.check?.picture?.nodes.some((n) => n.lines.join(' ').includes('7d'))).toBe(true);
   });
 
   it('checks a draft exactly as flows validate does: same findings, same words', async () => {

@@ -3,6 +3,7 @@ import { applyEdits } from '../../../dsl/edit/index.ts';
 import type { EditAnswer, PictureAnswer } from '../../api.ts';
 import { getJson } from '../fetch-json.ts';
 import { EditorPage } from './EditorPage.tsx';
+import { studioSession } from './session.ts';
 import { NEW_TRIGGERS, newFlowText } from './step-templates.ts';
 
 /** /flows/:id/edit: the file as its branch holds it, in the editor, with the live numbers of the version in the repository. */
@@ -11,6 +12,8 @@ export function EditFlowPage({ id }: { id: string }) {
   const [version, setVersion] = useState<string>();
   const [error, setError] = useState<string>();
   useEffect(() => {
+    // The CSRF token asked for alongside, so the editor's first check goes out at once.
+    void studioSession().catch(() => undefined);
     getJson<EditAnswer>(`/api/edit/${encodeURIComponent(id)}`).then(setOpened, (e: Error) => setError(e.message));
     getJson<PictureAnswer>(`/api/flows/${encodeURIComponent(id)}/picture`).then(
       (p) => setVersion(p.version),

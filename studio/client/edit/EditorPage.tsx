@@ -1,5 +1,5 @@
 import { ReactFlowProvider } from '@xyflow/react';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { applyEdit, type FlowEdit, type StepPlace, type Where } from '../../../dsl/edit/index.ts';
 import type { DraftAnswer, EditAnswer, Finding, Picture, PlacedNode } from '../../api.ts';
 import { nodeRows, nodeValues } from '../drop-off.ts';
@@ -11,6 +11,7 @@ import { Palette, placesFor, type Placement } from './Palette.tsx';
 import { ProposePanel } from './ProposePanel.tsx';
 import { postJson } from './session.ts';
 import { FlowForm, StepForm } from './StepForm.tsx';
+import { warmUpWriter } from './warm-up.ts';
 import { YamlPane } from './YamlPane.tsx';
 
 /** How long typed text rests before it is checked: the marks follow typing without a request per key. A canvas or form edit is checked at once. */
@@ -44,8 +45,11 @@ export interface EditorPageProps {
 export function EditorPage({ opened, numbersFor, onClose }: EditorPageProps) {
   const [history, setHistory] = useState<TextHistory>(() => openHistory(opened.text));
   const text = currentText(history);
-  const [draft, setDraft] = useState<DraftAnswer>();
-  const [picture, setPicture] = useState<Picture>();
+  /** The last check's answer, with the text it checked. */
+  const [draft, setDraft] = useState<{ answer: DraftAnswer; text: string } | undefined>(
+    opened.check ? { answer: opened.check, text: opened.text } : undefined,
+  );
+  const [picture, setPicture] = useState<Picture | undefined>(opened.check?.picture ?? undefined);
   const [selected, setSelected] = useState<string>();
   const [placement, setPlacement] = useState<Placement>('after');
   const [cut, setCut] = useState<string>();
@@ -53,56 +57,78 @@ export function EditorPage({ opened, numbersFor, onClose }: EditorPageProps) {
   const [proposing, setProposing] = useState(false);
   const lastTyped = useRef(0);
   const typing = useRef(false);
-  const [checkedAt, setCheckedAt] = useState<number>();
+  const [checkedAt, setCheckedAt] = useState<number | undefined>(opened.check ? 0 : undefined);
+  const [drawnAt, setDrawnAt] = useState<number | undefined>(opened.check ? 0 : undefined);
+  /** The opened text came checked and drawn: the first check is not asked for again. */
+  const checkedOnOpen = useRef(opened.check !== undefined);
+  const hasPicture = useRef(Boolean(opened.check?.picture));
+  useEffect(() => {
+    hasPicture.current = picture !== undefined;
+  }, [picture]);
 
   const parsed = useMemo(() => parseText(text), [text]);
+  const textNow = useRef(text);
+  useEffect(() => {
+    textNow.current = text;
+  }, [text]);
+  useEffect(() => warmUpWriter(() => textNow.current), []);
   const places = parsed.places;
   const openedIds = useMemo(() => new Set(parseText(opened.text).places.map((p) => p.id)), [opened.text]);
   // A step renamed in this session, by its new id: the id it had in the file as opened.
   const [renames, setRenames] = useState(new Map<string, string>());
   const place = places.find((p) => p.id === selected);
 
-  // Every text is checked (debounced): findings as flows validate words them, and the picture when it compiles.
+  // Every text is checked: a canvas or form edit at once, typing once it rests. The findings are asked
+  // for first, before the page draws the new text (the studio checks while the browser paints); the
+  // picture only once they are in, so its layout (a large flow's takes longer than the check) never
+  // slows the check down on a small machine, and a text already replaced is never laid out.
   const at = history.at;
-  useEffect(() => {
+  useLayoutEffect(() => {
+    if (checkedOnOpen.current) {
+      checkedOnOpen.current = false;
+      return;
+    }
     const abort = new AbortController();
-    const timer = setTimeout(
-      () => {
-        // Two asks at once: the findings (marks follow at once), and the picture (a large flow takes longer to lay out).
-        const body = { file: opened.file, text };
-        postJson<DraftAnswer>('/api/draft', { ...body, picture: false }, abort.signal).then(
-          (answer) => {
-            setDraft(answer);
-            setCheckedAt(at);
-          },
-          (e: Error) => {
-            if (e.name !== 'AbortError') setNotice(e.message);
-          },
-        );
-        postJson<DraftAnswer>('/api/draft', body, abort.signal).then(
-          (answer) => {
-            if (answer.picture) setPicture(answer.picture);
-          },
-          () => undefined,
-        );
-      },
-      typing.current ? CHECK_AFTER_TYPING_MS : 0,
-    );
+    const body = { file: opened.file, text };
+    const draw = () =>
+      postJson<DraftAnswer>('/api/draft', body, abort.signal).then((drawn) => {
+        if (drawn.picture) setPicture(drawn.picture);
+        setDrawnAt(at);
+      });
+    // Nothing drawn yet (the editor just opened): both at once, the page has nothing else to do.
+    const first = !hasPicture.current;
+    const ask = () => {
+      if (first) draw().catch(() => undefined);
+      return postJson<DraftAnswer>('/api/draft', { ...body, picture: false }, abort.signal).then(
+        (answer) => {
+          setDraft({ answer, text });
+          setCheckedAt(at);
+          if (answer.findings.some((f) => f.severity === 'error')) return setDrawnAt(at);
+          return first ? undefined : draw();
+        },
+        (e: Error) => {
+          if (e.name !== 'AbortError') setNotice(e.message);
+        },
+      );
+    };
+    const timer = typing.current ? setTimeout(ask, CHECK_AFTER_TYPING_MS) : (void ask(), undefined);
     return () => {
       clearTimeout(timer);
       abort.abort();
     };
   }, [text, opened.file, at]);
 
-  const findings: readonly Finding[] = useMemo(() => draft?.findings ?? [], [draft]);
-  const findingsByStep = useMemo(() => {
-    const out = new Map<string, Finding[]>();
+  const findings: readonly Finding[] = useMemo(() => draft?.answer.findings ?? [], [draft]);
+  // Made again only when what the steps show changes (a move with nothing new found): the canvas is then not touched.
+  const byStep = useMemo(() => {
+    const out = new Map<string, string[]>();
     for (const f of findings) {
       const p = stepOfLine(places, f.line);
-      if (p) out.set(p.id, [...(out.get(p.id) ?? []), f]);
+      if (p) out.set(p.id, [...(out.get(p.id) ?? []), `${f.severity}: ${f.message}`]);
     }
-    return out;
+    return JSON.stringify([...out]);
   }, [findings, places]);
+  const problemsByStep = useMemo(() => new Map(JSON.parse(byStep) as Array<[string, string[]]>), [byStep]);
 
   const edit = useCallback(
     (e: FlowEdit) => {
@@ -222,16 +248,16 @@ export function EditorPage({ opened, numbersFor, onClose }: EditorPageProps) {
   const numbers = useLive(numbersFor ? { ...numbersFor, window: '7d' } : undefined);
   const nodeView = useCallback(
     (node: PlacedNode): NodeView => {
-      const problems = node.step !== undefined ? (findingsByStep.get(node.step) ?? []) : [];
+      const problems = node.step !== undefined ? (problemsByStep.get(node.step) ?? []) : [];
       const rows =
         numbers && node.step !== undefined && numbers.steps[node.step] ? nodeRows(node, nodeValues(node, numbers), undefined) : undefined;
       return {
         ...(rows ? { rows } : {}),
-        ...(problems.length ? { problems: problems.map((f) => `${f.severity}: ${f.message}`) } : {}),
+        ...(problems.length ? { problems } : {}),
         ...(node.step !== undefined && node.step === cut ? { state: 'off-path' as const } : {}),
       };
     },
-    [findingsByStep, numbers, cut],
+    [problemsByStep, numbers, cut],
   );
   const edgeView = useCallback((): EdgeView => ({}), []);
   // The canvas keeps one drop handler (its boxes are kept while unchanged); it calls the latest edit.
@@ -287,7 +313,7 @@ export function EditorPage({ opened, numbersFor, onClose }: EditorPageProps) {
           {notice}
         </p>
       ) : null}
-      {draft && draft.findings.some((f) => f.severity === 'error') ? (
+      {draft && draft.answer.findings.some((f) => f.severity === 'error') ? (
         <p className="notice" id="stale-picture">
           The picture shows the last version that compiled: fix the errors to redraw it.
         </p>
@@ -338,11 +364,11 @@ export function EditorPage({ opened, numbersFor, onClose }: EditorPageProps) {
           ) : null}
           {place ? (
             <StepForm
-              key={place.position}
+              key={place.id}
               place={place}
               step={dataAt(parsed.data, place.path)}
               forms={opened.forms}
-              findings={findingsByStep.get(place.id) ?? []}
+              findings={findings.filter((f) => stepOfLine(places, f.line)?.id === place.id)}
               keyLines={parsed.keyLines(place.path)}
               renamedFrom={places.some((p) => p.id === renames.get(place.id)) ? undefined : renames.get(place.id)}
               onEdit={edit}
@@ -351,7 +377,7 @@ export function EditorPage({ opened, numbersFor, onClose }: EditorPageProps) {
             <FlowForm data={parsed.data} onEdit={edit} />
           )}
         </div>
-        <div className="canvas editor-canvas" id="picture">
+        <div className="canvas editor-canvas" id="picture" data-drawn-at={drawnAt}>
           {picture ? (
             <ReactFlowProvider>
               <FlowCanvas
@@ -369,7 +395,7 @@ export function EditorPage({ opened, numbersFor, onClose }: EditorPageProps) {
           )}
         </div>
         <div className="editor-text">
-          <YamlPane text={text} findings={findings} forms={opened.forms} onType={typed} line={place?.line} />
+          <YamlPane text={text} findings={findings} findingsOf={draft?.text} forms={opened.forms} onType={typed} line={place?.line} />
           <ul className="findings" id="findings" aria-label="findings">
             {findings.map((f, i) => (
               <li key={i} className={f.severity} data-rule={f.rule} data-line={f.line}>

@@ -58,7 +58,7 @@ export function StepForm({ place, step, forms, findings, keyLines, renamedFrom, 
       ))}
       {(kind === 'split' && Array.isArray(body) ? [] : kindFields).map((f) => (
         <Field
-          key={`${place.path.join('.')}:${f.key}`}
+          key={`${place.id}:${f.key}`}
           field={f}
           value={bodyValue(f)}
           destinations={forms.destinations[kind]}
@@ -70,7 +70,7 @@ export function StepForm({ place, step, forms, findings, keyLines, renamedFrom, 
       {isMap(step)
         ? forms.common.map((f) => (
             <Field
-              key={`${place.path.join('.')}:${f.key}`}
+              key={`${place.id}:${f.key}`}
               field={f}
               value={map[f.key]}
               problems={problems.get(f.key) ?? []}

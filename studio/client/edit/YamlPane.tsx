@@ -49,6 +49,8 @@ function completions(forms: StepForms) {
 export interface YamlPaneProps {
   text: string;
   findings: readonly Finding[];
+  /** The text the findings were found in: they are shown once the pane holds it (till then, the last ones stay, moved with the edits). */
+  findingsOf?: string | undefined;
   forms: StepForms;
   onType: (text: string) => void;
   /** The line to show (a step selected on the canvas). */
@@ -60,7 +62,7 @@ export interface YamlPaneProps {
  * it); a change made elsewhere (canvas, form, undo) replaces only the lines that differ, so the
  * cursor stays. Undo is the editor's own (one history for canvas and text), not CodeMirror's.
  */
-export function YamlPane({ text, findings, forms, onType, line }: YamlPaneProps) {
+export function YamlPane({ text, findings, findingsOf, forms, onType, line }: YamlPaneProps) {
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView>(undefined);
   const typed = useRef(onType);
@@ -113,13 +115,14 @@ export function YamlPane({ text, findings, forms, onType, line }: YamlPaneProps)
   useEffect(() => {
     const v = view.current!;
     const doc = v.state.doc;
+    if (findingsOf !== undefined && findingsOf !== text) return;
     const diagnostics: CmDiagnostic[] = findings.map((f) => ({
       ...range(doc, f),
       severity: f.severity,
       message: `${f.message} [${f.rule}]${f.hint ? `\nhint: ${f.hint}` : ''}`,
     }));
     v.dispatch(setDiagnostics(v.state, diagnostics));
-  }, [findings, text]);
+  }, [findings, findingsOf, text]);
 
   useEffect(() => {
     const v = view.current!;
