@@ -4,7 +4,7 @@
  * reach the YAML pane and the validation marks (the findings of the edited text, checked by the
  * studio as `flows validate` checks it). Each edit is a step moved down or up (Alt+↓/↑), timed in
  * the page from the key to the YAML changing and to the marks of that text being shown.
- * Usage: npm run bench:editor [-- --steps 200 --edits 40 --opens 10 --first 10]
+ * Usage: npm run bench:editor [-- --steps 200 --edits 40 --opens 10 --first 10] (BENCH_ALL=1 prints every sample too)
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -70,7 +70,9 @@ const TIME_EDIT = `(async () => {
 const SETTLE = `new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => requestIdleCallback(resolve, { timeout: 2000 }))))`;
 
 const percentile = (xs: number[], p: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))]!;
-const fmt = (xs: number[]) => (process.env.BENCH_ALL ? `[${xs.map((x) => x.toFixed(0)).join(" ")}] ` : "") + `median ${percentile(xs, 0.5).toFixed(0)} ms, p95 ${percentile(xs, 0.95).toFixed(0)} ms (n=${xs.length})`;
+const fmt = (xs: number[]) =>
+  (process.env.BENCH_ALL ? `[${xs.map((x) => x.toFixed(0)).join(' ')}] ` : '') +
+  `median ${percentile(xs, 0.5).toFixed(0)} ms, p95 ${percentile(xs, 0.95).toFixed(0)} ms (n=${xs.length})`;
 
 const repo = mkdtempSync(join(tmpdir(), 'bench-editor-'));
 mkdirSync(join(repo, 'flows'));
@@ -142,7 +144,9 @@ try {
   // The first edits after opening run code the browser has not compiled yet (the writer's, the form's):
   // shown apart, then the measured rounds.
   const first = await edits(true, Number(values.first));
-  console.log(`the first ${values.first} canvas edits after opening, to the YAML pane: ${fmt(first.toYaml)}; to the marks: ${fmt(first.toMarks)}`);
+  console.log(
+    `the first ${values.first} canvas edits after opening, to the YAML pane: ${fmt(first.toYaml)}; to the marks: ${fmt(first.toMarks)}`,
+  );
   for (const settled of [true, false]) {
     const { toYaml, toMarks, toPicture } = await edits(settled, Number(values.edits));
     const how = settled ? 'from a page at rest' : 'back to back';
