@@ -6,7 +6,7 @@ import { connectionOptions, temporalSettings, unreachable } from '../temporal/co
 import { destinationClients, MissingCredentialError } from '../worker/destination-clients.ts';
 import { installRuntimeFromEnv } from '../worker/runtime.ts';
 import { registerSearchAttributes } from '../worker/search-attributes.ts';
-import { startWorkers } from '../worker/start.ts';
+import { DEFAULT_WORKFLOW_CACHE, startWorkers } from '../worker/start.ts';
 import { COMMAND_WORDS } from './commands.ts';
 import { EXIT, parseCommandArgs, UsageError, type CliIo } from './io.ts';
 import { dataDir, loadProject } from './project.ts';
@@ -24,6 +24,12 @@ export async function workerCommand(args: string[], io: CliIo): Promise<number> 
   const fakesPort = values['fakes-port'] === undefined ? undefined : Number(values['fakes-port']);
   if (fakesPort !== undefined && (!Number.isInteger(fakesPort) || fakesPort < 1 || fakesPort > 65000))
     throw new UsageError('--fakes-port takes a port number');
+  const cacheSetting = process.env.FLOWLINE_WORKFLOW_CACHE;
+  const workflowCache = cacheSetting ? Number(cacheSetting) : DEFAULT_WORKFLOW_CACHE;
+  if (!Number.isInteger(workflowCache) || workflowCache < 2)
+    throw new UsageError(
+      `FLOWLINE_WORKFLOW_CACHE takes a whole number of runs, 2 or more (default ${DEFAULT_WORKFLOW_CACHE}), not '${cacheSetting}'`,
+    );
   let destinations;
   try {
     destinations = await destinationClients(project.config, {
@@ -63,6 +69,7 @@ export async function workerCommand(args: string[], io: CliIo): Promise<number> 
     profiles: await openProfileStore(data),
     stepLog: await openStepLog(data),
     destinations: destinations.clients,
+    workflowCache,
   });
   if (destinations.faked.length) {
     io.out(

@@ -25,6 +25,12 @@ describe('runtime commands explain what is wrong and how to fix it', () => {
     expect(r.err).toContain('--fake-destinations');
   });
 
+  it('flows worker refuses a workflow cache that is not a number of runs, saying what it takes', async () => {
+    const r = await flows({ ...DOWN, FLOWLINE_WORKFLOW_CACHE: 'lots' }, 'worker', '--fake-destinations');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain("FLOWLINE_WORKFLOW_CACHE takes a whole number of runs, 2 or more (default 1000), not 'lots'");
+  });
+
   it('usage errors exit 2', async () => {
     expect((await flows({}, 'run', 'flows/moengage-purchase.yaml')).code).toBe(2);
     expect((await flows({}, 'run', 'flows/moengage-purchase.yaml', '--user', 'u', '--event', '{"attributes":{}}')).code).toBe(2);
