@@ -13,10 +13,7 @@
  * started runs all along (each makes one mParticle call to its worker's fake). Prints a table.
  * Usage: npm run bench:cluster [-- --seconds 10 --in-flight 16 --shards 8]
  */
-import { spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
@@ -24,6 +21,7 @@ import { manualEvent } from '../dsl/language/event.ts';
 import { checkProject } from '../dsl/load/project.ts';
 import { runInput, startOptions } from '../ingest/start-run.ts';
 import type { IngestStats } from '../ingest/stats.ts';
+import { percentile, startBenchCluster } from './cluster-process.ts';
 import { settle } from './settle.ts';
 
 const { values } = parseArgs({
@@ -34,54 +32,14 @@ const { values } = parseArgs({
 });
 const seconds = Number(values.seconds);
 const inFlight = Number(values['in-flight']);
-const PORT = 31233; // membership ports (300 below) must stay under 32768
-const INGESTS = [38080, 38081];
-const address = `127.0.0.1:${PORT}`;
-
 const project = checkProject({});
 const flow = project.flows.find((f) => f.flow === 'antavo-points-to-mparticle');
 if (!flow) throw new Error('flows/antavo-points-to-mparticle.yaml is needed');
 
-const data = mkdtempSync(join(tmpdir(), 'bench-cluster-'));
-chmodSync(data, 0o755); // PostgreSQL runs as its own user
-const cluster = spawn(
-  process.execPath,
-  [
-    'bin/flows.js',
-    'cluster',
-    '--port',
-    String(PORT),
-    '--ui-port',
-    '38233',
-    '--ingest-ports',
-    INGESTS.join(','),
-    '--studio-port',
-    '38090',
-    '--postgres-port',
-    '35433',
-    '--fakes-port',
-    '38100',
-    '--data',
-    data,
-  ],
-  { stdio: ['ignore', 'pipe', 'pipe'] },
-);
-let output = '';
-cluster.stdout.on('data', (c) => (output += c));
-cluster.stderr.on('data', (c) => (output += c));
-const t0 = performance.now();
-await new Promise<void>((resolve, reject) => {
-  const timer = setInterval(() => output.includes('Ctrl-C stops everything') && (clearInterval(timer), resolve()), 200);
-  cluster.once('exit', (code) => (clearInterval(timer), reject(new Error(`flows cluster exited with ${code}: ${output}`))));
-});
-const startedIn = (performance.now() - t0) / 1000;
-const shards = /numHistoryShards: \{\{ env "TEMPORAL_NUM_HISTORY_SHARDS" \| default "(\d+)"/.exec(
-  (await import('node:fs')).readFileSync('deploy/cluster/temporal/cluster.yaml', 'utf8'),
-)?.[1];
-
+const cluster = await startBenchCluster();
+const { address, ingests: INGESTS, startedInSeconds: startedIn, shards } = cluster;
 const connection = await Connection.connect({ address });
 const client = new Client({ connection });
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? NaN;
 
 interface Rate {
   perSecond: number;
@@ -105,7 +63,7 @@ async function lanes(once: (i: number) => Promise<boolean>): Promise<Rate> {
   };
   const start = performance.now();
   await Promise.all(Array.from({ length: inFlight }, lane));
-  return { perSecond: latencies.length / ((performance.now() - start) / 1000), p50: pct(latencies, 50), errors };
+  return { perSecond: latencies.length / ((performance.now() - start) / 1000), p50: percentile(latencies, 50), errors };
 }
 
 let round = 0;
@@ -173,7 +131,5 @@ try {
   row('ceiling after', after.perSecond, after);
 } finally {
   await connection.close();
-  cluster.kill('SIGINT');
-  await new Promise((r) => cluster.once('exit', r));
-  rmSync(data, { recursive: true, force: true });
+  await cluster.stop();
 }

@@ -1,0 +1,259 @@
+/**
+ * A scheduled audience entry on the production-shaped cluster (`flows cluster`: the Temporal server
+ * on PostgreSQL, two ingests holding the entries worker, two flow workers), beside the same
+ * server's start ceiling, in one run:
+ * - the ceiling: a plain Temporal client starting the very workflow an entry starts (the same flow,
+ *   input, options and search attributes: ingest/start-run.ts), as many at a time as an entry page
+ *   does (32), for `--seconds`; measured before and after the entries, compared with their mean;
+ * - a small audience (`--small`, default 2,000) and a large one (`--members`, default 100,000),
+ *   each seeded in the PostgreSQL profile store and entered by triggering its flow's Temporal
+ *   Schedule once, timed until every member has entered (each run then waits a day);
+ * - while the large one enters, batches of 5 events that start nothing posted to both ingests at
+ *   `--idle-rate` batches per second: their latency, beside the same rate with nothing else running;
+ * - afterwards, with every run waiting: each Flowline process's resident memory;
+ * - idle batches as fast as both ingests take them (64 in flight), then at half that rate: p99.
+ * Usage: npm run bench:cluster-entry [-- --members 100000 --small 2000 --seconds 20 --idle-rate 20]
+ */
+import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { Client, Connection } from '@temporalio/client';
+import pg from 'pg';
+import { manualEvent } from '../dsl/language/event.ts';
+import type { FlowIR } from '../dsl/language/ir.ts';
+import { checkProject } from '../dsl/load/project.ts';
+import { scheduleId } from '../ingest/schedules.ts';
+import { runInput, startOptions } from '../ingest/start-run.ts';
+import { emptyProfile } from '../store/store.ts';
+import type { EntryTotals } from '../workflows/scheduled-entries.ts';
+import { percentile, startBenchCluster } from './cluster-process.ts';
+import { settle } from './settle.ts';
+
+const { values } = parseArgs({
+  options: {
+    members: { type: 'string', default: '100000' },
+    small: { type: 'string', default: '2000' },
+    seconds: { type: 'string', default: '20' },
+    'idle-rate': { type: 'string', default: '20' },
+  },
+});
+const members = Number(values.members);
+const small = Number(values.small);
+const seconds = Number(values.seconds);
+const idleRate = Number(values['idle-rate']);
+/** What an entry page starts at a time (ingest/scheduled-entries.ts): the ceiling's lanes too. */
+const IN_FLIGHT = 32;
+
+// A project of its own: the repository's config, and two flows entered on a schedule.
+const dir = mkdtempSync(join(tmpdir(), 'bench-cluster-entry-'));
+mkdirSync(join(dir, 'flows'));
+copyFileSync('flows.config.yaml', join(dir, 'flows.config.yaml'));
+for (const audience of ['small', 'big'])
+  writeFileSync(
+    join(dir, 'flows', `entry-${audience}.yaml`),
+    `flow: entry-${audience}\nname: Entry benchmark (${audience})\ntrigger: { audience: ${audience}, schedule: "mon 10:00" }\nsteps:\n  - wait: 1d\n  - exit\n`,
+  );
+const project = checkProject({ cwd: dir });
+const flowOf = (audience: string): FlowIR => {
+  const flow = project.flows.find((f) => f.flow === `entry-${audience}`);
+  if (!flow) throw new Error(`flows/entry-${audience}.yaml does not compile: ${project.diagnostics.map((d) => d.message).join('; ')}`);
+  return flow;
+};
+flowOf('small');
+
+const load = loadavg()[0]!.toFixed(1);
+const cluster = await startBenchCluster(dir);
+const connection = await Connection.connect({ address: cluster.address });
+const client = new Client({ connection });
+const db = new pg.Pool({ connectionString: cluster.databaseUrl, max: 2 });
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** n profiles in an audience, in one statement: the store's own profile shape with the id set per row. */
+async function seed(audience: string, n: number): Promise<void> {
+  const template = { ...emptyProfile(''), audiences: [audience] };
+  await db.query(
+    `insert into flowline_profiles (user_id, profile)
+     select $1 || lpad(i::text, 7, '0'), $2::jsonb || jsonb_build_object('id', $1 || lpad(i::text, 7, '0'))
+     from generate_series(1, $3::int) as i`,
+    [`${audience}-`, JSON.stringify(template), n],
+  );
+}
+
+/** The plain client's rate: IN_FLIGHT lanes starting the entry flow's workflow for `seconds`. */
+let round = 0;
+async function ceiling(flow: FlowIR): Promise<{ perSecond: number; errors: number }> {
+  const r = ++round;
+  let started = 0;
+  let errors = 0;
+  let n = 0;
+  const until = performance.now() + seconds * 1000;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: IN_FLIGHT }, async () => {
+      while (performance.now() < until) {
+        const user = `ceiling-${r}-${++n}`;
+        const event = manualEvent({ name: 'scheduled_entry', attributes: {} }, `c-${r}-${n}`, Date.now());
+        const input = runInput(project.config, flow, user, event, Date.now());
+        await client.workflow.start('flowRun', startOptions(flow, input, `flow/${flow.flow}/${user}`, true)).then(
+          () => started++,
+          () => errors++,
+        );
+      }
+    }),
+  );
+  return { perSecond: started / ((performance.now() - t0) / 1000), errors };
+}
+
+/** Triggers the flow's schedule once and waits for its firing to enter everyone: the totals and the seconds. */
+async function enter(flow: FlowIR): Promise<{ totals: EntryTotals; seconds: number }> {
+  const schedule = client.schedule.getHandle(scheduleId(flow.flow));
+  // The ingests keep the schedules in line with the flows as they start: wait for this one.
+  for (let i = 0; ; i++) {
+    const found = await schedule.describe().catch(() => undefined);
+    if (found) break;
+    if (i > 120) throw new Error(`no schedule ${scheduleId(flow.flow)} after 60 s: did the ingests sync it?`);
+    await sleep(500);
+  }
+  const before = (await schedule.describe()).info.recentActions.length;
+  const t0 = performance.now();
+  await schedule.trigger();
+  let action;
+  while (!(action = (await schedule.describe()).info.recentActions[before])) await sleep(100);
+  const totals = (await client.workflow.getHandle(action.action.workflow.workflowId).result()) as EntryTotals;
+  return { totals, seconds: (performance.now() - t0) / 1000 };
+}
+
+const auth = `Basic ${Buffer.from('flowline-dev:flowline-dev').toString('base64')}`;
+let posted = 0;
+/** Events in an idle batch: as the dev server's ingest benchmarks send them (docs/benchmarks.md). */
+const PER_BATCH = 5;
+/** One batch of events no flow listens to, to an ingest (alternately): its latency in ms, or NaN if refused. */
+async function idleEvent(): Promise<number> {
+  const i = ++posted;
+  const t = performance.now();
+  const response = await fetch(`http://127.0.0.1:${cluster.ingests[i % 2]}/v2/events`, {
+    method: 'POST',
+    headers: { authorization: auth, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      environment: 'production',
+      source_request_id: `idle-${i}`,
+      user_identities: { customerid: `idle-${i % 500}` },
+      events: Array.from({ length: PER_BATCH }, (_, e) => ({
+        event_type: 'custom_event',
+        data: { event_name: 'bench_page_view', source_message_id: `idle-${i}-${e}` },
+      })),
+    }),
+  });
+  await response.arrayBuffer();
+  return response.status === 202 ? performance.now() - t : NaN;
+}
+
+/** Idle events at `perSecond`, paced (each on its own, never waiting for the last), until `stop` resolves. */
+async function paced(perSecond: number, stop: Promise<unknown>): Promise<number[]> {
+  const latencies: number[] = [];
+  const pending: Promise<void>[] = [];
+  let done = false;
+  void stop.then(() => (done = true));
+  const t0 = performance.now();
+  for (let k = 0; !done; k++) {
+    const due = t0 + (k * 1000) / perSecond;
+    const wait = due - performance.now();
+    if (wait > 0) await Promise.race([sleep(wait), stop]);
+    if (done) break;
+    pending.push(idleEvent().then((ms) => void latencies.push(ms)));
+  }
+  await Promise.all(pending);
+  return latencies;
+}
+
+/** Idle events as fast as `lanes` senders get answers, for `seconds`: the rate. */
+async function saturate(lanes: number): Promise<number> {
+  let answered = 0;
+  const until = performance.now() + seconds * 1000;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: lanes }, async () => {
+      while (performance.now() < until) if (!Number.isNaN(await idleEvent().catch(() => NaN))) answered++;
+    }),
+  );
+  return answered / ((performance.now() - t0) / 1000);
+}
+
+const ms = (xs: number[]) => {
+  const ok = xs.filter((x) => !Number.isNaN(x));
+  return `${ok.length} batches answered 202, ${xs.length - ok.length} not; p50 ${percentile(ok, 50).toFixed(1)} ms, p99 ${percentile(ok, 99).toFixed(1)} ms, max ${Math.max(...ok).toFixed(0)} ms`;
+};
+const mb = (m: Record<string, number>) =>
+  Object.entries(m)
+    .sort()
+    .map(([name, v]) => `${name} ${v.toFixed(0)}`)
+    .join(', ');
+
+try {
+  const seedStart = performance.now();
+  await seed('small', small);
+  await seed('big', members);
+  console.error(`seeded ${small} + ${members} profiles in ${((performance.now() - seedStart) / 1000).toFixed(0)} s`);
+  const memoryAtStart = cluster.memory();
+
+  await settle({ busyBelow: 0.3, maxSeconds: 90 });
+  const before = await ceiling(flowOf('big'));
+  console.error(`ceiling before: ${before.perSecond.toFixed(1)} starts/s`);
+  await settle({ busyBelow: 0.3, maxSeconds: 120 });
+  const smallEntry = await enter(flowOf('small'));
+  console.error(`small audience: ${smallEntry.totals.started} in ${smallEntry.seconds.toFixed(0)} s`);
+  await settle({ busyBelow: 0.3, maxSeconds: 120 });
+  const quietIdle = await paced(idleRate, sleep(15_000));
+  await settle({ busyBelow: 0.3, maxSeconds: 60 });
+  const big = enter(flowOf('big'));
+  const busyIdle = paced(idleRate, big);
+  const bigEntry = await big;
+  const duringEntry = await busyIdle;
+  console.error(`large audience: ${bigEntry.totals.started} in ${bigEntry.seconds.toFixed(0)} s`);
+  const memoryWaiting = cluster.memory();
+  await settle({ busyBelow: 0.3, maxSeconds: 180 });
+  const after = await ceiling(flowOf('big'));
+  await settle({ busyBelow: 0.3, maxSeconds: 120 });
+  const saturation = await saturate(64);
+  await settle({ busyBelow: 0.3, maxSeconds: 60 });
+  const half = await paced(saturation / 2, sleep(seconds * 1000));
+
+  const mean = (before.perSecond + after.perSecond) / 2;
+  const rate = (e: { totals: EntryTotals; seconds: number }) => e.totals.started / e.seconds;
+  console.log(
+    `flows cluster: Temporal server v1.29.1 on PostgreSQL (${cluster.shards ?? '?'} history shards, SQL visibility), 2 ingests, 2 workers; ` +
+      `${cpus().length} CPUs, load ${load} → ${loadavg()[0]!.toFixed(1)}; ${new Date().toISOString()}`,
+  );
+  console.log('| phase | runs started | s | starts/s | × mean ceiling | errors |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
+  console.log(
+    `| ceiling before (plain client, ${IN_FLIGHT} in flight) | | ${seconds} | ${before.perSecond.toFixed(1)} | | ${before.errors} |`,
+  );
+  for (const [name, e] of [
+    [`scheduled entry, ${small} members`, smallEntry],
+    [`scheduled entry, ${members} members`, bigEntry],
+  ] as const) {
+    console.log(
+      `| ${name} | ${e.totals.started} | ${e.seconds.toFixed(0)} | ${rate(e).toFixed(1)} | ${(rate(e) / mean).toFixed(2)}× | ${Object.entries(
+        e.totals.notStarted,
+      )
+        .map(([k, v]) => `${k}: ${v}`)
+        .join(', ')} |`,
+    );
+  }
+  console.log(`| ceiling after | | ${seconds} | ${after.perSecond.toFixed(1)} | | ${after.errors} |`);
+  console.log(`\nlarge vs small audience, members/s: ${(rate(bigEntry) / rate(smallEntry)).toFixed(2)}×`);
+  const batches = (perSecond: number) => `${perSecond.toFixed(0)} batches/s (${(perSecond * PER_BATCH).toFixed(0)} events/s)`;
+  console.log(`batches of ${PER_BATCH} events that start nothing, ${batches(idleRate)}, nothing else running: ${ms(quietIdle)}`);
+  console.log(`the same, while ${members} members enter: ${ms(duringEntry)}`);
+  console.log(`idle batches, 64 in flight to both ingests: ${batches(saturation)}`);
+  console.log(`idle batches at half that, ${batches(saturation / 2)}: ${ms(half)}`);
+  console.log(`resident memory (MB) at start: ${mb(memoryAtStart)}`);
+  console.log(`resident memory (MB) with ${bigEntry.totals.started + smallEntry.totals.started}+ runs waiting: ${mb(memoryWaiting)}`);
+} finally {
+  await db.end();
+  await connection.close();
+  await cluster.stop();
+}
