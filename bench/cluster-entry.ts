@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
+import { Worker } from '@temporalio/worker';
 import pg from 'pg';
 import { manualEvent } from '../dsl/language/event.ts';
 import type { FlowIR } from '../dsl/language/ir.ts';
@@ -27,6 +28,7 @@ import { checkProject } from '../dsl/load/project.ts';
 import { scheduleId } from '../ingest/schedules.ts';
 import { runInput, startOptions } from '../ingest/start-run.ts';
 import { emptyProfile } from '../store/store.ts';
+import { workflowBundle } from '../worker/bundle.ts';
 import type { EntryTotals } from '../workflows/scheduled-entries.ts';
 import { percentile, startBenchCluster } from './cluster-process.ts';
 import { settle } from './settle.ts';
@@ -181,6 +183,26 @@ async function saturate(lanes: number): Promise<number> {
   return answered / ((performance.now() - t0) / 1000);
 }
 
+/**
+ * What a run that left a worker's cache costs to resume: its history replayed from the start
+ * (as a worker does before the next task), timed here for `n` runs now waiting, one after another.
+ */
+async function replayCost(flow: FlowIR, n: number): Promise<{ events: number; msPerRun: number }> {
+  const histories = [];
+  for await (const run of client.workflow.list({
+    query: `WorkflowType = 'flowRun' AND ExecutionStatus = 'Running' AND FlowId = '${flow.flow}'`,
+  })) {
+    histories.push({ workflowId: run.workflowId, history: await client.workflow.getHandle(run.workflowId, run.runId).fetchHistory() });
+    if (histories.length >= n) break;
+  }
+  const bundle = await workflowBundle();
+  await Worker.runReplayHistory({ workflowBundle: bundle }, histories[0]!.history, histories[0]!.workflowId); // warm
+  const t0 = performance.now();
+  for (const h of histories) await Worker.runReplayHistory({ workflowBundle: bundle }, h.history, h.workflowId);
+  const events = histories.reduce((sum, h) => sum + (h.history.events?.length ?? 0), 0) / histories.length;
+  return { events, msPerRun: (performance.now() - t0) / histories.length };
+}
+
 const ms = (xs: number[]) => {
   const ok = xs.filter((x) => !Number.isNaN(x));
   return `${ok.length} batches answered 202, ${xs.length - ok.length} not; p50 ${percentile(ok, 50).toFixed(1)} ms, p99 ${percentile(ok, 99).toFixed(1)} ms, max ${Math.max(...ok).toFixed(0)} ms`;
@@ -213,6 +235,7 @@ try {
   const duringEntry = await busyIdle;
   console.error(`large audience: ${bigEntry.totals.started} in ${bigEntry.seconds.toFixed(0)} s`);
   const memoryWaiting = cluster.memory();
+  const replay = await replayCost(flowOf('big'), 100);
   await settle({ busyBelow: 0.3, maxSeconds: 180 });
   const after = await ceiling(flowOf('big'));
   await settle({ busyBelow: 0.3, maxSeconds: 120 });
@@ -250,6 +273,9 @@ try {
   console.log(`the same, while ${members} members enter: ${ms(duringEntry)}`);
   console.log(`idle batches, 64 in flight to both ingests: ${batches(saturation)}`);
   console.log(`idle batches at half that, ${batches(saturation / 2)}: ${ms(half)}`);
+  console.log(
+    `a waiting run that left the cache, replayed to resume: ${replay.events.toFixed(0)} history events, ${replay.msPerRun.toFixed(1)} ms each (100 runs, one after another)`,
+  );
   console.log(`resident memory (MB) at start: ${mb(memoryAtStart)}`);
   console.log(`resident memory (MB) with ${bigEntry.totals.started + smallEntry.totals.started}+ runs waiting: ${mb(memoryWaiting)}`);
 } finally {

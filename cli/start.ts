@@ -134,7 +134,7 @@ export async function startCommand(args: string[], io: CliIo): Promise<number> {
         '',
         'Flowline is running',
         `  Temporal server  ${server.address} (namespace default)`,
-        `  Flow Studio      ${studio ? `${studio.url}  (every flow as a picture, live numbers per step)` : 'not running (see above)'}`,
+        `  Flow Studio      ${studio ? `${studio.url}  (every flow as a picture, live numbers per step; Edit and New flow propose each change as a git branch)` : 'not running (see above)'}`,
         `  Temporal Web     ${server.uiUrl}`,
         `  Flowline runs    ${server.uiUrl}/namespaces/default/workflows?query=${encodeURIComponent('WorkflowType="flowRun"')}`,
         `                   (add the columns FlowId, UserId, FlowStep once: "Configure Workflows Table"; see docs/runtime.md)`,
