@@ -43,6 +43,17 @@ export interface FaultCases {
   'server-stopped-mid-step': { downSeconds: number };
   'ingest-killed': { kills: number; senders: number; batches: number; failedAttempts: number; failures: Record<string, number> };
   'malformed-inputs': { flowFiles: number; configs: number; batches: number; refused: number };
+  'cluster-server-killed-mid-wait': { downSeconds: number };
+  'cluster-server-killed-mid-step': { downSeconds: number };
+  'cluster-postgres-restarted': {
+    downSeconds: number;
+    batches: number;
+    acceptedBefore: number;
+    failedAttempts: number;
+    failures: Record<string, number>;
+  };
+  'cluster-ingest-killed': FaultCases['ingest-killed'];
+  'cluster-worker-killed': { answerMs: number; inFlightAtKill: number; extraArrivals: number };
 }
 export type CaseId = keyof FaultCases;
 
