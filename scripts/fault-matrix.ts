@@ -55,9 +55,10 @@ const WORDING: { [K in CaseId]: (m: FaultCases[K], c: Counts) => [title: string,
     `${m.flowFiles + m.configs + m.batches} malformed inputs (${m.flowFiles} flow files, ${m.configs} configs, ${m.batches} batches) ` +
       `refused with file:line or the field's path; ${m.refused} batches answered 400 and nothing from them ran; the valid batches between them ran once each`,
   ],
-  'cluster-server-killed-mid-wait': (m) => [
+  'cluster-server-killed-mid-wait': (m, c) => [
     'cluster: Temporal server SIGKILLed mid-wait, restarted on its PostgreSQL',
-    `server down ${m.downSeconds.toFixed(0)} s while every timer came due; both worker processes reconnected and all runs resumed`,
+    `server down ${m.downSeconds.toFixed(0)} s while every timer came due; both worker processes reconnected and all runs resumed` +
+      (c.window ? `; ${c.window} calls were retried after an attempt timed out, none reached MoEngage twice` : ''),
   ],
   'cluster-server-killed-mid-step': (m, c) => [
     'cluster: Temporal server SIGKILLed mid-step, restarted on its PostgreSQL',

@@ -221,8 +221,9 @@ export async function settledPointsCalls(mparticle: Fake, prefix: string, batche
 
 /**
  * Senders as mParticle's SDKs behave: each batch is posted until it is accepted (202), after a
- * pause on any other answer. Each attempt goes to the next of `urls` in turn (a load balancer
- * over several ingests). `progress` counts as they go; `done` resolves once every batch is in.
+ * pause on any other answer. Each sender's attempts go to each of `urls` in turn (a load balancer
+ * over several ingests): a retry goes to the next ingest. `progress` counts as they go; `done`
+ * resolves once every batch is in.
  */
 export function sendBatches(options: {
   urls: string[];
@@ -233,8 +234,8 @@ export function sendBatches(options: {
 }) {
   const progress = { accepted: 0, failedAttempts: 0, failures: {} as Record<string, number> };
   let next = 0;
-  let attempts = 0;
-  const sender = async () => {
+  const sender = async (first: number) => {
+    let attempts = first;
     while (next < options.batches) {
       const body = JSON.stringify(options.body(next++));
       for (;;) {
@@ -255,7 +256,7 @@ export function sendBatches(options: {
       progress.accepted++;
     }
   };
-  const done = Promise.all(Array.from({ length: options.senders }, sender)).then(() => undefined);
+  const done = Promise.all(Array.from({ length: options.senders }, (_, i) => sender(i))).then(() => undefined);
   /**
    * SIGKILLs a process `kills` times while the batches arrive, each time once a further share of
    * them is accepted; it stays down a second (batches keep arriving at its closed port), then
