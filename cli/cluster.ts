@@ -1,10 +1,9 @@
 import { join, relative } from 'node:path';
-import { Connection } from '@temporalio/client';
 import { ensureDatabase, startPostgres } from '../dev/postgres.ts';
 import { portInUse, spawnService, type Service } from '../dev/services.ts';
 import { ensureNamespace, serverPorts, setUpTemporalSchema, startTemporalServer, startTemporalWeb } from '../dev/temporal-cluster.ts';
 import { checkoutRoot, clusterTools } from '../dev/tools.ts';
-import { registerSearchAttributes } from '../worker/search-attributes.ts';
+import { registerSearchAttributesAt } from '../worker/search-attributes.ts';
 import { allowedHosts } from './allowed-hosts.ts';
 import { listenCodecServer } from './codec-server.ts';
 import { COMMAND_WORDS } from './commands.ts';
@@ -100,12 +99,7 @@ export async function clusterCommand(args: string[], io: CliIo): Promise<number>
     closers.push(() => server.stop('SIGTERM', 20_000));
     services.push(server);
     await ensureNamespace(address, NAMESPACE);
-    const connection = await Connection.connect({ address });
-    try {
-      await registerSearchAttributes(connection, NAMESPACE);
-    } finally {
-      await connection.close();
-    }
+    await registerSearchAttributesAt(address, NAMESPACE);
 
     // With a payload key, Temporal Web decrypts through a codec server, as with `npm start`.
     const codec = await listenCodecServer({

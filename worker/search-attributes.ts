@@ -1,4 +1,4 @@
-import type { Connection } from '@temporalio/client';
+import { Connection } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes.ts';
 
@@ -18,4 +18,14 @@ export async function registerSearchAttributes(connection: Connection, namespace
     ),
   });
   return missing.map((key) => key.name);
+}
+
+/** The same, on a connection of its own to the frontend at `address` (`flows cluster` after it set the namespace up). */
+export async function registerSearchAttributesAt(address: string, namespace: string): Promise<string[]> {
+  const connection = await Connection.connect({ address });
+  try {
+    return await registerSearchAttributes(connection, namespace);
+  } finally {
+    await connection.close();
+  }
 }

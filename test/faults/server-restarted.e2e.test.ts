@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import { startDevServer, type DevServer } from '../../dev/dev-server.ts';
@@ -12,7 +12,7 @@ import { destinationClients, type Clients } from '../../worker/destination-clien
 import { registerSearchAttributes } from '../../worker/search-attributes.ts';
 import { startWorkers, type RunningWorkers } from '../../worker/start.ts';
 import type { Fake } from '../../destinations/fakes/server.ts';
-import { moengageCall, report, size, sleep, startRuns, tally, until, windowKeys } from '../helpers/fault-matrix.ts';
+import { report, settledCalls, size, sleep, startRuns, until } from '../helpers/fault-matrix.ts';
 import { compile, repoConfig } from '../helpers/temporal.ts';
 import { waitForState } from '../helpers/wait-state.ts';
 
@@ -72,16 +72,6 @@ async function restartServer(downMs: number): Promise<number> {
   return (Date.now() - stoppedAt) / 1000;
 }
 
-async function count(users: string[], handles: WorkflowHandle[], steps: [string, string]) {
-  await Promise.all(handles.map((h) => h.result()));
-  const expected = users.flatMap((u) => steps.map((s) => `${u}/${s}`));
-  const result = tally(expected, moengage.received.map(moengageCall));
-  const window = await windowKeys(users, handles, steps);
-  expect(result).toMatchObject({ delivered: expected.length, lost: [], unexpected: [] });
-  for (const key of result.duplicated) expect(window).toContain(key);
-  return { expected, result, window };
-}
-
 it('Temporal dev server stopped mid-wait and restarted on its SQLite file: every run resumes, nothing arrives twice', async () => {
   const n = size(10, 200);
   const waitSeconds = size(8, 30); // long enough for every run to be waiting before the server stops
@@ -100,14 +90,10 @@ steps:
   const allWaiting = Date.now();
   // Down until every timer has come due.
   const downFor = await restartServer(Math.max(3_000, allWaiting + waitSeconds * 1000 + 1_000 - Date.now()));
-  const { expected, result, window } = await count(users, handles, ['before', 'after']);
+  const { result, window, counts } = await settledCalls(moengage, users, handles, ['before', 'after']);
   expect(result.duplicated).toEqual([]);
   expect(window.size).toBe(0);
-  report(
-    'server-stopped-mid-wait',
-    { runs: n, expected: expected.length, delivered: result.delivered, lost: 0, duplicated: 0, window: 0 },
-    { downSeconds: downFor },
-  );
+  report('server-stopped-mid-wait', counts, { downSeconds: downFor });
 }, 300_000);
 
 it('Temporal dev server stopped mid-step: calls whose answer could not be reported are retried, counted in the window', async () => {
@@ -125,17 +111,6 @@ steps:
   );
   expect(await until(() => moengage.received.length >= Math.ceil(n / 2), 60_000, 20)).toBe(true);
   const downFor = await restartServer(3_000);
-  const { expected, result, window } = await count(users, handles, ['first', 'second']);
-  report(
-    'server-stopped-mid-step',
-    {
-      runs: n,
-      expected: expected.length,
-      delivered: result.delivered,
-      lost: 0,
-      duplicated: result.duplicated.length,
-      window: window.size,
-    },
-    { downSeconds: downFor },
-  );
+  const { counts } = await settledCalls(moengage, users, handles, ['first', 'second']);
+  report('server-stopped-mid-step', counts, { downSeconds: downFor });
 }, 300_000);

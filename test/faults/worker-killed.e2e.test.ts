@@ -10,7 +10,7 @@ import type { Fake } from '../../destinations/fakes/server.ts';
 import { moengageCall, report, retriedAfterTimeout, size, sleep, startRuns, tally, until, windowKeys } from '../helpers/fault-matrix.ts';
 import { compile } from '../helpers/temporal.ts';
 import { waitForState } from '../helpers/wait-state.ts';
-import { scratchProject, startWorkerProcess, type ScratchProject, type FlowsProcess } from '../helpers/flows-process.ts';
+import { moengageAt, scratchProject, startWorkerProcess, type ScratchProject, type FlowsProcess } from '../helpers/flows-process.ts';
 
 let env: TestWorkflowEnvironment;
 let moengage: Fake;
@@ -22,15 +22,7 @@ beforeAll(async () => {
   profiles = new FileProfileStore(mkdtempSync(join(tmpdir(), 'worker-killed-')));
   env = await devServerEnvironment();
   moengage = await FAKES.moengage();
-  project = scratchProject(`  moengage:
-    type: moengage
-    data_center: DC-01
-    app_id: \${MOENGAGE_APP_ID}
-    api_key: \${MOENGAGE_API_KEY}
-    base_url: ${moengage.url}
-    timeout: 2s
-    retry: { attempts: 20, backoff: 1s }
-`);
+  project = scratchProject(moengageAt(moengage.url, '2s'));
 }, 180_000);
 afterAll(async () => {
   for (const w of workers) await w.kill();

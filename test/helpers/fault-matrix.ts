@@ -1,9 +1,10 @@
 import { appendFileSync } from 'node:fs';
 import type { WorkflowHandle } from '@temporalio/client';
+import { expect } from 'vitest';
 import { manualEvent } from '../../dsl/language/event.ts';
 import type { FlowIR } from '../../dsl/language/ir.ts';
 import { startFlowRun, type StartDeps } from '../../ingest/start-run.ts';
-import { json, type Received } from '../../destinations/fakes/server.ts';
+import { json, type Fake, type Received } from '../../destinations/fakes/server.ts';
 
 /**
  * The fault matrix runs quick in `npm test` and full with `npm run faults`
@@ -42,6 +43,17 @@ export interface FaultCases {
   'server-stopped-mid-step': { downSeconds: number };
   'ingest-killed': { kills: number; senders: number; batches: number; failedAttempts: number; failures: Record<string, number> };
   'malformed-inputs': { flowFiles: number; configs: number; batches: number; refused: number };
+  'cluster-server-killed-mid-wait': { downSeconds: number };
+  'cluster-server-killed-mid-step': { downSeconds: number };
+  'cluster-postgres-restarted': {
+    downSeconds: number;
+    batches: number;
+    acceptedBefore: number;
+    failedAttempts: number;
+    failures: Record<string, number>;
+  };
+  'cluster-ingest-killed': FaultCases['ingest-killed'];
+  'cluster-worker-killed': { answerMs: number; inFlightAtKill: number; extraArrivals: number };
 }
 export type CaseId = keyof FaultCases;
 
@@ -109,6 +121,28 @@ export async function windowKeys(users: string[], handles: WorkflowHandle[], ste
   return keys;
 }
 
+/**
+ * Waits for every run, then tallies what MoEngage received against one call per user and step
+ * event: nothing lost or unexpected, and a call that arrived twice only inside the window.
+ */
+export async function settledCalls(moengage: Fake, users: string[], handles: WorkflowHandle[], steps: string[]) {
+  await Promise.all(handles.map((h) => h.result()));
+  const expected = users.flatMap((u) => steps.map((s) => `${u}/${s}`));
+  const result = tally(expected, moengage.received.map(moengageCall));
+  const window = await windowKeys(users, handles, steps);
+  expect(result).toMatchObject({ delivered: expected.length, lost: [], unexpected: [] });
+  for (const key of result.duplicated) expect(window).toContain(key);
+  const counts: Counts = {
+    runs: users.length,
+    expected: expected.length,
+    delivered: result.delivered,
+    lost: result.lost.length,
+    duplicated: result.duplicated.length,
+    window: window.size,
+  };
+  return { expected, result, window, counts };
+}
+
 /** One run of the flow per user `<prefix>-<i>`, each started by its own `go` event. */
 export async function startRuns(
   deps: StartDeps,
@@ -127,7 +161,6 @@ export async function startRuns(
   return { users, handles };
 }
 
-/** A MoEngage event call as `<user>/<event>`. */
 /** A MoEngage event request's fields the tests read. */
 export const moengageBody = (r: Received) => json<{ customer_id: string; actions: Array<{ action: string }> }>(r);
 export const moengageCall = (r: Received): string => `${moengageBody(r).customer_id}/${moengageBody(r).actions![0]!.action}`;
@@ -142,4 +175,135 @@ export async function until(done: () => boolean | Promise<boolean>, timeoutMs: n
     await sleep(everyMs);
   }
   return done();
+}
+
+/**
+ * An mParticle Events API batch for user `<prefix>-<i>`: two point_add events (150 and 250
+ * points), each starting one run of antavo-points-to-mparticle, which makes one mParticle call.
+ */
+export const pointsBatch = (prefix: string, i: number) => ({
+  environment: 'production',
+  source_request_id: `${prefix}-req-${i}`,
+  user_identities: { customerid: `${prefix}-${i}` },
+  events: [150, 250].map((points, j) => ({
+    event_type: 'custom_event',
+    data: {
+      event_name: 'point_add',
+      custom_event_type: 'transaction',
+      source_message_id: `${prefix}-msg-${i}-${j}`,
+      custom_attributes: { points: String(points) },
+    },
+  })),
+});
+/** The calls pointsBatch(prefix, i) should make, as mparticleCall reads them. */
+const pointsCalls = (prefix: string, batches: number): string[] =>
+  Array.from({ length: batches }, (_, i) => [`${prefix}-${i}/150`, `${prefix}-${i}/250`]).flat();
+
+const mparticleBody = (r: Received) =>
+  json<{ user_identities: { customerid?: string }; events: Array<{ data: { custom_attributes: { points?: unknown } } }> }>(r);
+/** An mParticle call as `<user>/<points>`. */
+const mparticleCall = (r: Received): string =>
+  `${mparticleBody(r).user_identities!.customerid}/${String(mparticleBody(r).events![0]!.data.custom_attributes.points)}`;
+
+/**
+ * Waits until mParticle has received every call of `batches` pointsBatch(prefix, …) batches, and
+ * a little longer for a late duplicate; then each must have arrived exactly once.
+ */
+export async function settledPointsCalls(mparticle: Fake, prefix: string, batches: number): Promise<Tally> {
+  const expected = pointsCalls(prefix, batches);
+  const arrived = () => mparticle.received.map(mparticleCall);
+  await until(() => tally(expected, arrived()).lost.length === 0, 120_000);
+  await sleep(2_000); // a late duplicate would show by now
+  const result = tally(expected, arrived());
+  expect(result).toEqual({ delivered: expected.length, lost: [], duplicated: [], unexpected: [] });
+  return result;
+}
+
+/**
+ * Senders as mParticle's SDKs behave: each batch is posted until it is accepted (202), after a
+ * pause on any other answer. Each sender's attempts go to each of `urls` in turn (a load balancer
+ * over several ingests): a retry goes to the next ingest. `progress` counts as they go; `done`
+ * resolves once every batch is in.
+ */
+export function sendBatches(options: {
+  urls: string[];
+  authorization: string;
+  batches: number;
+  senders: number;
+  body: (i: number) => unknown;
+}) {
+  const progress = { accepted: 0, failedAttempts: 0, failures: {} as Record<string, number> };
+  let next = 0;
+  const sender = async (first: number) => {
+    let attempts = first;
+    while (next < options.batches) {
+      const body = JSON.stringify(options.body(next++));
+      for (;;) {
+        const url = options.urls[attempts++ % options.urls.length]!;
+        const answer = await fetch(url, {
+          method: 'POST',
+          headers: { authorization: options.authorization, 'content-type': 'application/json' },
+          body,
+        })
+          .then((r) => String(r.status))
+          .catch((e: Error) => (e.cause as { code?: string } | undefined)?.code ?? 'network error');
+        if (answer === '202') break;
+        progress.failedAttempts++;
+        progress.failures[answer] = (progress.failures[answer] ?? 0) + 1;
+        expect(['400', '401', '413']).not.toContain(answer); // the sender's mistakes: none here
+        await sleep(200);
+      }
+      progress.accepted++;
+    }
+  };
+  const done = Promise.all(Array.from({ length: options.senders }, (_, i) => sender(i))).then(() => undefined);
+  /**
+   * SIGKILLs a process `kills` times while the batches arrive, each time once a further share of
+   * them is accepted; it stays down a second (batches keep arriving at its closed port), then
+   * `restart` brings it back. Resolves once every batch is in.
+   */
+  const killing = async (kills: number, kill: () => Promise<void>, restart: () => Promise<void>) => {
+    for (let k = 1; k <= kills; k++) {
+      await until(() => progress.accepted >= (k * options.batches) / (kills + 1), 120_000, 10);
+      await kill();
+      await sleep(1_000);
+      await restart();
+    }
+    await done;
+  };
+  return { progress, done, killing };
+}
+
+/**
+ * The ingest-killed case, on whatever runs the ingests: 4 senders post `batches` batches to
+ * `urls` while `kill` and `restart` take an ingest down `kills` times; the senders retry, and
+ * every event must start exactly one run (one mParticle call). Returns the case's row.
+ */
+export async function ingestKilledCase(options: {
+  urls: string[];
+  authorization: string;
+  mparticle: Fake;
+  prefix: string;
+  batches: number;
+  kills: number;
+  kill: () => Promise<void>;
+  restart: () => Promise<void>;
+}): Promise<{ counts: Counts; measured: FaultCases['ingest-killed'] }> {
+  const { batches, kills, prefix } = options;
+  const senders = 4;
+  const sent = sendBatches({
+    urls: options.urls,
+    authorization: options.authorization,
+    batches,
+    senders,
+    body: (i) => pointsBatch(prefix, i),
+  });
+  await sent.killing(kills, options.kill, options.restart);
+  const result = await settledPointsCalls(options.mparticle, prefix, batches);
+  expect(sent.progress.failedAttempts).toBeGreaterThan(0); // the kills did land while batches arrived
+  const n = result.delivered;
+  return {
+    counts: { runs: n, expected: n, delivered: n, lost: 0, duplicated: 0, window: 0 },
+    measured: { kills, senders, batches, failedAttempts: sent.progress.failedAttempts, failures: sent.progress.failures },
+  };
 }

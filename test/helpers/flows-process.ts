@@ -25,6 +25,17 @@ export function scratchProject(destinationsYaml: string, extra = ''): ScratchPro
   return { dir, config: loaded.config };
 }
 
+/** A `moengage` destination (for scratchProject) at a fake the test owns, slow to give up: many quick retries. */
+export const moengageAt = (url: string, timeout: string): string => `  moengage:
+    type: moengage
+    data_center: DC-01
+    app_id: \${MOENGAGE_APP_ID}
+    api_key: \${MOENGAGE_API_KEY}
+    base_url: ${url}
+    timeout: ${timeout}
+    retry: { attempts: 20, backoff: 1s }
+`;
+
 export interface FlowsProcess {
   child: ChildProcess;
   output(): string;
