@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureDatabase, startPostgres, type LocalPostgres } from '../../dev/postgres.ts';
@@ -44,6 +44,8 @@ export interface ClusterStack {
   startIngest(i: number): Promise<void>;
   killWorker(i: number): Promise<void>;
   startWorker(i: number): Promise<void>;
+  /** The process id of each piece now running, by name (temporal-server, postgres, ingest-1, worker-2, …): what a soak reads memory of. */
+  pids(): Record<string, number | undefined>;
   /** Kills every process and stops PostgreSQL (safe after a failure half-way, and twice). */
   close(): Promise<void>;
 }
@@ -135,6 +137,23 @@ export async function startClusterStack(options: {
       await started.ready;
     },
     killWorker: (i) => kill(workers[i]),
+    pids() {
+      // PostgreSQL's postmaster writes its pid on the first line of postmaster.pid in its data folder.
+      const postmaster = (() => {
+        try {
+          return Number(readFileSync(join(pgDir, 'data', 'postmaster.pid'), 'utf8').split('\n')[0]);
+        } catch {
+          return undefined;
+        }
+      })();
+      const running = (s: Service | undefined) => (s && s.child.exitCode === null && s.child.signalCode === null ? s.child.pid : undefined);
+      return {
+        'temporal-server': running(server),
+        postgres: postmaster,
+        ...Object.fromEntries(ingests.map((s, i) => [`ingest-${i + 1}`, running(s)])),
+        ...Object.fromEntries(workers.map((s, i) => [`worker-${i + 1}`, running(s)])),
+      };
+    },
     async startWorker(i) {
       const started = workerProcess(i);
       workers[i] = started.service;
