@@ -24,6 +24,18 @@ function temporalUnavailable(error: unknown): 'unavailable' | 'overloaded' | und
   return undefined;
 }
 
+/**
+ * Is this the PostgreSQL store out of reach for now (restarting, refusing connections, a connection
+ * dropped)? SQLSTATE class 08 (connection exception) and 57P01–57P03 (shut down, starting up), and
+ * node-postgres's own words for a dropped connection. A retry gets past it.
+ */
+function storeUnavailable(error: unknown): boolean {
+  const code = String((error as { code?: unknown }).code ?? '');
+  if (code.startsWith('08') || ['57P01', '57P02', '57P03', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE'].includes(code)) return true;
+  const message = (error as Error).message ?? '';
+  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/.test(message);
+}
+
 type AjvError = Pick<ErrorObject, 'keyword' | 'instancePath' | 'params' | 'message'> & { parentSchema?: object };
 
 /** An ajv error as the sender should read it: the field's path and the problem, with the schema's description of the value. */
@@ -45,8 +57,8 @@ export const validationProblems = (validation: readonly AjvError[]): FieldProble
 
 /**
  * The one error handler: 400 per field for bad input, the status of a 4xx any layer raised
- * (the profile store refusing a profile too big), 503/429 with Retry-After while Temporal cannot
- * take the batch, and otherwise 500. Every 5xx is logged with its cause; no answer carries
+ * (the profile store refusing a profile too big), 503/429 with Retry-After while Temporal or the
+ * PostgreSQL store cannot take the batch, and otherwise 500. Every 5xx is logged with its cause; no answer carries
  * internal error text.
  */
 export function errorHandler(stats: IngestStats, log: (message: string, error: unknown) => void, bodyLimit: number) {
@@ -68,7 +80,25 @@ export function errorHandler(stats: IngestStats, log: (message: string, error: u
         .send({ errors: [{ code: status === 400 ? 'BAD_REQUEST' : (error.code ?? `HTTP_${status}`), message: error.message }] });
     }
     const kind = temporalUnavailable(error);
-    log(`${request.method} ${request.routeOptions.url ?? request.url} answered ${kind === 'overloaded' ? 429 : kind ? 503 : 500}`, error);
+    const store = !kind && storeUnavailable(error);
+    log(
+      `${request.method} ${request.routeOptions.url ?? request.url} answered ${kind === 'overloaded' ? 429 : kind || store ? 503 : 500}`,
+      error,
+    );
+    if (store) {
+      stats.unavailable++;
+      return reply
+        .code(503)
+        .header('retry-after', String(RETRY_AFTER_SECONDS))
+        .send({
+          errors: [
+            {
+              code: 'UNAVAILABLE',
+              message: `the profile store cannot be reached; nothing from this request was lost; retry after ${RETRY_AFTER_SECONDS}s`,
+            },
+          ],
+        });
+    }
     if (kind) {
       stats.unavailable++;
       return reply
