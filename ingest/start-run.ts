@@ -154,6 +154,7 @@ export function runInput(
     searchWaitsOnly: true,
     recordAhead: true,
     lightWaits: true,
+    earlyEvents: true,
     enteredAt: now,
     ...(Object.keys(winners).length ? { winners } : {}),
     ...(config.guardrails ? { guardrails: config.guardrails } : {}),

@@ -51,6 +51,7 @@ export async function flowRun(input: FlowRunInput): Promise<FlowRunResult> {
   const events = new StepEvents(base, input.stepEvents === true);
   // The entry time conversions are counted from: the starter's, as ingest's crediting uses it.
   const enteredAt = input.enteredAt ?? info.runStartTime.getTime();
+  state.stepEndedAt = enteredAt;
 
   setHandler(
     stateQuery,
@@ -81,6 +82,7 @@ export async function flowRun(input: FlowRunInput): Promise<FlowRunResult> {
       if (exitOn && state.exitReason === null) state.exitReason = exitWhenReason(event.name);
       else if (reached && state.exitReason === null) state.exitReason = goalReason(reached.name);
       else if (state.awaiting && state.awaited === null && matchesEvent(state.awaiting, event, scope, now)) state.awaited = event;
+      else if (!state.awaiting && input.earlyEvents) state.keepEarly(event);
     },
     { description: 'an event for this user: wait_for, exit_when and goals with exit: true listen to it' },
   );
@@ -164,6 +166,7 @@ export async function flowRun(input: FlowRunInput): Promise<FlowRunResult> {
         frames.length = 0;
         return 'exit';
       }
+      state.stepEndedAt = Date.now();
       if (next === 'next') frame.at++;
       else frames.push({ steps: next.branch, at: 0, event: next.event });
     }

@@ -47,6 +47,13 @@ export interface FlowRunInput {
    */
   lightWaits?: true;
   /**
+   * An event that arrives before the run reaches a `wait_for` (its first task not run yet, the step
+   * before still finishing) but happened after that step ended is kept for it, not dropped: under
+   * a fault the run may reach the step seconds after it was due. A flag for the same reason as
+   * `stepEvents`: a kept event changes the commands of such a run.
+   */
+  earlyEvents?: true;
+  /**
    * When the run entered (epoch ms, the starter's clock): the time of its `entered` step event.
    * The starter of a flow with goals records that event itself, so a conversion right after the
    * start finds the run; both records are then the same event, counted once.

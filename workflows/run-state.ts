@@ -3,6 +3,9 @@ import type { EventMatchIR } from '../dsl/language/ir.ts';
 import type { Profile } from '../store/store.ts';
 import type { HeldSend, Waiting } from './messages.ts';
 
+/** Events kept for a wait_for the run has not reached yet: a bound, as a run's memory is. */
+const EARLY_KEPT = 20;
+
 /** Everything a run knows about itself; the `state` query shows it. */
 export class RunState {
   step: string | null = null;
@@ -12,6 +15,10 @@ export class RunState {
   /** What the current wait_for listens for, and what arrived. */
   awaiting: EventMatchIR | null = null;
   awaited: FlowEvent | null = null;
+  /** Events that came while no wait_for listened (the last few), for the next wait_for to look back on. */
+  readonly early: FlowEvent[] = [];
+  /** When the step before the current one ended (the run's entry before its first step): how far back a wait_for looks. */
+  stepEndedAt = 0;
   private reason: string | null = null;
   private readonly exitListeners = new Set<() => void>();
   /** The profile as last read, for exit_when and wait_for conditions evaluated in signal handlers. */
@@ -45,6 +52,12 @@ export class RunState {
     }
     this.exitListeners.add(listener);
     return () => this.exitListeners.delete(listener);
+  }
+
+  /** Keeps an event no wait_for listened for, the last EARLY_KEPT of them. */
+  keepEarly(event: FlowEvent): void {
+    this.early.push(event);
+    if (this.early.length > EARLY_KEPT) this.early.shift();
   }
 
   /** True the first time an event id is seen; a redelivered event is ignored. */

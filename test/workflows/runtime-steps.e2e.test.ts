@@ -7,6 +7,7 @@ import type { EffectStep } from '../../activities/types.ts';
 import { DestinationError } from '../../destinations/errors.ts';
 import { manualEvent } from '../../dsl/language/event.ts';
 import type { FlowRunResult } from '../../workflows/input.ts';
+import { runInput, startOptions } from '../../ingest/start-run.ts';
 import { eventSignal } from '../../workflows/messages.ts';
 import { compile, harness, type Harness } from '../helpers/temporal.ts';
 import { waitForState } from '../helpers/wait-state.ts';
@@ -142,6 +143,48 @@ steps:
     expect(result.path).toEqual(['await-open', '#1.then.1', '#2']);
     expect(kinds()).toEqual(['mparticle:send_event', 'sailthru:send_email']);
     expect(h.calls()[0]!.call).toMatchObject({ event: 'opened', attributes: { platform: 'ios' } });
+  });
+
+  it('wait_for takes an event that came before the run reached it (its first task not run yet), not one from before the step before it ended', async () => {
+    const flow = compile(`flow: early-reply
+trigger: { event: ask }
+steps:
+  - id: await-reply
+    wait_for:
+      event: reply
+      timeout: 2d
+      then:
+        - send_event: { destination: mparticle, event: replied }
+      else:
+        - send_push: { destination: clevertap, body: No reply }
+  - id: await-second
+    wait_for:
+      event: second
+      timeout: 2d
+      then:
+        - send_event: { destination: mparticle, event: second_seen }
+`);
+    const user = nextUser();
+    const started = Date.now();
+    const ask = manualEvent({ name: 'ask' }, `ask-${user}`, started);
+    const input = runInput(h.config, flow, user, ask, started);
+    // The reply is in the history before the run's first task: the run reaches the step after it came.
+    // The `second` event happened before the first step ended, so the second wait_for must not take it.
+    const handle = await h.env.client.workflow.signalWithStart('flowRun', {
+      ...startOptions(flow, input, `flow/${flow.flow}/${user}`, false),
+      signal: eventSignal,
+      signalArgs: [{ id: `reply-${user}`, name: 'reply', type: 'custom_event', timestamp: started + 1, attributes: {} }],
+    });
+    await handle.signal(eventSignal, {
+      id: `second-${user}`,
+      name: 'second',
+      type: 'custom_event',
+      timestamp: started + 2,
+      attributes: {},
+    });
+    const result = (await handle.result()) as FlowRunResult;
+    expect(result.path).toEqual(['await-reply', '#1.then.1', 'await-second']);
+    expect(kinds()).toEqual(['mparticle:send_event']);
   });
 
   it('wait_for takes else when the timeout passes first', async () => {

@@ -1,4 +1,5 @@
 import { log } from '@temporalio/workflow';
+import { matchesEvent } from '../../dsl/language/event.ts';
 import { read } from '../../dsl/language/evaluate.ts';
 import type { StepOf } from '../../dsl/language/ir.ts';
 import { isValidZone, nextWindow } from '../next-window.ts';
@@ -30,6 +31,14 @@ export const waitFor: StepHandler<StepOf<'wait_for'>> = async (step, run, event)
   run.state.awaiting = { event: step.event, ...(step.where ? { where: step.where } : {}) };
   run.state.awaited = null;
   if (step.where) run.state.profile = await run.readProfile();
+  // An event that came before the run got here, but after the step before this one ended, is the awaited one too.
+  if (run.input.earlyEvents) {
+    const scope = { profile: run.state.profile, vars: run.state.vars };
+    const since = run.state.stepEndedAt;
+    run.state.awaited =
+      run.state.early.find((e) => e.timestamp >= since && matchesEvent(run.state.awaiting!, e, scope, Date.now())) ?? null;
+    run.state.early.length = 0;
+  }
   const exited =
     (await run.pause(
       step.timeoutMs,
