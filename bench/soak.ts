@@ -182,11 +182,10 @@ try {
   const rate = values.rate ? Number(values.rate) : saturated / 2;
   console.error(`saturation ${saturated.toFixed(0)} batches/s; soaking at ${rate.toFixed(0)}/s for ${minutes} min`);
   await settle({ busyBelow: 0.3, maxSeconds: 120 });
+  // The saturation's runs are accounted for with the soak's (their calls come during it); only the rates start afresh.
   accepted.length = 0;
-  started.length = 0;
-  opened.length = 0;
-  replied.clear();
-  moengage.clear();
+  const restarted = new Set<string>();
+  const firstPids = stack.pids();
 
   const t0 = Date.now();
   const stopAt = t0 + minutes * 60_000;
@@ -203,6 +202,7 @@ try {
         ),
       });
     for (const [series, value] of Object.entries(memory())) rss.push({ t, value, series });
+    for (const [name, pid] of Object.entries(stack.pids())) if (pid !== firstPids[name]) restarted.add(name);
   }, SAMPLE_MS);
   const faults = (async () => {
     for (let k = 0; Date.now() + faultEvery < stopAt; k++) {
@@ -242,7 +242,9 @@ try {
     `soak: ${minutes} min at ${rate.toFixed(0)} batches/s (saturation ${saturated.toFixed(0)}), a fault every ${values['fault-every']} min; ` +
       `${cpus().length} CPUs, load ${load} → ${loadavg()[0]!.toFixed(1)}; ${new Date().toISOString()}`,
   );
-  console.log(`batches accepted: ${accepted.length} (${sent} sent; ${failedAttempts} attempts failed and were sent again)`);
+  console.log(
+    `batches accepted during the soak: ${accepted.length}; ${sent} sent in all (saturation included), ${failedAttempts} attempts failed and were sent again`,
+  );
   console.log(`runs: ${started.length} started, ${opened.length} opened (${[...replied].length} replied to)`);
   console.log(
     `calls: ${expected.length} expected, ${result.delivered} delivered, ${result.lost.length} lost, ${result.duplicated.length} twice, ${result.unexpected.length} unexpected`,
@@ -254,7 +256,8 @@ try {
   for (const name of processes) {
     const a = fifth(name, 1);
     const b = fifth(name, 4);
-    console.log(`| ${name} | ${a.toFixed(0)} | ${b.toFixed(0)} | ${(((b - a) / a) * 100).toFixed(1)}% |`);
+    const note = restarted.has(name) ? ' (restarted by a fault: a new process)' : '';
+    console.log(`| ${name}${note} | ${a.toFixed(0)} | ${b.toFixed(0)} | ${(((b - a) / a) * 100).toFixed(1)}% |`);
   }
   mkdirSync(values.out!, { recursive: true });
   writeFileSync(`${values.out}/soak.json`, JSON.stringify({ throughput, p99, rss, marks }));
