@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { ScheduleAlreadyRunning, ScheduleNotFoundError, type Client, type ScheduleOptions } from '@temporalio/client';
 import type { FlowsConfig } from '../dsl/language/config.ts';
 import type { FlowIR } from '../dsl/language/ir.ts';
-import { FLOW_TASK_QUEUE } from '../workflows/task-queues.ts';
+import { FIRINGS_TASK_QUEUE } from '../workflows/task-queues.ts';
 import { isTimed, type TimedFlow } from './scheduled-entries.ts';
 
 /** Every schedule Flowline keeps has an id with this prefix; the rest of the id is the flow id. */
@@ -32,7 +32,7 @@ function scheduleFor(flow: TimedFlow, config: FlowsConfig): ScheduleOptions {
   const action = {
     type: 'startWorkflow' as const,
     workflowType: 'scheduledEntries',
-    taskQueue: FLOW_TASK_QUEUE,
+    taskQueue: FIRINGS_TASK_QUEUE,
     workflowId: `entries/${flow.flow}`,
     args: [{ flow: flow.flow }],
   };

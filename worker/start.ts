@@ -8,7 +8,7 @@ import type { DestinationClient } from '../destinations/types.ts';
 import type { StepLog } from '../store/step-log.ts';
 import type { ProfileStore } from '../store/store.ts';
 import { workflowBundle } from './bundle.ts';
-import { destinationTaskQueue, FLOW_TASK_QUEUE } from '../workflows/task-queues.ts';
+import { destinationTaskQueue, FIRINGS_TASK_QUEUE, FLOW_TASK_QUEUE } from '../workflows/task-queues.ts';
 
 export interface WorkerOptions {
   connection: NativeConnection;
@@ -30,6 +30,9 @@ export interface WorkerOptions {
  * the cache is replayed from its history when it wakes (a waiting run's history is a few events).
  */
 export const DEFAULT_WORKFLOW_CACHE = 1000;
+
+/** Entry firings in memory at once: one per timed flow firing now, a few. */
+const FIRINGS_CACHE = 20;
 
 export interface RunningWorkers {
   /** Resolves when every worker has stopped. */
@@ -56,12 +59,21 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
     activities,
     ...(converter ? { dataConverter: converter } : {}),
   };
+  const bundle = await workflowBundle(converter?.failureConverterPath);
   const workers: Worker[] = [
     await Worker.create({
       ...common,
       taskQueue: FLOW_TASK_QUEUE,
-      workflowBundle: await workflowBundle(converter?.failureConverterPath),
+      workflowBundle: bundle,
       maxCachedWorkflows: options.workflowCache ?? DEFAULT_WORKFLOW_CACHE,
+    }),
+    // Entry firings on pollers of their own: never behind the runs they start.
+    await Worker.create({
+      ...common,
+      taskQueue: FIRINGS_TASK_QUEUE,
+      workflowBundle: bundle,
+      maxCachedWorkflows: FIRINGS_CACHE,
+      maxConcurrentWorkflowTaskExecutions: FIRINGS_CACHE / 2,
     }),
   ];
   for (const name of options.destinations.keys()) {
