@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { checkoutRoot } from '../dev/tools.ts';
 
 /** Ports of the benchmarks' cluster, away from the defaults and the tests' (membership ports, 300 below the frontend, stay under 32768). */
-export const BENCH_CLUSTER = { port: 29233, ingests: [38080, 38081], ui: 38233, studio: 38090, postgres: 35433, fakes: 38100 } as const;
+export const BENCH_CLUSTER = { port: 24233, ingests: [24080, 24081], ui: 24333, studio: 24090, postgres: 24433, fakes: 24100 } as const;
 
 export interface BenchCluster {
   address: string;

@@ -41,7 +41,8 @@ const { values } = parseArgs({
 const minutes = Number(values.minutes);
 const faultEvery = Number(values['fault-every']) * 60_000;
 const SAMPLE_MS = 10_000;
-const PORTS = { temporal: 30533, postgres: 36433, ingests: [36480, 36481], workerFakes: [36600, 36620] };
+// Below 32768: a listener on a port of the ephemeral range (32768–60999) can find it taken by an outgoing connection.
+const PORTS = { temporal: 30533, postgres: 22433, ingests: [22480, 22481], workerFakes: [22600, 22620] };
 const AUTH = basic(`${CLUSTER_INGEST_KEY}:${CLUSTER_INGEST_SECRET}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

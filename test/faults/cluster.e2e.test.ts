@@ -30,7 +30,8 @@ import { waitForState } from '../helpers/wait-state.ts';
  * Ports of its own, away from every other test's and bench/cluster.ts's. The server's membership
  * ports (300 below its frontend's) go into a PostgreSQL smallint, so its frontend stays under 32768.
  */
-const PORTS = { temporal: 31533, postgres: 37433, ingests: [37480, 37481], workerFakes: [37600, 37620] };
+// Below 32768: a listener on a port of the ephemeral range (32768–60999) can find it taken by an outgoing connection.
+const PORTS = { temporal: 31533, postgres: 21433, ingests: [21480, 21481], workerFakes: [21600, 21620] };
 const AUTH = basic(`${CLUSTER_INGEST_KEY}:${CLUSTER_INGEST_SECRET}`);
 const INGEST_URLS = PORTS.ingests.map((p) => `http://127.0.0.1:${p}/v2/events`);
 
