@@ -10,7 +10,9 @@
  *   Schedule once, timed until every member has entered (each run then waits a day);
  * - while the large one enters, batches of 5 events that start nothing posted to both ingests at
  *   `--idle-rate` batches per second: their latency, beside the same rate with nothing else running;
- * - afterwards, with every run waiting: each Flowline process's resident memory;
+ * - afterwards, the time until every run has reached its wait (the workers run each run's first
+ *   task behind the entry), then with every run waiting: each Flowline process's resident memory
+ *   and what resuming a run no longer in a worker's cache costs (its history replayed);
  * - idle batches as fast as both ingests take them (64 in flight), then at half that rate: p99.
  * Usage: npm run bench:cluster-entry [-- --members 100000 --small 2000 --seconds 20 --idle-rate 20]
  */
@@ -109,7 +111,7 @@ async function ceiling(flow: FlowIR): Promise<{ perSecond: number; errors: numbe
 }
 
 /** Triggers the flow's schedule once and waits for its firing to enter everyone: the totals and the seconds. */
-async function enter(flow: FlowIR): Promise<{ totals: EntryTotals; seconds: number }> {
+async function enter(flow: FlowIR): Promise<{ totals: EntryTotals; seconds: number; t0: number }> {
   const schedule = client.schedule.getHandle(scheduleId(flow.flow));
   // The ingests keep the schedules in line with the flows as they start: wait for this one.
   for (let i = 0; ; i++) {
@@ -124,7 +126,7 @@ async function enter(flow: FlowIR): Promise<{ totals: EntryTotals; seconds: numb
   let action;
   while (!(action = (await schedule.describe()).info.recentActions[before])) await sleep(100);
   const totals = (await client.workflow.getHandle(action.action.workflow.workflowId).result()) as EntryTotals;
-  return { totals, seconds: (performance.now() - t0) / 1000 };
+  return { totals, seconds: (performance.now() - t0) / 1000, t0 };
 }
 
 const auth = `Basic ${Buffer.from('flowline-dev:flowline-dev').toString('base64')}`;
@@ -183,15 +185,32 @@ async function saturate(lanes: number): Promise<number> {
   return answered / ((performance.now() - t0) / 1000);
 }
 
+/** The visibility query for the flow's runs still running; `waiting` narrows it to those at its first step, a wait. */
+const running = (flow: FlowIR, waiting = false) =>
+  `WorkflowType = 'flowRun' AND ExecutionStatus = 'Running' AND FlowId = '${flow.flow}'` +
+  (waiting ? ` AND FlowStep = '${flow.steps[0]!.id}'` : '');
+
 /**
- * What a run that left a worker's cache costs to resume: its history replayed from the start
- * (as a worker does before the next task), timed here for `n` runs now waiting, one after another.
+ * Seconds from `t0` until every running run of the flow has reached its wait: an entry has started
+ * every member's run when it ends, but the workers run each run's first task after, behind it.
+ */
+async function untilAllWaiting(flow: FlowIR, t0: number): Promise<{ seconds: number; waiting: number; running: number }> {
+  for (;;) {
+    const [all, waiting] = await Promise.all([client.workflow.count(running(flow)), client.workflow.count(running(flow, true))]);
+    if (waiting.count >= all.count || performance.now() - t0 > 3_600_000)
+      return { seconds: (performance.now() - t0) / 1000, waiting: waiting.count, running: all.count };
+    await sleep(5_000);
+  }
+}
+
+/**
+ * What a run that left a worker's cache costs to resume: its history (to its wait) replayed from
+ * the start, as a worker does before the run's next task, timed here for `n` waiting runs, one
+ * after another.
  */
 async function replayCost(flow: FlowIR, n: number): Promise<{ events: number; msPerRun: number }> {
   const histories = [];
-  for await (const run of client.workflow.list({
-    query: `WorkflowType = 'flowRun' AND ExecutionStatus = 'Running' AND FlowId = '${flow.flow}'`,
-  })) {
+  for await (const run of client.workflow.list({ query: running(flow, true) })) {
     histories.push({ workflowId: run.workflowId, history: await client.workflow.getHandle(run.workflowId, run.runId).fetchHistory() });
     if (histories.length >= n) break;
   }
@@ -234,6 +253,9 @@ try {
   const bigEntry = await big;
   const duringEntry = await busyIdle;
   console.error(`large audience: ${bigEntry.totals.started} in ${bigEntry.seconds.toFixed(0)} s`);
+  const memoryEntered = cluster.memory();
+  const allWaiting = await untilAllWaiting(flowOf('big'), bigEntry.t0);
+  console.error(`every run at its wait ${allWaiting.seconds.toFixed(0)} s after the trigger`);
   const memoryWaiting = cluster.memory();
   const replay = await replayCost(flowOf('big'), 100);
   await settle({ busyBelow: 0.3, maxSeconds: 180 });
@@ -268,6 +290,10 @@ try {
   }
   console.log(`| ceiling after | | ${seconds} | ${after.perSecond.toFixed(1)} | | ${after.errors} |`);
   console.log(`\nlarge vs small audience, members/s: ${(rate(bigEntry) / rate(smallEntry)).toFixed(2)}×`);
+  console.log(
+    `every run of the large audience's flow at its wait (first task run by a worker): ${allWaiting.seconds.toFixed(0)} s after the trigger ` +
+      `(${allWaiting.waiting} of ${allWaiting.running} running runs, ceiling runs included; ${(members / allWaiting.seconds).toFixed(1)} members/s end to end)`,
+  );
   const batches = (perSecond: number) => `${perSecond.toFixed(0)} batches/s (${(perSecond * PER_BATCH).toFixed(0)} events/s)`;
   console.log(`batches of ${PER_BATCH} events that start nothing, ${batches(idleRate)}, nothing else running: ${ms(quietIdle)}`);
   console.log(`the same, while ${members} members enter: ${ms(duringEntry)}`);
@@ -277,6 +303,7 @@ try {
     `a waiting run that left the cache, replayed to resume: ${replay.events.toFixed(0)} history events, ${replay.msPerRun.toFixed(1)} ms each (100 runs, one after another)`,
   );
   console.log(`resident memory (MB) at start: ${mb(memoryAtStart)}`);
+  console.log(`resident memory (MB) when the large entry ended: ${mb(memoryEntered)}`);
   console.log(`resident memory (MB) with ${bigEntry.totals.started + smallEntry.totals.started}+ runs waiting: ${mb(memoryWaiting)}`);
 } finally {
   await db.end();
