@@ -38,10 +38,11 @@ export async function timeSeriesSvg(title: string, panels: readonly Panel[], mar
       title: { text: panel.title, anchor: 'start', fontSize: 13 },
       layer: [
         {
-          data: { values: panel.points.map((p) => ({ ...p, series: p.series ?? panel.title })) },
+          data: { values: panel.points.map((p) => ({ ...p, minutes: p.t / 60, series: p.series ?? panel.title })) },
           mark: { type: 'line', strokeWidth: 1.5, interpolate: 'linear' },
           encoding: {
-            x: { field: 't', type: 'quantitative', title: 'minutes', axis: { labelExpr: 'format(datum.value / 60, ".0f")' } },
+            // Minutes as the data (not seconds labelled as minutes): ticks fall on whole minutes.
+            x: { field: 'minutes', type: 'quantitative', title: 'minutes', axis: { tickMinStep: 1 } },
             y: { field: 'value', type: 'quantitative', title: panel.unit },
             color: { field: 'series', type: 'nominal', title: null, legend: panel.points.some((p) => p.series) ? {} : null },
           },
@@ -49,15 +50,15 @@ export async function timeSeriesSvg(title: string, panels: readonly Panel[], mar
         ...(marks.length
           ? [
               {
-                data: { values: marks.map((m) => ({ ...m })) },
+                data: { values: marks.map((m) => ({ ...m, minutes: m.t / 60 })) },
                 mark: { type: 'rule' as const, color: '#c62828', strokeDash: [4, 3] },
-                encoding: { x: { field: 't', type: 'quantitative' as const }, tooltip: { field: 'label', type: 'nominal' as const } },
+                encoding: { x: { field: 'minutes', type: 'quantitative' as const }, tooltip: { field: 'label', type: 'nominal' as const } },
               },
               {
-                data: { values: marks.map((m) => ({ ...m })) },
+                data: { values: marks.map((m) => ({ ...m, minutes: m.t / 60 })) },
                 mark: { type: 'text' as const, color: '#c62828', align: 'left' as const, dx: 3, dy: -4, fontSize: 9, angle: 0 },
                 encoding: {
-                  x: { field: 't', type: 'quantitative' as const },
+                  x: { field: 'minutes', type: 'quantitative' as const },
                   y: { value: 0 },
                   text: { field: 'label', type: 'nominal' as const },
                 },
