@@ -36,6 +36,15 @@ function storeUnavailable(error: unknown): boolean {
   return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/.test(message);
 }
 
+/** Why a batch should be sent again later (Temporal or the PostgreSQL store out of reach for now), as its answer says it; undefined when no retry will help. */
+function retryLater(error: unknown): { status: 429 | 503; code: string; what: string } | undefined {
+  const kind = temporalUnavailable(error);
+  if (kind === 'overloaded') return { status: 429, code: 'TOO_MANY_REQUESTS', what: 'Temporal is overloaded' };
+  if (kind) return { status: 503, code: 'UNAVAILABLE', what: 'Temporal cannot be reached' };
+  if (storeUnavailable(error)) return { status: 503, code: 'UNAVAILABLE', what: 'the profile store cannot be reached' };
+  return undefined;
+}
+
 type AjvError = Pick<ErrorObject, 'keyword' | 'instancePath' | 'params' | 'message'> & { parentSchema?: object };
 
 /** An ajv error as the sender should read it: the field's path and the problem, with the schema's description of the value. */
@@ -79,38 +88,15 @@ export function errorHandler(stats: IngestStats, log: (message: string, error: u
         .code(status)
         .send({ errors: [{ code: status === 400 ? 'BAD_REQUEST' : (error.code ?? `HTTP_${status}`), message: error.message }] });
     }
-    const kind = temporalUnavailable(error);
-    const store = !kind && storeUnavailable(error);
-    log(
-      `${request.method} ${request.routeOptions.url ?? request.url} answered ${kind === 'overloaded' ? 429 : kind || store ? 503 : 500}`,
-      error,
-    );
-    if (store) {
+    const busy = retryLater(error);
+    log(`${request.method} ${request.routeOptions.url ?? request.url} answered ${busy?.status ?? 500}`, error);
+    if (busy) {
       stats.unavailable++;
       return reply
-        .code(503)
+        .code(busy.status)
         .header('retry-after', String(RETRY_AFTER_SECONDS))
         .send({
-          errors: [
-            {
-              code: 'UNAVAILABLE',
-              message: `the profile store cannot be reached; nothing from this request was lost; retry after ${RETRY_AFTER_SECONDS}s`,
-            },
-          ],
-        });
-    }
-    if (kind) {
-      stats.unavailable++;
-      return reply
-        .code(kind === 'overloaded' ? 429 : 503)
-        .header('retry-after', String(RETRY_AFTER_SECONDS))
-        .send({
-          errors: [
-            {
-              code: kind === 'overloaded' ? 'TOO_MANY_REQUESTS' : 'UNAVAILABLE',
-              message: `Temporal ${kind === 'overloaded' ? 'is overloaded' : 'cannot be reached'}; nothing from this request was lost; retry after ${RETRY_AFTER_SECONDS}s`,
-            },
-          ],
+          errors: [{ code: busy.code, message: `${busy.what}; nothing from this request was lost; retry after ${RETRY_AFTER_SECONDS}s` }],
         });
     }
     return reply.code(500).send({ errors: [{ code: 'INTERNAL', message: 'an unexpected error; retry later' }] });
