@@ -111,7 +111,7 @@ async function ceiling(flow: FlowIR): Promise<{ perSecond: number; errors: numbe
 }
 
 /** Triggers the flow's schedule once and waits for its firing to enter everyone: the totals and the seconds. */
-async function enter(flow: FlowIR): Promise<{ totals: EntryTotals; seconds: number; t0: number }> {
+async function enter(flow: FlowIR): Promise<{ totals: EntryTotals; seconds: number; t0: number; pages: Awaited<ReturnType<typeof pageTimes>> }> {
   const schedule = client.schedule.getHandle(scheduleId(flow.flow));
   // The ingests keep the schedules in line with the flows as they start: wait for this one.
   for (let i = 0; ; i++) {
@@ -125,8 +125,35 @@ async function enter(flow: FlowIR): Promise<{ totals: EntryTotals; seconds: numb
   await schedule.trigger();
   let action;
   while (!(action = (await schedule.describe()).info.recentActions[before])) await sleep(100);
-  const totals = (await client.workflow.getHandle(action.action.workflow.workflowId).result()) as EntryTotals;
-  return { totals, seconds: (performance.now() - t0) / 1000, t0 };
+  const firing = action.action.workflow.workflowId;
+  const totals = (await client.workflow.getHandle(firing).result()) as EntryTotals;
+  return { totals, seconds: (performance.now() - t0) / 1000, t0, pages: await pageTimes(firing) };
+}
+
+const eventMs = (e: { eventTime?: { seconds?: unknown; nanos?: number | null } | null }) =>
+  Number(e.eventTime!.seconds) * 1000 + (e.eventTime!.nanos ?? 0) / 1e6;
+
+/**
+ * Where a firing's time went, from its runs' histories (one per continue-as-new): seconds inside
+ * its page activities (from each page's start by an ingest to its completion) and the seconds
+ * between pages (a page's completion to the next one's start: the firing's workflow task, the
+ * activity's dispatch, the page's read of the store).
+ */
+async function pageTimes(firing: string): Promise<{ pages: number; inPages: number; between: number }> {
+  await sleep(2_000); // the last run's close reaching visibility
+  const spans: Array<[number, number]> = [];
+  for await (const run of client.workflow.list({ query: `WorkflowId = '${firing}'` })) {
+    const history = await client.workflow.getHandle(firing, run.runId).fetchHistory();
+    let started = 0;
+    for (const e of history.events ?? []) {
+      if (e.activityTaskStartedEventAttributes) started = eventMs(e);
+      if (e.activityTaskCompletedEventAttributes) spans.push([started, eventMs(e)]);
+    }
+  }
+  spans.sort((a, b) => a[0] - b[0]);
+  const inPages = spans.reduce((s, [a, b]) => s + (b - a), 0) / 1000;
+  const between = spans.slice(1).reduce((s, [a], i) => s + (a - spans[i]![1]), 0) / 1000;
+  return { pages: spans.length, inPages, between };
 }
 
 const auth = `Basic ${Buffer.from('flowline-dev:flowline-dev').toString('base64')}`;
@@ -222,6 +249,20 @@ async function replayCost(flow: FlowIR, n: number): Promise<{ events: number; ms
   return { events, msPerRun: (performance.now() - t0) / histories.length };
 }
 
+const difference = (after: Record<string, number>, before: Record<string, number>) =>
+  Object.fromEntries(Object.entries(after).map(([name, v]) => [name, v - (before[name] ?? 0)]));
+/** CPU seconds per process over a phase, largest first, with each one's share. */
+const cpu = (used: Record<string, number>) => {
+  const total = Object.values(used).reduce((a, b) => a + b, 0);
+  return (
+    `${total.toFixed(0)} CPU s: ` +
+    Object.entries(used)
+      .sort((a, b) => b[1] - a[1])
+      .map(([name, v]) => `${name} ${v.toFixed(0)} (${((v / total) * 100).toFixed(0)}%)`)
+      .join(', ')
+  );
+};
+
 const ms = (xs: number[]) => {
   const ok = xs.filter((x) => !Number.isNaN(x));
   return `${ok.length} batches answered 202, ${xs.length - ok.length} not; p50 ${percentile(ok, 50).toFixed(1)} ms, p99 ${percentile(ok, 99).toFixed(1)} ms, max ${Math.max(...ok).toFixed(0)} ms`;
@@ -248,13 +289,17 @@ try {
   await settle({ busyBelow: 0.3, maxSeconds: 120 });
   const quietIdle = await paced(idleRate, sleep(15_000));
   await settle({ busyBelow: 0.3, maxSeconds: 60 });
+  const cpuBefore = cluster.cpuSeconds();
   const big = enter(flowOf('big'));
   const busyIdle = paced(idleRate, big);
   const bigEntry = await big;
   const duringEntry = await busyIdle;
   console.error(`large audience: ${bigEntry.totals.started} in ${bigEntry.seconds.toFixed(0)} s`);
+  const cpuEntry = difference(cluster.cpuSeconds(), cpuBefore);
   const memoryEntered = cluster.memory();
+  const cpuEntered = cluster.cpuSeconds();
   const allWaiting = await untilAllWaiting(flowOf('big'), bigEntry.t0);
+  const cpuCatchUp = difference(cluster.cpuSeconds(), cpuEntered);
   console.error(`every run at its wait ${allWaiting.seconds.toFixed(0)} s after the trigger`);
   const memoryWaiting = cluster.memory();
   const replay = await replayCost(flowOf('big'), 100);
@@ -290,9 +335,21 @@ try {
   }
   console.log(`| ceiling after | | ${seconds} | ${after.perSecond.toFixed(1)} | | ${after.errors} |`);
   console.log(`\nlarge vs small audience, members/s: ${(rate(bigEntry) / rate(smallEntry)).toFixed(2)}×`);
+  for (const [name, e] of [
+    [`${small}`, smallEntry],
+    [`${members}`, bigEntry],
+  ] as const)
+    console.log(
+      `the ${name} members' firing: ${e.pages.pages} pages, ${e.pages.inPages.toFixed(1)} s inside them, ${e.pages.between.toFixed(1)} s between them ` +
+        `(the rest of ${e.seconds.toFixed(0)} s: the schedule's trigger to the first page, the last page to the result)`,
+    );
   console.log(
     `every run of the large audience's flow at its wait (first task run by a worker): ${allWaiting.seconds.toFixed(0)} s after the trigger ` +
       `(${allWaiting.waiting} of ${allWaiting.running} running runs, ceiling runs included; ${(members / allWaiting.seconds).toFixed(1)} members/s end to end)`,
+  );
+  console.log(`CPU while the large audience entered (${bigEntry.seconds.toFixed(0)} s): ${cpu(cpuEntry)}`);
+  console.log(
+    `CPU from then until every run was at its wait (${(allWaiting.seconds - bigEntry.seconds).toFixed(0)} s): ${cpu(cpuCatchUp)}`,
   );
   const batches = (perSecond: number) => `${perSecond.toFixed(0)} batches/s (${(perSecond * PER_BATCH).toFixed(0)} events/s)`;
   console.log(`batches of ${PER_BATCH} events that start nothing, ${batches(idleRate)}, nothing else running: ${ms(quietIdle)}`);

@@ -17,6 +17,12 @@ export interface BenchCluster {
   shards: string | undefined;
   /** Resident memory (MB) of each Flowline process of the cluster now, by its name (worker-1, ingest-2, …). */
   memory(): Record<string, number>;
+  /**
+   * CPU seconds used so far by each process of the cluster: the Flowline processes by name, the
+   * Temporal server, PostgreSQL (the server and its backends, ended backends not counted). For
+   * differences over a phase, on a machine where no other such processes run.
+   */
+  cpuSeconds(): Record<string, number>;
   stop(): Promise<void>;
 }
 
@@ -63,6 +69,19 @@ export async function startBenchCluster(cwd = process.cwd()): Promise<BenchClust
       for (const line of execFileSync('ps', ['-eo', 'rss=,args='], { encoding: 'utf8' }).split('\n')) {
         const m = /^\s*(\d+)\s+.*bin\/flows\.js (worker|ingest|studio)\b.*--data (\S+)/.exec(line);
         if (m && m[3]!.startsWith(data)) out[m[3]!.slice(data.length + 1).replace(/^cluster\//, '')] = Number(m[1]) / 1024;
+      }
+      return out;
+    },
+    cpuSeconds() {
+      const out: Record<string, number> = {};
+      const add = (name: string, seconds: number) => (out[name] = (out[name] ?? 0) + seconds);
+      for (const line of execFileSync('ps', ['-eo', 'cputimes=,comm=,args='], { encoding: 'utf8' }).split('\n')) {
+        const m = /^\s*(\d+)\s+(\S+)\s+(.*)$/.exec(line);
+        if (!m) continue;
+        const [, seconds, comm, args] = m as unknown as [string, string, string, string];
+        const flowline = /bin\/flows\.js (worker|ingest|studio)\b.*--data (\S+)/.exec(args);
+        if (flowline && flowline[2]!.startsWith(data)) add(flowline[2]!.slice(data.length + 1).replace(/^cluster\//, ''), Number(seconds));
+        else if (comm === 'temporal-server' || comm === 'postgres') add(comm, Number(seconds));
       }
       return out;
     },

@@ -10,14 +10,14 @@
  * MoEngage call), 10% open one (`soak_open`: wait for `soak_reply` up to 3 minutes, one call either
  * way), 10% reply to an opened run (a signal), 70% start nothing (`soak_view`).
  *
- * Every 10 s: accepted batches/s, p99 of the time to acceptance, each process's resident memory.
+ * Every 10 s: accepted batches/s, p99 of the time to acceptance, each process's memory (PSS).
  * Afterwards, once every run can have ended: each run accounted for (its one call made, none lost,
  * duplicates only inside the at-least-once window) and whether memory stayed flat after warm-up.
  * Writes the plot to docs/benchmarks/soak.svg and the samples beside it (soak.json).
  * Usage: npm run soak [-- --minutes 30 --fault-every 5 --rate N]
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
@@ -149,16 +149,30 @@ async function saturation(lanes: number, seconds: number): Promise<number> {
   return (accepted.length - before) / seconds;
 }
 
-/** Resident memory (MB) of each process of the stack, by name, with its child processes (PostgreSQL's backends). */
+/** A process's proportional set size in kB (its private pages, plus each shared page divided by the processes mapping it). */
+function pssKb(pid: number): number {
+  try {
+    return Number(/^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1] ?? 0);
+  } catch {
+    return 0; // gone between ps and the read
+  }
+}
+
+/**
+ * Memory (MB) of each process of the stack, by name, with its child processes (PostgreSQL's
+ * backends): proportional set sizes, so PostgreSQL's shared buffers, mapped by every backend,
+ * count once (summed resident sizes count them once per backend and grow with the backends that
+ * have touched them); for a single process PSS is its RSS less its share of shared libraries.
+ */
 function memory(): Record<string, number> {
-  const rows = execFileSync('ps', ['-eo', 'pid=,ppid=,rss='], { encoding: 'utf8' })
+  const rows = execFileSync('ps', ['-eo', 'pid=,ppid='], { encoding: 'utf8' })
     .trim()
     .split('\n')
-    .map((l) => l.trim().split(/\s+/).map(Number) as [number, number, number]);
+    .map((l) => l.trim().split(/\s+/).map(Number) as [number, number]);
   const out: Record<string, number> = {};
   for (const [name, pid] of Object.entries(stack.pids())) {
     if (!pid) continue;
-    const kb = rows.filter(([p, parent]) => p === pid || parent === pid).reduce((sum, [, , k]) => sum + k, 0);
+    const kb = rows.filter(([p, parent]) => p === pid || parent === pid).reduce((sum, [p]) => sum + pssKb(p), 0);
     if (kb) out[name] = kb / 1024;
   }
   return out;
@@ -175,7 +189,7 @@ const FAULTS: Array<{ label: string; inject(): Promise<void> }> = [
 
 const throughput: Point[] = [];
 const p99: Point[] = [];
-const rss: Point[] = [];
+const pss: Point[] = [];
 const marks: Mark[] = [];
 try {
   await settle({ busyBelow: 0.3, maxSeconds: 60 });
@@ -202,7 +216,7 @@ try {
           99,
         ),
       });
-    for (const [series, value] of Object.entries(memory())) rss.push({ t, value, series });
+    for (const [series, value] of Object.entries(memory())) pss.push({ t, value, series });
     for (const [name, pid] of Object.entries(stack.pids())) if (pid !== firstPids[name]) restarted.add(name);
   }, SAMPLE_MS);
   const faults = (async () => {
@@ -231,12 +245,12 @@ try {
   }
   const result = tally(expected, moengage.received.map(moengageCall));
 
-  // Flat after warm-up: each process's mean RSS over the last fifth against the second fifth.
+  // Flat after warm-up: each process's mean memory over the last fifth against the second fifth.
   const fifth = (series: string, k: number) => {
-    const points = rss.filter((p) => p.series === series && p.t >= (k * minutes * 60) / 5 && p.t < ((k + 1) * minutes * 60) / 5);
+    const points = pss.filter((p) => p.series === series && p.t >= (k * minutes * 60) / 5 && p.t < ((k + 1) * minutes * 60) / 5);
     return points.reduce((s, p) => s + p.value, 0) / Math.max(1, points.length);
   };
-  const processes = [...new Set(rss.map((p) => p.series!))].sort();
+  const processes = [...new Set(pss.map((p) => p.series!))].sort();
   const p99s = p99.map((p) => p.value);
 
   console.log(
@@ -261,7 +275,7 @@ try {
     console.log(`| ${name}${note} | ${a.toFixed(0)} | ${b.toFixed(0)} | ${(((b - a) / a) * 100).toFixed(1)}% |`);
   }
   mkdirSync(values.out!, { recursive: true });
-  writeFileSync(`${values.out}/soak.json`, JSON.stringify({ throughput, p99, rss, marks }));
+  writeFileSync(`${values.out}/soak.json`, JSON.stringify({ throughput, p99, pss, marks }));
   writeFileSync(
     `${values.out}/soak.svg`,
     await timeSeriesSvg(
@@ -269,7 +283,7 @@ try {
       [
         { title: 'batches accepted', unit: 'batches/s', points: throughput },
         { title: 'p99 time to acceptance (10 s windows)', unit: 'ms', points: p99 },
-        { title: 'resident memory', unit: 'MB', points: rss },
+        { title: 'memory (proportional set size)', unit: 'MB', points: pss },
       ],
       marks,
     ),

@@ -134,7 +134,7 @@ export async function routeBatch(deps: RouteDeps, batch: NormalizedBatch): Promi
   const remembered = [...calls].flatMap(([flow, list]) =>
     rememberedStart(flow) ? list.filter((c) => c.kind === 'start').map((c) => startKey(flow.flow, user, c.event)) : [],
   );
-  const made = new Set((await Promise.all(remembered.map(async (k) => ((await deps.profiles.seen(k)) ? k : undefined)))).filter(Boolean));
+  const made = await deps.profiles.seenAmong(remembered);
 
   const startDeps = {
     client: deps.client,

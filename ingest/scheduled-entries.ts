@@ -77,26 +77,33 @@ export function entryActivities(deps: StartDeps & { flows: () => readonly FlowIR
       };
       const skip = (reason: string) => (result.notStarted[reason] = (result.notStarted[reason] ?? 0) + 1);
       const made: string[] = [];
-      const enter = async (profile: Profile) => {
+      // Each member's entry event, then one lookup for the page's `after_exit` starts already made
+      // (by an earlier attempt of this page, or for a date, an earlier firing this year).
+      const due = page.profiles.flatMap((profile) => {
         const event = entryEvent(flow, profile, deps.config.timezone, request.at);
-        if (!event) return; // a date that is not due in this firing
+        return event ? [{ profile, event, key: madeKey(flow.flow, profile.id, event.id) }] : []; // none: a date not due in this firing
+      });
+      // With `enter: new`, one lookup too for the page's members entered by an earlier firing.
+      const marker = scheduleEntriesKey(flow.flow);
+      const onlyNew = t.kind === 'scheduled_audience' && t.enter === 'new';
+      const [madeBefore, enteredBefore] = await Promise.all([
+        remembered(flow) ? deps.profiles.seenAmong(due.map((d) => d.key)) : new Set<string>(),
+        onlyNew ? deps.profiles.enteredAmong(marker, due.map((d) => d.profile.id)) : new Set<string>(),
+      ]);
+      const enter = async ({ profile, event, key }: (typeof due)[number]) => {
         if (t.where && !evaluate(t.where, { event, profile, vars: {} }, request.at)) return skip('where');
-        const marker = scheduleEntriesKey(flow.flow);
-        if (t.kind === 'scheduled_audience' && t.enter === 'new' && (await deps.profiles.entries(marker, profile.id)).length > 0) {
-          return skip('entered-before');
-        }
-        const key = madeKey(flow.flow, profile.id, event.id);
-        if (remembered(flow) && (await deps.profiles.seen(key))) return skip('duplicate-event');
+        if (enteredBefore.has(profile.id)) return skip('entered-before');
+        if (madeBefore.has(key)) return skip('duplicate-event');
         const outcome = await startFlowRun({ ...deps, now: () => request.at }, flow, profile.id, event);
         if (remembered(flow)) made.push(key);
         if (!outcome.started) return skip(outcome.reason);
         result.started++;
-        if (t.kind === 'scheduled_audience' && t.enter === 'new') await deps.profiles.recordEntry(marker, profile.id, request.at);
+        if (onlyNew) await deps.profiles.recordEntry(marker, profile.id, request.at);
       };
       // Heartbeats tell Temporal this page is alive: a process that dies mid-page has it retried
       // elsewhere after the heartbeat timeout, not after the whole start-to-close timeout.
       const heartbeat = activityContext();
-      const queue = [...page.profiles];
+      const queue = [...due];
       const errors: unknown[] = [];
       await Promise.all(
         Array.from({ length: CONCURRENCY }, async () => {

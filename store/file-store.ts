@@ -66,6 +66,11 @@ export class FileProfileStore implements ProfileStore {
     return (records ?? []).map((r) => r.at).sort((a, b) => a - b);
   }
 
+  async enteredAmong(flowId: string, userIds: readonly string[]): Promise<Set<string>> {
+    const found = await Promise.all(userIds.map(async (u) => ((await this.entries(flowId, u)).length > 0 ? [u] : [])));
+    return new Set(found.flat());
+  }
+
   async recordEntry(flowId: string, userId: string, at: number): Promise<void> {
     await this.changeEntries(flowId, userId, (records) => [...records, { at }]);
   }
@@ -108,6 +113,11 @@ export class FileProfileStore implements ProfileStore {
 
   seen(key: string): Promise<boolean> {
     return this.seenLog.has(key);
+  }
+
+  async seenAmong(keys: readonly string[]): Promise<Set<string>> {
+    const found = await Promise.all(keys.map(async (k) => ((await this.seenLog.has(k)) ? [k] : [])));
+    return new Set(found.flat());
   }
 
   markSeen(keys: readonly string[]): Promise<void> {

@@ -95,6 +95,15 @@ export class PostgresProfileStore implements ProfileStore {
     return rows.map((r) => Number(r.entered_at));
   }
 
+  async enteredAmong(flowId: string, userIds: readonly string[]): Promise<Set<string>> {
+    if (userIds.length === 0) return new Set();
+    const { rows } = await this.pool.query<{ user_id: string }>(
+      'select distinct user_id from flowline_entries where flow_id = $1 and user_id = any($2::text[])',
+      [flowId, [...new Set(userIds)]],
+    );
+    return new Set(rows.map((r) => r.user_id));
+  }
+
   async recordEntry(flowId: string, userId: string, at: number): Promise<void> {
     await this.pool.query('insert into flowline_entries (flow_id, user_id, entered_at) values ($1, $2, $3)', [flowId, userId, at]);
   }
@@ -166,6 +175,15 @@ export class PostgresProfileStore implements ProfileStore {
   async seen(key: string): Promise<boolean> {
     const { rowCount } = await this.pool.query('select 1 from flowline_seen where key = $1', [seenKey(key)]);
     return (rowCount ?? 0) > 0;
+  }
+
+  async seenAmong(keys: readonly string[]): Promise<Set<string>> {
+    if (keys.length === 0) return new Set();
+    const { rows } = await this.pool.query<{ key: string }>('select key from flowline_seen where key = any($1::text[])', [
+      [...new Set(keys.map(seenKey))],
+    ]);
+    const found = new Set(rows.map((r) => r.key));
+    return new Set(keys.filter((k) => found.has(seenKey(k))));
   }
 
   async markSeen(keys: readonly string[]): Promise<void> {

@@ -98,6 +98,8 @@ export interface Profiles {
 interface EntryRecords {
   /** When the user entered this flow (epoch ms), oldest first. */
   entries(flowId: string, userId: string): Promise<number[]>;
+  /** Those of these users with any entry record of this flow: one lookup for a page of members. */
+  enteredAmong(flowId: string, userIds: readonly string[]): Promise<Set<string>>;
   /** Records an entry kept forever (no event, not pending). */
   recordEntry(flowId: string, userId: string, at: number): Promise<void>;
   /**
@@ -126,6 +128,8 @@ export interface SendClaims {
 export interface SeenRecords {
   /** Delivery ids already handled (batches, events). */
   seen(key: string): Promise<boolean>;
+  /** Those of these keys already handled: one lookup for a batch's or a page's keys. */
+  seenAmong(keys: readonly string[]): Promise<Set<string>>;
   markSeen(keys: readonly string[]): Promise<void>;
   /** The record a batch's earlier attempt left (see PendingBatch), if any. */
   pendingBatch(key: string): Promise<PendingBatch | undefined>;

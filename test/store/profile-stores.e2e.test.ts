@@ -61,10 +61,22 @@ describe.each(stores)('%s', (_name, make) => {
     await store.recordEntry('welcome', user, 2000);
     await store.recordEntry('other', user, 3000);
     expect(await store.entries('welcome', user)).toEqual([1000, 2000]);
+    expect(await store.enteredAmong('welcome', [user, `never-${user}`])).toEqual(new Set([user]));
+    expect(await store.enteredAmong('third', [user])).toEqual(new Set());
     const key = `batch:${Math.random()}`;
     expect(await store.seen(key)).toBe(false);
     await store.markSeen([key, key]);
     expect(await store.seen(key)).toBe(true);
+  });
+
+  it('answers which of many delivery ids were seen in one lookup, long ones (stored hashed) included', async () => {
+    const store = make();
+    const long = `event:${'x'.repeat(600)}:${Math.random()}`;
+    const seen = [`s:${Math.random()}`, long];
+    const unseen = [`u:${Math.random()}`, `event:${'y'.repeat(600)}`];
+    await store.markSeen(seen);
+    expect(await store.seenAmong([...unseen, ...seen])).toEqual(new Set(seen));
+    expect(await store.seenAmong([])).toEqual(new Set());
   });
 
   it('writes nothing for an update that changes nothing', async () => {
