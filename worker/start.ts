@@ -66,10 +66,6 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
       taskQueue: FLOW_TASK_QUEUE,
       workflowBundle: bundle,
       maxCachedWorkflows: options.workflowCache ?? DEFAULT_WORKFLOW_CACHE,
-      // Pollers scaled by the server's backlog hints: a fixed 10 puts 2 on the queue new runs'
-      // first tasks come from (the rest poll this worker's sticky queue), which held a
-      // 100,000-member entry's runs to ~70 first tasks/s with the CPU half idle.
-      workflowTaskPollerBehavior: { type: 'autoscaling' },
     }),
     // Entry firings on pollers of their own: never behind the runs they start.
     await Worker.create({
