@@ -111,7 +111,9 @@ async function ceiling(flow: FlowIR): Promise<{ perSecond: number; errors: numbe
 }
 
 /** Triggers the flow's schedule once and waits for its firing to enter everyone: the totals and the seconds. */
-async function enter(flow: FlowIR): Promise<{ totals: EntryTotals; seconds: number; t0: number; pages: Awaited<ReturnType<typeof pageTimes>> }> {
+async function enter(
+  flow: FlowIR,
+): Promise<{ totals: EntryTotals; seconds: number; t0: number; pages: Awaited<ReturnType<typeof pageTimes>> }> {
   const schedule = client.schedule.getHandle(scheduleId(flow.flow));
   // The ingests keep the schedules in line with the flows as they start: wait for this one.
   for (let i = 0; ; i++) {

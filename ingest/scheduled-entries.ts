@@ -88,7 +88,12 @@ export function entryActivities(deps: StartDeps & { flows: () => readonly FlowIR
       const onlyNew = t.kind === 'scheduled_audience' && t.enter === 'new';
       const [madeBefore, enteredBefore] = await Promise.all([
         remembered(flow) ? deps.profiles.seenAmong(due.map((d) => d.key)) : new Set<string>(),
-        onlyNew ? deps.profiles.enteredAmong(marker, due.map((d) => d.profile.id)) : new Set<string>(),
+        onlyNew
+          ? deps.profiles.enteredAmong(
+              marker,
+              due.map((d) => d.profile.id),
+            )
+          : new Set<string>(),
       ]);
       const enter = async ({ profile, event, key }: (typeof due)[number]) => {
         if (t.where && !evaluate(t.where, { event, profile, vars: {} }, request.at)) return skip('where');
