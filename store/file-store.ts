@@ -15,6 +15,8 @@ const LISTING_TTL_MS = 10_000;
 
 /** The newest entries kept per user and flow, beyond what the rules need (a frequency cap's max may be more). */
 const ENTRY_HISTORY = 200;
+// Files read at once by a lookup over many keys: an entry page asks about 500 members at a time.
+const FILES_AT_ONCE = 32;
 
 export interface FileStoreOptions {
   /** The clock for de-duplication records (tests move it). */
@@ -66,9 +68,8 @@ export class FileProfileStore implements ProfileStore {
     return (records ?? []).map((r) => r.at).sort((a, b) => a - b);
   }
 
-  async enteredAmong(flowId: string, userIds: readonly string[]): Promise<Set<string>> {
-    const found = await Promise.all(userIds.map(async (u) => ((await this.entries(flowId, u)).length > 0 ? [u] : [])));
-    return new Set(found.flat());
+  enteredAmong(flowId: string, userIds: readonly string[]): Promise<Set<string>> {
+    return filesAmong(userIds, async (u) => (await this.entries(flowId, u)).length > 0);
   }
 
   async recordEntry(flowId: string, userId: string, at: number): Promise<void> {
@@ -115,9 +116,8 @@ export class FileProfileStore implements ProfileStore {
     return this.seenLog.has(key);
   }
 
-  async seenAmong(keys: readonly string[]): Promise<Set<string>> {
-    const found = await Promise.all(keys.map(async (k) => ((await this.seenLog.has(k)) ? [k] : [])));
-    return new Set(found.flat());
+  seenAmong(keys: readonly string[]): Promise<Set<string>> {
+    return filesAmong(keys, (k) => this.seenLog.has(k));
   }
 
   markSeen(keys: readonly string[]): Promise<void> {
@@ -295,6 +295,17 @@ export class FileProfileStore implements ProfileStore {
   private locked<T>(file: string, work: () => Promise<T>): Promise<T> {
     return this.queue.run(file, () => withFileLock(file, work));
   }
+}
+
+/** The items of `items` for which `has` holds, reading FILES_AT_ONCE files at a time. */
+async function filesAmong(items: readonly string[], has: (item: string) => Promise<boolean>): Promise<Set<string>> {
+  const found = new Set<string>();
+  for (let i = 0; i < items.length; i += FILES_AT_ONCE) {
+    const chunk = items.slice(i, i + FILES_AT_ONCE);
+    const hits = await Promise.all(chunk.map(has));
+    chunk.forEach((item, k) => hits[k] && found.add(item));
+  }
+  return found;
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -79,6 +79,17 @@ describe.each(stores)('%s', (_name, make) => {
     expect(await store.seenAmong([])).toEqual(new Set());
   });
 
+  it('answers for a whole entry page of members, as many as a page holds', async () => {
+    const store = make();
+    const run = Math.random();
+    const members = Array.from({ length: 500 }, (_, i) => `page-${run}-${i}`);
+    const entered = members.filter((_, i) => i % 7 === 3);
+    for (const user of entered) await store.recordEntry('page-flow', user, 1000);
+    await store.markSeen(entered.map((user) => `made:${user}`));
+    expect(await store.enteredAmong('page-flow', members)).toEqual(new Set(entered));
+    expect(await store.seenAmong(members.map((user) => `made:${user}`))).toEqual(new Set(entered.map((user) => `made:${user}`)));
+  });
+
   it('writes nothing for an update that changes nothing', async () => {
     const store = make();
     const user = `n-${Math.random()}`;
