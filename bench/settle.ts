@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 
 /** Busy and total CPU time of the whole machine so far, from /proc/stat (Linux); undefined elsewhere. */
-async function machineCpu(): Promise<{ busy: number; total: number } | undefined> {
+export async function machineCpu(): Promise<{ busy: number; total: number } | undefined> {
   const text = await readFile('/proc/stat', 'utf8').catch(() => undefined);
   const fields = text?.split('\n')[0]?.trim().split(/\s+/).slice(1).map(Number);
   if (!fields || fields.length < 5) return undefined;
