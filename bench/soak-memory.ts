@@ -20,7 +20,8 @@ export const FAULT_RESTARTS = {
 } as const satisfies Record<string, string>;
 const restartedBy = (label: string): string | undefined => (FAULT_RESTARTS as Record<string, string>)[label];
 
-const MIN_LIFE_S = 600;
+// Ten minutes, less the moments a fault's mark falls after its minute.
+const MIN_LIFE_S = 570;
 
 export interface LifeMemory {
   process: string;
@@ -64,7 +65,7 @@ export function lifeMemoryTable(lives: readonly LifeMemory[], processes: readonl
     '| process | life judged (minutes) | MB, its 2nd fifth | MB, its last fifth | change |',
     '| --- | --- | ---: | ---: | ---: |',
     ...rows,
-    ...(unjudged.length ? [`(no life of ${MIN_LIFE_S / 60} minutes or more: ${unjudged.join(', ')})`] : []),
+    ...(unjudged.length ? [`(no life of 10 minutes or more: ${unjudged.join(', ')})`] : []),
   ].join('\n');
 }
 
