@@ -23,7 +23,7 @@ const restartedBy = (label: string): string | undefined => (FAULT_RESTARTS as Re
 // Ten minutes, less the moments a fault's mark falls after its minute.
 const MIN_LIFE_S = 570;
 
-export interface LifeMemory {
+interface LifeMemory {
   process: string;
   /** Seconds into the soak the life began and ended. */
   from: number;
@@ -37,8 +37,7 @@ export interface LifeMemory {
 const mean = (points: Point[]) => points.reduce((s, p) => s + p.value, 0) / Math.max(1, points.length);
 
 /** Each life of each process long enough to judge, from the memory samples and the faults' marks. */
-export function lifeMemory(pss: readonly Point[], marks: readonly Mark[], seconds: number): LifeMemory[] {
-  const processes = [...new Set(pss.map((p) => p.series!))].sort();
+function lifeMemory(pss: readonly Point[], marks: readonly Mark[], seconds: number, processes: readonly string[]): LifeMemory[] {
   return processes.flatMap((process) => {
     const restarts = marks.filter((m) => restartedBy(m.label) === process).map((m) => m.t);
     const bounds = [0, ...restarts, seconds];
@@ -54,8 +53,10 @@ export function lifeMemory(pss: readonly Point[], marks: readonly Mark[], second
   });
 }
 
-/** The judged lives as a Markdown table, with the processes too short-lived to judge named. */
-export function lifeMemoryTable(lives: readonly LifeMemory[], processes: readonly string[]): string {
+/** Each life long enough to judge as a Markdown table, with the processes too short-lived to judge named. */
+export function lifeMemoryTable(pss: readonly Point[], marks: readonly Mark[], seconds: number): string {
+  const processes = [...new Set(pss.map((p) => p.series!))].sort();
+  const lives = lifeMemory(pss, marks, seconds, processes);
   const min = (s: number) => (s / 60).toFixed(0);
   const rows = lives.map(
     (l) => `| ${l.process} | ${min(l.from)}–${min(l.to)} | ${l.warm.toFixed(0)} | ${l.last.toFixed(0)} | ${(l.change * 100).toFixed(1)}% |`,
@@ -74,5 +75,5 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   if (!file) throw new Error('usage: npx tsx bench/soak-memory.ts <soak.json>');
   const { pss, marks } = JSON.parse(readFileSync(file, 'utf8')) as { pss: Point[]; marks: Mark[] };
   const seconds = Math.ceil(Math.max(...pss.map((p) => p.t)) / 60) * 60; // the last sample is up to 10 s before the end
-  console.log(lifeMemoryTable(lifeMemory(pss, marks, seconds), [...new Set(pss.map((p) => p.series!))].sort()));
+  console.log(lifeMemoryTable(pss, marks, seconds));
 }

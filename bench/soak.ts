@@ -31,7 +31,7 @@ import { basic } from '../test/helpers/ingest.ts';
 import { percentile } from './cluster-process.ts';
 import { timeSeriesSvg, type Mark, type Point } from './plot.ts';
 import { machineCpu, settle } from './settle.ts';
-import { FAULT_RESTARTS, lifeMemory, lifeMemoryTable } from './soak-memory.ts';
+import { FAULT_RESTARTS, lifeMemoryTable } from './soak-memory.ts';
 
 const { values } = parseArgs({
   options: {
@@ -166,10 +166,9 @@ async function saturation(lanes: number, seconds: number): Promise<{ accepted: n
   await sleep(Math.max(0, t0 + 70_000 - Date.now())); // the burst's first runs' one-minute waits end
   await settle({ busyBelow: 0.3, maxSeconds: 180 });
   const cpu1 = await machineCpu();
-  const cores = cpus().length;
-  // busy share of all CPUs over the span, as CPU seconds
-  const busySeconds = cpu0 && cpu1 ? ((cpu1.busy - cpu0.busy) / (cpu1.total - cpu0.total)) * cores * ((Date.now() - t0) / 1000) : NaN;
-  return { accepted: batches / seconds, sustained: cores / (busySeconds / batches) };
+  // The machine's busy share over the span: the batches it could take were it busy all along.
+  const busy = cpu0 && cpu1 ? (cpu1.busy - cpu0.busy) / (cpu1.total - cpu0.total) : NaN;
+  return { accepted: batches / seconds, sustained: batches / (busy * ((Date.now() - t0) / 1000)) };
 }
 
 /** A process's proportional set size in kB (its private pages, plus each shared page divided by the processes mapping it). */
@@ -297,7 +296,6 @@ try {
   }
   const result = tally(expected, moengage.received.map(moengageCall));
 
-  const processes = [...new Set(pss.map((p) => p.series!))].sort();
   const p99s = p99.map((p) => p.value);
 
   console.log(
@@ -314,7 +312,7 @@ try {
   if (result.lost.length) console.log(`lost (first 10): ${result.lost.slice(0, 10).join(', ')}`);
   console.log(`p99 per 10 s window: median ${percentile(p99s, 50).toFixed(0)} ms, worst ${Math.max(...p99s).toFixed(0)} ms`);
   // Flat after warm-up, judged per life: a process a fault restarted warms up again.
-  console.log(lifeMemoryTable(lifeMemory(pss, marks, minutes * 60), processes));
+  console.log(lifeMemoryTable(pss, marks, minutes * 60));
   mkdirSync(values.out!, { recursive: true });
   writeFileSync(`${values.out}/soak.json`, JSON.stringify({ throughput, p99, pss, walSync, marks }));
   writeFileSync(
