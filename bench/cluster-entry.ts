@@ -5,6 +5,8 @@
  * - the ceiling: a plain Temporal client starting the very workflow an entry starts (the same flow,
  *   input, options and search attributes: ingest/start-run.ts), as many at a time as an entry page
  *   does (32), for `--seconds`; measured before and after the entries, compared with their mean;
+ * - a warm-up audience (`--warm`, default 500): the first entry after the stack starts runs on cold
+ *   caches (JIT, connection pools, the server's caches), which is not what audience size costs;
  * - a small audience (`--small`, default 2,000) and a large one (`--members`, default 100,000),
  *   each seeded in the PostgreSQL profile store and entered by triggering its flow's Temporal
  *   Schedule once, timed until every member has entered (each run then waits a day);
@@ -13,8 +15,12 @@
  * - afterwards, the time until every run has reached its wait (the workers run each run's first
  *   task behind the entry), then with every run waiting: each Flowline process's resident memory
  *   and what resuming a run no longer in a worker's cache costs (its history replayed);
- * - idle batches as fast as both ingests take them (64 in flight), then at half that rate: p99.
- * Usage: npm run bench:cluster-entry [-- --members 100000 --small 2000 --seconds 20 --idle-rate 20]
+ * - idle batches as fast as both ingests take them (64 in flight), then at half that rate: p99,
+ *   on the fresh stack (before the large entry) and with its runs waiting (after it).
+ * Every phase that starts runs is followed by a wait until they have reached their wait, so that
+ * the next phase is not measured against their first tasks; PostgreSQL's WAL, checkpoints and
+ * autovacuum are reported beside the phases, as every commit waits on them.
+ * Usage: npm run bench:cluster-entry [-- --members 100000 --small 2000 --warm 500 --seconds 20 --idle-rate 20]
  */
 import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -33,18 +39,21 @@ import { emptyProfile } from '../store/store.ts';
 import { workflowBundle } from '../worker/bundle.ts';
 import type { EntryTotals } from '../workflows/scheduled-entries.ts';
 import { percentile, startBenchCluster } from './cluster-process.ts';
-import { settle } from './settle.ts';
+import { countersBetween, describeCounters, postgresCounters, timeWalFlushes, watchAutovacuum } from './postgres-activity.ts';
+import { machineCpu, settle } from './settle.ts';
 
 const { values } = parseArgs({
   options: {
     members: { type: 'string', default: '100000' },
     small: { type: 'string', default: '2000' },
+    warm: { type: 'string', default: '500' },
     seconds: { type: 'string', default: '20' },
     'idle-rate': { type: 'string', default: '20' },
   },
 });
 const members = Number(values.members);
 const small = Number(values.small);
+const warm = Number(values.warm);
 const seconds = Number(values.seconds);
 const idleRate = Number(values['idle-rate']);
 /** What an entry page starts at a time (ingest/scheduled-entries.ts): the ceiling's lanes too. */
@@ -54,7 +63,7 @@ const IN_FLIGHT = 32;
 const dir = mkdtempSync(join(tmpdir(), 'bench-cluster-entry-'));
 mkdirSync(join(dir, 'flows'));
 copyFileSync('flows.config.yaml', join(dir, 'flows.config.yaml'));
-for (const audience of ['small', 'big'])
+for (const audience of ['warm', 'small', 'big'])
   writeFileSync(
     join(dir, 'flows', `entry-${audience}.yaml`),
     `flow: entry-${audience}\nname: Entry benchmark (${audience})\ntrigger: { audience: ${audience}, schedule: "mon 10:00" }\nsteps:\n  - wait: 1d\n  - exit\n`,
@@ -275,42 +284,80 @@ const mb = (m: Record<string, number>) =>
     .map(([name, v]) => `${name} ${v.toFixed(0)}`)
     .join(', ');
 
+/** PostgreSQL's counters, the machine's busy cores and the seconds over `phase`. */
+async function watched<T>(phase: () => Promise<T>): Promise<{ value: T; postgres: string; busyCores: number; autovacuum: string }> {
+  const query = (sql: string) => db.query(sql);
+  const [pgBefore, cpuBefore] = await Promise.all([postgresCounters(query), machineCpu()]);
+  const autovacuum = watchAutovacuum(query);
+  const t0 = performance.now();
+  const value = await phase();
+  const s = (performance.now() - t0) / 1000;
+  const [pgAfter, cpuAfter, vacuum] = await Promise.all([postgresCounters(query), machineCpu(), autovacuum.stop()]);
+  const busy = cpuBefore && cpuAfter ? (cpuAfter.busy - cpuBefore.busy) / Math.max(1, cpuAfter.total - cpuBefore.total) : NaN;
+  return {
+    value,
+    postgres: describeCounters(countersBetween(pgAfter, pgBefore), s),
+    busyCores: busy * cpus().length,
+    autovacuum: vacuum.seconds ? `autovacuum ran ${vacuum.seconds} s (${vacuum.most} at most)` : 'no autovacuum',
+  };
+}
+
+/** Idle batches as fast as the ingests answer, then at half that rate, watched: the rate and the latencies. */
+async function idleSaturation(): Promise<{ saturation: number; half: Awaited<ReturnType<typeof watched<number[]>>> }> {
+  const saturation = await saturate(64);
+  await settle({ busyBelow: 0.3, maxSeconds: 60 });
+  return { saturation, half: await watched(() => paced(saturation / 2, sleep(seconds * 1000))) };
+}
+
+/** After a phase that started runs of `flow`: until they are at their wait, then until the machine is quiet. */
+async function quietAfter(flow: FlowIR, maxSeconds = 120): Promise<void> {
+  await untilAllWaiting(flow, performance.now());
+  await settle({ busyBelow: 0.3, maxSeconds });
+}
+
 try {
+  await timeWalFlushes((sql) => db.query(sql));
   const seedStart = performance.now();
+  await seed('warm', warm);
   await seed('small', small);
   await seed('big', members);
-  console.error(`seeded ${small} + ${members} profiles in ${((performance.now() - seedStart) / 1000).toFixed(0)} s`);
+  console.error(`seeded ${warm} + ${small} + ${members} profiles in ${((performance.now() - seedStart) / 1000).toFixed(0)} s`);
   const memoryAtStart = cluster.memory();
 
   await settle({ busyBelow: 0.3, maxSeconds: 90 });
   const before = await ceiling(flowOf('big'));
   console.error(`ceiling before: ${before.perSecond.toFixed(1)} starts/s`);
-  await settle({ busyBelow: 0.3, maxSeconds: 120 });
-  const smallEntry = await enter(flowOf('small'));
-  console.error(`small audience: ${smallEntry.totals.started} in ${smallEntry.seconds.toFixed(0)} s`);
-  await settle({ busyBelow: 0.3, maxSeconds: 120 });
+  await quietAfter(flowOf('big'));
+  const warmEntry = await enter(flowOf('warm'));
+  console.error(`warm-up audience: ${warmEntry.totals.started} in ${warmEntry.seconds.toFixed(0)} s`);
+  await quietAfter(flowOf('warm'));
+  const smallEntry = await watched(() => enter(flowOf('small')));
+  console.error(`small audience: ${smallEntry.value.totals.started} in ${smallEntry.value.seconds.toFixed(0)} s`);
+  await quietAfter(flowOf('small'));
+  const fresh = await idleSaturation();
+  await settle({ busyBelow: 0.3, maxSeconds: 60 });
   const quietIdle = await paced(idleRate, sleep(15_000));
   await settle({ busyBelow: 0.3, maxSeconds: 60 });
   const cpuBefore = cluster.cpuSeconds();
-  const big = enter(flowOf('big'));
+  const big = watched(() => enter(flowOf('big')));
   const busyIdle = paced(idleRate, big);
-  const bigEntry = await big;
+  const bigWatched = await big;
+  const bigEntry = bigWatched.value;
   const duringEntry = await busyIdle;
   console.error(`large audience: ${bigEntry.totals.started} in ${bigEntry.seconds.toFixed(0)} s`);
   const cpuEntry = difference(cluster.cpuSeconds(), cpuBefore);
   const memoryEntered = cluster.memory();
   const cpuEntered = cluster.cpuSeconds();
-  const allWaiting = await untilAllWaiting(flowOf('big'), bigEntry.t0);
+  const catchUp = await watched(() => untilAllWaiting(flowOf('big'), bigEntry.t0));
+  const allWaiting = catchUp.value;
   const cpuCatchUp = difference(cluster.cpuSeconds(), cpuEntered);
   console.error(`every run at its wait ${allWaiting.seconds.toFixed(0)} s after the trigger`);
   const memoryWaiting = cluster.memory();
   const replay = await replayCost(flowOf('big'), 100);
   await settle({ busyBelow: 0.3, maxSeconds: 180 });
   const after = await ceiling(flowOf('big'));
-  await settle({ busyBelow: 0.3, maxSeconds: 120 });
-  const saturation = await saturate(64);
-  await settle({ busyBelow: 0.3, maxSeconds: 60 });
-  const half = await paced(saturation / 2, sleep(seconds * 1000));
+  await quietAfter(flowOf('big'));
+  const waiting = await idleSaturation();
 
   const mean = (before.perSecond + after.perSecond) / 2;
   const rate = (e: { totals: EntryTotals; seconds: number }) => e.totals.started / e.seconds;
@@ -324,7 +371,8 @@ try {
     `| ceiling before (plain client, ${IN_FLIGHT} in flight) | | ${seconds} | ${before.perSecond.toFixed(1)} | | ${before.errors} |`,
   );
   for (const [name, e] of [
-    [`scheduled entry, ${small} members`, smallEntry],
+    [`warm-up entry, ${warm} members (the first after the stack started)`, warmEntry],
+    [`scheduled entry, ${small} members`, smallEntry.value],
     [`scheduled entry, ${members} members`, bigEntry],
   ] as const) {
     console.log(
@@ -336,9 +384,9 @@ try {
     );
   }
   console.log(`| ceiling after | | ${seconds} | ${after.perSecond.toFixed(1)} | | ${after.errors} |`);
-  console.log(`\nlarge vs small audience, members/s: ${(rate(bigEntry) / rate(smallEntry)).toFixed(2)}×`);
+  console.log(`\nlarge vs small audience, members/s: ${(rate(bigEntry) / rate(smallEntry.value)).toFixed(2)}×`);
   for (const [name, e] of [
-    [`${small}`, smallEntry],
+    [`${small}`, smallEntry.value],
     [`${members}`, bigEntry],
   ] as const)
     console.log(
@@ -356,14 +404,29 @@ try {
   const batches = (perSecond: number) => `${perSecond.toFixed(0)} batches/s (${(perSecond * PER_BATCH).toFixed(0)} events/s)`;
   console.log(`batches of ${PER_BATCH} events that start nothing, ${batches(idleRate)}, nothing else running: ${ms(quietIdle)}`);
   console.log(`the same, while ${members} members enter: ${ms(duringEntry)}`);
-  console.log(`idle batches, 64 in flight to both ingests: ${batches(saturation)}`);
-  console.log(`idle batches at half that, ${batches(saturation / 2)}: ${ms(half)}`);
+  for (const [when, idle] of [
+    ['on the fresh stack (before the large entry)', fresh],
+    [`with the large audience's runs waiting`, waiting],
+  ] as const) {
+    const h = idle.half;
+    console.log(`idle batches ${when}, 64 in flight to both ingests: ${batches(idle.saturation)}`);
+    console.log(`  at half that, ${batches(idle.saturation / 2)}: ${ms(h.value)}`);
+    console.log(`  meanwhile: ${h.busyCores.toFixed(2)} cores busy; PostgreSQL ${h.postgres}; ${h.autovacuum}`);
+  }
+  for (const [phase, w] of [
+    [`the ${small} members' entry`, smallEntry],
+    [`the ${members} members' entry`, bigWatched],
+    ['the catch-up until every run was at its wait', catchUp],
+  ] as const)
+    console.log(`during ${phase}: ${w.busyCores.toFixed(2)} cores busy; PostgreSQL ${w.postgres}; ${w.autovacuum}`);
   console.log(
     `a waiting run that left the cache, replayed to resume: ${replay.events.toFixed(0)} history events, ${replay.msPerRun.toFixed(1)} ms each (100 runs, one after another)`,
   );
   console.log(`resident memory (MB) at start: ${mb(memoryAtStart)}`);
   console.log(`resident memory (MB) when the large entry ended: ${mb(memoryEntered)}`);
-  console.log(`resident memory (MB) with ${bigEntry.totals.started + smallEntry.totals.started}+ runs waiting: ${mb(memoryWaiting)}`);
+  console.log(
+    `resident memory (MB) with ${bigEntry.totals.started + smallEntry.value.totals.started + warmEntry.totals.started}+ runs waiting: ${mb(memoryWaiting)}`,
+  );
 } finally {
   await db.end();
   await connection.close();

@@ -31,6 +31,7 @@ import { basic } from '../test/helpers/ingest.ts';
 import { percentile } from './cluster-process.ts';
 import { timeSeriesSvg, type Mark, type Point } from './plot.ts';
 import { machineCpu, settle } from './settle.ts';
+import { countersBetween, meanWalFlushMs, postgresCounters, timeWalFlushes, type PostgresCounters } from './postgres-activity.ts';
 import { FAULT_RESTARTS, lifeMemoryTable } from './soak-memory.ts';
 
 const { values } = parseArgs({
@@ -73,9 +74,7 @@ steps:
 const load = loadavg()[0]!.toFixed(1);
 const stack = await startClusterStack({ ports: PORTS, project: project.dir, env: FAKE_ENV });
 // Time each WAL flush (pg_stat_wal.wal_sync_time), kept across the fault's restart; the cost is two clock reads a flush.
-await withPostgres((client) =>
-  client.query('ALTER SYSTEM SET track_wal_io_timing = on').then(() => client.query('SELECT pg_reload_conf()')),
-);
+await withPostgres((client) => timeWalFlushes((sql) => client.query(sql)));
 
 // What was accepted, by kind: the expected calls are derived from it.
 const started: string[] = [];
@@ -200,21 +199,18 @@ function memory(): Record<string, number> {
   return out;
 }
 
-let lastWal: { syncs: number; ms: number } | undefined;
+let lastWal: PostgresCounters | undefined;
 /**
  * PostgreSQL's mean time per WAL flush since the last call: every commit waits for one, so when
  * the disk's flushes slow, every write of the Temporal server and of our stores does. Undefined
  * while PostgreSQL is down (a fault) and on the first call.
  */
 async function walSyncMs(): Promise<number | undefined> {
-  const { rows } = await withPostgres((client) =>
-    client.query<{ syncs: string; ms: number }>('SELECT wal_sync AS syncs, wal_sync_time AS ms FROM pg_stat_wal'),
-  ).catch(() => ({ rows: [] }));
-  if (!rows[0]) return undefined;
-  const now = { syncs: Number(rows[0].syncs), ms: rows[0].ms };
+  const now = await withPostgres((client) => postgresCounters((sql) => client.query(sql))).catch(() => undefined);
+  if (!now) return undefined;
   const before = lastWal;
   lastWal = now;
-  return before && now.syncs > before.syncs ? (now.ms - before.ms) / (now.syncs - before.syncs) : undefined;
+  return before ? meanWalFlushMs(countersBetween(now, before)) : undefined;
 }
 
 /** A connection of its own to the stack's PostgreSQL for `use`, closed after. */
