@@ -325,7 +325,8 @@ try {
   const memoryAtStart = cluster.memory();
 
   await settle({ busyBelow: 0.3, maxSeconds: 90 });
-  const before = await ceiling(flowOf('big'));
+  const ceilingBefore = await watched(() => ceiling(flowOf('big')));
+  const before = ceilingBefore.value;
   console.error(`ceiling before: ${before.perSecond.toFixed(1)} starts/s`);
   await quietAfter(flowOf('big'));
   const warmEntry = await enter(flowOf('warm'));
@@ -355,7 +356,8 @@ try {
   const memoryWaiting = cluster.memory();
   const replay = await replayCost(flowOf('big'), 100);
   await settle({ busyBelow: 0.3, maxSeconds: 180 });
-  const after = await ceiling(flowOf('big'));
+  const ceilingAfter = await watched(() => ceiling(flowOf('big')));
+  const after = ceilingAfter.value;
   await quietAfter(flowOf('big'));
   const waiting = await idleSaturation();
 
@@ -414,6 +416,8 @@ try {
     console.log(`  meanwhile: ${h.busyCores.toFixed(2)} cores busy; PostgreSQL ${h.postgres}; ${h.autovacuum}`);
   }
   for (const [phase, w] of [
+    ['the ceiling before', ceilingBefore],
+    ['the ceiling after', ceilingAfter],
     [`the ${small} members' entry`, smallEntry],
     [`the ${members} members' entry`, bigWatched],
     ['the catch-up until every run was at its wait', catchUp],

@@ -1,7 +1,14 @@
 import { join, relative } from 'node:path';
 import { ensureDatabase, startPostgres } from '../dev/postgres.ts';
 import { portInUse, spawnService, type Service } from '../dev/services.ts';
-import { ensureNamespace, serverPorts, setUpTemporalSchema, startTemporalServer, startTemporalWeb } from '../dev/temporal-cluster.ts';
+import {
+  CLUSTER_POSTGRES_SETTINGS,
+  ensureNamespace,
+  serverPorts,
+  setUpTemporalSchema,
+  startTemporalServer,
+  startTemporalWeb,
+} from '../dev/temporal-cluster.ts';
 import { checkoutRoot, clusterTools } from '../dev/tools.ts';
 import { registerSearchAttributesAt } from '../worker/search-attributes.ts';
 import { allowedHosts } from './allowed-hosts.ts';
@@ -87,7 +94,7 @@ export async function clusterCommand(args: string[], io: CliIo): Promise<number>
   try {
     const started = Date.now();
     io.out(`starting PostgreSQL on 127.0.0.1:${postgresPort} (data in ${show(join(data, 'postgres'))})…\n`);
-    const postgres = startPostgres({ dir: join(data, 'postgres'), port: postgresPort, settings: { max_connections: '300' } });
+    const postgres = startPostgres({ dir: join(data, 'postgres'), port: postgresPort, settings: CLUSTER_POSTGRES_SETTINGS });
     closers.push(async () => postgres.stop());
     const db = { host: '127.0.0.1', port: postgresPort, user: 'postgres' };
     io.out(`setting up Temporal's schema (temporal, temporal_visibility) with temporal-sql-tool…\n`);

@@ -15,6 +15,15 @@ export interface ClusterDatabase {
   user: string;
 }
 
+/**
+ * The cluster's PostgreSQL settings: connections for the server's services and Flowline's pools,
+ * and checkpoints far enough apart for a large entry. With PostgreSQL's defaults (a checkpoint
+ * every 1 GB of WAL or 5 minutes) a 100,000-member entry, ~70 KB of WAL per member, checkpointed
+ * 13 times, back to back, each one making the next writes of every page cost a full page in the
+ * WAL (docs/benchmarks.md). A production server sets these from its disk and its recovery time.
+ */
+export const CLUSTER_POSTGRES_SETTINGS = { max_connections: '300', max_wal_size: '4GB', checkpoint_timeout: '15min' } as const;
+
 /** The two databases of a Temporal server on SQL: persistence, and visibility (search attributes, List). */
 const TEMPORAL_DATABASES = [
   { name: 'temporal', schema: 'temporal' },

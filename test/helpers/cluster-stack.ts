@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureDatabase, startPostgres, type LocalPostgres } from '../../dev/postgres.ts';
 import { portInUse, spawnService, type Service } from '../../dev/services.ts';
-import { ensureNamespace, serverPorts, setUpTemporalSchema, startTemporalServer } from '../../dev/temporal-cluster.ts';
+import {
+  CLUSTER_POSTGRES_SETTINGS,
+  ensureNamespace,
+  serverPorts,
+  setUpTemporalSchema,
+  startTemporalServer,
+} from '../../dev/temporal-cluster.ts';
 import { checkoutRoot, clusterTools } from '../../dev/tools.ts';
 import { registerSearchAttributesAt } from '../../worker/search-attributes.ts';
 
@@ -78,7 +84,7 @@ export async function startClusterStack(options: {
   let databaseUrl = '';
 
   const startPg = () => {
-    postgres = startPostgres({ dir: pgDir, port: ports.postgres, settings: { max_connections: '300' } });
+    postgres = startPostgres({ dir: pgDir, port: ports.postgres, settings: CLUSTER_POSTGRES_SETTINGS });
   };
   const startServer = async () => {
     server = await startTemporalServer({ db, port: ports.temporal, logFile: join(logs, 'temporal-server.log'), shards: SHARDS });
