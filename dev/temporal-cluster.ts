@@ -17,10 +17,10 @@ export interface ClusterDatabase {
 
 /**
  * The cluster's PostgreSQL settings: connections for the server's services and Flowline's pools,
- * and checkpoints far enough apart for a large entry. With PostgreSQL's defaults (a checkpoint
- * every 1 GB of WAL or 5 minutes) a 100,000-member entry, ~70 KB of WAL per member, checkpointed
- * 13 times, back to back, each one making the next writes of every page cost a full page in the
- * WAL (docs/benchmarks.md). A production server sets these from its disk and its recovery time.
+ * and checkpoints spaced as on a write-heavy server. With PostgreSQL's defaults (a checkpoint at
+ * ~1 GB of WAL or every 5 minutes) a 100,000-member entry, 63–72 KB of WAL per member,
+ * checkpointed 13 times back to back; with these, 3 times (docs/benchmarks.md). A production
+ * server sets them from its disk and the recovery time it accepts.
  */
 export const CLUSTER_POSTGRES_SETTINGS = { max_connections: '300', max_wal_size: '4GB', checkpoint_timeout: '15min' } as const;
 
