@@ -40,7 +40,7 @@ import { workflowBundle } from '../worker/bundle.ts';
 import type { EntryTotals } from '../workflows/scheduled-entries.ts';
 import { percentile, startBenchCluster } from './cluster-process.ts';
 import { countersBetween, describeCounters, postgresCounters, timeWalFlushes, watchAutovacuum } from './postgres-activity.ts';
-import { machineCpu, settle } from './settle.ts';
+import { busyShare, machineCpu, settle } from './settle.ts';
 
 const { values } = parseArgs({
   options: {
@@ -284,8 +284,16 @@ const mb = (m: Record<string, number>) =>
     .map(([name, v]) => `${name} ${v.toFixed(0)}`)
     .join(', ');
 
-/** PostgreSQL's counters, the machine's busy cores and the seconds over `phase`. */
-async function watched<T>(phase: () => Promise<T>): Promise<{ value: T; postgres: string; busyCores: number; autovacuum: string }> {
+/** A phase's result, with what PostgreSQL and the machine did meanwhile. */
+interface Watched<T> {
+  value: T;
+  postgres: string;
+  busyCores: number;
+  autovacuum: string;
+}
+
+/** Runs `phase`, reading PostgreSQL's counters, its autovacuum workers and the machine's busy cores meanwhile. */
+async function watched<T>(phase: () => Promise<T>): Promise<Watched<T>> {
   const query = (sql: string) => db.query(sql);
   const [pgBefore, cpuBefore] = await Promise.all([postgresCounters(query), machineCpu()]);
   const autovacuum = watchAutovacuum(query);
@@ -293,7 +301,7 @@ async function watched<T>(phase: () => Promise<T>): Promise<{ value: T; postgres
   const value = await phase();
   const s = (performance.now() - t0) / 1000;
   const [pgAfter, cpuAfter, vacuum] = await Promise.all([postgresCounters(query), machineCpu(), autovacuum.stop()]);
-  const busy = cpuBefore && cpuAfter ? (cpuAfter.busy - cpuBefore.busy) / Math.max(1, cpuAfter.total - cpuBefore.total) : NaN;
+  const busy = cpuBefore && cpuAfter ? busyShare(cpuBefore, cpuAfter) : NaN;
   return {
     value,
     postgres: describeCounters(countersBetween(pgAfter, pgBefore), s),
@@ -303,16 +311,16 @@ async function watched<T>(phase: () => Promise<T>): Promise<{ value: T; postgres
 }
 
 /** Idle batches as fast as the ingests answer, then at half that rate, watched: the rate and the latencies. */
-async function idleSaturation(): Promise<{ saturation: number; half: Awaited<ReturnType<typeof watched<number[]>>> }> {
+async function idleSaturation(): Promise<{ saturation: number; half: Watched<number[]> }> {
   const saturation = await saturate(64);
   await settle({ busyBelow: 0.3, maxSeconds: 60 });
   return { saturation, half: await watched(() => paced(saturation / 2, sleep(seconds * 1000))) };
 }
 
 /** After a phase that started runs of `flow`: until they are at their wait, then until the machine is quiet. */
-async function quietAfter(flow: FlowIR, maxSeconds = 120): Promise<void> {
+async function quietAfter(flow: FlowIR): Promise<void> {
   await untilAllWaiting(flow, performance.now());
-  await settle({ busyBelow: 0.3, maxSeconds });
+  await settle({ busyBelow: 0.3, maxSeconds: 120 });
 }
 
 try {

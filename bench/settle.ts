@@ -10,6 +10,10 @@ export async function machineCpu(): Promise<{ busy: number; total: number } | un
   return { busy: total - fields[3]! - (fields[4] ?? 0), total };
 }
 
+/** The share of the machine's CPU time that was busy between two readings of machineCpu. */
+export const busyShare = (before: { busy: number; total: number }, after: { busy: number; total: number }): number =>
+  (after.busy - before.busy) / Math.max(1, after.total - before.total);
+
 /**
  * Waits until the machine is quiet (under `busyBelow` of its CPUs busy for two seconds running),
  * at most `maxSeconds`: a phase that starts runs (seeding, a ceiling) leaves the workers and the
@@ -26,8 +30,7 @@ export async function settle(options: { busyBelow?: number; maxSeconds?: number 
   while (quiet < 2 && performance.now() - t0 < maxSeconds * 1000) {
     await sleep(1_000);
     const now = (await machineCpu())!;
-    const busy = (now.busy - last.busy) / Math.max(1, now.total - last.total);
-    quiet = busy < busyBelow ? quiet + 1 : 0;
+    quiet = busyShare(last, now) < busyBelow ? quiet + 1 : 0;
     last = now;
   }
   return (performance.now() - t0) / 1000;

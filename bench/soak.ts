@@ -30,7 +30,7 @@ import { moengageAt, scratchProject } from '../test/helpers/flows-process.ts';
 import { basic } from '../test/helpers/ingest.ts';
 import { percentile } from './cluster-process.ts';
 import { timeSeriesSvg, type Mark, type Point } from './plot.ts';
-import { machineCpu, settle } from './settle.ts';
+import { busyShare, machineCpu, settle } from './settle.ts';
 import { countersBetween, meanWalFlushMs, postgresCounters, timeWalFlushes, type PostgresCounters } from './postgres-activity.ts';
 import { FAULT_RESTARTS, lifeMemoryTable } from './soak-memory.ts';
 
@@ -166,7 +166,7 @@ async function saturation(lanes: number, seconds: number): Promise<{ accepted: n
   await settle({ busyBelow: 0.3, maxSeconds: 180 });
   const cpu1 = await machineCpu();
   // The machine's busy share over the span: the batches it could take were it busy all along.
-  const busy = cpu0 && cpu1 ? (cpu1.busy - cpu0.busy) / (cpu1.total - cpu0.total) : NaN;
+  const busy = cpu0 && cpu1 ? busyShare(cpu0, cpu1) : NaN;
   return { accepted: batches / seconds, sustained: batches / (busy * ((Date.now() - t0) / 1000)) };
 }
 
