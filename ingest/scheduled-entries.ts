@@ -55,11 +55,49 @@ function entryEvent(flow: TimedFlow, profile: Profile, configZone: string, at: n
   };
 }
 
+/** One member of a page to enter: the profile, its entry event, its `after_exit` start key. */
+interface Due {
+  profile: Profile;
+  event: FlowEvent;
+  key: string;
+}
+
+/** A page read: its members left to enter, what it came to, and what to remember once all are entered. */
+interface PageInProgress {
+  due: Due[];
+  pending: number;
+  result: EnterPageResult;
+  made: string[];
+  madeBefore: Set<string>;
+  enteredBefore: Set<string>;
+  failed: boolean;
+}
+
+/** What a call has finished, page by page: heartbeated, so a retried call resumes after it. */
+interface Progress {
+  after?: string;
+  result: EnterPageResult & { pages: number };
+}
+
+const addTo = (total: EnterPageResult & { pages: number }, page: EnterPageResult): void => {
+  total.pages++;
+  total.members += page.members;
+  total.started += page.started;
+  for (const [reason, n] of Object.entries(page.notStarted)) total.notStarted[reason] = (total.notStarted[reason] ?? 0) + n;
+  if (page.next) total.next = page.next;
+  else delete total.next;
+};
+
 /**
- * The entries activity: reads one page of the profile store and enters its members into the flow
+ * The entries activity: reads pages of the profile store and enters their members into the flow
  * as it is loaded now, through startFlowRun, so reentry, frequency and status rules hold exactly
- * as for events. A retried page enters nobody twice: event ids are per firing (per year for
+ * as for events. A retried call enters nobody twice: event ids are per firing (per year for
  * dates), and `after_exit` starts are remembered. A flow gone or no longer timed enters nobody.
+ *
+ * A call enters up to `pages` pages with CONCURRENCY starts in flight throughout: the next page
+ * is read while the last members of one are entering, so the starts do not drain at each page's
+ * end nor wait for a workflow task between pages. Each page finished (in order) is heartbeated
+ * with the cursor after it, and a retried call resumes there.
  */
 export function entryActivities(deps: StartDeps & { flows: () => readonly FlowIR[] }): EntryActivities {
   return {
@@ -68,60 +106,127 @@ export function entryActivities(deps: StartDeps & { flows: () => readonly FlowIR
       if (!flow) return { members: 0, started: 0, notStarted: {} };
       const t = flow.trigger;
       const filter = t.kind === 'scheduled_audience' ? { audience: t.audienceName } : { has: t.field.slice(1) };
-      const page = await deps.profiles.pageProfiles({ limit: request.limit, filter, after: request.after || undefined });
-      const result: EnterPageResult = {
-        members: page.profiles.length,
-        started: 0,
-        notStarted: {},
-        ...(page.next ? { next: page.next } : {}),
-      };
-      const skip = (reason: string) => (result.notStarted[reason] = (result.notStarted[reason] ?? 0) + 1);
-      const made: string[] = [];
-      // Each member's entry event, then one lookup for the page's `after_exit` starts already made
-      // (by an earlier attempt of this page, or for a date, an earlier firing this year).
-      const due = page.profiles.flatMap((profile) => {
-        const event = entryEvent(flow, profile, deps.config.timezone, request.at);
-        return event ? [{ profile, event, key: madeKey(flow.flow, profile.id, event.id) }] : []; // none: a date not due in this firing
-      });
-      // With `enter: new`, one lookup too for the page's members entered by an earlier firing.
       const marker = scheduleEntriesKey(flow.flow);
       const onlyNew = t.kind === 'scheduled_audience' && t.enter === 'new';
-      const [madeBefore, enteredBefore] = await Promise.all([
-        remembered(flow) ? deps.profiles.seenAmong(due.map((d) => d.key)) : new Set<string>(),
-        onlyNew
-          ? deps.profiles.enteredAmong(
-              marker,
-              due.map((d) => d.profile.id),
-            )
-          : new Set<string>(),
-      ]);
-      const enter = async ({ profile, event, key }: (typeof due)[number]) => {
-        if (t.where && !evaluate(t.where, { event, profile, vars: {} }, request.at)) return skip('where');
-        if (enteredBefore.has(profile.id)) return skip('entered-before');
-        if (madeBefore.has(key)) return skip('duplicate-event');
+      const context = activityContext();
+      const resumed = context?.info.heartbeatDetails as Progress | undefined;
+      const done: Progress = resumed ?? { result: { members: 0, started: 0, notStarted: {}, pages: 0 } };
+      if (!resumed && request.after) done.after = request.after;
+      const wanted = Math.max(1, request.pages ?? 1);
+
+      const read = async (after: string | undefined): Promise<PageInProgress> => {
+        const page = await deps.profiles.pageProfiles({ limit: request.limit, filter, after: after || undefined });
+        // Each member's entry event (none: a date not due in this firing), then one lookup for the
+        // page's `after_exit` starts already made (by an earlier attempt, or for a date, an earlier
+        // firing this year) and, with `enter: new`, one for its members entered by an earlier firing.
+        const due = page.profiles.flatMap((profile) => {
+          const event = entryEvent(flow, profile, deps.config.timezone, request.at);
+          return event ? [{ profile, event, key: madeKey(flow.flow, profile.id, event.id) }] : [];
+        });
+        const [madeBefore, enteredBefore] = await Promise.all([
+          remembered(flow) ? deps.profiles.seenAmong(due.map((d) => d.key)) : new Set<string>(),
+          onlyNew
+            ? deps.profiles.enteredAmong(
+                marker,
+                due.map((d) => d.profile.id),
+              )
+            : new Set<string>(),
+        ]);
+        const result: EnterPageResult = {
+          members: page.profiles.length,
+          started: 0,
+          notStarted: {},
+          ...(page.next ? { next: page.next } : {}),
+        };
+        return { due, pending: due.length, result, made: [], madeBefore, enteredBefore, failed: false };
+      };
+
+      const enter = async (page: PageInProgress, { profile, event, key }: Due): Promise<void> => {
+        const skip = (reason: string) => (page.result.notStarted[reason] = (page.result.notStarted[reason] ?? 0) + 1);
+        if (t.where && !evaluate(t.where, { event, profile, vars: {} }, request.at)) return void skip('where');
+        if (page.enteredBefore.has(profile.id)) return void skip('entered-before');
+        if (page.madeBefore.has(key)) return void skip('duplicate-event');
         const outcome = await startFlowRun({ ...deps, now: () => request.at }, flow, profile.id, event);
-        if (remembered(flow)) made.push(key);
-        if (!outcome.started) return skip(outcome.reason);
-        result.started++;
+        if (remembered(flow)) page.made.push(key);
+        if (!outcome.started) return void skip(outcome.reason);
+        page.result.started++;
         if (onlyNew) await deps.profiles.recordEntry(marker, profile.id, request.at);
       };
-      // Heartbeats tell Temporal this page is alive: a process that dies mid-page has it retried
-      // elsewhere after the heartbeat timeout, not after the whole start-to-close timeout.
-      const heartbeat = activityContext();
-      const queue = [...due];
+
+      // Pages in the order read; the first ones are finished (remembered, heartbeated) as soon as
+      // every member of them and of the pages before them is entered.
+      const pages: PageInProgress[] = [];
       const errors: unknown[] = [];
+      let finishing = Promise.resolve();
+      const finishReady = () => {
+        finishing = finishing
+          .then(async () => {
+            while (pages.length && pages[0]!.pending === 0) {
+              const page = pages.shift()!;
+              // Remembered even when some failed: the retry skips what was made.
+              if (page.made.length) await deps.profiles.markSeen(page.made);
+              if (page.failed) {
+                pages.length = 0; // no progress past a page with a failure: the retry redoes it
+                return;
+              }
+              addTo(done.result, page.result);
+              done.after = page.result.next;
+              context?.heartbeat(done);
+            }
+          })
+          .catch((e: unknown) => {
+            pages.length = 0;
+            errors.push(e);
+          });
+      };
+
+      // The members to enter, one page ahead at most: the next page is read when fewer than
+      // CONCURRENCY are left, so the page held is one page and the starts in flight.
+      const queue: { page: PageInProgress; due: Due }[] = [];
+      let cursor = done.after;
+      let last = done.result.pages > 0 && done.after === undefined; // resumed after the last page
+      let readsLeft = wanted - done.result.pages;
+      let reading: Promise<void> | undefined;
+      const readNext = () =>
+        (reading ??= read(cursor)
+          .then((page) => {
+            pages.push(page);
+            queue.push(...page.due.map((due) => ({ page, due })));
+            cursor = page.result.next;
+            readsLeft--;
+            if (!cursor || readsLeft <= 0) last = true;
+            if (page.pending === 0) finishReady();
+          })
+          .finally(() => (reading = undefined)));
+      const take = async (): Promise<{ page: PageInProgress; due: Due } | undefined> => {
+        for (;;) {
+          // After a failure no page is read, but the pages read are entered: the retry redoes less.
+          if (queue.length < CONCURRENCY && !last && readsLeft > 0 && !reading && !errors.length)
+            void readNext().catch((e: unknown) => errors.push(e));
+          const next = queue.shift();
+          if (next) return next;
+          if (!reading) return undefined;
+          await reading.catch(() => {});
+        }
+      };
       await Promise.all(
         Array.from({ length: CONCURRENCY }, async () => {
-          for (let p = queue.shift(); p; p = queue.shift()) {
-            await enter(p).catch((e: unknown) => errors.push(e));
-            heartbeat?.heartbeat(); // throttled by the SDK
+          for (let item = await take(); item; item = await take()) {
+            await enter(item.page, item.due).catch((e: unknown) => {
+              item!.page.failed = true;
+              errors.push(e);
+            });
+            item.page.pending--;
+            if (item.page.pending === 0) finishReady();
+            // Tells Temporal this call is alive (throttled by the SDK): a process that dies mid-call
+            // has it retried elsewhere after the heartbeat timeout, not the whole start-to-close.
+            context?.heartbeat(done);
           }
         }),
       );
-      // Remembered even when some failed: the retry of this page skips what was made.
-      if (made.length) await deps.profiles.markSeen(made);
+      await finishing;
       if (errors.length) throw errors[0];
-      return result;
+      return done.result;
     },
   };
 }

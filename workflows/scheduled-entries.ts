@@ -1,7 +1,7 @@
 import { continueAsNew, proxyActivities, setCurrentDetails } from '@temporalio/workflow';
 import { ENTRIES_TASK_QUEUE } from './task-queues.ts';
 
-/** Members read per activity call, and calls per workflow run before it continues as new. */
+/** Members per page read, and pages per workflow run (one activity call) before it continues as new. */
 const PAGE_SIZE = 500;
 export const PAGES_PER_RUN = 10;
 
@@ -31,9 +31,13 @@ export interface EnterPageRequest {
   at: number;
   after?: string;
   limit: number;
+  /** Pages to enter in this call, one after the other (1 when absent). */
+  pages?: number;
 }
 
 export interface EnterPageResult {
+  /** Pages the call entered (1 when absent: calls before calls took several). */
+  pages?: number;
   next?: string;
   members: number;
   started: number;
@@ -47,8 +51,9 @@ export interface EntryActivities {
 
 const { enterScheduledPage } = proxyActivities<EntryActivities>({
   taskQueue: ENTRIES_TASK_QUEUE,
-  // A page of PAGE_SIZE starts takes seconds; a retry re-enters nobody (per-firing event ids).
-  startToCloseTimeout: '10 minutes',
+  // PAGES_PER_RUN pages of PAGE_SIZE starts take about a minute; a call cut short is retried
+  // from the last page it heartbeated, and re-enters nobody (per-firing event ids).
+  startToCloseTimeout: '30 minutes',
   heartbeatTimeout: '30 seconds',
   retry: { initialInterval: '2s', maximumInterval: '1 minute' },
   summary: 'enter a page of members',
@@ -57,22 +62,29 @@ const { enterScheduledPage } = proxyActivities<EntryActivities>({
 /**
  * One firing of a scheduled or date-triggered flow (started by its Temporal Schedule): pages
  * through the profile store and enters each page's members through the ingest process, which
- * applies the flow's entry rules. Every PAGES_PER_RUN pages it continues as new with the cursor,
- * so a million members make many short histories, and a restart resumes from the cursor.
+ * applies the flow's entry rules. Every PAGES_PER_RUN pages (one activity call) it continues as
+ * new with the cursor, so a million members make many short histories, and a restart resumes
+ * from the cursor.
  */
 export async function scheduledEntries(input: ScheduledEntriesInput): Promise<EntryTotals> {
   // Whole minutes: the schedule fires on them, and the firing's event ids derive from this.
   const at = input.at ?? Math.floor(Date.now() / 60_000) * 60_000;
   const totals: EntryTotals = input.totals ?? { pages: 0, members: 0, started: 0, notStarted: {} };
   let cursor = input.cursor;
-  for (let page = 0; page < (input.pagesPerRun ?? PAGES_PER_RUN); page++) {
+  const pagesPerRun = input.pagesPerRun ?? PAGES_PER_RUN;
+  // One call enters the run's pages (a history replayed from when a call entered one page gets
+  // results without `pages`, so it makes the same calls it made then).
+  for (let page = 0; page < pagesPerRun;) {
     const result = await enterScheduledPage({
       flow: input.flow,
       at,
       limit: input.pageSize ?? PAGE_SIZE,
+      pages: pagesPerRun - page,
       ...(cursor ? { after: cursor } : {}),
     });
-    totals.pages++;
+    const pages = Math.max(1, result.pages ?? 1);
+    page += pages;
+    totals.pages += pages;
     totals.members += result.members;
     totals.started += result.started;
     for (const [reason, n] of Object.entries(result.notStarted)) totals.notStarted[reason] = (totals.notStarted[reason] ?? 0) + n;

@@ -1,9 +1,11 @@
+import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FlowIR } from '../../dsl/language/ir.ts';
 import { startEntries, type RunningEntries } from '../../ingest/entries-worker.ts';
+import { entryActivities } from '../../ingest/scheduled-entries.ts';
 import { scheduleId, syncSchedules } from '../../ingest/schedules.ts';
 import { temporalSettings } from '../../temporal/connection.ts';
-import type { EntryTotals, ScheduledEntriesInput } from '../../workflows/scheduled-entries.ts';
+import type { EnterPageRequest, EntryTotals, ScheduledEntriesInput } from '../../workflows/scheduled-entries.ts';
 import { FLOW_TASK_QUEUE } from '../../workflows/task-queues.ts';
 import { compile, harness, type Harness } from '../helpers/temporal.ts';
 
@@ -124,6 +126,42 @@ steps: [ exit ]
     expect(totals.started).toBe(totals.members);
     expect(totals.members).toBe(101);
   }, 300_000);
+});
+
+describe('a call cut short', () => {
+  it('is retried from the last page it heartbeated: nobody entered twice, nobody skipped', async () => {
+    const gold = compile(`
+flow: gold-always
+trigger: { audience: gold, schedule: "daily 07:00", enter: all }
+entry: { reentry: always }
+steps: [ exit ]
+`);
+    // The store goes away at the third page read, while the second page's members enter.
+    let reads = 0;
+    const failing = new Proxy(h.profiles, {
+      get(target, prop) {
+        if (prop === 'pageProfiles')
+          return (query: Parameters<typeof target.pageProfiles>[0]) => {
+            if (++reads === 3) return Promise.reject(new Error('the profile store went away'));
+            return target.pageProfiles(query);
+          };
+        const value: unknown = Reflect.get(target, prop, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const deps = { ...entriesOptions().deps, flows: () => [gold] };
+    const request: EnterPageRequest = { flow: 'gold-always', at: Date.UTC(2026, 0, 5, 7), limit: 100, pages: 3 };
+    const first = new MockActivityEnvironment();
+    let progress: unknown;
+    first.on('heartbeat', (details: unknown) => (progress = structuredClone(details)));
+    await expect(first.run(entryActivities({ ...deps, profiles: failing }).enterScheduledPage, request)).rejects.toThrow(/went away/);
+    expect(progress).toMatchObject({ result: { pages: 2, members: 200, started: 200 } });
+
+    const retry = new MockActivityEnvironment({ attempt: 2, heartbeatDetails: progress });
+    const result = await retry.run(entryActivities(deps).enterScheduledPage, request);
+    // The first two pages are not entered again: they would show as duplicate-event refusals.
+    expect(result).toMatchObject({ pages: 3, members: 300, started: 300, notStarted: {} });
+  }, 120_000);
 });
 
 describe('the schedules follow the flows', () => {
