@@ -25,7 +25,7 @@
 import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
@@ -39,6 +39,7 @@ import { emptyProfile } from '../store/store.ts';
 import { workflowBundle } from '../worker/bundle.ts';
 import type { EntryTotals } from '../workflows/scheduled-entries.ts';
 import { percentile, startBenchCluster } from './cluster-process.ts';
+import { describePauses, type Sent } from './idle-pauses.ts';
 import { countersBetween, describeCounters, postgresCounters, timeWalFlushes, watchAutovacuum } from './postgres-activity.ts';
 import { busyShare, machineCpu, settle } from './settle.ts';
 
@@ -122,7 +123,7 @@ async function ceiling(flow: FlowIR): Promise<{ perSecond: number; errors: numbe
 /** Triggers the flow's schedule once and waits for its firing to enter everyone: the totals and the seconds. */
 async function enter(
   flow: FlowIR,
-): Promise<{ totals: EntryTotals; seconds: number; t0: number; pages: Awaited<ReturnType<typeof pageTimes>> }> {
+): Promise<{ totals: EntryTotals; seconds: number; t0: number; calls: Awaited<ReturnType<typeof callTimes>> }> {
   const schedule = client.schedule.getHandle(scheduleId(flow.flow));
   // The ingests keep the schedules in line with the flows as they start: wait for this one.
   for (let i = 0; ; i++) {
@@ -138,7 +139,7 @@ async function enter(
   while (!(action = (await schedule.describe()).info.recentActions[before])) await sleep(100);
   const firing = action.action.workflow.workflowId;
   const totals = (await client.workflow.getHandle(firing).result()) as EntryTotals;
-  return { totals, seconds: (performance.now() - t0) / 1000, t0, pages: await pageTimes(firing) };
+  return { totals, seconds: (performance.now() - t0) / 1000, t0, calls: await callTimes(firing) };
 }
 
 const eventMs = (e: { eventTime?: { seconds?: unknown; nanos?: number | null } | null }) =>
@@ -146,11 +147,11 @@ const eventMs = (e: { eventTime?: { seconds?: unknown; nanos?: number | null } |
 
 /**
  * Where a firing's time went, from its runs' histories (one per continue-as-new): seconds inside
- * its page activities (from each page's start by an ingest to its completion) and the seconds
- * between pages (a page's completion to the next one's start: the firing's workflow task, the
- * activity's dispatch, the page's read of the store).
+ * its activity calls (each enters a run's pages, from its start by an ingest to its completion)
+ * and the seconds between calls (a call's completion to the next one's start: the continue-as-new,
+ * the firing's workflow task, the activity's dispatch).
  */
-async function pageTimes(firing: string): Promise<{ pages: number; inPages: number; between: number }> {
+async function callTimes(firing: string): Promise<{ calls: number; inCalls: number; between: number }> {
   await sleep(2_000); // the last run's close reaching visibility
   const spans: Array<[number, number]> = [];
   for await (const run of client.workflow.list({ query: `WorkflowId = '${firing}'` })) {
@@ -162,20 +163,20 @@ async function pageTimes(firing: string): Promise<{ pages: number; inPages: numb
     }
   }
   spans.sort((a, b) => a[0] - b[0]);
-  const inPages = spans.reduce((s, [a, b]) => s + (b - a), 0) / 1000;
+  const inCalls = spans.reduce((s, [a, b]) => s + (b - a), 0) / 1000;
   const between = spans.slice(1).reduce((s, [a], i) => s + (a - spans[i]![1]), 0) / 1000;
-  return { pages: spans.length, inPages, between };
+  return { calls: spans.length, inCalls, between };
 }
 
 const auth = `Basic ${Buffer.from('flowline-dev:flowline-dev').toString('base64')}`;
 let posted = 0;
 /** Events in an idle batch: as the dev server's ingest benchmarks send them (docs/benchmarks.md). */
 const PER_BATCH = 5;
-/** One batch of events no flow listens to, to an ingest (alternately): its latency in ms, or NaN if refused. */
-async function idleEvent(): Promise<number> {
+/** One batch of events no flow listens to, to `ingest` (else to each in turn): its latency in ms, or NaN if refused. */
+async function idleEvent(ingest?: number): Promise<number> {
   const i = ++posted;
   const t = performance.now();
-  const response = await fetch(`http://127.0.0.1:${cluster.ingests[i % 2]}/v2/events`, {
+  const response = await fetch(`http://127.0.0.1:${ingest ?? cluster.ingests[i % 2]!}/v2/events`, {
     method: 'POST',
     headers: { authorization: auth, 'content-type': 'application/json' },
     body: JSON.stringify({
@@ -192,10 +193,18 @@ async function idleEvent(): Promise<number> {
   return response.status === 202 ? performance.now() - t : NaN;
 }
 
+/** Idle batches sent in a phase, and the bench's own longest event-loop delay (a pause here is not the stack's). */
+interface Paced {
+  sent: Sent[];
+  benchDelayMs: number;
+}
+
 /** Idle events at `perSecond`, paced (each on its own, never waiting for the last), until `stop` resolves. */
-async function paced(perSecond: number, stop: Promise<unknown>): Promise<number[]> {
-  const latencies: number[] = [];
+async function paced(perSecond: number, stop: Promise<unknown>): Promise<Paced> {
+  const sent: Sent[] = [];
   const pending: Promise<void>[] = [];
+  const delay = monitorEventLoopDelay({ resolution: 10 });
+  delay.enable();
   let done = false;
   void stop.then(() => (done = true));
   const t0 = performance.now();
@@ -204,10 +213,13 @@ async function paced(perSecond: number, stop: Promise<unknown>): Promise<number[
     const wait = due - performance.now();
     if (wait > 0) await Promise.race([sleep(wait), stop]);
     if (done) break;
-    pending.push(idleEvent().then((ms) => void latencies.push(ms)));
+    const ingest = cluster.ingests[k % 2]!;
+    const at = performance.now() - t0;
+    pending.push(idleEvent(ingest).then((ms) => void sent.push({ at, ms, ingest })));
   }
   await Promise.all(pending);
-  return latencies;
+  delay.disable();
+  return { sent, benchDelayMs: delay.max / 1e6 };
 }
 
 /** Idle events as fast as `lanes` senders get answers, for `seconds`: the rate. */
@@ -274,7 +286,8 @@ const cpu = (used: Record<string, number>) => {
   );
 };
 
-const ms = (xs: number[]) => {
+const ms = ({ sent }: Paced) => {
+  const xs = sent.map((s) => s.ms);
   const ok = xs.filter((x) => !Number.isNaN(x));
   return `${ok.length} batches answered 202, ${xs.length - ok.length} not; p50 ${percentile(ok, 50).toFixed(1)} ms, p99 ${percentile(ok, 99).toFixed(1)} ms, max ${Math.max(...ok).toFixed(0)} ms`;
 };
@@ -311,7 +324,7 @@ async function watched<T>(phase: () => Promise<T>): Promise<Watched<T>> {
 }
 
 /** Idle batches as fast as the ingests answer, then at half that rate, watched: the rate and the latencies. */
-async function idleSaturation(): Promise<{ saturation: number; half: Watched<number[]> }> {
+async function idleSaturation(): Promise<{ saturation: number; half: Watched<Paced> }> {
   const saturation = await saturate(64);
   await settle({ busyBelow: 0.3, maxSeconds: 60 });
   return { saturation, half: await watched(() => paced(saturation / 2, sleep(seconds * 1000))) };
@@ -400,8 +413,8 @@ try {
     [`${members}`, bigEntry],
   ] as const)
     console.log(
-      `the ${name} members' firing: ${e.pages.pages} pages, ${e.pages.inPages.toFixed(1)} s inside them, ${e.pages.between.toFixed(1)} s between them ` +
-        `(the rest of ${e.seconds.toFixed(0)} s: the schedule's trigger to the first page, the last page to the result)`,
+      `the ${name} members' firing: ${e.totals.pages} pages in ${e.calls.calls} activity calls, ${e.calls.inCalls.toFixed(1)} s inside them, ` +
+        `${e.calls.between.toFixed(1)} s between them (the rest of ${e.seconds.toFixed(0)} s: the schedule's trigger to the first call, the last call to the result)`,
     );
   console.log(
     `every run of the large audience's flow at its wait (first task run by a worker): ${allWaiting.seconds.toFixed(0)} s after the trigger ` +
@@ -421,6 +434,8 @@ try {
     const h = idle.half;
     console.log(`idle batches ${when}, 64 in flight to both ingests: ${batches(idle.saturation)}`);
     console.log(`  at half that, ${batches(idle.saturation / 2)}: ${ms(h.value)}`);
+    console.log(`  ${describePauses(h.value.sent)}`);
+    console.log(`  the bench's own event loop delayed ${h.value.benchDelayMs.toFixed(0)} ms at most`);
     console.log(`  meanwhile: ${h.busyCores.toFixed(2)} cores busy; PostgreSQL ${h.postgres}; ${h.autovacuum}`);
   }
   for (const [phase, w] of [

@@ -161,21 +161,20 @@ export function entryActivities(deps: StartDeps & { flows: () => readonly FlowIR
       const finishReady = () => {
         finishing = finishing
           .then(async () => {
-            while (pages.length && pages[0]!.pending === 0) {
-              const page = pages.shift()!;
-              // Remembered even when some failed: the retry skips what was made.
+            // Up to a failed page: nothing after it is done, and the retry redoes it.
+            for (let page = pages[0]; page?.pending === 0 && !page.failed; page = pages[0]) {
               if (page.made.length) await deps.profiles.markSeen(page.made);
-              if (page.failed) {
-                pages.length = 0; // no progress past a page with a failure: the retry redoes it
-                return;
-              }
+              pages.shift();
               addTo(done.result, page.result);
               done.after = page.result.next;
               context?.heartbeat(done);
             }
+            // A failed page's starts are remembered too: the retry skips what was made.
+            const failed = pages[0];
+            if (failed?.failed && failed.pending === 0 && failed.made.length) await deps.profiles.markSeen(failed.made.splice(0));
           })
           .catch((e: unknown) => {
-            pages.length = 0;
+            if (pages[0]) pages[0].failed = true; // not remembered: not done
             errors.push(e);
           });
       };
@@ -213,7 +212,7 @@ export function entryActivities(deps: StartDeps & { flows: () => readonly FlowIR
         Array.from({ length: CONCURRENCY }, async () => {
           for (let item = await take(); item; item = await take()) {
             await enter(item.page, item.due).catch((e: unknown) => {
-              item!.page.failed = true;
+              item.page.failed = true;
               errors.push(e);
             });
             item.page.pending--;

@@ -162,6 +162,41 @@ steps: [ exit ]
     // The first two pages are not entered again: they would show as duplicate-event refusals.
     expect(result).toMatchObject({ pages: 3, members: 300, started: 300, notStarted: {} });
   }, 120_000);
+
+  it("after a start that failed, is retried from that start's page: its members entered once, the rest after it", async () => {
+    const silver = compile(`
+flow: silver-always
+trigger: { audience: gold, schedule: "daily 06:00", enter: all }
+entry: { reentry: always }
+steps: [ exit ]
+`);
+    // Temporal refuses one start on the second page (u00150); the other members go on entering.
+    const client = h.env.client;
+    const workflow = new Proxy(client.workflow, {
+      get(target, prop) {
+        if (prop === 'start')
+          return (type: string, options: { workflowId: string }) =>
+            options.workflowId.includes('/u00150/')
+              ? Promise.reject(new Error('Temporal is unavailable'))
+              : target.start(type, options as Parameters<typeof target.start>[1]);
+        const value: unknown = Reflect.get(target, prop, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const refusing = new Proxy(client, { get: (target, prop) => (prop === 'workflow' ? workflow : Reflect.get(target, prop, target)) });
+    const deps = { ...entriesOptions().deps, flows: () => [silver] };
+    const request: EnterPageRequest = { flow: 'silver-always', at: Date.UTC(2026, 0, 5, 6), limit: 100, pages: 3 };
+    const first = new MockActivityEnvironment();
+    let progress: unknown;
+    first.on('heartbeat', (details: unknown) => (progress = structuredClone(details)));
+    await expect(first.run(entryActivities({ ...deps, client: refusing }).enterScheduledPage, request)).rejects.toThrow(/unavailable/);
+    expect(progress).toMatchObject({ result: { pages: 1, members: 100, started: 100 } });
+
+    const retry = new MockActivityEnvironment({ attempt: 2, heartbeatDetails: progress });
+    const result = await retry.run(entryActivities(deps).enterScheduledPage, request);
+    // The second page again: its 99 runs already started are refused as this event's; u00150 enters now.
+    expect(result).toMatchObject({ pages: 3, members: 300, started: 201, notStarted: { 'duplicate-event': 99 } });
+  }, 120_000);
 });
 
 describe('the schedules follow the flows', () => {
