@@ -12,7 +12,9 @@ const files = readdirSync(DIR).filter((f) => f.endsWith('.json'));
 /**
  * Recorded histories of every example flow (scripts/record-histories.ts) replayed through the
  * current interpreter. A change that would make a running run take a different path fails here;
- * such changes must be guarded with patched().
+ * such changes must be guarded with patched(). The `scheduled-entries--*` ones are a firing's two
+ * runs (250 members, pages of 100, two pages a run) from a dev server: `one-page-a-call` by the
+ * code before one activity call entered a run's pages (01febf7), `pages-a-call` by the code after.
  */
 describe('replaying recorded histories through the current interpreter', () => {
   it('has a history for every example flow', () => {
