@@ -3,7 +3,13 @@ import type { FlowEvent } from '../dsl/language/event.ts';
 import { evaluate } from '../dsl/language/evaluate.ts';
 import type { DateTriggerIR, FlowIR, ScheduledAudienceTriggerIR } from '../dsl/language/ir.ts';
 import type { Profile } from '../store/store.ts';
-import type { EnterPageRequest, EnterPageResult, EntryActivities } from '../workflows/scheduled-entries.ts';
+import {
+  addEntered,
+  type EnterPageRequest,
+  type EnterPageResult,
+  type EntryActivities,
+  type EntryTotals,
+} from '../workflows/scheduled-entries.ts';
 import { dateOccurrence } from './date-occurrence.ts';
 import { startFlowRun, type StartDeps } from './start-run.ts';
 
@@ -73,20 +79,11 @@ interface PageInProgress {
   failed: boolean;
 }
 
-/** What a call has finished, page by page: heartbeated, so a retried call resumes after it. */
+/** What a call has finished, page by page, and the cursor after it: heartbeated, so a retried call resumes there. */
 interface Progress {
   after?: string;
-  result: EnterPageResult & { pages: number };
+  result: EntryTotals;
 }
-
-const addTo = (total: EnterPageResult & { pages: number }, page: EnterPageResult): void => {
-  total.pages++;
-  total.members += page.members;
-  total.started += page.started;
-  for (const [reason, n] of Object.entries(page.notStarted)) total.notStarted[reason] = (total.notStarted[reason] ?? 0) + n;
-  if (page.next) total.next = page.next;
-  else delete total.next;
-};
 
 /**
  * The entries activity: reads pages of the profile store and enters their members into the flow
@@ -165,7 +162,7 @@ export function entryActivities(deps: StartDeps & { flows: () => readonly FlowIR
             for (let page = pages[0]; page?.pending === 0 && !page.failed; page = pages[0]) {
               if (page.made.length) await deps.profiles.markSeen(page.made);
               pages.shift();
-              addTo(done.result, page.result);
+              addEntered(done.result, page.result, 1);
               done.after = page.result.next;
               context?.heartbeat(done);
             }
@@ -225,7 +222,7 @@ export function entryActivities(deps: StartDeps & { flows: () => readonly FlowIR
       );
       await finishing;
       if (errors.length) throw errors[0];
-      return done.result;
+      return { ...done.result, ...(done.after === undefined ? {} : { next: done.after }) };
     },
   };
 }

@@ -15,6 +15,14 @@ export interface EntryTotals {
   notStarted: Record<string, number>;
 }
 
+/** Adds what `pages` pages entered to `totals` (a firing's, or an activity call's so far). */
+export function addEntered(totals: EntryTotals, entered: Omit<EntryTotals, 'pages'>, pages: number): void {
+  totals.pages += pages;
+  totals.members += entered.members;
+  totals.started += entered.started;
+  for (const [reason, n] of Object.entries(entered.notStarted)) totals.notStarted[reason] = (totals.notStarted[reason] ?? 0) + n;
+}
+
 export interface ScheduledEntriesInput {
   flow: string;
   /** The firing's moment (epoch ms): set by the first run from its clock, carried to the next. */
@@ -84,10 +92,7 @@ export async function scheduledEntries(input: ScheduledEntriesInput): Promise<En
     });
     const pages = Math.max(1, result.pages ?? 1);
     page += pages;
-    totals.pages += pages;
-    totals.members += result.members;
-    totals.started += result.started;
-    for (const [reason, n] of Object.entries(result.notStarted)) totals.notStarted[reason] = (totals.notStarted[reason] ?? 0) + n;
+    addEntered(totals, result, pages);
     setCurrentDetails(`${totals.pages} pages, ${totals.members} members, ${totals.started} entered`);
     if (result.next === undefined) return totals;
     cursor = result.next;

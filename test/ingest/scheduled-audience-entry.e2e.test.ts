@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FlowIR } from '../../dsl/language/ir.ts';
 import { startEntries, type RunningEntries } from '../../ingest/entries-worker.ts';
 import { entryActivities } from '../../ingest/scheduled-entries.ts';
+import type { StartDeps } from '../../ingest/start-run.ts';
 import { scheduleId, syncSchedules } from '../../ingest/schedules.ts';
 import { temporalSettings } from '../../temporal/connection.ts';
 import type { EnterPageRequest, EntryTotals, ScheduledEntriesInput } from '../../workflows/scheduled-entries.ts';
@@ -128,6 +129,32 @@ steps: [ exit ]
   }, 300_000);
 });
 
+/** `target` with one member replaced; its other methods still called on `target`. */
+function replacing<T extends object>(target: T, name: keyof T, value: unknown): T {
+  return new Proxy(target, {
+    get(t, prop) {
+      if (prop === name) return value;
+      const member: unknown = Reflect.get(t, prop, t);
+      return typeof member === 'function' ? member.bind(t) : member;
+    },
+  });
+}
+
+/**
+ * The entries activity run on `deps` changed by `failing` (it must fail with `error`), then retried
+ * as Temporal retries it, from the details it last heartbeated: those details, and the retry's result.
+ */
+async function cutShortThenRetried(flow: FlowIR, request: EnterPageRequest, failing: Partial<StartDeps>, error: RegExp) {
+  const deps = { ...entriesOptions().deps, flows: () => [flow] };
+  const first = new MockActivityEnvironment();
+  let progress: unknown;
+  first.on('heartbeat', (details: unknown) => (progress = structuredClone(details)));
+  await expect(first.run(entryActivities({ ...deps, ...failing }).enterScheduledPage, request)).rejects.toThrow(error);
+  // A copy, as Temporal decodes one: the retry adds its pages to what it resumes from.
+  const retry = new MockActivityEnvironment({ attempt: 2, heartbeatDetails: structuredClone(progress) });
+  return { progress, result: await retry.run(entryActivities(deps).enterScheduledPage, request) };
+}
+
 describe('a call cut short', () => {
   it('is retried from the last page it heartbeated: nobody entered twice, nobody skipped', async () => {
     const gold = compile(`
@@ -138,27 +165,16 @@ steps: [ exit ]
 `);
     // The store goes away at the third page read, while the second page's members enter.
     let reads = 0;
-    const failing = new Proxy(h.profiles, {
-      get(target, prop) {
-        if (prop === 'pageProfiles')
-          return (query: Parameters<typeof target.pageProfiles>[0]) => {
-            if (++reads === 3) return Promise.reject(new Error('the profile store went away'));
-            return target.pageProfiles(query);
-          };
-        const value: unknown = Reflect.get(target, prop, target);
-        return typeof value === 'function' ? value.bind(target) : value;
-      },
-    });
-    const deps = { ...entriesOptions().deps, flows: () => [gold] };
+    const pageProfiles: typeof h.profiles.pageProfiles = (query) =>
+      ++reads === 3 ? Promise.reject(new Error('the profile store went away')) : h.profiles.pageProfiles(query);
     const request: EnterPageRequest = { flow: 'gold-always', at: Date.UTC(2026, 0, 5, 7), limit: 100, pages: 3 };
-    const first = new MockActivityEnvironment();
-    let progress: unknown;
-    first.on('heartbeat', (details: unknown) => (progress = structuredClone(details)));
-    await expect(first.run(entryActivities({ ...deps, profiles: failing }).enterScheduledPage, request)).rejects.toThrow(/went away/);
+    const { progress, result } = await cutShortThenRetried(
+      gold,
+      request,
+      { profiles: replacing(h.profiles, 'pageProfiles', pageProfiles) },
+      /went away/,
+    );
     expect(progress).toMatchObject({ result: { pages: 2, members: 200, started: 200 } });
-
-    const retry = new MockActivityEnvironment({ attempt: 2, heartbeatDetails: progress });
-    const result = await retry.run(entryActivities(deps).enterScheduledPage, request);
     // The first two pages are not entered again: they would show as duplicate-event refusals.
     expect(result).toMatchObject({ pages: 3, members: 300, started: 300, notStarted: {} });
   }, 120_000);
@@ -171,29 +187,17 @@ entry: { reentry: always }
 steps: [ exit ]
 `);
     // Temporal refuses one start on the second page (u00150); the other members go on entering.
-    const client = h.env.client;
-    const workflow = new Proxy(client.workflow, {
-      get(target, prop) {
-        if (prop === 'start')
-          return (type: string, options: { workflowId: string }) =>
-            options.workflowId.includes('/u00150/')
-              ? Promise.reject(new Error('Temporal is unavailable'))
-              : target.start(type, options as Parameters<typeof target.start>[1]);
-        const value: unknown = Reflect.get(target, prop, target);
-        return typeof value === 'function' ? value.bind(target) : value;
-      },
-    });
-    const refusing = new Proxy(client, { get: (target, prop) => (prop === 'workflow' ? workflow : Reflect.get(target, prop, target)) });
-    const deps = { ...entriesOptions().deps, flows: () => [silver] };
+    const workflows = h.env.client.workflow;
+    const start: typeof workflows.start = (type, options) =>
+      options.workflowId.includes('/u00150/') ? Promise.reject(new Error('Temporal is unavailable')) : workflows.start(type, options);
     const request: EnterPageRequest = { flow: 'silver-always', at: Date.UTC(2026, 0, 5, 6), limit: 100, pages: 3 };
-    const first = new MockActivityEnvironment();
-    let progress: unknown;
-    first.on('heartbeat', (details: unknown) => (progress = structuredClone(details)));
-    await expect(first.run(entryActivities({ ...deps, client: refusing }).enterScheduledPage, request)).rejects.toThrow(/unavailable/);
+    const { progress, result } = await cutShortThenRetried(
+      silver,
+      request,
+      { client: replacing(h.env.client, 'workflow', replacing(workflows, 'start', start)) },
+      /unavailable/,
+    );
     expect(progress).toMatchObject({ result: { pages: 1, members: 100, started: 100 } });
-
-    const retry = new MockActivityEnvironment({ attempt: 2, heartbeatDetails: progress });
-    const result = await retry.run(entryActivities(deps).enterScheduledPage, request);
     // The second page again: its 99 runs already started are refused as this event's; u00150 enters now.
     expect(result).toMatchObject({ pages: 3, members: 300, started: 201, notStarted: { 'duplicate-event': 99 } });
   }, 120_000);
