@@ -5,6 +5,8 @@
  * - the ceiling: a plain Temporal client starting the very workflow an entry starts (the same flow,
  *   input, options and search attributes: ingest/start-run.ts), as many at a time as an entry page
  *   does (32), for `--seconds`; measured before and after the entries, compared with their mean;
+ *   and, last, starting as many runs as the large audience has (sustained: the same minutes of
+ *   workers running first tasks behind the starts, and of PostgreSQL's checkpoints, as the entry);
  * - a warm-up audience (`--warm`, default 500): the first entry after the stack starts runs on cold
  *   caches (JIT, connection pools, the server's caches), which is not what audience size costs;
  * - a small audience (`--small`, default 2,000) and a large one (`--members`, default 100,000),
@@ -95,19 +97,25 @@ async function seed(audience: string, n: number): Promise<void> {
   );
 }
 
-/** The plain client's rate: IN_FLIGHT lanes starting the entry flow's workflow for `seconds`. */
+/**
+ * The plain client's rate: IN_FLIGHT lanes starting the entry flow's workflow, for `seconds` (a
+ * burst, the ceiling) or until `count` have started (sustained, as long as an entry of that many).
+ */
 let round = 0;
-async function ceiling(flow: FlowIR): Promise<{ perSecond: number; errors: number }> {
+async function plainStarts(
+  flow: FlowIR,
+  until: { seconds: number } | { count: number },
+): Promise<{ perSecond: number; started: number; seconds: number; errors: number }> {
   const r = ++round;
   let started = 0;
   let errors = 0;
   let n = 0;
-  const until = performance.now() + seconds * 1000;
   const t0 = performance.now();
+  const more = 'seconds' in until ? () => performance.now() < t0 + until.seconds * 1000 : () => n < until.count;
   await Promise.all(
     Array.from({ length: IN_FLIGHT }, async () => {
-      while (performance.now() < until) {
-        const user = `ceiling-${r}-${++n}`;
+      while (more()) {
+        const user = `plain-${r}-${++n}`;
         const event = manualEvent({ name: 'scheduled_entry', attributes: {} }, `c-${r}-${n}`, Date.now());
         const input = runInput(project.config, flow, user, event, Date.now());
         await client.workflow.start('flowRun', startOptions(flow, input, `flow/${flow.flow}/${user}`, true)).then(
@@ -117,7 +125,8 @@ async function ceiling(flow: FlowIR): Promise<{ perSecond: number; errors: numbe
       }
     }),
   );
-  return { perSecond: started / ((performance.now() - t0) / 1000), errors };
+  const s = (performance.now() - t0) / 1000;
+  return { perSecond: started / s, started, seconds: s, errors };
 }
 
 /** Triggers the flow's schedule once and waits for its firing to enter everyone: the totals and the seconds. */
@@ -346,7 +355,7 @@ try {
   const memoryAtStart = cluster.memory();
 
   await settle({ busyBelow: 0.3, maxSeconds: 90 });
-  const ceilingBefore = await watched(() => ceiling(flowOf('big')));
+  const ceilingBefore = await watched(() => plainStarts(flowOf('big'), { seconds }));
   const before = ceilingBefore.value;
   console.error(`ceiling before: ${before.perSecond.toFixed(1)} starts/s`);
   await quietAfter(flowOf('big'));
@@ -377,10 +386,21 @@ try {
   const memoryWaiting = cluster.memory();
   const replay = await replayCost(flowOf('big'), 100);
   await settle({ busyBelow: 0.3, maxSeconds: 180 });
-  const ceilingAfter = await watched(() => ceiling(flowOf('big')));
+  const ceilingAfter = await watched(() => plainStarts(flowOf('big'), { seconds }));
   const after = ceilingAfter.value;
   await quietAfter(flowOf('big'));
   const waiting = await idleSaturation();
+  // Last, so that the phases above see the large audience's runs alone: the plain client starting
+  // as many runs as the large entry did, beside the same idle batches, against the same workers
+  // running each run's first task behind it (a 20-s ceiling has most of those still to come).
+  await settle({ busyBelow: 0.3, maxSeconds: 180 });
+  const cpuBeforePlain = cluster.cpuSeconds();
+  const plain = watched(() => plainStarts(flowOf('big'), { count: members }));
+  const plainIdle = paced(idleRate, plain);
+  const sustained = await plain;
+  const duringPlain = await plainIdle;
+  const cpuPlain = difference(cluster.cpuSeconds(), cpuBeforePlain);
+  console.error(`plain client: ${sustained.value.started} in ${sustained.value.seconds.toFixed(0)} s`);
 
   const mean = (before.perSecond + after.perSecond) / 2;
   const rate = (e: { totals: EntryTotals; seconds: number }) => e.totals.started / e.seconds;
@@ -407,7 +427,15 @@ try {
     );
   }
   console.log(`| ceiling after | | ${seconds} | ${after.perSecond.toFixed(1)} | | ${after.errors} |`);
-  console.log(`\nlarge vs small audience, members/s: ${(rate(bigEntry) / rate(smallEntry.value)).toFixed(2)}×`);
+  const p = sustained.value;
+  console.log(
+    `| plain client, ${members} starts (sustained, ${IN_FLIGHT} in flight; last, with the runs above waiting) | ${p.started} | ${p.seconds.toFixed(0)} | ${p.perSecond.toFixed(1)} | ${(p.perSecond / mean).toFixed(2)}× | ${p.errors} |`,
+  );
+  console.log(
+    `\nthe ${members} members' entry against the plain client starting as many: ${(rate(bigEntry) / p.perSecond).toFixed(2)}× ` +
+      `(${rate(bigEntry).toFixed(1)} against ${p.perSecond.toFixed(1)} starts/s)`,
+  );
+  console.log(`large vs small audience, members/s: ${(rate(bigEntry) / rate(smallEntry.value)).toFixed(2)}×`);
   for (const [name, e] of [
     [`${small}`, smallEntry.value],
     [`${members}`, bigEntry],
@@ -421,12 +449,14 @@ try {
       `(${allWaiting.waiting} of ${allWaiting.running} running runs, ceiling runs included; ${(members / allWaiting.seconds).toFixed(1)} members/s end to end)`,
   );
   console.log(`CPU while the large audience entered (${bigEntry.seconds.toFixed(0)} s): ${cpu(cpuEntry)}`);
+  console.log(`CPU while the plain client started ${members} (${p.seconds.toFixed(0)} s): ${cpu(cpuPlain)}`);
   console.log(
     `CPU from then until every run was at its wait (${(allWaiting.seconds - bigEntry.seconds).toFixed(0)} s): ${cpu(cpuCatchUp)}`,
   );
   const batches = (perSecond: number) => `${perSecond.toFixed(0)} batches/s (${(perSecond * PER_BATCH).toFixed(0)} events/s)`;
   console.log(`batches of ${PER_BATCH} events that start nothing, ${batches(idleRate)}, nothing else running: ${ms(quietIdle)}`);
   console.log(`the same, while ${members} members enter: ${ms(duringEntry)}`);
+  console.log(`the same, while the plain client starts ${members}: ${ms(duringPlain)}`);
   for (const [when, idle] of [
     ['on the fresh stack (before the large entry)', fresh],
     [`with the large audience's runs waiting`, waiting],
@@ -444,6 +474,7 @@ try {
     [`the ${small} members' entry`, smallEntry],
     [`the ${members} members' entry`, bigWatched],
     ['the catch-up until every run was at its wait', catchUp],
+    [`the plain client's ${members} starts`, sustained],
   ] as const)
     console.log(`during ${phase}: ${w.busyCores.toFixed(2)} cores busy; PostgreSQL ${w.postgres}; ${w.autovacuum}`);
   console.log(

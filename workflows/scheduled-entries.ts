@@ -52,7 +52,7 @@ export interface EnterPageResult {
   notStarted: Record<string, number>;
 }
 
-/** The activity the ingest process serves on ENTRIES_TASK_QUEUE: one page read and entered under the entry rules. */
+/** The activity the ingest process serves on ENTRIES_TASK_QUEUE: up to `pages` pages read and entered under the entry rules. */
 export interface EntryActivities {
   enterScheduledPage(request: EnterPageRequest): Promise<EnterPageResult>;
 }
@@ -64,7 +64,7 @@ const { enterScheduledPage } = proxyActivities<EntryActivities>({
   startToCloseTimeout: '30 minutes',
   heartbeatTimeout: '30 seconds',
   retry: { initialInterval: '2s', maximumInterval: '1 minute' },
-  summary: 'enter a page of members',
+  summary: 'enter pages of members',
 });
 
 /**
