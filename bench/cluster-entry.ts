@@ -30,7 +30,7 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
-import { Worker } from '@temporalio/worker';
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import pg from 'pg';
 import { manualEvent } from '../dsl/language/event.ts';
 import type { FlowIR } from '../dsl/language/ir.ts';
@@ -78,6 +78,10 @@ const flowOf = (audience: string): FlowIR => {
   return flow;
 };
 flowOf('small');
+
+// The replay of 100 runs starts and stops a replay worker for each: their state changes at INFO
+// would bury the figures.
+Runtime.install({ logger: new DefaultLogger('WARN') });
 
 const load = loadavg()[0]!.toFixed(1);
 const cluster = await startBenchCluster(dir);
